@@ -1,0 +1,8 @@
+//! mtasts: takes a domain from "MTA-STS: not configured" to `mode: enforce` without taking
+//! its mail offline, and keeps it there.
+//!
+//! Data flows one way: probe → evidence → judge → findings → (CLI | TUI), and
+//! state + now → rollout plan → (CLI | TUI). See `DESIGN.md` for the layers.
+
+pub mod finding;
+pub mod rfc;

@@ -1,0 +1,14 @@
+//! The pure RFC 8461 (MTA-STS) and RFC 8460 (TLS-RPT) model: names, records, policies,
+//! parsing, rendering and linting. No I/O.
+
+pub mod domain;
+pub mod id;
+pub mod mx;
+pub mod policy;
+pub mod record;
+
+pub use domain::{DomainError, DomainName};
+pub use id::{PolicyId, PolicyIdError};
+pub use mx::MxPattern;
+pub use policy::{MAX_MAX_AGE, MAX_POLICY_BYTES, Mode, Policy};
+pub use record::{Extension, RuaError, RuaUri, StsRecord, TlsRptRecord};
