@@ -203,6 +203,45 @@ impl Finding {
     }
 }
 
+/// The overall result for one domain: `fail` when any finding is an error, `warn` when any is
+/// a warning, `pass` otherwise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    /// Nothing worse than information.
+    Pass,
+    /// At least one warning, no error.
+    Warn,
+    /// At least one error.
+    Fail,
+}
+
+impl Verdict {
+    /// The verdict a list of findings adds up to.
+    pub fn of(findings: &[Finding]) -> Self {
+        match worst(findings) {
+            Some(Severity::Error) => Verdict::Fail,
+            Some(Severity::Warning) => Verdict::Warn,
+            _ => Verdict::Pass,
+        }
+    }
+
+    /// The lower-case word used in text and JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Pass => "pass",
+            Verdict::Warn => "warn",
+            Verdict::Fail => "fail",
+        }
+    }
+}
+
+impl fmt::Display for Verdict {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// The worst severity in a list, if any.
 pub fn worst(findings: &[Finding]) -> Option<Severity> {
     findings.iter().map(|f| f.severity).max()
@@ -230,5 +269,11 @@ mod tests {
             Some(Severity::Error)
         );
         assert_eq!(worst(&[]), None);
+        assert_eq!(
+            Verdict::of(&[f(Severity::Info), f(Severity::Warning)]),
+            Verdict::Warn
+        );
+        assert_eq!(Verdict::of(&[f(Severity::Error)]), Verdict::Fail);
+        assert_eq!(Verdict::of(&[]), Verdict::Pass);
     }
 }
