@@ -1,0 +1,149 @@
+//! `mtasts generate`: the policy, DNS records, or hosting configuration for one or more domains.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, anyhow, bail};
+use clap::Args;
+
+use crate::rfc::{DomainName, MAX_MAX_AGE, Mode, MxPattern, Policy, PolicyId, RuaUri};
+use crate::sanitize::sanitize;
+use crate::snippet::{self, Options, Site, Target};
+
+/// Largest `--domain-file` read.
+const DOMAIN_FILE_CAP: u64 = 1024 * 1024;
+
+/// Arguments of `mtasts generate`.
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    /// policy, dns, nginx, apache, caddy, headers, worker or worker-multi.
+    #[arg(long, value_name = "T")]
+    pub target: Target,
+    /// The domain(s); worker-multi takes several.
+    #[arg(value_name = "DOMAIN")]
+    pub domains: Vec<String>,
+    /// An MX host or `*.` pattern for the policy (repeat for several).
+    #[arg(long, value_name = "HOST")]
+    pub mx: Vec<String>,
+    /// Policy mode: testing, enforce or none.
+    #[arg(long, default_value = "testing")]
+    pub mode: String,
+    /// Policy max_age in seconds.
+    #[arg(long, value_name = "S", default_value_t = 86400)]
+    pub max_age: u32,
+    /// Policy id (default: generated from the current time).
+    #[arg(long)]
+    pub id: Option<String>,
+    /// TLS-RPT report URI (mailto: or https:); default mailto:tlsrpt@DOMAIN.
+    #[arg(long, value_name = "URI")]
+    pub rua: Vec<String>,
+    /// File with one domain per line, optionally followed by its MX hosts; `#` starts a comment.
+    #[arg(long, value_name = "FILE")]
+    pub domain_file: Option<PathBuf>,
+    /// Write the artefact into this directory instead of printing it.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Certificate path for nginx/apache (default /etc/ssl/mta-sts.DOMAIN/fullchain.pem).
+    #[arg(long, value_name = "PATH")]
+    pub cert: Option<String>,
+    /// Private key path for nginx/apache.
+    #[arg(long, value_name = "PATH")]
+    pub key: Option<String>,
+    /// Directory holding `.well-known/mta-sts.txt` for nginx/apache.
+    #[arg(long, value_name = "PATH")]
+    pub webroot: Option<String>,
+}
+
+/// Runs `generate`: prints the artefact (or writes it with `--out`) and the next steps on stderr.
+pub fn run(args: &GenerateArgs, now: &jiff::Timestamp) -> Result<ExitCode> {
+    let sites = sites(args, now)?;
+    let opts = Options { cert: args.cert.clone(), key: args.key.clone(), webroot: args.webroot.clone() };
+    let out = snippet::generate(args.target, &sites, &opts)?;
+    match &args.out {
+        Some(dir) => {
+            std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+            let path = dir.join(&out.file_name);
+            std::fs::write(&path, &out.text).with_context(|| format!("cannot write {}", path.display()))?;
+            eprintln!("wrote {}", sanitize(&path.display().to_string()));
+        }
+        None => print!("{}", out.text),
+    }
+    for note in &out.notes {
+        eprintln!("next: {note}");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn sites(args: &GenerateArgs, now: &jiff::Timestamp) -> Result<Vec<Site>> {
+    let mut entries: Vec<(String, Vec<String>)> = args.domains.iter().map(|d| (d.clone(), Vec::new())).collect();
+    if let Some(path) = &args.domain_file {
+        let bytes = super::read_bounded(path, DOMAIN_FILE_CAP)?;
+        let text = String::from_utf8(bytes).map_err(|_| anyhow!("{} is not UTF-8 text", path.display()))?;
+        entries.extend(parse_domain_file(&text));
+    }
+    if entries.is_empty() {
+        bail!("give a DOMAIN (or --domain-file FILE)");
+    }
+    let mode = Mode::parse(&args.mode)
+        .ok_or_else(|| anyhow!("--mode {:?}: expected testing, enforce or none", sanitize(&args.mode)))?;
+    if args.max_age > MAX_MAX_AGE {
+        bail!("--max-age {}: at most {MAX_MAX_AGE} seconds (about a year) is allowed", args.max_age);
+    }
+    let id = match &args.id {
+        Some(raw) => PolicyId::parse(raw).map_err(|e| anyhow!("--id {:?}: {e}", sanitize(raw)))?,
+        None => PolicyId::generate(*now, None),
+    };
+    let shared_mx = parse_mx(&args.mx)?;
+    let shared_rua = args
+        .rua
+        .iter()
+        .map(|r| RuaUri::parse(r).map_err(|e| anyhow!("--rua: {e}")))
+        .collect::<Result<Vec<_>>>()?;
+    entries
+        .into_iter()
+        .map(|(name, own_mx)| {
+            let domain = DomainName::parse(&name).map_err(|e| anyhow!("domain {:?}: {e}", sanitize(&name)))?;
+            let mx = if own_mx.is_empty() { shared_mx.clone() } else { parse_mx(&own_mx)? };
+            if mx.is_empty() && mode != Mode::None {
+                bail!("{domain}: give the MX hosts with --mx HOST (a policy in mode {mode} needs at least one)");
+            }
+            let rua = if shared_rua.is_empty() { vec![RuaUri::default_for(&domain)] } else { shared_rua.clone() };
+            Ok(Site { domain, policy: Policy { mode, max_age: args.max_age, mx }, id: id.clone(), rua })
+        })
+        .collect()
+}
+
+fn parse_mx(raw: &[String]) -> Result<Vec<MxPattern>> {
+    raw.iter()
+        .map(|m| MxPattern::parse(m).map_err(|e| anyhow!("--mx {:?}: {e}", sanitize(m))))
+        .collect()
+}
+
+/// Parses a domain file: `DOMAIN [MX...]` per line, `#` comments, blank lines ignored.
+pub fn parse_domain_file(text: &str) -> Vec<(String, Vec<String>)> {
+    text.lines()
+        .map(|l| l.split('#').next().unwrap_or("").trim())
+        .filter(|l| !l.is_empty())
+        .filter_map(|l| {
+            let mut words = l.split_whitespace().map(str::to_owned);
+            words.next().map(|d| (d, words.collect()))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn domain_file_lines_with_comments_and_own_mx() {
+        let parsed = parse_domain_file("# fleet\na.example mx1.a.example *.b.example\n\n b.example # note\n");
+        assert_eq!(
+            parsed,
+            vec![
+                ("a.example".to_owned(), vec!["mx1.a.example".to_owned(), "*.b.example".to_owned()]),
+                ("b.example".to_owned(), vec![]),
+            ]
+        );
+    }
+}

@@ -1,0 +1,102 @@
+//! Shared output helpers: colour decisions, finding formatting, JSON Lines.
+
+use std::io::{IsTerminal, Write};
+
+use crate::finding::{Finding, Severity, Verdict};
+use crate::sanitize::sanitize;
+
+/// Whether to colour text output, decided once from `--no-color`, `NO_COLOR` and whether
+/// stdout is a terminal.
+#[derive(Debug, Clone, Copy)]
+pub struct Style {
+    color: bool,
+}
+
+impl Style {
+    /// Colour only on a terminal, and never with `--no-color` or a non-empty `NO_COLOR`.
+    pub fn detect(no_color_flag: bool) -> Self {
+        let env_off = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        Self { color: !no_color_flag && !env_off && std::io::stdout().is_terminal() }
+    }
+
+    /// A style that never colours (tests, files).
+    pub fn plain() -> Self {
+        Self { color: false }
+    }
+
+    fn paint(&self, code: &str, s: &str) -> String {
+        if self.color { format!("\x1b[{code}m{s}\x1b[0m") } else { s.to_owned() }
+    }
+
+    /// Bold text.
+    pub fn bold(&self, s: &str) -> String {
+        self.paint("1", s)
+    }
+
+    /// Dimmed text.
+    pub fn dim(&self, s: &str) -> String {
+        self.paint("2", s)
+    }
+
+    /// A severity word, coloured red/yellow/blue.
+    pub fn severity(&self, s: Severity) -> String {
+        let word = format!("{:<7}", s.as_str());
+        match s {
+            Severity::Error => self.paint("31;1", &word),
+            Severity::Warning => self.paint("33", &word),
+            Severity::Info => self.paint("36", &word),
+        }
+    }
+
+    /// A verdict word with a symbol, so it reads without colour too.
+    pub fn verdict(&self, v: Verdict) -> String {
+        match v {
+            Verdict::Pass => self.paint("32;1", "✓ PASS"),
+            Verdict::Warn => self.paint("33;1", "! WARN"),
+            Verdict::Fail => self.paint("31;1", "✗ FAIL"),
+        }
+    }
+}
+
+/// Formats one finding as two or three indented lines: severity, code, line, subject and
+/// message; then the fix. Every string from outside passes the sanitiser.
+pub fn format_finding(style: &Style, f: &Finding) -> String {
+    let line = f.line.map(|n| format!(" line {n}")).unwrap_or_default();
+    let mut out = format!(
+        "  {} {}{}  {}: {}\n",
+        style.severity(f.severity),
+        style.bold(f.code.as_str()),
+        line,
+        sanitize(&f.subject),
+        sanitize(&f.message)
+    );
+    if !f.fix.is_empty() {
+        out.push_str(&format!("          {} {}\n", style.dim("fix:"), sanitize(&f.fix)));
+    }
+    out
+}
+
+/// Writes one JSON value as a line to stdout.
+pub fn print_json_line(value: &serde_json::Value) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    serde_json::to_writer(&mut out, value)?;
+    out.write_all(b"\n")?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::finding::Code;
+
+    #[test]
+    fn finding_text_is_sanitised_and_shows_the_fix() {
+        let f = Finding::new(Code::PolicyInvalid, Severity::Error, "policy", "bad \x1b[2J key", "remove it")
+            .at_line(3);
+        let text = format_finding(&Style::plain(), &f);
+        assert_eq!(
+            text,
+            "  error   policy-invalid line 3  policy: bad \\x1b[2J key\n          fix: remove it\n"
+        );
+    }
+}
