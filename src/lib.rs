@@ -6,3 +6,4 @@
 
 pub mod finding;
 pub mod rfc;
+pub mod snippet;
