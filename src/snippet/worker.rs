@@ -67,3 +67,32 @@ pub(super) fn multi(sites: &[Site]) -> Snippet {
         notes: route_notes(&hosts),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::js_string;
+
+    #[test]
+    fn js_strings_cannot_break_out() {
+        for hostile in [
+            "\"; globalThis.pwned = 1; \"",
+            "\\\"); //",
+            "line\r\nbreak\u{2028}\u{2029}",
+            "`${process.exit(1)}`",
+            "</script><!--",
+            "\u{0}\u{1b}",
+        ] {
+            let lit = js_string(hostile);
+            assert!(lit.starts_with('"') && lit.ends_with('"'), "{lit}");
+            let inner = &lit[1..lit.len() - 1];
+            let mut escaped = false;
+            for c in inner.chars() {
+                assert!(escaped || c != '"', "unescaped quote in {lit}");
+                assert!(!c.is_control(), "raw control character in {lit}");
+                escaped = !escaped && c == '\\';
+            }
+            assert!(!escaped, "dangling backslash in {lit}");
+            assert_eq!(serde_json::from_str::<String>(&lit).unwrap(), hostile);
+        }
+    }
+}
