@@ -65,7 +65,10 @@ fn wait_for_port(port: u16, nginx: &mut NginxGuard, dir: &Path) {
             let log = std::fs::read_to_string(dir.join("error.log")).unwrap_or_default();
             panic!("nginx exited with {status} before listening:\n{log}");
         }
-        assert!(Instant::now() < deadline, "nginx did not listen on {port} within 10 s");
+        assert!(
+            Instant::now() < deadline,
+            "nginx did not listen on {port} within 10 s"
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
 }
@@ -146,9 +149,19 @@ async fn nginx_serves_the_policy_exactly() {
     let cache = resp.headers()["cache-control"].to_str().unwrap().to_owned();
     assert_eq!(cache, "max-age=300");
     let body = resp.bytes().await.unwrap();
-    assert_eq!(body.as_ref(), policy.as_bytes(), "body differs from the policy target");
+    assert_eq!(
+        body.as_ref(),
+        policy.as_bytes(),
+        "body differs from the policy target"
+    );
 
-    for path in ["/", "/index.html", "/.well-known/", "/.well-known/mta-sts.txt/x", "/mta-sts.txt"] {
+    for path in [
+        "/",
+        "/index.html",
+        "/.well-known/",
+        "/.well-known/mta-sts.txt/x",
+        "/mta-sts.txt",
+    ] {
         let resp = client.get(format!("{base}{path}")).send().await.unwrap();
         assert_eq!(resp.status(), 404, "{path}");
     }

@@ -126,7 +126,9 @@ pub enum SnippetError {
     )]
     UnknownTarget(String),
     /// A single-domain target was given zero or several domains.
-    #[error("the {target} target takes exactly one domain, but {count} were given (use worker-multi for several)")]
+    #[error(
+        "the {target} target takes exactly one domain, but {count} were given (use worker-multi for several)"
+    )]
     OneSite {
         /// The target asked for.
         target: Target,
@@ -243,7 +245,10 @@ fn check_path<'a>(option: &'static str, value: &'a str) -> Result<&'a str, Snipp
     if let Some(ch) = value.chars().find(|c| {
         c.is_whitespace()
             || c.is_control()
-            || matches!(c, '"' | '\'' | '`' | ';' | '{' | '}' | '$' | '#' | '\\' | '<' | '>')
+            || matches!(
+                c,
+                '"' | '\'' | '`' | ';' | '{' | '}' | '$' | '#' | '\\' | '<' | '>'
+            )
     }) {
         return Err(bad(format!(
             "it contains {ch:?}; whitespace, quotes, control characters and ; {{ }} $ # \\ < > are not allowed"

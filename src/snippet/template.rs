@@ -9,9 +9,11 @@ pub(super) fn fill(template: &str, vars: &[(&str, &str)]) -> String {
     while let Some(start) = rest.find("{{") {
         out.push_str(&rest[..start]);
         let after = &rest[start + 2..];
-        let value = after
-            .find("}}")
-            .and_then(|end| vars.iter().find(|(k, _)| *k == &after[..end]).map(|(_, v)| (end, *v)));
+        let value = after.find("}}").and_then(|end| {
+            vars.iter()
+                .find(|(k, _)| *k == &after[..end])
+                .map(|(_, v)| (end, *v))
+        });
         match value {
             Some((end, v)) => {
                 out.push_str(v);

@@ -33,11 +33,23 @@ fn show(s: &Snippet) -> String {
 #[test]
 fn snapshots_of_every_target() {
     let one = [site("example.com")];
-    let three = [site("example.com"), site("example.org"), site("xn--bcher-kva.example")];
+    let three = [
+        site("example.com"),
+        site("example.org"),
+        site("xn--bcher-kva.example"),
+    ];
     for target in Target::ALL {
-        let sites: &[Site] = if target == Target::WorkerMulti { &three } else { &one };
+        let sites: &[Site] = if target == Target::WorkerMulti {
+            &three
+        } else {
+            &one
+        };
         let snip = generate(target, sites, &Options::default()).unwrap();
-        assert!(!snip.text.contains("{{"), "{target}: unfilled placeholder\n{}", snip.text);
+        assert!(
+            !snip.text.contains("{{"),
+            "{target}: unfilled placeholder\n{}",
+            snip.text
+        );
         assert!(!snip.notes.is_empty(), "{target}: no notes");
         insta::assert_snapshot!(target.as_str(), show(&snip));
     }
@@ -85,7 +97,9 @@ fn single_site_targets_need_exactly_one() {
     let dup = [site("example.com"), site("example.org"), site("EXAMPLE.com")];
     assert_eq!(
         generate(Target::WorkerMulti, &dup, &Options::default()),
-        Err(SnippetError::DuplicateSite(DomainName::parse("example.com").unwrap()))
+        Err(SnippetError::DuplicateSite(
+            DomainName::parse("example.com").unwrap()
+        ))
     );
     let single = generate(Target::WorkerMulti, &two[..1], &Options::default()).unwrap();
     assert!(single.text.contains("\"mta-sts.example.com\""));
@@ -110,7 +124,10 @@ fn paths_are_validated() {
         };
         let err = generate(Target::Nginx, &one, &opts).unwrap_err();
         let msg = err.to_string();
-        assert!(matches!(err, SnippetError::BadPath { option: "key", .. }), "{bad}");
+        assert!(
+            matches!(err, SnippetError::BadPath { option: "key", .. }),
+            "{bad}"
+        );
         assert!(msg.contains(why), "{bad}: {msg}");
     }
 }
@@ -127,7 +144,10 @@ fn options_override_the_defaults() {
         let text = generate(target, &one, &opts).unwrap().text;
         assert!(text.contains("/srv/tls/chain.pem"), "{target}");
         assert!(text.contains("/srv/tls/key.pem"), "{target}");
-        assert!(text.contains("/srv/mta-sts") && !text.contains("/srv/mta-sts/"), "{target}");
+        assert!(
+            text.contains("/srv/mta-sts") && !text.contains("/srv/mta-sts/"),
+            "{target}"
+        );
         assert!(!text.contains("/etc/ssl"), "{target}");
     }
     let caddy = generate(Target::Caddy, &one, &opts).unwrap().text;
@@ -136,7 +156,10 @@ fn options_override_the_defaults() {
         cert: Some("/srv/tls/chain.pem".into()),
         ..Options::default()
     };
-    assert_eq!(generate(Target::Caddy, &one, &half), Err(SnippetError::CaddyCertPair));
+    assert_eq!(
+        generate(Target::Caddy, &one, &half),
+        Err(SnippetError::CaddyCertPair)
+    );
     let nginx = generate(Target::Nginx, &one, &half).unwrap().text;
     assert!(nginx.contains("ssl_certificate_key /etc/ssl/mta-sts.example.com/privkey.pem;"));
 }
@@ -146,9 +169,10 @@ fn dns_defaults_rua_and_splits_long_values() {
     let mut s = site("example.com");
     s.rua.clear();
     let snip = generate(Target::Dns, std::slice::from_ref(&s), &Options::default()).unwrap();
-    assert!(snip.text.contains(
-        "_smtp._tls.example.com. 3600 IN TXT \"v=TLSRPTv1; rua=mailto:tlsrpt@example.com\"\n"
-    ));
+    assert!(
+        snip.text
+            .contains("_smtp._tls.example.com. 3600 IN TXT \"v=TLSRPTv1; rua=mailto:tlsrpt@example.com\"\n")
+    );
     assert!(snip.notes.iter().any(|n| n.contains("mailbox exists")));
     s.rua = (0..12)
         .map(|i| RuaUri::parse(&format!("https://reports{i}.example.net/tls-reporting/v1")).unwrap())

@@ -114,7 +114,9 @@ pub(super) fn caddy(site: &Site, opts: &Checked<'_>) -> Result<Snippet, SnippetE
         }
         _ => return Err(SnippetError::CaddyCertPair),
     };
-    notes.push("Add this block to your Caddyfile (or import it), then run caddy validate and caddy reload.".into());
+    notes.push(
+        "Add this block to your Caddyfile (or import it), then run caddy validate and caddy reload.".into(),
+    );
     Ok(Snippet {
         text: v.fill(CADDY, &tls),
         file_name: format!("{}.caddy", v.host),

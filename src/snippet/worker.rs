@@ -26,7 +26,8 @@ fn route_notes(hosts: &[String]) -> Vec<String> {
          e.g. AAAA 100:: ."
             .into(),
     );
-    notes.push("Deploy with wrangler deploy (main = worker.js) or paste it into the dashboard editor.".into());
+    notes
+        .push("Deploy with wrangler deploy (main = worker.js) or paste it into the dashboard editor.".into());
     notes
 }
 
