@@ -5,22 +5,12 @@
 mod common;
 
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
 
+use common::server::{Server, assert_config_ok, assert_serves_policy};
 use mtasts::snippet::{Options, Target, generate};
 
 const HOST: &str = "mta-sts.example.com";
-
-/// Kills nginx when the test ends, also on panic.
-struct NginxGuard(Child);
-
-impl Drop for NginxGuard {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 /// Replaces every `listen` line of the block with one loopback listener on `port`.
 fn rewrite_listen(block: &str, port: u16) -> String {
@@ -55,22 +45,16 @@ fn main_config(dir: &Path) -> String {
     )
 }
 
-fn wait_for_port(port: u16, nginx: &mut NginxGuard, dir: &Path) {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            return;
-        }
-        if let Some(status) = nginx.0.try_wait().unwrap() {
-            let log = std::fs::read_to_string(dir.join("error.log")).unwrap_or_default();
-            panic!("nginx exited with {status} before listening:\n{log}");
-        }
-        assert!(
-            Instant::now() < deadline,
-            "nginx did not listen on {port} within 10 s"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
+fn nginx_command(nginx: &Path, dir: &Path, extra: &[&str]) -> Command {
+    let mut cmd = Command::new(nginx);
+    cmd.args(extra)
+        .arg("-p")
+        .arg(format!("{}/", dir.display()))
+        .arg("-e")
+        .arg(dir.join("error.log"))
+        .arg("-c")
+        .arg(dir.join("nginx.conf"));
+    cmd
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 1)]
@@ -98,78 +82,9 @@ async fn nginx_serves_the_policy_exactly() {
     let port = common::free_port();
     std::fs::write(d.join("site.conf"), rewrite_listen(&block, port)).unwrap();
     std::fs::write(d.join("nginx.conf"), main_config(d)).unwrap();
-    let conf = d.join("nginx.conf");
-    let prefix = format!("{}/", d.display());
-    let error_log = d.join("error.log");
 
-    let test = Command::new(&nginx)
-        .args(["-t", "-p", &prefix, "-e"])
-        .arg(&error_log)
-        .arg("-c")
-        .arg(&conf)
-        .output()
-        .unwrap();
-    assert!(
-        test.status.success(),
-        "nginx -t rejected the generated block:\n{}\n{}",
-        String::from_utf8_lossy(&test.stderr),
-        std::fs::read_to_string(&error_log).unwrap_or_default()
-    );
-
-    let child = Command::new(&nginx)
-        .args(["-p", &prefix, "-e"])
-        .arg(&error_log)
-        .arg("-c")
-        .arg(&conf)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut guard = NginxGuard(child);
-    wait_for_port(port, &mut guard, d);
-
-    let client = reqwest::Client::builder()
-        .tls_certs_only([reqwest::Certificate::from_pem(ca_pem.as_bytes()).unwrap()])
-        .resolve(HOST, ([127, 0, 0, 1], port).into())
-        .redirect(reqwest::redirect::Policy::none())
-        .timeout(Duration::from_secs(10))
-        .build()
-        .unwrap();
-    let base = format!("https://{HOST}:{port}");
-
-    let resp = client
-        .get(format!("{base}/.well-known/mta-sts.txt"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 200);
-    let ctype = resp.headers()["content-type"].to_str().unwrap().to_owned();
-    assert!(ctype.starts_with("text/plain"), "content-type {ctype}");
-    let cache = resp.headers()["cache-control"].to_str().unwrap().to_owned();
-    assert_eq!(cache, "max-age=300");
-    let body = resp.bytes().await.unwrap();
-    assert_eq!(
-        body.as_ref(),
-        policy.as_bytes(),
-        "body differs from the policy target"
-    );
-
-    for path in [
-        "/",
-        "/index.html",
-        "/.well-known/",
-        "/.well-known/mta-sts.txt/x",
-        "/mta-sts.txt",
-    ] {
-        let resp = client.get(format!("{base}{path}")).send().await.unwrap();
-        assert_eq!(resp.status(), 404, "{path}");
-    }
-    let head = client
-        .head(format!("{base}/.well-known/mta-sts.txt"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(head.status(), 200);
-    drop(guard);
+    assert_config_ok(nginx_command(&nginx, d, &["-t"]), "nginx -t", &d.join("error.log"));
+    let server = Server::start(nginx_command(&nginx, d, &[]), port, &d.join("error.log"));
+    assert_serves_policy(HOST, port, &ca_pem, &policy).await;
+    drop(server);
 }

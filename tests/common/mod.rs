@@ -1,6 +1,8 @@
 //! Helpers shared by integration tests that need external programs (nginx, node, …).
 #![allow(dead_code)]
 
+pub mod server;
+
 use std::path::{Path, PathBuf};
 
 /// Directories searched after `PATH`: server binaries live in sbin, which is often not on a
