@@ -32,10 +32,15 @@ fn on_ci() -> bool {
 /// clear message. Missing elsewhere: prints `SKIPPED: NAME not installed` to stderr and
 /// returns `None`, so the caller returns early.
 pub fn require_tool(name: &str) -> Option<PathBuf> {
+    require_tool_on(name, on_ci())
+}
+
+/// [`require_tool`] with the CI decision passed in (so the rule itself can be tested).
+pub fn require_tool_on(name: &str, ci: bool) -> Option<PathBuf> {
     let found = find_tool(name);
     if found.is_none() {
         assert!(
-            !on_ci(),
+            !ci,
             "{name} is not installed, but CI=true requires this test to run: install {name} \
              in the CI image (see the test's header comment for the package)"
         );
