@@ -94,8 +94,9 @@ pub struct Site {
     pub rua: Vec<RuaUri>,
 }
 
-/// Free-text paths for web server targets. Each must be an absolute path without
-/// whitespace, quotes, `;`, `{`, `}`, `$`, `#`, `\`, `<`, `>` or control characters.
+/// Free-text paths for the web server targets (ignored by the others). Each must be an
+/// absolute path without whitespace, quotes, `;`, `{`, `}`, `$`, `#`, `\`, `<`, `>`, control
+/// characters or `..` segments.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Options {
     /// Certificate chain (PEM) for `mta-sts.<domain>`; default `/etc/ssl/mta-sts.<domain>/fullchain.pem`.
@@ -191,7 +192,8 @@ pub fn generate(target: Target, sites: &[Site], opts: &Options) -> Result<Snippe
         Target::Apache => web::apache(site, &opts),
         Target::Caddy => web::caddy(site, &opts)?,
         Target::Headers => web::headers(site),
-        Target::Worker | Target::WorkerMulti => worker::single(site),
+        Target::Worker => worker::single(site),
+        Target::WorkerMulti => worker::multi(sites),
     })
 }
 
