@@ -4,7 +4,8 @@
 //! Data flows one way: probe → evidence → judge → findings → (CLI | TUI), and
 //! state + now → rollout plan → (CLI | TUI). See `DESIGN.md` for the layers.
 
+pub mod cli;
 pub mod finding;
 pub mod rfc;
-pub mod cli;
 pub mod sanitize;
+pub mod snippet;
