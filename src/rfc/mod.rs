@@ -6,9 +6,11 @@ pub mod id;
 pub mod mx;
 pub mod policy;
 pub mod record;
+pub mod record_parse;
 
 pub use domain::{DomainError, DomainName};
 pub use id::{PolicyId, PolicyIdError};
 pub use mx::MxPattern;
 pub use policy::{MAX_MAX_AGE, MAX_POLICY_BYTES, Mode, Policy};
 pub use record::{Extension, RuaError, RuaUri, StsRecord, TlsRptRecord};
+pub use record_parse::{RecordError, STS_VERSION, TLSRPT_VERSION, parse_sts_record, parse_tlsrpt_record};
