@@ -6,11 +6,15 @@ pub mod id;
 pub mod mx;
 pub mod policy;
 pub mod record;
+pub mod record_lint;
 pub mod record_parse;
+pub mod record_select;
 
 pub use domain::{DomainError, DomainName};
 pub use id::{PolicyId, PolicyIdError};
 pub use mx::MxPattern;
 pub use policy::{MAX_MAX_AGE, MAX_POLICY_BYTES, Mode, Policy};
 pub use record::{Extension, RuaError, RuaUri, StsRecord, TlsRptRecord};
+pub use record_lint::{ParsedRecord, RecordLint, lint_record};
 pub use record_parse::{RecordError, STS_VERSION, TLSRPT_VERSION, parse_sts_record, parse_tlsrpt_record};
+pub use record_select::{RecordKind, Selection, SelectionError, TxtRecord, concat_strings, select};
