@@ -1,4 +1,5 @@
 use super::*;
+use crate::rfc::policy::MAX_POLICY_BYTES;
 
 /// The example of RFC 8461 §3.2.
 const RFC_EXAMPLE: &str = "version: STSv1\nmode: enforce\nmx: mail.example.com\nmx: *.example.net\nmx: backupmx.example.com\nmax_age: 604800\n";
