@@ -3,6 +3,7 @@
 
 pub mod domain;
 pub mod id;
+pub mod lint;
 pub mod mx;
 pub mod policy;
 mod policy_lenient;
@@ -16,6 +17,7 @@ pub mod record_select;
 
 pub use domain::{DomainError, DomainName};
 pub use id::{PolicyId, PolicyIdError};
+pub use lint::{MAX_AGE_SHORT, PolicyLint, TESTING_MAX_AGE_LONG, lint_policy};
 pub use mx::MxPattern;
 pub use policy::{MAX_MAX_AGE, MAX_POLICY_BYTES, Mode, Policy};
 pub use policy_parse::{LENIENT_MAX_POLICY_BYTES, PolicyParse, parse_lenient, parse_strict};

@@ -35,8 +35,9 @@ pub fn parse_lenient(body: &[u8]) -> PolicyParse {
         let value = value.trim();
         match key.trim() {
             "version" if value.eq_ignore_ascii_case("STSv1") => version = Some(n),
-            "version" => fields.error(
+            "version" => fields.bad_value(
                 &mut out,
+                "version",
                 invalid(
                     Some(n),
                     format!("version {value:?} is not STSv1"),
@@ -45,8 +46,9 @@ pub fn parse_lenient(body: &[u8]) -> PolicyParse {
             ),
             "mode" => match Mode::parse(value) {
                 Some(m) => mode = Some((n, m)),
-                None => fields.error(
+                None => fields.bad_value(
                     &mut out,
+                    "mode",
                     invalid(
                         Some(n),
                         format!("mode {value:?} is not one of testing, enforce, none"),
@@ -58,8 +60,9 @@ pub fn parse_lenient(body: &[u8]) -> PolicyParse {
                 Ok(s) if s <= u64::from(MAX_MAX_AGE) && value.bytes().all(|b| b.is_ascii_digit()) => {
                     max_age = Some((n, s as u32))
                 }
-                _ => fields.error(
+                _ => fields.bad_value(
                     &mut out,
+                    "max_age",
                     invalid(
                         Some(n),
                         format!("max_age {value:?} is not a number of seconds up to 31557600"),

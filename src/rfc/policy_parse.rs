@@ -67,16 +67,24 @@ pub(crate) struct Fields {
     pub(crate) max_age: Option<(usize, u32)>,
     pub(crate) mx: Vec<MxPattern>,
     pub(crate) broken: bool,
+    /// Keys present with an invalid value: not reported again as missing.
+    pub(crate) bad: Vec<&'static str>,
 }
 
 impl Fields {
+    /// Records an invalid value of a known key.
+    pub(crate) fn bad_value(&mut self, out: &mut Vec<Finding>, key: &'static str, f: Finding) {
+        self.bad.push(key);
+        self.error(out, f);
+    }
+
     pub(crate) fn error(&mut self, out: &mut Vec<Finding>, f: Finding) {
         self.broken = true;
         out.push(f);
     }
 
     pub(crate) fn finish(mut self, out: &mut Vec<Finding>, need_version: bool) -> Option<Policy> {
-        if need_version && self.version.is_none() {
+        if need_version && self.version.is_none() && !self.bad.contains(&"version") {
             self.error(
                 out,
                 invalid(
@@ -86,7 +94,7 @@ impl Fields {
                 ),
             );
         }
-        if self.mode.is_none() {
+        if self.mode.is_none() && !self.bad.contains(&"mode") {
             self.error(
                 out,
                 invalid(
@@ -96,7 +104,7 @@ impl Fields {
                 ),
             );
         }
-        if self.max_age.is_none() {
+        if self.max_age.is_none() && !self.bad.contains(&"max_age") {
             self.error(
                 out,
                 invalid(
@@ -106,7 +114,7 @@ impl Fields {
                 ),
             );
         }
-        if self.mx.is_empty() && !matches!(self.mode, Some((_, Mode::None))) {
+        if self.mx.is_empty() && !self.bad.contains(&"mx") && !matches!(self.mode, Some((_, Mode::None))) {
             self.error(
                 out,
                 invalid(

@@ -149,7 +149,7 @@ fn invalid_in_both() {
         ),
         (
             b"version: STSv1\nmode: enforce\nmx: 192.0.2.1\nmax_age: 86400\n",
-            "no usable `mx:`",
+            "is an IP address",
         ),
         (
             b"version: STSv1\nmode: enforce\nmx: a.example.com\nmax-age: 86400\n",

@@ -59,8 +59,9 @@ fn strict_field(fields: &mut Fields, out: &mut Vec<Finding>, n: usize, key: &str
     }
     match key {
         "version" if value == "STSv1" => first(fields.version.get_or_insert(n), n, "version", out),
-        "version" => fields.error(
+        "version" => fields.bad_value(
             out,
+            "version",
             invalid(
                 Some(n),
                 format!("version {value:?} is not \"STSv1\" (case-sensitive)"),
@@ -69,8 +70,9 @@ fn strict_field(fields: &mut Fields, out: &mut Vec<Finding>, n: usize, key: &str
         ),
         "mode" => match Mode::parse(value) {
             Some(mode) => duplicate(&mut fields.mode, n, mode, "mode", out),
-            None => fields.error(
+            None => fields.bad_value(
                 out,
+                "mode",
                 invalid(
                     Some(n),
                     format!("mode {value:?} is not one of testing, enforce, none (case-sensitive)"),
@@ -80,8 +82,9 @@ fn strict_field(fields: &mut Fields, out: &mut Vec<Finding>, n: usize, key: &str
         },
         "max_age" => match strict_max_age(value) {
             Ok(secs) => duplicate(&mut fields.max_age, n, secs, "max_age", out),
-            Err(message) => fields.error(
+            Err(message) => fields.bad_value(
                 out,
+                "max_age",
                 invalid(
                     Some(n),
                     message,
@@ -91,8 +94,9 @@ fn strict_field(fields: &mut Fields, out: &mut Vec<Finding>, n: usize, key: &str
         },
         "mx" => match strict_mx(value) {
             Ok(p) => fields.mx.push(p),
-            Err(message) => fields.error(
+            Err(message) => fields.bad_value(
                 out,
+                "mx",
                 invalid(
                     Some(n),
                     message,
