@@ -15,7 +15,7 @@ pub const TESTING_MAX_AGE_LONG: u32 = 14 * 86_400;
 const KNOWN: [&str; 4] = ["version", "mode", "max_age", "mx"];
 
 /// The result of [`lint_policy`].
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct PolicyLint {
     /// The policy strict senders see, or, when only lenient senders accept it, theirs.
     pub policy: Option<Policy>,
