@@ -57,7 +57,7 @@ fn has_error(findings: &[Finding]) -> bool {
     findings.iter().any(|f| f.severity == Severity::Error)
 }
 
-fn policy(file: &PathBuf, json: bool, style: &Style) -> Result<ExitCode> {
+fn policy(file: &std::path::Path, json: bool, style: &Style) -> Result<ExitCode> {
     let body = if file.as_os_str() == "-" {
         let mut buf = Vec::new();
         std::io::stdin()

@@ -31,9 +31,9 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Lint a policy file or a `_mta-sts` / `_smtp._tls` TXT record value.
-    Lint(lint::LintArgs),
+    Lint(Box<lint::LintArgs>),
     /// Generate a policy, DNS records, or web server / Worker configuration.
-    Generate(generate::GenerateArgs),
+    Generate(Box<generate::GenerateArgs>),
 }
 
 /// Runs a parsed command line; `Err` means a usage or internal failure (exit 2).
