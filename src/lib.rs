@@ -6,6 +6,7 @@
 
 pub mod cli;
 pub mod finding;
+pub mod lab;
 pub mod rfc;
 pub mod sanitize;
 pub mod snippet;
