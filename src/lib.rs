@@ -6,3 +6,5 @@
 
 pub mod finding;
 pub mod rfc;
+pub mod rollout;
+pub mod store;
