@@ -1,6 +1,8 @@
 //! Unit tests of the rollout, all with a fixed `now`.
 
+mod enforce;
 mod gates;
+mod window;
 
 use jiff::Timestamp;
 
