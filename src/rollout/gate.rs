@@ -37,6 +37,7 @@ pub enum BlockerKind {
     /// The `_mta-sts` record is missing or has another id than planned.
     StsRecordNotLive,
     /// The `_smtp._tls` record is missing or has other `rua` URIs than planned.
+    #[serde(rename = "tlsrpt-record-not-live")]
     TlsRptRecordNotLive,
     /// No hosting path has been chosen.
     HostingNotChosen,
@@ -51,8 +52,10 @@ pub enum BlockerKind {
     /// The testing window has not ended.
     WindowIncomplete,
     /// No TLS-RPT report arrived during the window.
+    #[serde(rename = "no-tlsrpt-reports")]
     NoTlsRptReports,
     /// TLS-RPT reports show failed sessions during the window.
+    #[serde(rename = "tlsrpt-failures")]
     TlsRptFailures,
     /// The rollback countdown has not ended.
     RollbackWaiting,
@@ -61,6 +64,32 @@ pub enum BlockerKind {
 }
 
 impl BlockerKind {
+    /// Every kind.
+    pub const ALL: [BlockerKind; 22] = [
+        BlockerKind::NoCheck,
+        BlockerKind::CheckStale,
+        BlockerKind::MxUnknown,
+        BlockerKind::MxNotCovered,
+        BlockerKind::MxNotChecked,
+        BlockerKind::MxStarttlsMissing,
+        BlockerKind::MxCertUntrusted,
+        BlockerKind::MxCertNameMismatch,
+        BlockerKind::MxCertExpired,
+        BlockerKind::MxCertExpiring,
+        BlockerKind::StsRecordNotLive,
+        BlockerKind::TlsRptRecordNotLive,
+        BlockerKind::HostingNotChosen,
+        BlockerKind::PolicyNotLive,
+        BlockerKind::CheckFailing,
+        BlockerKind::IdNotBumped,
+        BlockerKind::MxDrift,
+        BlockerKind::WindowIncomplete,
+        BlockerKind::NoTlsRptReports,
+        BlockerKind::TlsRptFailures,
+        BlockerKind::RollbackWaiting,
+        BlockerKind::FinalPhase,
+    ];
+
     /// The stable kebab-case name.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -87,6 +116,13 @@ impl BlockerKind {
             BlockerKind::RollbackWaiting => "rollback-waiting",
             BlockerKind::FinalPhase => "final-phase",
         }
+    }
+}
+
+impl BlockerKind {
+    /// Looks a kind up by its stable name.
+    pub fn parse(s: &str) -> Option<BlockerKind> {
+        BlockerKind::ALL.into_iter().find(|k| k.as_str() == s)
     }
 }
 

@@ -1,7 +1,10 @@
 //! Unit tests of the rollout, all with a fixed `now`.
 
+mod adopt;
 mod enforce;
 mod gates;
+mod maintenance;
+mod status;
 mod window;
 
 use jiff::Timestamp;
@@ -29,7 +32,10 @@ pub(super) const T0: &str = "2026-11-01T10:00:00Z";
 pub(super) fn fresh() -> DomainState {
     new_domain(
         dn("example.com"),
-        vec![MxPattern::parse("mx1.example.com").unwrap(), MxPattern::parse("mx2.example.com").unwrap()],
+        vec![
+            MxPattern::parse("mx1.example.com").unwrap(),
+            MxPattern::parse("mx2.example.com").unwrap(),
+        ],
         Vec::new(),
         None,
         at(T0),
@@ -74,7 +80,9 @@ pub(super) fn reports_ok() -> ReportTally {
 pub(super) fn step(state: DomainState, when: Timestamp) -> DomainState {
     let obs = good_obs(&state, when);
     let state = record_check(state, &obs);
-    advance(state, Some(&obs), Some(&reports_ok()), None, when).unwrap().0
+    advance(state, Some(&obs), Some(&reports_ok()), None, when)
+        .unwrap()
+        .0
 }
 
 /// A domain that entered testing at T0 + 1 day.
