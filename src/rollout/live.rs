@@ -99,8 +99,9 @@ pub(crate) fn enforce(state: &DomainState, obs: &Observation) -> Vec<Blocker> {
             "the new id is in DNS before the new policy is served: senders may cache the old \
              policy under it until its max_age ends; serve the new policy now",
         ));
+    } else {
+        out.extend(policy_live(state, obs));
     }
-    out.extend(policy_live(state, obs));
     out.extend(records(state, obs));
     out.extend(drift_and_id(state, obs));
     if steps.iter().all(|s| s.done) {

@@ -57,11 +57,6 @@ impl Phase {
             .chain([Phase::Rollback])
             .find(|p| p.as_str() == s)
     }
-
-    /// Whether the planned policy should already be live (MX drift and id checks apply).
-    pub fn is_live(self) -> bool {
-        matches!(self, Phase::Testing | Phase::Enforce | Phase::Enforced)
-    }
 }
 
 impl fmt::Display for Phase {
