@@ -35,6 +35,10 @@ fn no_check_blocks_and_asks_for_one() {
     let err = advance(fresh(), None, None, Some("go".into()), at(T0)).unwrap_err();
     assert_eq!(err.phase, Phase::Preflight);
     assert!(!err.overridable());
+    assert_eq!(
+        err.to_string(),
+        "example.com cannot leave preflight: no live check of example.com has been run yet"
+    );
 }
 
 #[test]
