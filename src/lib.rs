@@ -8,5 +8,7 @@ pub mod cli;
 pub mod finding;
 pub mod lab;
 pub mod rfc;
+pub mod rollout;
 pub mod sanitize;
 pub mod snippet;
+pub mod store;

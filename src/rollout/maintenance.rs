@@ -1,0 +1,178 @@
+//! Keeping an enforced domain correct: MX drift, un-bumped ids, and rolling back
+//! (RFC 8461 §8.3).
+
+use jiff::{SignedDuration, Timestamp};
+
+use super::observe::Observation;
+use super::phase::Phase;
+use super::state::{
+    DomainState, ROLLBACK_MAX_AGE, TESTING_MAX_AGE, Transition, enter, policy_sha256, replan,
+};
+use super::testing::add_secs;
+use crate::rfc::{DomainName, Mode, MxPattern};
+
+/// How the live MX set differs from the planned patterns.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct MxDrift {
+    /// Live MX hosts no planned pattern covers.
+    pub added: Vec<DomainName>,
+    /// Planned patterns no live MX host matches.
+    pub removed: Vec<MxPattern>,
+}
+
+impl MxDrift {
+    /// The difference in words.
+    pub fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        if !self.added.is_empty() {
+            let v: Vec<&str> = self.added.iter().map(DomainName::as_str).collect();
+            parts.push(format!("new MX hosts not in the policy: {}", v.join(", ")));
+        }
+        if !self.removed.is_empty() {
+            let v: Vec<String> = self.removed.iter().map(ToString::to_string).collect();
+            parts.push(format!(
+                "policy patterns no MX host uses any more: {}",
+                v.join(", ")
+            ));
+        }
+        parts.join("; ")
+    }
+}
+
+/// Compares the live MX set with the planned patterns. `None` when they agree, or when the
+/// live set is unknown or empty (that is a different problem).
+pub fn detect_drift(state: &DomainState, obs: &Observation) -> Option<MxDrift> {
+    let live = obs.live_mx.as_ref().filter(|l| !l.is_empty())?;
+    let mut added: Vec<DomainName> = live
+        .iter()
+        .filter(|h| !state.plan.mx.iter().any(|p| p.matches(h.as_str())))
+        .cloned()
+        .collect();
+    added.sort();
+    added.dedup();
+    let removed: Vec<MxPattern> = state
+        .plan
+        .mx
+        .iter()
+        .filter(|p| !live.iter().any(|h| p.matches(h.as_str())))
+        .cloned()
+        .collect();
+    (!added.is_empty() || !removed.is_empty()).then_some(MxDrift { added, removed })
+}
+
+/// Follows an MX change (a provider migration): keeps the patterns still in use, adds the
+/// new hosts, and drops back to testing with a new id and a fresh window.
+pub fn apply_drift(state: DomainState, live_mx: &[DomainName], now: Timestamp) -> DomainState {
+    apply_drift_transition(state, live_mx, now).0
+}
+
+pub(crate) fn apply_drift_transition(
+    state: DomainState,
+    live_mx: &[DomainName],
+    now: Timestamp,
+) -> (DomainState, Option<Transition>) {
+    if live_mx.is_empty() {
+        return (state, None);
+    }
+    let mut mx: Vec<MxPattern> = state
+        .plan
+        .mx
+        .iter()
+        .filter(|p| live_mx.iter().any(|h| p.matches(h.as_str())))
+        .cloned()
+        .collect();
+    for host in live_mx {
+        if !mx.iter().any(|p| p.matches(host.as_str())) {
+            mx.push(MxPattern::exact(host.clone()));
+        }
+    }
+    let state = replan(state, now, |p| {
+        p.mx = mx;
+        p.mode = Mode::Testing;
+        p.max_age = TESTING_MAX_AGE;
+    });
+    let (state, t) = enter(state, Phase::Testing, now);
+    (state, Some(t))
+}
+
+/// Whether the live policy differs from the one recorded for the live id, so senders that
+/// cached the id keep a stale policy. A new policy already served for the plan's new id that
+/// is not yet in DNS is the correct order (RFC 8461 §8.1), not this problem.
+pub fn id_not_bumped(state: &DomainState, obs: &Observation) -> bool {
+    let (Some(id), Some(live)) = (&obs.sts_id, &obs.live_policy) else {
+        return false;
+    };
+    let Some(entry) = state.published.iter().find(|p| &p.id == id) else {
+        return false;
+    };
+    let staged = live == &state.plan.policy() && id != &state.plan.id;
+    entry.policy_sha256 != policy_sha256(live) && !staged
+}
+
+/// Plans leaving MTA-STS: `mode: none` with a one-day `max_age` and a new id, phase
+/// `rollback`. Already rolling back: unchanged.
+pub fn plan_rollback(state: DomainState, now: Timestamp) -> DomainState {
+    plan_rollback_transition(state, now).0
+}
+
+pub(crate) fn plan_rollback_transition(
+    state: DomainState,
+    now: Timestamp,
+) -> (DomainState, Option<Transition>) {
+    if state.phase == Phase::Rollback {
+        return (state, None);
+    }
+    let state = replan(state, now, |p| {
+        p.mode = Mode::None;
+        p.max_age = ROLLBACK_MAX_AGE;
+    });
+    let (state, t) = enter(state, Phase::Rollback, now);
+    (state, Some(t))
+}
+
+/// The wait before the records may be removed after a rollback.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct RollbackCountdown {
+    /// When the `mode: none` policy and its id were first seen live.
+    pub none_live_since: Timestamp,
+    /// The largest `max_age` ever published, in seconds.
+    pub wait_secs: u32,
+    /// When the records may be removed.
+    pub removable_at: Timestamp,
+    /// Time left (zero once reached).
+    pub remaining: SignedDuration,
+    /// Whether the records may be removed now.
+    pub complete: bool,
+}
+
+/// The countdown of a rollback, or `None` when not rolling back or the `mode: none` policy
+/// has not been seen live yet. Senders may hold any policy ever published for its `max_age`,
+/// so the wait is the largest `max_age` published, counted from when `none` went live.
+pub fn rollback_countdown(state: &DomainState, now: Timestamp) -> Option<RollbackCountdown> {
+    if state.phase != Phase::Rollback {
+        return None;
+    }
+    let none = state
+        .published
+        .iter()
+        .find(|p| p.id == state.plan.id && p.mode == Mode::None)?;
+    let wait_secs = state
+        .published
+        .iter()
+        .map(|p| p.max_age)
+        .max()
+        .unwrap_or(ROLLBACK_MAX_AGE);
+    let removable_at = add_secs(none.at, i64::from(wait_secs));
+    let remaining = if now >= removable_at {
+        SignedDuration::ZERO
+    } else {
+        removable_at.duration_since(now)
+    };
+    Some(RollbackCountdown {
+        none_live_since: none.at,
+        wait_secs,
+        removable_at,
+        remaining,
+        complete: now >= removable_at,
+    })
+}

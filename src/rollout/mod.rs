@@ -1,0 +1,42 @@
+//! The rollout: per-domain state, phases, gates and maintenance plans. Pure: every function
+//! takes `now` as an argument and the live state as an [`Observation`]; nothing here reads a
+//! clock, the network or files.
+//!
+//! Phases run `preflight → records → hosting → validation → testing → enforce → enforced`;
+//! `rollback` leaves MTA-STS (RFC 8461 §8.3). Each phase has a gate ([`evaluate`]); a gate
+//! that does not pass lists [`Blocker`]s in plain words, and only judgement calls among them
+//! may be overridden, by an acknowledgement that is recorded ([`Ack`]). Every change of the
+//! policy body gets a new id, never one used before.
+
+mod action;
+mod advance;
+mod checks;
+mod gate;
+mod live;
+mod maintenance;
+mod observe;
+mod phase;
+mod state;
+mod status;
+mod steps;
+mod testing;
+
+#[cfg(test)]
+mod tests;
+
+pub use advance::{Blocked, adopt, advance};
+pub use checks::{CERT_MARGIN_DAYS, policy_diff};
+pub use gate::{Blocker, BlockerKind, Gate, evaluate};
+pub use maintenance::{
+    MxDrift, RollbackCountdown, apply_drift, detect_drift, id_not_bumped, plan_rollback, rollback_countdown,
+};
+pub use observe::{MxResult, Observation, ReportTally};
+pub use phase::{HostingPath, Phase};
+pub use state::{
+    Ack, CheckRecord, DEFAULT_WINDOW_DAYS, DomainState, ENFORCE_MAX_AGE, MAX_CHECKS, Plan, PublishedId,
+    ROLLBACK_MAX_AGE, SCHEMA, TESTING_MAX_AGE, Transition, bump_id, entered_at, new_domain, planned_policy,
+    policy_sha256, record_check, set_hosting, set_mx, set_rua, set_window_days,
+};
+pub use status::{LastCheck, StatusView, enforced_at, status_line, testing_started};
+pub use steps::{PublishStep, policy_one_line, publish_steps};
+pub use testing::{TestingProgress, testing_progress, utc_date};

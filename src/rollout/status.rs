@@ -1,0 +1,87 @@
+//! The one-line-per-domain status shown by `mtasts status` and the TUI home screen.
+
+use jiff::Timestamp;
+use jiff::civil::Date;
+
+use super::gate::evaluate;
+use super::observe::{Observation, ReportTally};
+use super::phase::Phase;
+use super::state::{DomainState, entered_at};
+use super::testing::testing_progress;
+use crate::finding::Verdict;
+use crate::rfc::{DomainName, Mode};
+
+/// The latest recorded check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct LastCheck {
+    /// Its verdict.
+    pub verdict: Verdict,
+    /// When it ran.
+    pub at: Timestamp,
+}
+
+/// Status of one domain. Serialized as the `status --json` object; fields that do not apply
+/// are `null`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct StatusView {
+    /// The domain.
+    pub domain: DomainName,
+    /// Current phase.
+    pub phase: Phase,
+    /// Planned policy mode.
+    pub mode: Mode,
+    /// Day N of the testing window.
+    pub testing_day: Option<u32>,
+    /// Length of the testing window.
+    pub testing_days_total: Option<u32>,
+    /// Testing days left, the current one included.
+    pub days_remaining: Option<u32>,
+    /// UTC date the testing window ends.
+    pub window_ends: Option<Date>,
+    /// What to do next.
+    pub next_action: String,
+    /// What blocks the current gate, in words.
+    pub blockers: Vec<String>,
+    /// The latest recorded check.
+    pub last_check: Option<LastCheck>,
+}
+
+/// The status of a domain given its latest check (if any) and TLS-RPT summary.
+pub fn status_line(
+    state: &DomainState,
+    obs_last: Option<&Observation>,
+    reports: Option<&ReportTally>,
+    now: Timestamp,
+) -> StatusView {
+    let gate = evaluate(state, obs_last, reports, now);
+    let progress = testing_progress(state, now);
+    StatusView {
+        domain: state.domain.clone(),
+        phase: state.phase,
+        mode: state.plan.mode,
+        testing_day: progress.map(|p| p.day),
+        testing_days_total: progress.map(|p| p.total),
+        days_remaining: progress.map(|p| p.days_remaining),
+        window_ends: progress.map(|p| p.window_ends),
+        next_action: gate.next_action,
+        blockers: gate.blockers.into_iter().map(|b| b.message).collect(),
+        last_check: state.checks.last().map(|c| LastCheck {
+            verdict: c.verdict,
+            at: c.at,
+        }),
+    }
+}
+
+/// When the current testing window started, if testing.
+pub fn testing_started(state: &DomainState) -> Option<Timestamp> {
+    (state.phase == Phase::Testing)
+        .then(|| entered_at(state, Phase::Testing))
+        .flatten()
+}
+
+/// When the domain was last enforced, if it is.
+pub fn enforced_at(state: &DomainState) -> Option<Timestamp> {
+    (state.phase == Phase::Enforced)
+        .then(|| entered_at(state, Phase::Enforced))
+        .flatten()
+}

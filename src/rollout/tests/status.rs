@@ -1,0 +1,65 @@
+use super::*;
+
+#[test]
+fn status_json_of_a_testing_domain() {
+    let s = testing();
+    let now = plus_secs(at(T0), 10 * DAY);
+    let obs = good_obs(&s, now);
+    let s = record_check(s, &obs);
+    let v = status_line(&s, Some(&obs), Some(&reports_ok()), now);
+    let json = serde_json::to_value(&v).unwrap();
+    assert_eq!(
+        json,
+        serde_json::json!({
+            "domain": "example.com",
+            "phase": "testing",
+            "mode": "testing",
+            "testing_day": 10,
+            "testing_days_total": 30,
+            "days_remaining": 21,
+            "window_ends": "2026-12-02",
+            "next_action": v.next_action,
+            "blockers": ["testing day 10 of 30: the window ends at 2026-12-02T10:00:00Z (21 days remaining)"],
+            "last_check": {"verdict": "pass", "at": "2026-11-11T10:00:00Z"},
+        })
+    );
+}
+
+#[test]
+fn fields_that_do_not_apply_are_null() {
+    let v = status_line(&fresh(), None, None, at(T0));
+    let json = serde_json::to_value(&v).unwrap();
+    assert_eq!(json["phase"], "preflight");
+    for key in [
+        "testing_day",
+        "testing_days_total",
+        "days_remaining",
+        "window_ends",
+        "last_check",
+    ] {
+        assert!(json[key].is_null(), "{key}");
+    }
+    assert_eq!(
+        json["blockers"],
+        serde_json::json!(["no live check of example.com has been run yet"])
+    );
+    assert_eq!(json["next_action"], "Run a check: mtasts check example.com");
+}
+
+#[test]
+fn phases_and_hosting_paths_have_stable_names() {
+    for p in Phase::ORDER.into_iter().chain([Phase::Rollback]) {
+        assert_eq!(Phase::parse(p.as_str()), Some(p));
+        assert_eq!(serde_json::to_value(p).unwrap(), p.as_str());
+    }
+    for h in HostingPath::ALL {
+        assert_eq!(HostingPath::parse(h.as_str()), Some(h));
+        assert_eq!(serde_json::to_value(h).unwrap(), h.as_str());
+    }
+    assert_eq!(HostingPath::WorkerMulti.as_str(), "worker-multi");
+    for k in BlockerKind::ALL {
+        assert_eq!(serde_json::to_value(k).unwrap(), k.as_str());
+        assert_eq!(BlockerKind::parse(k.as_str()), Some(k));
+    }
+    assert_eq!(BlockerKind::NoTlsRptReports.as_str(), "no-tlsrpt-reports");
+}

@@ -1,0 +1,201 @@
+//! Persistence of rollout state: one TOML file per domain at
+//! `<state-dir>/domains/<a-label>.toml`, human-readable and hand-editable.
+//!
+//! Writes are atomic (a uniquely named temp file in the same directory, fsync, rename, fsync
+//! of the directory). Read-modify-write happens under an exclusive lock on
+//! `<state-dir>/domains/.<a-label>.lock`, so two processes cannot lose each other's updates.
+//! A file that does not parse, or comes from a newer mtasts, is reported with its path and
+//! never overwritten.
+
+mod file;
+
+#[cfg(test)]
+mod tests;
+
+use std::fs::{self, File, OpenOptions};
+use std::io;
+use std::path::{Path, PathBuf};
+
+use crate::rfc::DomainName;
+use crate::rollout::{DomainState, SCHEMA};
+
+pub use file::{MAX_STATE_BYTES, parse_state, render_state};
+
+/// What can go wrong reading or writing state.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// A file system operation failed.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The file or directory.
+        path: PathBuf,
+        /// The underlying error.
+        #[source]
+        source: io::Error,
+    },
+    /// The file exists but is not a valid state file; it is left untouched.
+    #[error("{} is not a valid state file ({reason}); it was left untouched", path.display())]
+    Unreadable {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The file was written by a newer mtasts; it is left untouched.
+    #[error(
+        "{} has schema {found}, newer than the {SCHEMA} this mtasts understands; it was left untouched",
+        path.display()
+    )]
+    NewerSchema {
+        /// The file.
+        path: PathBuf,
+        /// The schema it declares.
+        found: i64,
+    },
+    /// `create` for a domain that already has a state file.
+    #[error("{0} is already tracked")]
+    AlreadyTracked(DomainName),
+    /// No state file for the domain.
+    #[error("{0} is not tracked")]
+    NotTracked(DomainName),
+    /// The state could not be turned into TOML.
+    #[error("cannot serialize the state of {domain}: {reason}")]
+    Serialize {
+        /// The domain.
+        domain: DomainName,
+        /// Why.
+        reason: String,
+    },
+    /// An update returned the state of another domain.
+    #[error("an update of {expected} returned the state of {found}")]
+    DomainMismatch {
+        /// The domain being updated.
+        expected: DomainName,
+        /// The domain in the returned state.
+        found: DomainName,
+    },
+}
+
+fn io_err(path: &Path) -> impl FnOnce(io::Error) -> StoreError + '_ {
+    move |source| StoreError::Io {
+        path: path.to_owned(),
+        source,
+    }
+}
+
+/// Every state file with its path and what loading it gave.
+pub type Listing = Vec<(PathBuf, Result<DomainState, StoreError>)>;
+
+/// The state directory.
+#[derive(Debug, Clone)]
+pub struct Store {
+    domains: PathBuf,
+}
+
+impl Store {
+    /// Opens (creating if needed) `<state_dir>/domains/`.
+    pub fn open(state_dir: &Path) -> Result<Store, StoreError> {
+        let domains = state_dir.join("domains");
+        fs::create_dir_all(&domains).map_err(io_err(&domains))?;
+        Ok(Store { domains })
+    }
+
+    /// The directory holding the state files.
+    pub fn domains_dir(&self) -> &Path {
+        &self.domains
+    }
+
+    /// The state file of a domain.
+    pub fn path_of(&self, domain: &DomainName) -> PathBuf {
+        self.domains.join(format!("{}.toml", domain.as_str()))
+    }
+
+    fn lock(&self, domain: &DomainName) -> Result<File, StoreError> {
+        let path = self.domains.join(format!(".{}.lock", domain.as_str()));
+        let file = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)
+            .map_err(io_err(&path))?;
+        file.lock().map_err(io_err(&path))?;
+        Ok(file)
+    }
+
+    /// The state of a domain, or `None` when it is not tracked.
+    pub fn load(&self, domain: &DomainName) -> Result<Option<DomainState>, StoreError> {
+        let path = self.path_of(domain);
+        match file::read_bounded(&path)? {
+            None => Ok(None),
+            Some(text) => file::parse_for(&path, &text, domain).map(Some),
+        }
+    }
+
+    /// Every state file, sorted by name. A bad file is reported with its path and problem;
+    /// the others still load.
+    pub fn list(&self) -> Result<Listing, StoreError> {
+        let mut paths = Vec::new();
+        for entry in fs::read_dir(&self.domains).map_err(io_err(&self.domains))? {
+            let path = entry.map_err(io_err(&self.domains))?.path();
+            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            if !name.starts_with('.') && name.ends_with(".toml") && path.is_file() {
+                paths.push(path);
+            }
+        }
+        paths.sort();
+        Ok(paths
+            .into_iter()
+            .map(|path| {
+                let result = file::load_path(&path);
+                (path, result)
+            })
+            .collect())
+    }
+
+    /// Starts tracking a domain; fails with [`StoreError::AlreadyTracked`] if it is.
+    pub fn create(&self, state: &DomainState) -> Result<(), StoreError> {
+        let _lock = self.lock(&state.domain)?;
+        let path = self.path_of(&state.domain);
+        if path.try_exists().map_err(io_err(&path))? {
+            return Err(StoreError::AlreadyTracked(state.domain.clone()));
+        }
+        file::write_atomic(&self.domains, &path, &render_state(state)?)
+    }
+
+    /// Read-modify-write under the domain's exclusive lock. Nothing is written when the file
+    /// cannot be read, or when `change` fails or returns the state unchanged.
+    pub fn update<F, E>(&self, domain: &DomainName, change: F) -> Result<DomainState, E>
+    where
+        F: FnOnce(DomainState) -> Result<DomainState, E>,
+        E: From<StoreError>,
+    {
+        let _lock = self.lock(domain)?;
+        let path = self.path_of(domain);
+        let text = file::read_bounded(&path)?.ok_or_else(|| StoreError::NotTracked(domain.clone()))?;
+        let before = file::parse_for(&path, &text, domain)?;
+        let after = change(before.clone())?;
+        if &after.domain != domain {
+            return Err(StoreError::DomainMismatch {
+                expected: domain.clone(),
+                found: after.domain,
+            }
+            .into());
+        }
+        if after != before {
+            file::write_atomic(&self.domains, &path, &render_state(&after)?)?;
+        }
+        Ok(after)
+    }
+
+    /// Stops tracking a domain (deletes its state file).
+    pub fn remove(&self, domain: &DomainName) -> Result<(), StoreError> {
+        let _lock = self.lock(domain)?;
+        let path = self.path_of(domain);
+        match fs::remove_file(&path) {
+            Ok(()) => file::sync_dir(&self.domains),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Err(StoreError::NotTracked(domain.clone())),
+            Err(e) => Err(io_err(&path)(e)),
+        }
+    }
+}
