@@ -15,6 +15,17 @@ mod records;
 mod tls;
 mod view;
 
+#[cfg(test)]
+mod fixtures;
+#[cfg(test)]
+mod tests_mx;
+#[cfg(test)]
+mod tests_policy;
+#[cfg(test)]
+mod tests_records;
+#[cfg(test)]
+mod tests_view;
+
 pub use crate::finding::{Code, Finding, Severity, Verdict};
 pub use plan::policy_hash;
 

@@ -46,24 +46,24 @@ pub(crate) fn check(
     }
     if let StsState::Valid(record) = sts {
         let published = plan.published.iter().find(|(id, _)| *id == record.id);
-        if let Some((id, hash)) = published {
-            if !hash.eq_ignore_ascii_case(&policy_hash(live)) {
-                out.push(Finding::new(
-                    Code::StsIdNotBumped,
-                    Severity::Error,
-                    &ev.sts_record.name,
-                    format!(
-                        "the policy at {url} changed since it was published under id {id}, but the id in \
-                         {} was not changed: senders that cached the old policy never fetch the new one",
-                        ev.sts_record.name
-                    ),
-                    format!(
-                        "publish a new id in {} (e.g. `mtasts generate --target dns {}`)",
-                        ev.sts_record.name,
-                        ev.domain.as_str()
-                    ),
-                ));
-            }
+        if let Some((id, hash)) = published
+            && !hash.eq_ignore_ascii_case(&policy_hash(live))
+        {
+            out.push(Finding::new(
+                Code::StsIdNotBumped,
+                Severity::Error,
+                &ev.sts_record.name,
+                format!(
+                    "the policy at {url} changed since it was published under id {id}, but the id in \
+                 {} was not changed: senders that cached the old policy never fetch the new one",
+                    ev.sts_record.name
+                ),
+                format!(
+                    "publish a new id in {} (e.g. `mtasts generate --target dns {}`)",
+                    ev.sts_record.name,
+                    ev.domain.as_str()
+                ),
+            ));
         }
     }
     out
