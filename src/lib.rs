@@ -4,7 +4,10 @@
 //! Data flows one way: probe → evidence → judge → findings → (CLI | TUI), and
 //! state + now → rollout plan → (CLI | TUI). See `DESIGN.md` for the layers.
 
+pub mod cli;
 pub mod finding;
 pub mod judge;
 pub mod probe;
 pub mod rfc;
+pub mod sanitize;
+pub mod snippet;

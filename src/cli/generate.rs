@@ -57,7 +57,11 @@ pub struct GenerateArgs {
 /// Runs `generate`: prints the artefact (or writes it with `--out`) and the next steps on stderr.
 pub fn run(args: &GenerateArgs, now: &jiff::Timestamp) -> Result<ExitCode> {
     let sites = sites(args, now)?;
-    let opts = Options { cert: args.cert.clone(), key: args.key.clone(), webroot: args.webroot.clone() };
+    let opts = Options {
+        cert: args.cert.clone(),
+        key: args.key.clone(),
+        webroot: args.webroot.clone(),
+    };
     let out = snippet::generate(args.target, &sites, &opts)?;
     match &args.out {
         Some(dir) => {
@@ -75,7 +79,8 @@ pub fn run(args: &GenerateArgs, now: &jiff::Timestamp) -> Result<ExitCode> {
 }
 
 fn sites(args: &GenerateArgs, now: &jiff::Timestamp) -> Result<Vec<Site>> {
-    let mut entries: Vec<(String, Vec<String>)> = args.domains.iter().map(|d| (d.clone(), Vec::new())).collect();
+    let mut entries: Vec<(String, Vec<String>)> =
+        args.domains.iter().map(|d| (d.clone(), Vec::new())).collect();
     if let Some(path) = &args.domain_file {
         let bytes = super::read_bounded(path, DOMAIN_FILE_CAP)?;
         let text = String::from_utf8(bytes).map_err(|_| anyhow!("{} is not UTF-8 text", path.display()))?;
@@ -84,10 +89,17 @@ fn sites(args: &GenerateArgs, now: &jiff::Timestamp) -> Result<Vec<Site>> {
     if entries.is_empty() {
         bail!("give a DOMAIN (or --domain-file FILE)");
     }
-    let mode = Mode::parse(&args.mode)
-        .ok_or_else(|| anyhow!("--mode {:?}: expected testing, enforce or none", sanitize(&args.mode)))?;
+    let mode = Mode::parse(&args.mode).ok_or_else(|| {
+        anyhow!(
+            "--mode {:?}: expected testing, enforce or none",
+            sanitize(&args.mode)
+        )
+    })?;
     if args.max_age > MAX_MAX_AGE {
-        bail!("--max-age {}: at most {MAX_MAX_AGE} seconds (about a year) is allowed", args.max_age);
+        bail!(
+            "--max-age {}: at most {MAX_MAX_AGE} seconds (about a year) is allowed",
+            args.max_age
+        );
     }
     let id = match &args.id {
         Some(raw) => PolicyId::parse(raw).map_err(|e| anyhow!("--id {:?}: {e}", sanitize(raw)))?,
@@ -102,13 +114,33 @@ fn sites(args: &GenerateArgs, now: &jiff::Timestamp) -> Result<Vec<Site>> {
     entries
         .into_iter()
         .map(|(name, own_mx)| {
-            let domain = DomainName::parse(&name).map_err(|e| anyhow!("domain {:?}: {e}", sanitize(&name)))?;
-            let mx = if own_mx.is_empty() { shared_mx.clone() } else { parse_mx(&own_mx)? };
+            let domain =
+                DomainName::parse(&name).map_err(|e| anyhow!("domain {:?}: {e}", sanitize(&name)))?;
+            let mx = if own_mx.is_empty() {
+                shared_mx.clone()
+            } else {
+                parse_mx(&own_mx)?
+            };
             if mx.is_empty() && mode != Mode::None {
-                bail!("{domain}: give the MX hosts with --mx HOST (a policy in mode {mode} needs at least one)");
+                bail!(
+                    "{domain}: give the MX hosts with --mx HOST (a policy in mode {mode} needs at least one)"
+                );
             }
-            let rua = if shared_rua.is_empty() { vec![RuaUri::default_for(&domain)] } else { shared_rua.clone() };
-            Ok(Site { domain, policy: Policy { mode, max_age: args.max_age, mx }, id: id.clone(), rua })
+            let rua = if shared_rua.is_empty() {
+                vec![RuaUri::default_for(&domain)]
+            } else {
+                shared_rua.clone()
+            };
+            Ok(Site {
+                domain,
+                policy: Policy {
+                    mode,
+                    max_age: args.max_age,
+                    mx,
+                },
+                id: id.clone(),
+                rua,
+            })
         })
         .collect()
 }
@@ -141,7 +173,10 @@ mod tests {
         assert_eq!(
             parsed,
             vec![
-                ("a.example".to_owned(), vec!["mx1.a.example".to_owned(), "*.b.example".to_owned()]),
+                (
+                    "a.example".to_owned(),
+                    vec!["mx1.a.example".to_owned(), "*.b.example".to_owned()]
+                ),
                 ("b.example".to_owned(), vec![]),
             ]
         );

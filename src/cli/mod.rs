@@ -52,7 +52,11 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
 
 /// Exit status 1 when `failed`, else 0.
 pub fn exit_for(failed: bool) -> ExitCode {
-    if failed { ExitCode::from(1) } else { ExitCode::SUCCESS }
+    if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
 }
 
 /// Reads a user-named file with a size cap and a clear error naming the file.

@@ -1,0 +1,80 @@
+//! Probe options shared by `check`, `add` and `advance`.
+
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::{Result, anyhow};
+use clap::Args;
+
+use crate::probe::{ProbeConfig, ResolverChoice, load_ca_file};
+
+/// How to reach the world: resolver, ports, trust anchors, timeouts.
+#[derive(Debug, Clone, Args)]
+pub struct ProbeArgs {
+    /// DNS resolver to ask, IP[:PORT] (default: the system's resolver configuration).
+    #[arg(long, value_name = "IP[:PORT]", value_parser = parse_resolver)]
+    pub resolver: Option<SocketAddr>,
+    /// Extra trust anchors (PEM), e.g. a private test CA; findings say when only these matched.
+    #[arg(long, value_name = "PEM")]
+    pub ca_file: Option<PathBuf>,
+    /// SMTP port on the MX hosts.
+    #[arg(long, value_name = "N", default_value_t = 25)]
+    pub smtp_port: u16,
+    /// HTTPS port on the policy host.
+    #[arg(long, value_name = "N", default_value_t = 443)]
+    pub https_port: u16,
+    /// Give up on a domain after this many seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub timeout: u64,
+    /// Most network operations in flight at once.
+    #[arg(long, value_name = "N", default_value_t = 32, value_parser = clap::value_parser!(u64).range(1..=1024))]
+    pub concurrency: u64,
+}
+
+impl ProbeArgs {
+    /// The probe configuration these options describe, judged at `now`.
+    pub fn config(&self, now: jiff::Timestamp) -> Result<ProbeConfig> {
+        let mut cfg = ProbeConfig::new(now);
+        if let Some(addr) = self.resolver {
+            cfg.resolver = ResolverChoice::At(addr);
+        }
+        if let Some(path) = &self.ca_file {
+            cfg.extra_anchors = load_ca_file(path).map_err(|e| anyhow!("--ca-file: {e}"))?;
+        }
+        cfg.smtp_port = self.smtp_port;
+        cfg.https_port = self.https_port;
+        let overall = Duration::from_secs(self.timeout);
+        let t = &mut cfg.timeouts;
+        t.overall = overall;
+        for step in [&mut t.dns, &mut t.connect, &mut t.smtp_reply, &mut t.tls_handshake, &mut t.https] {
+            *step = (*step).min(overall);
+        }
+        cfg.concurrency = usize::try_from(self.concurrency).unwrap_or(32);
+        Ok(cfg)
+    }
+}
+
+/// Parses `IP`, `IP:PORT` or `[IPv6]:PORT`; the port defaults to 53.
+pub fn parse_resolver(s: &str) -> Result<SocketAddr, String> {
+    if let Ok(addr) = s.parse::<SocketAddr>() {
+        return Ok(addr);
+    }
+    s.parse::<IpAddr>()
+        .map(|ip| SocketAddr::new(ip, 53))
+        .map_err(|_| format!("{s:?} is not an IP address or IP:PORT"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resolver_forms() {
+        assert_eq!(parse_resolver("127.0.0.1").unwrap(), "127.0.0.1:53".parse().unwrap());
+        assert_eq!(parse_resolver("127.0.0.1:5353").unwrap(), "127.0.0.1:5353".parse().unwrap());
+        assert_eq!(parse_resolver("::1").unwrap(), "[::1]:53".parse().unwrap());
+        assert_eq!(parse_resolver("[::1]:5353").unwrap(), "[::1]:5353".parse().unwrap());
+        assert!(parse_resolver("dns.google").is_err());
+    }
+}

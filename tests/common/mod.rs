@@ -1,0 +1,114 @@
+//! Helpers shared by integration tests that need external programs (nginx, node, …).
+#![allow(dead_code)]
+
+pub mod server;
+
+use std::path::{Path, PathBuf};
+
+/// Directories searched after `PATH`: server binaries live in sbin, which is often not on a
+/// normal user's `PATH`.
+const EXTRA_DIRS: [&str; 4] = ["/usr/local/sbin", "/usr/sbin", "/sbin", "/usr/local/bin"];
+
+/// Where `name` is installed, if it is: the first executable file named `name` on `PATH`
+/// or in the sbin directories.
+pub fn find_tool(name: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    std::env::split_paths(&path)
+        .chain(EXTRA_DIRS.iter().map(PathBuf::from))
+        .map(|dir| dir.join(name))
+        .find(|p| is_executable(p))
+}
+
+fn is_executable(p: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(p).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+}
+
+fn on_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| v.eq_ignore_ascii_case("true") || v == "1")
+}
+
+/// A tool the test cannot do without. Missing on CI (`CI=true`): the test fails with a
+/// clear message. Missing elsewhere: prints `SKIPPED: NAME not installed` to stderr and
+/// returns `None`, so the caller returns early.
+pub fn require_tool(name: &str) -> Option<PathBuf> {
+    require_tool_on(name, on_ci())
+}
+
+/// [`require_tool`] with the CI decision passed in (so the rule itself can be tested).
+pub fn require_tool_on(name: &str, ci: bool) -> Option<PathBuf> {
+    let found = find_tool(name);
+    if found.is_none() {
+        assert!(
+            !ci,
+            "{name} is not installed, but CI=true requires this test to run: install {name} \
+             in the CI image (see the test's header comment for the package)"
+        );
+        eprintln!("SKIPPED: {name} not installed");
+    }
+    found
+}
+
+/// A tool whose test is a bonus: when missing, always skip (even on CI) with the same
+/// `SKIPPED:` line.
+pub fn optional_tool(names: &[&str]) -> Option<PathBuf> {
+    let found = names.iter().find_map(|n| find_tool(n));
+    if found.is_none() {
+        eprintln!("SKIPPED: {} not installed", names.join(" / "));
+    }
+    found
+}
+
+/// A site with two MX patterns (one wildcard) and two report URIs.
+pub fn site(domain: &str) -> mtasts::snippet::Site {
+    use mtasts::rfc::{DomainName, Mode, MxPattern, Policy, PolicyId, RuaUri};
+    let d = DomainName::parse(domain).expect("valid test domain");
+    mtasts::snippet::Site {
+        policy: Policy {
+            mode: Mode::Enforce,
+            max_age: 604_800,
+            mx: vec![
+                MxPattern::parse(&format!("mail.{d}")).expect("valid mx"),
+                MxPattern::parse("*.mx.example.net").expect("valid mx"),
+            ],
+        },
+        id: PolicyId::parse("20261129T081500").expect("valid id"),
+        rua: vec![
+            RuaUri::parse(&format!("mailto:tlsrpt@{d}")).expect("valid rua"),
+            RuaUri::parse("https://reports.example.net/v1/tlsrpt").expect("valid rua"),
+        ],
+        domain: d,
+    }
+}
+
+/// A loopback port that was free a moment ago.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("bind an ephemeral port")
+}
+
+/// A private CA and a server certificate for `host` it issued, both as PEM:
+/// `(ca_cert, server_cert_chain, server_key)`.
+pub fn test_certificate(host: &str) -> (String, String, String) {
+    use rcgen::{
+        BasicConstraints, CertificateParams, CertifiedIssuer, DnType, IsCa, KeyPair, KeyUsagePurpose,
+    };
+    let mut ca_params = CertificateParams::new(Vec::<String>::new()).expect("ca params");
+    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    ca_params
+        .distinguished_name
+        .push(DnType::CommonName, "mtasts test CA");
+    ca_params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
+    let ca = CertifiedIssuer::self_signed(ca_params, KeyPair::generate().expect("ca key")).expect("ca");
+    let key = KeyPair::generate().expect("server key");
+    let mut params = CertificateParams::new(vec![host.to_owned()]).expect("server params");
+    params.distinguished_name.push(DnType::CommonName, host);
+    let cert = params.signed_by(&key, &ca).expect("server cert");
+    (
+        ca.pem(),
+        format!("{}{}", cert.pem(), ca.pem()),
+        key.serialize_pem(),
+    )
+}
