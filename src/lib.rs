@@ -5,4 +5,5 @@
 //! state + now → rollout plan → (CLI | TUI). See `DESIGN.md` for the layers.
 
 pub mod finding;
+pub mod probe;
 pub mod rfc;
