@@ -87,15 +87,38 @@ impl TrustStores {
     ) -> Judgement {
         let verify =
             |v: &WebPkiServerVerifier| v.verify_server_cert(end_entity, intermediates, name, &[], self.now);
-        match verify(&self.public) {
-            Ok(_) => Judgement::Trusted,
+        let err = match verify(&self.public) {
+            Ok(_) => return Judgement::Trusted,
             Err(public_err) => match &self.extended {
                 Some(ext) => match verify(ext) {
-                    Ok(_) => Judgement::TrustedViaExtra,
-                    Err(e) => Judgement::Failed(e),
+                    Ok(_) => return Judgement::TrustedViaExtra,
+                    Err(e) => e,
                 },
-                None => Judgement::Failed(public_err),
+                None => public_err,
             },
+        };
+        let unknown = matches!(err, TlsError::InvalidCertificate(CertificateError::UnknownIssuer));
+        let self_signed = unknown && intermediates.is_empty() && self.signs_itself(end_entity, name);
+        Judgement::Failed(err, self_signed)
+    }
+
+    /// Whether the leaf verifies with itself as the only anchor, i.e. it is self-signed.
+    fn signs_itself(&self, leaf: &CertificateDer<'_>, name: &ServerName<'_>) -> bool {
+        let mut roots = RootCertStore::empty();
+        if roots.add(leaf.clone().into_owned()).is_err() {
+            return false;
+        }
+        let Ok(verifier) =
+            WebPkiServerVerifier::builder_with_provider(Arc::new(roots), self.provider.clone()).build()
+        else {
+            return false;
+        };
+        match verifier.verify_server_cert(leaf, &[], name, &[], self.now) {
+            Ok(_) => true,
+            Err(e) => matches!(
+                classify(&e, false),
+                CertVerdict::Expired | CertVerdict::NotYetValid | CertVerdict::NameMismatch
+            ),
         }
     }
 }
@@ -103,7 +126,8 @@ impl TrustStores {
 enum Judgement {
     Trusted,
     TrustedViaExtra,
-    Failed(TlsError),
+    /// The error, and whether the leaf is self-signed.
+    Failed(TlsError, bool),
 }
 
 #[derive(Debug)]
@@ -163,14 +187,12 @@ fn cert_evidence(leaf: &CertificateDer<'_>, chain_len: usize, judgement: Judgeme
         subject: None,
         sans: Vec::new(),
     };
-    let mut self_issued = false;
     if let Ok((_, cert)) = x509_parser::parse_x509_certificate(leaf.as_ref()) {
         let validity = cert.validity();
         ev.not_before = jiff::Timestamp::from_second(validity.not_before.timestamp()).ok();
         ev.not_after = jiff::Timestamp::from_second(validity.not_after.timestamp()).ok();
         ev.issuer = Some(cert.issuer().to_string());
         ev.subject = Some(cert.subject().to_string());
-        self_issued = cert.issuer().as_raw() == cert.subject().as_raw();
         if let Ok(Some(san)) = cert.subject_alternative_name() {
             ev.sans = san
                 .value
@@ -186,8 +208,8 @@ fn cert_evidence(leaf: &CertificateDer<'_>, chain_len: usize, judgement: Judgeme
     ev.verdict = match judgement {
         Judgement::Trusted => CertVerdict::Trusted,
         Judgement::TrustedViaExtra => CertVerdict::TrustedViaExtraAnchor,
-        Judgement::Failed(err) => {
-            let verdict = classify(&err, self_issued && chain_len == 1);
+        Judgement::Failed(err, self_signed) => {
+            let verdict = classify(&err, self_signed);
             ev.detail = Some(err.to_string());
             verdict
         }
