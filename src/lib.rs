@@ -5,5 +5,6 @@
 //! state + now → rollout plan → (CLI | TUI). See `DESIGN.md` for the layers.
 
 pub mod finding;
+pub mod lab;
 pub mod probe;
 pub mod rfc;
