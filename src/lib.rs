@@ -7,6 +7,7 @@
 pub mod cli;
 pub mod finding;
 pub mod judge;
+pub mod lab;
 pub mod probe;
 pub mod rfc;
 pub mod sanitize;

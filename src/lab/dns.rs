@@ -1,0 +1,153 @@
+//! The lab's authoritative DNS server: one in-memory zone per domain (and one per outside
+//! name such as a CNAME target or a provider's MX host), UDP and TCP on one port.
+
+use std::collections::BTreeMap;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+use std::time::Duration;
+
+use hickory_proto::rr::rdata::{A, CNAME, MX, SOA, TXT};
+use hickory_proto::rr::{LowerName, Name, RData, Record};
+use hickory_server::Server;
+use hickory_server::store::in_memory::InMemoryZoneHandler;
+use hickory_server::zone_handler::{AxfrPolicy, Catalog, ZoneHandler, ZoneType};
+use tokio::net::{TcpListener, UdpSocket};
+use tokio::task::JoinHandle;
+
+use super::LabError;
+use super::scenario::Scenario;
+
+const TTL: u32 = 300;
+
+pub(super) struct Dns {
+    pub addr: SocketAddr,
+    pub task: JoinHandle<()>,
+}
+
+fn name(s: &str) -> Result<Name, LabError> {
+    let fqdn = if s.ends_with('.') {
+        s.to_owned()
+    } else {
+        format!("{s}.")
+    };
+    Name::from_ascii(&fqdn).map_err(|e| LabError::Dns(format!("{s}: {e}")))
+}
+
+/// Every record the scenario publishes, as (owner, data).
+pub(super) fn records(
+    s: &Scenario,
+    mx_addrs: &BTreeMap<String, Ipv4Addr>,
+) -> Result<Vec<(Name, RData)>, LabError> {
+    let mut out = Vec::new();
+    for d in &s.domains {
+        let apex = name(&d.name)?;
+        if d.null_mx {
+            out.push((apex.clone(), RData::MX(MX::new(0, Name::root()))));
+        } else {
+            for m in &d.mx {
+                out.push((apex.clone(), RData::MX(MX::new(m.preference, name(&m.host)?))));
+            }
+        }
+        let sts = name(&format!("_mta-sts.{}", d.name))?;
+        let sts_owner = match &d.sts_cname {
+            Some(target) => {
+                out.push((sts, RData::CNAME(CNAME(name(target)?))));
+                name(target)?
+            }
+            None => sts,
+        };
+        for strings in &d.sts_txt {
+            out.push((sts_owner.clone(), RData::TXT(TXT::new(strings.clone()))));
+        }
+        let rpt = name(&format!("_smtp._tls.{}", d.name))?;
+        for strings in &d.tlsrpt_txt {
+            out.push((rpt.clone(), RData::TXT(TXT::new(strings.clone()))));
+        }
+        if d.policy_host_resolves {
+            out.push((
+                name(&format!("mta-sts.{}", d.name))?,
+                RData::A(A(Ipv4Addr::LOCALHOST)),
+            ));
+        }
+    }
+    for (host, ip) in mx_addrs {
+        out.push((name(host)?, RData::A(A(*ip))));
+    }
+    Ok(out)
+}
+
+/// Groups records into zones: each scenario domain, plus the owner name itself for records
+/// under none of them. A record goes to the deepest zone that contains it.
+fn zones(s: &Scenario, records: Vec<(Name, RData)>) -> Result<BTreeMap<Name, Vec<Record>>, LabError> {
+    let mut zones: BTreeMap<Name, Vec<Record>> = BTreeMap::new();
+    for d in &s.domains {
+        zones.insert(name(&d.name)?, Vec::new());
+    }
+    for (owner, data) in records {
+        let origin = zones
+            .keys()
+            .filter(|z| z.zone_of(&owner))
+            .max_by_key(|z| z.num_labels())
+            .cloned()
+            .unwrap_or_else(|| owner.clone());
+        zones
+            .entry(origin)
+            .or_default()
+            .push(Record::from_rdata(owner, TTL, data));
+    }
+    Ok(zones)
+}
+
+fn handler(origin: Name, records: Vec<Record>) -> Result<InMemoryZoneHandler, LabError> {
+    let mut zone = InMemoryZoneHandler::empty(origin.clone(), ZoneType::Primary, AxfrPolicy::Deny, None);
+    let soa = SOA::new(
+        name(&format!("ns.{origin}"))?,
+        name(&format!("hostmaster.{origin}"))?,
+        1,
+        3600,
+        600,
+        86400,
+        60,
+    );
+    let mut all = vec![Record::from_rdata(origin.clone(), TTL, RData::SOA(soa))];
+    all.extend(records);
+    for r in all {
+        let owner = r.name.clone();
+        if !zone.upsert_mut(r, 1) {
+            return Err(LabError::Dns(format!(
+                "cannot add a record for {owner} to zone {origin}"
+            )));
+        }
+    }
+    Ok(zone)
+}
+
+async fn bind() -> Result<(UdpSocket, TcpListener), LabError> {
+    let mut last = None;
+    for _ in 0..20 {
+        let udp = UdpSocket::bind((Ipv4Addr::LOCALHOST, 0)).await?;
+        let port = udp.local_addr()?.port();
+        match TcpListener::bind((Ipv4Addr::LOCALHOST, port)).await {
+            Ok(tcp) => return Ok((udp, tcp)),
+            Err(e) => last = Some(e),
+        }
+    }
+    Err(last.map_or_else(|| LabError::Dns("no free port".into()), LabError::Io))
+}
+
+pub(super) async fn start(s: &Scenario, mx_addrs: &BTreeMap<String, Ipv4Addr>) -> Result<Dns, LabError> {
+    let mut catalog = Catalog::new();
+    for (origin, recs) in zones(s, records(s, mx_addrs)?)? {
+        let zone: Arc<dyn ZoneHandler> = Arc::new(handler(origin.clone(), recs)?);
+        catalog.upsert(LowerName::new(&origin), vec![zone]);
+    }
+    let (udp, tcp) = bind().await?;
+    let addr = udp.local_addr()?;
+    let mut server = Server::new(catalog);
+    server.register_socket(udp);
+    server.register_listener(tcp, Duration::from_secs(5), 32);
+    let task = tokio::spawn(async move {
+        let _ = server.block_until_done().await;
+    });
+    Ok(Dns { addr, task })
+}

@@ -1,0 +1,179 @@
+//! The lab's policy host: one TLS listener on 127.0.0.1 choosing the certificate by SNI
+//! (`mta-sts.DOMAIN`) and answering a minimal HTTP/1.1 per the scenario.
+
+use std::collections::HashMap;
+use std::net::Ipv4Addr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use rustls::server::{ClientHello, ResolvesServerCert};
+use rustls::sign::CertifiedKey;
+use tokio::io::{AsyncWriteExt, BufReader};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::task::{JoinHandle, JoinSet};
+use tokio_rustls::TlsAcceptor;
+
+use super::LabError;
+use super::ca::LabCa;
+use super::net::{IDLE, read_line};
+use super::scenario::{PolicyHostSpec, Scenario};
+
+/// The path RFC 8461 §3.2 fixes.
+pub const POLICY_PATH: &str = "/.well-known/mta-sts.txt";
+const MAX_HEADERS: usize = 64;
+
+pub(super) struct Https {
+    pub port: u16,
+    pub task: JoinHandle<()>,
+}
+
+#[derive(Debug)]
+struct BySni(HashMap<String, Arc<CertifiedKey>>);
+
+impl ResolvesServerCert for BySni {
+    fn resolve(&self, hello: ClientHello<'_>) -> Option<Arc<CertifiedKey>> {
+        self.0.get(&hello.server_name()?.to_ascii_lowercase()).cloned()
+    }
+}
+
+pub(super) async fn start(s: &Scenario, ca: &LabCa) -> Result<Https, LabError> {
+    let mut certs = HashMap::new();
+    let mut sites = HashMap::new();
+    for d in &s.domains {
+        if let Some(policy) = &d.policy {
+            let host = format!("mta-sts.{}", d.name.to_ascii_lowercase());
+            certs.insert(host.clone(), ca.issue(&host, &policy.cert)?.certified_key()?);
+            sites.insert(host, policy.clone());
+        }
+    }
+    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let mut config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| LabError::Tls(e.to_string()))?
+        .with_no_client_auth()
+        .with_cert_resolver(Arc::new(BySni(certs)));
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    let acceptor = TlsAcceptor::from(Arc::new(config));
+    let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).await?;
+    let port = listener.local_addr()?.port();
+    let sites = Arc::new(sites);
+    let task = tokio::spawn(async move {
+        let mut conns = JoinSet::new();
+        loop {
+            tokio::select! {
+                accepted = listener.accept() => {
+                    if let Ok((stream, _)) = accepted {
+                        conns.spawn(serve(stream, acceptor.clone(), sites.clone()));
+                    }
+                }
+                Some(_) = conns.join_next(), if !conns.is_empty() => {}
+            }
+        }
+    });
+    Ok(Https { port, task })
+}
+
+async fn serve(stream: TcpStream, acceptor: TlsAcceptor, sites: Arc<HashMap<String, PolicyHostSpec>>) {
+    let Ok(Ok(tls)) = tokio::time::timeout(IDLE, acceptor.accept(stream)).await else {
+        return;
+    };
+    let sni = tls.get_ref().1.server_name().map(str::to_ascii_lowercase);
+    let mut conn = BufReader::new(tls);
+    let Some(request_line) = read_line(&mut conn).await else {
+        return;
+    };
+    for _ in 0..MAX_HEADERS {
+        match read_line(&mut conn).await {
+            Some(l) if l.trim_end().is_empty() => break,
+            Some(_) => {}
+            None => return,
+        }
+    }
+    let mut parts = request_line.split_whitespace();
+    let (method, path) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+    let site = sni.as_deref().and_then(|h| sites.get(h));
+    let response = match site {
+        Some(spec) if path == POLICY_PATH && (method == "GET" || method == "HEAD") => {
+            if spec.latency_ms > 0 {
+                tokio::time::sleep(Duration::from_millis(spec.latency_ms)).await;
+            }
+            render(spec, method == "HEAD")
+        }
+        _ => plain(404, "not found\n"),
+    };
+    let _ = conn.write_all(&response).await;
+    let _ = conn.shutdown().await;
+}
+
+fn reason(status: u16) -> &'static str {
+    match status {
+        200 => "OK",
+        301 => "Moved Permanently",
+        302 => "Found",
+        307 => "Temporary Redirect",
+        308 => "Permanent Redirect",
+        403 => "Forbidden",
+        404 => "Not Found",
+        500 => "Internal Server Error",
+        503 => "Service Unavailable",
+        _ => "Status",
+    }
+}
+
+fn head(status: u16, content_type: &str, location: Option<&str>, len: usize) -> String {
+    let mut h = format!("HTTP/1.1 {status} {}\r\n", reason(status));
+    if !content_type.is_empty() {
+        h.push_str(&format!("Content-Type: {content_type}\r\n"));
+    }
+    if let Some(loc) = location {
+        h.push_str(&format!("Location: {loc}\r\n"));
+    }
+    h.push_str(&format!("Content-Length: {len}\r\nConnection: close\r\n\r\n"));
+    h
+}
+
+/// The full HTTP response for a policy host spec.
+pub(super) fn render(spec: &PolicyHostSpec, head_only: bool) -> Vec<u8> {
+    let body = spec.body_bytes();
+    let mut out = head(
+        spec.status,
+        &spec.content_type,
+        spec.redirect_to.as_deref(),
+        body.len(),
+    )
+    .into_bytes();
+    if !head_only {
+        out.extend_from_slice(&body);
+    }
+    out
+}
+
+fn plain(status: u16, body: &str) -> Vec<u8> {
+    let mut out = head(status, "text/plain", None, body.len()).into_bytes();
+    out.extend_from_slice(body.as_bytes());
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redirect_carries_location_and_no_content_type_when_empty() {
+        let spec = PolicyHostSpec {
+            status: 301,
+            content_type: String::new(),
+            body: String::new(),
+            pad: None,
+            bom: false,
+            redirect_to: Some("https://www.x.example/p".into()),
+            cert: Default::default(),
+            latency_ms: 0,
+        };
+        let text = String::from_utf8(render(&spec, false)).unwrap();
+        assert_eq!(
+            text,
+            "HTTP/1.1 301 Moved Permanently\r\nLocation: https://www.x.example/p\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+        );
+    }
+}

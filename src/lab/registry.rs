@@ -1,0 +1,285 @@
+//! The built-in scenarios (TOML under `assets/lab/`, embedded at compile time) and a
+//! generator for benchmark fleets.
+
+use super::scenario::{DomainSpec, MxSpec, PolicyHostSpec, Scenario};
+
+const SOURCES: &[(&str, &str)] = &[
+    (
+        "all-good-enforce",
+        include_str!("../../assets/lab/all-good-enforce.toml"),
+    ),
+    (
+        "all-good-testing",
+        include_str!("../../assets/lab/all-good-testing.toml"),
+    ),
+    (
+        "wildcard-policy",
+        include_str!("../../assets/lab/wildcard-policy.toml"),
+    ),
+    ("mode-none", include_str!("../../assets/lab/mode-none.toml")),
+    (
+        "policy-text-html",
+        include_str!("../../assets/lab/policy-text-html.toml"),
+    ),
+    (
+        "policy-redirect-301",
+        include_str!("../../assets/lab/policy-redirect-301.toml"),
+    ),
+    ("policy-404", include_str!("../../assets/lab/policy-404.toml")),
+    ("invalid-mode", include_str!("../../assets/lab/invalid-mode.toml")),
+    (
+        "policy-cert-wrong-name",
+        include_str!("../../assets/lab/policy-cert-wrong-name.toml"),
+    ),
+    (
+        "policy-mx-missing-dns-mx",
+        include_str!("../../assets/lab/policy-mx-missing-dns-mx.toml"),
+    ),
+    (
+        "mx-two-labels-under-wildcard",
+        include_str!("../../assets/lab/mx-two-labels-under-wildcard.toml"),
+    ),
+    (
+        "mx-cert-expired",
+        include_str!("../../assets/lab/mx-cert-expired.toml"),
+    ),
+    (
+        "mx-cert-self-signed",
+        include_str!("../../assets/lab/mx-cert-self-signed.toml"),
+    ),
+    (
+        "mx-cert-wrong-name",
+        include_str!("../../assets/lab/mx-cert-wrong-name.toml"),
+    ),
+    (
+        "mx-no-starttls",
+        include_str!("../../assets/lab/mx-no-starttls.toml"),
+    ),
+    (
+        "mx-refuses-connections",
+        include_str!("../../assets/lab/mx-refuses-connections.toml"),
+    ),
+    (
+        "mx-stalls-after-banner",
+        include_str!("../../assets/lab/mx-stalls-after-banner.toml"),
+    ),
+    ("invalid-id", include_str!("../../assets/lab/invalid-id.toml")),
+    (
+        "two-sts-records",
+        include_str!("../../assets/lab/two-sts-records.toml"),
+    ),
+    (
+        "txt-split-in-two-strings",
+        include_str!("../../assets/lab/txt-split-in-two-strings.toml"),
+    ),
+    (
+        "no-tlsrpt-record",
+        include_str!("../../assets/lab/no-tlsrpt-record.toml"),
+    ),
+    ("invalid-rua", include_str!("../../assets/lab/invalid-rua.toml")),
+    ("no-mta-sts", include_str!("../../assets/lab/no-mta-sts.toml")),
+    (
+        "policy-over-64k",
+        include_str!("../../assets/lab/policy-over-64k.toml"),
+    ),
+    (
+        "policy-with-bom",
+        include_str!("../../assets/lab/policy-with-bom.toml"),
+    ),
+    (
+        "mx-cert-expiring-5-days",
+        include_str!("../../assets/lab/mx-cert-expiring-5-days.toml"),
+    ),
+    (
+        "policy-host-unresolvable",
+        include_str!("../../assets/lab/policy-host-unresolvable.toml"),
+    ),
+    (
+        "mx-cert-not-yet-valid",
+        include_str!("../../assets/lab/mx-cert-not-yet-valid.toml"),
+    ),
+    (
+        "sts-cname-delegation",
+        include_str!("../../assets/lab/sts-cname-delegation.toml"),
+    ),
+    ("demo", include_str!("../../assets/lab/demo.toml")),
+];
+
+/// The name of every built-in scenario, `demo` last.
+pub const ALL_SCENARIOS: &[&str] = &[
+    "all-good-enforce",
+    "all-good-testing",
+    "wildcard-policy",
+    "mode-none",
+    "policy-text-html",
+    "policy-redirect-301",
+    "policy-404",
+    "invalid-mode",
+    "policy-cert-wrong-name",
+    "policy-mx-missing-dns-mx",
+    "mx-two-labels-under-wildcard",
+    "mx-cert-expired",
+    "mx-cert-self-signed",
+    "mx-cert-wrong-name",
+    "mx-no-starttls",
+    "mx-refuses-connections",
+    "mx-stalls-after-banner",
+    "invalid-id",
+    "two-sts-records",
+    "txt-split-in-two-strings",
+    "no-tlsrpt-record",
+    "invalid-rua",
+    "no-mta-sts",
+    "policy-over-64k",
+    "policy-with-bom",
+    "mx-cert-expiring-5-days",
+    "policy-host-unresolvable",
+    "mx-cert-not-yet-valid",
+    "sts-cname-delegation",
+    "demo",
+];
+
+fn parse(name: &str) -> Option<Scenario> {
+    let (_, text) = SOURCES.iter().find(|(n, _)| *n == name)?;
+    Scenario::from_toml(text).ok()
+}
+
+/// The built-in scenario called `name`, with its `include`s merged in (one level deep).
+pub fn scenario(name: &str) -> Option<Scenario> {
+    let mut top = parse(name)?;
+    if top.include.is_empty() {
+        return Some(top);
+    }
+    let parts: Option<Vec<Scenario>> = top.include.iter().map(|n| parse(n)).collect();
+    let mut merged = Scenario::merge(&top.name, std::iter::once(top.clone()).chain(parts?));
+    merged.description = std::mem::take(&mut top.description);
+    merged.validate().ok()?;
+    Some(merged)
+}
+
+/// `n` healthy enforce-mode domains `d0.fleet.example` … sharing two MX hosts, for benchmarks.
+pub fn fleet(n: usize) -> Scenario {
+    let mx = vec![
+        MxSpec {
+            preference: 10,
+            host: "mx1.fleet.example".into(),
+        },
+        MxSpec {
+            preference: 20,
+            host: "mx2.fleet.example".into(),
+        },
+    ];
+    let domains = (0..n)
+        .map(|i| {
+            let name = format!("d{i}.fleet.example");
+            DomainSpec {
+                problem: String::new(),
+                expect: Vec::new(),
+                mx: mx.clone(),
+                null_mx: false,
+                sts_txt: vec![vec!["v=STSv1; id=20260101T000000;".into()]],
+                sts_cname: None,
+                tlsrpt_txt: vec![vec![format!("v=TLSRPTv1; rua=mailto:tlsrpt@{name}")]],
+                policy: Some(PolicyHostSpec {
+                    status: 200,
+                    content_type: "text/plain".into(),
+                    body: "version: STSv1\r\nmode: enforce\r\nmx: *.fleet.example\r\nmax_age: 604800\r\n"
+                        .into(),
+                    pad: None,
+                    bom: false,
+                    redirect_to: None,
+                    cert: Default::default(),
+                    latency_ms: 0,
+                }),
+                policy_host_resolves: true,
+                name,
+            }
+        })
+        .collect();
+    Scenario {
+        name: format!("fleet-{n}"),
+        description: format!("{n} healthy domains sharing two MX hosts"),
+        include: Vec::new(),
+        domains,
+        mx_hosts: Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::finding::Code;
+
+    #[test]
+    fn every_scenario_parses_and_names_real_codes() {
+        assert_eq!(SOURCES.len(), ALL_SCENARIOS.len());
+        let mut domains = std::collections::BTreeSet::new();
+        for name in ALL_SCENARIOS {
+            let s = scenario(name).unwrap_or_else(|| panic!("{name} does not load"));
+            assert_eq!(s.name, *name);
+            assert!(!s.domains.is_empty(), "{name}");
+            for d in &s.domains {
+                for code in &d.expect {
+                    assert!(
+                        Code::from_str_exact(code).is_some(),
+                        "{name}: unknown code {code}"
+                    );
+                }
+                if *name != "demo" {
+                    assert!(domains.insert(d.name.clone()), "{} used twice", d.name);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn demo_combines_four_domains() {
+        let demo = scenario("demo").unwrap();
+        let names: Vec<&str> = demo.domains.iter().map(|d| d.name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "good.example",
+                "expired.example",
+                "html.example",
+                "testing.example"
+            ]
+        );
+        assert_eq!(
+            demo.host("mx1.expired.example").cert,
+            crate::lab::CertKind::Expired
+        );
+        assert!(demo.include.is_empty());
+    }
+
+    #[test]
+    fn split_txt_record_keeps_both_strings() {
+        let s = scenario("txt-split-in-two-strings").unwrap();
+        assert_eq!(
+            s.domains[0].sts_txt,
+            vec![vec!["v=STSv1; id=2026".to_owned(), "0101T000000;".to_owned()]]
+        );
+    }
+
+    #[test]
+    fn oversized_policy_is_padded_past_64k() {
+        let s = scenario("policy-over-64k").unwrap();
+        let body = s.domains[0].policy.as_ref().unwrap().body_bytes();
+        assert!(body.len() >= 70_000 && body.len() < 70_200, "{}", body.len());
+        assert!(body.starts_with(b"version: STSv1\r\n"));
+        let bom = scenario("policy-with-bom").unwrap().domains[0]
+            .policy
+            .as_ref()
+            .unwrap()
+            .body_bytes();
+        assert!(bom.starts_with(&[0xEF, 0xBB, 0xBF]));
+    }
+
+    #[test]
+    fn fleet_has_distinct_domains_and_shared_hosts() {
+        let f = fleet(3);
+        f.validate().unwrap();
+        assert_eq!(f.domains.len(), 3);
+        assert_eq!(f.all_mx_hosts().len(), 2);
+    }
+}
