@@ -148,7 +148,7 @@ fn established(p: &SmtpEvidence, ctx: &JudgeContext, subject: &str) -> (Vec<Find
                 "an enforcing sender refuses this MX: {}",
                 tls::explain(cert, host)
             ),
-            tls::fix(problem, host),
+            tls::fix(cert.verdict, host),
         ));
         short.get_or_insert_with(|| tls::short_reason(cert.verdict).to_owned());
     } else if let Some(days) = tls::expiring_within(cert, ctx.now, ctx.expiry_warning_days) {

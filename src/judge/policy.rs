@@ -2,7 +2,7 @@
 //! response, and the lint of what was served.
 
 use crate::finding::{Code, Finding, Severity};
-use crate::probe::{Evidence, FetchOutcome, Lookup, PolicyFetch};
+use crate::probe::{CertVerdict, Evidence, FetchOutcome, Lookup, PolicyFetch};
 use crate::rfc::{MAX_POLICY_BYTES, Mode, Policy, lint_policy};
 
 use super::JudgeContext;
@@ -43,17 +43,20 @@ pub(crate) fn check(ev: &Evidence, ctx: &JudgeContext, sts: &StsState) -> Policy
         out.unusable.get_or_insert(why);
     };
     if let Some(cert) = &fetch.cert {
-        if let Some(problem) = tls::problem(cert.verdict) {
+        if tls::problem(cert.verdict).is_some() {
+            let names = match cert.verdict {
+                CertVerdict::NameMismatch => String::new(),
+                _ => format!("; the certificate names {}", tls::sans(cert)),
+            };
             let f = Finding::new(
                 Code::PolicyTlsInvalid,
                 Severity::Error,
                 url,
                 format!(
-                    "senders refuse to fetch the policy: {}; the certificate names {}",
-                    tls::explain(cert, host),
-                    tls::sans(cert)
+                    "senders refuse to fetch the policy: {}{names}",
+                    tls::explain(cert, host)
                 ),
-                tls::fix(problem, host),
+                tls::fix(cert.verdict, host),
             );
             fail(
                 &mut out,

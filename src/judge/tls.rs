@@ -65,7 +65,15 @@ pub(crate) fn explain(cert: &CertEvidence, host: &str) -> String {
 }
 
 /// The fix for a rejected certificate on `host`.
-pub(crate) fn fix(problem: CertProblem, host: &str) -> String {
+pub(crate) fn fix(verdict: CertVerdict, host: &str) -> String {
+    if verdict == CertVerdict::NotYetValid {
+        return format!(
+            "install a certificate for {host} that is valid now (check the issuing system's clock)"
+        );
+    }
+    let Some(problem) = problem(verdict) else {
+        return String::new();
+    };
     match problem {
         CertProblem::Expired => {
             format!("renew the certificate of {host} (and automate renewal, e.g. with an ACME client)")
