@@ -6,7 +6,9 @@
 
 pub mod cli;
 pub mod finding;
+pub mod judge;
 pub mod lab;
+pub mod probe;
 pub mod rfc;
 pub mod rollout;
 pub mod sanitize;

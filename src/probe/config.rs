@@ -1,0 +1,153 @@
+//! What a probe run needs, and loading extra trust anchors.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rustls_pki_types::CertificateDer;
+use rustls_pki_types::pem::PemObject;
+
+/// Which DNS resolver to ask.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ResolverChoice {
+    /// The operating system's configuration (`/etc/resolv.conf`), read by hickory.
+    System,
+    /// One recursive resolver (or, in tests, the lab's authoritative server) at this address.
+    At(SocketAddr),
+}
+
+/// Per-step timeouts; every step is also cut short by `overall`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Timeouts {
+    /// Everything for one domain.
+    pub overall: Duration,
+    /// One DNS question.
+    pub dns: Duration,
+    /// One TCP connect.
+    pub connect: Duration,
+    /// One SMTP reply (and the command before it).
+    pub smtp_reply: Duration,
+    /// The TLS handshake after STARTTLS.
+    pub tls_handshake: Duration,
+    /// The whole policy fetch: connect, TLS, response and body.
+    pub https: Duration,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Self {
+            overall: Duration::from_secs(60),
+            dns: Duration::from_secs(5),
+            connect: Duration::from_secs(10),
+            smtp_reply: Duration::from_secs(30),
+            tls_handshake: Duration::from_secs(15),
+            https: Duration::from_secs(20),
+        }
+    }
+}
+
+impl Timeouts {
+    /// Every timeout set to `d` (handy in tests and for `--timeout`).
+    pub fn uniform(d: Duration) -> Self {
+        Self {
+            overall: d,
+            dns: d,
+            connect: d,
+            smtp_reply: d,
+            tls_handshake: d,
+            https: d,
+        }
+    }
+}
+
+/// Everything the probe needs; nothing is read from globals or the environment.
+#[derive(Debug, Clone)]
+pub struct ProbeConfig {
+    /// The DNS resolver.
+    pub resolver: ResolverChoice,
+    /// Extra trust anchors (DER), e.g. from `--ca-file`; verdicts say when only these matched.
+    pub extra_anchors: Vec<CertificateDer<'static>>,
+    /// SMTP port on MX hosts (25).
+    pub smtp_port: u16,
+    /// HTTPS port on the policy host (443).
+    pub https_port: u16,
+    /// Timeouts.
+    pub timeouts: Timeouts,
+    /// Most network operations in flight at once in a run (also the number of domains probed
+    /// at once by [`probe_domains`](super::probe_domains)).
+    pub concurrency: usize,
+    /// The name sent in EHLO.
+    pub ehlo_name: String,
+    /// The time certificates are judged at.
+    pub now: jiff::Timestamp,
+}
+
+impl ProbeConfig {
+    /// Defaults: system resolver, ports 25 and 443, default timeouts, concurrency 32, EHLO
+    /// `mtasts.invalid`, certificates judged at `now`.
+    pub fn new(now: jiff::Timestamp) -> Self {
+        Self {
+            resolver: ResolverChoice::System,
+            extra_anchors: Vec::new(),
+            smtp_port: 25,
+            https_port: 443,
+            timeouts: Timeouts::default(),
+            concurrency: 32,
+            ehlo_name: "mtasts.invalid".to_owned(),
+            now,
+        }
+    }
+}
+
+/// Errors of this module's setup helpers (probing itself never fails).
+#[derive(Debug, thiserror::Error)]
+pub enum ProbeError {
+    /// A CA file could not be read.
+    #[error("cannot read {path}: {source}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// A CA file is not valid PEM.
+    #[error("{path} is not a valid PEM file: {detail}")]
+    Pem {
+        /// The file.
+        path: PathBuf,
+        /// What the parser said.
+        detail: String,
+    },
+    /// A CA file holds no certificate.
+    #[error("{path} contains no CERTIFICATE block")]
+    NoCertificates {
+        /// The file.
+        path: PathBuf,
+    },
+    /// A certificate cannot be used as a trust anchor.
+    #[error("unusable trust anchor: {0}")]
+    Anchor(String),
+    /// The TLS configuration could not be built.
+    #[error("TLS configuration: {0}")]
+    Tls(String),
+}
+
+/// Reads the CERTIFICATE blocks of a PEM file, for [`ProbeConfig::extra_anchors`].
+pub fn load_ca_file(path: &Path) -> Result<Vec<CertificateDer<'static>>, ProbeError> {
+    let bytes = std::fs::read(path).map_err(|source| ProbeError::Read {
+        path: path.to_owned(),
+        source,
+    })?;
+    let certs = CertificateDer::pem_slice_iter(&bytes)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| ProbeError::Pem {
+            path: path.to_owned(),
+            detail: e.to_string(),
+        })?;
+    if certs.is_empty() {
+        return Err(ProbeError::NoCertificates {
+            path: path.to_owned(),
+        });
+    }
+    Ok(certs)
+}

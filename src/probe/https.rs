@@ -1,0 +1,130 @@
+//! The policy fetch: one GET over HTTPS to the addresses our own resolver found, redirects
+//! recorded and never followed, the body read incrementally up to 64 KiB + 1 bytes.
+
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::time::{Instant, timeout_at};
+
+use super::evidence::{FetchOutcome, PolicyFetch};
+use super::tls::{CertSlot, TrustStores};
+use crate::rfc::MAX_POLICY_BYTES;
+
+/// Fetches `url` from `host` at `addrs` on `port`.
+pub(crate) async fn fetch_policy(
+    host: &str,
+    url: &str,
+    addrs: &[IpAddr],
+    port: u16,
+    step: Duration,
+    deadline: Instant,
+    stores: Result<Arc<TrustStores>, String>,
+) -> PolicyFetch {
+    let mut fetch = PolicyFetch {
+        url: url.to_owned(),
+        outcome: FetchOutcome::Response,
+        status: None,
+        content_type: None,
+        location: None,
+        body: None,
+        too_large: false,
+        cert: None,
+    };
+    let slot = CertSlot::default();
+    let until = (Instant::now() + step).min(deadline);
+    let result = match stores {
+        Ok(stores) => {
+            timeout_at(
+                until,
+                request(&mut fetch, host, addrs, port, step, &stores, &slot),
+            )
+            .await
+        }
+        Err(error) => Ok(Err(FetchOutcome::Other { error })),
+    };
+    fetch.outcome = match result {
+        Err(_) => FetchOutcome::Timeout,
+        Ok(Ok(())) => FetchOutcome::Response,
+        Ok(Err(outcome)) => outcome,
+    };
+    fetch.cert = slot.lock().ok().and_then(|mut s| s.take());
+    fetch
+}
+
+async fn request(
+    fetch: &mut PolicyFetch,
+    host: &str,
+    addrs: &[IpAddr],
+    port: u16,
+    step: Duration,
+    stores: &Arc<TrustStores>,
+    slot: &CertSlot,
+) -> Result<(), FetchOutcome> {
+    let other = |error: String| FetchOutcome::Other { error };
+    // The caller owns the slot, so a timeout still leaves the certificate seen so far.
+    let config = stores
+        .client_config(&[b"h2", b"http/1.1"], slot.clone())
+        .map_err(|e| other(e.to_string()))?;
+    let targets: Vec<SocketAddr> = addrs.iter().map(|ip| SocketAddr::new(*ip, port)).collect();
+    let client = reqwest::Client::builder()
+        .tls_backend_preconfigured(config)
+        .redirect(reqwest::redirect::Policy::none())
+        .no_proxy()
+        .resolve_to_addrs(host, &targets)
+        .connect_timeout(step)
+        .timeout(step)
+        .pool_max_idle_per_host(0)
+        .user_agent(concat!("mtasts/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .map_err(|e| other(error_chain(&e)))?;
+    let mut resp = client
+        .get(fetch.url.as_str())
+        .send()
+        .await
+        .map_err(|e| classify(&e))?;
+    let header = |name: reqwest::header::HeaderName| {
+        resp.headers()
+            .get(name)
+            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+    };
+    fetch.status = Some(resp.status().as_u16());
+    fetch.content_type = header(reqwest::header::CONTENT_TYPE);
+    fetch.location = header(reqwest::header::LOCATION);
+    let mut body = Vec::new();
+    while let Some(chunk) = resp.chunk().await.map_err(|e| classify(&e))? {
+        let room = MAX_POLICY_BYTES + 1 - body.len();
+        body.extend_from_slice(&chunk[..chunk.len().min(room)]);
+        if body.len() > MAX_POLICY_BYTES {
+            fetch.too_large = true;
+            break;
+        }
+    }
+    fetch.body = Some(body);
+    Ok(())
+}
+
+fn classify(e: &reqwest::Error) -> FetchOutcome {
+    if e.is_timeout() {
+        FetchOutcome::Timeout
+    } else if e.is_connect() {
+        FetchOutcome::Connect {
+            error: error_chain(e),
+        }
+    } else {
+        FetchOutcome::Other {
+            error: error_chain(e),
+        }
+    }
+}
+
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        text.push_str(": ");
+        text.push_str(&s.to_string());
+        source = s.source();
+    }
+    text
+}

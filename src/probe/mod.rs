@@ -1,0 +1,228 @@
+//! Live probing: DNS, the HTTPS policy fetch and SMTP STARTTLS, gathered concurrently into
+//! [`Evidence`]. Async I/O only; it never decides pass or fail (that is `judge`'s job), and a
+//! failed probe is evidence, not an error.
+
+mod config;
+mod dns;
+mod evidence;
+mod https;
+mod smtp;
+pub mod smtp_reply;
+#[cfg(test)]
+mod smtp_tests;
+mod tls;
+
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::{Arc, Mutex};
+
+use futures::future::{BoxFuture, FutureExt, Shared, join_all};
+use futures::stream::{self, StreamExt};
+use tokio::sync::Semaphore;
+use tokio::time::{Instant, timeout_at};
+
+pub use config::{ProbeConfig, ProbeError, ResolverChoice, Timeouts, load_ca_file};
+pub use evidence::{
+    CertEvidence, CertVerdict, Evidence, FetchOutcome, Lookup, MxEvidence, PolicyFetch, SmtpEvidence,
+    SmtpOutcome, SmtpReply, SmtpStage, TlsEvidence, TxtEvidence,
+};
+
+use crate::rfc::DomainName;
+
+/// Probes one domain.
+pub async fn probe_domain(domain: &DomainName, cfg: &ProbeConfig) -> Evidence {
+    Run::new(cfg).domain(domain).await
+}
+
+/// Probes several domains with one resolver, one semaphore and one MX cache: an MX
+/// host:address shared by several domains is probed once. Output order is input order.
+pub async fn probe_domains(domains: &[DomainName], cfg: &ProbeConfig) -> Vec<Evidence> {
+    let run = Run::new(cfg);
+    stream::iter(domains)
+        .map(|d| run.domain(d))
+        .buffered(cfg.concurrency.max(1))
+        .collect()
+        .await
+}
+
+type SmtpFuture = Shared<BoxFuture<'static, SmtpEvidence>>;
+
+/// State shared by every probe of one run.
+struct Run {
+    cfg: ProbeConfig,
+    dns: dns::Dns,
+    stores: Result<Arc<tls::TrustStores>, String>,
+    permits: Arc<Semaphore>,
+    smtp_cache: Mutex<HashMap<(String, IpAddr), SmtpFuture>>,
+}
+
+impl Run {
+    fn new(cfg: &ProbeConfig) -> Arc<Self> {
+        Arc::new(Self {
+            cfg: cfg.clone(),
+            dns: dns::Dns::new(&cfg.resolver, cfg.timeouts.dns),
+            stores: tls::TrustStores::new(&cfg.extra_anchors, cfg.now)
+                .map(Arc::new)
+                .map_err(|e| e.to_string()),
+            permits: Arc::new(Semaphore::new(cfg.concurrency.max(1))),
+            smtp_cache: Mutex::new(HashMap::new()),
+        })
+    }
+
+    async fn domain(self: &Arc<Self>, domain: &DomainName) -> Evidence {
+        let start = Instant::now();
+        let deadline = start + self.cfg.timeouts.overall;
+        let name = domain.as_str();
+        let policy_host = domain.policy_host();
+        let mx = async {
+            match self.dns.mx(name, deadline).await {
+                Lookup::NoData => (
+                    Lookup::NoData,
+                    Some(self.mx_host(0, name.to_owned(), deadline).await),
+                ),
+                other => {
+                    let hosts = other.map(|list| list.into_iter().map(|(p, h)| self.mx_host(p, h, deadline)));
+                    let mx = match hosts {
+                        Lookup::Found(futs) => Lookup::Found(join_all(futs).await),
+                        other => other.map(|_| Vec::new()),
+                    };
+                    (mx, None)
+                }
+            }
+        };
+        let policy = async {
+            let addresses = self.dns.addresses(&policy_host, deadline).await;
+            let fetch = self.policy(domain, &policy_host, &addresses, deadline).await;
+            (addresses, fetch)
+        };
+        let (sts, tlsrpt, legacy) = (
+            domain.child("_mta-sts"),
+            domain.child("_smtp._tls"),
+            domain.child("_smtp-tlsrpt"),
+        );
+        let ((mx, implicit_mx), sts_record, sts_dnssec, tlsrpt_record, tlsrpt_legacy_record, (addrs, policy)) = tokio::join!(
+            mx,
+            self.dns.txt(&sts, deadline),
+            self.dns.authenticated(&sts, deadline),
+            self.dns.txt(&tlsrpt, deadline),
+            self.dns.txt(&legacy, deadline),
+            policy,
+        );
+        let null_mx = mx
+            .found()
+            .is_some_and(|list| list.len() == 1 && list[0].host == ".");
+        Evidence {
+            domain: domain.clone(),
+            mx,
+            null_mx,
+            implicit_mx,
+            sts_record,
+            sts_dnssec,
+            tlsrpt_record,
+            tlsrpt_legacy_record,
+            policy_host,
+            policy_host_addresses: addrs,
+            policy,
+            extra_anchors: self.cfg.extra_anchors.len(),
+            overall_timeout_hit: Instant::now() >= deadline,
+            elapsed_ms: u64::try_from(start.elapsed().as_millis()).unwrap_or(u64::MAX),
+        }
+    }
+
+    async fn mx_host(self: &Arc<Self>, preference: u16, host: String, deadline: Instant) -> MxEvidence {
+        if host == "." {
+            return MxEvidence {
+                preference,
+                host,
+                addresses: Lookup::NoData,
+                probes: Vec::new(),
+            };
+        }
+        let addresses = self.dns.addresses(&host, deadline).await;
+        let ips = addresses.found().cloned().unwrap_or_default();
+        let probes = join_all(ips.into_iter().map(|ip| self.smtp(&host, ip, deadline))).await;
+        MxEvidence {
+            preference,
+            host,
+            addresses,
+            probes,
+        }
+    }
+
+    /// The SMTP probe of `host` at `ip`, started once per run and shared.
+    fn smtp(self: &Arc<Self>, host: &str, ip: IpAddr, deadline: Instant) -> SmtpFuture {
+        let key = (host.to_owned(), ip);
+        let mut cache = match self.smtp_cache.lock() {
+            Ok(c) => c,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        cache
+            .entry(key)
+            .or_insert_with(|| {
+                let run = self.clone();
+                let host = host.to_owned();
+                async move {
+                    let addr = SocketAddr::new(ip, run.cfg.smtp_port);
+                    let _permit = match timeout_at(deadline, run.permits.clone().acquire_owned()).await {
+                        Ok(Ok(p)) => p,
+                        _ => return waiting_timed_out(host, addr),
+                    };
+                    let t = &run.cfg.timeouts;
+                    smtp::probe_smtp(&host, addr, &run.cfg.ehlo_name, t, deadline, run.stores.clone()).await
+                }
+                .boxed()
+                .shared()
+            })
+            .clone()
+    }
+
+    async fn policy(
+        &self,
+        domain: &DomainName,
+        host: &str,
+        addresses: &Lookup<Vec<IpAddr>>,
+        deadline: Instant,
+    ) -> PolicyFetch {
+        let url = domain.policy_url();
+        let addrs = match addresses.found() {
+            Some(a) if !a.is_empty() => a,
+            _ => return PolicyFetch::unattempted(url, FetchOutcome::HostUnresolved),
+        };
+        let Ok(Ok(_permit)) = timeout_at(deadline, self.permits.clone().acquire_owned()).await else {
+            return PolicyFetch::unattempted(url, FetchOutcome::Timeout);
+        };
+        let (port, step) = (self.cfg.https_port, self.cfg.timeouts.https);
+        https::fetch_policy(host, &url, addrs, port, step, deadline, self.stores.clone()).await
+    }
+}
+
+fn waiting_timed_out(host: String, addr: SocketAddr) -> SmtpEvidence {
+    SmtpEvidence {
+        host,
+        addr,
+        outcome: SmtpOutcome::Timeout {
+            stage: SmtpStage::Connect,
+        },
+        banner: None,
+        ehlo: None,
+        starttls_offered: None,
+        starttls_reply: None,
+        tls: None,
+        elapsed_ms: 0,
+    }
+}
+
+impl PolicyFetch {
+    fn unattempted(url: String, outcome: FetchOutcome) -> Self {
+        Self {
+            url,
+            outcome,
+            status: None,
+            content_type: None,
+            location: None,
+            body: None,
+            too_large: false,
+            cert: None,
+        }
+    }
+}
