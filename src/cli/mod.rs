@@ -1,10 +1,12 @@
 //! Command-line definitions (clap) and dispatch. One file per subcommand; no logic beyond
 //! turning arguments into calls and results into text or JSON.
 
+pub mod check;
 pub mod clock;
 pub mod generate;
 pub mod lint;
 pub mod output;
+pub mod probe_args;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -30,6 +32,8 @@ pub struct Cli {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Validate domains live, the way a strict sending MTA would.
+    Check(Box<check::CheckArgs>),
     /// Lint a policy file or a `_mta-sts` / `_smtp._tls` TXT record value.
     Lint(Box<lint::LintArgs>),
     /// Generate a policy, DNS records, or web server / Worker configuration.
@@ -40,6 +44,7 @@ pub enum Command {
 pub fn run(cli: Cli) -> Result<ExitCode> {
     let style = output::Style::detect(cli.no_color);
     match cli.command {
+        Some(Command::Check(args)) => check::run(&args, &style, clock::now()?),
         Some(Command::Lint(args)) => lint::run(&args, &style),
         Some(Command::Generate(args)) => generate::run(&args, &clock::now()?),
         None => {
