@@ -8,6 +8,7 @@ pub mod cli;
 pub mod finding;
 pub mod judge;
 pub mod lab;
+pub mod ops;
 pub mod probe;
 pub mod rfc;
 pub mod rollout;

@@ -168,6 +168,7 @@ pub fn adopt(domain: DomainName, obs: &Observation, now: Timestamp) -> DomainSta
         published: Vec::new(),
         checks: Vec::new(),
         acks: Vec::new(),
+        last_observation: None,
     };
     if obs.sts_id.as_ref() == Some(&state.plan.id) && obs.live_policy.is_some() {
         state = note_published(state, &policy, obs.at);

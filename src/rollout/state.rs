@@ -44,6 +44,9 @@ pub struct DomainState {
     /// Gate overrides the user acknowledged.
     #[serde(default)]
     pub acks: Vec<Ack>,
+    /// What the most recent check saw, so status and gates can be shown without probing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_observation: Option<Observation>,
 }
 
 /// The intended `_mta-sts` / `_smtp._tls` records and policy.
@@ -176,6 +179,7 @@ pub fn new_domain(
         published: Vec::new(),
         checks: Vec::new(),
         acks: Vec::new(),
+        last_observation: None,
     }
 }
 
@@ -265,6 +269,7 @@ pub fn record_check(mut state: DomainState, obs: &Observation) -> DomainState {
     });
     let excess = state.checks.len().saturating_sub(MAX_CHECKS);
     state.checks.drain(..excess);
+    state.last_observation = Some(obs.clone());
     let policy = state.plan.policy();
     if obs.sts_id.as_ref() == Some(&state.plan.id) && obs.live_policy.as_ref() == Some(&policy) {
         state = note_published(state, &policy, obs.at);

@@ -1,0 +1,54 @@
+//! Live checks: probe → judge → observation, for any number of domains at once.
+
+use std::collections::BTreeMap;
+
+use crate::judge::{JudgeContext, Judgement, PlanContext, judge};
+use crate::probe::{Evidence, ProbeConfig, probe_domains};
+use crate::rfc::DomainName;
+use crate::rollout::{DomainState, Observation};
+
+/// One checked domain.
+#[derive(Debug, Clone)]
+pub struct Checked {
+    /// The domain.
+    pub domain: DomainName,
+    /// When it was checked.
+    pub at: jiff::Timestamp,
+    /// What the probes saw.
+    pub evidence: Evidence,
+    /// What the judge made of it.
+    pub judgement: Judgement,
+    /// The facts the rollout gates need.
+    pub observation: Observation,
+}
+
+/// The judge's view of a tracked plan: the intended policy and every id published so far.
+pub fn plan_context(state: &DomainState) -> PlanContext {
+    PlanContext {
+        policy: state.plan.policy(),
+        id: state.plan.id.clone(),
+        published: state.published.iter().map(|p| (p.id.clone(), p.policy_sha256.clone())).collect(),
+    }
+}
+
+/// Probes every domain (sharing MX probes across them, bounded by the config's concurrency),
+/// judges each with its plan when one is given, and builds the observations. Output order is
+/// input order.
+pub async fn check_domains(
+    domains: &[DomainName],
+    cfg: &ProbeConfig,
+    plans: &BTreeMap<DomainName, PlanContext>,
+) -> Vec<Checked> {
+    let now = cfg.now;
+    let evidence = probe_domains(domains, cfg).await;
+    domains
+        .iter()
+        .zip(evidence)
+        .map(|(domain, evidence)| {
+            let ctx = JudgeContext { plan: plans.get(domain).cloned(), ..JudgeContext::new(now) };
+            let judgement = judge(&evidence, &ctx);
+            let observation = super::observe(&evidence, &judgement, now);
+            Checked { domain: domain.clone(), at: now, evidence, judgement, observation }
+        })
+        .collect()
+}

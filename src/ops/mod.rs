@@ -1,0 +1,11 @@
+//! The operations both front ends (CLI and TUI) perform: check domains live and turn the
+//! result into findings and observations; add, advance, roll back and remove tracked domains
+//! through the store. The CLI prints what these return; the TUI runs them as effects.
+
+pub mod check;
+pub mod domain;
+pub mod observe;
+
+pub use check::{Checked, check_domains, plan_context};
+pub use domain::{AddOptions, Added, Advanced, OpsError};
+pub use observe::observe;
