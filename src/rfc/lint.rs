@@ -15,7 +15,7 @@ pub const TESTING_MAX_AGE_LONG: u32 = 14 * 86_400;
 const KNOWN: [&str; 4] = ["version", "mode", "max_age", "mx"];
 
 /// The result of [`lint_policy`].
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct PolicyLint {
     /// The policy strict senders see, or, when only lenient senders accept it, theirs.
     pub policy: Option<Policy>,
@@ -148,10 +148,10 @@ fn suggest(key: &str) -> Option<&'static str> {
     if let Some((_, known, _)) = targets.iter().find(|(t, _, _)| *t == norm) {
         return Some(known);
     }
-    if norm.len() >= 3 {
-        if let Some((_, known, _)) = targets.iter().find(|(t, _, _)| t.starts_with(norm.as_str())) {
-            return Some(known);
-        }
+    if norm.len() >= 3
+        && let Some((_, known, _)) = targets.iter().find(|(t, _, _)| t.starts_with(norm.as_str()))
+    {
+        return Some(known);
     }
     targets
         .iter()
@@ -167,8 +167,8 @@ fn distance(a: &str, b: &str) -> usize {
     for (i, row) in d.iter_mut().enumerate() {
         row[0] = i;
     }
-    for j in 0..=b.len() {
-        d[0][j] = j;
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
     }
     for i in 1..=a.len() {
         for j in 1..=b.len() {

@@ -10,6 +10,8 @@ mod policy_lenient;
 mod policy_lines;
 pub mod policy_parse;
 mod policy_strict;
+#[cfg(test)]
+mod proptests;
 pub mod record;
 pub mod record_lint;
 pub mod record_parse;

@@ -17,7 +17,7 @@ pub enum ParsedRecord {
 }
 
 /// The result of [`lint_record`].
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct RecordLint {
     /// The kind detected from the version tag (`None` when it is neither).
     pub kind: Option<RecordKind>,
@@ -43,8 +43,13 @@ pub fn lint_record(text: &str) -> RecordLint {
                  {TLSRPT_VERSION:?} (an _smtp._tls record): {:?}",
                 text.chars().take(24).collect::<String>()
             ),
-            "give the TXT value itself, e.g. \"v=STSv1; id=20261129T081500\" or \
-             \"v=TLSRPTv1; rua=mailto:tlsrpt@example.com\"",
+            if text.trim_start().starts_with('"') {
+                "give the value without the zone-file quotes; if it is split into several quoted \
+                 strings, join them without spaces"
+            } else {
+                "give the TXT value itself, e.g. \"v=STSv1; id=20261129T081500\" or \
+                 \"v=TLSRPTv1; rua=mailto:tlsrpt@example.com\""
+            },
         );
         return RecordLint {
             kind: None,
@@ -147,5 +152,7 @@ mod tests {
         assert_eq!(l.kind, None);
         assert!(l.findings[0].message.contains("\"v=STSv1\""));
         assert!(l.findings[0].message.contains("\"v=TLSRPTv1\""));
+        let quoted = lint_record("\"v=STSv1; id=abc\"");
+        assert!(quoted.findings[0].fix.contains("without the zone-file quotes"));
     }
 }
