@@ -251,6 +251,13 @@ const EXPECTED: &[(&str, &str, &[&str], Verdict, &str)] = &[
         Pass,
         "deliver over TLS to mx1.delegated.example",
     ),
+    (
+        "mx-no-address",
+        "dangling.example",
+        &["mx-unreachable"],
+        Fail,
+        "mx1.dangling.example (no address)",
+    ),
     ("demo", "good.example", &[], Pass, "deliver over TLS"),
     (
         "demo",
@@ -278,7 +285,12 @@ async fn every_lab_scenario_is_judged_as_a_strict_sender_would() {
             let Some((_, _, codes, verdict, view)) =
                 EXPECTED.iter().find(|(s, d, ..)| s == name && *d == domain)
             else {
-                mismatches.push(format!("{name}/{domain}: not in the expectation table"));
+                mismatches.push(format!(
+                    "{name}/{domain}: not in the expectation table: {:?} {} {:?}",
+                    problems(&j),
+                    j.verdict,
+                    j.senders_view
+                ));
                 continue;
             };
             seen += 1;

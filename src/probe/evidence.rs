@@ -48,7 +48,7 @@ impl<T> Lookup<T> {
 }
 
 /// Everything gathered about one domain.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Evidence {
     /// The domain probed.
     pub domain: DomainName,
@@ -83,7 +83,7 @@ pub struct Evidence {
 }
 
 /// One TXT question and its answer.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TxtEvidence {
     /// The name asked, without trailing dot.
     pub name: String,
@@ -95,7 +95,7 @@ pub struct TxtEvidence {
 }
 
 /// One MX host: its record, addresses and SMTP probes.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct MxEvidence {
     /// MX preference.
     pub preference: u16,
@@ -182,7 +182,7 @@ pub struct SmtpReply {
 }
 
 /// The SMTP dialogue with one MX address.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SmtpEvidence {
     /// The MX host name (used for SNI and certificate matching).
     pub host: String,
@@ -205,7 +205,7 @@ pub struct SmtpEvidence {
 }
 
 /// A completed TLS session.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TlsEvidence {
     /// Negotiated protocol version, e.g. `TLSv1_3`.
     pub version: String,
@@ -281,7 +281,7 @@ pub enum FetchOutcome {
 }
 
 /// The HTTPS fetch of the policy file.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PolicyFetch {
     /// The URL requested.
     pub url: String,
