@@ -315,3 +315,26 @@ async fn shared_mx_hosts_are_probed_once_per_run() {
         assert_eq!((p.addr, p.elapsed_ms), (first.addr, first.elapsed_ms));
     }
 }
+
+#[tokio::test]
+async fn the_overall_timeout_bounds_a_stalling_domain() {
+    let lab = Lab::start_named("mx-stalls-after-banner", now()).await.unwrap();
+    let mut cfg = config(&lab);
+    cfg.timeouts = Timeouts {
+        overall: Duration::from_millis(1500),
+        ..Timeouts::uniform(Duration::from_secs(60))
+    };
+    let ev = probe_domain(&domain("stalled.example"), &cfg).await;
+    assert!(ev.overall_timeout_hit);
+    assert_eq!(
+        only_probe(&ev).outcome,
+        SmtpOutcome::Timeout {
+            stage: SmtpStage::Ehlo
+        }
+    );
+    assert_eq!(
+        ev.policy.status,
+        Some(200),
+        "steps that finished in time keep their evidence"
+    );
+}

@@ -4,8 +4,12 @@
 
 mod config;
 mod dns;
+#[cfg(test)]
+mod dns_tests;
 mod evidence;
 mod https;
+#[cfg(test)]
+mod run_tests;
 mod smtp;
 pub mod smtp_reply;
 #[cfg(test)]
