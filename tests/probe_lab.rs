@@ -213,6 +213,15 @@ async fn nxdomain_versus_nodata() {
     assert_eq!(ev.tlsrpt_record.records, Lookup::NxDomain);
     assert_eq!(ev.policy_host_addresses, Lookup::NxDomain);
     assert_eq!(ev.policy.outcome, FetchOutcome::HostUnresolved);
+    let json = serde_json::to_value(&ev).unwrap();
+    assert_eq!(
+        json["sts_record"]["records"],
+        serde_json::json!({"status": "nxdomain"})
+    );
+    assert_eq!(
+        json["policy"]["outcome"],
+        serde_json::json!({"kind": "host_unresolved"})
+    );
     assert_eq!(only_probe(&ev).outcome, SmtpOutcome::TlsEstablished);
 
     let s = Scenario::from_toml(
