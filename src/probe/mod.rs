@@ -15,6 +15,8 @@ pub mod smtp_reply;
 #[cfg(test)]
 mod smtp_tests;
 mod tls;
+#[cfg(test)]
+mod tls_tests;
 
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
