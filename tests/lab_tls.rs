@@ -173,12 +173,3 @@ async fn https_wrong_name_and_unknown_hosts_fail_tls() {
     assert!(format!("{wrong:?}").contains("NotValidForName"), "{wrong:?}");
     assert!(fetch(&lab, "plain.example").await.is_err());
 }
-
-#[tokio::test]
-async fn latency_is_added_to_policy_responses() {
-    let s = scenario("all-good-enforce").unwrap().with_latency(300);
-    let lab = Lab::start(&s, jiff::Timestamp::now()).await.unwrap();
-    let started = std::time::Instant::now();
-    assert_eq!(fetch(&lab, "good.example").await.unwrap().status(), 200);
-    assert!(started.elapsed() >= Duration::from_millis(300));
-}

@@ -2,13 +2,17 @@
 //! name such as a CNAME target or a provider's MX host), UDP and TCP on one port.
 
 use std::collections::BTreeMap;
+use std::future::Future;
 use std::net::{Ipv4Addr, SocketAddr};
+use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
 use hickory_proto::rr::rdata::{A, CNAME, MX, SOA, TXT};
 use hickory_proto::rr::{LowerName, Name, RData, Record};
 use hickory_server::Server;
+use hickory_server::net::runtime::Time;
+use hickory_server::server::{Request, RequestHandler, ResponseHandler, ResponseInfo};
 use hickory_server::store::in_memory::InMemoryZoneHandler;
 use hickory_server::zone_handler::{AxfrPolicy, Catalog, ZoneHandler, ZoneType};
 use tokio::net::{TcpListener, UdpSocket};
@@ -122,6 +126,37 @@ fn handler(origin: Name, records: Vec<Record>) -> Result<InMemoryZoneHandler, La
     Ok(zone)
 }
 
+/// The catalog behind an optional delay (for benchmarks with injected latency).
+struct Delayed {
+    catalog: Catalog,
+    delay: Duration,
+}
+
+// Written out because `RequestHandler` is an `async_trait` and this crate does not depend on it.
+impl RequestHandler for Delayed {
+    fn handle_request<'life0, 'life1, 'async_trait, R, T>(
+        &'life0 self,
+        request: &'life1 Request,
+        response_handle: R,
+    ) -> Pin<Box<dyn Future<Output = ResponseInfo> + Send + 'async_trait>>
+    where
+        R: ResponseHandler + 'async_trait,
+        T: Time + 'async_trait,
+        'life0: 'async_trait,
+        'life1: 'async_trait,
+        Self: 'async_trait,
+    {
+        Box::pin(async move {
+            if !self.delay.is_zero() {
+                tokio::time::sleep(self.delay).await;
+            }
+            self.catalog
+                .handle_request::<R, T>(request, response_handle)
+                .await
+        })
+    }
+}
+
 async fn bind() -> Result<(UdpSocket, TcpListener), LabError> {
     let mut last = None;
     for _ in 0..20 {
@@ -143,7 +178,8 @@ pub(super) async fn start(s: &Scenario, mx_addrs: &BTreeMap<String, Ipv4Addr>) -
     }
     let (udp, tcp) = bind().await?;
     let addr = udp.local_addr()?;
-    let mut server = Server::new(catalog);
+    let delay = Duration::from_millis(s.dns_latency_ms);
+    let mut server = Server::new(Delayed { catalog, delay });
     server.register_socket(udp);
     server.register_listener(tcp, Duration::from_secs(5), 32);
     let task = tokio::spawn(async move {

@@ -3,110 +3,16 @@
 
 use super::scenario::{DomainSpec, MxSpec, PolicyHostSpec, Scenario};
 
-const SOURCES: &[(&str, &str)] = &[
-    (
-        "all-good-enforce",
-        include_str!("../../assets/lab/all-good-enforce.toml"),
-    ),
-    (
-        "all-good-testing",
-        include_str!("../../assets/lab/all-good-testing.toml"),
-    ),
-    (
-        "wildcard-policy",
-        include_str!("../../assets/lab/wildcard-policy.toml"),
-    ),
-    ("mode-none", include_str!("../../assets/lab/mode-none.toml")),
-    (
-        "policy-text-html",
-        include_str!("../../assets/lab/policy-text-html.toml"),
-    ),
-    (
-        "policy-redirect-301",
-        include_str!("../../assets/lab/policy-redirect-301.toml"),
-    ),
-    ("policy-404", include_str!("../../assets/lab/policy-404.toml")),
-    ("invalid-mode", include_str!("../../assets/lab/invalid-mode.toml")),
-    (
-        "policy-cert-wrong-name",
-        include_str!("../../assets/lab/policy-cert-wrong-name.toml"),
-    ),
-    (
-        "policy-mx-missing-dns-mx",
-        include_str!("../../assets/lab/policy-mx-missing-dns-mx.toml"),
-    ),
-    (
-        "mx-two-labels-under-wildcard",
-        include_str!("../../assets/lab/mx-two-labels-under-wildcard.toml"),
-    ),
-    (
-        "mx-cert-expired",
-        include_str!("../../assets/lab/mx-cert-expired.toml"),
-    ),
-    (
-        "mx-cert-self-signed",
-        include_str!("../../assets/lab/mx-cert-self-signed.toml"),
-    ),
-    (
-        "mx-cert-wrong-name",
-        include_str!("../../assets/lab/mx-cert-wrong-name.toml"),
-    ),
-    (
-        "mx-no-starttls",
-        include_str!("../../assets/lab/mx-no-starttls.toml"),
-    ),
-    (
-        "mx-refuses-connections",
-        include_str!("../../assets/lab/mx-refuses-connections.toml"),
-    ),
-    (
-        "mx-stalls-after-banner",
-        include_str!("../../assets/lab/mx-stalls-after-banner.toml"),
-    ),
-    ("invalid-id", include_str!("../../assets/lab/invalid-id.toml")),
-    (
-        "two-sts-records",
-        include_str!("../../assets/lab/two-sts-records.toml"),
-    ),
-    (
-        "txt-split-in-two-strings",
-        include_str!("../../assets/lab/txt-split-in-two-strings.toml"),
-    ),
-    (
-        "no-tlsrpt-record",
-        include_str!("../../assets/lab/no-tlsrpt-record.toml"),
-    ),
-    ("invalid-rua", include_str!("../../assets/lab/invalid-rua.toml")),
-    ("no-mta-sts", include_str!("../../assets/lab/no-mta-sts.toml")),
-    (
-        "policy-over-64k",
-        include_str!("../../assets/lab/policy-over-64k.toml"),
-    ),
-    (
-        "policy-with-bom",
-        include_str!("../../assets/lab/policy-with-bom.toml"),
-    ),
-    (
-        "mx-cert-expiring-5-days",
-        include_str!("../../assets/lab/mx-cert-expiring-5-days.toml"),
-    ),
-    (
-        "policy-host-unresolvable",
-        include_str!("../../assets/lab/policy-host-unresolvable.toml"),
-    ),
-    (
-        "mx-cert-not-yet-valid",
-        include_str!("../../assets/lab/mx-cert-not-yet-valid.toml"),
-    ),
-    (
-        "sts-cname-delegation",
-        include_str!("../../assets/lab/sts-cname-delegation.toml"),
-    ),
-    ("demo", include_str!("../../assets/lab/demo.toml")),
-];
+macro_rules! scenarios {
+    ($($name:literal),* $(,)?) => {
+        const SOURCES: &[(&str, &str)] = &[$(($name, include_str!(concat!("../../assets/lab/", $name, ".toml"))),)*];
 
-/// The name of every built-in scenario, `demo` last.
-pub const ALL_SCENARIOS: &[&str] = &[
+        /// The name of every built-in scenario, `demo` last.
+        pub const ALL_SCENARIOS: &[&str] = &[$($name,)*];
+    };
+}
+
+scenarios![
     "all-good-enforce",
     "all-good-testing",
     "wildcard-policy",
@@ -136,6 +42,7 @@ pub const ALL_SCENARIOS: &[&str] = &[
     "policy-host-unresolvable",
     "mx-cert-not-yet-valid",
     "sts-cname-delegation",
+    "mx-no-address",
     "demo",
 ];
 
@@ -202,6 +109,7 @@ pub fn fleet(n: usize) -> Scenario {
         include: Vec::new(),
         domains,
         mx_hosts: Vec::new(),
+        dns_latency_ms: 0,
     }
 }
 

@@ -44,6 +44,8 @@ pub enum MxBehaviour {
     StallAfterBanner,
     /// Advertises STARTTLS but answers it with `454 TLS not available`.
     StarttlsRejected,
+    /// The host name has no address record (a dangling MX).
+    Unresolvable,
 }
 
 /// One MX record of a domain.
@@ -200,6 +202,9 @@ pub struct Scenario {
     /// MX hosts that are not healthy defaults.
     #[serde(default)]
     pub mx_hosts: Vec<MxHostSpec>,
+    /// Delay before every DNS answer.
+    #[serde(default)]
+    pub dns_latency_ms: u64,
 }
 
 fn yes() -> bool {
@@ -287,9 +292,11 @@ impl Scenario {
         names.iter().map(|n| self.host(n)).collect()
     }
 
-    /// The same scenario with `ms` of added latency on every SMTP reply and policy response.
+    /// The same scenario with `ms` of added latency on every DNS answer, SMTP reply and policy
+    /// response.
     pub fn with_latency(&self, ms: u64) -> Scenario {
         let mut out = self.clone();
+        out.dns_latency_ms = ms;
         out.mx_hosts = self.all_mx_hosts();
         for h in &mut out.mx_hosts {
             h.latency_ms = ms;

@@ -94,6 +94,10 @@ fn acceptor(ca: &LabCa, spec: &MxHostSpec) -> Result<TlsAcceptor, LabError> {
 }
 
 pub(super) async fn start(hosts: &[MxHostSpec], ca: &LabCa) -> Result<Smtp, LabError> {
+    let hosts: Vec<&MxHostSpec> = hosts
+        .iter()
+        .filter(|h| h.behaviour != MxBehaviour::Unresolvable)
+        .collect();
     let plan: Vec<(Ipv4Addr, bool)> = hosts
         .iter()
         .map(|h| (next_loopback(), h.behaviour == MxBehaviour::RefuseConnections))
@@ -101,7 +105,7 @@ pub(super) async fn start(hosts: &[MxHostSpec], ca: &LabCa) -> Result<Smtp, LabE
     let (port, bound) = bind_all(&plan)?;
     let mut addrs = BTreeMap::new();
     let mut tasks = Vec::new();
-    for ((spec, (ip, _)), b) in hosts.iter().zip(&plan).zip(bound) {
+    for ((spec, (ip, _)), b) in hosts.into_iter().zip(&plan).zip(bound) {
         addrs.insert(spec.name.to_ascii_lowercase(), *ip);
         let host = Arc::new(Host {
             spec: spec.clone(),
@@ -140,7 +144,7 @@ async fn pause(host: &Host) {
 
 async fn session(mut stream: TcpStream, host: Arc<Host>) {
     match host.spec.behaviour {
-        MxBehaviour::CloseImmediately | MxBehaviour::RefuseConnections => return,
+        MxBehaviour::CloseImmediately | MxBehaviour::RefuseConnections | MxBehaviour::Unresolvable => return,
         MxBehaviour::StallBeforeBanner => return drain(stream).await,
         _ => {}
     }
