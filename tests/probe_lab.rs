@@ -347,3 +347,12 @@ async fn the_overall_timeout_bounds_a_stalling_domain() {
         "steps that finished in time keep their evidence"
     );
 }
+
+#[tokio::test]
+async fn dangling_mx_has_no_address_and_no_probe() {
+    let ev = probe_named("mx-no-address", "dangling.example").await;
+    let mx = ev.mx.found().unwrap();
+    assert_eq!(mx[0].host, "mx1.dangling.example");
+    assert_eq!(mx[0].addresses, Lookup::NxDomain);
+    assert!(mx[0].probes.is_empty());
+}

@@ -41,10 +41,11 @@ pub(super) fn pki(leaf_name: &str) -> Pki {
     }
 }
 
-pub(super) fn acceptor(chain: Vec<CertificateDer<'static>>, key: Vec<u8>) -> tokio_rustls::TlsAcceptor {
+fn acceptor(pki: &Pki, versions: &[&'static rustls::SupportedProtocolVersion]) -> tokio_rustls::TlsAcceptor {
+    let (chain, key) = (vec![pki.leaf.clone()], pki.key.clone());
     let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
     let config = rustls::ServerConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
+        .with_protocol_versions(versions)
         .unwrap()
         .with_no_client_auth()
         .with_single_cert(chain, PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key)))
@@ -111,7 +112,15 @@ pub(super) async fn run(
 }
 
 pub(super) async fn starttls_server(pki: &Pki) -> SocketAddr {
-    let acceptor = acceptor(vec![pki.leaf.clone()], pki.key.clone());
+    starttls_server_with(pki, rustls::DEFAULT_VERSIONS).await
+}
+
+/// A STARTTLS server speaking only the given TLS versions.
+pub(super) async fn starttls_server_with(
+    pki: &Pki,
+    versions: &[&'static rustls::SupportedProtocolVersion],
+) -> SocketAddr {
+    let acceptor = acceptor(pki, versions);
     serve(move |stream| async move {
         let mut r = greet(stream, "250-PIPELINING\r\n250 STARTTLS\r\n").await;
         assert_eq!(line(&mut r).await, "STARTTLS\r\n");

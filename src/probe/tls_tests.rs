@@ -5,7 +5,7 @@ use std::time::Duration;
 use rcgen::{CertificateParams, KeyPair};
 
 use super::evidence::{CertVerdict, SmtpOutcome};
-use super::smtp_tests::{HOST, Pki, pki, run, starttls_server};
+use super::smtp_tests::{HOST, Pki, pki, run, starttls_server, starttls_server_with};
 
 #[tokio::test]
 async fn starttls_with_certificate_from_extra_anchor() {
@@ -90,4 +90,21 @@ async fn self_signed_certificate() {
     let addr = starttls_server(&pki).await;
     let ev = run(addr, &[], jiff::Timestamp::now(), Duration::from_secs(2)).await;
     assert_eq!(ev.tls.unwrap().cert.verdict, CertVerdict::SelfSigned);
+}
+
+#[tokio::test]
+async fn tls12_session_is_recorded_with_its_version_and_suite() {
+    let pki = pki(HOST);
+    let addr = starttls_server_with(&pki, &[&rustls::version::TLS12]).await;
+    let ev = run(
+        addr,
+        std::slice::from_ref(&pki.ca),
+        jiff::Timestamp::now(),
+        Duration::from_secs(2),
+    )
+    .await;
+    let tls = ev.tls.unwrap();
+    assert_eq!(tls.version, "TLSv1_2");
+    assert!(tls.cipher.starts_with("TLS_ECDHE_"), "{}", tls.cipher);
+    assert_eq!(tls.cert.verdict, CertVerdict::TrustedViaExtraAnchor);
 }
