@@ -213,6 +213,15 @@ async fn nxdomain_versus_nodata() {
     assert_eq!(ev.tlsrpt_record.records, Lookup::NxDomain);
     assert_eq!(ev.policy_host_addresses, Lookup::NxDomain);
     assert_eq!(ev.policy.outcome, FetchOutcome::HostUnresolved);
+    let json = serde_json::to_value(&ev).unwrap();
+    assert_eq!(
+        json["sts_record"]["records"],
+        serde_json::json!({"status": "nxdomain"})
+    );
+    assert_eq!(
+        json["policy"]["outcome"],
+        serde_json::json!({"kind": "host_unresolved"})
+    );
     assert_eq!(only_probe(&ev).outcome, SmtpOutcome::TlsEstablished);
 
     let s = Scenario::from_toml(
@@ -314,4 +323,36 @@ async fn shared_mx_hosts_are_probed_once_per_run() {
         // one shared result: identical down to the measured duration
         assert_eq!((p.addr, p.elapsed_ms), (first.addr, first.elapsed_ms));
     }
+}
+
+#[tokio::test]
+async fn the_overall_timeout_bounds_a_stalling_domain() {
+    let lab = Lab::start_named("mx-stalls-after-banner", now()).await.unwrap();
+    let mut cfg = config(&lab);
+    cfg.timeouts = Timeouts {
+        overall: Duration::from_millis(1500),
+        ..Timeouts::uniform(Duration::from_secs(60))
+    };
+    let ev = probe_domain(&domain("stalled.example"), &cfg).await;
+    assert!(ev.overall_timeout_hit);
+    assert_eq!(
+        only_probe(&ev).outcome,
+        SmtpOutcome::Timeout {
+            stage: SmtpStage::Ehlo
+        }
+    );
+    assert_eq!(
+        ev.policy.status,
+        Some(200),
+        "steps that finished in time keep their evidence"
+    );
+}
+
+#[tokio::test]
+async fn dangling_mx_has_no_address_and_no_probe() {
+    let ev = probe_named("mx-no-address", "dangling.example").await;
+    let mx = ev.mx.found().unwrap();
+    assert_eq!(mx[0].host, "mx1.dangling.example");
+    assert_eq!(mx[0].addresses, Lookup::NxDomain);
+    assert!(mx[0].probes.is_empty());
 }

@@ -132,7 +132,8 @@ pub enum ProbeError {
     Tls(String),
 }
 
-/// Reads the CERTIFICATE blocks of a PEM file, for [`ProbeConfig::extra_anchors`].
+/// Reads the CERTIFICATE blocks of a PEM file, for [`ProbeConfig::extra_anchors`], and checks
+/// that each can serve as a trust anchor.
 pub fn load_ca_file(path: &Path) -> Result<Vec<CertificateDer<'static>>, ProbeError> {
     let bytes = std::fs::read(path).map_err(|source| ProbeError::Read {
         path: path.to_owned(),
@@ -148,6 +149,12 @@ pub fn load_ca_file(path: &Path) -> Result<Vec<CertificateDer<'static>>, ProbeEr
         return Err(ProbeError::NoCertificates {
             path: path.to_owned(),
         });
+    }
+    let mut roots = rustls::RootCertStore::empty();
+    for der in &certs {
+        roots
+            .add(der.clone())
+            .map_err(|e| ProbeError::Anchor(e.to_string()))?;
     }
     Ok(certs)
 }

@@ -76,6 +76,7 @@ impl Dns {
         };
         match timeout_at(step_deadline(self.step, deadline), resolver.lookup(name, rtype)).await {
             Err(_) => Lookup::Timeout,
+            Ok(Ok(lookup)) if !lookup.answers().iter().any(|r| r.record_type() == rtype) => Lookup::NoData,
             Ok(Ok(lookup)) => Lookup::Found(lookup.message().clone()),
             Ok(Err(e)) => classify(&e),
         }

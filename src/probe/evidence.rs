@@ -11,13 +11,16 @@ use crate::rfc::DomainName;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "status", content = "value", rename_all = "snake_case")]
 pub enum Lookup<T> {
-    /// The name has records of the asked type.
+    /// The name has records of the asked type (never an empty list: that is `NoData`).
     Found(T),
     /// The name does not exist (NXDOMAIN).
+    #[serde(rename = "nxdomain")]
     NxDomain,
     /// The name exists but has no records of this type (NOERROR, empty answer).
+    #[serde(rename = "nodata")]
     NoData,
     /// The resolver answered SERVFAIL (often a DNSSEC validation failure upstream).
+    #[serde(rename = "servfail")]
     ServFail,
     /// No answer within the step timeout.
     Timeout,

@@ -4,13 +4,19 @@
 
 mod config;
 mod dns;
+#[cfg(test)]
+mod dns_tests;
 mod evidence;
 mod https;
+#[cfg(test)]
+mod run_tests;
 mod smtp;
 pub mod smtp_reply;
 #[cfg(test)]
 mod smtp_tests;
 mod tls;
+#[cfg(test)]
+mod tls_tests;
 
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};

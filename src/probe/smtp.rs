@@ -168,6 +168,8 @@ async fn dialogue(
         });
     }
 
+    // The name comes from configuration; keep it to one printable word all the same.
+    let ehlo_name: String = ehlo_name.chars().filter(char::is_ascii_graphic).collect();
     let ehlo = conn
         .command(&format!("EHLO {ehlo_name}"), within(t.smtp_reply, deadline))
         .await

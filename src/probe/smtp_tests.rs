@@ -11,19 +11,19 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::time::Instant;
 
 use super::Timeouts;
-use super::evidence::{CertVerdict, SmtpEvidence, SmtpOutcome, SmtpStage};
+use super::evidence::{SmtpEvidence, SmtpOutcome, SmtpStage};
 use super::smtp::probe_smtp;
 use super::tls::TrustStores;
 
-const HOST: &str = "mx.test.example";
+pub(super) const HOST: &str = "mx.test.example";
 
-struct Pki {
-    ca: CertificateDer<'static>,
-    leaf: CertificateDer<'static>,
-    key: Vec<u8>,
+pub(super) struct Pki {
+    pub(super) ca: CertificateDer<'static>,
+    pub(super) leaf: CertificateDer<'static>,
+    pub(super) key: Vec<u8>,
 }
 
-fn pki(leaf_name: &str) -> Pki {
+pub(super) fn pki(leaf_name: &str) -> Pki {
     let ca_key = KeyPair::generate().unwrap();
     let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
     ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
@@ -41,10 +41,11 @@ fn pki(leaf_name: &str) -> Pki {
     }
 }
 
-fn acceptor(chain: Vec<CertificateDer<'static>>, key: Vec<u8>) -> tokio_rustls::TlsAcceptor {
+fn acceptor(pki: &Pki, versions: &[&'static rustls::SupportedProtocolVersion]) -> tokio_rustls::TlsAcceptor {
+    let (chain, key) = (vec![pki.leaf.clone()], pki.key.clone());
     let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
     let config = rustls::ServerConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
+        .with_protocol_versions(versions)
         .unwrap()
         .with_no_client_auth()
         .with_single_cert(chain, PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key)))
@@ -53,7 +54,7 @@ fn acceptor(chain: Vec<CertificateDer<'static>>, key: Vec<u8>) -> tokio_rustls::
 }
 
 /// Serves one connection with `behave` and returns the address.
-async fn serve<F, Fut>(behave: F) -> SocketAddr
+pub(super) async fn serve<F, Fut>(behave: F) -> SocketAddr
 where
     F: FnOnce(TcpStream) -> Fut + Send + 'static,
     Fut: std::future::Future<Output = ()> + Send,
@@ -68,14 +69,14 @@ where
     addr
 }
 
-async fn line(reader: &mut BufReader<TcpStream>) -> String {
+pub(super) async fn line(reader: &mut BufReader<TcpStream>) -> String {
     let mut s = String::new();
     reader.read_line(&mut s).await.unwrap();
     s
 }
 
 /// Banner, EHLO with the given keyword lines; returns the reader positioned after EHLO.
-async fn greet(stream: TcpStream, keywords: &str) -> BufReader<TcpStream> {
+pub(super) async fn greet(stream: TcpStream, keywords: &str) -> BufReader<TcpStream> {
     let mut r = BufReader::new(stream);
     r.get_mut()
         .write_all(b"220-mx.test.example ESMTP\r\n220 second banner line\r\n")
@@ -89,7 +90,7 @@ async fn greet(stream: TcpStream, keywords: &str) -> BufReader<TcpStream> {
     r
 }
 
-async fn run(
+pub(super) async fn run(
     addr: SocketAddr,
     anchors: &[CertificateDer<'static>],
     now: jiff::Timestamp,
@@ -110,8 +111,16 @@ async fn run(
     .await
 }
 
-async fn starttls_server(pki: &Pki) -> SocketAddr {
-    let acceptor = acceptor(vec![pki.leaf.clone()], pki.key.clone());
+pub(super) async fn starttls_server(pki: &Pki) -> SocketAddr {
+    starttls_server_with(pki, rustls::DEFAULT_VERSIONS).await
+}
+
+/// A STARTTLS server speaking only the given TLS versions.
+pub(super) async fn starttls_server_with(
+    pki: &Pki,
+    versions: &[&'static rustls::SupportedProtocolVersion],
+) -> SocketAddr {
+    let acceptor = acceptor(pki, versions);
     serve(move |stream| async move {
         let mut r = greet(stream, "250-PIPELINING\r\n250 STARTTLS\r\n").await;
         assert_eq!(line(&mut r).await, "STARTTLS\r\n");
@@ -125,91 +134,6 @@ async fn starttls_server(pki: &Pki) -> SocketAddr {
         r.get_mut().shutdown().await.unwrap();
     })
     .await
-}
-
-#[tokio::test]
-async fn starttls_with_certificate_from_extra_anchor() {
-    let pki = pki(HOST);
-    let addr = starttls_server(&pki).await;
-    let ev = run(
-        addr,
-        std::slice::from_ref(&pki.ca),
-        jiff::Timestamp::now(),
-        Duration::from_secs(2),
-    )
-    .await;
-    assert_eq!(ev.outcome, SmtpOutcome::TlsEstablished);
-    let banner = ev.banner.unwrap();
-    assert_eq!((banner.code, banner.lines.len()), (220, 2));
-    assert_eq!(ev.starttls_offered, Some(true));
-    assert_eq!(ev.starttls_reply.unwrap().code, 220);
-    let tls = ev.tls.unwrap();
-    assert_eq!(tls.version, "TLSv1_3");
-    assert!(tls.cipher.starts_with("TLS13_"), "{}", tls.cipher);
-    assert_eq!(tls.cert.verdict, CertVerdict::TrustedViaExtraAnchor);
-    assert_eq!(tls.cert.sans, vec![HOST.to_owned()]);
-    assert_eq!(tls.cert.chain_len, 1);
-    assert!(tls.cert.not_after.is_some() && tls.cert.detail.is_none());
-}
-
-#[tokio::test]
-async fn certificate_verdicts_are_recorded_not_enforced() {
-    let pki_ok = pki(HOST);
-    let cases = [
-        (
-            pki_ok,
-            true,
-            "2030-01-01T00:00:00Z",
-            CertVerdict::TrustedViaExtraAnchor,
-        ),
-        (
-            pki(HOST),
-            false,
-            "2030-01-01T00:00:00Z",
-            CertVerdict::UnknownIssuer,
-        ),
-        (pki(HOST), true, "5000-01-01T00:00:00Z", CertVerdict::Expired),
-        (pki(HOST), true, "1970-01-02T00:00:00Z", CertVerdict::NotYetValid),
-        (
-            pki("other.example"),
-            true,
-            "2030-01-01T00:00:00Z",
-            CertVerdict::NameMismatch,
-        ),
-    ];
-    for (pki, trust_ca, now, verdict) in cases {
-        let addr = starttls_server(&pki).await;
-        let anchors = if trust_ca {
-            vec![pki.ca.clone()]
-        } else {
-            Vec::new()
-        };
-        let ev = run(addr, &anchors, now.parse().unwrap(), Duration::from_secs(2)).await;
-        assert_eq!(ev.outcome, SmtpOutcome::TlsEstablished, "{verdict:?}");
-        let cert = ev.tls.unwrap().cert;
-        assert_eq!(cert.verdict, verdict);
-        assert_eq!(
-            cert.detail.is_some(),
-            verdict != CertVerdict::TrustedViaExtraAnchor
-        );
-    }
-}
-
-#[tokio::test]
-async fn self_signed_certificate() {
-    let key = KeyPair::generate().unwrap();
-    let cert = CertificateParams::new(vec![HOST.to_owned()])
-        .unwrap()
-        .self_signed(&key)
-        .unwrap();
-    let pki = Pki {
-        ca: cert.der().clone(),
-        leaf: cert.der().clone(),
-        key: key.serialize_der(),
-    };
-    let addr = starttls_server(&pki).await;
-    let ev = run(addr, &[], jiff::Timestamp::now(), Duration::from_secs(2)).await;
-    assert_eq!(ev.tls.unwrap().cert.verdict, CertVerdict::SelfSigned);
 }
 
 #[tokio::test]
