@@ -1,6 +1,7 @@
 //! `mtasts check DOMAIN... [--json]`: full live validation, the way a strict sender sees it.
 
-use std::path::PathBuf;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Result, anyhow, bail};
@@ -10,8 +11,7 @@ use serde_json::json;
 use super::output::{Style, format_finding, print_json_line};
 use super::probe_args::ProbeArgs;
 use crate::finding::{Finding, Verdict};
-use crate::judge::{Judgement, JudgeContext, judge};
-use crate::probe::{Evidence, probe_domains};
+use crate::ops::{self, Checked};
 use crate::rfc::DomainName;
 use crate::sanitize::sanitize;
 
@@ -32,16 +32,6 @@ pub struct CheckArgs {
     pub probe: ProbeArgs,
 }
 
-/// One checked domain: the evidence and what the judge made of it.
-pub struct Checked {
-    /// The domain.
-    pub domain: DomainName,
-    /// What the probes saw.
-    pub evidence: Evidence,
-    /// The judgement.
-    pub judgement: Judgement,
-}
-
 /// The domains named on the command line and in `--domain-file`, validated, in order.
 pub fn named_domains(domains: &[String], file: Option<&PathBuf>) -> Result<Vec<DomainName>> {
     let mut names: Vec<String> = domains.to_vec();
@@ -56,41 +46,54 @@ pub fn named_domains(domains: &[String], file: Option<&PathBuf>) -> Result<Vec<D
         .collect()
 }
 
-/// Probes and judges the domains concurrently; output order is input order.
-pub fn check_all(
-    domains: &[DomainName],
-    probe: &ProbeArgs,
-    now: jiff::Timestamp,
-    ctx_for: impl Fn(&DomainName) -> JudgeContext,
-) -> Result<Vec<Checked>> {
-    let cfg = probe.config(now)?;
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
-    let evidence = runtime.block_on(probe_domains(domains, &cfg));
-    Ok(domains
-        .iter()
-        .zip(evidence)
-        .map(|(domain, evidence)| {
-            let judgement = judge(&evidence, &ctx_for(domain));
-            Checked { domain: domain.clone(), evidence, judgement }
-        })
-        .collect())
-}
-
-/// Runs `check` for explicitly named domains.
-pub fn run(args: &CheckArgs, style: &Style, now: jiff::Timestamp) -> Result<ExitCode> {
-    let domains = named_domains(&args.domains, args.domain_file.as_ref())?;
-    if domains.is_empty() {
-        bail!("give at least one DOMAIN (or --domain-file FILE)");
+/// Runs `check`: the named domains, or every tracked domain when none is named. Tracked
+/// domains are judged against their plan (`sts-id-not-bumped`, `policy-differs-from-plan`) and
+/// each verdict is recorded in their history.
+pub fn run(args: &CheckArgs, dir: Option<&Path>, style: &Style, now: jiff::Timestamp) -> Result<ExitCode> {
+    let named = named_domains(&args.domains, args.domain_file.as_ref())?;
+    let store = super::open_store(dir)?;
+    let mut plans = BTreeMap::new();
+    let mut unreadable = false;
+    let domains = if named.is_empty() {
+        let mut tracked = Vec::new();
+        for (path, entry) in store.list()? {
+            match entry {
+                Ok(state) => tracked.push(state),
+                Err(e) => {
+                    unreadable = true;
+                    eprintln!("mtasts: cannot read {}: {}", sanitize(&path.display().to_string()), sanitize(&e.to_string()));
+                }
+            }
+        }
+        if tracked.is_empty() && !unreadable {
+            bail!("no domain given and none tracked; give DOMAIN..., --domain-file FILE, or `mtasts add DOMAIN` first");
+        }
+        tracked.iter().map(|s| s.domain.clone()).collect()
+    } else {
+        named
+    };
+    for d in &domains {
+        if let Ok(Some(state)) = store.load(d) {
+            plans.insert(d.clone(), ops::plan_context(&state));
+        }
     }
-    let checked = check_all(&domains, &args.probe, now, |_| JudgeContext::new(now))?;
-    report(&checked, args.json, style, now)
+    let cfg = args.probe.config(now)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let checked = runtime.block_on(ops::check_domains(&domains, &cfg, &plans));
+    for c in checked.iter().filter(|c| plans.contains_key(&c.domain)) {
+        if let Err(e) = ops::domain::record(&store, c) {
+            eprintln!("mtasts: could not record the check of {}: {}", c.domain, sanitize(&e.to_string()));
+        }
+    }
+    let code = report(&checked, args.json, style)?;
+    Ok(if unreadable && code == ExitCode::SUCCESS { ExitCode::from(1) } else { code })
 }
 
 /// Prints the results and returns exit 1 when any domain has an error finding.
-pub fn report(checked: &[Checked], json: bool, style: &Style, now: jiff::Timestamp) -> Result<ExitCode> {
+pub fn report(checked: &[Checked], json: bool, style: &Style) -> Result<ExitCode> {
     for c in checked {
         if json {
-            print_json_line(&to_json(c, now))?;
+            print_json_line(&to_json(c))?;
         } else {
             print!("{}", render_text(c, style));
         }
@@ -99,10 +102,10 @@ pub fn report(checked: &[Checked], json: bool, style: &Style, now: jiff::Timesta
 }
 
 /// The JSON Lines object of DESIGN.md §2.
-pub fn to_json(c: &Checked, now: jiff::Timestamp) -> serde_json::Value {
+pub fn to_json(c: &Checked) -> serde_json::Value {
     json!({
         "domain": c.domain,
-        "checked_at": now,
+        "checked_at": c.at,
         "verdict": c.judgement.verdict,
         "policy_mode": c.judgement.policy_mode,
         "senders_view": c.judgement.senders_view,

@@ -1,13 +1,15 @@
 //! `mtasts generate`: the policy, DNS records, or hosting configuration for one or more domains.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, anyhow, bail};
 use clap::Args;
 
 use crate::rfc::{DomainName, MAX_MAX_AGE, Mode, MxPattern, Policy, PolicyId, RuaUri};
+use crate::rollout::{DomainState, TESTING_MAX_AGE};
 use crate::sanitize::sanitize;
+use crate::store::Store;
 use crate::snippet::{self, Options, Site, Target};
 
 /// Largest `--domain-file` read.
@@ -25,12 +27,12 @@ pub struct GenerateArgs {
     /// An MX host or `*.` pattern for the policy (repeat for several).
     #[arg(long, value_name = "HOST")]
     pub mx: Vec<String>,
-    /// Policy mode: testing, enforce or none.
-    #[arg(long, default_value = "testing")]
-    pub mode: String,
-    /// Policy max_age in seconds.
-    #[arg(long, value_name = "S", default_value_t = 86400)]
-    pub max_age: u32,
+    /// Policy mode: testing, enforce or none (default: the tracked plan's, else testing).
+    #[arg(long)]
+    pub mode: Option<String>,
+    /// Policy max_age in seconds (default: the tracked plan's, else 86400).
+    #[arg(long, value_name = "S")]
+    pub max_age: Option<u32>,
     /// Policy id (default: generated from the current time).
     #[arg(long)]
     pub id: Option<String>,
@@ -55,8 +57,9 @@ pub struct GenerateArgs {
 }
 
 /// Runs `generate`: prints the artefact (or writes it with `--out`) and the next steps on stderr.
-pub fn run(args: &GenerateArgs, now: &jiff::Timestamp) -> Result<ExitCode> {
-    let sites = sites(args, now)?;
+pub fn run(args: &GenerateArgs, dir: Option<&Path>, now: &jiff::Timestamp) -> Result<ExitCode> {
+    let plans = tracked_plans(dir)?;
+    let sites = sites(args, &plans, now)?;
     let opts = Options {
         cert: args.cert.clone(),
         key: args.key.clone(),
@@ -78,7 +81,16 @@ pub fn run(args: &GenerateArgs, now: &jiff::Timestamp) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn sites(args: &GenerateArgs, now: &jiff::Timestamp) -> Result<Vec<Site>> {
+/// The tracked plans, when a state directory exists (generate never creates one).
+fn tracked_plans(dir: Option<&Path>) -> Result<Vec<DomainState>> {
+    let dir = super::state_dir(dir)?;
+    if !dir.join("domains").is_dir() {
+        return Ok(Vec::new());
+    }
+    Ok(Store::open(&dir)?.list()?.into_iter().filter_map(|(_, r)| r.ok()).collect())
+}
+
+fn sites(args: &GenerateArgs, plans: &[DomainState], now: &jiff::Timestamp) -> Result<Vec<Site>> {
     let mut entries: Vec<(String, Vec<String>)> =
         args.domains.iter().map(|d| (d.clone(), Vec::new())).collect();
     if let Some(path) = &args.domain_file {
@@ -89,21 +101,19 @@ fn sites(args: &GenerateArgs, now: &jiff::Timestamp) -> Result<Vec<Site>> {
     if entries.is_empty() {
         bail!("give a DOMAIN (or --domain-file FILE)");
     }
-    let mode = Mode::parse(&args.mode).ok_or_else(|| {
-        anyhow!(
-            "--mode {:?}: expected testing, enforce or none",
-            sanitize(&args.mode)
-        )
-    })?;
-    if args.max_age > MAX_MAX_AGE {
-        bail!(
-            "--max-age {}: at most {MAX_MAX_AGE} seconds (about a year) is allowed",
-            args.max_age
-        );
+    let mode = match &args.mode {
+        Some(raw) => Some(
+            Mode::parse(raw)
+                .ok_or_else(|| anyhow!("--mode {:?}: expected testing, enforce or none", sanitize(raw)))?,
+        ),
+        None => None,
+    };
+    if let Some(max_age) = args.max_age.filter(|m| *m > MAX_MAX_AGE) {
+        bail!("--max-age {max_age}: at most {MAX_MAX_AGE} seconds (about a year) is allowed");
     }
     let id = match &args.id {
-        Some(raw) => PolicyId::parse(raw).map_err(|e| anyhow!("--id {:?}: {e}", sanitize(raw)))?,
-        None => PolicyId::generate(*now, None),
+        Some(raw) => Some(PolicyId::parse(raw).map_err(|e| anyhow!("--id {:?}: {e}", sanitize(raw)))?),
+        None => None,
     };
     let shared_mx = parse_mx(&args.mx)?;
     let shared_rua = args
@@ -114,33 +124,24 @@ fn sites(args: &GenerateArgs, now: &jiff::Timestamp) -> Result<Vec<Site>> {
     entries
         .into_iter()
         .map(|(name, own_mx)| {
-            let domain =
-                DomainName::parse(&name).map_err(|e| anyhow!("domain {:?}: {e}", sanitize(&name)))?;
-            let mx = if own_mx.is_empty() {
-                shared_mx.clone()
-            } else {
-                parse_mx(&own_mx)?
-            };
-            if mx.is_empty() && mode != Mode::None {
-                bail!(
-                    "{domain}: give the MX hosts with --mx HOST (a policy in mode {mode} needs at least one)"
-                );
+            let domain = DomainName::parse(&name).map_err(|e| anyhow!("domain {:?}: {e}", sanitize(&name)))?;
+            let plan = plans.iter().find(|s| s.domain == domain).map(|s| &s.plan);
+            let mut mx = if own_mx.is_empty() { shared_mx.clone() } else { parse_mx(&own_mx)? };
+            if mx.is_empty() {
+                mx = plan.map(|p| p.mx.clone()).unwrap_or_default();
             }
-            let rua = if shared_rua.is_empty() {
-                vec![RuaUri::default_for(&domain)]
-            } else {
-                shared_rua.clone()
+            let mode = mode.or(plan.map(|p| p.mode)).unwrap_or(Mode::Testing);
+            if mx.is_empty() && mode != Mode::None {
+                bail!("{domain}: give the MX hosts with --mx HOST (a policy in mode {mode} needs at least one)");
+            }
+            let max_age = args.max_age.or(plan.map(|p| p.max_age)).unwrap_or(TESTING_MAX_AGE);
+            let rua = match (shared_rua.is_empty(), plan) {
+                (false, _) => shared_rua.clone(),
+                (true, Some(p)) => p.rua.clone(),
+                (true, None) => vec![RuaUri::default_for(&domain)],
             };
-            Ok(Site {
-                domain,
-                policy: Policy {
-                    mode,
-                    max_age: args.max_age,
-                    mx,
-                },
-                id: id.clone(),
-                rua,
-            })
+            let id = id.clone().or(plan.map(|p| p.id.clone())).unwrap_or_else(|| PolicyId::generate(*now, None));
+            Ok(Site { domain, policy: Policy { mode, max_age, mx }, id, rua })
         })
         .collect()
 }

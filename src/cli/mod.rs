@@ -4,15 +4,20 @@
 pub mod check;
 pub mod clock;
 pub mod generate;
+pub mod lab;
 pub mod lint;
 pub mod output;
 pub mod probe_args;
+pub mod status;
+pub mod track;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::Result;
+use anyhow::{Result, anyhow};
 use clap::{Parser, Subcommand};
+
+use crate::store::Store;
 
 /// mtasts: roll out MTA-STS and TLS-RPT to `mode: enforce` without bouncing mail.
 #[derive(Debug, Parser)]
@@ -32,21 +37,40 @@ pub struct Cli {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Validate domains live, the way a strict sending MTA would.
+    /// Validate domains live, the way a strict sending MTA would (default: every tracked domain).
     Check(Box<check::CheckArgs>),
     /// Lint a policy file or a `_mta-sts` / `_smtp._tls` TXT record value.
     Lint(Box<lint::LintArgs>),
     /// Generate a policy, DNS records, or web server / Worker configuration.
     Generate(Box<generate::GenerateArgs>),
+    /// Start tracking a domain's rollout (adopts an existing MTA-STS setup).
+    Add(Box<track::AddArgs>),
+    /// Check a tracked domain live and move it to the next phase when its gate passes.
+    Advance(Box<track::AdvanceArgs>),
+    /// Plan the removal of MTA-STS: mode none, a new id, then a countdown.
+    Rollback(track::DomainArg),
+    /// Stop tracking a domain (asks for --yes).
+    Remove(track::DomainArg),
+    /// Where each tracked domain stands: phase, testing day, days left, next action.
+    Status(status::StatusArgs),
+    /// Serve a built-in lab scenario on loopback, to rehearse against (Ctrl-C stops it).
+    Lab(lab::LabArgs),
 }
 
 /// Runs a parsed command line; `Err` means a usage or internal failure (exit 2).
 pub fn run(cli: Cli) -> Result<ExitCode> {
     let style = output::Style::detect(cli.no_color);
+    let dir = cli.state_dir.as_deref();
     match cli.command {
-        Some(Command::Check(args)) => check::run(&args, &style, clock::now()?),
+        Some(Command::Check(args)) => check::run(&args, dir, &style, clock::now()?),
         Some(Command::Lint(args)) => lint::run(&args, &style),
-        Some(Command::Generate(args)) => generate::run(&args, &clock::now()?),
+        Some(Command::Generate(args)) => generate::run(&args, dir, &clock::now()?),
+        Some(Command::Add(args)) => track::add(&args, &open_store(dir)?, &style, clock::now()?),
+        Some(Command::Advance(args)) => track::advance(&args, &open_store(dir)?, &style, clock::now()?),
+        Some(Command::Rollback(args)) => track::rollback(&args, &open_store(dir)?, &style, clock::now()?),
+        Some(Command::Remove(args)) => track::remove(&args, &open_store(dir)?),
+        Some(Command::Status(args)) => status::run(&args, &open_store(dir)?, &style, clock::now()?),
+        Some(Command::Lab(args)) => lab::run(&args, clock::now()?),
         None => {
             use clap::CommandFactory;
             Cli::command().print_help()?;
@@ -55,24 +79,33 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     }
 }
 
-/// Exit status 1 when `failed`, else 0.
-pub fn exit_for(failed: bool) -> ExitCode {
-    if failed {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
+/// The state directory: `--state-dir`, `MTASTS_STATE_DIR`, or the platform's data directory.
+pub fn state_dir(given: Option<&Path>) -> Result<PathBuf> {
+    match given {
+        Some(d) => Ok(d.to_owned()),
+        None => directories::ProjectDirs::from("", "", "mtasts")
+            .map(|p| p.data_dir().to_owned())
+            .ok_or_else(|| anyhow!("no home directory to keep state in; give --state-dir DIR")),
     }
 }
 
+/// Opens (creating if needed) the state store.
+pub fn open_store(given: Option<&Path>) -> Result<Store> {
+    Ok(Store::open(&state_dir(given)?)?)
+}
+
+/// Exit status 1 when `failed`, else 0.
+pub fn exit_for(failed: bool) -> ExitCode {
+    if failed { ExitCode::from(1) } else { ExitCode::SUCCESS }
+}
+
 /// Reads a user-named file with a size cap and a clear error naming the file.
-pub fn read_bounded(path: &std::path::Path, cap: u64) -> Result<Vec<u8>> {
+pub fn read_bounded(path: &Path, cap: u64) -> Result<Vec<u8>> {
     use std::io::Read;
     let shown = crate::sanitize::sanitize(&path.display().to_string()).into_owned();
-    let file = std::fs::File::open(path).map_err(|e| anyhow::anyhow!("cannot read {shown}: {e}"))?;
+    let file = std::fs::File::open(path).map_err(|e| anyhow!("cannot read {shown}: {e}"))?;
     let mut buf = Vec::new();
-    file.take(cap + 1)
-        .read_to_end(&mut buf)
-        .map_err(|e| anyhow::anyhow!("cannot read {shown}: {e}"))?;
+    file.take(cap + 1).read_to_end(&mut buf).map_err(|e| anyhow!("cannot read {shown}: {e}"))?;
     if buf.len() as u64 > cap {
         anyhow::bail!("{shown} is larger than {cap} bytes");
     }

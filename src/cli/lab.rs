@@ -1,0 +1,51 @@
+//! `mtasts lab [SCENARIO]`: serve a built-in lab scenario on loopback until Ctrl-C, and print
+//! the probe options that point `check`, `add` and `advance` at it. For rehearsals and demos.
+
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, anyhow};
+use clap::Args;
+
+use crate::lab::{ALL_SCENARIOS, Lab};
+
+/// Arguments of `mtasts lab`.
+#[derive(Debug, Args)]
+pub struct LabArgs {
+    /// The scenario to serve (default: demo). `--list` shows them all.
+    pub scenario: Option<String>,
+    /// List the scenarios and exit.
+    #[arg(long)]
+    pub list: bool,
+}
+
+/// Runs `lab`.
+pub fn run(args: &LabArgs, now: jiff::Timestamp) -> Result<ExitCode> {
+    if args.list {
+        for name in ALL_SCENARIOS {
+            let desc = crate::lab::scenario(name).map(|s| s.description).unwrap_or_default();
+            println!("{name:<30} {desc}");
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    let name = args.scenario.as_deref().unwrap_or("demo");
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    runtime.block_on(async {
+        let lab = Lab::start_named(name, now).await.map_err(|e| anyhow!("lab {name:?}: {e}"))?;
+        let ca = std::env::temp_dir().join(format!("mtasts-lab-{}-ca.pem", std::process::id()));
+        std::fs::write(&ca, &lab.ca_pem).with_context(|| format!("cannot write {}", ca.display()))?;
+        let domains: Vec<&str> = lab.scenario.domains.iter().map(|d| d.name.as_str()).collect();
+        println!("serving lab scenario {name:?} on loopback (Ctrl-C stops it)");
+        println!("domains: {}", domains.join(" "));
+        println!(
+            "probe options: --resolver {} --smtp-port {} --https-port {} --ca-file {}",
+            lab.dns_addr,
+            lab.smtp_port,
+            lab.https_port,
+            ca.display()
+        );
+        tokio::signal::ctrl_c().await.context("waiting for Ctrl-C")?;
+        let _ = std::fs::remove_file(&ca);
+        drop(lab);
+        Ok(ExitCode::SUCCESS)
+    })
+}

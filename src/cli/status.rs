@@ -1,0 +1,112 @@
+//! `mtasts status [DOMAIN] [--json]`: where every tracked domain stands, without probing.
+
+use std::process::ExitCode;
+
+use anyhow::{Result, anyhow};
+use clap::Args;
+use serde_json::json;
+
+use super::output::{Style, print_json_line};
+use crate::rfc::DomainName;
+use crate::rollout::{DomainState, StatusView, status_line};
+use crate::sanitize::sanitize;
+use crate::store::Store;
+
+/// Arguments of `mtasts status`.
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// Only this domain.
+    pub domain: Option<String>,
+    /// One JSON object per domain per line.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Runs `status`. Exit 0 normally; 1 when a state file could not be read.
+pub fn run(args: &StatusArgs, store: &Store, style: &Style, now: jiff::Timestamp) -> Result<ExitCode> {
+    let listing: Vec<(String, Result<DomainState, String>)> = match &args.domain {
+        Some(raw) => {
+            let d = DomainName::parse(raw).map_err(|e| anyhow!("domain {:?}: {e}", sanitize(raw)))?;
+            let path = store.path_of(&d).display().to_string();
+            match store.load(&d) {
+                Ok(Some(s)) => vec![(path, Ok(s))],
+                Ok(None) => anyhow::bail!("{d} is not tracked; start with `mtasts add {d}`"),
+                Err(e) => vec![(path, Err(e.to_string()))],
+            }
+        }
+        None => store
+            .list()?
+            .into_iter()
+            .map(|(p, r)| (p.display().to_string(), r.map_err(|e| e.to_string())))
+            .collect(),
+    };
+    if listing.is_empty() && !args.json {
+        println!("no domains are tracked yet; start with `mtasts add DOMAIN` (or try `mtasts demo`)");
+    }
+    let mut unreadable = false;
+    for (path, entry) in listing {
+        match entry {
+            Ok(state) => {
+                let view = status_line(&state, state.last_observation.as_ref(), None, now);
+                if args.json {
+                    print_json_line(&serde_json::to_value(&view)?)?;
+                } else {
+                    println!("{}", render(&view, style, now));
+                }
+            }
+            Err(problem) => {
+                unreadable = true;
+                if args.json {
+                    print_json_line(&json!({"file": path, "error": problem}))?;
+                } else {
+                    println!("{} {}", style.verdict(crate::finding::Verdict::Fail), sanitize(&problem));
+                }
+            }
+        }
+    }
+    Ok(super::exit_for(unreadable))
+}
+
+/// One domain as text: phase and mode, the testing window, the last check, the next action.
+pub fn render(v: &StatusView, style: &Style, now: jiff::Timestamp) -> String {
+    let mut out = format!("{}  {}  mode {}", style.bold(v.domain.as_str()), v.phase, v.mode);
+    if let (Some(day), Some(total), Some(left)) = (v.testing_day, v.testing_days_total, v.days_remaining) {
+        let ends = v.window_ends.map(|d| format!(" (ends {d})")).unwrap_or_default();
+        out.push_str(&format!("  testing day {day} of {total}, {left} days left{ends}"));
+    }
+    match &v.last_check {
+        Some(c) => out.push_str(&format!("  last check {} {}", style.verdict(c.verdict), age(now, c.at))),
+        None => out.push_str("  never checked"),
+    }
+    out.push_str(&format!("\n  {} {}", style.dim("next:"), sanitize(&v.next_action)));
+    for b in &v.blockers {
+        out.push_str(&format!("\n  {} {}", style.dim("blocker:"), sanitize(b)));
+    }
+    out
+}
+
+/// "3 h ago", "2 d ago": how long ago `then` was.
+pub fn age(now: jiff::Timestamp, then: jiff::Timestamp) -> String {
+    let secs = now.as_second().saturating_sub(then.as_second()).max(0);
+    match secs {
+        0..60 => "just now".to_owned(),
+        60..3600 => format!("{} min ago", secs / 60),
+        3600..86_400 => format!("{} h ago", secs / 3600),
+        _ => format!("{} d ago", secs / 86_400),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ages_read_naturally() {
+        let now: jiff::Timestamp = "2026-11-29T12:00:00Z".parse().unwrap();
+        let at = |s: &str| s.parse::<jiff::Timestamp>().unwrap();
+        assert_eq!(age(now, at("2026-11-29T11:59:30Z")), "just now");
+        assert_eq!(age(now, at("2026-11-29T11:15:00Z")), "45 min ago");
+        assert_eq!(age(now, at("2026-11-29T09:00:00Z")), "3 h ago");
+        assert_eq!(age(now, at("2026-11-27T12:00:00Z")), "2 d ago");
+    }
+}

@@ -1,0 +1,183 @@
+//! `mtasts add`, `advance`, `rollback` and `remove`: the rollout from the command line, through
+//! the same operations the TUI performs.
+
+use std::collections::BTreeMap;
+use std::process::ExitCode;
+
+use anyhow::{Result, anyhow, bail};
+use clap::Args;
+
+use super::output::Style;
+use super::probe_args::ProbeArgs;
+use crate::ops::{self, AddOptions, Checked};
+use crate::rfc::{DomainName, MxPattern, RuaUri};
+use crate::rollout::{DomainState, Gate, HostingPath, evaluate, policy_one_line, rollback_countdown};
+use crate::sanitize::sanitize;
+use crate::store::Store;
+
+/// Arguments of `mtasts add`.
+#[derive(Debug, Args)]
+pub struct AddArgs {
+    /// The domain to start tracking.
+    pub domain: String,
+    /// MX hosts or `*.` patterns for the policy (default: the MX records in DNS).
+    #[arg(long, value_name = "HOST")]
+    pub mx: Vec<String>,
+    /// TLS-RPT report URIs (default: mailto:tlsrpt@DOMAIN).
+    #[arg(long, value_name = "URI")]
+    pub rua: Vec<String>,
+    /// Hosting path: nginx, apache, caddy, static-headers, worker or worker-multi.
+    #[arg(long, value_name = "P")]
+    pub path: Option<String>,
+    /// Length of the testing window in days (default 30, at least 1).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=365))]
+    pub window_days: Option<u32>,
+    /// Probe options.
+    #[command(flatten)]
+    pub probe: ProbeArgs,
+}
+
+/// Arguments of `mtasts advance`.
+#[derive(Debug, Args)]
+pub struct AdvanceArgs {
+    /// The tracked domain.
+    pub domain: String,
+    /// Override the blockers that allow it, with this recorded reason.
+    #[arg(long, value_name = "TEXT")]
+    pub ack: Option<String>,
+    /// Probe options.
+    #[command(flatten)]
+    pub probe: ProbeArgs,
+}
+
+/// Arguments of `mtasts rollback` and `mtasts remove`.
+#[derive(Debug, Args)]
+pub struct DomainArg {
+    /// The tracked domain.
+    pub domain: String,
+    /// Confirm (required by `remove`).
+    #[arg(long)]
+    pub yes: bool,
+}
+
+fn parse_domain(raw: &str) -> Result<DomainName> {
+    DomainName::parse(raw).map_err(|e| anyhow!("domain {:?}: {e}", sanitize(raw)))
+}
+
+/// Probes and judges one domain (with its plan, when tracked).
+pub fn check_one(domain: &DomainName, state: Option<&DomainState>, probe: &ProbeArgs, now: jiff::Timestamp) -> Result<Checked> {
+    let cfg = probe.config(now)?;
+    let mut plans = BTreeMap::new();
+    if let Some(s) = state {
+        plans.insert(domain.clone(), ops::plan_context(s));
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let mut checked = runtime.block_on(ops::check_domains(std::slice::from_ref(domain), &cfg, &plans));
+    checked.pop().ok_or_else(|| anyhow!("the check of {domain} produced no result"))
+}
+
+/// Runs `add`.
+pub fn add(args: &AddArgs, store: &Store, style: &Style, now: jiff::Timestamp) -> Result<ExitCode> {
+    let domain = parse_domain(&args.domain)?;
+    if store.load(&domain)?.is_some() {
+        bail!("{domain} is already tracked; see `mtasts status {domain}` or `mtasts advance {domain}`");
+    }
+    let opts = AddOptions {
+        mx: args.mx.iter().map(|m| MxPattern::parse(m).map_err(|e| anyhow!("--mx {:?}: {e}", sanitize(m)))).collect::<Result<_>>()?,
+        rua: args.rua.iter().map(|r| RuaUri::parse(r).map_err(|e| anyhow!("--rua: {e}"))).collect::<Result<_>>()?,
+        hosting: args.path.as_deref().map(parse_path).transpose()?,
+        window_days: args.window_days,
+    };
+    eprintln!("checking {domain} …");
+    let checked = check_one(&domain, None, &args.probe, now)?;
+    let added = ops::domain::add(store, &checked, opts)?;
+    let how = if added.adopted { "adopted (it already publishes MTA-STS)" } else { "now tracked" };
+    println!("{} {how}", style.bold(domain.as_str()));
+    println!("  plan: {}", policy_one_line(&added.state.plan.policy()));
+    print_gate(style, &added.state, &evaluate(&added.state, Some(&checked.observation), None, now));
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Parses a hosting path name.
+pub fn parse_path(raw: &str) -> Result<HostingPath> {
+    HostingPath::parse(raw).ok_or_else(|| {
+        let all: Vec<&str> = HostingPath::ALL.iter().map(|p| p.as_str()).collect();
+        anyhow!("--path {:?}: expected one of {}", sanitize(raw), all.join(", "))
+    })
+}
+
+fn tracked(store: &Store, domain: &DomainName) -> Result<DomainState> {
+    store.load(domain)?.ok_or_else(|| anyhow!("{domain} is not tracked; start with `mtasts add {domain}`"))
+}
+
+/// Runs `advance`: checks live, moves on when the gate passes, else lists the blockers (exit 1).
+pub fn advance(args: &AdvanceArgs, store: &Store, style: &Style, now: jiff::Timestamp) -> Result<ExitCode> {
+    let domain = parse_domain(&args.domain)?;
+    let state = tracked(store, &domain)?;
+    eprintln!("checking {domain} …");
+    let checked = check_one(&domain, Some(&state), &args.probe, now)?;
+    let tally: Option<crate::rollout::ReportTally> = None;
+    let ack = args.ack.clone().filter(|a| !a.trim().is_empty());
+    let result = ops::domain::advance(store, &domain, Some(&checked), tally.as_ref(), ack, now)?;
+    let gate = evaluate(&result.state, Some(&checked.observation), tally.as_ref(), now);
+    match (&result.transition, &result.blocked) {
+        (Some(t), _) => {
+            println!("{} {} {}", style.bold(domain.as_str()), style.verdict(crate::finding::Verdict::Pass), format_args!("now in {}", t.phase));
+            print_gate(style, &result.state, &gate);
+            Ok(ExitCode::SUCCESS)
+        }
+        (None, Some(blocked)) => {
+            println!("{} cannot leave {} yet:", style.bold(domain.as_str()), blocked.phase);
+            for b in &blocked.blockers {
+                let tag = if b.overridable { " (may be acknowledged)" } else { "" };
+                println!("  ✗ {}{tag}", sanitize(&b.message));
+            }
+            if blocked.overridable() {
+                println!("  to go ahead anyway: mtasts advance {domain} --ack \"why this is acceptable\"");
+            }
+            println!("  next: {}", sanitize(&gate.next_action));
+            Ok(ExitCode::from(1))
+        }
+        (None, None) => {
+            print_gate(style, &result.state, &gate);
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn print_gate(style: &Style, state: &DomainState, gate: &Gate) {
+    println!("  phase: {}", state.phase);
+    for b in &gate.blockers {
+        println!("  {} {}", style.dim("blocker:"), sanitize(&b.message));
+    }
+    println!("  {} {}", style.bold("next:"), sanitize(&gate.next_action));
+}
+
+/// Runs `rollback`: plans `mode: none` and prints what to publish and how long to wait.
+pub fn rollback(args: &DomainArg, store: &Store, style: &Style, now: jiff::Timestamp) -> Result<ExitCode> {
+    let domain = parse_domain(&args.domain)?;
+    tracked(store, &domain)?;
+    let state = ops::domain::rollback(store, &domain, now)?;
+    println!("{} rollback planned (RFC 8461 §8.3)", style.bold(domain.as_str()));
+    println!("  policy: {}", policy_one_line(&state.plan.policy()));
+    println!("  new id: {}", state.plan.id);
+    match rollback_countdown(&state, now) {
+        Some(c) if c.complete => println!("  the records may be removed now"),
+        Some(c) => println!("  keep the records until {} (the largest max_age senders may cache)", c.removable_at),
+        None => println!("  publish the mode: none policy, then the new id; the countdown starts once both are live"),
+    }
+    print_gate(style, &state, &evaluate(&state, state.last_observation.as_ref(), None, now));
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Runs `remove` (requires `--yes`).
+pub fn remove(args: &DomainArg, store: &Store) -> Result<ExitCode> {
+    let domain = parse_domain(&args.domain)?;
+    tracked(store, &domain)?;
+    if !args.yes {
+        bail!("this forgets {domain}'s plan and history (DNS and the policy host are not touched); run again with --yes");
+    }
+    store.remove(&domain)?;
+    println!("{domain} is no longer tracked");
+    Ok(ExitCode::SUCCESS)
+}
