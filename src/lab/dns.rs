@@ -211,7 +211,11 @@ pub(super) fn catalog(
 }
 
 pub(super) async fn start(s: &Scenario, mx_addrs: &BTreeMap<String, Ipv4Addr>) -> Result<Dns, LabError> {
-    let zones = Arc::new(Zones(RwLock::new(Arc::new(catalog(s, mx_addrs, &ExtraTxt::new())?))));
+    let zones = Arc::new(Zones(RwLock::new(Arc::new(catalog(
+        s,
+        mx_addrs,
+        &ExtraTxt::new(),
+    )?))));
     let (udp, tcp) = bind().await?;
     let addr = udp.local_addr()?;
     let delay = Duration::from_millis(s.dns_latency_ms);
