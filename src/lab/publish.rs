@@ -152,9 +152,10 @@ impl Lab {
     }
 
     /// Sets what `https://mta-sts.DOMAIN/.well-known/mta-sts.txt` answers for lab domain
-    /// `domain`: `Some(body)` → 200, `text/plain`, exactly `body`; `None` → 404. A policy host
-    /// the lab did not serve yet gets a valid certificate. Whether `mta-sts.DOMAIN` resolves
-    /// is left as the scenario has it.
+    /// `domain`: `Some(body)` → 200, `text/plain`, exactly `body`; `None` → 404 (a policy host
+    /// the lab never served stays unserved). A policy host the lab did not serve yet gets a
+    /// valid certificate on `Some`; an existing one keeps its certificate and latency. Whether
+    /// `mta-sts.DOMAIN` resolves is left as the scenario has it.
     pub fn publish_policy(&self, domain: &str, body: Option<Vec<u8>>) -> Result<(), LabError> {
         if let Some(b) = &body
             && b.len() > MAX_PUBLISHED_BODY
