@@ -6,6 +6,7 @@
 
 pub mod cli;
 pub mod finding;
+pub mod reports;
 pub mod rfc;
 pub mod sanitize;
 pub mod snippet;
