@@ -90,8 +90,7 @@ fn utc_day(t: jiff::Timestamp) -> Date {
 /// reports whose start-datetime falls on or after that UTC day. Duplicate report-ids count once.
 pub fn summarize(reports: &[Report], domain: Option<&str>, since: Option<Date>) -> Vec<DomainSummary> {
     let wanted = domain.map(normalize);
-    let mut by_domain: BTreeMap<&str, (DomainSummary, BTreeSet<&str>, BTreeMap<Date, (u64, u64)>)> =
-        BTreeMap::new();
+    let mut by_domain: BTreeMap<&str, Acc<'_>> = BTreeMap::new();
     for report in distinct(reports) {
         let day = utc_day(report.start);
         if since.is_some_and(|s| day < s) {
@@ -102,15 +101,19 @@ pub fn summarize(reports: &[Report], domain: Option<&str>, since: Option<Date>) 
             if wanted.as_deref().is_some_and(|w| w != name) {
                 continue;
             }
-            let (sum, ids, days) = by_domain
-                .entry(name)
-                .or_insert_with(|| (empty(name, report), BTreeSet::new(), BTreeMap::new()));
+            let Acc { sum, ids, days } = by_domain.entry(name).or_insert_with(|| Acc {
+                sum: empty(name, report),
+                ids: BTreeSet::new(),
+                days: BTreeMap::new(),
+            });
             if ids.insert(report.report_id.as_str()) {
                 sum.reports += 1;
-                if let Some(org) = &report.organization {
-                    if !sum.organizations.contains(org) {
-                        sum.organizations.push(org.clone());
-                    }
+                if let Some(org) = report
+                    .organization
+                    .as_ref()
+                    .filter(|o| !sum.organizations.contains(o))
+                {
+                    sum.organizations.push(org.clone());
                 }
                 sum.window_start = sum.window_start.min(report.start);
                 sum.window_end = sum.window_end.max(report.end);
@@ -136,7 +139,7 @@ pub fn summarize(reports: &[Report], domain: Option<&str>, since: Option<Date>) 
     }
     by_domain
         .into_values()
-        .map(|(mut sum, _, days)| {
+        .map(|Acc { mut sum, days, .. }| {
             sum.organizations.sort();
             sum.failure_rate = rate(sum.failed_sessions, sum.total_sessions);
             sum.days = days
@@ -150,6 +153,13 @@ pub fn summarize(reports: &[Report], domain: Option<&str>, since: Option<Date>) 
             sum
         })
         .collect()
+}
+
+/// A summary under construction, with the report-ids and days seen so far.
+struct Acc<'a> {
+    sum: DomainSummary,
+    ids: BTreeSet<&'a str>,
+    days: BTreeMap<Date, (u64, u64)>,
 }
 
 fn empty(domain: &str, first: &Report) -> DomainSummary {

@@ -1,0 +1,336 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+//! Importing TLS-RPT reports from files, e-mails, mbox files and maildirs into the store.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use flate2::Compression;
+use flate2::write::GzEncoder;
+use mtasts::reports::{ImportOutcome, Outcome, ReportStore, summarize};
+use sha2::{Digest, Sha256};
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/reports")
+}
+
+fn gzip(data: &[u8]) -> Vec<u8> {
+    let mut enc = GzEncoder::new(Vec::new(), Compression::default());
+    enc.write_all(data).unwrap();
+    enc.finish().unwrap()
+}
+
+/// `(file name relative to the fixtures, message, part, status, report-id or reason)`.
+fn describe(
+    outcomes: &[ImportOutcome],
+) -> Vec<(String, Option<usize>, Option<String>, &'static str, String)> {
+    outcomes
+        .iter()
+        .map(|o| {
+            let rel = o.source.path.strip_prefix(fixtures()).unwrap_or(&o.source.path);
+            let (status, detail) = match &o.outcome {
+                Outcome::Imported { report_id, .. } => ("imported", report_id.clone()),
+                Outcome::Duplicate { report_id } => ("duplicate", report_id.clone()),
+                Outcome::Rejected { reason } => ("rejected", reason.clone()),
+                Outcome::Ignored { reason } => ("ignored", reason.clone()),
+            };
+            (
+                rel.display().to_string(),
+                o.source.message,
+                o.source.part.clone(),
+                status,
+                detail,
+            )
+        })
+        .collect()
+}
+
+fn stored_files(store: &ReportStore) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(store.dir())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn imports_every_kind_once_and_names_each_item() {
+    let state = tempfile::tempdir().unwrap();
+    let store = ReportStore::open(state.path()).unwrap();
+    let outcomes = store.import_paths(&[fixtures()]);
+    let got = describe(&outcomes);
+    let s = |x: &str| Some(x.to_owned());
+    let rfc_id = "5065427c-23d3-47ca-b6e0-946ea0e8c4be";
+    let a_id = "2026-11-20T00:00:00Z_example.org";
+    let no_report = "no TLS-RPT report in this e-mail (found application/pdf, text/plain)";
+    let expected = vec![
+        ("giant-a.json".into(), None, None, "imported", a_id.into()),
+        ("giant-a.json.gz".into(), None, None, "duplicate", a_id.into()),
+        ("giant-b.json".into(), None, None, "imported", "b-7f3c2a".into()),
+        ("mail-app-gzip.eml".into(), None, s("2"), "duplicate", a_id.into()),
+        (
+            "mail-no-report.eml".into(),
+            None,
+            None,
+            "ignored",
+            no_report.into(),
+        ),
+        (
+            "mail-octet.eml".into(),
+            None,
+            s("2"),
+            "duplicate",
+            "b-7f3c2a".into(),
+        ),
+        (
+            "mail-tlsrpt-gzip.eml".into(),
+            None,
+            s("2"),
+            "imported",
+            rfc_id.into(),
+        ),
+        (
+            "maildir/cur/1795392000.M1P1.host,S=1234,2,S".into(),
+            None,
+            s("2"),
+            "duplicate",
+            "b-7f3c2a".into(),
+        ),
+        (
+            "maildir/new/1795392001.M2P1.host".into(),
+            None,
+            s("2"),
+            "imported",
+            "d-2026-11-22".into(),
+        ),
+        (
+            "mbox/reports.mbox".into(),
+            Some(1),
+            s("2"),
+            "duplicate",
+            rfc_id.into(),
+        ),
+        (
+            "mbox/reports.mbox".into(),
+            Some(2),
+            None,
+            "ignored",
+            no_report.into(),
+        ),
+        (
+            "mbox/reports.mbox".into(),
+            Some(3),
+            s("2"),
+            "imported",
+            "c-2026-11-22".into(),
+        ),
+        (
+            "rfc8460-example.json".into(),
+            None,
+            None,
+            "duplicate",
+            rfc_id.into(),
+        ),
+    ];
+    assert_eq!(got, expected);
+    assert_eq!(stored_files(&store).len(), 5);
+
+    let imported_a = outcomes
+        .iter()
+        .find(|o| matches!(&o.outcome, Outcome::Imported { report_id, .. } if report_id == a_id));
+    let Some(ImportOutcome {
+        outcome: Outcome::Imported { domains, .. },
+        ..
+    }) = imported_a
+    else {
+        panic!()
+    };
+    assert_eq!(domains, &vec!["example.org".to_owned()]);
+
+    // Re-importing the same mailboxes adds nothing.
+    let again = store.import_paths(&[fixtures().join("mbox"), fixtures().join("maildir")]);
+    let statuses: Vec<_> = describe(&again).into_iter().map(|d| d.3).collect();
+    assert_eq!(
+        statuses,
+        vec!["duplicate", "ignored", "duplicate", "duplicate", "duplicate"]
+    );
+    assert_eq!(stored_files(&store).len(), 5);
+
+    let (reports, unreadable) = store.load_all();
+    assert!(unreadable.is_empty(), "{unreadable:?}");
+    let ids: Vec<&str> = reports.iter().map(|r| r.report_id.as_str()).collect();
+    assert_eq!(
+        ids,
+        vec![rfc_id, a_id, "b-7f3c2a", "c-2026-11-22", "d-2026-11-22"]
+    );
+    let summary = summarize(&reports, Some("example.org"), None);
+    assert_eq!(summary.len(), 1);
+    assert_eq!(summary[0].reports, 4);
+    assert_eq!(summary[0].total_sessions, 1855);
+    assert_eq!(summary[0].failed_sessions, 125);
+}
+
+#[test]
+fn stores_the_original_json_under_a_hash_of_the_report_id() {
+    let state = tempfile::tempdir().unwrap();
+    let store = ReportStore::open(state.path()).unwrap();
+    let outcomes = store.import_paths(&[fixtures().join("giant-b.json")]);
+    assert!(
+        matches!(outcomes[0].outcome, Outcome::Imported { .. }),
+        "{outcomes:?}"
+    );
+    let hex: String = Sha256::digest(b"b-7f3c2a")
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    assert_eq!(stored_files(&store), vec![format!("{hex}.json")]);
+    let stored = std::fs::read(store.dir().join(format!("{hex}.json"))).unwrap();
+    assert_eq!(stored, std::fs::read(fixtures().join("giant-b.json")).unwrap());
+    assert_eq!(
+        store.path_for("b-7f3c2a"),
+        store.dir().join(format!("{hex}.json"))
+    );
+    // A hostile report-id never becomes a path.
+    let evil = store.path_for("../../etc/passwd");
+    assert_eq!(evil.parent(), Some(store.dir()));
+}
+
+#[test]
+fn detects_kinds_by_content_not_by_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let gz_named_txt = dir.path().join("report.txt");
+    std::fs::write(
+        &gz_named_txt,
+        std::fs::read(fixtures().join("giant-a.json.gz")).unwrap(),
+    )
+    .unwrap();
+    let eml_no_ext = dir.path().join("message");
+    std::fs::copy(fixtures().join("mail-octet.eml"), &eml_no_ext).unwrap();
+    let mbox_named_json = dir.path().join("box.json");
+    std::fs::copy(fixtures().join("mbox/reports.mbox"), &mbox_named_json).unwrap();
+    let state = tempfile::tempdir().unwrap();
+    let store = ReportStore::open(state.path()).unwrap();
+    let got = describe(&store.import_paths(&[gz_named_txt, eml_no_ext, mbox_named_json]));
+    let statuses: Vec<_> = got.iter().map(|d| d.3).collect();
+    assert_eq!(
+        statuses,
+        vec!["imported", "imported", "imported", "ignored", "imported"],
+        "{got:?}"
+    );
+}
+
+fn rejection(name: &str, content: &[u8]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    std::fs::write(&path, content).unwrap();
+    let store = ReportStore::open(&dir.path().join("state")).unwrap();
+    let outcomes = store.import_paths(&[path]);
+    assert_eq!(outcomes.len(), 1, "{outcomes:?}");
+    match &outcomes[0].outcome {
+        Outcome::Rejected { reason } => reason.clone(),
+        other => panic!("expected a rejection, got {other:?}"),
+    }
+}
+
+#[test]
+fn rejects_broken_inputs_with_a_reason() {
+    assert!(rejection("a.json", b"{\"policies\": [").starts_with("not JSON"));
+    assert_eq!(
+        rejection("b.json", b"[1, 2]"),
+        "not a TLS-RPT report: the JSON is not an object"
+    );
+    let no_policies = br#"{"report-id": "x", "date-range": {"start-datetime": "2026-01-01T00:00:00Z",
+        "end-datetime": "2026-01-02T00:00:00Z"}}"#;
+    assert_eq!(
+        rejection("c.json", no_policies),
+        "not a TLS-RPT report: no `policies`"
+    );
+    let bad_date = br#"{"report-id": "x", "policies": [], "date-range": {"start-datetime": "yesterday",
+        "end-datetime": "2026-01-02T00:00:00Z"}}"#;
+    assert!(rejection("d.json", bad_date).starts_with("bad date-range: `start-datetime` is not an RFC 3339"));
+    assert!(rejection("e.bin", b"\x00\x01binary").starts_with("not a TLS-RPT report: neither JSON"));
+    let full = gzip(&std::fs::read(fixtures().join("rfc8460-example.json")).unwrap());
+    assert_eq!(
+        rejection("f.json.gz", &full[..full.len() / 2]),
+        "bad gzip: truncated"
+    );
+    assert!(rejection("g.json.gz", &gzip(b"not json")).starts_with("not JSON"));
+}
+
+#[test]
+fn a_missing_path_is_reported_and_the_rest_imported() {
+    let state = tempfile::tempdir().unwrap();
+    let store = ReportStore::open(state.path()).unwrap();
+    let missing = state.path().join("nope.json");
+    let got = describe(&store.import_paths(&[missing, fixtures().join("giant-b.json")]));
+    assert_eq!(got[0].3, "rejected");
+    assert!(got[0].4.starts_with("cannot read:"), "{got:?}");
+    assert_eq!(got[1].3, "imported");
+}
+
+#[test]
+fn rejects_a_gzip_bomb_quickly() {
+    let mut enc = GzEncoder::new(Vec::new(), Compression::best());
+    let zeros = vec![b' '; 64 * 1024];
+    for _ in 0..320 {
+        enc.write_all(&zeros).unwrap(); // 20 MiB of spaces, never held in memory at once
+    }
+    let bomb = enc.finish().unwrap();
+    assert!(bomb.len() < 100 * 1024);
+    let started = Instant::now();
+    assert_eq!(rejection("bomb.json.gz", &bomb), "too large: more than 10 MiB");
+    assert!(started.elapsed().as_secs() < 10);
+}
+
+#[test]
+fn rejects_an_oversized_plain_json_file() {
+    let mut big = b"{\"pad\": \"".to_vec();
+    big.resize(10 * 1024 * 1024 + 10, b'x');
+    big.extend_from_slice(b"\"}");
+    assert_eq!(rejection("big.json", &big), "too large: more than 10 MiB");
+}
+
+#[test]
+fn a_broken_report_part_in_an_email_is_rejected_with_its_part() {
+    let eml = std::fs::read_to_string(fixtures().join("mail-tlsrpt-gzip.eml")).unwrap();
+    // Cut the base64 report short: still valid base64 lines, but a truncated gzip stream.
+    let start = eml.find("\n\nH4sI").unwrap() + 2;
+    let truncated = format!(
+        "{}{}\n------=_Part_4711--\n",
+        &eml[..start],
+        &eml[start..start + 76]
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("broken.eml");
+    std::fs::write(&path, truncated).unwrap();
+    let store = ReportStore::open(dir.path()).unwrap();
+    let outcomes = store.import_paths(std::slice::from_ref(&path));
+    assert_eq!(outcomes.len(), 1);
+    assert_eq!(outcomes[0].source.part.as_deref(), Some("2"));
+    assert_eq!(
+        outcomes[0].outcome,
+        Outcome::Rejected {
+            reason: "bad gzip: truncated".into()
+        }
+    );
+    assert_eq!(
+        outcomes[0].to_string(),
+        format!("{} part 2: rejected: bad gzip: truncated", path.display())
+    );
+}
+
+#[test]
+fn load_all_reports_unreadable_files_and_leaves_them() {
+    let state = tempfile::tempdir().unwrap();
+    let store = ReportStore::open(state.path()).unwrap();
+    store.import_paths(&[fixtures().join("giant-a.json")]);
+    let junk = store.dir().join("0000.json");
+    std::fs::write(&junk, b"garbage").unwrap();
+    let (reports, unreadable) = store.load_all();
+    assert_eq!(reports.len(), 1);
+    assert_eq!(unreadable.len(), 1);
+    assert_eq!(unreadable[0].0, junk);
+    assert!(unreadable[0].1.starts_with("not JSON"));
+    assert_eq!(std::fs::read(&junk).unwrap(), b"garbage");
+}
