@@ -334,3 +334,53 @@ fn load_all_reports_unreadable_files_and_leaves_them() {
     assert!(unreadable[0].1.starts_with("not JSON"));
     assert_eq!(std::fs::read(&junk).unwrap(), b"garbage");
 }
+
+#[test]
+fn finds_a_report_inside_a_forwarded_message() {
+    let inner = std::fs::read_to_string(fixtures().join("mail-octet.eml")).unwrap();
+    let forward = format!(
+        "From: admin@example.org\nTo: me@example.org\nSubject: Fwd: report\nMIME-Version: 1.0\n\
+         Content-Type: multipart/mixed; boundary=\"fwd\"\n\n--fwd\nContent-Type: text/plain\n\n\
+         see below\n--fwd\nContent-Type: message/rfc822\n\n{inner}\n--fwd--\n"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("fwd.eml");
+    std::fs::write(&path, forward).unwrap();
+    let store = ReportStore::open(dir.path()).unwrap();
+    let got = describe(&store.import_paths(&[path]));
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(
+        (got[0].2.as_deref(), got[0].3, got[0].4.as_str()),
+        (Some("2.2"), "imported", "b-7f3c2a")
+    );
+}
+
+#[test]
+fn an_oversized_mbox_message_is_rejected_and_the_next_one_imported() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("big.mbox");
+    let mut file = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
+    writeln!(file, "From someone Mon Nov 23 06:00:00 2026\nSubject: huge\n").unwrap();
+    let line = [b'a'; 1023];
+    for _ in 0..65 * 1024 {
+        file.write_all(&line).unwrap();
+        file.write_all(b"\n").unwrap();
+    }
+    let report = std::fs::read_to_string(fixtures().join("mail-octet.eml"))
+        .unwrap()
+        .replace("\nFrom ", "\n>From ");
+    writeln!(file, "From reporter Mon Nov 23 06:00:00 2026").unwrap();
+    file.write_all(report.as_bytes()).unwrap();
+    drop(file);
+    let store = ReportStore::open(&dir.path().join("state")).unwrap();
+    let got = describe(&store.import_paths(&[path]));
+    assert_eq!(got.len(), 2, "{got:?}");
+    assert_eq!(
+        (got[0].1, got[0].3, got[0].4.as_str()),
+        (Some(1), "rejected", "message too large: more than 64 MiB")
+    );
+    assert_eq!(
+        (got[1].1, got[1].3, got[1].4.as_str()),
+        (Some(2), "imported", "b-7f3c2a")
+    );
+}
