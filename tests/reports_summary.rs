@@ -1,38 +1,12 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
-//! Parsing report JSON (RFC example and real-world shapes), summaries, tallies and fixes.
+//! Parsing report JSON (the RFC example and real-world shapes) and per-domain summaries.
 
-use std::collections::BTreeMap;
-use std::path::Path;
+mod reports_common;
 
-use jiff::Timestamp;
 use jiff::civil::date;
-use mtasts::reports::{
-    DaySummary, PolicyType, Report, ResultType, failure_fix, gunzip, parse_report, summarize, window_tally,
-};
+use mtasts::reports::{DaySummary, PolicyType, Report, ResultType, parse_report, summarize};
 use mtasts::rfc::policy::Mode;
-
-fn load(name: &str) -> Report {
-    let bytes = std::fs::read(
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fixtures/reports")
-            .join(name),
-    );
-    let bytes = bytes.unwrap();
-    let json = if name.ends_with(".gz") {
-        gunzip(&bytes).unwrap()
-    } else {
-        bytes
-    };
-    parse_report(&json).unwrap()
-}
-
-fn ts(s: &str) -> Timestamp {
-    s.parse().unwrap()
-}
-
-fn map(pairs: &[(&str, u64)]) -> BTreeMap<String, u64> {
-    pairs.iter().map(|(k, v)| ((*k).to_owned(), *v)).collect()
-}
+use reports_common::{load, map, ts};
 
 #[test]
 fn parses_the_rfc_8460_example() {
@@ -257,107 +231,4 @@ fn summary_json_uses_the_documented_field_names() {
         serde_json::json!({"date": "2026-11-21", "successful": 480, "failed": 20})
     );
     assert_eq!(v["window_start"], "2026-11-21T00:00:00Z");
-}
-
-#[test]
-fn tallies_reports_overlapping_a_window() {
-    let reports = vec![
-        load("rfc8460-example.json"),
-        load("giant-a.json"),
-        load("giant-b.json"),
-    ];
-    let t = window_tally(
-        &reports,
-        "example.org",
-        ts("2026-11-20T12:00:00Z"),
-        ts("2026-11-21T00:00:00Z"),
-    )
-    .unwrap();
-    assert_eq!(
-        (t.reports, t.successful_sessions, t.failed_sessions),
-        (1, 950, 100)
-    );
-    assert_eq!(
-        t.failures_by_type,
-        vec![
-            ("certificate-expired".to_owned(), 60),
-            ("other: tls-handshake-timeout".to_owned(), 40)
-        ]
-    );
-    let both = window_tally(
-        &reports,
-        "example.org",
-        ts("2026-11-01T00:00:00Z"),
-        ts("2026-12-01T00:00:00Z"),
-    );
-    let both = both.unwrap();
-    assert_eq!(
-        (both.reports, both.successful_sessions, both.failed_sessions),
-        (2, 1430, 120)
-    );
-    assert_eq!(
-        both.failures_by_type[2],
-        ("sts-policy-fetch-error".to_owned(), 20)
-    );
-    assert_eq!(
-        window_tally(
-            &reports,
-            "example.org",
-            ts("2026-12-01T00:00:00Z"),
-            ts("2026-12-02T00:00:00Z")
-        ),
-        None
-    );
-    assert_eq!(
-        window_tally(
-            &reports,
-            "other.example",
-            ts("2016-01-01T00:00:00Z"),
-            ts("2030-01-01T00:00:00Z")
-        ),
-        None
-    );
-}
-
-#[test]
-fn every_failure_type_has_a_specific_fix() {
-    let types = [
-        "starttls-not-supported",
-        "certificate-host-mismatch",
-        "certificate-expired",
-        "certificate-not-trusted",
-        "validation-failure",
-        "tlsa-invalid",
-        "dnssec-invalid",
-        "dane-required",
-        "sts-policy-fetch-error",
-        "sts-policy-invalid",
-        "sts-webpki-invalid",
-    ];
-    let fallback = failure_fix("made-up", Some("example.org"), Some("mx1.example.org"));
-    assert!(
-        fallback.starts_with("unrecognized failure type \"made-up\""),
-        "{fallback}"
-    );
-    let mut seen = std::collections::HashSet::new();
-    for t in types {
-        let fix = failure_fix(t, Some("example.org"), Some("mx1.example.org"));
-        assert_ne!(fix, fallback);
-        assert!(seen.insert(fix), "{t} shares its fix");
-    }
-    assert!(
-        failure_fix("certificate-expired", None, Some("mx1.example.org"))
-            .starts_with("renew the certificate on mx1.example.org")
-    );
-    assert!(
-        failure_fix("sts-policy-fetch-error", Some("example.org"), None)
-            .starts_with("the policy host mta-sts.example.org did not serve the policy: check")
-    );
-    assert!(
-        failure_fix("starttls-not-supported", None, None).starts_with("a downgrade attack or a broken MX: ")
-    );
-    assert_eq!(
-        failure_fix("other: made-up", Some("example.org"), Some("mx1.example.org")),
-        fallback
-    );
 }
