@@ -3,6 +3,8 @@
 
 mod reports_common;
 
+use std::path::Path;
+
 use mtasts::reports::{ImportOutcome, Outcome, ReportStore, summarize};
 use reports_common::{describe, fixtures, stored_files};
 use sha2::{Digest, Sha256};
@@ -102,6 +104,12 @@ fn imports_every_kind_once_and_names_each_item() {
     assert_eq!(domains, &vec!["example.org".to_owned()]);
 
     // Re-importing the same mailboxes adds nothing.
+    let json = serde_json::to_value(&outcomes[0]).unwrap();
+    assert_eq!(json["status"], "imported");
+    assert_eq!(json["report_id"], a_id);
+    assert_eq!(json["domains"], serde_json::json!(["example.org"]));
+    assert_eq!(json["source"]["message"], serde_json::Value::Null);
+
     let again = store.import_paths(&[fixtures().join("mbox"), fixtures().join("maildir")]);
     let statuses: Vec<_> = describe(&again).into_iter().map(|d| d.3).collect();
     assert_eq!(
@@ -217,4 +225,42 @@ fn a_missing_path_is_reported_and_the_rest_imported() {
     assert_eq!(got[0].3, "rejected");
     assert!(got[0].4.starts_with("cannot read:"), "{got:?}");
     assert_eq!(got[1].3, "imported");
+}
+
+#[test]
+fn walks_maildir_plus_plus_folders_but_skips_tmp_and_dot_files() {
+    let root = tempfile::tempdir().unwrap();
+    let folder = root.path().join(".TLS-Reports");
+    for sub in ["cur", "new", "tmp"] {
+        std::fs::create_dir_all(folder.join(sub)).unwrap();
+    }
+    std::fs::copy(
+        fixtures().join("mail-octet.eml"),
+        folder.join("cur/1.M1.host,2,S"),
+    )
+    .unwrap();
+    std::fs::copy(fixtures().join("mail-app-gzip.eml"), folder.join("tmp/2.M2.host")).unwrap();
+    std::fs::write(root.path().join(".dovecot.lock"), b"x").unwrap();
+    std::fs::write(folder.join("dovecot-uidlist"), b"3 V1 N2\n").unwrap();
+    let state = tempfile::tempdir().unwrap();
+    let store = ReportStore::open(state.path()).unwrap();
+    let got = describe(&store.import_paths(&[root.path().to_owned()]));
+    let rel: Vec<_> = got
+        .iter()
+        .map(|r| {
+            (
+                Path::new(&r.0)
+                    .strip_prefix(root.path())
+                    .unwrap()
+                    .display()
+                    .to_string(),
+                r.3,
+            )
+        })
+        .collect();
+    let expected = vec![
+        (".TLS-Reports/cur/1.M1.host,2,S".to_owned(), "imported"),
+        (".TLS-Reports/dovecot-uidlist".to_owned(), "ignored"),
+    ];
+    assert_eq!(rel, expected);
 }

@@ -108,3 +108,31 @@ fn every_failure_type_has_a_specific_fix() {
         fallback
     );
 }
+
+#[test]
+fn hostile_counts_saturate_instead_of_overflowing() {
+    let json = |id: &str| {
+        format!(
+            r#"{{"report-id": "{id}", "date-range": {{"start-datetime": "2026-01-01T00:00:00Z",
+            "end-datetime": "2026-01-02T00:00:00Z"}}, "policies": [{{"policy": {{"policy-type": "sts",
+            "policy-domain": "example.net"}}, "summary": {{"total-successful-session-count": {max},
+            "total-failure-session-count": {max}}}, "failure-details": [{{"result-type": "certificate-expired",
+            "failed-session-count": {max}}}]}}]}}"#,
+            max = u64::MAX
+        )
+    };
+    let reports: Vec<_> = ["a", "b"]
+        .iter()
+        .map(|id| mtasts::reports::parse_report(json(id).as_bytes()).unwrap())
+        .collect();
+    let s = mtasts::reports::summarize(&reports, None, None);
+    assert_eq!((s[0].total_sessions, s[0].failed_sessions), (u64::MAX, u64::MAX));
+    assert_eq!(s[0].failures_by_type["certificate-expired"], u64::MAX);
+    let t = window_tally(
+        &reports,
+        "example.net",
+        ts("2026-01-01T00:00:00Z"),
+        ts("2026-01-03T00:00:00Z"),
+    );
+    assert_eq!(t.unwrap().successful_sessions, u64::MAX);
+}

@@ -71,7 +71,8 @@ fn visit(path: &Path, explicit: bool, depth: usize, emit: &mut dyn FnMut(Source,
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            if name.starts_with('.') || (maildir && name == "tmp") {
+            // Dot-directories stay: Maildir++ keeps its folders in `.Name/`.
+            if (name.starts_with('.') && !entry.is_dir()) || (maildir && name == "tmp") {
                 continue;
             }
             visit(&entry, false, depth + 1, emit);

@@ -118,23 +118,35 @@ pub fn summarize(reports: &[Report], domain: Option<&str>, since: Option<Date>) 
                 sum.window_start = sum.window_start.min(report.start);
                 sum.window_end = sum.window_end.max(report.end);
             }
-            let sessions = policy.successful + policy.failed;
-            sum.total_sessions += sessions;
-            sum.failed_sessions += policy.failed;
-            *sum.policy_types_seen
-                .entry(policy.policy_type.as_str().to_owned())
-                .or_default() += sessions;
+            let sessions = policy.successful.saturating_add(policy.failed);
+            add(&mut sum.total_sessions, sessions);
+            add(&mut sum.failed_sessions, policy.failed);
+            add(
+                sum.policy_types_seen
+                    .entry(policy.policy_type.as_str().to_owned())
+                    .or_default(),
+                sessions,
+            );
             if let Some(mode) = policy.seen_mode() {
-                *sum.modes_seen.entry(mode.as_str().to_owned()).or_default() += sessions;
+                add(
+                    sum.modes_seen.entry(mode.as_str().to_owned()).or_default(),
+                    sessions,
+                );
             }
             for f in &policy.failures {
-                *sum.failures_by_type.entry(f.result_type.to_string()).or_default() += f.failed_session_count;
+                add(
+                    sum.failures_by_type.entry(f.result_type.to_string()).or_default(),
+                    f.failed_session_count,
+                );
                 let mx = f.receiving_mx_hostname.as_deref().unwrap_or(UNKNOWN);
-                *sum.failures_by_mx.entry(mx.to_owned()).or_default() += f.failed_session_count;
+                add(
+                    sum.failures_by_mx.entry(mx.to_owned()).or_default(),
+                    f.failed_session_count,
+                );
             }
             let (ok, failed) = days.entry(day).or_default();
-            *ok += policy.successful;
-            *failed += policy.failed;
+            add(ok, policy.successful);
+            add(failed, policy.failed);
         }
     }
     by_domain
@@ -180,6 +192,11 @@ fn empty(domain: &str, first: &Report) -> DomainSummary {
     }
 }
 
+/// Counts come from outside: saturate instead of overflowing.
+fn add(counter: &mut u64, n: u64) {
+    *counter = counter.saturating_add(n);
+}
+
 fn rate(failed: u64, total: u64) -> f64 {
     if total == 0 {
         0.0
@@ -208,10 +225,13 @@ pub fn window_tally(
         let mut counted = false;
         for policy in report.policies.iter().filter(|p| domain_of(report, p) == wanted) {
             counted = true;
-            tally.successful_sessions += policy.successful;
-            tally.failed_sessions += policy.failed;
+            add(&mut tally.successful_sessions, policy.successful);
+            add(&mut tally.failed_sessions, policy.failed);
             for f in &policy.failures {
-                *by_type.entry(f.result_type.to_string()).or_default() += f.failed_session_count;
+                add(
+                    by_type.entry(f.result_type.to_string()).or_default(),
+                    f.failed_session_count,
+                );
             }
         }
         tally.reports += u32::from(counted);
