@@ -10,6 +10,7 @@ pub mod judge;
 pub mod lab;
 pub mod ops;
 pub mod probe;
+pub mod reports;
 pub mod rfc;
 pub mod rollout;
 pub mod sanitize;

@@ -1,0 +1,108 @@
+//! Finding TLS-RPT reports inside one e-mail (RFC 8460 §5.3), including the content types
+//! real senders use instead of `application/tlsrpt+gzip`.
+
+use mail_parser::{Message, MessageParser, MimeHeaders, PartType};
+
+use super::parse::{is_gzip, report_json};
+use super::sources::Found;
+
+/// How deep forwarded messages (`message/rfc822`) are followed.
+const MAX_NESTING: usize = 3;
+
+/// Whether the bytes start like an RFC 5322 message: a header field name followed by a colon.
+pub(super) fn looks_like_email(bytes: &[u8]) -> bool {
+    let name_len = bytes
+        .iter()
+        .take_while(|&&b| (33..=126).contains(&b) && b != b':')
+        .count();
+    name_len > 0 && bytes.get(name_len) == Some(&b':')
+}
+
+/// Every report part of the e-mail as `(part label, item)`; when there is none, one `Ignored`
+/// item (part `None`) naming the parts that were found instead.
+pub(super) fn email_items(raw: &[u8]) -> Vec<(Option<String>, Found)> {
+    let Some(message) = MessageParser::default().parse(raw) else {
+        return vec![(None, Found::Rejected("not a parseable e-mail".to_owned()))];
+    };
+    let mut items = Vec::new();
+    let mut others = Vec::new();
+    scan(&message, "", 0, &mut items, &mut others);
+    if items.is_empty() {
+        others.sort();
+        others.dedup();
+        let found = if others.is_empty() {
+            "no parts".to_owned()
+        } else {
+            others.join(", ")
+        };
+        items.push((
+            None,
+            Found::Ignored(format!("no TLS-RPT report in this e-mail (found {found})")),
+        ));
+    }
+    items
+}
+
+fn scan(
+    message: &Message<'_>,
+    prefix: &str,
+    depth: usize,
+    items: &mut Vec<(Option<String>, Found)>,
+    others: &mut Vec<String>,
+) {
+    for (i, part) in message.parts.iter().enumerate() {
+        let label = format!("{prefix}{i}");
+        let (ctype, name) = describe(part);
+        match &part.body {
+            PartType::Multipart(_) => {}
+            PartType::Message(inner) if depth < MAX_NESTING => {
+                scan(inner, &format!("{label}."), depth + 1, items, others)
+            }
+            PartType::Message(_) => others.push(format!("{ctype} (nested too deep)")),
+            _ => match classify(&ctype, &name, part.contents()) {
+                Some(found) => items.push((Some(label), found)),
+                None => others.push(ctype),
+            },
+        }
+    }
+}
+
+/// Lower-cased `type/subtype` and attachment file name.
+fn describe(part: &mail_parser::MessagePart<'_>) -> (String, String) {
+    let ctype = part.content_type().map_or_else(
+        || "text/plain".to_owned(),
+        |ct| match ct.subtype() {
+            Some(sub) => format!("{}/{}", ct.ctype(), sub),
+            None => ct.ctype().to_owned(),
+        },
+    );
+    let name = part.attachment_name().unwrap_or_default();
+    (ctype.to_ascii_lowercase(), name.to_ascii_lowercase())
+}
+
+/// A report part becomes an item; anything else is `None`.
+fn classify(ctype: &str, name: &str, contents: &[u8]) -> Option<Found> {
+    let declared = matches!(ctype, "application/tlsrpt+gzip" | "application/tlsrpt+json");
+    let generic = matches!(
+        ctype,
+        "application/gzip" | "application/x-gzip" | "application/octet-stream" | "application/json"
+    );
+    let named = name.ends_with(".json") || name.ends_with(".json.gz") || name.ends_with(".gz");
+    if !declared && !generic && !named {
+        return None;
+    }
+    // A generic type or a report-like name only counts when the content fits the claim.
+    if !declared && !is_gzip(contents) && first_non_space(contents) != Some(b'{') {
+        return None;
+    }
+    Some(match report_json(contents) {
+        Ok(json) => Found::Json(json),
+        Err(e) => Found::Rejected(e.to_string()),
+    })
+}
+
+/// The first byte that is not whitespace or a UTF-8 byte order mark.
+pub(super) fn first_non_space(bytes: &[u8]) -> Option<u8> {
+    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+    bytes.iter().copied().find(|b| !b.is_ascii_whitespace())
+}

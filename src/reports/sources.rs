@@ -1,0 +1,199 @@
+//! Turns import paths (files, directories, maildirs, mbox files) into report candidates.
+//! The input kind is detected from the content, not the file name.
+
+use std::fs::File;
+use std::io::{BufRead, BufReader, Cursor, Read};
+use std::path::{Path, PathBuf};
+
+use super::Source;
+use super::mime::{email_items, first_non_space, looks_like_email};
+use super::parse::{MAX_REPORT_BYTES, is_gzip, report_json};
+
+/// Largest single input read into memory: a file, or one message of an mbox (mbox files
+/// themselves are streamed message by message and may be larger).
+pub const MAX_INPUT_BYTES: u64 = 64 * 1024 * 1024;
+const MAX_DEPTH: usize = 32;
+const PEEK: u64 = 1024;
+
+/// One candidate found in the inputs.
+#[derive(Debug)]
+pub(super) enum Found {
+    /// Report JSON (already decompressed and size-checked), not yet parsed.
+    Json(Vec<u8>),
+    /// Unusable input, with the reason.
+    Rejected(String),
+    /// Not a report at all, with the reason.
+    Ignored(String),
+}
+
+/// Walks the paths (directories recursively, in name order) and hands every candidate to `emit`.
+pub(super) fn walk(paths: &[PathBuf], emit: &mut dyn FnMut(Source, Found)) {
+    for path in paths {
+        visit(path, true, 0, emit);
+    }
+}
+
+fn source(path: &Path) -> Source {
+    Source {
+        path: path.to_owned(),
+        message: None,
+        part: None,
+    }
+}
+
+fn visit(path: &Path, explicit: bool, depth: usize, emit: &mut dyn FnMut(Source, Found)) {
+    let meta = match std::fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) => return emit(source(path), Found::Rejected(format!("cannot read: {e}"))),
+    };
+    if meta.is_dir() {
+        let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+        if depth >= MAX_DEPTH || (is_link && !explicit) {
+            return emit(
+                source(path),
+                Found::Ignored("directory not followed (link or too deep)".into()),
+            );
+        }
+        let mut entries: Vec<PathBuf> = match std::fs::read_dir(path) {
+            Ok(rd) => rd.filter_map(|e| e.ok().map(|e| e.path())).collect(),
+            Err(e) => {
+                return emit(
+                    source(path),
+                    Found::Rejected(format!("cannot list directory: {e}")),
+                );
+            }
+        };
+        entries.sort();
+        // In a maildir, `tmp/` holds messages still being delivered.
+        let maildir = path.join("cur").is_dir() && path.join("new").is_dir();
+        for entry in entries {
+            let name = entry
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            // Dot-directories stay: Maildir++ keeps its folders in `.Name/`.
+            if (name.starts_with('.') && !entry.is_dir()) || (maildir && name == "tmp") {
+                continue;
+            }
+            visit(&entry, false, depth + 1, emit);
+        }
+    } else if meta.is_file() {
+        if let Err(e) = read_file(path, explicit, emit) {
+            emit(source(path), Found::Rejected(format!("cannot read: {e}")));
+        }
+    } else {
+        emit(source(path), Found::Ignored("not a regular file".into()));
+    }
+}
+
+fn read_file(path: &Path, explicit: bool, emit: &mut dyn FnMut(Source, Found)) -> std::io::Result<()> {
+    let mut file = File::open(path)?;
+    let mut head = Vec::new();
+    file.by_ref().take(PEEK).read_to_end(&mut head)?;
+    let rest = Cursor::new(head.clone()).chain(file);
+    if head.starts_with(b"From ") {
+        return mbox(path, BufReader::new(rest), emit);
+    }
+    let whole = |limit: u64| -> std::io::Result<Option<Vec<u8>>> {
+        let mut buf = Vec::new();
+        rest.take(limit + 1).read_to_end(&mut buf)?;
+        Ok((buf.len() as u64 <= limit).then_some(buf))
+    };
+    let too_large = |limit: u64| Found::Rejected(format!("too large: more than {} MiB", limit >> 20));
+    if is_gzip(&head) {
+        match whole(MAX_INPUT_BYTES)? {
+            Some(bytes) => emit(source(path), json_item(&bytes)),
+            None => emit(source(path), too_large(MAX_INPUT_BYTES)),
+        }
+    } else if matches!(first_non_space(&head), Some(b'{' | b'[')) {
+        match whole(MAX_REPORT_BYTES)? {
+            Some(bytes) => emit(source(path), json_item(&bytes)),
+            None => emit(source(path), too_large(MAX_REPORT_BYTES)),
+        }
+    } else if looks_like_email(&head) {
+        match whole(MAX_INPUT_BYTES)? {
+            Some(bytes) => email(source(path), &bytes, emit),
+            None => emit(source(path), too_large(MAX_INPUT_BYTES)),
+        }
+    } else {
+        let why = "not a TLS-RPT report: neither JSON, gzip, an e-mail nor an mbox file".to_owned();
+        emit(
+            source(path),
+            if explicit {
+                Found::Rejected(why)
+            } else {
+                Found::Ignored(why)
+            },
+        );
+    }
+    Ok(())
+}
+
+fn json_item(bytes: &[u8]) -> Found {
+    match report_json(bytes) {
+        Ok(json) => Found::Json(json),
+        Err(e) => Found::Rejected(e.to_string()),
+    }
+}
+
+fn email(at: Source, raw: &[u8], emit: &mut dyn FnMut(Source, Found)) {
+    for (part, found) in email_items(raw) {
+        emit(Source { part, ..at.clone() }, found);
+    }
+}
+
+/// Streams an mbox file: each message (at most [`MAX_INPUT_BYTES`]) is handled on its own,
+/// `>From ` quoting (mboxrd) is undone.
+fn mbox(path: &Path, mut reader: impl BufRead, emit: &mut dyn FnMut(Source, Found)) -> std::io::Result<()> {
+    let mut index = 0;
+    let mut message: Vec<u8> = Vec::new();
+    let mut oversized = false;
+    let mut line = Vec::new();
+    let mut at_line_start = true;
+    loop {
+        line.clear();
+        // Bounded reads: a "line" longer than the chunk is read in pieces.
+        let n = reader.by_ref().take(64 * 1024).read_until(b'\n', &mut line)?;
+        let fresh = at_line_start;
+        let starts_message = fresh && (n == 0 || line.starts_with(b"From "));
+        if starts_message && index > 0 {
+            let at = Source {
+                path: path.to_owned(),
+                message: Some(index),
+                part: None,
+            };
+            if oversized {
+                let mib = MAX_INPUT_BYTES >> 20;
+                emit(
+                    at,
+                    Found::Rejected(format!("message too large: more than {mib} MiB")),
+                );
+            } else {
+                email(at, &message, emit);
+            }
+        }
+        if n == 0 {
+            return Ok(());
+        }
+        at_line_start = line.ends_with(b"\n");
+        if starts_message {
+            index += 1;
+            message.clear();
+            oversized = false;
+            continue;
+        }
+        if oversized {
+            continue;
+        }
+        let unquoted = match line.iter().position(|&b| b != b'>') {
+            Some(i) if fresh && i > 0 && line[i..].starts_with(b"From ") => &line[1..],
+            _ => &line[..],
+        };
+        if (message.len() + unquoted.len()) as u64 > MAX_INPUT_BYTES {
+            oversized = true;
+            message = Vec::new();
+        } else {
+            message.extend_from_slice(unquoted);
+        }
+    }
+}
