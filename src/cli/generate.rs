@@ -9,8 +9,8 @@ use clap::Args;
 use crate::rfc::{DomainName, MAX_MAX_AGE, Mode, MxPattern, Policy, PolicyId, RuaUri};
 use crate::rollout::{DomainState, TESTING_MAX_AGE};
 use crate::sanitize::sanitize;
-use crate::store::Store;
 use crate::snippet::{self, Options, Site, Target};
+use crate::store::Store;
 
 /// Largest `--domain-file` read.
 const DOMAIN_FILE_CAP: u64 = 1024 * 1024;
@@ -87,7 +87,11 @@ fn tracked_plans(dir: Option<&Path>) -> Result<Vec<DomainState>> {
     if !dir.join("domains").is_dir() {
         return Ok(Vec::new());
     }
-    Ok(Store::open(&dir)?.list()?.into_iter().filter_map(|(_, r)| r.ok()).collect())
+    Ok(Store::open(&dir)?
+        .list()?
+        .into_iter()
+        .filter_map(|(_, r)| r.ok())
+        .collect())
 }
 
 fn sites(args: &GenerateArgs, plans: &[DomainState], now: &jiff::Timestamp) -> Result<Vec<Site>> {
@@ -124,24 +128,42 @@ fn sites(args: &GenerateArgs, plans: &[DomainState], now: &jiff::Timestamp) -> R
     entries
         .into_iter()
         .map(|(name, own_mx)| {
-            let domain = DomainName::parse(&name).map_err(|e| anyhow!("domain {:?}: {e}", sanitize(&name)))?;
+            let domain =
+                DomainName::parse(&name).map_err(|e| anyhow!("domain {:?}: {e}", sanitize(&name)))?;
             let plan = plans.iter().find(|s| s.domain == domain).map(|s| &s.plan);
-            let mut mx = if own_mx.is_empty() { shared_mx.clone() } else { parse_mx(&own_mx)? };
+            let mut mx = if own_mx.is_empty() {
+                shared_mx.clone()
+            } else {
+                parse_mx(&own_mx)?
+            };
             if mx.is_empty() {
                 mx = plan.map(|p| p.mx.clone()).unwrap_or_default();
             }
             let mode = mode.or(plan.map(|p| p.mode)).unwrap_or(Mode::Testing);
             if mx.is_empty() && mode != Mode::None {
-                bail!("{domain}: give the MX hosts with --mx HOST (a policy in mode {mode} needs at least one)");
+                bail!(
+                    "{domain}: give the MX hosts with --mx HOST (a policy in mode {mode} needs at least one)"
+                );
             }
-            let max_age = args.max_age.or(plan.map(|p| p.max_age)).unwrap_or(TESTING_MAX_AGE);
+            let max_age = args
+                .max_age
+                .or(plan.map(|p| p.max_age))
+                .unwrap_or(TESTING_MAX_AGE);
             let rua = match (shared_rua.is_empty(), plan) {
                 (false, _) => shared_rua.clone(),
                 (true, Some(p)) => p.rua.clone(),
                 (true, None) => vec![RuaUri::default_for(&domain)],
             };
-            let id = id.clone().or(plan.map(|p| p.id.clone())).unwrap_or_else(|| PolicyId::generate(*now, None));
-            Ok(Site { domain, policy: Policy { mode, max_age, mx }, id, rua })
+            let id = id
+                .clone()
+                .or(plan.map(|p| p.id.clone()))
+                .unwrap_or_else(|| PolicyId::generate(*now, None));
+            Ok(Site {
+                domain,
+                policy: Policy { mode, max_age, mx },
+                id,
+                rua,
+            })
         })
         .collect()
 }

@@ -8,6 +8,7 @@ pub mod lab;
 pub mod lint;
 pub mod output;
 pub mod probe_args;
+pub mod reports;
 pub mod status;
 pub mod track;
 
@@ -53,6 +54,8 @@ pub enum Command {
     Remove(track::DomainArg),
     /// Where each tracked domain stands: phase, testing day, days left, next action.
     Status(status::StatusArgs),
+    /// Import TLS-RPT reports and summarise them per domain.
+    Reports(reports::ReportsArgs),
     /// Serve a built-in lab scenario on loopback, to rehearse against (Ctrl-C stops it).
     Lab(lab::LabArgs),
 }
@@ -66,10 +69,11 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Some(Command::Lint(args)) => lint::run(&args, &style),
         Some(Command::Generate(args)) => generate::run(&args, dir, &clock::now()?),
         Some(Command::Add(args)) => track::add(&args, &open_store(dir)?, &style, clock::now()?),
-        Some(Command::Advance(args)) => track::advance(&args, &open_store(dir)?, &style, clock::now()?),
+        Some(Command::Advance(args)) => track::advance(&args, &state_dir(dir)?, &style, clock::now()?),
         Some(Command::Rollback(args)) => track::rollback(&args, &open_store(dir)?, &style, clock::now()?),
         Some(Command::Remove(args)) => track::remove(&args, &open_store(dir)?),
-        Some(Command::Status(args)) => status::run(&args, &open_store(dir)?, &style, clock::now()?),
+        Some(Command::Status(args)) => status::run(&args, &state_dir(dir)?, &style, clock::now()?),
+        Some(Command::Reports(args)) => reports::run(&args, &state_dir(dir)?, &style),
         Some(Command::Lab(args)) => lab::run(&args, clock::now()?),
         None => {
             use clap::CommandFactory;
@@ -96,7 +100,11 @@ pub fn open_store(given: Option<&Path>) -> Result<Store> {
 
 /// Exit status 1 when `failed`, else 0.
 pub fn exit_for(failed: bool) -> ExitCode {
-    if failed { ExitCode::from(1) } else { ExitCode::SUCCESS }
+    if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
 }
 
 /// Reads a user-named file with a size cap and a clear error naming the file.
@@ -105,7 +113,9 @@ pub fn read_bounded(path: &Path, cap: u64) -> Result<Vec<u8>> {
     let shown = crate::sanitize::sanitize(&path.display().to_string()).into_owned();
     let file = std::fs::File::open(path).map_err(|e| anyhow!("cannot read {shown}: {e}"))?;
     let mut buf = Vec::new();
-    file.take(cap + 1).read_to_end(&mut buf).map_err(|e| anyhow!("cannot read {shown}: {e}"))?;
+    file.take(cap + 1)
+        .read_to_end(&mut buf)
+        .map_err(|e| anyhow!("cannot read {shown}: {e}"))?;
     if buf.len() as u64 > cap {
         anyhow::bail!("{shown} is larger than {cap} bytes");
     }

@@ -23,7 +23,13 @@ pub struct StatusArgs {
 }
 
 /// Runs `status`. Exit 0 normally; 1 when a state file could not be read.
-pub fn run(args: &StatusArgs, store: &Store, style: &Style, now: jiff::Timestamp) -> Result<ExitCode> {
+pub fn run(
+    args: &StatusArgs,
+    dir: &std::path::Path,
+    style: &Style,
+    now: jiff::Timestamp,
+) -> Result<ExitCode> {
+    let store = Store::open(dir)?;
     let listing: Vec<(String, Result<DomainState, String>)> = match &args.domain {
         Some(raw) => {
             let d = DomainName::parse(raw).map_err(|e| anyhow!("domain {:?}: {e}", sanitize(raw)))?;
@@ -47,7 +53,8 @@ pub fn run(args: &StatusArgs, store: &Store, style: &Style, now: jiff::Timestamp
     for (path, entry) in listing {
         match entry {
             Ok(state) => {
-                let view = status_line(&state, state.last_observation.as_ref(), None, now);
+                let tally = super::reports::tally_for(dir, &state, now);
+                let view = status_line(&state, state.last_observation.as_ref(), tally.as_ref(), now);
                 if args.json {
                     print_json_line(&serde_json::to_value(&view)?)?;
                 } else {
@@ -59,7 +66,11 @@ pub fn run(args: &StatusArgs, store: &Store, style: &Style, now: jiff::Timestamp
                 if args.json {
                     print_json_line(&json!({"file": path, "error": problem}))?;
                 } else {
-                    println!("{} {}", style.verdict(crate::finding::Verdict::Fail), sanitize(&problem));
+                    println!(
+                        "{} {}",
+                        style.verdict(crate::finding::Verdict::Fail),
+                        sanitize(&problem)
+                    );
                 }
             }
         }
@@ -75,10 +86,18 @@ pub fn render(v: &StatusView, style: &Style, now: jiff::Timestamp) -> String {
         out.push_str(&format!("  testing day {day} of {total}, {left} days left{ends}"));
     }
     match &v.last_check {
-        Some(c) => out.push_str(&format!("  last check {} {}", style.verdict(c.verdict), age(now, c.at))),
+        Some(c) => out.push_str(&format!(
+            "  last check {} {}",
+            style.verdict(c.verdict),
+            age(now, c.at)
+        )),
         None => out.push_str("  never checked"),
     }
-    out.push_str(&format!("\n  {} {}", style.dim("next:"), sanitize(&v.next_action)));
+    out.push_str(&format!(
+        "\n  {} {}",
+        style.dim("next:"),
+        sanitize(&v.next_action)
+    ));
     for b in &v.blockers {
         out.push_str(&format!("\n  {} {}", style.dim("blocker:"), sanitize(b)));
     }

@@ -65,7 +65,12 @@ fn parse_domain(raw: &str) -> Result<DomainName> {
 }
 
 /// Probes and judges one domain (with its plan, when tracked).
-pub fn check_one(domain: &DomainName, state: Option<&DomainState>, probe: &ProbeArgs, now: jiff::Timestamp) -> Result<Checked> {
+pub fn check_one(
+    domain: &DomainName,
+    state: Option<&DomainState>,
+    probe: &ProbeArgs,
+    now: jiff::Timestamp,
+) -> Result<Checked> {
     let cfg = probe.config(now)?;
     let mut plans = BTreeMap::new();
     if let Some(s) = state {
@@ -73,7 +78,9 @@ pub fn check_one(domain: &DomainName, state: Option<&DomainState>, probe: &Probe
     }
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     let mut checked = runtime.block_on(ops::check_domains(std::slice::from_ref(domain), &cfg, &plans));
-    checked.pop().ok_or_else(|| anyhow!("the check of {domain} produced no result"))
+    checked
+        .pop()
+        .ok_or_else(|| anyhow!("the check of {domain} produced no result"))
 }
 
 /// Runs `add`.
@@ -83,18 +90,34 @@ pub fn add(args: &AddArgs, store: &Store, style: &Style, now: jiff::Timestamp) -
         bail!("{domain} is already tracked; see `mtasts status {domain}` or `mtasts advance {domain}`");
     }
     let opts = AddOptions {
-        mx: args.mx.iter().map(|m| MxPattern::parse(m).map_err(|e| anyhow!("--mx {:?}: {e}", sanitize(m)))).collect::<Result<_>>()?,
-        rua: args.rua.iter().map(|r| RuaUri::parse(r).map_err(|e| anyhow!("--rua: {e}"))).collect::<Result<_>>()?,
+        mx: args
+            .mx
+            .iter()
+            .map(|m| MxPattern::parse(m).map_err(|e| anyhow!("--mx {:?}: {e}", sanitize(m))))
+            .collect::<Result<_>>()?,
+        rua: args
+            .rua
+            .iter()
+            .map(|r| RuaUri::parse(r).map_err(|e| anyhow!("--rua: {e}")))
+            .collect::<Result<_>>()?,
         hosting: args.path.as_deref().map(parse_path).transpose()?,
         window_days: args.window_days,
     };
     eprintln!("checking {domain} …");
     let checked = check_one(&domain, None, &args.probe, now)?;
     let added = ops::domain::add(store, &checked, opts)?;
-    let how = if added.adopted { "adopted (it already publishes MTA-STS)" } else { "now tracked" };
+    let how = if added.adopted {
+        "adopted (it already publishes MTA-STS)"
+    } else {
+        "now tracked"
+    };
     println!("{} {how}", style.bold(domain.as_str()));
     println!("  plan: {}", policy_one_line(&added.state.plan.policy()));
-    print_gate(style, &added.state, &evaluate(&added.state, Some(&checked.observation), None, now));
+    print_gate(
+        style,
+        &added.state,
+        &evaluate(&added.state, Some(&checked.observation), None, now),
+    );
     Ok(ExitCode::SUCCESS)
 }
 
@@ -107,29 +130,50 @@ pub fn parse_path(raw: &str) -> Result<HostingPath> {
 }
 
 fn tracked(store: &Store, domain: &DomainName) -> Result<DomainState> {
-    store.load(domain)?.ok_or_else(|| anyhow!("{domain} is not tracked; start with `mtasts add {domain}`"))
+    store
+        .load(domain)?
+        .ok_or_else(|| anyhow!("{domain} is not tracked; start with `mtasts add {domain}`"))
 }
 
 /// Runs `advance`: checks live, moves on when the gate passes, else lists the blockers (exit 1).
-pub fn advance(args: &AdvanceArgs, store: &Store, style: &Style, now: jiff::Timestamp) -> Result<ExitCode> {
+pub fn advance(
+    args: &AdvanceArgs,
+    dir: &std::path::Path,
+    style: &Style,
+    now: jiff::Timestamp,
+) -> Result<ExitCode> {
+    let store = &Store::open(dir)?;
     let domain = parse_domain(&args.domain)?;
     let state = tracked(store, &domain)?;
     eprintln!("checking {domain} …");
     let checked = check_one(&domain, Some(&state), &args.probe, now)?;
-    let tally: Option<crate::rollout::ReportTally> = None;
+    let tally = super::reports::tally_for(dir, &state, now);
     let ack = args.ack.clone().filter(|a| !a.trim().is_empty());
     let result = ops::domain::advance(store, &domain, Some(&checked), tally.as_ref(), ack, now)?;
     let gate = evaluate(&result.state, Some(&checked.observation), tally.as_ref(), now);
     match (&result.transition, &result.blocked) {
         (Some(t), _) => {
-            println!("{} {} {}", style.bold(domain.as_str()), style.verdict(crate::finding::Verdict::Pass), format_args!("now in {}", t.phase));
+            println!(
+                "{} {} {}",
+                style.bold(domain.as_str()),
+                style.verdict(crate::finding::Verdict::Pass),
+                format_args!("now in {}", t.phase)
+            );
             print_gate(style, &result.state, &gate);
             Ok(ExitCode::SUCCESS)
         }
         (None, Some(blocked)) => {
-            println!("{} cannot leave {} yet:", style.bold(domain.as_str()), blocked.phase);
+            println!(
+                "{} cannot leave {} yet:",
+                style.bold(domain.as_str()),
+                blocked.phase
+            );
             for b in &blocked.blockers {
-                let tag = if b.overridable { " (may be acknowledged)" } else { "" };
+                let tag = if b.overridable {
+                    " (may be acknowledged)"
+                } else {
+                    ""
+                };
                 println!("  ✗ {}{tag}", sanitize(&b.message));
             }
             if blocked.overridable() {
@@ -163,10 +207,19 @@ pub fn rollback(args: &DomainArg, store: &Store, style: &Style, now: jiff::Times
     println!("  new id: {}", state.plan.id);
     match rollback_countdown(&state, now) {
         Some(c) if c.complete => println!("  the records may be removed now"),
-        Some(c) => println!("  keep the records until {} (the largest max_age senders may cache)", c.removable_at),
-        None => println!("  publish the mode: none policy, then the new id; the countdown starts once both are live"),
+        Some(c) => println!(
+            "  keep the records until {} (the largest max_age senders may cache)",
+            c.removable_at
+        ),
+        None => println!(
+            "  publish the mode: none policy, then the new id; the countdown starts once both are live"
+        ),
     }
-    print_gate(style, &state, &evaluate(&state, state.last_observation.as_ref(), None, now));
+    print_gate(
+        style,
+        &state,
+        &evaluate(&state, state.last_observation.as_ref(), None, now),
+    );
     Ok(ExitCode::SUCCESS)
 }
 
@@ -175,7 +228,9 @@ pub fn remove(args: &DomainArg, store: &Store) -> Result<ExitCode> {
     let domain = parse_domain(&args.domain)?;
     tracked(store, &domain)?;
     if !args.yes {
-        bail!("this forgets {domain}'s plan and history (DNS and the policy host are not touched); run again with --yes");
+        bail!(
+            "this forgets {domain}'s plan and history (DNS and the policy host are not touched); run again with --yes"
+        );
     }
     store.remove(&domain)?;
     println!("{domain} is no longer tracked");

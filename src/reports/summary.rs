@@ -54,18 +54,8 @@ pub struct DomainSummary {
     pub window_end: jiff::Timestamp,
 }
 
-/// Session counts of the reports overlapping a time window, for the enforce gate.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Tally {
-    /// Number of distinct reports.
-    pub reports: u32,
-    /// Successful sessions.
-    pub successful_sessions: u64,
-    /// Failed sessions.
-    pub failed_sessions: u64,
-    /// Failed sessions per result type, most frequent first.
-    pub failures_by_type: Vec<(String, u64)>,
-}
+/// Session counts of the reports overlapping a time window: the rollout's enforce-gate input.
+pub use crate::rollout::ReportTally as Tally;
 
 /// The domain a policy entry is counted under.
 fn domain_of<'a>(report: &'a Report, policy: &'a PolicyResult) -> &'a str {

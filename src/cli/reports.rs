@@ -1,0 +1,173 @@
+//! `mtasts reports import PATH...` and `mtasts reports summary [DOMAIN] [--since DATE] [--json]`.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Result, anyhow};
+use clap::{Args, Subcommand};
+
+use super::output::{Style, print_json_line};
+use crate::reports::{DomainSummary, Outcome, ReportStore, failure_fix, summarize, window_tally};
+use crate::rollout::{DomainState, ReportTally, testing_started};
+use crate::sanitize::sanitize;
+
+/// Arguments of `mtasts reports`.
+#[derive(Debug, Args)]
+pub struct ReportsArgs {
+    /// What to do with reports.
+    #[command(subcommand)]
+    pub what: ReportsWhat,
+}
+
+/// The report subcommands.
+#[derive(Debug, Subcommand)]
+pub enum ReportsWhat {
+    /// Import TLS-RPT reports: .json, .json.gz, .eml, mbox files, maildir folders (recursively).
+    Import {
+        /// Files and directories.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// One JSON object per item instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Per-domain summary of the imported reports.
+    Summary {
+        /// Only this domain.
+        domain: Option<String>,
+        /// Only reports starting on or after this date (YYYY-MM-DD).
+        #[arg(long, value_name = "DATE")]
+        since: Option<jiff::civil::Date>,
+        /// One JSON object per domain per line.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// Runs `reports`.
+pub fn run(args: &ReportsArgs, dir: &Path, style: &Style) -> Result<ExitCode> {
+    let store = ReportStore::open(dir)?;
+    match &args.what {
+        ReportsWhat::Import { paths, json } => import(&store, paths, *json, style),
+        ReportsWhat::Summary { domain, since, json } => {
+            summary(&store, domain.as_deref(), *since, *json, style)
+        }
+    }
+}
+
+fn import(store: &ReportStore, paths: &[PathBuf], json: bool, style: &Style) -> Result<ExitCode> {
+    let outcomes = store.import_paths(paths);
+    let (mut imported, mut duplicate, mut rejected, mut ignored) = (0, 0, 0, 0);
+    for o in &outcomes {
+        match &o.outcome {
+            Outcome::Imported { .. } => imported += 1,
+            Outcome::Duplicate { .. } => duplicate += 1,
+            Outcome::Rejected { .. } => rejected += 1,
+            Outcome::Ignored { .. } => ignored += 1,
+        }
+        if json {
+            print_json_line(&serde_json::to_value(o)?)?;
+        } else {
+            println!("{o}");
+        }
+    }
+    if !json {
+        println!(
+            "{} imported, {duplicate} duplicate, {rejected} rejected, {ignored} ignored",
+            style.bold(&imported.to_string())
+        );
+    }
+    Ok(super::exit_for(rejected > 0))
+}
+
+fn summary(
+    store: &ReportStore,
+    domain: Option<&str>,
+    since: Option<jiff::civil::Date>,
+    json: bool,
+    style: &Style,
+) -> Result<ExitCode> {
+    let domain = domain
+        .map(|d| crate::rfc::DomainName::parse(d).map_err(|e| anyhow!("domain {:?}: {e}", sanitize(d))))
+        .transpose()?;
+    let (reports, unreadable) = store.load_all();
+    for (path, why) in &unreadable {
+        eprintln!(
+            "mtasts: skipped {}: {}",
+            sanitize(&path.display().to_string()),
+            sanitize(why)
+        );
+    }
+    let summaries = summarize(&reports, domain.as_ref().map(|d| d.as_str()), since);
+    if summaries.is_empty() && !json {
+        println!("no reports imported for this selection; import them with `mtasts reports import PATH...`");
+    }
+    for s in &summaries {
+        if json {
+            print_json_line(&serde_json::to_value(s)?)?;
+        } else {
+            print!("{}", render(s, style));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The text summary of one domain: totals, breakdowns with fixes, and the per-day series.
+pub fn render(s: &DomainSummary, style: &Style) -> String {
+    let domain = sanitize(&s.domain);
+    let orgs: Vec<String> = s.organizations.iter().map(|o| sanitize(o).into_owned()).collect();
+    let mut out = format!(
+        "{}  {} reports from {}\n  sessions {}  failed {}  failure rate {:.2}%\n",
+        style.bold(&domain),
+        s.reports,
+        orgs.join(", "),
+        s.total_sessions,
+        s.failed_sessions,
+        s.failure_rate * 100.0
+    );
+    let seen = |m: &std::collections::BTreeMap<String, u64>| {
+        m.iter()
+            .map(|(k, v)| format!("{} {v}", sanitize(k)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    out.push_str(&format!(
+        "  policy seen: {}  modes: {}\n",
+        seen(&s.policy_types_seen),
+        seen(&s.modes_seen)
+    ));
+    for (kind, n) in &s.failures_by_type {
+        out.push_str(&format!(
+            "  {} {:<28} {n:>8} sessions\n",
+            style.severity(crate::finding::Severity::Error),
+            sanitize(kind)
+        ));
+        let mx = (s.failures_by_mx.len() == 1)
+            .then(|| s.failures_by_mx.keys().next())
+            .flatten()
+            .map(String::as_str);
+        out.push_str(&format!(
+            "          {} {}\n",
+            style.dim("fix:"),
+            sanitize(&failure_fix(kind, Some(&s.domain), mx))
+        ));
+    }
+    for (mx, n) in &s.failures_by_mx {
+        out.push_str(&format!("  failures at {:<30} {n:>8} sessions\n", sanitize(mx)));
+    }
+    out.push_str("  day         successful   failed\n");
+    for d in &s.days {
+        out.push_str(&format!("  {}  {:>10}  {:>7}\n", d.date, d.successful, d.failed));
+    }
+    out.push('\n');
+    out
+}
+
+/// The TLS-RPT tally of the domain's testing window so far, when it is in (or past) testing
+/// and any report overlaps the window.
+pub fn tally_for(dir: &Path, state: &DomainState, now: jiff::Timestamp) -> Option<ReportTally> {
+    let start = testing_started(state)?;
+    let store = ReportStore::open(dir).ok()?;
+    let (reports, _) = store.load_all();
+    window_tally(&reports, state.domain.as_str(), start, now)
+}
