@@ -6,13 +6,15 @@ use anyhow::{Context, Result};
 /// The environment variable that overrides the clock.
 pub const NOW_VAR: &str = "MTASTS_NOW";
 
-/// Reads `MTASTS_NOW` if set (RFC 3339, e.g. `2026-12-29T09:00:00Z`), else the system clock.
+/// Reads `MTASTS_NOW` if set (RFC 3339, e.g. `2026-12-29T09:00:00Z`), else the system clock;
+/// whole seconds, since everything shown or stored is to the second.
 pub fn now() -> Result<jiff::Timestamp> {
-    match std::env::var(NOW_VAR) {
-        Ok(v) => parse_now(&v),
-        Err(std::env::VarError::NotPresent) => Ok(jiff::Timestamp::now()),
+    let t = match std::env::var(NOW_VAR) {
+        Ok(v) => parse_now(&v)?,
+        Err(std::env::VarError::NotPresent) => jiff::Timestamp::now(),
         Err(std::env::VarError::NotUnicode(_)) => anyhow::bail!("{NOW_VAR} is not valid UTF-8"),
-    }
+    };
+    Ok(jiff::Timestamp::from_second(t.as_second())?)
 }
 
 fn parse_now(v: &str) -> Result<jiff::Timestamp> {

@@ -11,7 +11,9 @@ use super::output::Style;
 use super::probe_args::ProbeArgs;
 use crate::ops::{self, AddOptions, Checked};
 use crate::rfc::{DomainName, MxPattern, RuaUri};
-use crate::rollout::{DomainState, Gate, HostingPath, evaluate, policy_one_line, rollback_countdown};
+use crate::rollout::{
+    BlockerKind, DomainState, Gate, HostingPath, evaluate, policy_one_line, rollback_countdown,
+};
 use crate::sanitize::sanitize;
 use crate::store::Store;
 
@@ -45,6 +47,10 @@ pub struct AdvanceArgs {
     /// Override the blockers that allow it, with this recorded reason.
     #[arg(long, value_name = "TEXT")]
     pub ack: Option<String>,
+    /// Choose (or change) the hosting path first: nginx, apache, caddy, static-headers, worker
+    /// or worker-multi.
+    #[arg(long, value_name = "P")]
+    pub path: Option<String>,
     /// Probe options.
     #[command(flatten)]
     pub probe: ProbeArgs,
@@ -144,7 +150,11 @@ pub fn advance(
 ) -> Result<ExitCode> {
     let store = &Store::open(dir)?;
     let domain = parse_domain(&args.domain)?;
-    let state = tracked(store, &domain)?;
+    let mut state = tracked(store, &domain)?;
+    if let Some(raw) = &args.path {
+        let path = parse_path(raw)?;
+        state = ops::domain::edit(store, &domain, |s| crate::rollout::set_hosting(s, path))?;
+    }
     eprintln!("checking {domain} …");
     let checked = check_one(&domain, Some(&state), &args.probe, now)?;
     let tally = super::reports::tally_for(dir, &state, now);
@@ -175,6 +185,11 @@ pub fn advance(
                     ""
                 };
                 println!("  ✗ {}{tag}", sanitize(&b.message));
+                if b.kind == BlockerKind::HostingNotChosen {
+                    println!(
+                        "    choose one: mtasts advance {domain} --path nginx (see mtasts generate --help)"
+                    );
+                }
             }
             if blocked.overridable() {
                 println!("  to go ahead anyway: mtasts advance {domain} --ack \"why this is acceptable\"");
@@ -207,10 +222,12 @@ pub fn rollback(args: &DomainArg, store: &Store, style: &Style, now: jiff::Times
     println!("  new id: {}", state.plan.id);
     match rollback_countdown(&state, now) {
         Some(c) if c.complete => println!("  the records may be removed now"),
-        Some(c) => println!(
-            "  keep the records until {} (the largest max_age senders may cache)",
-            c.removable_at
-        ),
+        Some(c) => {
+            println!(
+                "  keep the records until {} (the largest max_age senders may cache)",
+                c.removable_at
+            )
+        }
         None => println!(
             "  publish the mode: none policy, then the new id; the countdown starts once both are live"
         ),

@@ -53,7 +53,7 @@ pub fn add(store: &Store, checked: &Checked, opts: AddOptions) -> Result<Added, 
     let now = checked.at;
     let adopted = obs.sts_id.is_some() || obs.live_policy.is_some();
     let mut state = if adopted {
-        adopt(checked.domain.clone(), obs, now)
+        record_check(adopt(checked.domain.clone(), obs, now), obs)
     } else {
         let mx = if opts.mx.is_empty() {
             obs.live_mx

@@ -1,0 +1,327 @@
+//! A whole rollout through the command line against the in-process lab: `add` → records →
+//! hosting → validation → testing (30 days later, with TLS-RPT reports) → enforce →
+//! enforced; then MX drift and rollback. The lab plays the user's DNS and web host.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use mtasts::lab::{Lab, MxSpec};
+use mtasts::rfc::DomainName;
+use mtasts::rollout::{DomainState, Phase};
+use mtasts::store::Store;
+
+struct Env {
+    rt: tokio::runtime::Runtime,
+    lab: Lab,
+    dir: tempfile::TempDir,
+    ca: PathBuf,
+    now: jiff::Timestamp,
+}
+
+impl Env {
+    fn new(scenario: &str) -> Env {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        let now = jiff::Timestamp::from_second(jiff::Timestamp::now().as_second()).unwrap();
+        let lab = rt.block_on(Lab::start_named(scenario, now)).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let ca = dir.path().join("ca.pem");
+        std::fs::write(&ca, &lab.ca_pem).unwrap();
+        Env {
+            rt,
+            lab,
+            dir,
+            ca,
+            now,
+        }
+    }
+
+    fn state_dir(&self) -> PathBuf {
+        self.dir.path().join("state")
+    }
+
+    /// Runs mtasts at `now + days` with the probe options pointing at the lab.
+    fn run(&self, days: i64, args: &[&str]) -> Output {
+        let at = self
+            .now
+            .checked_add(jiff::SignedDuration::from_hours(24 * days))
+            .unwrap();
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_mtasts"));
+        cmd.args(args)
+            .env("MTASTS_STATE_DIR", self.state_dir())
+            .env("MTASTS_NOW", at.to_string())
+            .env("NO_COLOR", "1");
+        if matches!(args.first(), Some(&"add") | Some(&"advance") | Some(&"check")) {
+            cmd.args(["--resolver", &self.lab.dns_addr.to_string()])
+                .args(["--smtp-port", &self.lab.smtp_port.to_string()])
+                .args(["--https-port", &self.lab.https_port.to_string()])
+                .args(["--ca-file", self.ca.to_str().unwrap()])
+                .args(["--timeout", "5"]);
+        }
+        cmd.output().unwrap()
+    }
+
+    fn state(&self, domain: &str) -> DomainState {
+        let store = Store::open(&self.state_dir()).unwrap();
+        store.load(&DomainName::parse(domain).unwrap()).unwrap().unwrap()
+    }
+
+    fn publish_records(&self, domain: &str) {
+        let s = self.state(domain);
+        self.lab
+            .publish_txt(
+                &format!("_mta-sts.{domain}"),
+                vec![vec![format!("v=STSv1; id={}", s.plan.id)]],
+            )
+            .unwrap();
+        let rua: Vec<&str> = s.plan.rua.iter().map(|r| r.as_str()).collect();
+        self.lab
+            .publish_txt(
+                &format!("_smtp._tls.{domain}"),
+                vec![vec![format!("v=TLSRPTv1; rua={}", rua.join(","))]],
+            )
+            .unwrap();
+    }
+
+    fn publish_policy(&self, domain: &str, days: i64) {
+        let out = self.run(days, &["generate", "--target", "policy", domain]);
+        assert_ok(&out);
+        self.lab.publish_policy(domain, Some(out.stdout)).unwrap();
+    }
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+fn assert_ok(out: &Output) {
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "stdout:\n{}\nstderr:\n{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+}
+
+fn assert_blocked(out: &Output, needle: &str) {
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "stdout:\n{}\nstderr:\n{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    assert!(
+        text(&out.stdout).contains(needle),
+        "expected {needle:?} in:\n{}",
+        text(&out.stdout)
+    );
+}
+
+fn write_report(dir: &Path, domain: &str, start: jiff::Timestamp, failed: u64) -> PathBuf {
+    let end = start.checked_add(jiff::SignedDuration::from_hours(24)).unwrap();
+    let failure = if failed > 0 {
+        format!(
+            r#"[{{"result-type":"certificate-expired","receiving-mx-hostname":"mx1.{domain}","failed-session-count":{failed}}}]"#
+        )
+    } else {
+        "[]".to_owned()
+    };
+    let json = format!(
+        r#"{{"organization-name":"Example Sender","date-range":{{"start-datetime":"{start}","end-datetime":"{end}"}},
+        "contact-info":null,"report-id":"{domain}-{start}-{failed}","policies":[{{"policy":{{"policy-type":"sts",
+        "policy-string":["version: STSv1","mode: testing","mx: mx1.{domain}","max_age: 86400"],"policy-domain":"{domain}"}},
+        "summary":{{"total-successful-session-count":120,"total-failure-session-count":{failed}}},"failure-details":{failure}}}]}}"#
+    );
+    let path = dir.join(format!("report-{start}-{failed}.json").replace(':', "-"));
+    std::fs::write(&path, json).unwrap();
+    path
+}
+
+#[test]
+fn a_domain_goes_from_add_to_enforced_with_nothing_but_commands() {
+    let env = Env::new("demo-fresh");
+    let d = "fresh.example";
+    assert_ok(&env.run(0, &["add", d]));
+    assert_eq!(env.state(d).phase, Phase::Preflight);
+    let again = env.run(0, &["add", d]);
+    assert_eq!(again.status.code(), Some(2));
+    assert!(text(&again.stderr).contains("already tracked"));
+
+    assert_ok(&env.run(0, &["advance", d]));
+    assert_eq!(env.state(d).phase, Phase::Records);
+    assert_blocked(&env.run(0, &["advance", d]), "_mta-sts.fresh.example");
+
+    env.publish_records(d);
+    assert_ok(&env.run(0, &["advance", d]));
+    assert_eq!(env.state(d).phase, Phase::Hosting);
+    assert_blocked(&env.run(0, &["advance", d]), "--path nginx");
+    assert_blocked(
+        &env.run(0, &["advance", d, "--path", "nginx"]),
+        "cannot leave hosting",
+    );
+    assert_eq!(
+        env.state(d).plan.hosting,
+        Some(mtasts::rollout::HostingPath::Nginx)
+    );
+
+    env.publish_policy(d, 0);
+    assert_ok(&env.run(0, &["advance", d]));
+    assert_eq!(env.state(d).phase, Phase::Validation);
+    assert_ok(&env.run(0, &["advance", d]));
+    assert_eq!(env.state(d).phase, Phase::Testing);
+
+    let status = env.run(12, &["status", d]);
+    assert!(
+        text(&status.stdout).contains("testing day 13 of 30, 18 days left"),
+        "{}",
+        text(&status.stdout)
+    );
+    assert_blocked(&env.run(12, &["advance", d]), "testing day 13 of 30");
+
+    let reports = env.dir.path().join("reports-in");
+    std::fs::create_dir_all(&reports).unwrap();
+    for day in [3, 10, 20] {
+        write_report(
+            &reports,
+            d,
+            env.now
+                .checked_add(jiff::SignedDuration::from_hours(24 * day))
+                .unwrap(),
+            0,
+        );
+    }
+    assert_ok(&env.run(31, &["reports", "import", reports.to_str().unwrap()]));
+    assert_ok(&env.run(31, &["advance", d]));
+    let s = env.state(d);
+    assert_eq!(s.phase, Phase::Enforce);
+    assert_eq!(s.plan.mode, mtasts::rfc::Mode::Enforce);
+    assert_eq!(s.plan.max_age, 604_800);
+
+    // RFC 8461 §8.1: the new id before the policy is refused; policy first, then the id.
+    env.publish_records(d);
+    assert_blocked(&env.run(31, &["advance", d]), "cannot leave enforce");
+    env.publish_policy(d, 31);
+    assert_ok(&env.run(31, &["advance", d]));
+    assert_eq!(env.state(d).phase, Phase::Enforced);
+    let status = env.run(32, &["status", "--json", d]);
+    let v: serde_json::Value = serde_json::from_slice(&status.stdout).unwrap();
+    assert_eq!(v["phase"], "enforced");
+    assert_eq!(v["mode"], "enforce");
+    assert!(v["testing_day"].is_null());
+
+    // A provider migration: a new MX in DNS drops the domain back to testing with a new id.
+    let id_before = env.state(d).plan.id;
+    env.rt.block_on(async {
+        let mx = ["mx1", "mx2", "mx3"].iter().enumerate().map(|(i, h)| MxSpec {
+            preference: 10 * (i as u16 + 1),
+            host: format!("{h}.{d}"),
+        });
+        env.lab.set_mx(d, mx.collect()).unwrap();
+    });
+    let check = env.run(33, &["check", d]);
+    assert_eq!(check.status.code(), Some(1));
+    assert!(
+        text(&check.stdout).contains("mx-not-covered"),
+        "{}",
+        text(&check.stdout)
+    );
+    assert_ok(&env.run(33, &["advance", d]));
+    let s = env.state(d);
+    assert_eq!(s.phase, Phase::Testing);
+    assert_ne!(s.plan.id, id_before);
+    assert!(s.plan.mx.iter().any(|m| m.to_string() == "mx3.fresh.example"));
+
+    // Rollback: mode none, small max_age, yet another id.
+    assert_ok(&env.run(34, &["rollback", d]));
+    let s = env.state(d);
+    assert_eq!(s.plan.mode, mtasts::rfc::Mode::None);
+    assert_eq!(s.phase, Phase::Rollback);
+}
+
+#[test]
+fn a_reported_failure_in_the_window_blocks_enforce_until_acknowledged() {
+    let env = Env::new("all-good-testing");
+    let d = "testing.example";
+    assert_ok(&env.run(0, &["add", d]));
+    assert_eq!(env.state(d).phase, Phase::Testing);
+    let reports = env.dir.path().join("in");
+    std::fs::create_dir_all(&reports).unwrap();
+    write_report(
+        &reports,
+        d,
+        env.now
+            .checked_add(jiff::SignedDuration::from_hours(24 * 5))
+            .unwrap(),
+        7,
+    );
+    assert_ok(&env.run(31, &["reports", "import", reports.to_str().unwrap()]));
+    let out = env.run(31, &["advance", d]);
+    assert_blocked(&out, "certificate-expired");
+    assert!(text(&out.stdout).contains("--ack"), "{}", text(&out.stdout));
+    assert_ok(&env.run(31, &["advance", d, "--ack", "mx1 certificate renewed on day 6"]));
+    let s = env.state(d);
+    assert_eq!(s.phase, Phase::Enforce);
+    assert_eq!(s.acks.len(), 1);
+    assert_eq!(s.acks[0].text, "mx1 certificate renewed on day 6");
+}
+
+#[test]
+fn unreadable_state_is_reported_and_left_untouched() {
+    let env = Env::new("all-good-enforce");
+    assert_ok(&env.run(0, &["add", "good.example"]));
+    let path = env.state_dir().join("domains").join("good.example.toml");
+    let garbage = b"schema = 1\ndomain = \"good.example\"\nphase = [[[\n".to_vec();
+    std::fs::write(&path, &garbage).unwrap();
+    let status = env.run(0, &["status", "--json"]);
+    assert_eq!(status.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&status.stdout).unwrap();
+    assert!(v["error"].as_str().unwrap().contains("good.example.toml"), "{v}");
+    let adv = env.run(0, &["advance", "good.example"]);
+    assert_eq!(adv.status.code(), Some(2));
+    assert!(
+        text(&adv.stderr).contains("good.example.toml"),
+        "{}",
+        text(&adv.stderr)
+    );
+    assert_eq!(std::fs::read(&path).unwrap(), garbage);
+}
+
+#[test]
+fn concurrent_advances_from_two_processes_lose_no_update() {
+    let env = Env::new("all-good-enforce");
+    assert_ok(&env.run(0, &["add", "good.example"]));
+    let before = env.state("good.example").checks.len();
+    let spawn = || {
+        Command::new(env!("CARGO_BIN_EXE_mtasts"))
+            .args([
+                "check",
+                "good.example",
+                "--resolver",
+                &env.lab.dns_addr.to_string(),
+            ])
+            .args([
+                "--smtp-port",
+                &env.lab.smtp_port.to_string(),
+                "--https-port",
+                &env.lab.https_port.to_string(),
+            ])
+            .args(["--ca-file", env.ca.to_str().unwrap()])
+            .env("MTASTS_STATE_DIR", env.state_dir())
+            .env("MTASTS_NOW", env.now.to_string())
+            .output()
+    };
+    let outs: Vec<Output> = std::thread::scope(|s| {
+        let hs: Vec<_> = (0..6).map(|_| s.spawn(spawn)).collect();
+        hs.into_iter().map(|h| h.join().unwrap().unwrap()).collect()
+    });
+    for o in &outs {
+        assert_ok(o);
+    }
+    assert_eq!(env.state("good.example").checks.len(), before + 6);
+}
