@@ -186,14 +186,7 @@ impl Finding {
         message: impl Into<String>,
         fix: impl Into<String>,
     ) -> Self {
-        Self {
-            code,
-            severity,
-            subject: subject.into(),
-            message: message.into(),
-            fix: fix.into(),
-            line: None,
-        }
+        Self { code, severity, subject: subject.into(), message: message.into(), fix: fix.into(), line: None }
     }
 
     /// The same finding pointing at a line.
@@ -269,10 +262,7 @@ mod tests {
             Some(Severity::Error)
         );
         assert_eq!(worst(&[]), None);
-        assert_eq!(
-            Verdict::of(&[f(Severity::Info), f(Severity::Warning)]),
-            Verdict::Warn
-        );
+        assert_eq!(Verdict::of(&[f(Severity::Info), f(Severity::Warning)]), Verdict::Warn);
         assert_eq!(Verdict::of(&[f(Severity::Error)]), Verdict::Fail);
         assert_eq!(Verdict::of(&[]), Verdict::Pass);
     }

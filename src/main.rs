@@ -9,10 +9,7 @@ fn main() -> ExitCode {
     match mtasts::cli::run(cli) {
         Ok(code) => code,
         Err(err) => {
-            eprintln!(
-                "mtasts: error: {}",
-                mtasts::sanitize::sanitize(&format!("{err:#}"))
-            );
+            eprintln!("mtasts: error: {}", mtasts::sanitize::sanitize(&format!("{err:#}")));
             ExitCode::from(2)
         }
     }

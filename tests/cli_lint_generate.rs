@@ -42,20 +42,12 @@ fn invalid_policy_exits_one_with_json_shape() {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["kind"], "policy");
     assert_eq!(v["valid"], false);
-    let codes: Vec<&str> = v["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["code"].as_str().unwrap())
-        .collect();
+    let codes: Vec<&str> =
+        v["findings"].as_array().unwrap().iter().map(|f| f["code"].as_str().unwrap()).collect();
     assert!(codes.contains(&"policy-invalid"), "{codes:?}");
     assert!(codes.contains(&"policy-unknown-key"), "{codes:?}");
-    let unknown = v["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["code"] == "policy-unknown-key")
-        .unwrap();
+    let unknown =
+        v["findings"].as_array().unwrap().iter().find(|f| f["code"] == "policy-unknown-key").unwrap();
     assert_eq!(unknown["line"], 3);
     assert!(unknown["fix"].as_str().unwrap().contains("mx"));
 }
@@ -70,13 +62,7 @@ fn lenient_only_policy_is_an_error() {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["strict_valid"], false);
     assert_eq!(v["lenient_valid"], true);
-    assert!(
-        v["findings"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|f| f["code"] == "policy-lenient-only")
-    );
+    assert!(v["findings"].as_array().unwrap().iter().any(|f| f["code"] == "policy-lenient-only"));
 }
 
 #[test]
@@ -88,12 +74,7 @@ fn records_are_detected_and_linted() {
     assert_eq!(v["parsed"]["id"], "20261129T081500");
 
     let out = mtasts(
-        &[
-            "lint",
-            "record",
-            "v=TLSRPTv1; rua=mailto:a@example.com,https://r.example.com/x",
-            "--json",
-        ],
+        &["lint", "record", "v=TLSRPTv1; rua=mailto:a@example.com,https://r.example.com/x", "--json"],
         None,
     );
     assert_eq!(out.status.code(), Some(0));
@@ -118,41 +99,12 @@ fn unreadable_file_is_one_clear_line_and_exit_two() {
 #[test]
 fn generate_rejects_bad_input_with_exit_two() {
     for (args, needle) in [
+        (vec!["generate", "--target", "policy", "ex_ample.com", "--mx", "mail.example.com"], "'_'"),
         (
-            vec![
-                "generate",
-                "--target",
-                "policy",
-                "ex_ample.com",
-                "--mx",
-                "mail.example.com",
-            ],
-            "'_'",
-        ),
-        (
-            vec![
-                "generate",
-                "--target",
-                "policy",
-                "example.com",
-                "--mx",
-                "mail.example.com",
-                "--id",
-                "a-b",
-            ],
+            vec!["generate", "--target", "policy", "example.com", "--mx", "mail.example.com", "--id", "a-b"],
             "--id",
         ),
-        (
-            vec![
-                "generate",
-                "--target",
-                "policy",
-                "example.com",
-                "--mx",
-                "192.0.2.1",
-            ],
-            "IP address",
-        ),
+        (vec!["generate", "--target", "policy", "example.com", "--mx", "192.0.2.1"], "IP address"),
         (vec!["generate", "--target", "policy", "example.com"], "--mx"),
         (
             vec![
@@ -210,35 +162,13 @@ fn generate_uses_the_given_id_and_domain_file() {
     let file = dir.path().join("domains.txt");
     std::fs::write(&file, "# fleet\na.example mx.a.example\nb.example mx.b.example\n").unwrap();
     let out = mtasts(
-        &[
-            "generate",
-            "--target",
-            "worker-multi",
-            "--id",
-            "abc123",
-            "--domain-file",
-            file.to_str().unwrap(),
-        ],
+        &["generate", "--target", "worker-multi", "--id", "abc123", "--domain-file", file.to_str().unwrap()],
         None,
     );
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let js = text(&out.stdout);
-    assert!(
-        js.contains("mta-sts.a.example") && js.contains("mta-sts.b.example"),
-        "{js}"
-    );
-    let dns = mtasts(
-        &[
-            "generate",
-            "--target",
-            "dns",
-            "a.example",
-            "--mx",
-            "mx.a.example",
-            "--id",
-            "abc123",
-        ],
-        None,
-    );
+    assert!(js.contains("mta-sts.a.example") && js.contains("mta-sts.b.example"), "{js}");
+    let dns =
+        mtasts(&["generate", "--target", "dns", "a.example", "--mx", "mx.a.example", "--id", "abc123"], None);
     assert!(text(&dns.stdout).contains("\"v=STSv1; id=abc123\""));
 }

@@ -15,9 +15,7 @@ fn resolver(lab: &Lab) -> TokioResolver {
     udp.port = lab.dns_addr.port();
     let ns = NameServerConfig::new(lab.dns_addr.ip(), true, vec![udp]);
     let config = ResolverConfig::from_name_servers(vec![ns]);
-    TokioResolver::builder_with_config(config, TokioRuntimeProvider::default())
-        .build()
-        .unwrap()
+    TokioResolver::builder_with_config(config, TokioRuntimeProvider::default()).build().unwrap()
 }
 
 #[tokio::test]
@@ -30,11 +28,8 @@ async fn latency_applies_to_dns_smtp_and_https() {
     assert!(started.elapsed() >= Duration::from_millis(200));
 
     let started = Instant::now();
-    let mut smtp = BufReader::new(
-        TcpStream::connect(lab.mx_addr("mx1.good.example").unwrap())
-            .await
-            .unwrap(),
-    );
+    let mut smtp =
+        BufReader::new(TcpStream::connect(lab.mx_addr("mx1.good.example").unwrap()).await.unwrap());
     let mut banner = String::new();
     smtp.read_line(&mut banner).await.unwrap();
     assert!(banner.starts_with("220-"));
@@ -53,10 +48,7 @@ async fn latency_applies_to_dns_smtp_and_https() {
         .resolve("mta-sts.good.example", lab.https_addr())
         .build()
         .unwrap();
-    let url = format!(
-        "https://mta-sts.good.example:{}/.well-known/mta-sts.txt",
-        lab.https_port
-    );
+    let url = format!("https://mta-sts.good.example:{}/.well-known/mta-sts.txt", lab.https_port);
     let started = Instant::now();
     assert_eq!(client.get(url).send().await.unwrap().status(), 200);
     assert!(started.elapsed() >= Duration::from_millis(200));
@@ -64,9 +56,7 @@ async fn latency_applies_to_dns_smtp_and_https() {
 
 #[tokio::test]
 async fn a_dangling_mx_has_no_address_and_no_listener() {
-    let lab = Lab::start_named("mx-no-address", jiff::Timestamp::now())
-        .await
-        .unwrap();
+    let lab = Lab::start_named("mx-no-address", jiff::Timestamp::now()).await.unwrap();
     assert_eq!(lab.mx_addr("mx1.dangling.example"), None);
     let r = resolver(&lab);
     let mx = r.mx_lookup("dangling.example.").await.unwrap();
@@ -78,17 +68,8 @@ async fn a_dangling_mx_has_no_address_and_no_listener() {
 async fn the_demo_lab_starts_with_all_five_domains() {
     let lab = Lab::start_named("demo", jiff::Timestamp::now()).await.unwrap();
     let r = resolver(&lab);
-    for d in [
-        "good.example",
-        "expired.example",
-        "html.example",
-        "testing.example",
-        "fresh.example",
-    ] {
-        assert!(
-            !r.mx_lookup(format!("{d}.")).await.unwrap().answers().is_empty(),
-            "{d}"
-        );
+    for d in ["good.example", "expired.example", "html.example", "testing.example", "fresh.example"] {
+        assert!(!r.mx_lookup(format!("{d}.")).await.unwrap().answers().is_empty(), "{d}");
     }
     assert_eq!(lab.mx_addrs.len(), 7);
 }
@@ -103,18 +84,12 @@ async fn starttls_rejected_close_immediately_and_stall_before_banner() {
         ("mx3.good.example", MxBehaviour::StallBeforeBanner),
     ];
     for (name, behaviour) in hosts {
-        s.mx_hosts.push(MxHostSpec {
-            behaviour,
-            ..MxHostSpec::healthy(name)
-        });
+        s.mx_hosts.push(MxHostSpec { behaviour, ..MxHostSpec::healthy(name) });
     }
     let lab = Lab::start(&s, jiff::Timestamp::now()).await.unwrap();
 
-    let mut rejected = BufReader::new(
-        TcpStream::connect(lab.mx_addr("mx1.good.example").unwrap())
-            .await
-            .unwrap(),
-    );
+    let mut rejected =
+        BufReader::new(TcpStream::connect(lab.mx_addr("mx1.good.example").unwrap()).await.unwrap());
     let mut line = String::new();
     while !line.starts_with("220 ") {
         line.clear();
@@ -131,22 +106,14 @@ async fn starttls_rejected_close_immediately_and_stall_before_banner() {
     rejected.read_line(&mut line).await.unwrap();
     assert!(line.starts_with("454 "), "{line:?}");
 
-    let mut closed = BufReader::new(
-        TcpStream::connect(lab.mx_addr("mx2.good.example").unwrap())
-            .await
-            .unwrap(),
-    );
+    let mut closed =
+        BufReader::new(TcpStream::connect(lab.mx_addr("mx2.good.example").unwrap()).await.unwrap());
     line.clear();
-    let n = tokio::time::timeout(Duration::from_secs(5), closed.read_line(&mut line))
-        .await
-        .unwrap();
+    let n = tokio::time::timeout(Duration::from_secs(5), closed.read_line(&mut line)).await.unwrap();
     assert_eq!(n.unwrap_or(0), 0);
 
-    let mut silent = BufReader::new(
-        TcpStream::connect(lab.mx_addr("mx3.good.example").unwrap())
-            .await
-            .unwrap(),
-    );
+    let mut silent =
+        BufReader::new(TcpStream::connect(lab.mx_addr("mx3.good.example").unwrap()).await.unwrap());
     line.clear();
     let waited = tokio::time::timeout(Duration::from_millis(300), silent.read_line(&mut line)).await;
     assert!(waited.is_err(), "got a banner: {line:?}");

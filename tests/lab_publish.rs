@@ -29,9 +29,7 @@ fn resolver(lab: &Lab) -> TokioResolver {
     tcp.port = lab.dns_addr.port();
     let ns = NameServerConfig::new(lab.dns_addr.ip(), true, vec![udp, tcp]);
     let config = ResolverConfig::from_name_servers(vec![ns]);
-    TokioResolver::builder_with_config(config, TokioRuntimeProvider::default())
-        .build()
-        .unwrap()
+    TokioResolver::builder_with_config(config, TokioRuntimeProvider::default()).build().unwrap()
 }
 
 /// The TXT records at `name`, each as its strings; empty when there are none.
@@ -43,12 +41,9 @@ async fn txt(lab: &Lab, name: &str) -> Vec<Vec<String>> {
         .answers()
         .iter()
         .filter_map(|a| match &a.data {
-            RData::TXT(t) => Some(
-                t.txt_data
-                    .iter()
-                    .map(|s| String::from_utf8_lossy(s).into_owned())
-                    .collect(),
-            ),
+            RData::TXT(t) => {
+                Some(t.txt_data.iter().map(|s| String::from_utf8_lossy(s).into_owned()).collect())
+            }
             _ => None,
         })
         .collect();
@@ -68,11 +63,7 @@ async fn fetch(lab: &Lab, domain: &str) -> (u16, String, Vec<u8>) {
         .unwrap();
     let url = format!("https://{host}:{}/.well-known/mta-sts.txt", lab.https_port);
     let r = client.get(url).send().await.unwrap();
-    let ct = r
-        .headers()
-        .get("content-type")
-        .map(|v| v.to_str().unwrap().to_owned())
-        .unwrap_or_default();
+    let ct = r.headers().get("content-type").map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default();
     (r.status().as_u16(), ct, r.bytes().await.unwrap().to_vec())
 }
 
@@ -83,17 +74,11 @@ fn strings(s: &[&str]) -> Vec<String> {
 #[tokio::test]
 async fn published_txt_records_appear_and_disappear() {
     let lab = Lab::start_named("demo-fresh", now()).await.unwrap();
-    assert!(
-        resolver(&lab)
-            .txt_lookup("_mta-sts.fresh.example.")
-            .await
-            .is_err()
-    );
+    assert!(resolver(&lab).txt_lookup("_mta-sts.fresh.example.").await.is_err());
     assert!(txt(&lab, "_smtp._tls.fresh.example").await.is_empty());
     assert!(resolver(&lab).ipv4_lookup("mta-sts.fresh.example.").await.is_ok());
 
-    lab.publish_txt("_mta-sts.fresh.example", vec![strings(&[STS])])
-        .unwrap();
+    lab.publish_txt("_mta-sts.fresh.example", vec![strings(&[STS])]).unwrap();
     assert_eq!(txt(&lab, "_mta-sts.fresh.example").await, [[STS]]);
     lab.publish_txt(
         "_SMTP._TLS.fresh.example.",
@@ -104,8 +89,7 @@ async fn published_txt_records_appear_and_disappear() {
         txt(&lab, "_smtp._tls.fresh.example").await,
         [["v=TLSRPTv1; ", "rua=mailto:tls@fresh.example"]]
     );
-    lab.publish_txt("note.fresh.example", vec![strings(&["a"]), strings(&["b"])])
-        .unwrap();
+    lab.publish_txt("note.fresh.example", vec![strings(&["a"]), strings(&["b"])]).unwrap();
     assert_eq!(txt(&lab, "note.fresh.example").await, [["a"], ["b"]]);
     assert_eq!(lab.published().domains[0].sts_txt, [[STS]]);
 
@@ -121,18 +105,9 @@ async fn published_txt_records_appear_and_disappear() {
 #[tokio::test]
 async fn publishing_over_a_cname_replaces_it() {
     let lab = Lab::start_named("sts-cname-delegation", now()).await.unwrap();
-    lab.publish_txt("_mta-sts.delegated.example", vec![strings(&[STS])])
-        .unwrap();
-    let answer = resolver(&lab)
-        .txt_lookup("_mta-sts.delegated.example.")
-        .await
-        .unwrap();
-    assert!(
-        answer
-            .answers()
-            .iter()
-            .all(|a| !matches!(a.data, RData::CNAME(_)))
-    );
+    lab.publish_txt("_mta-sts.delegated.example", vec![strings(&[STS])]).unwrap();
+    let answer = resolver(&lab).txt_lookup("_mta-sts.delegated.example.").await.unwrap();
+    assert!(answer.answers().iter().all(|a| !matches!(a.data, RData::CNAME(_))));
     assert_eq!(txt(&lab, "_mta-sts.delegated.example").await, [[STS]]);
 }
 
@@ -142,8 +117,7 @@ async fn published_policy_is_served_exactly_then_withdrawn() {
     let (status, ..) = fetch(&lab, "fresh.example").await;
     assert_eq!(status, 404);
 
-    lab.publish_policy("fresh.example", Some(POLICY.as_bytes().to_vec()))
-        .unwrap();
+    lab.publish_policy("fresh.example", Some(POLICY.as_bytes().to_vec())).unwrap();
     let (status, ct, body) = fetch(&lab, "fresh.example").await;
     assert_eq!((status, ct.as_str()), (200, "text/plain"));
     assert_eq!(body, POLICY.as_bytes());
@@ -162,13 +136,9 @@ async fn published_policy_is_served_exactly_then_withdrawn() {
 #[tokio::test]
 async fn a_domain_without_a_policy_host_gets_a_certificate_on_publish() {
     let lab = Lab::start_named("no-mta-sts", now()).await.unwrap();
-    lab.publish_policy("plain.example", Some(POLICY.as_bytes().to_vec()))
-        .unwrap();
+    lab.publish_policy("plain.example", Some(POLICY.as_bytes().to_vec())).unwrap();
     let (status, ct, body) = fetch(&lab, "plain.example").await;
-    assert_eq!(
-        (status, ct.as_str(), body.as_slice()),
-        (200, "text/plain", POLICY.as_bytes())
-    );
+    assert_eq!((status, ct.as_str(), body.as_slice()), (200, "text/plain", POLICY.as_bytes()));
 }
 
 #[tokio::test]
@@ -176,14 +146,8 @@ async fn new_mx_hosts_get_an_address_and_a_starttls_server() {
     let lab = Lab::start_named("demo-fresh", now()).await.unwrap();
     assert!(lab.mx_addr("mx3.fresh.example").is_none());
     let mx = vec![
-        MxSpec {
-            preference: 10,
-            host: "mx1.fresh.example".into(),
-        },
-        MxSpec {
-            preference: 30,
-            host: "MX3.fresh.example.".into(),
-        },
+        MxSpec { preference: 10, host: "mx1.fresh.example".into() },
+        MxSpec { preference: 30, host: "MX3.fresh.example.".into() },
     ];
     lab.set_mx("fresh.example", mx).unwrap();
 
@@ -200,13 +164,7 @@ async fn new_mx_hosts_get_an_address_and_a_starttls_server() {
         })
         .collect();
     got.sort();
-    assert_eq!(
-        got,
-        [
-            (10, "mx1.fresh.example.".to_owned()),
-            (30, "mx3.fresh.example.".to_owned())
-        ]
-    );
+    assert_eq!(got, [(10, "mx1.fresh.example.".to_owned()), (30, "mx3.fresh.example.".to_owned())]);
     let addr = lab.mx_addr("mx3.fresh.example").unwrap();
     let a = r.ipv4_lookup("mx3.fresh.example.").await.unwrap();
     assert!(matches!(a.answers()[0].data, RData::A(ip) if std::net::IpAddr::V4(ip.0) == addr.ip()));
@@ -238,39 +196,26 @@ async fn new_mx_hosts_get_an_address_and_a_starttls_server() {
 #[tokio::test]
 async fn only_lab_domains_and_valid_content_can_be_published() {
     let lab = Lab::start(
-        &Scenario::merge(
-            "two",
-            ["demo-fresh", "all-good-enforce"].map(|n| scenario(n).unwrap()),
-        ),
+        &Scenario::merge("two", ["demo-fresh", "all-good-enforce"].map(|n| scenario(n).unwrap())),
         now(),
     )
     .await
     .unwrap();
     let not_lab = |r: Result<(), LabError>| matches!(r, Err(LabError::NotLabDomain(_)));
-    assert!(not_lab(
-        lab.publish_txt("_mta-sts.other.example", vec![strings(&[STS])])
-    ));
+    assert!(not_lab(lab.publish_txt("_mta-sts.other.example", vec![strings(&[STS])])));
     assert!(not_lab(lab.publish_txt("_mta-sts.xfresh.example", Vec::new())));
     assert!(not_lab(lab.publish_txt("example", Vec::new())));
     assert!(not_lab(lab.publish_policy("other.example", None)));
     assert!(not_lab(lab.publish_policy("mx1.fresh.example", None)));
     assert!(not_lab(lab.set_mx("other.example", Vec::new())));
     let invalid = |r: Result<(), LabError>| matches!(r, Err(LabError::Invalid(_)));
-    assert!(invalid(
-        lab.publish_txt("_mta-sts.fresh.example", vec![vec!["x".repeat(256)]])
-    ));
-    assert!(invalid(
-        lab.publish_txt("_mta-sts.fresh.example", vec![Vec::new()])
-    ));
-    let bad_mx = vec![MxSpec {
-        preference: 10,
-        host: "not a host".into(),
-    }];
+    assert!(invalid(lab.publish_txt("_mta-sts.fresh.example", vec![vec!["x".repeat(256)]])));
+    assert!(invalid(lab.publish_txt("_mta-sts.fresh.example", vec![Vec::new()])));
+    let bad_mx = vec![MxSpec { preference: 10, host: "not a host".into() }];
     assert!(invalid(lab.set_mx("fresh.example", bad_mx)));
-    assert!(invalid(lab.publish_policy(
-        "fresh.example",
-        Some(vec![b'a'; mtasts::lab::MAX_PUBLISHED_BODY + 1])
-    )));
+    assert!(invalid(
+        lab.publish_policy("fresh.example", Some(vec![b'a'; mtasts::lab::MAX_PUBLISHED_BODY + 1]))
+    ));
     // Nothing changed.
     assert!(txt(&lab, "_mta-sts.fresh.example").await.is_empty());
     assert_eq!(txt(&lab, "_mta-sts.good.example").await.len(), 1);
@@ -290,8 +235,7 @@ async fn concurrent_publishes_and_queries_neither_panic_nor_deadlock() {
                 let id = format!("v=STSv1; id=w{w}n{i};");
                 lab.publish_txt("_mta-sts.fresh.example", vec![vec![id]]).unwrap();
                 let body = format!("version: STSv1\r\nmode: testing\r\nmx: w{w}n{i}\r\nmax_age: 86400\r\n");
-                lab.publish_policy("fresh.example", Some(body.into_bytes()))
-                    .unwrap();
+                lab.publish_policy("fresh.example", Some(body.into_bytes())).unwrap();
                 tokio::task::yield_now().await;
             }
         });
@@ -314,7 +258,6 @@ async fn concurrent_publishes_and_queries_neither_panic_nor_deadlock() {
         }
     };
     tokio::time::timeout(Duration::from_secs(120), all).await.unwrap();
-    lab.publish_txt("_mta-sts.fresh.example", vec![strings(&[STS])])
-        .unwrap();
+    lab.publish_txt("_mta-sts.fresh.example", vec![strings(&[STS])]).unwrap();
     assert_eq!(txt(&lab, "_mta-sts.fresh.example").await, [[STS]]);
 }

@@ -15,16 +15,12 @@ fn verify(ca: &LabCa, host: &str, kind: &CertKind, at_days: i64) -> Result<(), r
     let mut roots = rustls::RootCertStore::empty();
     roots.add(ca.cert_der().clone()).unwrap();
     let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
-    let verifier = WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider)
-        .build()
-        .unwrap();
+    let verifier = WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider).build().unwrap();
     let cert = ca.issue(host, kind).unwrap();
     let at = ca.now().as_second() + at_days * 86_400;
     let when = UnixTime::since_unix_epoch(Duration::from_secs(at as u64));
     let name = ServerName::try_from(host.to_owned()).unwrap();
-    verifier
-        .verify_server_cert(cert.leaf(), &cert.chain[1..], &name, &[], when)
-        .map(|_| ())
+    verifier.verify_server_cert(cert.leaf(), &cert.chain[1..], &name, &[], when).map(|_| ())
 }
 
 fn cert_error(r: Result<(), rustls::Error>) -> CertificateError {
@@ -41,44 +37,24 @@ fn every_cert_kind_has_its_property() {
     assert!(verify(&ca, host, &CertKind::Valid, 0).is_ok());
     let expired = cert_error(verify(&ca, host, &CertKind::Expired, 0));
     assert!(
-        matches!(
-            expired,
-            CertificateError::Expired | CertificateError::ExpiredContext { .. }
-        ),
+        matches!(expired, CertificateError::Expired | CertificateError::ExpiredContext { .. }),
         "{expired:?}"
     );
     let early = cert_error(verify(&ca, host, &CertKind::NotYetValid, 0));
     assert!(
-        matches!(
-            early,
-            CertificateError::NotValidYet | CertificateError::NotValidYetContext { .. }
-        ),
+        matches!(early, CertificateError::NotValidYet | CertificateError::NotValidYetContext { .. }),
         "{early:?}"
     );
-    assert_eq!(
-        cert_error(verify(&ca, host, &CertKind::SelfSigned, 0)),
-        CertificateError::UnknownIssuer
-    );
-    let wrong = cert_error(verify(
-        &ca,
-        host,
-        &CertKind::WrongName("mail.other.example".into()),
-        0,
-    ));
+    assert_eq!(cert_error(verify(&ca, host, &CertKind::SelfSigned, 0)), CertificateError::UnknownIssuer);
+    let wrong = cert_error(verify(&ca, host, &CertKind::WrongName("mail.other.example".into()), 0));
     assert!(
-        matches!(
-            wrong,
-            CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. }
-        ),
+        matches!(wrong, CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. }),
         "{wrong:?}"
     );
     assert!(verify(&ca, host, &CertKind::ExpiringInDays(5), 4).is_ok());
     let later = cert_error(verify(&ca, host, &CertKind::ExpiringInDays(5), 6));
     assert!(
-        matches!(
-            later,
-            CertificateError::Expired | CertificateError::ExpiredContext { .. }
-        ),
+        matches!(later, CertificateError::Expired | CertificateError::ExpiredContext { .. }),
         "{later:?}"
     );
 }
@@ -101,9 +77,7 @@ async fn fetch(lab: &Lab, domain: &str) -> Result<reqwest::Response, reqwest::Er
 }
 
 fn content_type(r: &reqwest::Response) -> Option<String> {
-    r.headers()
-        .get("content-type")
-        .map(|v| v.to_str().unwrap().to_owned())
+    r.headers().get("content-type").map(|v| v.to_str().unwrap().to_owned())
 }
 
 fn lab_of(names: &[&str]) -> Scenario {
@@ -112,12 +86,7 @@ fn lab_of(names: &[&str]) -> Scenario {
 
 #[tokio::test]
 async fn https_serves_each_policy_as_the_scenario_says() {
-    let names = [
-        "all-good-enforce",
-        "policy-text-html",
-        "policy-redirect-301",
-        "policy-404",
-    ];
+    let names = ["all-good-enforce", "policy-text-html", "policy-redirect-301", "policy-404"];
     let lab = Lab::start(&lab_of(&names), jiff::Timestamp::now()).await.unwrap();
 
     let good = fetch(&lab, "good.example").await.unwrap();
@@ -147,12 +116,8 @@ async fn https_serves_each_policy_as_the_scenario_says() {
 
 #[tokio::test]
 async fn https_serves_oversized_and_bom_bodies_byte_for_byte() {
-    let lab = Lab::start(
-        &lab_of(&["policy-over-64k", "policy-with-bom"]),
-        jiff::Timestamp::now(),
-    )
-    .await
-    .unwrap();
+    let lab =
+        Lab::start(&lab_of(&["policy-over-64k", "policy-with-bom"]), jiff::Timestamp::now()).await.unwrap();
     let large = fetch(&lab, "large.example").await.unwrap().bytes().await.unwrap();
     assert!(large.len() > 64 * 1024, "{}", large.len());
     let bom = fetch(&lab, "bom.example").await.unwrap().bytes().await.unwrap();
@@ -162,12 +127,8 @@ async fn https_serves_oversized_and_bom_bodies_byte_for_byte() {
 
 #[tokio::test]
 async fn https_wrong_name_and_unknown_hosts_fail_tls() {
-    let lab = Lab::start(
-        &lab_of(&["policy-cert-wrong-name", "no-mta-sts"]),
-        jiff::Timestamp::now(),
-    )
-    .await
-    .unwrap();
+    let lab =
+        Lab::start(&lab_of(&["policy-cert-wrong-name", "no-mta-sts"]), jiff::Timestamp::now()).await.unwrap();
     let wrong = fetch(&lab, "wrongcert.example").await.unwrap_err();
     assert!(wrong.is_connect(), "{wrong:?}");
     assert!(format!("{wrong:?}").contains("NotValidForName"), "{wrong:?}");

@@ -83,11 +83,7 @@ async fn nginx_serves_the_policy_exactly() {
     std::fs::write(d.join("site.conf"), rewrite_listen(&block, port)).unwrap();
     std::fs::write(d.join("nginx.conf"), main_config(d)).unwrap();
 
-    assert_config_ok(
-        nginx_command(&nginx, d, &["-t"]),
-        "nginx -t",
-        &d.join("error.log"),
-    );
+    assert_config_ok(nginx_command(&nginx, d, &["-t"]), "nginx -t", &d.join("error.log"));
     let server = Server::start(nginx_command(&nginx, d, &[]), port, &d.join("error.log"));
     assert_serves_policy(HOST, port, &ca_pem, &policy).await;
     drop(server);

@@ -21,10 +21,7 @@ fn config(lab: &Lab) -> ProbeConfig {
     cfg.extra_anchors = vec![lab.ca_der.clone()];
     cfg.smtp_port = lab.smtp_port;
     cfg.https_port = lab.https_port;
-    cfg.timeouts = Timeouts {
-        overall: Duration::from_secs(10),
-        ..Timeouts::uniform(Duration::from_secs(2))
-    };
+    cfg.timeouts = Timeouts { overall: Duration::from_secs(10), ..Timeouts::uniform(Duration::from_secs(2)) };
     cfg.ehlo_name = "probe.test".into();
     cfg
 }
@@ -65,28 +62,16 @@ async fn all_good_domain() {
 
     assert_eq!(ev.sts_record.name, "_mta-sts.good.example");
     assert!(ev.sts_record.cname_chain.is_empty());
-    assert_eq!(
-        ev.sts_record.records,
-        Lookup::Found(vec![vec!["v=STSv1; id=20260101T000000;".to_owned()]])
-    );
+    assert_eq!(ev.sts_record.records, Lookup::Found(vec![vec!["v=STSv1; id=20260101T000000;".to_owned()]]));
     assert_eq!(
         ev.tlsrpt_record.records,
-        Lookup::Found(vec![vec![
-            "v=TLSRPTv1; rua=mailto:tlsrpt@good.example".to_owned()
-        ]])
+        Lookup::Found(vec![vec!["v=TLSRPTv1; rua=mailto:tlsrpt@good.example".to_owned()]])
     );
     assert_eq!(ev.tlsrpt_legacy_record.records, Lookup::NxDomain);
-    assert_eq!(
-        ev.sts_dnssec,
-        Lookup::Found(false),
-        "the lab does not sign its zones"
-    );
+    assert_eq!(ev.sts_dnssec, Lookup::Found(false), "the lab does not sign its zones");
 
     assert_eq!(ev.policy_host, "mta-sts.good.example");
-    assert_eq!(
-        ev.policy_host_addresses,
-        Lookup::Found(vec!["127.0.0.1".parse().unwrap()])
-    );
+    assert_eq!(ev.policy_host_addresses, Lookup::Found(vec!["127.0.0.1".parse().unwrap()]));
     let p = &ev.policy;
     assert_eq!(p.url, "https://mta-sts.good.example/.well-known/mta-sts.txt");
     assert_eq!(p.outcome, FetchOutcome::Response);
@@ -97,10 +82,7 @@ async fn all_good_domain() {
         Some(b"version: STSv1\r\nmode: enforce\r\nmx: mx1.good.example\r\nmax_age: 604800\r\n".as_slice())
     );
     assert!(!p.too_large);
-    assert_eq!(
-        p.cert.as_ref().unwrap().verdict,
-        CertVerdict::TrustedViaExtraAnchor
-    );
+    assert_eq!(p.cert.as_ref().unwrap().verdict, CertVerdict::TrustedViaExtraAnchor);
     assert_eq!(ev.extra_anchors, 1);
     assert!(!ev.overall_timeout_hit);
 
@@ -110,10 +92,7 @@ async fn all_good_domain() {
         json["policy"]["body"],
         "version: STSv1\r\nmode: enforce\r\nmx: mx1.good.example\r\nmax_age: 604800\r\n"
     );
-    assert_eq!(
-        json["mx"]["value"][0]["probes"][0]["outcome"]["kind"],
-        "tls_established"
-    );
+    assert_eq!(json["mx"]["value"][0]["probes"][0]["outcome"]["kind"], "tls_established");
 }
 
 #[tokio::test]
@@ -122,48 +101,22 @@ async fn without_the_lab_ca_certificates_are_untrusted() {
     let mut cfg = config(&lab);
     cfg.extra_anchors.clear();
     let ev = probe_domain(&domain("good.example"), &cfg).await;
-    assert_eq!(
-        only_probe(&ev).tls.as_ref().unwrap().cert.verdict,
-        CertVerdict::UnknownIssuer
-    );
-    assert_eq!(
-        ev.policy.cert.as_ref().unwrap().verdict,
-        CertVerdict::UnknownIssuer
-    );
-    assert_eq!(
-        ev.policy.status,
-        Some(200),
-        "an untrusted certificate still yields the response as evidence"
-    );
+    assert_eq!(only_probe(&ev).tls.as_ref().unwrap().cert.verdict, CertVerdict::UnknownIssuer);
+    assert_eq!(ev.policy.cert.as_ref().unwrap().verdict, CertVerdict::UnknownIssuer);
+    assert_eq!(ev.policy.status, Some(200), "an untrusted certificate still yields the response as evidence");
 }
 
 #[tokio::test]
 async fn certificate_verdicts_across_a_run() {
-    let names = [
-        "mx-cert-expired",
-        "mx-cert-self-signed",
-        "mx-cert-wrong-name",
-        "mx-cert-not-yet-valid",
-    ];
+    let names = ["mx-cert-expired", "mx-cert-self-signed", "mx-cert-wrong-name", "mx-cert-not-yet-valid"];
     let merged = Scenario::merge("verdicts", names.iter().map(|n| scenario(n).unwrap()));
     let lab = Lab::start(&merged, now()).await.unwrap();
-    let domains: Vec<DomainName> = [
-        "expired.example",
-        "selfsigned.example",
-        "mx-wrongname.example",
-        "early.example",
-    ]
-    .map(domain)
-    .into();
+    let domains: Vec<DomainName> =
+        ["expired.example", "selfsigned.example", "mx-wrongname.example", "early.example"].map(domain).into();
     let all = probe_domains(&domains, &config(&lab)).await;
     let got: Vec<(String, CertVerdict)> = all
         .iter()
-        .map(|ev| {
-            (
-                ev.domain.as_str().to_owned(),
-                only_probe(ev).tls.as_ref().unwrap().cert.verdict,
-            )
-        })
+        .map(|ev| (ev.domain.as_str().to_owned(), only_probe(ev).tls.as_ref().unwrap().cert.verdict))
         .collect();
     let want = [
         ("expired.example", CertVerdict::Expired),
@@ -189,14 +142,8 @@ async fn redirect_is_recorded_not_followed() {
     let ev = probe_named("policy-redirect-301", "redirect.example").await;
     assert_eq!(ev.policy.outcome, FetchOutcome::Response);
     assert_eq!(ev.policy.status, Some(301));
-    assert_eq!(
-        ev.policy.location.as_deref(),
-        Some("https://www.redirect.example/.well-known/mta-sts.txt")
-    );
-    assert_eq!(
-        ev.policy.body.as_deref(),
-        Some(b"<html><body>Moved</body></html>\n".as_slice())
-    );
+    assert_eq!(ev.policy.location.as_deref(), Some("https://www.redirect.example/.well-known/mta-sts.txt"));
+    assert_eq!(ev.policy.body.as_deref(), Some(b"<html><body>Moved</body></html>\n".as_slice()));
 }
 
 #[tokio::test]
@@ -214,14 +161,8 @@ async fn nxdomain_versus_nodata() {
     assert_eq!(ev.policy_host_addresses, Lookup::NxDomain);
     assert_eq!(ev.policy.outcome, FetchOutcome::HostUnresolved);
     let json = serde_json::to_value(&ev).unwrap();
-    assert_eq!(
-        json["sts_record"]["records"],
-        serde_json::json!({"status": "nxdomain"})
-    );
-    assert_eq!(
-        json["policy"]["outcome"],
-        serde_json::json!({"kind": "host_unresolved"})
-    );
+    assert_eq!(json["sts_record"]["records"], serde_json::json!({"status": "nxdomain"}));
+    assert_eq!(json["policy"]["outcome"], serde_json::json!({"kind": "host_unresolved"}));
     assert_eq!(only_probe(&ev).outcome, SmtpOutcome::TlsEstablished);
 
     let s = Scenario::from_toml(
@@ -264,32 +205,19 @@ async fn null_mx_is_recognised_and_not_probed() {
 #[tokio::test]
 async fn sts_cname_chain_and_split_strings() {
     let ev = probe_named("sts-cname-delegation", "delegated.example").await;
-    assert_eq!(
-        ev.sts_record.cname_chain,
-        vec!["_mta-sts.delegated.provider.example".to_owned()]
-    );
-    assert_eq!(
-        ev.sts_record.records,
-        Lookup::Found(vec![vec!["v=STSv1; id=20260101T000000;".to_owned()]])
-    );
+    assert_eq!(ev.sts_record.cname_chain, vec!["_mta-sts.delegated.provider.example".to_owned()]);
+    assert_eq!(ev.sts_record.records, Lookup::Found(vec![vec!["v=STSv1; id=20260101T000000;".to_owned()]]));
 
     let ev = probe_named("txt-split-in-two-strings", "split.example").await;
     assert_eq!(
         ev.sts_record.records,
-        Lookup::Found(vec![vec![
-            "v=STSv1; id=2026".to_owned(),
-            "0101T000000;".to_owned()
-        ]])
+        Lookup::Found(vec![vec!["v=STSv1; id=2026".to_owned(), "0101T000000;".to_owned()]])
     );
 }
 
 #[tokio::test]
 async fn misbehaving_mx_hosts() {
-    let names = [
-        "mx-no-starttls",
-        "mx-refuses-connections",
-        "mx-stalls-after-banner",
-    ];
+    let names = ["mx-no-starttls", "mx-refuses-connections", "mx-stalls-after-banner"];
     let merged = Scenario::merge("mx-trouble", names.iter().map(|n| scenario(n).unwrap()));
     let lab = Lab::start(&merged, now()).await.unwrap();
     let domains = ["nostarttls.example", "refused.example", "stalled.example"].map(domain);
@@ -300,9 +228,7 @@ async fn misbehaving_mx_hosts() {
         vec![
             SmtpOutcome::StartTlsNotOffered,
             SmtpOutcome::Refused,
-            SmtpOutcome::Timeout {
-                stage: SmtpStage::Ehlo
-            },
+            SmtpOutcome::Timeout { stage: SmtpStage::Ehlo },
         ]
     );
 }
@@ -329,23 +255,12 @@ async fn shared_mx_hosts_are_probed_once_per_run() {
 async fn the_overall_timeout_bounds_a_stalling_domain() {
     let lab = Lab::start_named("mx-stalls-after-banner", now()).await.unwrap();
     let mut cfg = config(&lab);
-    cfg.timeouts = Timeouts {
-        overall: Duration::from_millis(1500),
-        ..Timeouts::uniform(Duration::from_secs(60))
-    };
+    cfg.timeouts =
+        Timeouts { overall: Duration::from_millis(1500), ..Timeouts::uniform(Duration::from_secs(60)) };
     let ev = probe_domain(&domain("stalled.example"), &cfg).await;
     assert!(ev.overall_timeout_hit);
-    assert_eq!(
-        only_probe(&ev).outcome,
-        SmtpOutcome::Timeout {
-            stage: SmtpStage::Ehlo
-        }
-    );
-    assert_eq!(
-        ev.policy.status,
-        Some(200),
-        "steps that finished in time keep their evidence"
-    );
+    assert_eq!(only_probe(&ev).outcome, SmtpOutcome::Timeout { stage: SmtpStage::Ehlo });
+    assert_eq!(ev.policy.status, Some(200), "steps that finished in time keep their evidence");
 }
 
 #[tokio::test]

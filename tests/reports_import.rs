@@ -24,69 +24,15 @@ fn imports_every_kind_once_and_names_each_item() {
         ("giant-a.json.gz".into(), None, None, "duplicate", a_id.into()),
         ("giant-b.json".into(), None, None, "imported", "b-7f3c2a".into()),
         ("mail-app-gzip.eml".into(), None, s("2"), "duplicate", a_id.into()),
-        (
-            "mail-no-report.eml".into(),
-            None,
-            None,
-            "ignored",
-            no_report.into(),
-        ),
-        (
-            "mail-octet.eml".into(),
-            None,
-            s("2"),
-            "duplicate",
-            "b-7f3c2a".into(),
-        ),
-        (
-            "mail-tlsrpt-gzip.eml".into(),
-            None,
-            s("2"),
-            "imported",
-            rfc_id.into(),
-        ),
-        (
-            "maildir/cur/1795392000.M1P1.host,S=1234,2,S".into(),
-            None,
-            s("2"),
-            "duplicate",
-            "b-7f3c2a".into(),
-        ),
-        (
-            "maildir/new/1795392001.M2P1.host".into(),
-            None,
-            s("2"),
-            "imported",
-            "d-2026-11-22".into(),
-        ),
-        (
-            "mbox/reports.mbox".into(),
-            Some(1),
-            s("2"),
-            "duplicate",
-            rfc_id.into(),
-        ),
-        (
-            "mbox/reports.mbox".into(),
-            Some(2),
-            None,
-            "ignored",
-            no_report.into(),
-        ),
-        (
-            "mbox/reports.mbox".into(),
-            Some(3),
-            s("2"),
-            "imported",
-            "c-2026-11-22".into(),
-        ),
-        (
-            "rfc8460-example.json".into(),
-            None,
-            None,
-            "duplicate",
-            rfc_id.into(),
-        ),
+        ("mail-no-report.eml".into(), None, None, "ignored", no_report.into()),
+        ("mail-octet.eml".into(), None, s("2"), "duplicate", "b-7f3c2a".into()),
+        ("mail-tlsrpt-gzip.eml".into(), None, s("2"), "imported", rfc_id.into()),
+        ("maildir/cur/1795392000.M1P1.host,S=1234,2,S".into(), None, s("2"), "duplicate", "b-7f3c2a".into()),
+        ("maildir/new/1795392001.M2P1.host".into(), None, s("2"), "imported", "d-2026-11-22".into()),
+        ("mbox/reports.mbox".into(), Some(1), s("2"), "duplicate", rfc_id.into()),
+        ("mbox/reports.mbox".into(), Some(2), None, "ignored", no_report.into()),
+        ("mbox/reports.mbox".into(), Some(3), s("2"), "imported", "c-2026-11-22".into()),
+        ("rfc8460-example.json".into(), None, None, "duplicate", rfc_id.into()),
     ];
     assert_eq!(got, expected);
     assert_eq!(stored_files(&store).len(), 5);
@@ -94,13 +40,7 @@ fn imports_every_kind_once_and_names_each_item() {
     let imported_a = outcomes
         .iter()
         .find(|o| matches!(&o.outcome, Outcome::Imported { report_id, .. } if report_id == a_id));
-    let Some(ImportOutcome {
-        outcome: Outcome::Imported { domains, .. },
-        ..
-    }) = imported_a
-    else {
-        panic!()
-    };
+    let Some(ImportOutcome { outcome: Outcome::Imported { domains, .. }, .. }) = imported_a else { panic!() };
     assert_eq!(domains, &vec!["example.org".to_owned()]);
 
     // Re-importing the same mailboxes adds nothing.
@@ -112,19 +52,13 @@ fn imports_every_kind_once_and_names_each_item() {
 
     let again = store.import_paths(&[fixtures().join("mbox"), fixtures().join("maildir")]);
     let statuses: Vec<_> = describe(&again).into_iter().map(|d| d.3).collect();
-    assert_eq!(
-        statuses,
-        vec!["duplicate", "ignored", "duplicate", "duplicate", "duplicate"]
-    );
+    assert_eq!(statuses, vec!["duplicate", "ignored", "duplicate", "duplicate", "duplicate"]);
     assert_eq!(stored_files(&store).len(), 5);
 
     let (reports, unreadable) = store.load_all();
     assert!(unreadable.is_empty(), "{unreadable:?}");
     let ids: Vec<&str> = reports.iter().map(|r| r.report_id.as_str()).collect();
-    assert_eq!(
-        ids,
-        vec![rfc_id, a_id, "b-7f3c2a", "c-2026-11-22", "d-2026-11-22"]
-    );
+    assert_eq!(ids, vec![rfc_id, a_id, "b-7f3c2a", "c-2026-11-22", "d-2026-11-22"]);
     let summary = summarize(&reports, Some("example.org"), None);
     assert_eq!(summary.len(), 1);
     assert_eq!(summary[0].reports, 4);
@@ -137,21 +71,12 @@ fn stores_the_original_json_under_a_hash_of_the_report_id() {
     let state = tempfile::tempdir().unwrap();
     let store = ReportStore::open(state.path()).unwrap();
     let outcomes = store.import_paths(&[fixtures().join("giant-b.json")]);
-    assert!(
-        matches!(outcomes[0].outcome, Outcome::Imported { .. }),
-        "{outcomes:?}"
-    );
-    let hex: String = Sha256::digest(b"b-7f3c2a")
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    assert!(matches!(outcomes[0].outcome, Outcome::Imported { .. }), "{outcomes:?}");
+    let hex: String = Sha256::digest(b"b-7f3c2a").iter().map(|b| format!("{b:02x}")).collect();
     assert_eq!(stored_files(&store), vec![format!("{hex}.json")]);
     let stored = std::fs::read(store.dir().join(format!("{hex}.json"))).unwrap();
     assert_eq!(stored, std::fs::read(fixtures().join("giant-b.json")).unwrap());
-    assert_eq!(
-        store.path_for("b-7f3c2a"),
-        store.dir().join(format!("{hex}.json"))
-    );
+    assert_eq!(store.path_for("b-7f3c2a"), store.dir().join(format!("{hex}.json")));
     // A hostile report-id never becomes a path.
     let evil = store.path_for("../../etc/passwd");
     assert_eq!(evil.parent(), Some(store.dir()));
@@ -161,11 +86,7 @@ fn stores_the_original_json_under_a_hash_of_the_report_id() {
 fn detects_kinds_by_content_not_by_name() {
     let dir = tempfile::tempdir().unwrap();
     let gz_named_txt = dir.path().join("report.txt");
-    std::fs::write(
-        &gz_named_txt,
-        std::fs::read(fixtures().join("giant-a.json.gz")).unwrap(),
-    )
-    .unwrap();
+    std::fs::write(&gz_named_txt, std::fs::read(fixtures().join("giant-a.json.gz")).unwrap()).unwrap();
     let eml_no_ext = dir.path().join("message");
     std::fs::copy(fixtures().join("mail-octet.eml"), &eml_no_ext).unwrap();
     let mbox_named_json = dir.path().join("box.json");
@@ -174,11 +95,7 @@ fn detects_kinds_by_content_not_by_name() {
     let store = ReportStore::open(state.path()).unwrap();
     let got = describe(&store.import_paths(&[gz_named_txt, eml_no_ext, mbox_named_json]));
     let statuses: Vec<_> = got.iter().map(|d| d.3).collect();
-    assert_eq!(
-        statuses,
-        vec!["imported", "imported", "imported", "ignored", "imported"],
-        "{got:?}"
-    );
+    assert_eq!(statuses, vec!["imported", "imported", "imported", "ignored", "imported"], "{got:?}");
 }
 
 #[test]
@@ -210,10 +127,7 @@ fn finds_a_report_inside_a_forwarded_message() {
     let store = ReportStore::open(dir.path()).unwrap();
     let got = describe(&store.import_paths(&[path]));
     assert_eq!(got.len(), 1, "{got:?}");
-    assert_eq!(
-        (got[0].2.as_deref(), got[0].3, got[0].4.as_str()),
-        (Some("2.2"), "imported", "b-7f3c2a")
-    );
+    assert_eq!((got[0].2.as_deref(), got[0].3, got[0].4.as_str()), (Some("2.2"), "imported", "b-7f3c2a"));
 }
 
 #[test]
@@ -234,11 +148,7 @@ fn walks_maildir_plus_plus_folders_but_skips_tmp_and_dot_files() {
     for sub in ["cur", "new", "tmp"] {
         std::fs::create_dir_all(folder.join(sub)).unwrap();
     }
-    std::fs::copy(
-        fixtures().join("mail-octet.eml"),
-        folder.join("cur/1.M1.host,2,S"),
-    )
-    .unwrap();
+    std::fs::copy(fixtures().join("mail-octet.eml"), folder.join("cur/1.M1.host,2,S")).unwrap();
     std::fs::copy(fixtures().join("mail-app-gzip.eml"), folder.join("tmp/2.M2.host")).unwrap();
     std::fs::write(root.path().join(".dovecot.lock"), b"x").unwrap();
     std::fs::write(folder.join("dovecot-uidlist"), b"3 V1 N2\n").unwrap();
@@ -247,16 +157,7 @@ fn walks_maildir_plus_plus_folders_but_skips_tmp_and_dot_files() {
     let got = describe(&store.import_paths(&[root.path().to_owned()]));
     let rel: Vec<_> = got
         .iter()
-        .map(|r| {
-            (
-                Path::new(&r.0)
-                    .strip_prefix(root.path())
-                    .unwrap()
-                    .display()
-                    .to_string(),
-                r.3,
-            )
-        })
+        .map(|r| (Path::new(&r.0).strip_prefix(root.path()).unwrap().display().to_string(), r.3))
         .collect();
     let expected = vec![
         (".TLS-Reports/cur/1.M1.host,2,S".to_owned(), "imported"),

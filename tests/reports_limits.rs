@@ -27,25 +27,16 @@ fn rejection(name: &str, content: &[u8]) -> String {
 #[test]
 fn rejects_broken_inputs_with_a_reason() {
     assert!(rejection("a.json", b"{\"policies\": [").starts_with("not JSON"));
-    assert_eq!(
-        rejection("b.json", b"[1, 2]"),
-        "not a TLS-RPT report: the JSON is not an object"
-    );
+    assert_eq!(rejection("b.json", b"[1, 2]"), "not a TLS-RPT report: the JSON is not an object");
     let no_policies = br#"{"report-id": "x", "date-range": {"start-datetime": "2026-01-01T00:00:00Z",
         "end-datetime": "2026-01-02T00:00:00Z"}}"#;
-    assert_eq!(
-        rejection("c.json", no_policies),
-        "not a TLS-RPT report: no `policies`"
-    );
+    assert_eq!(rejection("c.json", no_policies), "not a TLS-RPT report: no `policies`");
     let bad_date = br#"{"report-id": "x", "policies": [], "date-range": {"start-datetime": "yesterday",
         "end-datetime": "2026-01-02T00:00:00Z"}}"#;
     assert!(rejection("d.json", bad_date).starts_with("bad date-range: `start-datetime` is not an RFC 3339"));
     assert!(rejection("e.bin", b"\x00\x01binary").starts_with("not a TLS-RPT report: neither JSON"));
     let full = gzip(&std::fs::read(fixtures().join("rfc8460-example.json")).unwrap());
-    assert_eq!(
-        rejection("f.json.gz", &full[..full.len() / 2]),
-        "bad gzip: truncated"
-    );
+    assert_eq!(rejection("f.json.gz", &full[..full.len() / 2]), "bad gzip: truncated");
     assert!(rejection("g.json.gz", &gzip(b"not json")).starts_with("not JSON"));
 }
 
@@ -76,11 +67,7 @@ fn a_broken_report_part_in_an_email_is_rejected_with_its_part() {
     let eml = std::fs::read_to_string(fixtures().join("mail-tlsrpt-gzip.eml")).unwrap();
     // Cut the base64 report short: still valid base64 lines, but a truncated gzip stream.
     let start = eml.find("\n\nH4sI").unwrap() + 2;
-    let truncated = format!(
-        "{}{}\n------=_Part_4711--\n",
-        &eml[..start],
-        &eml[start..start + 76]
-    );
+    let truncated = format!("{}{}\n------=_Part_4711--\n", &eml[..start], &eml[start..start + 76]);
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("broken.eml");
     std::fs::write(&path, truncated).unwrap();
@@ -88,16 +75,8 @@ fn a_broken_report_part_in_an_email_is_rejected_with_its_part() {
     let outcomes = store.import_paths(std::slice::from_ref(&path));
     assert_eq!(outcomes.len(), 1);
     assert_eq!(outcomes[0].source.part.as_deref(), Some("2"));
-    assert_eq!(
-        outcomes[0].outcome,
-        Outcome::Rejected {
-            reason: "bad gzip: truncated".into()
-        }
-    );
-    assert_eq!(
-        outcomes[0].to_string(),
-        format!("{} part 2: rejected: bad gzip: truncated", path.display())
-    );
+    assert_eq!(outcomes[0].outcome, Outcome::Rejected { reason: "bad gzip: truncated".into() });
+    assert_eq!(outcomes[0].to_string(), format!("{} part 2: rejected: bad gzip: truncated", path.display()));
 }
 
 #[test]
@@ -111,9 +90,8 @@ fn an_oversized_mbox_message_is_rejected_and_the_next_one_imported() {
         file.write_all(&line).unwrap();
         file.write_all(b"\n").unwrap();
     }
-    let report = std::fs::read_to_string(fixtures().join("mail-octet.eml"))
-        .unwrap()
-        .replace("\nFrom ", "\n>From ");
+    let report =
+        std::fs::read_to_string(fixtures().join("mail-octet.eml")).unwrap().replace("\nFrom ", "\n>From ");
     writeln!(file, "From reporter Mon Nov 23 06:00:00 2026").unwrap();
     file.write_all(report.as_bytes()).unwrap();
     drop(file);
@@ -124,8 +102,5 @@ fn an_oversized_mbox_message_is_rejected_and_the_next_one_imported() {
         (got[0].1, got[0].3, got[0].4.as_str()),
         (Some(1), "rejected", "message too large: more than 64 MiB")
     );
-    assert_eq!(
-        (got[1].1, got[1].3, got[1].4.as_str()),
-        (Some(2), "imported", "b-7f3c2a")
-    );
+    assert_eq!((got[1].1, got[1].3, got[1].4.as_str()), (Some(2), "imported", "b-7f3c2a"));
 }

@@ -14,10 +14,7 @@ fn parses_the_rfc_8460_example() {
     assert_eq!(r.organization.as_deref(), Some("Company-X"));
     assert_eq!(r.contact.as_deref(), Some("sts-reporting@company-x.example"));
     assert_eq!(r.report_id, "5065427c-23d3-47ca-b6e0-946ea0e8c4be");
-    assert_eq!(
-        (r.start, r.end),
-        (ts("2016-04-01T00:00:00Z"), ts("2016-04-01T23:59:59Z"))
-    );
+    assert_eq!((r.start, r.end), (ts("2016-04-01T00:00:00Z"), ts("2016-04-01T23:59:59Z")));
     let p = &r.policies[0];
     assert_eq!(p.policy_type, PolicyType::Sts);
     assert_eq!(p.policy_domain.as_deref(), Some("company-y.example"));
@@ -35,17 +32,8 @@ fn parses_the_rfc_8460_example() {
         ]
     );
     assert_eq!(p.failures[1].receiving_ip.as_deref(), Some("203.0.113.56"));
-    assert_eq!(
-        p.failures[2].failure_reason_code.as_deref(),
-        Some("X509_V_ERR_PROXY_PATH_LENGTH_EXCEEDED")
-    );
-    assert!(
-        p.failures[1]
-            .additional_information
-            .as_deref()
-            .unwrap()
-            .ends_with("#StarttlsNotSupported")
-    );
+    assert_eq!(p.failures[2].failure_reason_code.as_deref(), Some("X509_V_ERR_PROXY_PATH_LENGTH_EXCEEDED"));
+    assert!(p.failures[1].additional_information.as_deref().unwrap().ends_with("#StarttlsNotSupported"));
 }
 
 #[test]
@@ -56,18 +44,9 @@ fn tolerates_what_large_providers_send() {
     assert_eq!(sts.policy_domain.as_deref(), Some("example.org")); // "Example.ORG." normalized
     assert_eq!(sts.mx_host, vec!["mx1.example.org", "mx2.example.org"]); // mx-host-pattern
     assert_eq!(sts.failures[0].sending_mta_ip, None);
-    assert_eq!(
-        sts.failures[1].result_type,
-        ResultType::Other("tls-handshake-timeout".into())
-    );
-    assert_eq!(
-        sts.failures[1].result_type.to_string(),
-        "other: tls-handshake-timeout"
-    );
-    assert_eq!(
-        sts.failures[1].additional_information.as_deref(),
-        Some("timed out after 30s")
-    );
+    assert_eq!(sts.failures[1].result_type, ResultType::Other("tls-handshake-timeout".into()));
+    assert_eq!(sts.failures[1].result_type.to_string(), "other: tls-handshake-timeout");
+    assert_eq!(sts.failures[1].additional_information.as_deref(), Some("timed out after 30s"));
     let none = &a.policies[1];
     assert_eq!(none.policy_type, PolicyType::NoPolicyFound);
     assert_eq!((none.policy_domain.as_deref(), none.seen_mode()), (None, None));
@@ -95,12 +74,8 @@ fn model_round_trips_through_serde() {
 
 #[test]
 fn summarizes_per_domain_exactly() {
-    let reports = vec![
-        load("rfc8460-example.json"),
-        load("giant-a.json"),
-        load("giant-b.json"),
-        load("giant-a.json"),
-    ];
+    let reports =
+        vec![load("rfc8460-example.json"), load("giant-a.json"), load("giant-b.json"), load("giant-a.json")];
     let all = summarize(&reports, None, None);
     let domains: Vec<&str> = all.iter().map(|s| s.domain.as_str()).collect();
     assert_eq!(domains, vec!["company-y.example", "example.org"]);
@@ -118,45 +93,24 @@ fn summarizes_per_domain_exactly() {
             ("sts-policy-fetch-error", 20)
         ])
     );
-    assert_eq!(
-        s.failures_by_mx,
-        map(&[("mx1.example.org", 60), ("mx2.example.org", 40), ("unknown", 20)])
-    );
-    assert_eq!(
-        s.policy_types_seen,
-        map(&[("no-policy-found", 50), ("sts", 1500)])
-    );
+    assert_eq!(s.failures_by_mx, map(&[("mx1.example.org", 60), ("mx2.example.org", 40), ("unknown", 20)]));
+    assert_eq!(s.policy_types_seen, map(&[("no-policy-found", 50), ("sts", 1500)]));
     assert_eq!(s.modes_seen, map(&[("enforce", 500), ("testing", 1000)]));
     assert_eq!(
         s.days,
         vec![
-            DaySummary {
-                date: date(2026, 11, 20),
-                successful: 950,
-                failed: 100
-            },
-            DaySummary {
-                date: date(2026, 11, 21),
-                successful: 480,
-                failed: 20
-            },
+            DaySummary { date: date(2026, 11, 20), successful: 950, failed: 100 },
+            DaySummary { date: date(2026, 11, 21), successful: 480, failed: 20 },
         ]
     );
-    assert_eq!(
-        (s.window_start, s.window_end),
-        (ts("2026-11-20T00:00:00Z"), ts("2026-11-22T00:00:00Z"))
-    );
+    assert_eq!((s.window_start, s.window_end), (ts("2026-11-20T00:00:00Z"), ts("2026-11-22T00:00:00Z")));
 
     let y = &all[0];
     assert_eq!((y.reports, y.total_sessions, y.failed_sessions), (1, 5629, 303));
     assert_eq!(y.failure_rate, 303.0 / 5629.0);
     assert_eq!(
         y.failures_by_type,
-        map(&[
-            ("certificate-expired", 100),
-            ("starttls-not-supported", 200),
-            ("validation-failure", 3)
-        ])
+        map(&[("certificate-expired", 100), ("starttls-not-supported", 200), ("validation-failure", 3)])
     );
     assert_eq!(
         y.failures_by_mx,
@@ -166,29 +120,15 @@ fn summarizes_per_domain_exactly() {
             ("mx2.mail.company-y.example", 200),
         ])
     );
-    assert_eq!(
-        y.days,
-        vec![DaySummary {
-            date: date(2016, 4, 1),
-            successful: 5326,
-            failed: 303
-        }]
-    );
+    assert_eq!(y.days, vec![DaySummary { date: date(2016, 4, 1), successful: 5326, failed: 303 }]);
 }
 
 #[test]
 fn filters_by_domain_and_since() {
-    let reports = vec![
-        load("rfc8460-example.json"),
-        load("giant-a.json"),
-        load("giant-b.json"),
-    ];
+    let reports = vec![load("rfc8460-example.json"), load("giant-a.json"), load("giant-b.json")];
     let only = summarize(&reports, Some("EXAMPLE.org."), Some(date(2026, 11, 21)));
     assert_eq!(only.len(), 1);
-    assert_eq!(
-        (only[0].domain.as_str(), only[0].reports, only[0].total_sessions),
-        ("example.org", 1, 500)
-    );
+    assert_eq!((only[0].domain.as_str(), only[0].reports, only[0].total_sessions), ("example.org", 1, 500));
     assert_eq!(only[0].organizations, vec!["Mail Giant B"]);
     assert!(summarize(&reports, Some("nowhere.example"), None).is_empty());
     assert!(summarize(&[], None, None).is_empty());
@@ -226,9 +166,6 @@ fn summary_json_uses_the_documented_field_names() {
         "window_start",
     ];
     assert_eq!(keys, expected);
-    assert_eq!(
-        v["days"][0],
-        serde_json::json!({"date": "2026-11-21", "successful": 480, "failed": 20})
-    );
+    assert_eq!(v["days"][0], serde_json::json!({"date": "2026-11-21", "successful": 480, "failed": 20}));
     assert_eq!(v["window_start"], "2026-11-21T00:00:00Z");
 }

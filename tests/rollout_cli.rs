@@ -21,23 +21,13 @@ struct Env {
 
 impl Env {
     fn new(scenario: &str) -> Env {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap();
+        let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
         let now = jiff::Timestamp::from_second(jiff::Timestamp::now().as_second()).unwrap();
         let lab = rt.block_on(Lab::start_named(scenario, now)).unwrap();
         let dir = tempfile::tempdir().unwrap();
         let ca = dir.path().join("ca.pem");
         std::fs::write(&ca, &lab.ca_pem).unwrap();
-        Env {
-            rt,
-            lab,
-            dir,
-            ca,
-            now,
-        }
+        Env { rt, lab, dir, ca, now }
     }
 
     fn state_dir(&self) -> PathBuf {
@@ -46,10 +36,7 @@ impl Env {
 
     /// Runs mtasts at `now + days` with the probe options pointing at the lab.
     fn run(&self, days: i64, args: &[&str]) -> Output {
-        let at = self
-            .now
-            .checked_add(jiff::SignedDuration::from_hours(24 * days))
-            .unwrap();
+        let at = self.now.checked_add(jiff::SignedDuration::from_hours(24 * days)).unwrap();
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_mtasts"));
         cmd.args(args)
             .env("MTASTS_STATE_DIR", self.state_dir())
@@ -73,10 +60,7 @@ impl Env {
     fn publish_records(&self, domain: &str) {
         let s = self.state(domain);
         self.lab
-            .publish_txt(
-                &format!("_mta-sts.{domain}"),
-                vec![vec![format!("v=STSv1; id={}", s.plan.id)]],
-            )
+            .publish_txt(&format!("_mta-sts.{domain}"), vec![vec![format!("v=STSv1; id={}", s.plan.id)]])
             .unwrap();
         let rua: Vec<&str> = s.plan.rua.iter().map(|r| r.as_str()).collect();
         self.lab
@@ -99,28 +83,12 @@ fn text(b: &[u8]) -> String {
 }
 
 fn assert_ok(out: &Output) {
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "stdout:\n{}\nstderr:\n{}",
-        text(&out.stdout),
-        text(&out.stderr)
-    );
+    assert_eq!(out.status.code(), Some(0), "stdout:\n{}\nstderr:\n{}", text(&out.stdout), text(&out.stderr));
 }
 
 fn assert_blocked(out: &Output, needle: &str) {
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "stdout:\n{}\nstderr:\n{}",
-        text(&out.stdout),
-        text(&out.stderr)
-    );
-    assert!(
-        text(&out.stdout).contains(needle),
-        "expected {needle:?} in:\n{}",
-        text(&out.stdout)
-    );
+    assert_eq!(out.status.code(), Some(1), "stdout:\n{}\nstderr:\n{}", text(&out.stdout), text(&out.stderr));
+    assert!(text(&out.stdout).contains(needle), "expected {needle:?} in:\n{}", text(&out.stdout));
 }
 
 fn write_report(dir: &Path, domain: &str, start: jiff::Timestamp, failed: u64) -> PathBuf {
@@ -161,14 +129,8 @@ fn a_domain_goes_from_add_to_enforced_with_nothing_but_commands() {
     assert_ok(&env.run(0, &["advance", d]));
     assert_eq!(env.state(d).phase, Phase::Hosting);
     assert_blocked(&env.run(0, &["advance", d]), "--path nginx");
-    assert_blocked(
-        &env.run(0, &["advance", d, "--path", "nginx"]),
-        "cannot leave hosting",
-    );
-    assert_eq!(
-        env.state(d).plan.hosting,
-        Some(mtasts::rollout::HostingPath::Nginx)
-    );
+    assert_blocked(&env.run(0, &["advance", d, "--path", "nginx"]), "cannot leave hosting");
+    assert_eq!(env.state(d).plan.hosting, Some(mtasts::rollout::HostingPath::Nginx));
 
     env.publish_policy(d, 0);
     assert_ok(&env.run(0, &["advance", d]));
@@ -177,11 +139,7 @@ fn a_domain_goes_from_add_to_enforced_with_nothing_but_commands() {
     assert_eq!(env.state(d).phase, Phase::Testing);
 
     let status = env.run(12, &["status", d]);
-    assert!(
-        text(&status.stdout).contains("testing day 13 of 30, 18 days left"),
-        "{}",
-        text(&status.stdout)
-    );
+    assert!(text(&status.stdout).contains("testing day 13 of 30, 18 days left"), "{}", text(&status.stdout));
     assert_blocked(&env.run(12, &["advance", d]), "testing day 13 of 30");
 
     let reports = env.dir.path().join("reports-in");
@@ -190,9 +148,7 @@ fn a_domain_goes_from_add_to_enforced_with_nothing_but_commands() {
         write_report(
             &reports,
             d,
-            env.now
-                .checked_add(jiff::SignedDuration::from_hours(24 * day))
-                .unwrap(),
+            env.now.checked_add(jiff::SignedDuration::from_hours(24 * day)).unwrap(),
             0,
         );
     }
@@ -218,19 +174,15 @@ fn a_domain_goes_from_add_to_enforced_with_nothing_but_commands() {
     // A provider migration: a new MX in DNS drops the domain back to testing with a new id.
     let id_before = env.state(d).plan.id;
     env.rt.block_on(async {
-        let mx = ["mx1", "mx2", "mx3"].iter().enumerate().map(|(i, h)| MxSpec {
-            preference: 10 * (i as u16 + 1),
-            host: format!("{h}.{d}"),
-        });
+        let mx = ["mx1", "mx2", "mx3"]
+            .iter()
+            .enumerate()
+            .map(|(i, h)| MxSpec { preference: 10 * (i as u16 + 1), host: format!("{h}.{d}") });
         env.lab.set_mx(d, mx.collect()).unwrap();
     });
     let check = env.run(33, &["check", d]);
     assert_eq!(check.status.code(), Some(1));
-    assert!(
-        text(&check.stdout).contains("mx-not-covered"),
-        "{}",
-        text(&check.stdout)
-    );
+    assert!(text(&check.stdout).contains("mx-not-covered"), "{}", text(&check.stdout));
     assert_ok(&env.run(33, &["advance", d]));
     let s = env.state(d);
     assert_eq!(s.phase, Phase::Testing);
@@ -252,14 +204,7 @@ fn a_reported_failure_in_the_window_blocks_enforce_until_acknowledged() {
     assert_eq!(env.state(d).phase, Phase::Testing);
     let reports = env.dir.path().join("in");
     std::fs::create_dir_all(&reports).unwrap();
-    write_report(
-        &reports,
-        d,
-        env.now
-            .checked_add(jiff::SignedDuration::from_hours(24 * 5))
-            .unwrap(),
-        7,
-    );
+    write_report(&reports, d, env.now.checked_add(jiff::SignedDuration::from_hours(24 * 5)).unwrap(), 7);
     assert_ok(&env.run(31, &["reports", "import", reports.to_str().unwrap()]));
     let out = env.run(31, &["advance", d]);
     assert_blocked(&out, "certificate-expired");
@@ -284,11 +229,7 @@ fn unreadable_state_is_reported_and_left_untouched() {
     assert!(v["error"].as_str().unwrap().contains("good.example.toml"), "{v}");
     let adv = env.run(0, &["advance", "good.example"]);
     assert_eq!(adv.status.code(), Some(2));
-    assert!(
-        text(&adv.stderr).contains("good.example.toml"),
-        "{}",
-        text(&adv.stderr)
-    );
+    assert!(text(&adv.stderr).contains("good.example.toml"), "{}", text(&adv.stderr));
     assert_eq!(std::fs::read(&path).unwrap(), garbage);
 }
 
@@ -299,12 +240,7 @@ fn concurrent_advances_from_two_processes_lose_no_update() {
     let before = env.state("good.example").checks.len();
     let spawn = || {
         Command::new(env!("CARGO_BIN_EXE_mtasts"))
-            .args([
-                "check",
-                "good.example",
-                "--resolver",
-                &env.lab.dns_addr.to_string(),
-            ])
+            .args(["check", "good.example", "--resolver", &env.lab.dns_addr.to_string()])
             .args([
                 "--smtp-port",
                 &env.lab.smtp_port.to_string(),

@@ -33,12 +33,8 @@ async fn judge_scenario(name: &str) -> Vec<(String, Judgement)> {
 }
 
 fn problems(j: &Judgement) -> Vec<&'static str> {
-    let mut v: Vec<&str> = j
-        .findings
-        .iter()
-        .filter(|f| f.severity > Severity::Info)
-        .map(|f| f.code.as_str())
-        .collect();
+    let mut v: Vec<&str> =
+        j.findings.iter().filter(|f| f.severity > Severity::Info).map(|f| f.code.as_str()).collect();
     v.sort_unstable();
     v.dedup();
     v
@@ -48,20 +44,8 @@ use Verdict::{Fail, Pass, Warn};
 
 /// (scenario, domain, error and warning codes, verdict, a piece of the sender's view).
 const EXPECTED: &[(&str, &str, &[&str], Verdict, &str)] = &[
-    (
-        "all-good-enforce",
-        "good.example",
-        &[],
-        Pass,
-        "deliver over TLS to mx1.good.example — mode enforce",
-    ),
-    (
-        "all-good-testing",
-        "testing.example",
-        &[],
-        Pass,
-        "apply mode testing to testing.example",
-    ),
+    ("all-good-enforce", "good.example", &[], Pass, "deliver over TLS to mx1.good.example — mode enforce"),
+    ("all-good-testing", "testing.example", &[], Pass, "apply mode testing to testing.example"),
     (
         "wildcard-policy",
         "wildcard.example",
@@ -69,41 +53,11 @@ const EXPECTED: &[(&str, &str, &[&str], Verdict, &str)] = &[
         Pass,
         "mx1.mail.wildcard.example and mx2.mail.wildcard.example",
     ),
-    (
-        "mode-none",
-        "mode-none.example",
-        &[],
-        Pass,
-        "no MTA-STS policy (mode none)",
-    ),
-    (
-        "policy-text-html",
-        "html.example",
-        &["policy-content-type"],
-        Fail,
-        "ignore MTA-STS",
-    ),
-    (
-        "policy-redirect-301",
-        "redirect.example",
-        &["policy-redirect"],
-        Fail,
-        "redirects (301)",
-    ),
-    (
-        "policy-404",
-        "notfound.example",
-        &["policy-http-status"],
-        Fail,
-        "HTTP 404",
-    ),
-    (
-        "invalid-mode",
-        "invalid-mode.example",
-        &["policy-invalid"],
-        Fail,
-        "the policy is invalid",
-    ),
+    ("mode-none", "mode-none.example", &[], Pass, "no MTA-STS policy (mode none)"),
+    ("policy-text-html", "html.example", &["policy-content-type"], Fail, "ignore MTA-STS"),
+    ("policy-redirect-301", "redirect.example", &["policy-redirect"], Fail, "redirects (301)"),
+    ("policy-404", "notfound.example", &["policy-http-status"], Fail, "HTTP 404"),
+    ("invalid-mode", "invalid-mode.example", &["policy-invalid"], Fail, "the policy is invalid"),
     (
         "policy-cert-wrong-name",
         "wrongcert.example",
@@ -125,20 +79,8 @@ const EXPECTED: &[(&str, &str, &[&str], Verdict, &str)] = &[
         Fail,
         "refuse every MX",
     ),
-    (
-        "mx-cert-expired",
-        "expired.example",
-        &["mx-cert-expired"],
-        Fail,
-        "(certificate expired)",
-    ),
-    (
-        "mx-cert-self-signed",
-        "selfsigned.example",
-        &["mx-cert-untrusted"],
-        Fail,
-        "(self-signed certificate)",
-    ),
+    ("mx-cert-expired", "expired.example", &["mx-cert-expired"], Fail, "(certificate expired)"),
+    ("mx-cert-self-signed", "selfsigned.example", &["mx-cert-untrusted"], Fail, "(self-signed certificate)"),
     (
         "mx-cert-wrong-name",
         "mx-wrongname.example",
@@ -146,34 +88,10 @@ const EXPECTED: &[(&str, &str, &[&str], Verdict, &str)] = &[
         Fail,
         "(certificate name mismatch)",
     ),
-    (
-        "mx-no-starttls",
-        "nostarttls.example",
-        &["mx-starttls-missing"],
-        Fail,
-        "(no STARTTLS)",
-    ),
-    (
-        "mx-refuses-connections",
-        "refused.example",
-        &["mx-unreachable"],
-        Fail,
-        "(unreachable)",
-    ),
-    (
-        "mx-stalls-after-banner",
-        "stalled.example",
-        &["mx-unreachable"],
-        Fail,
-        "(stalls)",
-    ),
-    (
-        "invalid-id",
-        "badid.example",
-        &["sts-record-invalid"],
-        Fail,
-        "no valid _mta-sts.badid.example record",
-    ),
+    ("mx-no-starttls", "nostarttls.example", &["mx-starttls-missing"], Fail, "(no STARTTLS)"),
+    ("mx-refuses-connections", "refused.example", &["mx-unreachable"], Fail, "(unreachable)"),
+    ("mx-stalls-after-banner", "stalled.example", &["mx-unreachable"], Fail, "(stalls)"),
+    ("invalid-id", "badid.example", &["sts-record-invalid"], Fail, "no valid _mta-sts.badid.example record"),
     (
         "two-sts-records",
         "twosts.example",
@@ -181,27 +99,9 @@ const EXPECTED: &[(&str, &str, &[&str], Verdict, &str)] = &[
         Fail,
         "no valid _mta-sts.twosts.example record",
     ),
-    (
-        "txt-split-in-two-strings",
-        "split.example",
-        &[],
-        Pass,
-        "deliver over TLS to mx1.split.example",
-    ),
-    (
-        "no-tlsrpt-record",
-        "nortls.example",
-        &["tlsrpt-record-missing"],
-        Warn,
-        "deliver over TLS",
-    ),
-    (
-        "invalid-rua",
-        "badrua.example",
-        &["tlsrpt-record-invalid"],
-        Warn,
-        "deliver over TLS",
-    ),
+    ("txt-split-in-two-strings", "split.example", &[], Pass, "deliver over TLS to mx1.split.example"),
+    ("no-tlsrpt-record", "nortls.example", &["tlsrpt-record-missing"], Warn, "deliver over TLS"),
+    ("invalid-rua", "badrua.example", &["tlsrpt-record-invalid"], Warn, "deliver over TLS"),
     (
         "no-mta-sts",
         "plain.example",
@@ -209,70 +109,16 @@ const EXPECTED: &[(&str, &str, &[&str], Verdict, &str)] = &[
         Fail,
         "MTA-STS is not configured",
     ),
-    (
-        "policy-over-64k",
-        "large.example",
-        &["policy-too-large"],
-        Fail,
-        "over 64 KiB",
-    ),
-    (
-        "policy-with-bom",
-        "bom.example",
-        &["policy-invalid", "policy-lenient-only"],
-        Fail,
-        "lenient rules",
-    ),
-    (
-        "mx-cert-expiring-5-days",
-        "expiring.example",
-        &["mx-cert-expiring"],
-        Warn,
-        "deliver over TLS",
-    ),
-    (
-        "policy-host-unresolvable",
-        "nohost.example",
-        &["policy-host-unresolvable"],
-        Fail,
-        "does not resolve",
-    ),
-    (
-        "mx-cert-not-yet-valid",
-        "early.example",
-        &["mx-cert-expired"],
-        Fail,
-        "(certificate not yet valid)",
-    ),
-    (
-        "sts-cname-delegation",
-        "delegated.example",
-        &[],
-        Pass,
-        "deliver over TLS to mx1.delegated.example",
-    ),
-    (
-        "mx-no-address",
-        "dangling.example",
-        &["mx-unreachable"],
-        Fail,
-        "mx1.dangling.example (no address)",
-    ),
+    ("policy-over-64k", "large.example", &["policy-too-large"], Fail, "over 64 KiB"),
+    ("policy-with-bom", "bom.example", &["policy-invalid", "policy-lenient-only"], Fail, "lenient rules"),
+    ("mx-cert-expiring-5-days", "expiring.example", &["mx-cert-expiring"], Warn, "deliver over TLS"),
+    ("policy-host-unresolvable", "nohost.example", &["policy-host-unresolvable"], Fail, "does not resolve"),
+    ("mx-cert-not-yet-valid", "early.example", &["mx-cert-expired"], Fail, "(certificate not yet valid)"),
+    ("sts-cname-delegation", "delegated.example", &[], Pass, "deliver over TLS to mx1.delegated.example"),
+    ("mx-no-address", "dangling.example", &["mx-unreachable"], Fail, "mx1.dangling.example (no address)"),
     ("demo", "good.example", &[], Pass, "deliver over TLS"),
-    (
-        "demo",
-        "expired.example",
-        &["mx-cert-expired"],
-        Fail,
-        "(certificate expired)",
-    ),
-    (
-        "demo",
-        "html.example",
-        &["policy-content-type"],
-        Fail,
-        "ignore MTA-STS",
-    ),
+    ("demo", "expired.example", &["mx-cert-expired"], Fail, "(certificate expired)"),
+    ("demo", "html.example", &["policy-content-type"], Fail, "ignore MTA-STS"),
     ("demo", "testing.example", &[], Pass, "apply mode testing"),
     (
         "demo-fresh",
@@ -318,17 +164,10 @@ async fn every_lab_scenario_is_judged_as_a_strict_sender_would() {
                     j.verdict, j.senders_view
                 ));
             }
-            assert!(
-                j.findings.iter().all(|f| !f.fix.is_empty()),
-                "{name}/{domain}: a finding without a fix"
-            );
+            assert!(j.findings.iter().all(|f| !f.fix.is_empty()), "{name}/{domain}: a finding without a fix");
         }
     }
-    assert_eq!(
-        seen,
-        EXPECTED.len(),
-        "scenarios missing from the lab: {mismatches:?}"
-    );
+    assert_eq!(seen, EXPECTED.len(), "scenarios missing from the lab: {mismatches:?}");
     assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
 }
 

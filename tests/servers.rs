@@ -28,9 +28,7 @@ fn prepare(dir: &Path) -> (String, String, Options) {
         key: Some(dir.join("key.pem").display().to_string()),
         webroot: Some(webroot.display().to_string()),
     };
-    let policy = generate(Target::Policy, &[common::site("example.com")], &opts)
-        .unwrap()
-        .text;
+    let policy = generate(Target::Policy, &[common::site("example.com")], &opts).unwrap().text;
     std::fs::write(webroot.join(".well-known/mta-sts.txt"), &policy).unwrap();
     (ca_pem, policy, opts)
 }
@@ -42,15 +40,7 @@ fn apache_main_config(dir: &Path, port: u16, as_root: bool) -> String {
          ErrorLog \"{d}/error.log\"\nLogLevel warn\nMutex file:{d} default\nServerName localhost\n\
          Listen 127.0.0.1:{port}\nTypesConfig /dev/null\nAddType application/octet-stream .txt\n"
     );
-    for m in [
-        "mpm_event",
-        "authz_core",
-        "mime",
-        "socache_shmcb",
-        "ssl",
-        "headers",
-        "alias",
-    ] {
+    for m in ["mpm_event", "authz_core", "mime", "socache_shmcb", "ssl", "headers", "alias"] {
         conf.push_str(&format!("LoadModule {m}_module {APACHE_MODULES}/mod_{m}.so\n"));
     }
     if as_root {
@@ -76,9 +66,7 @@ async fn apache_serves_the_policy_exactly() {
     // The unprivileged workers must be able to reach the webroot.
     std::fs::set_permissions(d, std::fs::Permissions::from_mode(0o755)).unwrap();
     let (ca_pem, policy, opts) = prepare(d);
-    let vhost = generate(Target::Apache, &[common::site("example.com")], &opts)
-        .unwrap()
-        .text;
+    let vhost = generate(Target::Apache, &[common::site("example.com")], &opts).unwrap().text;
     assert!(vhost.contains("<VirtualHost *:443>"));
     let port = common::free_port();
     let vhost = vhost.replace("<VirtualHost *:443>", &format!("<VirtualHost 127.0.0.1:{port}>"));
@@ -104,9 +92,7 @@ async fn caddy_serves_the_policy_exactly() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     let (ca_pem, policy, opts) = prepare(d);
-    let site = generate(Target::Caddy, &[common::site("example.com")], &opts)
-        .unwrap()
-        .text;
+    let site = generate(Target::Caddy, &[common::site("example.com")], &opts).unwrap().text;
     let port = common::free_port();
     let address = format!("\n{HOST} {{\n");
     assert!(site.contains(&address), "{site}");

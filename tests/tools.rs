@@ -15,10 +15,7 @@ fn missing_tool_skips_outside_ci() {
 fn missing_tool_fails_on_ci() {
     let err = std::panic::catch_unwind(|| common::require_tool_on(MISSING, true)).unwrap_err();
     let msg = err.downcast_ref::<String>().unwrap();
-    assert!(
-        msg.contains("mtasts-test-no-such-tool is not installed, but CI=true"),
-        "{msg}"
-    );
+    assert!(msg.contains("mtasts-test-no-such-tool is not installed, but CI=true"), "{msg}");
 }
 
 #[test]

@@ -40,26 +40,15 @@ fn run(node: &Path, module: &str, cases: &[(&str, &str)]) -> Vec<Outcome> {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("worker.mjs"), module).unwrap();
     std::fs::write(dir.path().join("harness.mjs"), HARNESS).unwrap();
-    std::fs::write(
-        dir.path().join("cases.json"),
-        serde_json::to_string(cases).unwrap(),
-    )
-    .unwrap();
-    let out = Command::new(node)
-        .arg(dir.path().join("harness.mjs"))
-        .output()
-        .unwrap();
+    std::fs::write(dir.path().join("cases.json"), serde_json::to_string(cases).unwrap()).unwrap();
+    let out = Command::new(node).arg(dir.path().join("harness.mjs")).output().unwrap();
     assert!(
         out.status.success(),
         "node failed:\n{}\nmodule:\n{module}",
         String::from_utf8_lossy(&out.stderr)
     );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(
-        v["exports"],
-        serde_json::json!(["default"]),
-        "the module exports only default"
-    );
+    assert_eq!(v["exports"], serde_json::json!(["default"]), "the module exports only default");
     let results: Vec<Outcome> = serde_json::from_value(v["results"].clone()).unwrap();
     assert_eq!(results.len(), cases.len());
     results
@@ -67,17 +56,9 @@ fn run(node: &Path, module: &str, cases: &[(&str, &str)]) -> Vec<Outcome> {
 
 fn assert_policy(o: &Outcome, site: &Site, what: &str) {
     assert_eq!(o.status, 200, "{what}");
-    assert_eq!(
-        o.content_type.as_deref(),
-        Some("text/plain; charset=utf-8"),
-        "{what}"
-    );
+    assert_eq!(o.content_type.as_deref(), Some("text/plain; charset=utf-8"), "{what}");
     assert_eq!(o.cache_control.as_deref(), Some("max-age=300"), "{what}");
-    assert_eq!(
-        o.body,
-        site.policy.render(),
-        "{what}: body must be byte-identical"
-    );
+    assert_eq!(o.body, site.policy.render(), "{what}: body must be byte-identical");
 }
 
 fn assert_status(o: &Outcome, status: u16, what: &str) {
@@ -91,9 +72,7 @@ fn single_worker_serves_exactly_the_policy_path() {
         return;
     };
     let site = common::site("example.com");
-    let module = generate(Target::Worker, std::slice::from_ref(&site), &Options::default())
-        .unwrap()
-        .text;
+    let module = generate(Target::Worker, std::slice::from_ref(&site), &Options::default()).unwrap().text;
     let url = "https://mta-sts.example.com/.well-known/mta-sts.txt";
     let r = run(
         &node,
@@ -117,10 +96,7 @@ fn single_worker_serves_exactly_the_policy_path() {
     assert_status(&r[4], 404, "trailing slash");
     assert_status(&r[5], 404, "other case");
     assert_policy(&r[6], &site, "query string");
-    assert!(
-        r[0].body.contains("\r\nmx: *.mx.example.net\r\n"),
-        "CRLF survived escaping"
-    );
+    assert!(r[0].body.contains("\r\nmx: *.mx.example.net\r\n"), "CRLF survived escaping");
 }
 
 #[test]
@@ -128,14 +104,8 @@ fn multi_worker_routes_by_host() {
     let Some(node) = common::require_tool("node") else {
         return;
     };
-    let sites = [
-        common::site("example.com"),
-        common::site("example.org"),
-        common::site("bücher.example"),
-    ];
-    let module = generate(Target::WorkerMulti, &sites, &Options::default())
-        .unwrap()
-        .text;
+    let sites = [common::site("example.com"), common::site("example.org"), common::site("bücher.example")];
+    let module = generate(Target::WorkerMulti, &sites, &Options::default()).unwrap().text;
     let path = "/.well-known/mta-sts.txt";
     let r = run(
         &node,
@@ -159,11 +129,7 @@ fn multi_worker_routes_by_host() {
     assert_policy(&r[1], &sites[1], "upper case and port");
     assert_policy(&r[2], &sites[2], "A-label");
     assert_policy(&r[3], &sites[2], "U-label converted by URL");
-    assert_eq!(
-        (r[4].status, r[4].body.as_str()),
-        (200, ""),
-        "HEAD with trailing dot"
-    );
+    assert_eq!((r[4].status, r[4].body.as_str()), (200, ""), "HEAD with trailing dot");
     assert_status(&r[5], 404, "unknown host");
     assert_status(&r[6], 404, "bare domain");
     assert_status(&r[7], 404, "__proto__");

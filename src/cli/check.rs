@@ -38,16 +38,9 @@ pub fn named_domains(domains: &[String], file: Option<&PathBuf>) -> Result<Vec<D
     if let Some(path) = file {
         let bytes = super::read_bounded(path, 1024 * 1024)?;
         let text = String::from_utf8(bytes).map_err(|_| anyhow!("{} is not UTF-8 text", path.display()))?;
-        names.extend(
-            super::generate::parse_domain_file(&text)
-                .into_iter()
-                .map(|(d, _)| d),
-        );
+        names.extend(super::generate::parse_domain_file(&text).into_iter().map(|(d, _)| d));
     }
-    names
-        .iter()
-        .map(|n| DomainName::parse(n).map_err(|e| anyhow!("domain {:?}: {e}", sanitize(n))))
-        .collect()
+    names.iter().map(|n| DomainName::parse(n).map_err(|e| anyhow!("domain {:?}: {e}", sanitize(n)))).collect()
 }
 
 /// Runs `check`: the named domains, or every tracked domain when none is named. Tracked
@@ -92,19 +85,11 @@ pub fn run(args: &CheckArgs, dir: Option<&Path>, style: &Style, now: jiff::Times
     let checked = runtime.block_on(ops::check_domains(&domains, &cfg, &plans));
     for c in checked.iter().filter(|c| plans.contains_key(&c.domain)) {
         if let Err(e) = ops::domain::record(&store, c) {
-            eprintln!(
-                "mtasts: could not record the check of {}: {}",
-                c.domain,
-                sanitize(&e.to_string())
-            );
+            eprintln!("mtasts: could not record the check of {}: {}", c.domain, sanitize(&e.to_string()));
         }
     }
     let code = report(&checked, args.json, style)?;
-    Ok(if unreadable && code == ExitCode::SUCCESS {
-        ExitCode::from(1)
-    } else {
-        code
-    })
+    Ok(if unreadable && code == ExitCode::SUCCESS { ExitCode::from(1) } else { code })
 }
 
 /// Prints the results and returns exit 1 when any domain has an error finding.
@@ -116,9 +101,7 @@ pub fn report(checked: &[Checked], json: bool, style: &Style) -> Result<ExitCode
             print!("{}", render_text(c, style));
         }
     }
-    Ok(super::exit_for(
-        checked.iter().any(|c| c.judgement.verdict == Verdict::Fail),
-    ))
+    Ok(super::exit_for(checked.iter().any(|c| c.judgement.verdict == Verdict::Fail)))
 }
 
 /// The JSON Lines object of DESIGN.md §2.
@@ -135,11 +118,8 @@ pub fn to_json(c: &Checked) -> serde_json::Value {
     })
 }
 
-const AREAS: [(&str, &[&str]); 3] = [
-    ("DNS records", &["sts-", "tlsrpt-", "dnssec-"]),
-    ("Policy", &["policy-"]),
-    ("MX hosts", &["mx-"]),
-];
+const AREAS: [(&str, &[&str]); 3] =
+    [("DNS records", &["sts-", "tlsrpt-", "dnssec-"]), ("Policy", &["policy-"]), ("MX hosts", &["mx-"])];
 
 fn area_of(f: &Finding) -> usize {
     AREAS
@@ -151,31 +131,15 @@ fn area_of(f: &Finding) -> usize {
 /// The text report for one domain: a header, one line per area, findings grouped by area.
 pub fn render_text(c: &Checked, style: &Style) -> String {
     let j = &c.judgement;
-    let mode = j
-        .policy_mode
-        .map(|m| format!("mode {m}"))
-        .unwrap_or_else(|| "no policy".to_owned());
-    let mut out = format!(
-        "{}  {}  {}\n",
-        style.bold(c.domain.as_str()),
-        style.verdict(j.verdict),
-        mode
-    );
-    out.push_str(&format!(
-        "  {} {}\n",
-        style.dim("sender's view:"),
-        sanitize(&j.senders_view)
-    ));
+    let mode = j.policy_mode.map(|m| format!("mode {m}")).unwrap_or_else(|| "no policy".to_owned());
+    let mut out = format!("{}  {}  {}\n", style.bold(c.domain.as_str()), style.verdict(j.verdict), mode);
+    out.push_str(&format!("  {} {}\n", style.dim("sender's view:"), sanitize(&j.senders_view)));
     for (i, (name, _)) in AREAS.iter().enumerate() {
         let group: Vec<&Finding> = j.findings.iter().filter(|f| area_of(f) == i).collect();
         let verdict = Verdict::of(&group.iter().map(|f| (*f).clone()).collect::<Vec<_>>());
         out.push_str(&format!("  {:<12} {}\n", name, style.verdict(verdict)));
         for f in group {
-            out.push_str(
-                &format_finding(style, f)
-                    .replace("\n  ", "\n    ")
-                    .replacen("  ", "    ", 1),
-            );
+            out.push_str(&format_finding(style, f).replace("\n  ", "\n    ").replacen("  ", "    ", 1));
         }
     }
     for note in &j.notes {

@@ -29,10 +29,7 @@ mod tests {
 
     #[test]
     fn parses_rfc3339_and_rejects_garbage() {
-        assert_eq!(
-            parse_now("2026-11-29T08:15:00Z").unwrap().as_second(),
-            1_795_940_100
-        );
+        assert_eq!(parse_now("2026-11-29T08:15:00Z").unwrap().as_second(), 1_795_940_100);
         let err = parse_now("yesterday").unwrap_err().to_string();
         assert!(err.contains("MTASTS_NOW"), "{err}");
     }

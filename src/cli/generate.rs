@@ -60,11 +60,7 @@ pub struct GenerateArgs {
 pub fn run(args: &GenerateArgs, dir: Option<&Path>, now: &jiff::Timestamp) -> Result<ExitCode> {
     let plans = tracked_plans(dir)?;
     let sites = sites(args, &plans, now)?;
-    let opts = Options {
-        cert: args.cert.clone(),
-        key: args.key.clone(),
-        webroot: args.webroot.clone(),
-    };
+    let opts = Options { cert: args.cert.clone(), key: args.key.clone(), webroot: args.webroot.clone() };
     let out = snippet::generate(args.target, &sites, &opts)?;
     match &args.out {
         Some(dir) => {
@@ -87,11 +83,7 @@ fn tracked_plans(dir: Option<&Path>) -> Result<Vec<DomainState>> {
     if !dir.join("domains").is_dir() {
         return Ok(Vec::new());
     }
-    Ok(Store::open(&dir)?
-        .list()?
-        .into_iter()
-        .filter_map(|(_, r)| r.ok())
-        .collect())
+    Ok(Store::open(&dir)?.list()?.into_iter().filter_map(|(_, r)| r.ok()).collect())
 }
 
 fn sites(args: &GenerateArgs, plans: &[DomainState], now: &jiff::Timestamp) -> Result<Vec<Site>> {
@@ -131,11 +123,7 @@ fn sites(args: &GenerateArgs, plans: &[DomainState], now: &jiff::Timestamp) -> R
             let domain =
                 DomainName::parse(&name).map_err(|e| anyhow!("domain {:?}: {e}", sanitize(&name)))?;
             let plan = plans.iter().find(|s| s.domain == domain).map(|s| &s.plan);
-            let mut mx = if own_mx.is_empty() {
-                shared_mx.clone()
-            } else {
-                parse_mx(&own_mx)?
-            };
+            let mut mx = if own_mx.is_empty() { shared_mx.clone() } else { parse_mx(&own_mx)? };
             if mx.is_empty() {
                 mx = plan.map(|p| p.mx.clone()).unwrap_or_default();
             }
@@ -145,33 +133,21 @@ fn sites(args: &GenerateArgs, plans: &[DomainState], now: &jiff::Timestamp) -> R
                     "{domain}: give the MX hosts with --mx HOST (a policy in mode {mode} needs at least one)"
                 );
             }
-            let max_age = args
-                .max_age
-                .or(plan.map(|p| p.max_age))
-                .unwrap_or(TESTING_MAX_AGE);
+            let max_age = args.max_age.or(plan.map(|p| p.max_age)).unwrap_or(TESTING_MAX_AGE);
             let rua = match (shared_rua.is_empty(), plan) {
                 (false, _) => shared_rua.clone(),
                 (true, Some(p)) => p.rua.clone(),
                 (true, None) => vec![RuaUri::default_for(&domain)],
             };
-            let id = id
-                .clone()
-                .or(plan.map(|p| p.id.clone()))
-                .unwrap_or_else(|| PolicyId::generate(*now, None));
-            Ok(Site {
-                domain,
-                policy: Policy { mode, max_age, mx },
-                id,
-                rua,
-            })
+            let id =
+                id.clone().or(plan.map(|p| p.id.clone())).unwrap_or_else(|| PolicyId::generate(*now, None));
+            Ok(Site { domain, policy: Policy { mode, max_age, mx }, id, rua })
         })
         .collect()
 }
 
 fn parse_mx(raw: &[String]) -> Result<Vec<MxPattern>> {
-    raw.iter()
-        .map(|m| MxPattern::parse(m).map_err(|e| anyhow!("--mx {:?}: {e}", sanitize(m))))
-        .collect()
+    raw.iter().map(|m| MxPattern::parse(m).map_err(|e| anyhow!("--mx {:?}: {e}", sanitize(m)))).collect()
 }
 
 /// Parses a domain file: `DOMAIN [MX...]` per line, `#` comments, blank lines ignored.
@@ -196,10 +172,7 @@ mod tests {
         assert_eq!(
             parsed,
             vec![
-                (
-                    "a.example".to_owned(),
-                    vec!["mx1.a.example".to_owned(), "*.b.example".to_owned()]
-                ),
+                ("a.example".to_owned(), vec!["mx1.a.example".to_owned(), "*.b.example".to_owned()]),
                 ("b.example".to_owned(), vec![]),
             ]
         );

@@ -22,9 +22,7 @@ pub struct LabArgs {
 pub fn run(args: &LabArgs, now: jiff::Timestamp) -> Result<ExitCode> {
     if args.list {
         for name in ALL_SCENARIOS {
-            let desc = crate::lab::scenario(name)
-                .map(|s| s.description)
-                .unwrap_or_default();
+            let desc = crate::lab::scenario(name).map(|s| s.description).unwrap_or_default();
             println!("{name:<30} {desc}");
         }
         return Ok(ExitCode::SUCCESS);
@@ -32,9 +30,7 @@ pub fn run(args: &LabArgs, now: jiff::Timestamp) -> Result<ExitCode> {
     let name = args.scenario.as_deref().unwrap_or("demo");
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async {
-        let lab = Lab::start_named(name, now)
-            .await
-            .map_err(|e| anyhow!("lab {name:?}: {e}"))?;
+        let lab = Lab::start_named(name, now).await.map_err(|e| anyhow!("lab {name:?}: {e}"))?;
         let ca = std::env::temp_dir().join(format!("mtasts-lab-{}-ca.pem", std::process::id()));
         std::fs::write(&ca, &lab.ca_pem).with_context(|| format!("cannot write {}", ca.display()))?;
         let domains: Vec<&str> = lab.scenario.domains.iter().map(|d| d.name.as_str()).collect();

@@ -80,11 +80,7 @@ fn policy(file: &std::path::Path, json: bool, style: &Style) -> Result<ExitCode>
             "findings": lint.findings,
         }))?;
     } else {
-        let name = if file.as_os_str() == "-" {
-            "<stdin>".to_owned()
-        } else {
-            file.display().to_string()
-        };
+        let name = if file.as_os_str() == "-" { "<stdin>".to_owned() } else { file.display().to_string() };
         let state = match (lint.strict_valid, lint.lenient_valid) {
             (true, _) => "valid",
             (false, true) => "accepted only by lenient senders",
@@ -153,10 +149,6 @@ pub fn describe_policy(p: &Policy) -> String {
         "mode {}, max_age {} ({days:.1} days), mx {}",
         p.mode,
         p.max_age,
-        if mx.is_empty() {
-            "(none)".to_owned()
-        } else {
-            mx.join(", ")
-        }
+        if mx.is_empty() { "(none)".to_owned() } else { mx.join(", ") }
     )
 }

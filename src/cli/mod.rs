@@ -100,11 +100,7 @@ pub fn open_store(given: Option<&Path>) -> Result<Store> {
 
 /// Exit status 1 when `failed`, else 0.
 pub fn exit_for(failed: bool) -> ExitCode {
-    if failed {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    }
+    if failed { ExitCode::from(1) } else { ExitCode::SUCCESS }
 }
 
 /// Reads a user-named file with a size cap and a clear error naming the file.
@@ -113,9 +109,7 @@ pub fn read_bounded(path: &Path, cap: u64) -> Result<Vec<u8>> {
     let shown = crate::sanitize::sanitize(&path.display().to_string()).into_owned();
     let file = std::fs::File::open(path).map_err(|e| anyhow!("cannot read {shown}: {e}"))?;
     let mut buf = Vec::new();
-    file.take(cap + 1)
-        .read_to_end(&mut buf)
-        .map_err(|e| anyhow!("cannot read {shown}: {e}"))?;
+    file.take(cap + 1).read_to_end(&mut buf).map_err(|e| anyhow!("cannot read {shown}: {e}"))?;
     if buf.len() as u64 > cap {
         anyhow::bail!("{shown} is larger than {cap} bytes");
     }

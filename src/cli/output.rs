@@ -16,9 +16,7 @@ impl Style {
     /// Colour only on a terminal, and never with `--no-color` or a non-empty `NO_COLOR`.
     pub fn detect(no_color_flag: bool) -> Self {
         let env_off = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-        Self {
-            color: !no_color_flag && !env_off && std::io::stdout().is_terminal(),
-        }
+        Self { color: !no_color_flag && !env_off && std::io::stdout().is_terminal() }
     }
 
     /// A style that never colours (tests, files).
@@ -27,11 +25,7 @@ impl Style {
     }
 
     fn paint(&self, code: &str, s: &str) -> String {
-        if self.color {
-            format!("\x1b[{code}m{s}\x1b[0m")
-        } else {
-            s.to_owned()
-        }
+        if self.color { format!("\x1b[{code}m{s}\x1b[0m") } else { s.to_owned() }
     }
 
     /// Bold text.
@@ -97,14 +91,8 @@ mod tests {
 
     #[test]
     fn finding_text_is_sanitised_and_shows_the_fix() {
-        let f = Finding::new(
-            Code::PolicyInvalid,
-            Severity::Error,
-            "policy",
-            "bad \x1b[2J key",
-            "remove it",
-        )
-        .at_line(3);
+        let f = Finding::new(Code::PolicyInvalid, Severity::Error, "policy", "bad \x1b[2J key", "remove it")
+            .at_line(3);
         let text = format_finding(&Style::plain(), &f);
         assert_eq!(
             text,

@@ -92,11 +92,7 @@ fn summary(
         .transpose()?;
     let (reports, unreadable) = store.load_all();
     for (path, why) in &unreadable {
-        eprintln!(
-            "mtasts: skipped {}: {}",
-            sanitize(&path.display().to_string()),
-            sanitize(why)
-        );
+        eprintln!("mtasts: skipped {}: {}", sanitize(&path.display().to_string()), sanitize(why));
     }
     let summaries = summarize(&reports, domain.as_ref().map(|d| d.as_str()), since);
     if summaries.is_empty() && !json {
@@ -126,16 +122,9 @@ pub fn render(s: &DomainSummary, style: &Style) -> String {
         s.failure_rate * 100.0
     );
     let seen = |m: &std::collections::BTreeMap<String, u64>| {
-        m.iter()
-            .map(|(k, v)| format!("{} {v}", sanitize(k)))
-            .collect::<Vec<_>>()
-            .join(", ")
+        m.iter().map(|(k, v)| format!("{} {v}", sanitize(k))).collect::<Vec<_>>().join(", ")
     };
-    out.push_str(&format!(
-        "  policy seen: {}  modes: {}\n",
-        seen(&s.policy_types_seen),
-        seen(&s.modes_seen)
-    ));
+    out.push_str(&format!("  policy seen: {}  modes: {}\n", seen(&s.policy_types_seen), seen(&s.modes_seen)));
     for (kind, n) in &s.failures_by_type {
         out.push_str(&format!(
             "  {} {:<28} {n:>8} sessions\n",

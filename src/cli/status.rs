@@ -66,11 +66,7 @@ pub fn run(
                 if args.json {
                     print_json_line(&json!({"file": path, "error": problem}))?;
                 } else {
-                    println!(
-                        "{} {}",
-                        style.verdict(crate::finding::Verdict::Fail),
-                        sanitize(&problem)
-                    );
+                    println!("{} {}", style.verdict(crate::finding::Verdict::Fail), sanitize(&problem));
                 }
             }
         }
@@ -86,18 +82,10 @@ pub fn render(v: &StatusView, style: &Style, now: jiff::Timestamp) -> String {
         out.push_str(&format!("  testing day {day} of {total}, {left} days left{ends}"));
     }
     match &v.last_check {
-        Some(c) => out.push_str(&format!(
-            "  last check {} {}",
-            style.verdict(c.verdict),
-            age(now, c.at)
-        )),
+        Some(c) => out.push_str(&format!("  last check {} {}", style.verdict(c.verdict), age(now, c.at))),
         None => out.push_str("  never checked"),
     }
-    out.push_str(&format!(
-        "\n  {} {}",
-        style.dim("next:"),
-        sanitize(&v.next_action)
-    ));
+    out.push_str(&format!("\n  {} {}", style.dim("next:"), sanitize(&v.next_action)));
     for b in &v.blockers {
         out.push_str(&format!("\n  {} {}", style.dim("blocker:"), sanitize(b)));
     }

@@ -84,9 +84,7 @@ pub fn check_one(
     }
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     let mut checked = runtime.block_on(ops::check_domains(std::slice::from_ref(domain), &cfg, &plans));
-    checked
-        .pop()
-        .ok_or_else(|| anyhow!("the check of {domain} produced no result"))
+    checked.pop().ok_or_else(|| anyhow!("the check of {domain} produced no result"))
 }
 
 /// Runs `add`.
@@ -112,18 +110,10 @@ pub fn add(args: &AddArgs, store: &Store, style: &Style, now: jiff::Timestamp) -
     eprintln!("checking {domain} …");
     let checked = check_one(&domain, None, &args.probe, now)?;
     let added = ops::domain::add(store, &checked, opts)?;
-    let how = if added.adopted {
-        "adopted (it already publishes MTA-STS)"
-    } else {
-        "now tracked"
-    };
+    let how = if added.adopted { "adopted (it already publishes MTA-STS)" } else { "now tracked" };
     println!("{} {how}", style.bold(domain.as_str()));
     println!("  plan: {}", policy_one_line(&added.state.plan.policy()));
-    print_gate(
-        style,
-        &added.state,
-        &evaluate(&added.state, Some(&checked.observation), None, now),
-    );
+    print_gate(style, &added.state, &evaluate(&added.state, Some(&checked.observation), None, now));
     Ok(ExitCode::SUCCESS)
 }
 
@@ -136,9 +126,7 @@ pub fn parse_path(raw: &str) -> Result<HostingPath> {
 }
 
 fn tracked(store: &Store, domain: &DomainName) -> Result<DomainState> {
-    store
-        .load(domain)?
-        .ok_or_else(|| anyhow!("{domain} is not tracked; start with `mtasts add {domain}`"))
+    store.load(domain)?.ok_or_else(|| anyhow!("{domain} is not tracked; start with `mtasts add {domain}`"))
 }
 
 /// Runs `advance`: checks live, moves on when the gate passes, else lists the blockers (exit 1).
@@ -173,17 +161,9 @@ pub fn advance(
             Ok(ExitCode::SUCCESS)
         }
         (None, Some(blocked)) => {
-            println!(
-                "{} cannot leave {} yet:",
-                style.bold(domain.as_str()),
-                blocked.phase
-            );
+            println!("{} cannot leave {} yet:", style.bold(domain.as_str()), blocked.phase);
             for b in &blocked.blockers {
-                let tag = if b.overridable {
-                    " (may be acknowledged)"
-                } else {
-                    ""
-                };
+                let tag = if b.overridable { " (may be acknowledged)" } else { "" };
                 println!("  ✗ {}{tag}", sanitize(&b.message));
                 if b.kind == BlockerKind::HostingNotChosen {
                     println!(
@@ -223,20 +203,13 @@ pub fn rollback(args: &DomainArg, store: &Store, style: &Style, now: jiff::Times
     match rollback_countdown(&state, now) {
         Some(c) if c.complete => println!("  the records may be removed now"),
         Some(c) => {
-            println!(
-                "  keep the records until {} (the largest max_age senders may cache)",
-                c.removable_at
-            )
+            println!("  keep the records until {} (the largest max_age senders may cache)", c.removable_at)
         }
         None => println!(
             "  publish the mode: none policy, then the new id; the countdown starts once both are live"
         ),
     }
-    print_gate(
-        style,
-        &state,
-        &evaluate(&state, state.last_observation.as_ref(), None, now),
-    );
+    print_gate(style, &state, &evaluate(&state, state.last_observation.as_ref(), None, now));
     Ok(ExitCode::SUCCESS)
 }
 

@@ -57,11 +57,7 @@ pub(crate) fn probe(host: &str, last_octet: u8) -> SmtpEvidence {
 }
 
 pub(crate) fn failed_probe(host: &str, last_octet: u8, outcome: SmtpOutcome) -> SmtpEvidence {
-    SmtpEvidence {
-        outcome,
-        tls: None,
-        ..probe(host, last_octet)
-    }
+    SmtpEvidence { outcome, tls: None, ..probe(host, last_octet) }
 }
 
 pub(crate) fn mx(preference: u16, host: &str, probes: Vec<SmtpEvidence>) -> MxEvidence {
@@ -119,10 +115,7 @@ pub(crate) fn healthy(mode: &str) -> Evidence {
         implicit_mx: None,
         sts_record: txt("_mta-sts.example.com", &["v=STSv1; id=20261101T000000"]),
         sts_dnssec: Lookup::Found(true),
-        tlsrpt_record: txt(
-            "_smtp._tls.example.com",
-            &["v=TLSRPTv1; rua=mailto:tlsrpt@example.com"],
-        ),
+        tlsrpt_record: txt("_smtp._tls.example.com", &["v=TLSRPTv1; rua=mailto:tlsrpt@example.com"]),
         tlsrpt_legacy_record: txt("_smtp-tlsrpt.example.com", &[]),
         policy_host: "mta-sts.example.com".into(),
         policy_host_addresses: Lookup::Found(vec![IpAddr::V4(Ipv4Addr::LOCALHOST)]),
@@ -146,11 +139,7 @@ pub(crate) fn run(ev: &Evidence) -> Judgement {
 
 /// The codes of errors and warnings, in order.
 pub(crate) fn problems(j: &Judgement) -> Vec<&'static str> {
-    j.findings
-        .iter()
-        .filter(|f| f.severity > Severity::Info)
-        .map(|f| f.code.as_str())
-        .collect()
+    j.findings.iter().filter(|f| f.severity > Severity::Info).map(|f| f.code.as_str()).collect()
 }
 
 /// Every code, in order.

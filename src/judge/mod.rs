@@ -61,11 +61,7 @@ pub struct JudgeContext {
 impl JudgeContext {
     /// A context at `now` with the default expiry window and no plan.
     pub fn new(now: jiff::Timestamp) -> Self {
-        Self {
-            now,
-            expiry_warning_days: DEFAULT_EXPIRY_WARNING_DAYS,
-            plan: None,
-        }
+        Self { now, expiry_warning_days: DEFAULT_EXPIRY_WARNING_DAYS, plan: None }
     }
 }
 
@@ -126,12 +122,7 @@ pub fn judge(ev: &Evidence, ctx: &JudgeContext) -> Judgement {
 /// One note naming every certificate trusted only through the extra anchors.
 fn extra_anchor_note(ev: &Evidence) -> Vec<String> {
     let mut via: Vec<String> = Vec::new();
-    if ev
-        .policy
-        .cert
-        .as_ref()
-        .is_some_and(|c| c.verdict == CertVerdict::TrustedViaExtraAnchor)
-    {
+    if ev.policy.cert.as_ref().is_some_and(|c| c.verdict == CertVerdict::TrustedViaExtraAnchor) {
         via.push(ev.policy_host.clone());
     }
     let listed = match &ev.mx {
@@ -139,11 +130,7 @@ fn extra_anchor_note(ev: &Evidence) -> Vec<String> {
         _ => ev.implicit_mx.iter().collect(),
     };
     for probe in listed.iter().flat_map(|m| &m.probes) {
-        if probe
-            .tls
-            .as_ref()
-            .is_some_and(|t| t.cert.verdict == CertVerdict::TrustedViaExtraAnchor)
-        {
+        if probe.tls.as_ref().is_some_and(|t| t.cert.verdict == CertVerdict::TrustedViaExtraAnchor) {
             via.push(mx_probe::subject(probe));
         }
     }

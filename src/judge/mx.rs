@@ -54,8 +54,7 @@ pub(crate) fn check(ev: &Evidence, ctx: &JudgeContext, policy: Option<&Policy>) 
         }
         other => {
             let (severity, message, fix) = missing(domain, other, ev.implicit_mx.as_ref());
-            out.findings
-                .push(Finding::new(Code::MxMissing, severity, subject, message, fix));
+            out.findings.push(Finding::new(Code::MxMissing, severity, subject, message, fix));
             ev.implicit_mx.iter().collect()
         }
     };
@@ -64,9 +63,8 @@ pub(crate) fn check(ev: &Evidence, ctx: &JudgeContext, policy: Option<&Policy>) 
         coverage(&listed, p, &ev.policy.url, &mut out.findings);
     }
     for mx in listed {
-        let mut refused = enforceable
-            .filter(|p| !p.covers(&mx.host))
-            .map(|_| "not covered by the policy".to_owned());
+        let mut refused =
+            enforceable.filter(|p| !p.covers(&mx.host)).map(|_| "not covered by the policy".to_owned());
         let mut ok_somewhere = false;
         let mut first_reason = None;
         match &mx.addresses {
@@ -76,14 +74,8 @@ pub(crate) fn check(ev: &Evidence, ctx: &JudgeContext, policy: Option<&Policy>) 
                     Code::MxUnreachable,
                     Severity::Error,
                     &mx.host,
-                    format!(
-                        "the MX host {} has no A or AAAA record, so no sender can connect",
-                        mx.host
-                    ),
-                    format!(
-                        "publish an address record for {} or remove it from the MX set",
-                        mx.host
-                    ),
+                    format!("the MX host {} has no A or AAAA record, so no sender can connect", mx.host),
+                    format!("publish an address record for {} or remove it from the MX set", mx.host),
                 ));
                 first_reason = Some("no address".to_owned());
             }
@@ -101,10 +93,7 @@ pub(crate) fn check(ev: &Evidence, ctx: &JudgeContext, policy: Option<&Policy>) 
         if !ok_somewhere {
             refused = refused.or(first_reason).or_else(|| Some("not probed".to_owned()));
         }
-        out.hosts.push(HostState {
-            host: mx.host.clone(),
-            refused,
-        });
+        out.hosts.push(HostState { host: mx.host.clone(), refused });
     }
     out
 }
@@ -156,11 +145,7 @@ fn lookup_word<T>(l: &Lookup<T>) -> String {
 
 fn coverage(mx: &[&MxEvidence], policy: &Policy, url: &str, out: &mut Vec<Finding>) {
     for m in mx.iter().filter(|m| !policy.covers(&m.host)) {
-        let near = policy
-            .mx
-            .iter()
-            .filter(|p| p.is_wildcard())
-            .find_map(|p| near_miss(p, &m.host));
+        let near = policy.mx.iter().filter(|p| p.is_wildcard()).find_map(|p| near_miss(p, &m.host));
         let message = match &near {
             Some(why) => format!("no policy pattern matches the MX host {}: {why}", m.host),
             None => format!(
@@ -183,11 +168,7 @@ fn coverage(mx: &[&MxEvidence], policy: &Policy, url: &str, out: &mut Vec<Findin
             },
         ));
     }
-    for p in policy
-        .mx
-        .iter()
-        .filter(|p| !mx.iter().any(|m| p.matches(&m.host)))
-    {
+    for p in policy.mx.iter().filter(|p| !mx.iter().any(|m| p.matches(&m.host))) {
         out.push(Finding::new(
             Code::MxPatternUnused,
             Severity::Warning,
@@ -205,9 +186,7 @@ fn near_miss(p: &MxPattern, host: &str) -> Option<String> {
     let base = p.base().as_str();
     let host = host.trim_end_matches('.').to_ascii_lowercase();
     if host == base {
-        return Some(format!(
-            "`{p}` does not cover {base} itself (the wildcard needs one label in front)"
-        ));
+        return Some(format!("`{p}` does not cover {base} itself (the wildcard needs one label in front)"));
     }
     let prefix = host.strip_suffix(base)?.strip_suffix('.')?;
     let labels = prefix.split('.').count();
@@ -220,11 +199,7 @@ fn near_miss(p: &MxPattern, host: &str) -> Option<String> {
 }
 
 fn list(patterns: &[MxPattern]) -> String {
-    patterns
-        .iter()
-        .map(|p| p.to_string())
-        .collect::<Vec<_>>()
-        .join(", ")
+    patterns.iter().map(|p| p.to_string()).collect::<Vec<_>>().join(", ")
 }
 
 fn hosts(mx: &[&MxEvidence]) -> String {

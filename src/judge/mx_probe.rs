@@ -20,35 +20,21 @@ pub(crate) fn judge_probe(p: &SmtpEvidence, ctx: &JudgeContext) -> (Vec<Finding>
     match &p.outcome {
         SmtpOutcome::Refused => unreachable(
             format!("the connection to port {port} was refused"),
-            format!(
-                "make the mail server listen on port {port} of {} (and open the firewall)",
-                p.addr.ip()
-            ),
+            format!("make the mail server listen on port {port} of {} (and open the firewall)", p.addr.ip()),
             "unreachable",
         ),
-        SmtpOutcome::Io {
-            stage: SmtpStage::Connect,
-            error,
-        } => unreachable(
+        SmtpOutcome::Io { stage: SmtpStage::Connect, error } => unreachable(
             format!("could not connect to port {port}: {error}"),
             format!("make {} reachable on port {port} from the internet", p.addr.ip()),
             "unreachable",
         ),
-        SmtpOutcome::Timeout {
-            stage: SmtpStage::Connect,
-        } => unreachable(
+        SmtpOutcome::Timeout { stage: SmtpStage::Connect } => unreachable(
             format!("connecting to port {port} timed out"),
-            format!(
-                "make {} reachable on port {port} from the internet (check firewalls)",
-                p.addr.ip()
-            ),
+            format!("make {} reachable on port {port} from the internet (check firewalls)", p.addr.ip()),
             "unreachable",
         ),
         SmtpOutcome::Timeout { stage } => unreachable(
-            format!(
-                "the server accepted the connection, then stalled: nothing arrived {}",
-                during(*stage)
-            ),
+            format!("the server accepted the connection, then stalled: nothing arrived {}", during(*stage)),
             "check the mail server's logs and load; it must answer every SMTP command promptly".to_owned(),
             "stalls",
         ),
@@ -58,10 +44,7 @@ pub(crate) fn judge_probe(p: &SmtpEvidence, ctx: &JudgeContext) -> (Vec<Finding>
             "closes the connection",
         ),
         SmtpOutcome::Garbage { stage, detail } => unreachable(
-            format!(
-                "the server sent something that is not SMTP {}: {detail}",
-                during(*stage)
-            ),
+            format!("the server sent something that is not SMTP {}: {detail}", during(*stage)),
             "make sure an SMTP server, not another service, answers on this port".to_owned(),
             "does not speak SMTP",
         ),
@@ -70,10 +53,7 @@ pub(crate) fn judge_probe(p: &SmtpEvidence, ctx: &JudgeContext) -> (Vec<Finding>
             "check the mail server's logs and the network path to it".to_owned(),
             "network error",
         ),
-        SmtpOutcome::Rejected {
-            stage: SmtpStage::StartTls,
-            code,
-        } => (
+        SmtpOutcome::Rejected { stage: SmtpStage::StartTls, code } => (
             vec![err(
                 Code::MxStarttlsMissing,
                 format!("STARTTLS is advertised but the server answered {code} to it"),
@@ -125,10 +105,7 @@ fn established(p: &SmtpEvidence, ctx: &JudgeContext, subject: &str) -> (Vec<Find
             Code::MxTlsTooOld,
             Severity::Error,
             subject,
-            format!(
-                "the server negotiated {}; MTA-STS requires TLS 1.2 or later",
-                tls.version
-            ),
+            format!("the server negotiated {}; MTA-STS requires TLS 1.2 or later", tls.version),
             format!("enable TLS 1.2 and TLS 1.3 on {host} and disable older versions"),
         ));
         short = Some("TLS older than 1.2".to_owned());
@@ -144,10 +121,7 @@ fn established(p: &SmtpEvidence, ctx: &JudgeContext, subject: &str) -> (Vec<Find
             code,
             Severity::Error,
             subject,
-            format!(
-                "an enforcing sender refuses this MX: {}",
-                tls::explain(cert, host)
-            ),
+            format!("an enforcing sender refuses this MX: {}", tls::explain(cert, host)),
             tls::fix(cert.verdict, host),
         ));
         short.get_or_insert_with(|| tls::short_reason(cert.verdict).to_owned());
@@ -158,9 +132,7 @@ fn established(p: &SmtpEvidence, ctx: &JudgeContext, subject: &str) -> (Vec<Find
             subject,
             format!(
                 "the certificate of {host} expires in {days} day(s){}; then enforcing senders refuse this MX",
-                cert.not_after
-                    .map(|t| format!(" ({})", t.strftime("%Y-%m-%d")))
-                    .unwrap_or_default()
+                cert.not_after.map(|t| format!(" ({})", t.strftime("%Y-%m-%d"))).unwrap_or_default()
             ),
             format!("renew the certificate of {host} now and check that renewal is automated"),
         ));

@@ -12,10 +12,7 @@ use super::records::StsState;
 
 /// The lower-case hex SHA-256 of the policy's canonical rendering, as recorded at publication.
 pub fn policy_hash(policy: &Policy) -> String {
-    Sha256::digest(policy.render().as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    Sha256::digest(policy.render().as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Findings comparing the live policy with the plan.
@@ -77,18 +74,9 @@ fn differences(live: &Policy, plan: &Policy) -> Vec<String> {
     if live.max_age != plan.max_age {
         d.push(format!("max_age is {} (planned {})", live.max_age, plan.max_age));
     }
-    let extra: Vec<String> = live
-        .mx
-        .iter()
-        .filter(|m| !plan.mx.contains(m))
-        .map(|m| m.to_string())
-        .collect();
-    let absent: Vec<String> = plan
-        .mx
-        .iter()
-        .filter(|m| !live.mx.contains(m))
-        .map(|m| m.to_string())
-        .collect();
+    let extra: Vec<String> = live.mx.iter().filter(|m| !plan.mx.contains(m)).map(|m| m.to_string()).collect();
+    let absent: Vec<String> =
+        plan.mx.iter().filter(|m| !live.mx.contains(m)).map(|m| m.to_string()).collect();
     if !extra.is_empty() {
         d.push(format!("mx not in the plan: {}", extra.join(", ")));
     }

@@ -52,19 +52,13 @@ pub(crate) fn check(ev: &Evidence, ctx: &JudgeContext, sts: &StsState) -> Policy
                 Code::PolicyTlsInvalid,
                 Severity::Error,
                 url,
-                format!(
-                    "senders refuse to fetch the policy: {}{names}",
-                    tls::explain(cert, host)
-                ),
+                format!("senders refuse to fetch the policy: {}{names}", tls::explain(cert, host)),
                 tls::fix(cert.verdict, host),
             );
             fail(
                 &mut out,
                 f,
-                format!(
-                    "the policy host has a bad certificate ({})",
-                    tls::short_reason(cert.verdict)
-                ),
+                format!("the policy host has a bad certificate ({})", tls::short_reason(cert.verdict)),
             );
         } else if let Some(days) = tls::expiring_within(cert, ctx.now, ctx.expiry_warning_days) {
             out.findings.push(Finding::new(
@@ -74,9 +68,7 @@ pub(crate) fn check(ev: &Evidence, ctx: &JudgeContext, sts: &StsState) -> Policy
                 format!(
                     "the certificate of {host} expires in {days} day(s){}; after that senders cannot \
                      refresh the policy",
-                    cert.not_after
-                        .map(|t| format!(" ({})", t.strftime("%Y-%m-%d")))
-                        .unwrap_or_default()
+                    cert.not_after.map(|t| format!(" ({})", t.strftime("%Y-%m-%d"))).unwrap_or_default()
                 ),
                 format!("renew the certificate of {host} now and check that renewal is automated"),
             ));
@@ -140,8 +132,7 @@ fn response(ev: &Evidence, out: &mut PolicyOutcome) {
             format!("the policy URL answers {status} redirecting to {to}; senders must not follow redirects"),
             format!("serve the file directly at {url} with status 200 (no redirect, also not to https:// or a trailing slash)"),
         ));
-        out.unusable
-            .get_or_insert(format!("the policy URL redirects ({status})"));
+        out.unusable.get_or_insert(format!("the policy URL redirects ({status})"));
         return;
     }
     if status != 200 {
@@ -152,18 +143,14 @@ fn response(ev: &Evidence, out: &mut PolicyOutcome) {
             format!("the policy URL answers HTTP {status}; only 200 counts as a policy"),
             format!("serve the policy file at {url} with status 200"),
         ));
-        out.unusable
-            .get_or_insert(format!("the policy URL answers HTTP {status}"));
+        out.unusable.get_or_insert(format!("the policy URL answers HTTP {status}"));
         return;
     }
     let ctype = fetch.content_type.as_deref().unwrap_or("");
     let media = ctype.split(';').next().unwrap_or("").trim();
     if !media.eq_ignore_ascii_case("text/plain") {
-        let shown = if ctype.is_empty() {
-            "no Content-Type".to_owned()
-        } else {
-            format!("Content-Type {ctype:?}")
-        };
+        let shown =
+            if ctype.is_empty() { "no Content-Type".to_owned() } else { format!("Content-Type {ctype:?}") };
         out.findings.push(Finding::new(
             Code::PolicyContentType,
             Severity::Error,
@@ -173,8 +160,7 @@ fn response(ev: &Evidence, out: &mut PolicyOutcome) {
             ),
             "configure the web server to send `Content-Type: text/plain` for /.well-known/mta-sts.txt",
         ));
-        out.unusable
-            .get_or_insert(format!("the policy is served with {shown}"));
+        out.unusable.get_or_insert(format!("the policy is served with {shown}"));
     }
     if fetch.too_large {
         out.findings.push(Finding::new(

@@ -29,10 +29,7 @@ pub(crate) fn sts(ev: &Evidence, policy_served: bool) -> (StsState, Vec<Finding>
                      {}: senders only fetch the policy after seeing that record, so they never fetch it",
                     ev.policy.url, rec.name
                 ),
-                format!(
-                    "publish a TXT record at {}, e.g. \"v=STSv1; id=20260101T000000\"",
-                    rec.name
-                ),
+                format!("publish a TXT record at {}, e.g. \"v=STSv1; id=20260101T000000\"", rec.name),
             )
         } else {
             (
@@ -57,15 +54,9 @@ pub(crate) fn sts(ev: &Evidence, policy_served: bool) -> (StsState, Vec<Finding>
             other => (StsState::Unusable, other.findings(&rec.name)),
         },
         Lookup::NxDomain | Lookup::NoData => (StsState::Missing, vec![missing()]),
-        failed => (
-            StsState::Unusable,
-            vec![lookup_failed(
-                rec,
-                failed,
-                Code::StsRecordMissing,
-                Severity::Error,
-            )],
-        ),
+        failed => {
+            (StsState::Unusable, vec![lookup_failed(rec, failed, Code::StsRecordMissing, Severity::Error)])
+        }
     }
 }
 
@@ -78,12 +69,7 @@ pub(crate) fn reporting(ev: &Evidence) -> Vec<Finding> {
         Lookup::NxDomain | Lookup::NoData => {
             out.extend(Selection::<TlsRptRecord>::Missing.findings(&rec.name))
         }
-        failed => out.push(lookup_failed(
-            rec,
-            failed,
-            Code::TlsRptRecordMissing,
-            Severity::Warning,
-        )),
+        failed => out.push(lookup_failed(rec, failed, Code::TlsRptRecordMissing, Severity::Warning)),
     }
     let legacy = &ev.tlsrpt_legacy_record;
     if legacy.records.found().is_some_and(|r| !r.is_empty()) {
@@ -95,10 +81,7 @@ pub(crate) fn reporting(ev: &Evidence) -> Vec<Finding> {
                 "a TXT record exists at {}, the name of an obsolete draft; RFC 8460 senders only read {}",
                 legacy.name, rec.name
             ),
-            format!(
-                "delete the TXT record at {} and keep the TLS-RPT record at {}",
-                legacy.name, rec.name
-            ),
+            format!("delete the TXT record at {} and keep the TLS-RPT record at {}", legacy.name, rec.name),
         ));
     }
     if ev.sts_dnssec == Lookup::Found(false) {
@@ -124,19 +107,12 @@ fn lookup_failed<T>(rec: &TxtEvidence, lookup: &Lookup<T>, code: Code, severity:
         Lookup::Error(e) => format!("the lookup failed: {e}"),
         _ => "the lookup failed".to_owned(),
     };
-    let kind = if code == Code::StsRecordMissing {
-        StsRecord::KIND
-    } else {
-        TlsRptRecord::KIND
-    };
+    let kind = if code == Code::StsRecordMissing { StsRecord::KIND } else { TlsRptRecord::KIND };
     Finding::new(
         code,
         severity,
         &rec.name,
-        format!(
-            "the TXT record at {} could not be read: {what}; senders treat it as absent",
-            rec.name
-        ),
+        format!("the TXT record at {} could not be read: {what}; senders treat it as absent", rec.name),
         format!(
             "make the authoritative DNS servers answer TXT queries for {} (a {} record)",
             rec.name,

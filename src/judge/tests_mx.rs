@@ -31,11 +31,7 @@ fn cert_verdicts_map_to_codes() {
         assert!(!f.fix.is_empty());
     }
     let j = with_cert(CertVerdict::NameMismatch);
-    assert!(
-        find(&j, "mx-cert-name-mismatch")
-            .message
-            .contains("mail.other.net")
-    );
+    assert!(find(&j, "mx-cert-name-mismatch").message.contains("mail.other.net"));
 }
 
 #[test]
@@ -51,51 +47,13 @@ fn extra_anchor_is_a_note_not_a_finding() {
 fn connection_failures_are_unreachable() {
     for (outcome, needle) in [
         (SmtpOutcome::Refused, "refused"),
-        (
-            SmtpOutcome::Timeout {
-                stage: SmtpStage::Connect,
-            },
-            "timed out",
-        ),
-        (
-            SmtpOutcome::Io {
-                stage: SmtpStage::Connect,
-                error: "no route to host".into(),
-            },
-            "no route",
-        ),
-        (
-            SmtpOutcome::Timeout {
-                stage: SmtpStage::Banner,
-            },
-            "stalled",
-        ),
-        (
-            SmtpOutcome::Closed {
-                stage: SmtpStage::Ehlo,
-            },
-            "EHLO",
-        ),
-        (
-            SmtpOutcome::Garbage {
-                stage: SmtpStage::Banner,
-                detail: "HTTP/1.1 400".into(),
-            },
-            "greeting",
-        ),
-        (
-            SmtpOutcome::Rejected {
-                stage: SmtpStage::Banner,
-                code: 554,
-            },
-            "554",
-        ),
-        (
-            SmtpOutcome::TlsHandshake {
-                error: "received fatal alert: HandshakeFailure".into(),
-            },
-            "handshake",
-        ),
+        (SmtpOutcome::Timeout { stage: SmtpStage::Connect }, "timed out"),
+        (SmtpOutcome::Io { stage: SmtpStage::Connect, error: "no route to host".into() }, "no route"),
+        (SmtpOutcome::Timeout { stage: SmtpStage::Banner }, "stalled"),
+        (SmtpOutcome::Closed { stage: SmtpStage::Ehlo }, "EHLO"),
+        (SmtpOutcome::Garbage { stage: SmtpStage::Banner, detail: "HTTP/1.1 400".into() }, "greeting"),
+        (SmtpOutcome::Rejected { stage: SmtpStage::Banner, code: 554 }, "554"),
+        (SmtpOutcome::TlsHandshake { error: "received fatal alert: HandshakeFailure".into() }, "handshake"),
     ] {
         let mut ev = healthy("enforce");
         set_probe(&mut ev, 0, failed_probe("mx1.example.com", 2, outcome.clone()));
@@ -111,13 +69,9 @@ fn connection_failures_are_unreachable() {
 
 #[test]
 fn starttls_missing_or_rejected() {
-    for outcome in [
-        SmtpOutcome::StartTlsNotOffered,
-        SmtpOutcome::Rejected {
-            stage: SmtpStage::StartTls,
-            code: 454,
-        },
-    ] {
+    for outcome in
+        [SmtpOutcome::StartTlsNotOffered, SmtpOutcome::Rejected { stage: SmtpStage::StartTls, code: 454 }]
+    {
         let mut ev = healthy("enforce");
         set_probe(&mut ev, 0, failed_probe("mx1.example.com", 2, outcome));
         let j = run(&ev);
@@ -128,9 +82,7 @@ fn starttls_missing_or_rejected() {
 #[test]
 fn old_tls_versions() {
     let mut ev = healthy("enforce");
-    let err = SmtpOutcome::TlsHandshake {
-        error: "received fatal alert: ProtocolVersion".into(),
-    };
+    let err = SmtpOutcome::TlsHandshake { error: "received fatal alert: ProtocolVersion".into() };
     set_probe(&mut ev, 0, failed_probe("mx1.example.com", 2, err));
     assert_eq!(problems(&run(&ev)), vec!["mx-tls-too-old"]);
     let mut ev = healthy("enforce");
@@ -164,10 +116,7 @@ fn wildcard_covers_one_label_only() {
     ev.mx = Lookup::Found(vec![mx(10, "a.b.example.com", vec![probe("a.b.example.com", 2)])]);
     ev.policy = fetch(&body("enforce", &["*.example.com"]));
     let j = run(&ev);
-    assert_eq!(
-        problems(&j),
-        vec!["mx-not-covered", "policy-wildcard-broad", "mx-pattern-unused"]
-    );
+    assert_eq!(problems(&j), vec!["mx-not-covered", "policy-wildcard-broad", "mx-pattern-unused"]);
     let f = find(&j, "mx-not-covered");
     assert_eq!(f.subject, "a.b.example.com");
     assert!(f.message.contains("exactly one label"), "{}", f.message);
@@ -179,10 +128,7 @@ fn wildcard_covers_one_label_only() {
 #[test]
 fn pattern_unused_is_a_warning() {
     let mut ev = healthy("enforce");
-    ev.policy = fetch(&body(
-        "enforce",
-        &["mx1.example.com", "mx2.example.com", "old.example.com"],
-    ));
+    ev.policy = fetch(&body("enforce", &["mx1.example.com", "mx2.example.com", "old.example.com"]));
     let j = run(&ev);
     assert_eq!(problems(&j), vec!["mx-pattern-unused"]);
     let f = find(&j, "mx-pattern-unused");

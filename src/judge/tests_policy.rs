@@ -21,17 +21,11 @@ fn policy_host_unresolvable_with_record() {
 #[test]
 fn fetch_failed_and_timeout() {
     let mut ev = healthy("enforce");
-    ev.policy.outcome = FetchOutcome::Connect {
-        error: "connection refused".into(),
-    };
+    ev.policy.outcome = FetchOutcome::Connect { error: "connection refused".into() };
     ev.policy.cert = None;
     let j = run(&ev);
     assert_eq!(problems(&j), vec!["policy-fetch-failed"]);
-    assert!(
-        find(&j, "policy-fetch-failed")
-            .message
-            .contains("connection refused")
-    );
+    assert!(find(&j, "policy-fetch-failed").message.contains("connection refused"));
     ev.policy.outcome = FetchOutcome::Timeout;
     let j = run(&ev);
     assert_eq!(problems(&j), vec!["policy-fetch-failed"]);
@@ -44,22 +38,12 @@ fn policy_tls_invalid_names_reason_and_sans() {
     let mut c = cert("www.example.com", CertVerdict::NameMismatch);
     c.sans = vec!["www.example.com".into(), "example.com".into()];
     ev.policy.cert = Some(c);
-    ev.policy.outcome = FetchOutcome::Connect {
-        error: "invalid peer certificate: NotValidForName".into(),
-    };
+    ev.policy.outcome = FetchOutcome::Connect { error: "invalid peer certificate: NotValidForName".into() };
     let j = run(&ev);
     assert_eq!(problems(&j), vec!["policy-tls-invalid"]);
     let f = find(&j, "policy-tls-invalid");
-    assert!(
-        f.message.contains("not valid for mta-sts.example.com"),
-        "{}",
-        f.message
-    );
-    assert!(
-        f.message.contains("www.example.com, example.com"),
-        "{}",
-        f.message
-    );
+    assert!(f.message.contains("not valid for mta-sts.example.com"), "{}", f.message);
+    assert!(f.message.contains("www.example.com, example.com"), "{}", f.message);
     assert!(f.fix.contains("subjectAltName includes mta-sts.example.com"));
 
     ev.policy.cert = Some(cert("mta-sts.example.com", CertVerdict::Expired));
@@ -78,10 +62,7 @@ fn redirect_shows_location() {
     let j = run(&ev);
     assert_eq!(problems(&j), vec!["policy-redirect"]);
     let f = find(&j, "policy-redirect");
-    assert!(
-        f.message
-            .contains("https://www.example.com/.well-known/mta-sts.txt")
-    );
+    assert!(f.message.contains("https://www.example.com/.well-known/mta-sts.txt"));
     assert!(f.fix.contains("directly"));
 }
 
@@ -116,11 +97,7 @@ fn invalid_policy_keeps_url_and_line() {
     ev.policy.body =
         Some(b"version: STSv1\r\nmode: enforced\r\nmx: mx1.example.com\r\nmax_age: 604800\r\n".to_vec());
     let j = run(&ev);
-    assert!(
-        problems(&j).iter().all(|c| *c == "policy-invalid"),
-        "{:?}",
-        codes(&j)
-    );
+    assert!(problems(&j).iter().all(|c| *c == "policy-invalid"), "{:?}", codes(&j));
     let f = &j.findings[0];
     assert_eq!(f.code, Code::PolicyInvalid);
     assert_eq!(f.subject, URL);

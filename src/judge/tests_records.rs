@@ -43,11 +43,7 @@ fn policy_served_without_record_is_never_fetched() {
     let f = find(&j, "sts-record-missing");
     assert!(f.message.contains("never fetch it"), "{}", f.message);
     assert!(f.message.contains(URL));
-    assert!(
-        j.senders_view.contains("no valid _mta-sts.example.com record"),
-        "{}",
-        j.senders_view
-    );
+    assert!(j.senders_view.contains("no valid _mta-sts.example.com record"), "{}", j.senders_view);
 }
 
 #[test]
@@ -102,10 +98,7 @@ fn tlsrpt_missing_invalid_multiple_are_warnings() {
     let j = run(&ev);
     assert_eq!(problems(&j), vec!["tlsrpt-record-missing"]);
     assert_eq!(j.verdict, Verdict::Warn);
-    assert_eq!(
-        find(&j, "tlsrpt-record-missing").subject,
-        "_smtp._tls.example.com"
-    );
+    assert_eq!(find(&j, "tlsrpt-record-missing").subject, "_smtp._tls.example.com");
 
     ev.tlsrpt_record = txt("_smtp._tls.example.com", &["v=TLSRPTv1; rua=ftp://example.com"]);
     let j = run(&ev);
@@ -114,10 +107,7 @@ fn tlsrpt_missing_invalid_multiple_are_warnings() {
 
     ev.tlsrpt_record = txt(
         "_smtp._tls.example.com",
-        &[
-            "v=TLSRPTv1; rua=mailto:a@example.com",
-            "v=TLSRPTv1; rua=mailto:b@example.com",
-        ],
+        &["v=TLSRPTv1; rua=mailto:a@example.com", "v=TLSRPTv1; rua=mailto:b@example.com"],
     );
     assert_eq!(problems(&run(&ev)), vec!["tlsrpt-record-multiple"]);
 }
@@ -125,10 +115,7 @@ fn tlsrpt_missing_invalid_multiple_are_warnings() {
 #[test]
 fn obsolete_tlsrpt_name_is_flagged() {
     let mut ev = healthy("enforce");
-    ev.tlsrpt_legacy_record = txt(
-        "_smtp-tlsrpt.example.com",
-        &["v=TLSRPTv1; rua=mailto:a@example.com"],
-    );
+    ev.tlsrpt_legacy_record = txt("_smtp-tlsrpt.example.com", &["v=TLSRPTv1; rua=mailto:a@example.com"]);
     let j = run(&ev);
     let f = find(&j, "tlsrpt-record-invalid");
     assert_eq!(f.subject, "_smtp-tlsrpt.example.com");
@@ -151,24 +138,11 @@ fn findings_sorted_by_severity_and_stable() {
     let mut ev = healthy("testing");
     ev.sts_dnssec = Lookup::Found(false);
     ev.tlsrpt_record = txt("_smtp._tls.example.com", &[]);
-    set_probe(
-        &mut ev,
-        1,
-        failed_probe(
-            "mx2.example.com",
-            3,
-            crate::probe::SmtpOutcome::StartTlsNotOffered,
-        ),
-    );
+    set_probe(&mut ev, 1, failed_probe("mx2.example.com", 3, crate::probe::SmtpOutcome::StartTlsNotOffered));
     let j = run(&ev);
     assert_eq!(
         codes(&j),
-        vec![
-            "mx-starttls-missing",
-            "tlsrpt-record-missing",
-            "dnssec-unsigned",
-            "policy-mode-testing"
-        ]
+        vec!["mx-starttls-missing", "tlsrpt-record-missing", "dnssec-unsigned", "policy-mode-testing"]
     );
 }
 
@@ -189,28 +163,15 @@ fn plan_drift_and_unbumped_id() {
         published: vec![(id.clone(), policy_hash(&planned))],
     });
     let j = judge(&ev, &c);
-    assert_eq!(
-        problems(&j),
-        vec!["sts-id-not-bumped", "policy-differs-from-plan"]
-    );
-    assert!(
-        find(&j, "policy-differs-from-plan")
-            .message
-            .contains("mx not in the plan: mx2.example.com")
-    );
+    assert_eq!(problems(&j), vec!["sts-id-not-bumped", "policy-differs-from-plan"]);
+    assert!(find(&j, "policy-differs-from-plan").message.contains("mx not in the plan: mx2.example.com"));
     assert_eq!(find(&j, "sts-id-not-bumped").subject, "_mta-sts.example.com");
 
     let live = Policy {
-        mx: vec![
-            MxPattern::parse("mx1.example.com").unwrap(),
-            MxPattern::parse("mx2.example.com").unwrap(),
-        ],
+        mx: vec![MxPattern::parse("mx1.example.com").unwrap(), MxPattern::parse("mx2.example.com").unwrap()],
         ..planned
     };
-    c.plan = Some(PlanContext {
-        policy: live.clone(),
-        id: id.clone(),
-        published: vec![(id, policy_hash(&live))],
-    });
+    c.plan =
+        Some(PlanContext { policy: live.clone(), id: id.clone(), published: vec![(id, policy_hash(&live))] });
     assert_eq!(codes(&judge(&ev, &c)), Vec::<&str>::new());
 }

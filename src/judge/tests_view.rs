@@ -53,15 +53,10 @@ fn testing_view_and_same_severity() {
 fn testing_without_tlsrpt_says_unreported() {
     let mut ev = healthy("testing");
     ev.tlsrpt_record = txt("_smtp._tls.example.com", &[]);
-    set_probe(
-        &mut ev,
-        0,
-        failed_probe("mx1.example.com", 2, SmtpOutcome::StartTlsNotOffered),
-    );
+    set_probe(&mut ev, 0, failed_probe("mx1.example.com", 2, SmtpOutcome::StartTlsNotOffered));
     let j = run(&ev);
     assert!(
-        j.senders_view
-            .contains("mx1.example.com (no STARTTLS) would go unreported"),
+        j.senders_view.contains("mx1.example.com (no STARTTLS) would go unreported"),
         "{}",
         j.senders_view
     );
@@ -70,16 +65,8 @@ fn testing_without_tlsrpt_says_unreported() {
 #[test]
 fn all_refused_view() {
     let mut ev = healthy("enforce");
-    set_probe(
-        &mut ev,
-        0,
-        failed_probe("mx1.example.com", 2, SmtpOutcome::Refused),
-    );
-    set_probe(
-        &mut ev,
-        1,
-        failed_probe("mx2.example.com", 3, SmtpOutcome::StartTlsNotOffered),
-    );
+    set_probe(&mut ev, 0, failed_probe("mx1.example.com", 2, SmtpOutcome::Refused));
+    set_probe(&mut ev, 1, failed_probe("mx2.example.com", 3, SmtpOutcome::StartTlsNotOffered));
     assert_eq!(
         run(&ev).senders_view,
         "A strict sender would refuse every MX of example.com: mx1.example.com (unreachable) and \

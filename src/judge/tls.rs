@@ -40,11 +40,7 @@ pub(crate) fn short_reason(verdict: CertVerdict) -> &'static str {
 
 /// A full sentence on why the certificate is rejected for `host`.
 pub(crate) fn explain(cert: &CertEvidence, host: &str) -> String {
-    let detail = cert
-        .detail
-        .as_deref()
-        .map(|d| format!(" (verifier: {d})"))
-        .unwrap_or_default();
+    let detail = cert.detail.as_deref().map(|d| format!(" (verifier: {d})")).unwrap_or_default();
     let why = match cert.verdict {
         CertVerdict::Trusted | CertVerdict::TrustedViaExtraAnchor => {
             return format!("the certificate is valid for {host}");
@@ -90,11 +86,7 @@ pub(crate) fn fix(verdict: CertVerdict, host: &str) -> String {
 
 /// The DNS names the certificate carries, for messages.
 pub(crate) fn sans(cert: &CertEvidence) -> String {
-    if cert.sans.is_empty() {
-        "no DNS names (no subjectAltName)".to_owned()
-    } else {
-        cert.sans.join(", ")
-    }
+    if cert.sans.is_empty() { "no DNS names (no subjectAltName)".to_owned() } else { cert.sans.join(", ") }
 }
 
 /// Days until `not_after` when the certificate is accepted and expires within `days`.
@@ -107,11 +99,9 @@ pub(crate) fn expiring_within(cert: &CertEvidence, now: jiff::Timestamp, days: i
 }
 
 fn at(t: Option<jiff::Timestamp>) -> String {
-    t.map(|t| format!(" on {}", t.strftime("%Y-%m-%d %H:%M UTC")))
-        .unwrap_or_default()
+    t.map(|t| format!(" on {}", t.strftime("%Y-%m-%d %H:%M UTC"))).unwrap_or_default()
 }
 
 fn from(t: Option<jiff::Timestamp>) -> String {
-    t.map(|t| format!(" (valid from {})", t.strftime("%Y-%m-%d %H:%M UTC")))
-        .unwrap_or_default()
+    t.map(|t| format!(" (valid from {})", t.strftime("%Y-%m-%d %H:%M UTC"))).unwrap_or_default()
 }

@@ -51,35 +51,21 @@ pub(crate) fn senders_view(v: &ViewInput<'_>) -> String {
     if v.hosts.is_empty() {
         return format!("A strict sender would find no MX host to deliver to for {d}.");
     }
-    let ok: Vec<&str> = v
-        .hosts
-        .iter()
-        .filter(|h| h.refused.is_none())
-        .map(|h| h.host.as_str())
-        .collect();
-    let bad: Vec<String> = v
-        .hosts
-        .iter()
-        .filter_map(|h| h.refused.as_ref().map(|r| format!("{} ({r})", h.host)))
-        .collect();
+    let ok: Vec<&str> = v.hosts.iter().filter(|h| h.refused.is_none()).map(|h| h.host.as_str()).collect();
+    let bad: Vec<String> =
+        v.hosts.iter().filter_map(|h| h.refused.as_ref().map(|r| format!("{} ({r})", h.host))).collect();
     if mode == Mode::Testing {
         let tail = if bad.is_empty() {
             "every MX passes validation, so there are no failures to report".to_owned()
         } else if v.tlsrpt {
             format!("failures on {} would be reported via TLS-RPT", join(&bad))
         } else {
-            format!(
-                "failures on {} would go unreported (no valid TLS-RPT record)",
-                join(&bad)
-            )
+            format!("failures on {} would go unreported (no valid TLS-RPT record)", join(&bad))
         };
         return format!("A strict sender would apply mode testing to {d}: delivers to all MX; {tail}.");
     }
     if bad.is_empty() {
-        format!(
-            "A strict sender would deliver over TLS to {} — mode enforce.",
-            join(&ok)
-        )
+        format!("A strict sender would deliver over TLS to {} — mode enforce.", join(&ok))
     } else if ok.is_empty() {
         format!(
             "A strict sender would refuse every MX of {d}: {} — mode enforce; mail would not be delivered.",

@@ -52,9 +52,7 @@ pub struct LabCa {
 
 impl std::fmt::Debug for LabCa {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("LabCa")
-            .field("now", &self.now)
-            .finish_non_exhaustive()
+        f.debug_struct("LabCa").field("now", &self.now).finish_non_exhaustive()
     }
 }
 
@@ -77,12 +75,8 @@ impl LabCa {
     /// Creates a fresh CA valid from ten years before `now` to ten years after.
     pub fn new(now: jiff::Timestamp) -> Result<LabCa, LabError> {
         let mut params = CertificateParams::new(Vec::<String>::new())?;
-        params
-            .distinguished_name
-            .push(DnType::CommonName, "mtasts lab root CA");
-        params
-            .distinguished_name
-            .push(DnType::OrganizationName, "mtasts lab");
+        params.distinguished_name.push(DnType::CommonName, "mtasts lab root CA");
+        params.distinguished_name.push(DnType::OrganizationName, "mtasts lab");
         params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
         params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
         params.not_before = rcgen::date_time_ymd(1970, 1, 1) + Duration::from_secs(secs(now, -3650));
@@ -129,15 +123,9 @@ impl LabCa {
         let chain = if matches!(kind, CertKind::SelfSigned) {
             vec![params.self_signed(&key)?.der().clone()]
         } else {
-            vec![
-                params.signed_by(&key, &self.issuer)?.der().clone(),
-                self.cert_der.clone(),
-            ]
+            vec![params.signed_by(&key, &self.issuer)?.der().clone(), self.cert_der.clone()]
         };
-        Ok(IssuedCert {
-            chain,
-            key: PrivatePkcs8KeyDer::from(key.serialize_der()),
-        })
+        Ok(IssuedCert { chain, key: PrivatePkcs8KeyDer::from(key.serialize_der()) })
     }
 }
 

@@ -50,11 +50,7 @@ impl Zones {
 pub(super) type ExtraTxt = BTreeMap<String, Vec<Vec<String>>>;
 
 fn name(s: &str) -> Result<Name, LabError> {
-    let fqdn = if s.ends_with('.') {
-        s.to_owned()
-    } else {
-        format!("{s}.")
-    };
+    let fqdn = if s.ends_with('.') { s.to_owned() } else { format!("{s}.") };
     Name::from_ascii(&fqdn).map_err(|e| LabError::Dns(format!("{s}: {e}")))
 }
 
@@ -90,10 +86,7 @@ pub(super) fn records(
             out.push((rpt.clone(), RData::TXT(TXT::new(strings.clone()))));
         }
         if d.policy_host_resolves {
-            out.push((
-                name(&format!("mta-sts.{}", d.name))?,
-                RData::A(A(Ipv4Addr::LOCALHOST)),
-            ));
+            out.push((name(&format!("mta-sts.{}", d.name))?, RData::A(A(Ipv4Addr::LOCALHOST))));
         }
     }
     for (host, ip) in mx_addrs {
@@ -121,10 +114,7 @@ fn zones(s: &Scenario, records: Vec<(Name, RData)>) -> Result<BTreeMap<Name, Vec
             .max_by_key(|z| z.num_labels())
             .cloned()
             .unwrap_or_else(|| owner.clone());
-        zones
-            .entry(origin)
-            .or_default()
-            .push(Record::from_rdata(owner, TTL, data));
+        zones.entry(origin).or_default().push(Record::from_rdata(owner, TTL, data));
     }
     Ok(zones)
 }
@@ -145,9 +135,7 @@ fn handler(origin: Name, records: Vec<Record>) -> Result<InMemoryZoneHandler, La
     for r in all {
         let owner = r.name.clone();
         if !zone.upsert_mut(r, 1) {
-            return Err(LabError::Dns(format!(
-                "cannot add a record for {owner} to zone {origin}"
-            )));
+            return Err(LabError::Dns(format!("cannot add a record for {owner} to zone {origin}")));
         }
     }
     Ok(zone)
@@ -211,18 +199,11 @@ pub(super) fn catalog(
 }
 
 pub(super) async fn start(s: &Scenario, mx_addrs: &BTreeMap<String, Ipv4Addr>) -> Result<Dns, LabError> {
-    let zones = Arc::new(Zones(RwLock::new(Arc::new(catalog(
-        s,
-        mx_addrs,
-        &ExtraTxt::new(),
-    )?))));
+    let zones = Arc::new(Zones(RwLock::new(Arc::new(catalog(s, mx_addrs, &ExtraTxt::new())?))));
     let (udp, tcp) = bind().await?;
     let addr = udp.local_addr()?;
     let delay = Duration::from_millis(s.dns_latency_ms);
-    let mut server = Server::new(Delayed {
-        zones: zones.clone(),
-        delay,
-    });
+    let mut server = Server::new(Delayed { zones: zones.clone(), delay });
     server.register_socket(udp);
     server.register_listener(tcp, Duration::from_secs(5), 32);
     let task = tokio::spawn(async move {

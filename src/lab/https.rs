@@ -64,19 +64,12 @@ pub(super) struct Sites {
 impl Sites {
     /// Whether `host` has a certificate.
     pub(super) fn has_cert(&self, host: &str) -> bool {
-        self.certs
-            .read()
-            .unwrap_or_else(PoisonError::into_inner)
-            .contains_key(host)
+        self.certs.read().unwrap_or_else(PoisonError::into_inner).contains_key(host)
     }
 
     /// The page served for `host`.
     pub(super) fn page(&self, host: &str) -> Option<Arc<Page>> {
-        self.pages
-            .read()
-            .unwrap_or_else(PoisonError::into_inner)
-            .get(host)
-            .cloned()
+        self.pages.read().unwrap_or_else(PoisonError::into_inner).get(host).cloned()
     }
 
     pub(super) fn set_cert(&self, host: &str, cert: Arc<CertifiedKey>) {
@@ -94,11 +87,7 @@ impl Sites {
 impl ResolvesServerCert for Sites {
     fn resolve(&self, hello: ClientHello<'_>) -> Option<Arc<CertifiedKey>> {
         let host = hello.server_name()?.to_ascii_lowercase();
-        self.certs
-            .read()
-            .unwrap_or_else(PoisonError::into_inner)
-            .get(&host)
-            .cloned()
+        self.certs.read().unwrap_or_else(PoisonError::into_inner).get(&host).cloned()
     }
 }
 
@@ -199,13 +188,8 @@ fn head(status: u16, content_type: &str, location: Option<&str>, len: usize) -> 
 
 /// The full HTTP response for a page.
 fn render(page: &Page, head_only: bool) -> Vec<u8> {
-    let mut out = head(
-        page.status,
-        &page.content_type,
-        page.location.as_deref(),
-        page.body.len(),
-    )
-    .into_bytes();
+    let mut out =
+        head(page.status, &page.content_type, page.location.as_deref(), page.body.len()).into_bytes();
     if !head_only {
         out.extend_from_slice(&page.body);
     }

@@ -169,11 +169,8 @@ impl Lab {
         let i = domain_index(&st.scenario, &normalize(domain)).ok_or_else(|| not_in_lab(domain))?;
         let d = &mut st.scenario.domains[i];
         let host = format!("mta-sts.{}", d.name.to_ascii_lowercase());
-        let (cert, latency_ms) = d
-            .policy
-            .as_ref()
-            .map(|p| (p.cert.clone(), p.latency_ms))
-            .unwrap_or_default();
+        let (cert, latency_ms) =
+            d.policy.as_ref().map(|p| (p.cert.clone(), p.latency_ms)).unwrap_or_default();
         let Some(body) = body else {
             if let Some(p) = &mut d.policy {
                 *p = not_found(cert, latency_ms);
@@ -195,13 +192,8 @@ impl Lab {
             cert,
             latency_ms,
         };
-        let page = Page {
-            status: 200,
-            content_type: spec.content_type.clone(),
-            location: None,
-            body,
-            latency_ms,
-        };
+        let page =
+            Page { status: 200, content_type: spec.content_type.clone(), location: None, body, latency_ms };
         self.live.sites.set_page(&host, page);
         d.policy = Some(spec);
         Ok(())

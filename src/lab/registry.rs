@@ -68,14 +68,8 @@ pub fn scenario(name: &str) -> Option<Scenario> {
 /// `n` healthy enforce-mode domains `d0.fleet.example` … sharing two MX hosts, for benchmarks.
 pub fn fleet(n: usize) -> Scenario {
     let mx = vec![
-        MxSpec {
-            preference: 10,
-            host: "mx1.fleet.example".into(),
-        },
-        MxSpec {
-            preference: 20,
-            host: "mx2.fleet.example".into(),
-        },
+        MxSpec { preference: 10, host: "mx1.fleet.example".into() },
+        MxSpec { preference: 20, host: "mx2.fleet.example".into() },
     ];
     let domains = (0..n)
         .map(|i| {
@@ -129,10 +123,7 @@ mod tests {
             assert!(!s.domains.is_empty(), "{name}");
             for d in &s.domains {
                 for code in &d.expect {
-                    assert!(
-                        Code::from_str_exact(code).is_some(),
-                        "{name}: unknown code {code}"
-                    );
+                    assert!(Code::from_str_exact(code).is_some(), "{name}: unknown code {code}");
                 }
                 if *name != "demo" {
                     assert!(domains.insert(d.name.clone()), "{} used twice", d.name);
@@ -147,22 +138,13 @@ mod tests {
         let names: Vec<&str> = demo.domains.iter().map(|d| d.name.as_str()).collect();
         assert_eq!(
             names,
-            [
-                "good.example",
-                "expired.example",
-                "html.example",
-                "testing.example",
-                "fresh.example"
-            ]
+            ["good.example", "expired.example", "html.example", "testing.example", "fresh.example"]
         );
         let fresh = demo.domain("fresh.example").unwrap();
         assert!(fresh.sts_txt.is_empty() && fresh.tlsrpt_txt.is_empty());
         assert_eq!(fresh.policy.as_ref().unwrap().status, 404);
         assert_eq!(fresh.mx.len(), 2);
-        assert_eq!(
-            demo.host("mx1.expired.example").cert,
-            crate::lab::CertKind::Expired
-        );
+        assert_eq!(demo.host("mx1.expired.example").cert, crate::lab::CertKind::Expired);
         assert!(demo.include.is_empty());
     }
 
@@ -181,11 +163,7 @@ mod tests {
         let body = s.domains[0].policy.as_ref().unwrap().body_bytes();
         assert!(body.len() >= 70_000 && body.len() < 70_200, "{}", body.len());
         assert!(body.starts_with(b"version: STSv1\r\n"));
-        let bom = scenario("policy-with-bom").unwrap().domains[0]
-            .policy
-            .as_ref()
-            .unwrap()
-            .body_bytes();
+        let bom = scenario("policy-with-bom").unwrap().domains[0].policy.as_ref().unwrap().body_bytes();
         assert!(bom.starts_with(&[0xEF, 0xBB, 0xBF]));
     }
 

@@ -232,10 +232,7 @@ impl Scenario {
         for d in &self.domains {
             DomainName::parse(&d.name).map_err(|_| bad(&d.name))?;
             if !seen.insert(d.name.as_str()) {
-                return Err(LabError::Scenario(format!(
-                    "{}: domain {} twice",
-                    self.name, d.name
-                )));
+                return Err(LabError::Scenario(format!("{}: domain {} twice", self.name, d.name)));
             }
             for m in &d.mx {
                 DomainName::parse(&m.host).map_err(|_| bad(&m.host))?;
@@ -249,10 +246,7 @@ impl Scenario {
 
     /// Merges several scenarios into one lab named `name`.
     pub fn merge(name: &str, parts: impl IntoIterator<Item = Scenario>) -> Scenario {
-        let mut out = Scenario {
-            name: name.to_owned(),
-            ..Scenario::default()
-        };
+        let mut out = Scenario { name: name.to_owned(), ..Scenario::default() };
         for part in parts {
             out.domains.extend(part.domains);
             out.mx_hosts.extend(part.mx_hosts);
@@ -278,11 +272,7 @@ impl Scenario {
     pub fn all_mx_hosts(&self) -> Vec<MxHostSpec> {
         let mut names: Vec<String> = Vec::new();
         let listed = self.mx_hosts.iter().map(|h| &h.name);
-        let used = self
-            .domains
-            .iter()
-            .filter(|d| !d.null_mx)
-            .flat_map(|d| d.mx.iter().map(|m| &m.host));
+        let used = self.domains.iter().filter(|d| !d.null_mx).flat_map(|d| d.mx.iter().map(|m| &m.host));
         for n in listed.chain(used) {
             let n = n.to_ascii_lowercase();
             if !names.contains(&n) {

@@ -39,11 +39,7 @@ enum Bound {
 fn bind_one(ip: Ipv4Addr, port: u16, refuse: bool) -> std::io::Result<Bound> {
     let socket = TcpSocket::new_v4()?;
     socket.bind(SocketAddr::from((ip, port)))?;
-    if refuse {
-        Ok(Bound::Refusing(socket))
-    } else {
-        Ok(Bound::Listening(socket.listen(64)?))
-    }
+    if refuse { Ok(Bound::Refusing(socket)) } else { Ok(Bound::Listening(socket.listen(64)?)) }
 }
 
 fn local_port(b: &Bound) -> std::io::Result<u16> {
@@ -85,23 +81,15 @@ fn acceptor(ca: &LabCa, spec: &MxHostSpec) -> Result<TlsAcceptor, LabError> {
         .with_safe_default_protocol_versions()
         .map_err(|e| LabError::Tls(e.to_string()))?
         .with_no_client_auth()
-        .with_single_cert(
-            cert.chain.clone(),
-            rustls::pki_types::PrivateKeyDer::Pkcs8(cert.key),
-        )
+        .with_single_cert(cert.chain.clone(), rustls::pki_types::PrivateKeyDer::Pkcs8(cert.key))
         .map_err(|e| LabError::Tls(e.to_string()))?;
     Ok(TlsAcceptor::from(Arc::new(config)))
 }
 
 pub(super) async fn start(hosts: &[MxHostSpec], ca: &LabCa) -> Result<Smtp, LabError> {
-    let hosts: Vec<&MxHostSpec> = hosts
-        .iter()
-        .filter(|h| h.behaviour != MxBehaviour::Unresolvable)
-        .collect();
-    let plan: Vec<(Ipv4Addr, bool)> = hosts
-        .iter()
-        .map(|h| (next_loopback(), h.behaviour == MxBehaviour::RefuseConnections))
-        .collect();
+    let hosts: Vec<&MxHostSpec> = hosts.iter().filter(|h| h.behaviour != MxBehaviour::Unresolvable).collect();
+    let plan: Vec<(Ipv4Addr, bool)> =
+        hosts.iter().map(|h| (next_loopback(), h.behaviour == MxBehaviour::RefuseConnections)).collect();
     let (port, bound) = bind_all(&plan)?;
     let mut addrs = BTreeMap::new();
     let mut tasks = Vec::new();
@@ -124,10 +112,7 @@ pub(super) fn serve_one(
 }
 
 fn spawn_host(spec: &MxHostSpec, ca: &LabCa, bound: Bound) -> Result<JoinHandle<()>, LabError> {
-    let host = Arc::new(Host {
-        spec: spec.clone(),
-        acceptor: acceptor(ca, spec)?,
-    });
+    let host = Arc::new(Host { spec: spec.clone(), acceptor: acceptor(ca, spec)? });
     Ok(match bound {
         Bound::Listening(listener) => tokio::spawn(accept_loop(listener, host)),
         Bound::Refusing(socket) => tokio::spawn(async move {

@@ -27,11 +27,7 @@ pub fn plan_context(state: &DomainState) -> PlanContext {
     PlanContext {
         policy: state.plan.policy(),
         id: state.plan.id.clone(),
-        published: state
-            .published
-            .iter()
-            .map(|p| (p.id.clone(), p.policy_sha256.clone()))
-            .collect(),
+        published: state.published.iter().map(|p| (p.id.clone(), p.policy_sha256.clone())).collect(),
     }
 }
 
@@ -49,19 +45,10 @@ pub async fn check_domains(
         .iter()
         .zip(evidence)
         .map(|(domain, evidence)| {
-            let ctx = JudgeContext {
-                plan: plans.get(domain).cloned(),
-                ..JudgeContext::new(now)
-            };
+            let ctx = JudgeContext { plan: plans.get(domain).cloned(), ..JudgeContext::new(now) };
             let judgement = judge(&evidence, &ctx);
             let observation = super::observe(&evidence, &judgement, now);
-            Checked {
-                domain: domain.clone(),
-                at: now,
-                evidence,
-                judgement,
-                observation,
-            }
+            Checked { domain: domain.clone(), at: now, evidence, judgement, observation }
         })
         .collect()
 }

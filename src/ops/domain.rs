@@ -56,27 +56,15 @@ pub fn add(store: &Store, checked: &Checked, opts: AddOptions) -> Result<Added, 
         record_check(adopt(checked.domain.clone(), obs, now), obs)
     } else {
         let mx = if opts.mx.is_empty() {
-            obs.live_mx
-                .clone()
-                .unwrap_or_default()
-                .into_iter()
-                .map(MxPattern::exact)
-                .collect()
+            obs.live_mx.clone().unwrap_or_default().into_iter().map(MxPattern::exact).collect()
         } else {
             opts.mx
         };
         if mx.is_empty() {
             return Err(OpsError::NoMx(checked.domain.clone()));
         }
-        let rua = if opts.rua.is_empty() {
-            vec![RuaUri::default_for(&checked.domain)]
-        } else {
-            opts.rua
-        };
-        record_check(
-            new_domain(checked.domain.clone(), mx, rua, opts.window_days, now),
-            obs,
-        )
+        let rua = if opts.rua.is_empty() { vec![RuaUri::default_for(&checked.domain)] } else { opts.rua };
+        record_check(new_domain(checked.domain.clone(), mx, rua, opts.window_days, now), obs)
     };
     if let Some(path) = opts.hosting {
         state = set_hosting(state, path);
@@ -115,10 +103,7 @@ pub fn advance(
             Some(c) => record_check(state, &c.observation),
             None => state,
         };
-        let obs = checked
-            .map(|c| &c.observation)
-            .or(state.last_observation.as_ref())
-            .cloned();
+        let obs = checked.map(|c| &c.observation).or(state.last_observation.as_ref()).cloned();
         match rollout::advance(state.clone(), obs.as_ref(), reports, ack, now) {
             Ok((next, transition)) => {
                 outcome.0 = Some(transition);
@@ -130,18 +115,12 @@ pub fn advance(
             }
         }
     })?;
-    Ok(Advanced {
-        state,
-        transition: outcome.0,
-        blocked: outcome.1,
-    })
+    Ok(Advanced { state, transition: outcome.0, blocked: outcome.1 })
 }
 
 /// Saves a check result for a tracked domain.
 pub fn record(store: &Store, checked: &Checked) -> Result<DomainState, OpsError> {
-    store.update(&checked.domain, |state| {
-        Ok(record_check(state, &checked.observation))
-    })
+    store.update(&checked.domain, |state| Ok(record_check(state, &checked.observation)))
 }
 
 /// Plans the rollback (`mode: none`, small max_age, new id).

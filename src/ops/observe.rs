@@ -9,12 +9,7 @@ use crate::rollout::{MxResult, Observation};
 /// Builds the observation of one check made at `now`.
 pub fn observe(ev: &Evidence, judgement: &Judgement, now: jiff::Timestamp) -> Observation {
     let codes = |sev: Severity| {
-        let mut v: Vec<_> = judgement
-            .findings
-            .iter()
-            .filter(|f| f.severity == sev)
-            .map(|f| f.code)
-            .collect();
+        let mut v: Vec<_> = judgement.findings.iter().filter(|f| f.severity == sev).map(|f| f.code).collect();
         v.dedup();
         v
     };
@@ -26,22 +21,14 @@ pub fn observe(ev: &Evidence, judgement: &Judgement, now: jiff::Timestamp) -> Ob
         warning_codes: codes(Severity::Warning),
         live_mx: live_mx(ev),
         mx_results: hosts.iter().filter_map(|mx| mx_result(mx)).collect(),
-        sts_id: ev
-            .sts_record
-            .records
-            .found()
-            .and_then(|a| match select::<StsRecord>(a) {
-                Selection::One { record, .. } => Some(record.id),
-                _ => None,
-            }),
-        tlsrpt_rua: ev
-            .tlsrpt_record
-            .records
-            .found()
-            .and_then(|a| match select::<TlsRptRecord>(a) {
-                Selection::One { record, .. } => Some(record.rua),
-                _ => None,
-            }),
+        sts_id: ev.sts_record.records.found().and_then(|a| match select::<StsRecord>(a) {
+            Selection::One { record, .. } => Some(record.id),
+            _ => None,
+        }),
+        tlsrpt_rua: ev.tlsrpt_record.records.found().and_then(|a| match select::<TlsRptRecord>(a) {
+            Selection::One { record, .. } => Some(record.rua),
+            _ => None,
+        }),
         live_policy: live_policy(ev),
     }
 }
@@ -59,10 +46,8 @@ fn mx_hosts(ev: &Evidence) -> Vec<&MxEvidence> {
 fn live_mx(ev: &Evidence) -> Option<Vec<DomainName>> {
     match &ev.mx {
         Lookup::Found(list) => {
-            let mut hosts: Vec<DomainName> = list
-                .iter()
-                .filter_map(|m| DomainName::parse(&m.host).ok())
-                .collect();
+            let mut hosts: Vec<DomainName> =
+                list.iter().filter_map(|m| DomainName::parse(&m.host).ok()).collect();
             hosts.sort();
             hosts.dedup();
             Some(hosts)
@@ -75,18 +60,13 @@ fn live_mx(ev: &Evidence) -> Option<Vec<DomainName>> {
 fn mx_result(mx: &MxEvidence) -> Option<MxResult> {
     let host = DomainName::parse(&mx.host).ok()?;
     let tls: Vec<_> = mx.probes.iter().map(|p| (&p.outcome, p.tls.as_ref())).collect();
-    let all_tls = !tls.is_empty()
-        && tls
-            .iter()
-            .all(|(o, t)| **o == SmtpOutcome::TlsEstablished && t.is_some());
+    let all_tls =
+        !tls.is_empty() && tls.iter().all(|(o, t)| **o == SmtpOutcome::TlsEstablished && t.is_some());
     let certs: Vec<_> = tls.iter().filter_map(|(_, t)| t.map(|t| &t.cert)).collect();
     let trusted = all_tls
-        && certs.iter().all(|c| {
-            matches!(
-                c.verdict,
-                CertVerdict::Trusted | CertVerdict::TrustedViaExtraAnchor
-            )
-        });
+        && certs
+            .iter()
+            .all(|c| matches!(c.verdict, CertVerdict::Trusted | CertVerdict::TrustedViaExtraAnchor));
     Some(MxResult {
         host,
         starttls_ok: all_tls,

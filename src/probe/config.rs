@@ -49,14 +49,7 @@ impl Default for Timeouts {
 impl Timeouts {
     /// Every timeout set to `d` (handy in tests and for `--timeout`).
     pub fn uniform(d: Duration) -> Self {
-        Self {
-            overall: d,
-            dns: d,
-            connect: d,
-            smtp_reply: d,
-            tls_handshake: d,
-            https: d,
-        }
+        Self { overall: d, dns: d, connect: d, smtp_reply: d, tls_handshake: d, https: d }
     }
 }
 
@@ -135,26 +128,16 @@ pub enum ProbeError {
 /// Reads the CERTIFICATE blocks of a PEM file, for [`ProbeConfig::extra_anchors`], and checks
 /// that each can serve as a trust anchor.
 pub fn load_ca_file(path: &Path) -> Result<Vec<CertificateDer<'static>>, ProbeError> {
-    let bytes = std::fs::read(path).map_err(|source| ProbeError::Read {
-        path: path.to_owned(),
-        source,
-    })?;
+    let bytes = std::fs::read(path).map_err(|source| ProbeError::Read { path: path.to_owned(), source })?;
     let certs = CertificateDer::pem_slice_iter(&bytes)
         .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| ProbeError::Pem {
-            path: path.to_owned(),
-            detail: e.to_string(),
-        })?;
+        .map_err(|e| ProbeError::Pem { path: path.to_owned(), detail: e.to_string() })?;
     if certs.is_empty() {
-        return Err(ProbeError::NoCertificates {
-            path: path.to_owned(),
-        });
+        return Err(ProbeError::NoCertificates { path: path.to_owned() });
     }
     let mut roots = rustls::RootCertStore::empty();
     for der in &certs {
-        roots
-            .add(der.clone())
-            .map_err(|e| ProbeError::Anchor(e.to_string()))?;
+        roots.add(der.clone()).map_err(|e| ProbeError::Anchor(e.to_string()))?;
     }
     Ok(certs)
 }

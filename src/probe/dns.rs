@@ -58,11 +58,7 @@ impl Dns {
                 .build()
                 .map_err(|e| format!("building the resolver: {e}"))
         });
-        Self {
-            resolver,
-            dnssec_server,
-            step,
-        }
+        Self { resolver, dnssec_server, step }
     }
 
     async fn query(&self, name: &str, rtype: RecordType, deadline: Instant) -> Lookup<Message> {
@@ -107,21 +103,14 @@ impl Dns {
             msg.answers
                 .iter()
                 .filter_map(|r| match &r.data {
-                    RData::TXT(txt) => Some(
-                        txt.txt_data
-                            .iter()
-                            .map(|s| String::from_utf8_lossy(s).into_owned())
-                            .collect(),
-                    ),
+                    RData::TXT(txt) => {
+                        Some(txt.txt_data.iter().map(|s| String::from_utf8_lossy(s).into_owned()).collect())
+                    }
                     _ => None,
                 })
                 .collect()
         });
-        TxtEvidence {
-            name: name.to_owned(),
-            cname_chain,
-            records,
-        }
+        TxtEvidence { name: name.to_owned(), cname_chain, records }
     }
 
     /// A and AAAA of `name`, IPv4 first.
@@ -151,9 +140,7 @@ impl Dns {
         opts.use_edns = true;
         opts.edns_set_dnssec_ok = true;
         opts.recursion_desired = true;
-        let answer = exchange
-            .lookup(Query::query(name, RecordType::TXT), opts)
-            .first_answer();
+        let answer = exchange.lookup(Query::query(name, RecordType::TXT), opts).first_answer();
         match timeout_at(step_deadline(self.step, deadline), answer).await {
             Err(_) => Lookup::Timeout,
             Ok(Err(e)) => classify(&e),
@@ -234,28 +221,16 @@ mod tests {
             merge_addresses(Lookup::Found(vec![v4]), Lookup::Found(vec![v6])),
             Lookup::Found(vec![v4, v6])
         );
-        assert_eq!(
-            merge_addresses(Lookup::Timeout, Lookup::Found(vec![v6])),
-            Lookup::Found(vec![v6])
-        );
-        assert_eq!(
-            merge_addresses(Lookup::NoData, Lookup::NxDomain),
-            Lookup::NxDomain
-        );
+        assert_eq!(merge_addresses(Lookup::Timeout, Lookup::Found(vec![v6])), Lookup::Found(vec![v6]));
+        assert_eq!(merge_addresses(Lookup::NoData, Lookup::NxDomain), Lookup::NxDomain);
         assert_eq!(merge_addresses(Lookup::NoData, Lookup::NoData), Lookup::NoData);
-        assert_eq!(
-            merge_addresses(Lookup::NoData, Lookup::ServFail),
-            Lookup::ServFail
-        );
+        assert_eq!(merge_addresses(Lookup::NoData, Lookup::ServFail), Lookup::ServFail);
         assert_eq!(merge_addresses(Lookup::Timeout, Lookup::NoData), Lookup::Timeout);
     }
 
     #[test]
     fn host_text_strips_the_root() {
         assert_eq!(host_text(&Name::root()), ".");
-        assert_eq!(
-            host_text(&Name::from_ascii("MX1.Example.COM.").unwrap()),
-            "mx1.example.com"
-        );
+        assert_eq!(host_text(&Name::from_ascii("MX1.Example.COM.").unwrap()), "mx1.example.com");
     }
 }

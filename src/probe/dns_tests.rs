@@ -66,14 +66,8 @@ async fn servfail_timeout_and_nxdomain_are_distinguished() {
 #[tokio::test]
 async fn ad_bit_is_read_from_a_separate_query() {
     let dns = Dns::new(&ResolverChoice::At(responder().await), Duration::from_millis(500));
-    assert_eq!(
-        dns.authenticated("secure.test", soon()).await,
-        Lookup::Found(true)
-    );
-    assert_eq!(
-        dns.authenticated("missing.test", soon()).await,
-        Lookup::Found(false)
-    );
+    assert_eq!(dns.authenticated("secure.test", soon()).await, Lookup::Found(true));
+    assert_eq!(dns.authenticated("missing.test", soon()).await, Lookup::Found(false));
     assert_eq!(dns.authenticated("servfail.test", soon()).await, Lookup::ServFail);
     assert_eq!(dns.authenticated("silent.test", soon()).await, Lookup::Timeout);
 }

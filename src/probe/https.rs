@@ -34,13 +34,7 @@ pub(crate) async fn fetch_policy(
     let slot = CertSlot::default();
     let until = (Instant::now() + step).min(deadline);
     let result = match stores {
-        Ok(stores) => {
-            timeout_at(
-                until,
-                request(&mut fetch, host, addrs, port, step, &stores, &slot),
-            )
-            .await
-        }
+        Ok(stores) => timeout_at(until, request(&mut fetch, host, addrs, port, step, &stores, &slot)).await,
         Err(error) => Ok(Err(FetchOutcome::Other { error })),
     };
     fetch.outcome = match result {
@@ -63,9 +57,8 @@ async fn request(
 ) -> Result<(), FetchOutcome> {
     let other = |error: String| FetchOutcome::Other { error };
     // The caller owns the slot, so a timeout still leaves the certificate seen so far.
-    let config = stores
-        .client_config(&[b"h2", b"http/1.1"], slot.clone())
-        .map_err(|e| other(e.to_string()))?;
+    let config =
+        stores.client_config(&[b"h2", b"http/1.1"], slot.clone()).map_err(|e| other(e.to_string()))?;
     let targets: Vec<SocketAddr> = addrs.iter().map(|ip| SocketAddr::new(*ip, port)).collect();
     let client = reqwest::Client::builder()
         .tls_backend_preconfigured(config)
@@ -78,15 +71,9 @@ async fn request(
         .user_agent(concat!("mtasts/", env!("CARGO_PKG_VERSION")))
         .build()
         .map_err(|e| other(error_chain(&e)))?;
-    let mut resp = client
-        .get(fetch.url.as_str())
-        .send()
-        .await
-        .map_err(|e| classify(&e))?;
+    let mut resp = client.get(fetch.url.as_str()).send().await.map_err(|e| classify(&e))?;
     let header = |name: reqwest::header::HeaderName| {
-        resp.headers()
-            .get(name)
-            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+        resp.headers().get(name).map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
     };
     fetch.status = Some(resp.status().as_u16());
     fetch.content_type = header(reqwest::header::CONTENT_TYPE);
@@ -108,13 +95,9 @@ fn classify(e: &reqwest::Error) -> FetchOutcome {
     if e.is_timeout() {
         FetchOutcome::Timeout
     } else if e.is_connect() {
-        FetchOutcome::Connect {
-            error: error_chain(e),
-        }
+        FetchOutcome::Connect { error: error_chain(e) }
     } else {
-        FetchOutcome::Other {
-            error: error_chain(e),
-        }
+        FetchOutcome::Other { error: error_chain(e) }
     }
 }
 

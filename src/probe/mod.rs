@@ -44,11 +44,7 @@ pub async fn probe_domain(domain: &DomainName, cfg: &ProbeConfig) -> Evidence {
 /// host:address shared by several domains is probed once. Output order is input order.
 pub async fn probe_domains(domains: &[DomainName], cfg: &ProbeConfig) -> Vec<Evidence> {
     let run = Run::new(cfg);
-    stream::iter(domains)
-        .map(|d| run.domain(d))
-        .buffered(cfg.concurrency.max(1))
-        .collect()
-        .await
+    stream::iter(domains).map(|d| run.domain(d)).buffered(cfg.concurrency.max(1)).collect().await
 }
 
 type SmtpFuture = Shared<BoxFuture<'static, SmtpEvidence>>;
@@ -82,10 +78,7 @@ impl Run {
         let policy_host = domain.policy_host();
         let mx = async {
             match self.dns.mx(name, deadline).await {
-                Lookup::NoData => (
-                    Lookup::NoData,
-                    Some(self.mx_host(0, name.to_owned(), deadline).await),
-                ),
+                Lookup::NoData => (Lookup::NoData, Some(self.mx_host(0, name.to_owned(), deadline).await)),
                 other => {
                     let hosts = other.map(|list| list.into_iter().map(|(p, h)| self.mx_host(p, h, deadline)));
                     let mx = match hosts {
@@ -101,11 +94,8 @@ impl Run {
             let fetch = self.policy(domain, &policy_host, &addresses, deadline).await;
             (addresses, fetch)
         };
-        let (sts, tlsrpt, legacy) = (
-            domain.child("_mta-sts"),
-            domain.child("_smtp._tls"),
-            domain.child("_smtp-tlsrpt"),
-        );
+        let (sts, tlsrpt, legacy) =
+            (domain.child("_mta-sts"), domain.child("_smtp._tls"), domain.child("_smtp-tlsrpt"));
         let ((mx, implicit_mx), sts_record, sts_dnssec, tlsrpt_record, tlsrpt_legacy_record, (addrs, policy)) = tokio::join!(
             mx,
             self.dns.txt(&sts, deadline),
@@ -114,9 +104,7 @@ impl Run {
             self.dns.txt(&legacy, deadline),
             policy,
         );
-        let null_mx = mx
-            .found()
-            .is_some_and(|list| list.len() == 1 && list[0].host == ".");
+        let null_mx = mx.found().is_some_and(|list| list.len() == 1 && list[0].host == ".");
         Evidence {
             domain: domain.clone(),
             mx,
@@ -137,22 +125,12 @@ impl Run {
 
     async fn mx_host(self: &Arc<Self>, preference: u16, host: String, deadline: Instant) -> MxEvidence {
         if host == "." {
-            return MxEvidence {
-                preference,
-                host,
-                addresses: Lookup::NoData,
-                probes: Vec::new(),
-            };
+            return MxEvidence { preference, host, addresses: Lookup::NoData, probes: Vec::new() };
         }
         let addresses = self.dns.addresses(&host, deadline).await;
         let ips = addresses.found().cloned().unwrap_or_default();
         let probes = join_all(ips.into_iter().map(|ip| self.smtp(&host, ip, deadline))).await;
-        MxEvidence {
-            preference,
-            host,
-            addresses,
-            probes,
-        }
+        MxEvidence { preference, host, addresses, probes }
     }
 
     /// The SMTP probe of `host` at `ip`, started once per run and shared.
@@ -206,9 +184,7 @@ fn waiting_timed_out(host: String, addr: SocketAddr) -> SmtpEvidence {
     SmtpEvidence {
         host,
         addr,
-        outcome: SmtpOutcome::Timeout {
-            stage: SmtpStage::Connect,
-        },
+        outcome: SmtpOutcome::Timeout { stage: SmtpStage::Connect },
         banner: None,
         ehlo: None,
         starttls_offered: None,

@@ -25,11 +25,7 @@ async fn an_mx_address_is_probed_once_per_run() {
                 r.get_mut().write_all(b"220 hi\r\n").await.unwrap();
                 let mut line = String::new();
                 while r.read_line(&mut line).await.is_ok_and(|n| n > 0) {
-                    let reply: &[u8] = if line.starts_with("EHLO") {
-                        b"250 hi\r\n"
-                    } else {
-                        b"221 bye\r\n"
-                    };
+                    let reply: &[u8] = if line.starts_with("EHLO") { b"250 hi\r\n" } else { b"221 bye\r\n" };
                     r.get_mut().write_all(reply).await.unwrap();
                     line.clear();
                 }
@@ -43,10 +39,7 @@ async fn an_mx_address_is_probed_once_per_run() {
     let run = Run::new(&cfg);
     let ip = IpAddr::V4(Ipv4Addr::LOCALHOST);
     let deadline = Instant::now() + Duration::from_secs(5);
-    let (a, b) = tokio::join!(
-        run.smtp("mx.test", ip, deadline),
-        run.smtp("mx.test", ip, deadline)
-    );
+    let (a, b) = tokio::join!(run.smtp("mx.test", ip, deadline), run.smtp("mx.test", ip, deadline));
     let c = run.smtp("mx.test", ip, deadline).await;
     assert_eq!(a.outcome, SmtpOutcome::StartTlsNotOffered);
     assert_eq!((&a, &a), (&b, &c));
@@ -61,10 +54,7 @@ async fn an_mx_address_is_probed_once_per_run() {
 fn load_ca_file_reads_certificate_blocks() {
     let dir = tempfile::tempdir().unwrap();
     let key = rcgen::KeyPair::generate().unwrap();
-    let cert = rcgen::CertificateParams::new(vec!["ca.test".to_owned()])
-        .unwrap()
-        .self_signed(&key)
-        .unwrap();
+    let cert = rcgen::CertificateParams::new(vec!["ca.test".to_owned()]).unwrap().self_signed(&key).unwrap();
     let good = dir.path().join("ca.pem");
     std::fs::write(&good, format!("# comment\n{}{}", cert.pem(), cert.pem())).unwrap();
     let certs = load_ca_file(&good).unwrap();
@@ -72,23 +62,13 @@ fn load_ca_file_reads_certificate_blocks() {
 
     let empty = dir.path().join("empty.pem");
     std::fs::write(&empty, "nothing here\n").unwrap();
-    assert!(matches!(
-        load_ca_file(&empty),
-        Err(ProbeError::NoCertificates { .. })
-    ));
+    assert!(matches!(load_ca_file(&empty), Err(ProbeError::NoCertificates { .. })));
 
     let broken = dir.path().join("broken.pem");
-    std::fs::write(
-        &broken,
-        "-----BEGIN CERTIFICATE-----\n!!!!\n-----END CERTIFICATE-----\n",
-    )
-    .unwrap();
+    std::fs::write(&broken, "-----BEGIN CERTIFICATE-----\n!!!!\n-----END CERTIFICATE-----\n").unwrap();
     assert!(matches!(load_ca_file(&broken), Err(ProbeError::Pem { .. })));
 
-    assert!(matches!(
-        load_ca_file(&dir.path().join("missing.pem")),
-        Err(ProbeError::Read { .. })
-    ));
+    assert!(matches!(load_ca_file(&dir.path().join("missing.pem")), Err(ProbeError::Read { .. })));
 }
 
 #[test]
@@ -105,13 +85,6 @@ fn unusable_anchors_are_rejected() {
 
     // handed in directly, the broken anchor is kept as an error that every TLS probe reports
     let mut cfg = ProbeConfig::new(jiff::Timestamp::UNIX_EPOCH);
-    cfg.extra_anchors = vec![rustls_pki_types::CertificateDer::from(
-        b"-- not a certificate --".to_vec(),
-    )];
-    assert!(
-        Run::new(&cfg)
-            .stores
-            .as_ref()
-            .is_err_and(|e| e.contains("trust anchor"))
-    );
+    cfg.extra_anchors = vec![rustls_pki_types::CertificateDer::from(b"-- not a certificate --".to_vec())];
+    assert!(Run::new(&cfg).stores.as_ref().is_err_and(|e| e.contains("trust anchor")));
 }

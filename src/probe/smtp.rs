@@ -136,36 +136,23 @@ async fn dialogue(
 ) -> Result<SmtpOutcome, SmtpOutcome> {
     let tcp = match timeout_at(within(t.connect, deadline), TcpStream::connect(ev.addr)).await {
         Err(_) => {
-            return Err(SmtpOutcome::Timeout {
-                stage: SmtpStage::Connect,
-            });
+            return Err(SmtpOutcome::Timeout { stage: SmtpStage::Connect });
         }
         Ok(Err(e)) if e.kind() == ErrorKind::ConnectionRefused => return Err(SmtpOutcome::Refused),
         Ok(Err(e)) => {
-            return Err(SmtpOutcome::Io {
-                stage: SmtpStage::Connect,
-                error: e.to_string(),
-            });
+            return Err(SmtpOutcome::Io { stage: SmtpStage::Connect, error: e.to_string() });
         }
         Ok(Ok(s)) => s,
     };
-    let mut conn = ReplyReader {
-        stream: tcp,
-        buf: Vec::new(),
-    };
+    let mut conn = ReplyReader { stream: tcp, buf: Vec::new() };
 
-    let banner = conn
-        .read_reply(within(t.smtp_reply, deadline))
-        .await
-        .map_err(|f| f.at(SmtpStage::Banner))?;
+    let banner =
+        conn.read_reply(within(t.smtp_reply, deadline)).await.map_err(|f| f.at(SmtpStage::Banner))?;
     let code = banner.code;
     ev.banner = Some(banner);
     if code != 220 {
         conn.quit().await;
-        return Err(SmtpOutcome::Rejected {
-            stage: SmtpStage::Banner,
-            code,
-        });
+        return Err(SmtpOutcome::Rejected { stage: SmtpStage::Banner, code });
     }
 
     // The name comes from configuration; keep it to one printable word all the same.
@@ -178,10 +165,7 @@ async fn dialogue(
     ev.ehlo = Some(ehlo);
     if code != 250 {
         conn.quit().await;
-        return Err(SmtpOutcome::Rejected {
-            stage: SmtpStage::Ehlo,
-            code,
-        });
+        return Err(SmtpOutcome::Rejected { stage: SmtpStage::Ehlo, code });
     }
     ev.starttls_offered = Some(offered);
     if !offered {
@@ -197,50 +181,33 @@ async fn dialogue(
     ev.starttls_reply = Some(reply);
     if code != 220 {
         conn.quit().await;
-        return Err(SmtpOutcome::Rejected {
-            stage: SmtpStage::StartTls,
-            code,
-        });
+        return Err(SmtpOutcome::Rejected { stage: SmtpStage::StartTls, code });
     }
 
     let tls_fail = |error: String| SmtpOutcome::TlsHandshake { error };
     let stores = stores.map_err(tls_fail)?;
     let slot = CertSlot::default();
-    let config = stores
-        .client_config(&[], slot.clone())
-        .map_err(|e| tls_fail(e.to_string()))?;
+    let config = stores.client_config(&[], slot.clone()).map_err(|e| tls_fail(e.to_string()))?;
     let name = ServerName::try_from(ev.host.clone()).map_err(|e| tls_fail(format!("server name: {e}")))?;
     // Bytes the server sent after its 220 (STARTTLS injection) are dropped with `conn.buf`.
     let handshake = tokio_rustls::TlsConnector::from(Arc::new(config)).connect(name, conn.stream);
     let stream = match timeout_at(within(t.tls_handshake, deadline), handshake).await {
         Err(_) => {
-            return Err(SmtpOutcome::Timeout {
-                stage: SmtpStage::TlsHandshake,
-            });
+            return Err(SmtpOutcome::Timeout { stage: SmtpStage::TlsHandshake });
         }
         Ok(Err(e)) => return Err(tls_fail(e.to_string())),
         Ok(Ok(s)) => s,
     };
     let session = stream.get_ref().1;
     let cert = slot.lock().ok().and_then(|mut s| s.take());
-    let (Some(version), Some(suite), Some(cert)) = (
-        session.protocol_version(),
-        session.negotiated_cipher_suite(),
-        cert,
-    ) else {
-        return Err(tls_fail(
-            "handshake completed without a recorded certificate".into(),
-        ));
+    let (Some(version), Some(suite), Some(cert)) =
+        (session.protocol_version(), session.negotiated_cipher_suite(), cert)
+    else {
+        return Err(tls_fail("handshake completed without a recorded certificate".into()));
     };
-    ev.tls = Some(TlsEvidence {
-        version: format!("{version:?}"),
-        cipher: format!("{:?}", suite.suite()),
-        cert,
-    });
-    let mut conn = ReplyReader {
-        stream,
-        buf: Vec::new(),
-    };
+    ev.tls =
+        Some(TlsEvidence { version: format!("{version:?}"), cipher: format!("{:?}", suite.suite()), cert });
+    let mut conn = ReplyReader { stream, buf: Vec::new() };
     conn.quit().await;
     Ok(SmtpOutcome::TlsEstablished)
 }

@@ -68,11 +68,7 @@ pub fn parse_reply_line(line: &[u8]) -> Result<ReplyLine, ReplyError> {
         Some(b'-') => (false, &line[4..]),
         Some(_) => return Err(ReplyError::BadSeparator(shown())),
     };
-    Ok(ReplyLine {
-        code,
-        last,
-        text: String::from_utf8_lossy(text).into_owned(),
-    })
+    Ok(ReplyLine { code, last, text: String::from_utf8_lossy(text).into_owned() })
 }
 
 /// Collects lines into one reply, enforcing consistency and size bounds.
@@ -98,10 +94,7 @@ impl ReplyAccumulator {
         let line = parse_reply_line(raw)?;
         match self.code {
             Some(first) if first != line.code => {
-                return Err(ReplyError::CodeChanged {
-                    first,
-                    now: line.code,
-                });
+                return Err(ReplyError::CodeChanged { first, now: line.code });
             }
             _ => self.code = Some(line.code),
         }
@@ -122,11 +115,11 @@ impl ReplyAccumulator {
 /// Whether an EHLO reply advertises `keyword` (case-insensitive, first word of a line after
 /// the greeting line).
 pub fn ehlo_has(reply: &SmtpReply, keyword: &str) -> bool {
-    reply.lines.iter().skip(1).any(|l| {
-        l.split_ascii_whitespace()
-            .next()
-            .is_some_and(|w| w.eq_ignore_ascii_case(keyword))
-    })
+    reply
+        .lines
+        .iter()
+        .skip(1)
+        .any(|l| l.split_ascii_whitespace().next().is_some_and(|w| w.eq_ignore_ascii_case(keyword)))
 }
 
 #[cfg(test)]
@@ -137,47 +130,23 @@ mod tests {
     fn parses_last_and_continuation_lines() {
         assert_eq!(
             parse_reply_line(b"250-mx.example.com hello\r"),
-            Ok(ReplyLine {
-                code: 250,
-                last: false,
-                text: "mx.example.com hello".into()
-            })
+            Ok(ReplyLine { code: 250, last: false, text: "mx.example.com hello".into() })
         );
         assert_eq!(
             parse_reply_line(b"220 ready"),
-            Ok(ReplyLine {
-                code: 220,
-                last: true,
-                text: "ready".into()
-            })
+            Ok(ReplyLine { code: 220, last: true, text: "ready".into() })
         );
-        assert_eq!(
-            parse_reply_line(b"250"),
-            Ok(ReplyLine {
-                code: 250,
-                last: true,
-                text: String::new()
-            })
-        );
+        assert_eq!(parse_reply_line(b"250"), Ok(ReplyLine { code: 250, last: true, text: String::new() }));
     }
 
     #[test]
     fn rejects_garbage() {
-        assert!(matches!(
-            parse_reply_line(b"HTTP/1.1 400 Bad"),
-            Err(ReplyError::BadCode(_))
-        ));
+        assert!(matches!(parse_reply_line(b"HTTP/1.1 400 Bad"), Err(ReplyError::BadCode(_))));
         assert!(matches!(parse_reply_line(b"25"), Err(ReplyError::BadCode(_))));
         assert!(matches!(parse_reply_line(b"650 no"), Err(ReplyError::BadCode(_))));
-        assert!(matches!(
-            parse_reply_line(b"250x"),
-            Err(ReplyError::BadSeparator(_))
-        ));
+        assert!(matches!(parse_reply_line(b"250x"), Err(ReplyError::BadSeparator(_))));
         assert_eq!(parse_reply_line(&[b'2'; 1200]), Err(ReplyError::LineTooLong));
-        assert!(matches!(
-            parse_reply_line(&[0xff, 0xfe, 0x00]),
-            Err(ReplyError::BadCode(_))
-        ));
+        assert!(matches!(parse_reply_line(&[0xff, 0xfe, 0x00]), Err(ReplyError::BadCode(_))));
     }
 
     #[test]
@@ -198,10 +167,7 @@ mod tests {
     fn rejects_code_change_and_too_many_lines() {
         let mut acc = ReplyAccumulator::new();
         acc.push(b"250-a").unwrap();
-        assert_eq!(
-            acc.push(b"251 b"),
-            Err(ReplyError::CodeChanged { first: 250, now: 251 })
-        );
+        assert_eq!(acc.push(b"251 b"), Err(ReplyError::CodeChanged { first: 250, now: 251 }));
 
         let mut acc = ReplyAccumulator::new();
         for _ in 0..MAX_LINES {
@@ -226,13 +192,7 @@ mod tests {
 
     #[test]
     fn ehlo_without_starttls() {
-        let reply = SmtpReply {
-            code: 250,
-            lines: vec!["STARTTLS greets you".into(), "SIZE 100".into()],
-        };
-        assert!(
-            !ehlo_has(&reply, "STARTTLS"),
-            "the greeting line is not a keyword line"
-        );
+        let reply = SmtpReply { code: 250, lines: vec!["STARTTLS greets you".into(), "SIZE 100".into()] };
+        assert!(!ehlo_has(&reply, "STARTTLS"), "the greeting line is not a keyword line");
     }
 }

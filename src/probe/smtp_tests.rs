@@ -30,15 +30,8 @@ pub(super) fn pki(leaf_name: &str) -> Pki {
     let ca = ca_params.self_signed(&ca_key).unwrap();
     let issuer = Issuer::new(ca_params, ca_key);
     let key = KeyPair::generate().unwrap();
-    let leaf = CertificateParams::new(vec![leaf_name.to_owned()])
-        .unwrap()
-        .signed_by(&key, &issuer)
-        .unwrap();
-    Pki {
-        ca: ca.der().clone(),
-        leaf: leaf.der().clone(),
-        key: key.serialize_der(),
-    }
+    let leaf = CertificateParams::new(vec![leaf_name.to_owned()]).unwrap().signed_by(&key, &issuer).unwrap();
+    Pki { ca: ca.der().clone(), leaf: leaf.der().clone(), key: key.serialize_der() }
 }
 
 fn acceptor(pki: &Pki, versions: &[&'static rustls::SupportedProtocolVersion]) -> tokio_rustls::TlsAcceptor {
@@ -78,15 +71,9 @@ pub(super) async fn line(reader: &mut BufReader<TcpStream>) -> String {
 /// Banner, EHLO with the given keyword lines; returns the reader positioned after EHLO.
 pub(super) async fn greet(stream: TcpStream, keywords: &str) -> BufReader<TcpStream> {
     let mut r = BufReader::new(stream);
-    r.get_mut()
-        .write_all(b"220-mx.test.example ESMTP\r\n220 second banner line\r\n")
-        .await
-        .unwrap();
+    r.get_mut().write_all(b"220-mx.test.example ESMTP\r\n220 second banner line\r\n").await.unwrap();
     assert!(line(&mut r).await.starts_with("EHLO probe.test"));
-    r.get_mut()
-        .write_all(format!("250-mx.test.example hi\r\n{keywords}").as_bytes())
-        .await
-        .unwrap();
+    r.get_mut().write_all(format!("250-mx.test.example hi\r\n{keywords}").as_bytes()).await.unwrap();
     r
 }
 
@@ -96,19 +83,9 @@ pub(super) async fn run(
     now: jiff::Timestamp,
     t: Duration,
 ) -> SmtpEvidence {
-    let stores = TrustStores::new(anchors, now)
-        .map(Arc::new)
-        .map_err(|e| e.to_string());
+    let stores = TrustStores::new(anchors, now).map(Arc::new).map_err(|e| e.to_string());
     let timeouts = Timeouts::uniform(t);
-    probe_smtp(
-        HOST,
-        addr,
-        "probe.test",
-        &timeouts,
-        Instant::now() + t * 4,
-        stores,
-    )
-    .await
+    probe_smtp(HOST, addr, "probe.test", &timeouts, Instant::now() + t * 4, stores).await
 }
 
 pub(super) async fn starttls_server(pki: &Pki) -> SocketAddr {
@@ -159,12 +136,7 @@ async fn stalled_server_times_out_at_banner() {
     })
     .await;
     let ev = run(addr, &[], jiff::Timestamp::now(), Duration::from_secs(1)).await;
-    assert_eq!(
-        ev.outcome,
-        SmtpOutcome::Timeout {
-            stage: SmtpStage::Banner
-        }
-    );
+    assert_eq!(ev.outcome, SmtpOutcome::Timeout { stage: SmtpStage::Banner });
 }
 
 #[tokio::test]
@@ -190,49 +162,25 @@ async fn close_after_banner() {
     })
     .await;
     let ev = run(addr, &[], jiff::Timestamp::now(), Duration::from_secs(2)).await;
-    assert_eq!(
-        ev.outcome,
-        SmtpOutcome::Closed {
-            stage: SmtpStage::Ehlo
-        }
-    );
+    assert_eq!(ev.outcome, SmtpOutcome::Closed { stage: SmtpStage::Ehlo });
     assert_eq!(ev.banner.unwrap().lines, vec!["bye soon"]);
 }
 
 #[tokio::test]
 async fn non_smtp_banner_and_rejections() {
     let addr = serve(|mut stream| async move {
-        stream
-            .write_all(b"HTTP/1.1 400 Bad Request\r\n\r\n")
-            .await
-            .unwrap();
+        stream.write_all(b"HTTP/1.1 400 Bad Request\r\n\r\n").await.unwrap();
     })
     .await;
     let ev = run(addr, &[], jiff::Timestamp::now(), Duration::from_secs(2)).await;
-    assert!(
-        matches!(
-            ev.outcome,
-            SmtpOutcome::Garbage {
-                stage: SmtpStage::Banner,
-                ..
-            }
-        ),
-        "{:?}",
-        ev.outcome
-    );
+    assert!(matches!(ev.outcome, SmtpOutcome::Garbage { stage: SmtpStage::Banner, .. }), "{:?}", ev.outcome);
 
     let addr = serve(|mut stream| async move {
         stream.write_all(b"554 go away\r\n").await.unwrap();
     })
     .await;
     let ev = run(addr, &[], jiff::Timestamp::now(), Duration::from_secs(2)).await;
-    assert_eq!(
-        ev.outcome,
-        SmtpOutcome::Rejected {
-            stage: SmtpStage::Banner,
-            code: 554
-        }
-    );
+    assert_eq!(ev.outcome, SmtpOutcome::Rejected { stage: SmtpStage::Banner, code: 554 });
 
     let addr = serve(|stream| async move {
         let mut r = greet(stream, "250 STARTTLS\r\n").await;
@@ -242,13 +190,7 @@ async fn non_smtp_banner_and_rejections() {
     })
     .await;
     let ev = run(addr, &[], jiff::Timestamp::now(), Duration::from_secs(2)).await;
-    assert_eq!(
-        ev.outcome,
-        SmtpOutcome::Rejected {
-            stage: SmtpStage::StartTls,
-            code: 454
-        }
-    );
+    assert_eq!(ev.outcome, SmtpOutcome::Rejected { stage: SmtpStage::StartTls, code: 454 });
 }
 
 #[tokio::test]
@@ -272,9 +214,5 @@ async fn garbage_instead_of_tls_handshake() {
     })
     .await;
     let ev = run(addr, &[], jiff::Timestamp::now(), Duration::from_secs(2)).await;
-    assert!(
-        matches!(ev.outcome, SmtpOutcome::TlsHandshake { .. }),
-        "{:?}",
-        ev.outcome
-    );
+    assert!(matches!(ev.outcome, SmtpOutcome::TlsHandshake { .. }), "{:?}", ev.outcome);
 }

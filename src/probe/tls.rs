@@ -31,9 +31,7 @@ impl TrustStores {
     /// Builds the verifiers. Fails only on an extra anchor rustls cannot use.
     pub(crate) fn new(extra: &[CertificateDer<'static>], now: jiff::Timestamp) -> Result<Self, ProbeError> {
         let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
-        let public_roots = RootCertStore {
-            roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
-        };
+        let public_roots = RootCertStore { roots: webpki_roots::TLS_SERVER_ROOTS.to_vec() };
         let build = |roots: RootCertStore| {
             WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider.clone())
                 .build()
@@ -44,9 +42,7 @@ impl TrustStores {
         } else {
             let mut roots = public_roots.clone();
             for der in extra {
-                roots
-                    .add(der.clone())
-                    .map_err(|e| ProbeError::Anchor(e.to_string()))?;
+                roots.add(der.clone()).map_err(|e| ProbeError::Anchor(e.to_string()))?;
             }
             Some(build(roots)?)
         };
@@ -65,10 +61,7 @@ impl TrustStores {
         alpn: &[&[u8]],
         slot: CertSlot,
     ) -> Result<rustls::ClientConfig, ProbeError> {
-        let verifier = Arc::new(RecordingVerifier {
-            stores: self.clone(),
-            slot,
-        });
+        let verifier = Arc::new(RecordingVerifier { stores: self.clone(), slot });
         let mut config = rustls::ClientConfig::builder_with_provider(self.provider.clone())
             .with_protocol_versions(&[&rustls::version::TLS13, &rustls::version::TLS12])
             .map_err(|e| ProbeError::Tls(e.to_string()))?

@@ -11,10 +11,7 @@ const MAX_NESTING: usize = 3;
 
 /// Whether the bytes start like an RFC 5322 message: a header field name followed by a colon.
 pub(super) fn looks_like_email(bytes: &[u8]) -> bool {
-    let name_len = bytes
-        .iter()
-        .take_while(|&&b| (33..=126).contains(&b) && b != b':')
-        .count();
+    let name_len = bytes.iter().take_while(|&&b| (33..=126).contains(&b) && b != b':').count();
     name_len > 0 && bytes.get(name_len) == Some(&b':')
 }
 
@@ -30,15 +27,8 @@ pub(super) fn email_items(raw: &[u8]) -> Vec<(Option<String>, Found)> {
     if items.is_empty() {
         others.sort();
         others.dedup();
-        let found = if others.is_empty() {
-            "no parts".to_owned()
-        } else {
-            others.join(", ")
-        };
-        items.push((
-            None,
-            Found::Ignored(format!("no TLS-RPT report in this e-mail (found {found})")),
-        ));
+        let found = if others.is_empty() { "no parts".to_owned() } else { others.join(", ") };
+        items.push((None, Found::Ignored(format!("no TLS-RPT report in this e-mail (found {found})"))));
     }
     items
 }

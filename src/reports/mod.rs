@@ -132,12 +132,7 @@ impl fmt::Display for ImportOutcome {
                 sanitize(&domains.join(", "))
             ),
             Outcome::Duplicate { report_id } => {
-                write!(
-                    f,
-                    "{}: skipped, report {} already imported",
-                    self.source,
-                    sanitize(report_id)
-                )
+                write!(f, "{}: skipped, report {} already imported", self.source, sanitize(report_id))
             }
             Outcome::Rejected { reason } => write!(f, "{}: rejected: {}", self.source, sanitize(reason)),
             Outcome::Ignored { reason } => write!(f, "{}: ignored: {}", self.source, sanitize(reason)),

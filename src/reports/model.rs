@@ -37,11 +37,8 @@ impl Report {
 
     /// Every policy domain the report speaks about, sorted and deduplicated.
     pub fn domains(&self) -> Vec<String> {
-        let mut out: Vec<String> = self
-            .policies
-            .iter()
-            .filter_map(|p| self.domain_for(p).map(str::to_owned))
-            .collect();
+        let mut out: Vec<String> =
+            self.policies.iter().filter_map(|p| self.domain_for(p).map(str::to_owned)).collect();
         out.sort();
         out.dedup();
         out
@@ -85,13 +82,10 @@ impl PolicyResult {
 
     fn policy_lines<'a>(&'a self, key: &'a str) -> impl Iterator<Item = &'a str> + 'a {
         // Some senders put the whole policy into one element, so split on line breaks too.
-        self.policy_strings
-            .iter()
-            .flat_map(|s| s.lines())
-            .filter_map(move |line| {
-                let (k, v) = line.split_once(':')?;
-                (k.trim() == key).then(|| v.trim())
-            })
+        self.policy_strings.iter().flat_map(|s| s.lines()).filter_map(move |line| {
+            let (k, v) = line.split_once(':')?;
+            (k.trim() == key).then(|| v.trim())
+        })
     }
 }
 
@@ -198,10 +192,7 @@ impl ResultType {
     /// Parses a wire value. Also accepts the `other: <value>` form produced by `Display`.
     pub fn parse(s: &str) -> Self {
         let s = s.trim();
-        if let Some((_, t)) = KNOWN_RESULT_TYPES
-            .iter()
-            .find(|(name, _)| name.eq_ignore_ascii_case(s))
-        {
+        if let Some((_, t)) = KNOWN_RESULT_TYPES.iter().find(|(name, _)| name.eq_ignore_ascii_case(s)) {
             return t.clone();
         }
         match s.strip_prefix("other: ") {
@@ -214,10 +205,7 @@ impl ResultType {
     pub fn wire(&self) -> &str {
         match self {
             ResultType::Other(s) => s,
-            known => KNOWN_RESULT_TYPES
-                .iter()
-                .find(|(_, t)| t == known)
-                .map_or("", |(name, _)| name),
+            known => KNOWN_RESULT_TYPES.iter().find(|(_, t)| t == known).map_or("", |(name, _)| name),
         }
     }
 }

@@ -19,17 +19,14 @@ pub fn is_gzip(bytes: &[u8]) -> bool {
 pub fn gunzip(bytes: &[u8]) -> Result<Vec<u8>, ReportError> {
     let mut out = Vec::new();
     let decoder = flate2::read::MultiGzDecoder::new(bytes);
-    decoder
-        .take(MAX_REPORT_BYTES + 1)
-        .read_to_end(&mut out)
-        .map_err(|e| {
-            let why = if e.kind() == std::io::ErrorKind::UnexpectedEof {
-                "truncated".to_owned()
-            } else {
-                e.to_string()
-            };
-            ReportError::Gzip(why)
-        })?;
+    decoder.take(MAX_REPORT_BYTES + 1).read_to_end(&mut out).map_err(|e| {
+        let why = if e.kind() == std::io::ErrorKind::UnexpectedEof {
+            "truncated".to_owned()
+        } else {
+            e.to_string()
+        };
+        ReportError::Gzip(why)
+    })?;
     if out.len() as u64 > MAX_REPORT_BYTES {
         return Err(ReportError::TooLarge(MAX_REPORT_BYTES));
     }
@@ -59,35 +56,24 @@ pub fn parse_report(json: &[u8]) -> Result<Report, ReportError> {
         Some(Value::String(s)) if !s.trim().is_empty() => s.clone(),
         Some(Value::Number(n)) => n.to_string(),
         _ => {
-            return Err(invalid(
-                "report-id",
-                "missing or empty (needed for deduplication)",
-            ));
+            return Err(invalid("report-id", "missing or empty (needed for deduplication)"));
         }
     };
     let range = top
         .get("date-range")
         .and_then(Value::as_object)
-        .ok_or(ReportError::DateRange(
-            "`date-range` missing or not an object".to_owned(),
-        ))?;
+        .ok_or(ReportError::DateRange("`date-range` missing or not an object".to_owned()))?;
     let start = timestamp(range, "start-datetime")?;
     let end = timestamp(range, "end-datetime")?;
     if end < start {
-        return Err(ReportError::DateRange(
-            "end-datetime is before start-datetime".to_owned(),
-        ));
+        return Err(ReportError::DateRange("end-datetime is before start-datetime".to_owned()));
     }
     let policies = match top.get("policies") {
         Some(Value::Array(items)) => items,
         Some(_) => return Err(invalid("policies", "not an array")),
         None => return Err(ReportError::NoPolicies),
     };
-    let policies = policies
-        .iter()
-        .enumerate()
-        .map(|(i, p)| policy(i, p))
-        .collect::<Result<_, _>>()?;
+    let policies = policies.iter().enumerate().map(|(i, p)| policy(i, p)).collect::<Result<_, _>>()?;
     Ok(Report {
         organization: text(top.get("organization-name")),
         contact: text(top.get("contact-info")),
@@ -133,13 +119,10 @@ fn strings(v: Option<&Value>) -> Vec<String> {
 fn count(obj: Option<&Map<String, Value>>, key: &str, at: &str) -> Result<u64, ReportError> {
     match obj.and_then(|o| o.get(key)) {
         None | Some(Value::Null) => Ok(0),
-        Some(Value::Number(n)) => n
-            .as_u64()
-            .ok_or_else(|| invalid(&format!("{at}.{key}"), "not a count")),
-        Some(Value::String(s)) => s
-            .trim()
-            .parse()
-            .map_err(|_| invalid(&format!("{at}.{key}"), "not a count")),
+        Some(Value::Number(n)) => n.as_u64().ok_or_else(|| invalid(&format!("{at}.{key}"), "not a count")),
+        Some(Value::String(s)) => {
+            s.trim().parse().map_err(|_| invalid(&format!("{at}.{key}"), "not a count"))
+        }
         Some(_) => Err(invalid(&format!("{at}.{key}"), "not a count")),
     }
 }
@@ -172,15 +155,9 @@ fn policy(i: usize, item: &Value) -> Result<PolicyResult, ReportError> {
             &text(field("policy-type")).unwrap_or_else(|| "unspecified".to_owned()),
         ),
         policy_strings: strings(field("policy-string")),
-        policy_domain: text(field("policy-domain"))
-            .map(normalize_domain)
-            .filter(|d| !d.is_empty()),
+        policy_domain: text(field("policy-domain")).map(normalize_domain).filter(|d| !d.is_empty()),
         mx_host,
-        successful: count(
-            summary,
-            "total-successful-session-count",
-            &format!("{at}.summary"),
-        )?,
+        successful: count(summary, "total-successful-session-count", &format!("{at}.summary"))?,
         failed: count(summary, "total-failure-session-count", &format!("{at}.summary"))?,
         failures,
     })

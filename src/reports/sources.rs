@@ -34,11 +34,7 @@ pub(super) fn walk(paths: &[PathBuf], emit: &mut dyn FnMut(Source, Found)) {
 }
 
 fn source(path: &Path) -> Source {
-    Source {
-        path: path.to_owned(),
-        message: None,
-        part: None,
-    }
+    Source { path: path.to_owned(), message: None, part: None }
 }
 
 fn visit(path: &Path, explicit: bool, depth: usize, emit: &mut dyn FnMut(Source, Found)) {
@@ -49,28 +45,19 @@ fn visit(path: &Path, explicit: bool, depth: usize, emit: &mut dyn FnMut(Source,
     if meta.is_dir() {
         let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
         if depth >= MAX_DEPTH || (is_link && !explicit) {
-            return emit(
-                source(path),
-                Found::Ignored("directory not followed (link or too deep)".into()),
-            );
+            return emit(source(path), Found::Ignored("directory not followed (link or too deep)".into()));
         }
         let mut entries: Vec<PathBuf> = match std::fs::read_dir(path) {
             Ok(rd) => rd.filter_map(|e| e.ok().map(|e| e.path())).collect(),
             Err(e) => {
-                return emit(
-                    source(path),
-                    Found::Rejected(format!("cannot list directory: {e}")),
-                );
+                return emit(source(path), Found::Rejected(format!("cannot list directory: {e}")));
             }
         };
         entries.sort();
         // In a maildir, `tmp/` holds messages still being delivered.
         let maildir = path.join("cur").is_dir() && path.join("new").is_dir();
         for entry in entries {
-            let name = entry
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
+            let name = entry.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
             // Dot-directories stay: Maildir++ keeps its folders in `.Name/`.
             if (name.starts_with('.') && !entry.is_dir()) || (maildir && name == "tmp") {
                 continue;
@@ -117,14 +104,7 @@ fn read_file(path: &Path, explicit: bool, emit: &mut dyn FnMut(Source, Found)) -
         }
     } else {
         let why = "not a TLS-RPT report: neither JSON, gzip, an e-mail nor an mbox file".to_owned();
-        emit(
-            source(path),
-            if explicit {
-                Found::Rejected(why)
-            } else {
-                Found::Ignored(why)
-            },
-        );
+        emit(source(path), if explicit { Found::Rejected(why) } else { Found::Ignored(why) });
     }
     Ok(())
 }
@@ -157,17 +137,10 @@ fn mbox(path: &Path, mut reader: impl BufRead, emit: &mut dyn FnMut(Source, Foun
         let fresh = at_line_start;
         let starts_message = fresh && (n == 0 || line.starts_with(b"From "));
         if starts_message && index > 0 {
-            let at = Source {
-                path: path.to_owned(),
-                message: Some(index),
-                part: None,
-            };
+            let at = Source { path: path.to_owned(), message: Some(index), part: None };
             if oversized {
                 let mib = MAX_INPUT_BYTES >> 20;
-                emit(
-                    at,
-                    Found::Rejected(format!("message too large: more than {mib} MiB")),
-                );
+                emit(at, Found::Rejected(format!("message too large: more than {mib} MiB")));
             } else {
                 email(at, &message, emit);
             }

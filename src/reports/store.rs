@@ -24,10 +24,7 @@ impl ReportStore {
     /// Opens (creating if needed) `<state_dir>/reports/`.
     pub fn open(state_dir: &Path) -> Result<ReportStore, ReportError> {
         let dir = state_dir.join("reports");
-        std::fs::create_dir_all(&dir).map_err(|source| ReportError::Io {
-            path: dir.clone(),
-            source,
-        })?;
+        std::fs::create_dir_all(&dir).map_err(|source| ReportError::Io { path: dir.clone(), source })?;
         Ok(ReportStore { dir })
     }
 
@@ -63,9 +60,7 @@ impl ReportStore {
         let report = match parse_report(json) {
             Ok(r) => r,
             Err(e) => {
-                return Outcome::Rejected {
-                    reason: e.to_string(),
-                };
+                return Outcome::Rejected { reason: e.to_string() };
             }
         };
         let target = self.path_for(&report.report_id);
@@ -74,14 +69,9 @@ impl ReportStore {
             return Outcome::Duplicate { report_id };
         }
         match self.write_new(&target, json) {
-            Ok(true) => Outcome::Imported {
-                report_id,
-                domains: report.domains(),
-            },
+            Ok(true) => Outcome::Imported { report_id, domains: report.domains() },
             Ok(false) => Outcome::Duplicate { report_id },
-            Err(e) => Outcome::Rejected {
-                reason: format!("cannot store: {e}"),
-            },
+            Err(e) => Outcome::Rejected { reason: format!("cannot store: {e}") },
         }
     }
 
@@ -122,10 +112,7 @@ impl ReportStore {
         let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
         paths.sort();
         for path in paths {
-            let name = path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
+            let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
             if name.starts_with('.') || !name.ends_with(".json") {
                 continue;
             }
@@ -140,16 +127,9 @@ impl ReportStore {
 }
 
 fn read_capped(path: &Path) -> Result<Vec<u8>, ReportError> {
-    let io = |source| ReportError::Io {
-        path: path.to_owned(),
-        source,
-    };
+    let io = |source| ReportError::Io { path: path.to_owned(), source };
     let mut bytes = Vec::new();
-    File::open(path)
-        .map_err(io)?
-        .take(MAX_REPORT_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(io)?;
+    File::open(path).map_err(io)?.take(MAX_REPORT_BYTES + 1).read_to_end(&mut bytes).map_err(io)?;
     if bytes.len() as u64 > MAX_REPORT_BYTES {
         return Err(ReportError::TooLarge(MAX_REPORT_BYTES));
     }

@@ -98,11 +98,7 @@ pub fn summarize(reports: &[Report], domain: Option<&str>, since: Option<Date>) 
             });
             if ids.insert(report.report_id.as_str()) {
                 sum.reports += 1;
-                if let Some(org) = report
-                    .organization
-                    .as_ref()
-                    .filter(|o| !sum.organizations.contains(o))
-                {
+                if let Some(org) = report.organization.as_ref().filter(|o| !sum.organizations.contains(o)) {
                     sum.organizations.push(org.clone());
                 }
                 sum.window_start = sum.window_start.min(report.start);
@@ -111,17 +107,9 @@ pub fn summarize(reports: &[Report], domain: Option<&str>, since: Option<Date>) 
             let sessions = policy.successful.saturating_add(policy.failed);
             add(&mut sum.total_sessions, sessions);
             add(&mut sum.failed_sessions, policy.failed);
-            add(
-                sum.policy_types_seen
-                    .entry(policy.policy_type.as_str().to_owned())
-                    .or_default(),
-                sessions,
-            );
+            add(sum.policy_types_seen.entry(policy.policy_type.as_str().to_owned()).or_default(), sessions);
             if let Some(mode) = policy.seen_mode() {
-                add(
-                    sum.modes_seen.entry(mode.as_str().to_owned()).or_default(),
-                    sessions,
-                );
+                add(sum.modes_seen.entry(mode.as_str().to_owned()).or_default(), sessions);
             }
             for f in &policy.failures {
                 add(
@@ -129,10 +117,7 @@ pub fn summarize(reports: &[Report], domain: Option<&str>, since: Option<Date>) 
                     f.failed_session_count,
                 );
                 let mx = f.receiving_mx_hostname.as_deref().unwrap_or(UNKNOWN);
-                add(
-                    sum.failures_by_mx.entry(mx.to_owned()).or_default(),
-                    f.failed_session_count,
-                );
+                add(sum.failures_by_mx.entry(mx.to_owned()).or_default(), f.failed_session_count);
             }
             let (ok, failed) = days.entry(day).or_default();
             add(ok, policy.successful);
@@ -146,11 +131,7 @@ pub fn summarize(reports: &[Report], domain: Option<&str>, since: Option<Date>) 
             sum.failure_rate = rate(sum.failed_sessions, sum.total_sessions);
             sum.days = days
                 .into_iter()
-                .map(|(date, (successful, failed))| DaySummary {
-                    date,
-                    successful,
-                    failed,
-                })
+                .map(|(date, (successful, failed))| DaySummary { date, successful, failed })
                 .collect();
             sum
         })
@@ -188,11 +169,7 @@ fn add(counter: &mut u64, n: u64) {
 }
 
 fn rate(failed: u64, total: u64) -> f64 {
-    if total == 0 {
-        0.0
-    } else {
-        failed as f64 / total as f64
-    }
+    if total == 0 { 0.0 } else { failed as f64 / total as f64 }
 }
 
 /// Sessions for `domain` in the reports whose date range overlaps `[from, to)`; `None` when
@@ -204,12 +181,8 @@ pub fn window_tally(
     to: jiff::Timestamp,
 ) -> Option<Tally> {
     let wanted = normalize(domain);
-    let mut tally = Tally {
-        reports: 0,
-        successful_sessions: 0,
-        failed_sessions: 0,
-        failures_by_type: Vec::new(),
-    };
+    let mut tally =
+        Tally { reports: 0, successful_sessions: 0, failed_sessions: 0, failures_by_type: Vec::new() };
     let mut by_type: BTreeMap<String, u64> = BTreeMap::new();
     for report in distinct(reports).filter(|r| r.start < to && r.end > from) {
         let mut counted = false;
@@ -218,10 +191,7 @@ pub fn window_tally(
             add(&mut tally.successful_sessions, policy.successful);
             add(&mut tally.failed_sessions, policy.failed);
             for f in &policy.failures {
-                add(
-                    by_type.entry(f.result_type.to_string()).or_default(),
-                    f.failed_session_count,
-                );
+                add(by_type.entry(f.result_type.to_string()).or_default(), f.failed_session_count);
             }
         }
         tally.reports += u32::from(counted);
@@ -230,8 +200,6 @@ pub fn window_tally(
         return None;
     }
     tally.failures_by_type = by_type.into_iter().collect();
-    tally
-        .failures_by_type
-        .sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    tally.failures_by_type.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     Some(tally)
 }

@@ -128,39 +128,23 @@ fn validate_ldh(ascii: &str, original: &str) -> Result<(), DomainError> {
     for label in ascii.split('.') {
         count += 1;
         if label.is_empty() {
-            return Err(DomainError::EmptyLabel {
-                name: original.into(),
-            });
+            return Err(DomainError::EmptyLabel { name: original.into() });
         }
         if label.len() > MAX_LABEL {
-            return Err(DomainError::LabelTooLong {
-                label: label.into(),
-                len: label.len(),
-            });
+            return Err(DomainError::LabelTooLong { label: label.into(), len: label.len() });
         }
         if let Some(ch) = label.chars().find(|c| !(c.is_ascii_alphanumeric() || *c == '-')) {
-            return Err(DomainError::BadCharacter {
-                label: label.into(),
-                ch,
-            });
+            return Err(DomainError::BadCharacter { label: label.into(), ch });
         }
         if label.starts_with('-') || label.ends_with('-') {
             return Err(DomainError::HyphenEdge { label: label.into() });
         }
     }
     if count < 2 {
-        return Err(DomainError::SingleLabel {
-            name: original.into(),
-        });
+        return Err(DomainError::SingleLabel { name: original.into() });
     }
-    if ascii
-        .rsplit('.')
-        .next()
-        .is_some_and(|tld| tld.bytes().all(|b| b.is_ascii_digit()))
-    {
-        return Err(DomainError::IpAddress {
-            name: original.into(),
-        });
+    if ascii.rsplit('.').next().is_some_and(|tld| tld.bytes().all(|b| b.is_ascii_digit())) {
+        return Err(DomainError::IpAddress { name: original.into() });
     }
     Ok(())
 }
@@ -197,18 +181,12 @@ mod tests {
 
     #[test]
     fn normalises_case_and_trailing_dot() {
-        assert_eq!(
-            DomainName::parse("Mail.Example.COM.").unwrap().as_str(),
-            "mail.example.com"
-        );
+        assert_eq!(DomainName::parse("Mail.Example.COM.").unwrap().as_str(), "mail.example.com");
     }
 
     #[test]
     fn converts_unicode_to_a_labels() {
-        assert_eq!(
-            DomainName::parse("bücher.example").unwrap().as_str(),
-            "xn--bcher-kva.example"
-        );
+        assert_eq!(DomainName::parse("bücher.example").unwrap().as_str(), "xn--bcher-kva.example");
     }
 
     #[test]
@@ -220,22 +198,10 @@ mod tests {
         assert!(err.to_string().contains("64 octets"), "{err}");
         let err = DomainName::parse("ex_ample.com").unwrap_err();
         assert!(err.to_string().contains("'_'"), "{err}");
-        assert!(matches!(
-            DomainName::parse("-a.com"),
-            Err(DomainError::HyphenEdge { .. })
-        ));
-        assert!(matches!(
-            DomainName::parse("localhost"),
-            Err(DomainError::SingleLabel { .. })
-        ));
-        assert!(matches!(
-            DomainName::parse("192.0.2.1"),
-            Err(DomainError::IpAddress { .. })
-        ));
-        assert!(matches!(
-            DomainName::parse("::1"),
-            Err(DomainError::IpAddress { .. })
-        ));
+        assert!(matches!(DomainName::parse("-a.com"), Err(DomainError::HyphenEdge { .. })));
+        assert!(matches!(DomainName::parse("localhost"), Err(DomainError::SingleLabel { .. })));
+        assert!(matches!(DomainName::parse("192.0.2.1"), Err(DomainError::IpAddress { .. })));
+        assert!(matches!(DomainName::parse("::1"), Err(DomainError::IpAddress { .. })));
         assert_eq!(DomainName::parse(" "), Err(DomainError::Empty));
     }
 
@@ -243,19 +209,13 @@ mod tests {
     fn rejects_names_over_253_octets() {
         let label = "a".repeat(63);
         let name = [label.as_str(); 4].join(".") + ".com";
-        assert!(matches!(
-            DomainName::parse(&name),
-            Err(DomainError::NameTooLong { .. })
-        ));
+        assert!(matches!(DomainName::parse(&name), Err(DomainError::NameTooLong { .. })));
     }
 
     #[test]
     fn well_known_names() {
         let d = DomainName::parse("example.com").unwrap();
-        assert_eq!(
-            d.policy_url(),
-            "https://mta-sts.example.com/.well-known/mta-sts.txt"
-        );
+        assert_eq!(d.policy_url(), "https://mta-sts.example.com/.well-known/mta-sts.txt");
         assert_eq!(d.child("_mta-sts"), "_mta-sts.example.com");
     }
 }

@@ -49,11 +49,8 @@ impl PolicyId {
         let Some(suffix) = prev.0.strip_prefix(stamp.as_str()) else {
             return Self(stamp);
         };
-        let next = if suffix.is_empty() {
-            1
-        } else {
-            suffix.parse::<u64>().map_or(1, |n| n.saturating_add(1))
-        };
+        let next =
+            if suffix.is_empty() { 1 } else { suffix.parse::<u64>().map_or(1, |n| n.saturating_add(1)) };
         let candidate = format!("{stamp}{next}");
         if candidate.len() <= MAX_ID_LEN && candidate != prev.0 {
             Self(candidate)

@@ -49,25 +49,12 @@ pub fn lint_policy(body: &[u8]) -> PolicyLint {
     if let Some(p) = &policy {
         findings.extend(policy_findings(p));
     }
-    PolicyLint {
-        policy,
-        strict_valid,
-        lenient_valid,
-        findings,
-    }
+    PolicyLint { policy, strict_valid, lenient_valid, findings }
 }
 
 fn lenient_only(problems: &[Finding]) -> Finding {
-    let lines: Vec<String> = problems
-        .iter()
-        .filter_map(|f| f.line)
-        .map(|n| n.to_string())
-        .collect();
-    let at = if lines.is_empty() {
-        String::new()
-    } else {
-        format!(" (line {})", lines.join(", "))
-    };
+    let lines: Vec<String> = problems.iter().filter_map(|f| f.line).map(|n| n.to_string()).collect();
+    let at = if lines.is_empty() { String::new() } else { format!(" (line {})", lines.join(", ")) };
     Finding::new(
         Code::PolicyLenientOnly,
         Severity::Error,
@@ -126,25 +113,14 @@ fn key_findings(body: &[u8]) -> Vec<Finding> {
 fn starts_with_word(line: &str, key: &str) -> bool {
     let lower = line.to_ascii_lowercase();
     lower.starts_with(key)
-        && lower[key.len()..]
-            .chars()
-            .next()
-            .is_none_or(|c| !(c.is_ascii_alphanumeric() || c == '_'))
+        && lower[key.len()..].chars().next().is_none_or(|c| !(c.is_ascii_alphanumeric() || c == '_'))
 }
 
 /// The known key `key` most likely stands for.
 fn suggest(key: &str) -> Option<&'static str> {
-    let norm: String = key
-        .to_ascii_lowercase()
-        .chars()
-        .filter(|c| !matches!(c, '-' | '_' | ' ' | '.' | '\t'))
-        .collect();
-    let targets = [
-        ("version", "version", 2),
-        ("mode", "mode", 1),
-        ("maxage", "max_age", 2),
-        ("mx", "mx", 1),
-    ];
+    let norm: String =
+        key.to_ascii_lowercase().chars().filter(|c| !matches!(c, '-' | '_' | ' ' | '.' | '\t')).collect();
+    let targets = [("version", "version", 2), ("mode", "mode", 1), ("maxage", "max_age", 2), ("mx", "mx", 1)];
     if let Some((_, known, _)) = targets.iter().find(|(t, _, _)| *t == norm) {
         return Some(known);
     }

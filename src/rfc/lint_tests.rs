@@ -25,10 +25,7 @@ fn lenient_only_is_an_error_with_the_strict_problems() {
     assert_eq!(l.findings[0].code, Code::PolicyLenientOnly);
     assert_eq!(l.findings[0].severity, Severity::Error);
     assert!(l.findings[0].fix.contains("(line 1)"), "{}", l.findings[0].fix);
-    assert_eq!(
-        (l.findings[1].code, l.findings[1].line),
-        (Code::PolicyInvalid, Some(1))
-    );
+    assert_eq!((l.findings[1].code, l.findings[1].line), (Code::PolicyInvalid, Some(1)));
     assert_eq!(l.policy.unwrap().mode, Mode::Enforce);
 }
 
@@ -46,10 +43,7 @@ fn typo_keys_get_suggestions() {
     let l = lint(
         "version: STSv1\nmode: enforce\nnmx: mail.example.com\nmx: mail.example.com\nmax-age: 604800\nmax_age: 604800\nMode: enforce\nmaxage: 1\nmdoe: x\nmx mail.example.com\ncolour: blue\n",
     );
-    assert!(
-        !l.strict_valid && l.lenient_valid,
-        "the line without ':' breaks the grammar"
-    );
+    assert!(!l.strict_valid && l.lenient_valid, "the line without ':' breaks the grammar");
     let unknown: Vec<(usize, Severity, String)> = l
         .findings
         .iter()
@@ -120,9 +114,5 @@ fn wildcard_breadth() {
 fn ip_in_mx_is_invalid_everywhere() {
     let l = lint("version: STSv1\nmode: enforce\nmx: 192.0.2.25\nmax_age: 604800\n");
     assert!(!l.strict_valid && !l.lenient_valid);
-    assert!(
-        l.findings
-            .iter()
-            .any(|f| f.subject == "192.0.2.25" && f.message.contains("IP address"))
-    );
+    assert!(l.findings.iter().any(|f| f.subject == "192.0.2.25" && f.message.contains("IP address")));
 }

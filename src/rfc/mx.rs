@@ -19,23 +19,14 @@ impl MxPattern {
     pub fn parse(input: &str) -> Result<Self, DomainError> {
         let trimmed = input.trim();
         match trimmed.strip_prefix("*.") {
-            Some(rest) => Ok(Self {
-                wildcard: true,
-                base: DomainName::parse(rest)?,
-            }),
-            None => Ok(Self {
-                wildcard: false,
-                base: DomainName::parse(trimmed)?,
-            }),
+            Some(rest) => Ok(Self { wildcard: true, base: DomainName::parse(rest)? }),
+            None => Ok(Self { wildcard: false, base: DomainName::parse(trimmed)? }),
         }
     }
 
     /// An exact pattern for one host.
     pub fn exact(host: DomainName) -> Self {
-        Self {
-            wildcard: false,
-            base: host,
-        }
+        Self { wildcard: false, base: host }
     }
 
     /// Whether this is a `*.` pattern.
@@ -51,11 +42,7 @@ impl MxPattern {
     /// RFC 8461 §4.1: case-insensitive; a wildcard matches exactly one leftmost label;
     /// trailing dots are ignored.
     pub fn matches(&self, host: &str) -> bool {
-        let host = host
-            .trim()
-            .strip_suffix('.')
-            .unwrap_or(host.trim())
-            .to_ascii_lowercase();
+        let host = host.trim().strip_suffix('.').unwrap_or(host.trim()).to_ascii_lowercase();
         if !self.wildcard {
             return host == self.base.as_str();
         }
@@ -127,9 +114,6 @@ mod tests {
 
     #[test]
     fn renders_back() {
-        assert_eq!(
-            MxPattern::parse("*.Example.com.").unwrap().to_string(),
-            "*.example.com"
-        );
+        assert_eq!(MxPattern::parse("*.Example.com.").unwrap().to_string(), "*.example.com");
     }
 }

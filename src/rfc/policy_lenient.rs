@@ -16,15 +16,8 @@ pub fn parse_lenient(body: &[u8]) -> PolicyParse {
     }
     let body = body.strip_prefix(BOM).unwrap_or(body);
     let Ok(text) = std::str::from_utf8(body) else {
-        out.push(invalid(
-            None,
-            "the body is not valid UTF-8",
-            "save the policy as plain ASCII",
-        ));
-        return PolicyParse {
-            policy: None,
-            findings: out,
-        };
+        out.push(invalid(None, "the body is not valid UTF-8", "save the policy as plain ASCII"));
+        return PolicyParse { policy: None, findings: out };
     };
     let mut version = None;
     let (mut mode, mut max_age) = (None, None);
@@ -38,11 +31,7 @@ pub fn parse_lenient(body: &[u8]) -> PolicyParse {
             "version" => fields.bad_value(
                 &mut out,
                 "version",
-                invalid(
-                    Some(n),
-                    format!("version {value:?} is not STSv1"),
-                    "write `version: STSv1`",
-                ),
+                invalid(Some(n), format!("version {value:?} is not STSv1"), "write `version: STSv1`"),
             ),
             "mode" => match Mode::parse(value) {
                 Some(m) => mode = Some((n, m)),
@@ -90,8 +79,5 @@ pub fn parse_lenient(body: &[u8]) -> PolicyParse {
     fields.mode = mode;
     fields.max_age = max_age;
     let policy = fields.finish(&mut out, false);
-    PolicyParse {
-        policy,
-        findings: out,
-    }
+    PolicyParse { policy, findings: out }
 }

@@ -17,16 +17,12 @@ pub(crate) fn key_ok(key: &str) -> bool {
     !b.is_empty()
         && b.len() <= 32
         && b[0].is_ascii_alphanumeric()
-        && b.iter()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'.'))
+        && b.iter().all(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'.'))
 }
 
 /// The extension-value grammar: printable characters (UTF-8 allowed), inner spaces only.
 pub(crate) fn ext_value_ok(value: &str) -> bool {
-    !value.is_empty()
-        && value
-            .chars()
-            .all(|c| c == ' ' || !(c.is_control() || c.is_whitespace()))
+    !value.is_empty() && value.chars().all(|c| c == ' ' || !(c.is_control() || c.is_whitespace()))
 }
 
 /// Splits on LF, removing one CR before it; every other problem is a finding for that line.
@@ -35,11 +31,7 @@ pub(crate) fn strict_lines(body: &[u8]) -> Vec<Result<Line<'_>, Finding>> {
     if body.ends_with(b"\n") {
         pieces.pop();
     }
-    pieces
-        .into_iter()
-        .enumerate()
-        .map(|(i, piece)| strict_line(i + 1, piece))
-        .collect()
+    pieces.into_iter().enumerate().map(|(i, piece)| strict_line(i + 1, piece)).collect()
 }
 
 fn strict_line(number: usize, piece: &[u8]) -> Result<Line<'_>, Finding> {
@@ -67,18 +59,10 @@ fn strict_line(number: usize, piece: &[u8]) -> Result<Line<'_>, Finding> {
         ));
     }
     let Ok(line) = std::str::from_utf8(piece) else {
-        return Err(invalid(
-            n,
-            "the line is not valid UTF-8",
-            "save the policy as plain ASCII",
-        ));
+        return Err(invalid(n, "the line is not valid UTF-8", "save the policy as plain ASCII"));
     };
     if line.trim_matches([' ', '\t']).is_empty() {
-        return Err(invalid(
-            n,
-            "blank line; the policy grammar has no empty lines",
-            "delete the blank line",
-        ));
+        return Err(invalid(n, "blank line; the policy grammar has no empty lines", "delete the blank line"));
     }
     let Some((key, rest)) = line.split_once(':') else {
         return Err(invalid(
@@ -87,11 +71,7 @@ fn strict_line(number: usize, piece: &[u8]) -> Result<Line<'_>, Finding> {
             "write the line as `key: value` or delete it",
         ));
     };
-    Ok(Line {
-        number,
-        key,
-        value: rest.trim_matches([' ', '\t']),
-    })
+    Ok(Line { number, key, value: rest.trim_matches([' ', '\t']) })
 }
 
 /// Lines split on CRLF, LF or a bare CR, trimmed, blank ones left out, numbered from 1.

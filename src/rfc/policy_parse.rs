@@ -87,32 +87,17 @@ impl Fields {
         if need_version && self.version.is_none() && !self.bad.contains(&"version") {
             self.error(
                 out,
-                invalid(
-                    None,
-                    "there is no `version: STSv1` line",
-                    "add `version: STSv1` as the first line",
-                ),
+                invalid(None, "there is no `version: STSv1` line", "add `version: STSv1` as the first line"),
             );
         }
         if self.mode.is_none() && !self.bad.contains(&"mode") {
             self.error(
                 out,
-                invalid(
-                    None,
-                    "there is no `mode:` line",
-                    "add `mode: testing` (or enforce, or none)",
-                ),
+                invalid(None, "there is no `mode:` line", "add `mode: testing` (or enforce, or none)"),
             );
         }
         if self.max_age.is_none() && !self.bad.contains(&"max_age") {
-            self.error(
-                out,
-                invalid(
-                    None,
-                    "there is no `max_age:` line",
-                    "add `max_age: 604800` (one week)",
-                ),
-            );
+            self.error(out, invalid(None, "there is no `max_age:` line", "add `max_age: 604800` (one week)"));
         }
         if self.mx.is_empty() && !self.bad.contains(&"mx") && !matches!(self.mode, Some((_, Mode::None))) {
             self.error(
@@ -125,11 +110,7 @@ impl Fields {
             );
         }
         match (self.broken, self.mode, self.max_age) {
-            (false, Some((_, mode)), Some((_, max_age))) => Some(Policy {
-                mode,
-                max_age,
-                mx: self.mx,
-            }),
+            (false, Some((_, mode)), Some((_, max_age))) => Some(Policy { mode, max_age, mx: self.mx }),
             _ => None,
         }
     }

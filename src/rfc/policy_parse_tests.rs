@@ -59,14 +59,9 @@ fn duplicates_first_wins_and_are_reported() {
         (Code::PolicyDuplicateKey, Severity::Error, Some(3))
     );
     assert!(
-        p.findings[0]
-            .message
-            .contains("strict senders use testing, senders that keep the last use enforce")
+        p.findings[0].message.contains("strict senders use testing, senders that keep the last use enforce")
     );
-    assert_eq!(
-        (p.findings[1].severity, p.findings[1].line),
-        (Severity::Warning, Some(6))
-    );
+    assert_eq!((p.findings[1].severity, p.findings[1].line), (Severity::Warning, Some(6)));
     let l =
         parse_lenient(b"version: STSv1\nmode: testing\nmode: enforce\nmx: a.example.com\nmax_age: 86400\n");
     assert_eq!(l.policy.unwrap().mode, Mode::Enforce);
@@ -96,15 +91,8 @@ fn strict_rejects_and_lenient_tolerates() {
         "version: STSv1\nmode: enforce\nmx: mail.example.com\nmax_age: 86400\njunk line\n",
     ] {
         let (s, l) = strict_err(body.as_bytes());
-        assert!(
-            s.findings.iter().any(|f| f.code == Code::PolicyInvalid),
-            "{body:?}"
-        );
-        assert!(
-            l.policy.is_some(),
-            "lenient rejected {body:?}: {:?}",
-            messages(&l)
-        );
+        assert!(s.findings.iter().any(|f| f.code == Code::PolicyInvalid), "{body:?}");
+        assert!(l.policy.is_some(), "lenient rejected {body:?}: {:?}", messages(&l));
     }
 }
 
@@ -114,69 +102,30 @@ fn strict_messages_name_the_problem_and_line() {
         strict_err(b"version: STSv1\nmode: enforce\nmx: mail.b\xc3\xbccher.example\nmax_age: 86400\n");
     assert_eq!(s.findings[0].line, Some(3));
     assert_eq!(s.findings[0].subject, "mail.bücher.example");
-    assert!(
-        s.findings[0].message.contains("`mail.xn--bcher-kva.example`"),
-        "{:?}",
-        messages(&s)
-    );
+    assert!(s.findings[0].message.contains("`mail.xn--bcher-kva.example`"), "{:?}", messages(&s));
     let (s, _) = strict_err(b"version : STSv1\nmode: enforce\nmx: a.example.com\nmax_age: 86400\n");
-    assert_eq!(
-        s.findings[0].message,
-        "whitespace between `version` and ':' is not allowed"
-    );
+    assert_eq!(s.findings[0].message, "whitespace between `version` and ':' is not allowed");
     let (s, _) = strict_err(b"version: STSv1\nmode: enforce\nmx: 192.0.2.1\nmax_age: 86400\n");
-    assert!(
-        s.findings[0].message.contains("is an IP address"),
-        "{:?}",
-        messages(&s)
-    );
+    assert!(s.findings[0].message.contains("is an IP address"), "{:?}", messages(&s));
 }
 
 #[test]
 fn invalid_in_both() {
     let cases: &[(&[u8], &str)] = &[
-        (
-            b"version: STSv1\nmode: enforce\nmx: mail.example.com\nmax_age: 31557601\n",
-            "over the maximum",
-        ),
-        (
-            b"version: STSv1\nmode: Enforce\nmx: mail.example.com\nmax_age: 86400\n",
-            "not one of testing",
-        ),
-        (
-            b"version: STSv1\nmode: enforce\nmax_age: 86400\n",
-            "no usable `mx:`",
-        ),
-        (
-            b"version: STSv1\nmode: enforce\nmx: 192.0.2.1\nmax_age: 86400\n",
-            "is an IP address",
-        ),
-        (
-            b"version: STSv1\nmode: enforce\nmx: a.example.com\nmax-age: 86400\n",
-            "no `max_age:`",
-        ),
-        (
-            b"version: STSv1\nmode: enforce\nmx: a.example.com\nmax_age: 86400\n\xff\n",
-            "UTF-8",
-        ),
-        (
-            b"version: STSv2\nmode: enforce\nmx: a.example.com\nmax_age: 86400\n",
-            "not",
-        ),
+        (b"version: STSv1\nmode: enforce\nmx: mail.example.com\nmax_age: 31557601\n", "over the maximum"),
+        (b"version: STSv1\nmode: Enforce\nmx: mail.example.com\nmax_age: 86400\n", "not one of testing"),
+        (b"version: STSv1\nmode: enforce\nmax_age: 86400\n", "no usable `mx:`"),
+        (b"version: STSv1\nmode: enforce\nmx: 192.0.2.1\nmax_age: 86400\n", "is an IP address"),
+        (b"version: STSv1\nmode: enforce\nmx: a.example.com\nmax-age: 86400\n", "no `max_age:`"),
+        (b"version: STSv1\nmode: enforce\nmx: a.example.com\nmax_age: 86400\n\xff\n", "UTF-8"),
+        (b"version: STSv2\nmode: enforce\nmx: a.example.com\nmax_age: 86400\n", "not"),
         (b"", "no `mode:`"),
     ];
     for (body, needle) in cases {
         let (s, l) = strict_err(body);
         assert!(l.policy.is_none(), "lenient accepted {body:?}");
-        assert!(
-            messages(&s).iter().any(|m| m.contains(needle)),
-            "{needle}: {:?}",
-            messages(&s)
-        );
-        assert!(
-            l.findings.iter().any(|f| f.severity == Severity::Error),
-            "{body:?}"
-        );
+        assert!(messages(&s).iter().any(|m| m.contains(needle)), "{needle}: {:?}", messages(&s));
+        assert!(l.findings.iter().any(|f| f.severity == Severity::Error), "{body:?}");
     }
 }
 
@@ -196,12 +145,7 @@ fn nul_non_ascii_and_size() {
     assert!(l.policy.is_some());
     let mut exact = big.clone();
     exact.pop();
-    assert!(
-        parse_strict(&exact)
-            .findings
-            .iter()
-            .all(|f| f.code != Code::PolicyTooLarge)
-    );
+    assert!(parse_strict(&exact).findings.iter().all(|f| f.code != Code::PolicyTooLarge));
     let huge = vec![b'a'; LENIENT_MAX_POLICY_BYTES + 1];
     assert_eq!(parse_lenient(&huge).findings[0].code, Code::PolicyTooLarge);
 }

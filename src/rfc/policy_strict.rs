@@ -42,10 +42,7 @@ pub fn parse_strict(body: &[u8]) -> PolicyParse {
         }
     }
     let policy = fields.finish(&mut out, true);
-    PolicyParse {
-        policy,
-        findings: out,
-    }
+    PolicyParse { policy, findings: out }
 }
 
 fn strict_field(fields: &mut Fields, out: &mut Vec<Finding>, n: usize, key: &str, value: &str) {
@@ -85,11 +82,7 @@ fn strict_field(fields: &mut Fields, out: &mut Vec<Finding>, n: usize, key: &str
             Err(message) => fields.bad_value(
                 out,
                 "max_age",
-                invalid(
-                    Some(n),
-                    message,
-                    "give whole seconds, at most 31557600, e.g. `max_age: 604800`",
-                ),
+                invalid(Some(n), message, "give whole seconds, at most 31557600, e.g. `max_age: 604800`"),
             ),
         },
         "mx" => match strict_mx(value) {
@@ -179,25 +172,18 @@ fn strict_max_age(value: &str) -> Result<u32, String> {
     }
     match value.parse::<u64>() {
         Ok(secs) if secs <= u64::from(MAX_MAX_AGE) => Ok(secs as u32),
-        _ => Err(format!(
-            "max_age {value} is over the maximum of 31557600 seconds (about a year)"
-        )),
+        _ => Err(format!("max_age {value} is over the maximum of 31557600 seconds (about a year)")),
     }
 }
 
 fn strict_mx(value: &str) -> Result<MxPattern, String> {
     if !value.is_ascii() {
-        let hint = MxPattern::parse(value)
-            .map(|p| format!("; in A-labels that is `{p}`"))
-            .unwrap_or_default();
-        return Err(format!(
-            "mx {value:?} is not ASCII: host names must be A-labels{hint}"
-        ));
+        let hint =
+            MxPattern::parse(value).map(|p| format!("; in A-labels that is `{p}`")).unwrap_or_default();
+        return Err(format!("mx {value:?} is not ASCII: host names must be A-labels{hint}"));
     }
     if value.ends_with('.') {
-        return Err(format!(
-            "mx {value:?} ends with a dot; policy host names have no trailing dot"
-        ));
+        return Err(format!("mx {value:?} ends with a dot; policy host names have no trailing dot"));
     }
     MxPattern::parse(value).map_err(|e| format!("mx {value:?} is invalid: {e}"))
 }

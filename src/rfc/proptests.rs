@@ -6,13 +6,8 @@ use proptest::prelude::*;
 use super::*;
 
 fn extension() -> impl Strategy<Value = Extension> {
-    (
-        "[A-Za-z0-9][A-Za-z0-9_.-]{0,31}",
-        "[\\x21-\\x3a\\x3c\\x3e-\\x7e]{1,20}",
-    )
-        .prop_filter("reserved name", |(n, _)| {
-            !matches!(n.as_str(), "id" | "v" | "rua")
-        })
+    ("[A-Za-z0-9][A-Za-z0-9_.-]{0,31}", "[\\x21-\\x3a\\x3c\\x3e-\\x7e]{1,20}")
+        .prop_filter("reserved name", |(n, _)| !matches!(n.as_str(), "id" | "v" | "rua"))
         .prop_map(|(name, value)| Extension { name, value })
 }
 
@@ -33,10 +28,7 @@ fn rua() -> impl Strategy<Value = RuaUri> {
 }
 
 fn host() -> impl Strategy<Value = String> {
-    (
-        prop::collection::vec("[a-z0-9]([a-z0-9-]{0,6}[a-z0-9])?", 1..3),
-        "[a-z]{2,6}",
-    )
+    (prop::collection::vec("[a-z0-9]([a-z0-9-]{0,6}[a-z0-9])?", 1..3), "[a-z]{2,6}")
         .prop_map(|(labels, tld)| format!("{}.{tld}", labels.join(".")))
 }
 

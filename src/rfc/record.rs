@@ -27,10 +27,7 @@ pub struct StsRecord {
 impl StsRecord {
     /// A record with only the id.
     pub fn new(id: PolicyId) -> Self {
-        Self {
-            id,
-            extensions: Vec::new(),
-        }
+        Self { id, extensions: Vec::new() }
     }
 
     /// Canonical form: `v=STSv1; id=ID` then `; name=value` for each extension.
@@ -55,10 +52,7 @@ pub struct TlsRptRecord {
 impl TlsRptRecord {
     /// A record with the given report URIs.
     pub fn new(rua: Vec<RuaUri>) -> Self {
-        Self {
-            rua,
-            extensions: Vec::new(),
-        }
+        Self { rua, extensions: Vec::new() }
     }
 
     /// Canonical form: `v=TLSRPTv1; rua=URI,URI` then extensions.
@@ -116,19 +110,14 @@ impl RuaUri {
             .chars()
             .find(|c| !c.is_ascii_graphic() || matches!(c, ',' | '!' | ';' | '"' | '<' | '>' | '\\'))
         {
-            return Err(RuaError::BadCharacter {
-                uri: input.into(),
-                ch,
-            });
+            return Err(RuaError::BadCharacter { uri: input.into(), ch });
         }
         check_percent(input)?;
         let lower = input.to_ascii_lowercase();
         if lower.starts_with("mailto:") {
             let addr = &input["mailto:".len()..];
             let addr = addr.split('?').next().unwrap_or(addr);
-            let (local, domain) = addr
-                .rsplit_once('@')
-                .ok_or_else(|| RuaError::Mailbox(input.into()))?;
+            let (local, domain) = addr.rsplit_once('@').ok_or_else(|| RuaError::Mailbox(input.into()))?;
             if local.is_empty() {
                 return Err(RuaError::Mailbox(input.into()));
             }
@@ -145,10 +134,7 @@ impl RuaUri {
             let host = match authority.rsplit_once(':') {
                 Some((h, port)) if port.parse::<u16>().is_ok() => h,
                 Some(_) => {
-                    return Err(RuaError::Host {
-                        uri: input.into(),
-                        reason: "invalid port".into(),
-                    });
+                    return Err(RuaError::Host { uri: input.into(), reason: "invalid port".into() });
                 }
                 None => authority,
             };
@@ -189,10 +175,7 @@ fn check_percent(uri: &str) -> Result<(), RuaError> {
 }
 
 fn check_host(uri: &str, host: &str) -> Result<(), RuaError> {
-    DomainName::parse(host).map(|_| ()).map_err(|e| RuaError::Host {
-        uri: uri.into(),
-        reason: e.to_string(),
-    })
+    DomainName::parse(host).map(|_| ()).map_err(|e| RuaError::Host { uri: uri.into(), reason: e.to_string() })
 }
 
 impl fmt::Display for RuaUri {
@@ -234,30 +217,18 @@ mod tests {
 
     #[test]
     fn rejects_bad_uris() {
-        assert!(matches!(
-            RuaUri::parse("http://example.com/"),
-            Err(RuaError::Scheme(_))
-        ));
+        assert!(matches!(RuaUri::parse("http://example.com/"), Err(RuaError::Scheme(_))));
         assert!(matches!(
             RuaUri::parse("mailto:a,b@example.com"),
             Err(RuaError::BadCharacter { ch: ',', .. })
         ));
-        assert!(matches!(
-            RuaUri::parse("mailto:example.com"),
-            Err(RuaError::Mailbox(_))
-        ));
+        assert!(matches!(RuaUri::parse("mailto:example.com"), Err(RuaError::Mailbox(_))));
         assert!(matches!(
             RuaUri::parse("mailto:a@exa mple.com"),
             Err(RuaError::BadCharacter { ch: ' ', .. })
         ));
-        assert!(matches!(
-            RuaUri::parse("https://x%zz.example.com/"),
-            Err(RuaError::BadPercent(_))
-        ));
-        assert!(matches!(
-            RuaUri::parse("mailto:a@-bad.com"),
-            Err(RuaError::Host { .. })
-        ));
+        assert!(matches!(RuaUri::parse("https://x%zz.example.com/"), Err(RuaError::BadPercent(_))));
+        assert!(matches!(RuaUri::parse("mailto:a@-bad.com"), Err(RuaError::Host { .. })));
     }
 
     #[test]

@@ -30,9 +30,7 @@ pub struct RecordLint {
 /// Detects `v=STSv1` or `v=TLSRPTv1` (also when mistyped in case or spacing) and checks the
 /// record the way senders read it: by the ABNF and by the exact prefix they match on.
 pub fn lint_record(text: &str) -> RecordLint {
-    let kind = [RecordKind::Sts, RecordKind::TlsRpt]
-        .into_iter()
-        .find(|k| looks_like(*k, text));
+    let kind = [RecordKind::Sts, RecordKind::TlsRpt].into_iter().find(|k| looks_like(*k, text));
     let Some(kind) = kind else {
         let finding = Finding::new(
             Code::StsRecordInvalid,
@@ -51,11 +49,7 @@ pub fn lint_record(text: &str) -> RecordLint {
                  \"v=TLSRPTv1; rua=mailto:tlsrpt@example.com\""
             },
         );
-        return RecordLint {
-            kind: None,
-            record: None,
-            findings: vec![finding],
-        };
+        return RecordLint { kind: None, record: None, findings: vec![finding] };
     };
     let parsed = match kind {
         RecordKind::Sts => parse_sts_record(text).map(ParsedRecord::Sts),
@@ -73,11 +67,7 @@ pub fn lint_record(text: &str) -> RecordLint {
             severity,
             subject,
             discarded(kind, text).to_string(),
-            format!(
-                "begin the record with exactly {:?}, e.g. \"{}\"",
-                kind.prefix(),
-                kind.example()
-            ),
+            format!("begin the record with exactly {:?}, e.g. \"{}\"", kind.prefix(), kind.example()),
         ));
     } else if let Err(e) = &parsed {
         findings.push(Finding::new(
@@ -88,11 +78,7 @@ pub fn lint_record(text: &str) -> RecordLint {
             format!("correct the record, e.g. \"{}\"", kind.example()),
         ));
     }
-    RecordLint {
-        kind: Some(kind),
-        record: parsed.ok(),
-        findings,
-    }
+    RecordLint { kind: Some(kind), record: parsed.ok(), findings }
 }
 
 #[cfg(test)]
@@ -117,11 +103,7 @@ mod tests {
         assert_eq!(l.findings.len(), 1);
         assert_eq!(l.findings[0].code, Code::StsRecordInvalid);
         assert_eq!(l.findings[0].severity, Severity::Error);
-        assert!(
-            l.findings[0].message.starts_with("id: the id contains '-'"),
-            "{}",
-            l.findings[0].message
-        );
+        assert!(l.findings[0].message.starts_with("id: the id contains '-'"), "{}", l.findings[0].message);
     }
 
     #[test]
@@ -129,17 +111,9 @@ mod tests {
         let l = lint_record("v=STSv1 ; id=abc");
         assert!(l.record.is_some());
         assert_eq!(l.findings.len(), 1);
-        assert!(
-            l.findings[0].message.contains("exactly \"v=STSv1;\""),
-            "{}",
-            l.findings[0].message
-        );
+        assert!(l.findings[0].message.contains("exactly \"v=STSv1;\""), "{}", l.findings[0].message);
         let l = lint_record("v=STSv1");
-        assert!(
-            l.findings[0]
-                .message
-                .contains("also: the required field id= is missing")
-        );
+        assert!(l.findings[0].message.contains("also: the required field id= is missing"));
         let l = lint_record("V=TLSRPTv1; rua=mailto:a@example.com");
         assert_eq!(l.kind, Some(RecordKind::TlsRpt));
         assert_eq!(l.findings[0].code, Code::TlsRptRecordInvalid);

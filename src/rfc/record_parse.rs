@@ -142,8 +142,7 @@ fn valid_ext_name(name: &str) -> bool {
     !b.is_empty()
         && b.len() <= 32
         && b[0].is_ascii_alphanumeric()
-        && b.iter()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'.'))
+        && b.iter().all(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'.'))
 }
 
 fn char_at(text: &str, offset: usize) -> char {
@@ -160,10 +159,7 @@ fn fields<'a>(text: &'a str, version: &'static str) -> Result<Vec<Field<'a>>, Re
     }
     if !text.starts_with(version) {
         let found: String = text.chars().take(version.len() + 1).collect();
-        return Err(RecordError::Version {
-            expected: version,
-            found,
-        });
+        return Err(RecordError::Version { expected: version, found });
     }
     let b = text.as_bytes();
     let mut pos = version.len();
@@ -176,10 +172,7 @@ fn fields<'a>(text: &'a str, version: &'static str) -> Result<Vec<Field<'a>>, Re
             return Ok(out);
         }
         if b[pos] != b';' {
-            return Err(RecordError::Delimiter {
-                offset: pos,
-                found: char_at(text, pos),
-            });
+            return Err(RecordError::Delimiter { offset: pos, found: char_at(text, pos) });
         }
         pos += 1;
         while pos < b.len() && is_wsp(b[pos]) {
@@ -197,28 +190,15 @@ fn fields<'a>(text: &'a str, version: &'static str) -> Result<Vec<Field<'a>>, Re
         }
         let raw = text[start..pos].trim_end_matches([' ', '\t']);
         let Some((name, value)) = raw.split_once('=') else {
-            return Err(RecordError::NoEquals {
-                field: raw.into(),
-                offset: start,
-            });
+            return Err(RecordError::NoEquals { field: raw.into(), offset: start });
         };
         if !valid_ext_name(name) {
-            return Err(RecordError::FieldName {
-                name: name.into(),
-                offset: start,
-            });
+            return Err(RecordError::FieldName { name: name.into(), offset: start });
         }
         if name == "v" || out.iter().any(|f: &Field<'_>| f.name == name) {
-            return Err(RecordError::Duplicate {
-                field: name.into(),
-                offset: start,
-            });
+            return Err(RecordError::Duplicate { field: name.into(), offset: start });
         }
-        out.push(Field {
-            name,
-            value,
-            value_at: start + name.len() + 1,
-        });
+        out.push(Field { name, value, value_at: start + name.len() + 1 });
         pos = start + raw.len();
     }
 }
@@ -226,21 +206,12 @@ fn fields<'a>(text: &'a str, version: &'static str) -> Result<Vec<Field<'a>>, Re
 /// Checks a value against `1*(%x21-3A / %x3C / %x3E-7E)`.
 fn check_value(field: &Field<'_>) -> Result<(), RecordError> {
     if field.value.is_empty() {
-        return Err(RecordError::EmptyValue {
-            field: field.name.into(),
-            offset: field.value_at,
-        });
+        return Err(RecordError::EmptyValue { field: field.name.into(), offset: field.value_at });
     }
-    match field
-        .value
-        .char_indices()
-        .find(|(_, c)| !matches!(c, '\x21'..='\x3a' | '\x3c' | '\x3e'..='\x7e'))
-    {
-        Some((i, ch)) => Err(RecordError::ValueCharacter {
-            field: field.name.into(),
-            ch,
-            offset: field.value_at + i,
-        }),
+    match field.value.char_indices().find(|(_, c)| !matches!(c, '\x21'..='\x3a' | '\x3c' | '\x3e'..='\x7e')) {
+        Some((i, ch)) => {
+            Err(RecordError::ValueCharacter { field: field.name.into(), ch, offset: field.value_at + i })
+        }
         None => Ok(()),
     }
 }
@@ -256,10 +227,7 @@ fn missing(fields: &[Field<'_>], field: &'static str) -> RecordError {
 
 fn extension(field: &Field<'_>) -> Result<Extension, RecordError> {
     check_value(field)?;
-    Ok(Extension {
-        name: field.name.into(),
-        value: field.value.into(),
-    })
+    Ok(Extension { name: field.name.into(), value: field.value.into() })
 }
 
 /// Parses an `_mta-sts` TXT value such as `v=STSv1; id=20261129T081500;`.

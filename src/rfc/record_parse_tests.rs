@@ -24,14 +24,8 @@ fn sts_whitespace_and_trailing_delimiter_variants() {
 fn sts_extensions_kept_in_order() {
     let r = parse_sts_record("v=STSv1; ext.b=1; id=abc; a_x-1=x:y").unwrap();
     assert_eq!(r.extensions.len(), 2);
-    assert_eq!(
-        (r.extensions[0].name.as_str(), r.extensions[0].value.as_str()),
-        ("ext.b", "1")
-    );
-    assert_eq!(
-        (r.extensions[1].name.as_str(), r.extensions[1].value.as_str()),
-        ("a_x-1", "x:y")
-    );
+    assert_eq!((r.extensions[0].name.as_str(), r.extensions[0].value.as_str()), ("ext.b", "1"));
+    assert_eq!((r.extensions[1].name.as_str(), r.extensions[1].value.as_str()), ("a_x-1", "x:y"));
 }
 
 #[test]
@@ -41,10 +35,7 @@ fn sts_errors_are_precise() {
         err("v=STSv1; id=abc-1"),
         "id: the id contains '-'; only letters A-Z, a-z and digits 0-9 are allowed"
     );
-    assert_eq!(
-        err("v=STSv1; id=a; id=b"),
-        "id: the field appears more than once (again at byte 15)"
-    );
+    assert_eq!(err("v=STSv1; id=a; id=b"), "id: the field appears more than once (again at byte 15)");
     assert_eq!(err("v=STSv1;"), "the required field id= is missing");
     assert_eq!(
         err("v=STSv1; ID=abc"),
@@ -59,16 +50,10 @@ fn sts_errors_are_precise() {
         err("v=STSv1; id=abc def"),
         "id: contains ' ' at byte 15, which a field value may not contain"
     );
-    assert_eq!(
-        err("v=STSv1;; id=abc"),
-        "empty field at byte 8 (two ';' in a row)"
-    );
+    assert_eq!(err("v=STSv1;; id=abc"), "empty field at byte 8 (two ';' in a row)");
     assert_eq!(err("v=STSv1; id"), "field \"id\" at byte 9 has no '='");
     assert_eq!(err("v=STSv1; id="), "id: the value is empty (byte 12)");
-    assert_eq!(
-        err("v=STSv1; id=é"),
-        "non-ASCII character 'é' at byte 12; the record must be US-ASCII"
-    );
+    assert_eq!(err("v=STSv1; id=é"), "non-ASCII character 'é' at byte 12; the record must be US-ASCII");
     assert!(err("v=STSv1; _x=1; id=a").starts_with("field name \"_x\" at byte 9 is invalid"));
     assert_eq!(
         err("v=STSv1; id=a; x=a=b"),
@@ -79,10 +64,7 @@ fn sts_errors_are_precise() {
         "id: the id is 33 characters long; at most 32 letters or digits are allowed"
     );
     assert!(matches!(parse_sts_record(""), Err(RecordError::Empty { .. })));
-    assert!(matches!(
-        parse_sts_record("v=STSv1; v=STSv1; id=a"),
-        Err(RecordError::Duplicate { .. })
-    ));
+    assert!(matches!(parse_sts_record("v=STSv1; v=STSv1; id=a"), Err(RecordError::Duplicate { .. })));
 }
 
 #[test]
@@ -125,10 +107,7 @@ fn tlsrpt_errors_are_precise() {
 #[test]
 fn renders_parse_back() {
     let mut r = StsRecord::new(PolicyId::parse("abc123").unwrap());
-    r.extensions.push(Extension {
-        name: "e".into(),
-        value: "v".into(),
-    });
+    r.extensions.push(Extension { name: "e".into(), value: "v".into() });
     assert_eq!(parse_sts_record(&r.render()).unwrap(), r);
     let t = TlsRptRecord::new(vec![RuaUri::parse("mailto:x@example.com").unwrap()]);
     assert_eq!(parse_tlsrpt_record(&t.render()).unwrap(), t);

@@ -49,16 +49,10 @@ impl RecordKind {
 
     fn codes(self) -> (Code, Code, Code) {
         match self {
-            RecordKind::Sts => (
-                Code::StsRecordMissing,
-                Code::StsRecordMultiple,
-                Code::StsRecordInvalid,
-            ),
-            RecordKind::TlsRpt => (
-                Code::TlsRptRecordMissing,
-                Code::TlsRptRecordMultiple,
-                Code::TlsRptRecordInvalid,
-            ),
+            RecordKind::Sts => (Code::StsRecordMissing, Code::StsRecordMultiple, Code::StsRecordInvalid),
+            RecordKind::TlsRpt => {
+                (Code::TlsRptRecordMissing, Code::TlsRptRecordMultiple, Code::TlsRptRecordInvalid)
+            }
         }
     }
 
@@ -170,10 +164,7 @@ pub fn select<T: TxtRecord>(answer: &[Vec<String>]) -> Selection<T> {
             let text = candidates.into_iter().next().unwrap_or_default();
             match T::parse(&text) {
                 Ok(record) => Selection::One { record, text },
-                Err(e) => Selection::Invalid {
-                    text,
-                    error: SelectionError::Record(e),
-                },
+                Err(e) => Selection::Invalid { text, error: SelectionError::Record(e) },
             }
         }
         _ => Selection::Multiple(candidates),
@@ -182,14 +173,8 @@ pub fn select<T: TxtRecord>(answer: &[Vec<String>]) -> Selection<T> {
 
 /// Whether a discarded record was meant to be one of `kind` (a human would read it so).
 pub(crate) fn looks_like(kind: RecordKind, text: &str) -> bool {
-    let squeezed: String = text
-        .chars()
-        .filter(|c| !c.is_ascii_whitespace())
-        .take(16)
-        .collect();
-    squeezed
-        .to_ascii_lowercase()
-        .starts_with(&kind.version().to_ascii_lowercase())
+    let squeezed: String = text.chars().filter(|c| !c.is_ascii_whitespace()).take(16).collect();
+    squeezed.to_ascii_lowercase().starts_with(&kind.version().to_ascii_lowercase())
 }
 
 pub(crate) fn discarded(kind: RecordKind, text: &str) -> SelectionError {
@@ -230,16 +215,9 @@ impl<T: TxtRecord> Selection<T> {
                     "{} TXT records begin with {:?} ({}); senders use none of them",
                     texts.len(),
                     kind.prefix(),
-                    texts
-                        .iter()
-                        .map(|t| format!("{t:?}"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    texts.iter().map(|t| format!("{t:?}")).collect::<Vec<_>>().join(", ")
                 ),
-                format!(
-                    "keep exactly one {} record at {subject} and delete the others",
-                    kind.version()
-                ),
+                format!("keep exactly one {} record at {subject} and delete the others", kind.version()),
             ),
             Selection::Invalid { text, error } => invalid_finding(kind, invalid, sev, subject, text, error),
         };

@@ -1,10 +1,7 @@
 use super::*;
 
 fn answer(records: &[&[&str]]) -> Vec<Vec<String>> {
-    records
-        .iter()
-        .map(|r| r.iter().map(|s| s.to_string()).collect())
-        .collect()
+    records.iter().map(|r| r.iter().map(|s| s.to_string()).collect()).collect()
 }
 
 #[test]
@@ -24,10 +21,7 @@ fn missing_multiple_and_invalid() {
     let s = select::<StsRecord>(&answer(&[&["v=spf1 -all"]]));
     assert_eq!(s, Selection::Missing);
     let f = s.findings("_mta-sts.example.com");
-    assert_eq!(
-        (f[0].code, f[0].severity),
-        (Code::StsRecordMissing, Severity::Error)
-    );
+    assert_eq!((f[0].code, f[0].severity), (Code::StsRecordMissing, Severity::Error));
     assert_eq!(f[0].subject, "_mta-sts.example.com");
 
     let s = select::<StsRecord>(&answer(&[&["v=STSv1; id=a"], &["v=STSv1; id=b"]]));
@@ -35,20 +29,10 @@ fn missing_multiple_and_invalid() {
     assert_eq!(s.findings("x")[0].code, Code::StsRecordMultiple);
 
     let s = select::<StsRecord>(&answer(&[&["v=STSv1; id=a_b"]]));
-    assert!(matches!(
-        &s,
-        Selection::Invalid {
-            error: SelectionError::Record(RecordError::Id(_)),
-            ..
-        }
-    ));
+    assert!(matches!(&s, Selection::Invalid { error: SelectionError::Record(RecordError::Id(_)), .. }));
     let f = s.findings("_mta-sts.example.com");
     assert_eq!(f[0].code, Code::StsRecordInvalid);
-    assert!(
-        f[0].message.starts_with("id: the id contains '_'"),
-        "{}",
-        f[0].message
-    );
+    assert!(f[0].message.starts_with("id: the id contains '_'"), "{}", f[0].message);
 }
 
 #[test]
@@ -58,16 +42,7 @@ fn near_misses_are_surfaced_not_ignored() {
         let Selection::Invalid { error, .. } = &s else {
             panic!("{text}: {s:?}");
         };
-        assert!(
-            matches!(
-                error,
-                SelectionError::Discarded {
-                    prefix: "v=STSv1;",
-                    ..
-                }
-            ),
-            "{text}"
-        );
+        assert!(matches!(error, SelectionError::Discarded { prefix: "v=STSv1;", .. }), "{text}");
         assert_eq!(s.findings("n")[0].code, Code::StsRecordInvalid);
     }
     // A valid record next to a near miss is what senders use.
@@ -79,19 +54,13 @@ fn near_misses_are_surfaced_not_ignored() {
 fn tlsrpt_problems_are_warnings() {
     let s = select::<TlsRptRecord>(&answer(&[]));
     let f = s.findings("_smtp._tls.example.com");
-    assert_eq!(
-        (f[0].code, f[0].severity),
-        (Code::TlsRptRecordMissing, Severity::Warning)
-    );
+    assert_eq!((f[0].code, f[0].severity), (Code::TlsRptRecordMissing, Severity::Warning));
     let s = select::<TlsRptRecord>(&answer(&[&["v=TLSRPTv1; rua=a"], &["v=TLSRPTv1; rua=b"]]));
     assert_eq!(s.findings("x")[0].severity, Severity::Warning);
     assert_eq!(s.findings("x")[0].code, Code::TlsRptRecordMultiple);
     let s = select::<TlsRptRecord>(&answer(&[&["v=TLSRPTv1; rua=ftp://x"]]));
     let f = s.findings("x");
-    assert_eq!(
-        (f[0].code, f[0].severity),
-        (Code::TlsRptRecordInvalid, Severity::Warning)
-    );
+    assert_eq!((f[0].code, f[0].severity), (Code::TlsRptRecordInvalid, Severity::Warning));
     let s = select::<TlsRptRecord>(&answer(&[&["v=TLSRPTv1;", "rua=mailto:r@example.com"]]));
     assert!(matches!(s, Selection::One { .. }));
     assert!(s.findings("x").is_empty());

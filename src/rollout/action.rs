@@ -86,10 +86,9 @@ pub(crate) fn next_action(
                 ),
             }
         }
-        Phase::Validation => blocked(format!(
-            "Advance to start the {}-day testing window.",
-            state.plan.window_days
-        )),
+        Phase::Validation => {
+            blocked(format!("Advance to start the {}-day testing window.", state.plan.window_days))
+        }
         Phase::Testing => testing_action(state, obs, blockers, now),
         Phase::Enforce => match first_undone_step(state, obs) {
             Some(step) => step,
@@ -114,10 +113,8 @@ fn testing_action(
     {
         return step;
     }
-    let hard: Vec<&Blocker> = blockers
-        .iter()
-        .filter(|b| !b.overridable || b.kind == BlockerKind::MxCertExpiring)
-        .collect();
+    let hard: Vec<&Blocker> =
+        blockers.iter().filter(|b| !b.overridable || b.kind == BlockerKind::MxCertExpiring).collect();
     if let Some(b) = hard.first() {
         return format!("Fix: {b}.");
     }
@@ -154,10 +151,7 @@ fn rollback_action(
             d.policy_url(),
             d.child("_smtp._tls")
         ),
-        Some(c) => format!(
-            "Keep the records and the mode: none policy until {}.",
-            c.removable_at
-        ),
+        Some(c) => format!("Keep the records and the mode: none policy until {}.", c.removable_at),
         None => format!("Record a check of {d} showing the mode: none policy live to start the countdown."),
     }
 }

@@ -32,11 +32,7 @@ impl Blocked {
 }
 
 fn join(blockers: &[Blocker]) -> String {
-    blockers
-        .iter()
-        .map(|b| b.message.as_str())
-        .collect::<Vec<_>>()
-        .join("; ")
+    blockers.iter().map(|b| b.message.as_str()).collect::<Vec<_>>().join("; ")
 }
 
 /// Moves the domain on when its gate passes. Blockers that are judgement calls (see
@@ -64,11 +60,7 @@ pub fn advance(
             return Ok((bump_id(state, now), Transition { phase, at: now }));
         }
     }
-    let blocked = |blockers| Blocked {
-        domain: state.domain.clone(),
-        phase: state.phase,
-        blockers,
-    };
+    let blocked = |blockers| Blocked { domain: state.domain.clone(), phase: state.phase, blockers };
     let final_msg = match state.phase {
         Phase::Enforced => Some(format!("{} is enforced: there is no next phase", state.domain)),
         Phase::Rollback => Some(format!(
@@ -142,11 +134,7 @@ pub fn adopt(domain: DomainName, obs: &Observation, now: Timestamp) -> DomainSta
         (Some(p), Some(id)) => (p.clone(), id.clone()),
         (Some(p), None) => (p.clone(), PolicyId::generate(now, None)),
         (None, prev) => (
-            crate::rfc::Policy {
-                mode: Mode::Testing,
-                max_age: TESTING_MAX_AGE,
-                mx: live_mx(),
-            },
+            crate::rfc::Policy { mode: Mode::Testing, max_age: TESTING_MAX_AGE, mx: live_mx() },
             PolicyId::generate(now, prev.as_ref()),
         ),
     };
@@ -173,17 +161,9 @@ pub fn adopt(domain: DomainName, obs: &Observation, now: Timestamp) -> DomainSta
     if obs.sts_id.as_ref() == Some(&state.plan.id) && obs.live_policy.is_some() {
         state = note_published(state, &policy, obs.at);
     }
-    let walk = [
-        Phase::Preflight,
-        Phase::Records,
-        Phase::Hosting,
-        Phase::Validation,
-    ];
+    let walk = [Phase::Preflight, Phase::Records, Phase::Hosting, Phase::Validation];
     let failing = walk.into_iter().find(|&phase| {
-        let probe = DomainState {
-            phase,
-            ..state.clone()
-        };
+        let probe = DomainState { phase, ..state.clone() };
         evaluate(&probe, Some(obs), None, now)
             .blockers
             .iter()

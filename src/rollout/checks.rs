@@ -20,10 +20,7 @@ pub(crate) fn stale(obs: &Observation, now: Timestamp) -> Vec<Blocker> {
     if add_secs(obs.at, MAX_CHECK_AGE_SECS) < now {
         vec![Blocker::hard(
             BlockerKind::CheckStale,
-            format!(
-                "the last check ran at {}, more than a day ago; run a new check",
-                obs.at
-            ),
+            format!("the last check ran at {}, more than a day ago; run a new check", obs.at),
         )]
     } else {
         Vec::new()
@@ -34,13 +31,7 @@ pub(crate) fn stale(obs: &Observation, now: Timestamp) -> Vec<Blocker> {
 fn mx_hosts(state: &DomainState, obs: &Observation) -> Vec<DomainName> {
     match &obs.live_mx {
         Some(live) => live.clone(),
-        None => state
-            .plan
-            .mx
-            .iter()
-            .filter(|p| !p.is_wildcard())
-            .map(|p| p.base().clone())
-            .collect(),
+        None => state.plan.mx.iter().filter(|p| !p.is_wildcard()).map(|p| p.base().clone()).collect(),
     }
 }
 
@@ -54,10 +45,7 @@ pub(crate) fn preflight(state: &DomainState, obs: &Observation, now: Timestamp) 
         )),
         Some(live) if live.is_empty() => out.push(Blocker::hard(
             BlockerKind::MxUnknown,
-            format!(
-                "{} has no MX records; MTA-STS protects mail to MX hosts",
-                state.domain
-            ),
+            format!("{} has no MX records; MTA-STS protects mail to MX hosts", state.domain),
         )),
         Some(live) => {
             for host in live.iter().filter(|h| !state.plan.policy().covers(h.as_str())) {
@@ -69,10 +57,7 @@ pub(crate) fn preflight(state: &DomainState, obs: &Observation, now: Timestamp) 
         }
     }
     if state.plan.mx.is_empty() {
-        out.push(Blocker::hard(
-            BlockerKind::MxUnknown,
-            "the plan has no mx patterns",
-        ));
+        out.push(Blocker::hard(BlockerKind::MxUnknown, "the plan has no mx patterns"));
     }
     out.extend(mx_tls(state, obs, now, false));
     out
@@ -82,20 +67,13 @@ pub(crate) fn preflight(state: &DomainState, obs: &Observation, now: Timestamp) 
 /// be overridden and certificates must stay valid for [`CERT_MARGIN_DAYS`] more days.
 pub(crate) fn mx_tls(state: &DomainState, obs: &Observation, now: Timestamp, strict: bool) -> Vec<Blocker> {
     let make = |kind, msg: String| {
-        if strict {
-            Blocker::hard(kind, msg)
-        } else {
-            Blocker::soft(kind, msg)
-        }
+        if strict { Blocker::hard(kind, msg) } else { Blocker::soft(kind, msg) }
     };
     let margin = add_secs(now, CERT_MARGIN_DAYS * 86_400);
     let mut out = Vec::new();
     for host in mx_hosts(state, obs) {
         let Some(r) = obs.mx_result(&host) else {
-            out.push(make(
-                BlockerKind::MxNotChecked,
-                format!("MX host {host} was not probed"),
-            ));
+            out.push(make(BlockerKind::MxNotChecked, format!("MX host {host} was not probed")));
             continue;
         };
         if !r.starttls_ok {
@@ -118,14 +96,10 @@ pub(crate) fn mx_tls(state: &DomainState, obs: &Observation, now: Timestamp, str
             ));
         }
         match r.not_after {
-            None => out.push(make(
-                BlockerKind::MxNotChecked,
-                format!("no certificate expiry was seen for {host}"),
-            )),
-            Some(t) if t <= now => out.push(make(
-                BlockerKind::MxCertExpired,
-                format!("the certificate of {host} expired at {t}"),
-            )),
+            None => out
+                .push(make(BlockerKind::MxNotChecked, format!("no certificate expiry was seen for {host}"))),
+            Some(t) if t <= now => out
+                .push(make(BlockerKind::MxCertExpired, format!("the certificate of {host} expired at {t}"))),
             Some(t) if strict && t < margin => out.push(Blocker::soft(
                 BlockerKind::MxCertExpiring,
                 format!("the certificate of {host} expires at {t}, within {CERT_MARGIN_DAYS} days"),
@@ -155,10 +129,7 @@ pub(crate) fn records(state: &DomainState, obs: &Observation) -> Vec<Blocker> {
         )),
         Some(id) if id != &state.plan.id => out.push(Blocker::hard(
             BlockerKind::StsRecordNotLive,
-            format!(
-                "{sts_name} has id {id} but the plan says {}; publish \"{want}\"",
-                state.plan.id
-            ),
+            format!("{sts_name} has id {id} but the plan says {}; publish \"{want}\"", state.plan.id),
         )),
         Some(_) => {}
     }
@@ -192,12 +163,7 @@ pub fn policy_diff(live: &Policy, plan: &Policy) -> Vec<String> {
         out.push(format!("max_age is {} (plan: {})", live.max_age, plan.max_age));
     }
     if live.mx != plan.mx {
-        let list = |p: &Policy| {
-            p.mx.iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
+        let list = |p: &Policy| p.mx.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ");
         out.push(format!("mx is {} (plan: {})", list(live), list(plan)));
     }
     out
@@ -210,17 +176,11 @@ pub(crate) fn policy_live(state: &DomainState, obs: &Observation) -> Vec<Blocker
     match &obs.live_policy {
         None => vec![Blocker::hard(
             BlockerKind::PolicyNotLive,
-            format!(
-                "no policy could be fetched from {url}; serve: {}",
-                policy_one_line(&plan)
-            ),
+            format!("no policy could be fetched from {url}; serve: {}", policy_one_line(&plan)),
         )],
         Some(live) if live != &plan || live.render() != plan.render() => vec![Blocker::hard(
             BlockerKind::PolicyNotLive,
-            format!(
-                "the policy at {url} differs from the plan: {}",
-                policy_diff(live, &plan).join("; ")
-            ),
+            format!("the policy at {url} differs from the plan: {}", policy_diff(live, &plan).join("; ")),
         )],
         Some(_) => Vec::new(),
     }
@@ -248,20 +208,12 @@ pub(crate) fn plan_live(state: &DomainState, obs: &Observation) -> Vec<Blocker> 
 
 /// The check found no errors other than `allowed`.
 pub(crate) fn failing(obs: &Observation, allowed: &[Code]) -> Vec<Blocker> {
-    let codes: Vec<&str> = obs
-        .error_codes
-        .iter()
-        .filter(|c| !allowed.contains(c))
-        .map(|c| c.as_str())
-        .collect();
+    let codes: Vec<&str> =
+        obs.error_codes.iter().filter(|c| !allowed.contains(c)).map(|c| c.as_str()).collect();
     if codes.is_empty() && (obs.verdict != crate::finding::Verdict::Fail || !obs.error_codes.is_empty()) {
         return Vec::new();
     }
-    let what = if codes.is_empty() {
-        "errors".to_owned()
-    } else {
-        format!("errors: {}", codes.join(", "))
-    };
+    let what = if codes.is_empty() { "errors".to_owned() } else { format!("errors: {}", codes.join(", ")) };
     vec![Blocker::hard(
         BlockerKind::CheckFailing,
         format!("the last check found {what}; fix them and check again"),

@@ -146,20 +146,12 @@ pub struct Blocker {
 impl Blocker {
     /// A blocker only fixing the problem clears.
     pub fn hard(kind: BlockerKind, message: impl Into<String>) -> Self {
-        Self {
-            kind,
-            message: message.into(),
-            overridable: false,
-        }
+        Self { kind, message: message.into(), overridable: false }
     }
 
     /// A blocker an acknowledgement may override.
     pub fn soft(kind: BlockerKind, message: impl Into<String>) -> Self {
-        Self {
-            kind,
-            message: message.into(),
-            overridable: true,
-        }
+        Self { kind, message: message.into(), overridable: true }
     }
 }
 

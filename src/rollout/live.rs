@@ -17,10 +17,7 @@ fn drift_and_id(state: &DomainState, obs: &Observation) -> Vec<Blocker> {
     if let Some(drift) = detect_drift(state, obs) {
         out.push(Blocker::hard(
             BlockerKind::MxDrift,
-            format!(
-                "the MX set changed: {}; advance to plan an updated policy",
-                drift.describe()
-            ),
+            format!("the MX set changed: {}; advance to plan an updated policy", drift.describe()),
         ));
     }
     if id_not_bumped(state, obs) {
@@ -61,16 +58,8 @@ pub(crate) fn testing(
     }
     match reports {
         Some(t) if t.reports > 0 && t.failed_sessions > 0 => {
-            let types: Vec<String> = t
-                .failures_by_type
-                .iter()
-                .map(|(k, n)| format!("{k} ×{n}"))
-                .collect();
-            let detail = if types.is_empty() {
-                String::new()
-            } else {
-                format!(" ({})", types.join(", "))
-            };
+            let types: Vec<String> = t.failures_by_type.iter().map(|(k, n)| format!("{k} ×{n}")).collect();
+            let detail = if types.is_empty() { String::new() } else { format!(" ({})", types.join(", ")) };
             out.push(Blocker::soft(
                 BlockerKind::TlsRptFailures,
                 format!(
@@ -123,20 +112,13 @@ pub(crate) fn maintenance(state: &DomainState, obs: &Observation) -> Vec<Blocker
 /// Rollback: the `mode: none` policy and its id are live and the countdown has ended.
 pub(crate) fn rollback(state: &DomainState, obs: &Observation, now: Timestamp) -> Vec<Blocker> {
     let mut out = policy_live(state, obs);
-    out.extend(
-        records(state, obs)
-            .into_iter()
-            .filter(|b| b.kind == BlockerKind::StsRecordNotLive),
-    );
+    out.extend(records(state, obs).into_iter().filter(|b| b.kind == BlockerKind::StsRecordNotLive));
     if out.is_empty() {
         match rollback_countdown(state, now) {
             Some(c) if c.complete => {}
             Some(c) => out.push(Blocker::hard(
                 BlockerKind::RollbackWaiting,
-                format!(
-                    "senders may still cache an older policy: keep the records until {}",
-                    c.removable_at
-                ),
+                format!("senders may still cache an older policy: keep the records until {}", c.removable_at),
             )),
             None => out.push(Blocker::hard(
                 BlockerKind::RollbackWaiting,

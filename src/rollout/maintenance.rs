@@ -30,10 +30,7 @@ impl MxDrift {
         }
         if !self.removed.is_empty() {
             let v: Vec<String> = self.removed.iter().map(ToString::to_string).collect();
-            parts.push(format!(
-                "policy patterns no MX host uses any more: {}",
-                v.join(", ")
-            ));
+            parts.push(format!("policy patterns no MX host uses any more: {}", v.join(", ")));
         }
         parts.join("; ")
     }
@@ -43,20 +40,12 @@ impl MxDrift {
 /// live set is unknown or empty (that is a different problem).
 pub fn detect_drift(state: &DomainState, obs: &Observation) -> Option<MxDrift> {
     let live = obs.live_mx.as_ref().filter(|l| !l.is_empty())?;
-    let mut added: Vec<DomainName> = live
-        .iter()
-        .filter(|h| !state.plan.mx.iter().any(|p| p.matches(h.as_str())))
-        .cloned()
-        .collect();
+    let mut added: Vec<DomainName> =
+        live.iter().filter(|h| !state.plan.mx.iter().any(|p| p.matches(h.as_str()))).cloned().collect();
     added.sort();
     added.dedup();
-    let removed: Vec<MxPattern> = state
-        .plan
-        .mx
-        .iter()
-        .filter(|p| !live.iter().any(|h| p.matches(h.as_str())))
-        .cloned()
-        .collect();
+    let removed: Vec<MxPattern> =
+        state.plan.mx.iter().filter(|p| !live.iter().any(|h| p.matches(h.as_str()))).cloned().collect();
     (!added.is_empty() || !removed.is_empty()).then_some(MxDrift { added, removed })
 }
 
@@ -74,13 +63,8 @@ pub(crate) fn apply_drift_transition(
     if live_mx.is_empty() {
         return (state, None);
     }
-    let mut mx: Vec<MxPattern> = state
-        .plan
-        .mx
-        .iter()
-        .filter(|p| live_mx.iter().any(|h| p.matches(h.as_str())))
-        .cloned()
-        .collect();
+    let mut mx: Vec<MxPattern> =
+        state.plan.mx.iter().filter(|p| live_mx.iter().any(|h| p.matches(h.as_str()))).cloned().collect();
     for host in live_mx {
         if !mx.iter().any(|p| p.matches(host.as_str())) {
             mx.push(MxPattern::exact(host.clone()));
@@ -152,22 +136,10 @@ pub fn rollback_countdown(state: &DomainState, now: Timestamp) -> Option<Rollbac
     if state.phase != Phase::Rollback {
         return None;
     }
-    let none = state
-        .published
-        .iter()
-        .find(|p| p.id == state.plan.id && p.mode == Mode::None)?;
-    let wait_secs = state
-        .published
-        .iter()
-        .map(|p| p.max_age)
-        .max()
-        .unwrap_or(ROLLBACK_MAX_AGE);
+    let none = state.published.iter().find(|p| p.id == state.plan.id && p.mode == Mode::None)?;
+    let wait_secs = state.published.iter().map(|p| p.max_age).max().unwrap_or(ROLLBACK_MAX_AGE);
     let removable_at = add_secs(none.at, i64::from(wait_secs));
-    let remaining = if now >= removable_at {
-        SignedDuration::ZERO
-    } else {
-        removable_at.duration_since(now)
-    };
+    let remaining = if now >= removable_at { SignedDuration::ZERO } else { removable_at.duration_since(now) };
     Some(RollbackCountdown {
         none_live_since: none.at,
         wait_secs,

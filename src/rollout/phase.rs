@@ -52,10 +52,7 @@ impl Phase {
 
     /// Parses the lower-case name.
     pub fn parse(s: &str) -> Option<Phase> {
-        Phase::ORDER
-            .into_iter()
-            .chain([Phase::Rollback])
-            .find(|p| p.as_str() == s)
+        Phase::ORDER.into_iter().chain([Phase::Rollback]).find(|p| p.as_str() == s)
     }
 }
 

@@ -74,11 +74,7 @@ pub struct Plan {
 impl Plan {
     /// The policy this plan publishes.
     pub fn policy(&self) -> Policy {
-        Policy {
-            mode: self.mode,
-            max_age: self.max_age,
-            mx: self.mx.clone(),
-        }
+        Policy { mode: self.mode, max_age: self.max_age, mx: self.mx.clone() }
     }
 }
 
@@ -153,11 +149,7 @@ pub fn new_domain(
     window_days: Option<u32>,
     now: Timestamp,
 ) -> DomainState {
-    let rua = if rua.is_empty() {
-        vec![RuaUri::default_for(&domain)]
-    } else {
-        rua
-    };
+    let rua = if rua.is_empty() { vec![RuaUri::default_for(&domain)] } else { rua };
     DomainState {
         schema: SCHEMA,
         phase: Phase::Preflight,
@@ -172,10 +164,7 @@ pub fn new_domain(
             window_days: window_days.unwrap_or(DEFAULT_WINDOW_DAYS).max(1),
         },
         domain,
-        transitions: vec![Transition {
-            phase: Phase::Preflight,
-            at: now,
-        }],
+        transitions: vec![Transition { phase: Phase::Preflight, at: now }],
         published: Vec::new(),
         checks: Vec::new(),
         acks: Vec::new(),
@@ -220,11 +209,7 @@ pub fn set_mx(state: DomainState, mx: Vec<MxPattern>, now: Timestamp) -> DomainS
 
 /// Replaces the planned `rua` URIs (empty means the default). The policy id is unaffected.
 pub fn set_rua(mut state: DomainState, rua: Vec<RuaUri>) -> DomainState {
-    state.plan.rua = if rua.is_empty() {
-        vec![RuaUri::default_for(&state.domain)]
-    } else {
-        rua
-    };
+    state.plan.rua = if rua.is_empty() { vec![RuaUri::default_for(&state.domain)] } else { rua };
     state
 }
 
@@ -250,12 +235,7 @@ pub(crate) fn enter(mut state: DomainState, phase: Phase, now: Timestamp) -> (Do
 
 /// When the current phase was entered (the last transition into it).
 pub fn entered_at(state: &DomainState, phase: Phase) -> Option<Timestamp> {
-    state
-        .transitions
-        .iter()
-        .rev()
-        .find(|t| t.phase == phase)
-        .map(|t| t.at)
+    state.transitions.iter().rev().find(|t| t.phase == phase).map(|t| t.at)
 }
 
 /// Records a check result (keeping the last [`MAX_CHECKS`]) and, the first time the planned

@@ -65,23 +65,16 @@ pub fn status_line(
         window_ends: progress.map(|p| p.window_ends),
         next_action: gate.next_action,
         blockers: gate.blockers.into_iter().map(|b| b.message).collect(),
-        last_check: state.checks.last().map(|c| LastCheck {
-            verdict: c.verdict,
-            at: c.at,
-        }),
+        last_check: state.checks.last().map(|c| LastCheck { verdict: c.verdict, at: c.at }),
     }
 }
 
 /// When the current testing window started, if testing.
 pub fn testing_started(state: &DomainState) -> Option<Timestamp> {
-    (state.phase == Phase::Testing)
-        .then(|| entered_at(state, Phase::Testing))
-        .flatten()
+    (state.phase == Phase::Testing).then(|| entered_at(state, Phase::Testing)).flatten()
 }
 
 /// When the domain was last enforced, if it is.
 pub fn enforced_at(state: &DomainState) -> Option<Timestamp> {
-    (state.phase == Phase::Enforced)
-        .then(|| entered_at(state, Phase::Enforced))
-        .flatten()
+    (state.phase == Phase::Enforced).then(|| entered_at(state, Phase::Enforced)).flatten()
 }

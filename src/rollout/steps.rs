@@ -27,9 +27,7 @@ pub fn publish_steps(state: &DomainState, obs: Option<&Observation>) -> Vec<Publ
     let served = obs.is_some_and(|o| o.live_policy.as_ref() == Some(&plan));
     let verified = served
         && obs.is_some_and(|o| {
-            o.error_codes
-                .iter()
-                .all(|c| matches!(c, Code::StsIdNotBumped | Code::PolicyDiffersFromPlan))
+            o.error_codes.iter().all(|c| matches!(c, Code::StsIdNotBumped | Code::PolicyDiffersFromPlan))
         });
     let id_live = obs.is_some_and(|o| o.sts_id.as_ref() == Some(&state.plan.id));
     vec![

@@ -38,8 +38,7 @@ pub struct TestingProgress {
 /// `ts + secs`, saturating at the representable range.
 pub(crate) fn add_secs(ts: Timestamp, secs: i64) -> Timestamp {
     let fallback = if secs < 0 { Timestamp::MIN } else { Timestamp::MAX };
-    ts.saturating_add(SignedDuration::from_secs(secs))
-        .unwrap_or(fallback)
+    ts.saturating_add(SignedDuration::from_secs(secs)).unwrap_or(fallback)
 }
 
 /// The UTC calendar date of an instant.
@@ -56,9 +55,7 @@ pub fn testing_progress(state: &DomainState, now: Timestamp) -> Option<TestingPr
     let total = state.plan.window_days.max(1);
     let ends_at = add_secs(started, i64::from(total) * DAY_SECS);
     let elapsed = now.as_second().saturating_sub(started.as_second()).max(0);
-    let day = u32::try_from(elapsed / DAY_SECS + 1)
-        .unwrap_or(u32::MAX)
-        .min(total);
+    let day = u32::try_from(elapsed / DAY_SECS + 1).unwrap_or(u32::MAX).min(total);
     let left = ends_at.as_second().saturating_sub(now.as_second()).max(0);
     let days_remaining = u32::try_from((left + DAY_SECS - 1) / DAY_SECS).unwrap_or(u32::MAX);
     Some(TestingProgress {

@@ -51,11 +51,7 @@ pub(super) fn zone(site: &Site) -> Snippet {
              certificate must be valid for {host}."
         ),
     );
-    Snippet {
-        text,
-        file_name: format!("{d}.mta-sts.zone"),
-        notes,
-    }
+    Snippet { text, file_name: format!("{d}.mta-sts.zone"), notes }
 }
 
 /// Quotes a TXT value as zone-file character-strings: `"` and `\` escaped, bytes outside

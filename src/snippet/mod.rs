@@ -173,10 +173,7 @@ pub fn generate(target: Target, sites: &[Site], opts: &Options) -> Result<Snippe
         return Ok(worker::multi(sites));
     }
     let [site] = sites else {
-        return Err(SnippetError::OneSite {
-            target,
-            count: sites.len(),
-        });
+        return Err(SnippetError::OneSite { target, count: sites.len() });
     };
     Ok(match target {
         Target::Policy => Snippet {
@@ -219,38 +216,28 @@ impl<'a> Checked<'a> {
     }
 
     fn cert(&self, d: &DomainName) -> String {
-        self.cert
-            .map_or_else(|| format!("/etc/ssl/mta-sts.{d}/fullchain.pem"), str::to_owned)
+        self.cert.map_or_else(|| format!("/etc/ssl/mta-sts.{d}/fullchain.pem"), str::to_owned)
     }
 
     fn key(&self, d: &DomainName) -> String {
-        self.key
-            .map_or_else(|| format!("/etc/ssl/mta-sts.{d}/privkey.pem"), str::to_owned)
+        self.key.map_or_else(|| format!("/etc/ssl/mta-sts.{d}/privkey.pem"), str::to_owned)
     }
 
     fn webroot(&self, d: &DomainName) -> String {
-        self.webroot
-            .map_or_else(|| format!("/var/www/mta-sts.{d}"), str::to_owned)
+        self.webroot.map_or_else(|| format!("/var/www/mta-sts.{d}"), str::to_owned)
     }
 }
 
 /// Accepts an absolute path that every target's config syntax can hold unquoted.
 fn check_path<'a>(option: &'static str, value: &'a str) -> Result<&'a str, SnippetError> {
-    let bad = |reason: String| SnippetError::BadPath {
-        option,
-        value: value.to_owned(),
-        reason,
-    };
+    let bad = |reason: String| SnippetError::BadPath { option, value: value.to_owned(), reason };
     if !value.starts_with('/') {
         return Err(bad("it must be an absolute path (starting with '/')".into()));
     }
     if let Some(ch) = value.chars().find(|c| {
         c.is_whitespace()
             || c.is_control()
-            || matches!(
-                c,
-                '"' | '\'' | '`' | ';' | '{' | '}' | '$' | '#' | '\\' | '<' | '>'
-            )
+            || matches!(c, '"' | '\'' | '`' | ';' | '{' | '}' | '$' | '#' | '\\' | '<' | '>')
     }) {
         return Err(bad(format!(
             "it contains {ch:?}; whitespace, quotes, control characters and ; {{ }} $ # \\ < > are not allowed"

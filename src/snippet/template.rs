@@ -9,11 +9,9 @@ pub(super) fn fill(template: &str, vars: &[(&str, &str)]) -> String {
     while let Some(start) = rest.find("{{") {
         out.push_str(&rest[..start]);
         let after = &rest[start + 2..];
-        let value = after.find("}}").and_then(|end| {
-            vars.iter()
-                .find(|(k, _)| *k == &after[..end])
-                .map(|(_, v)| (end, *v))
-        });
+        let value = after
+            .find("}}")
+            .and_then(|end| vars.iter().find(|(k, _)| *k == &after[..end]).map(|(_, v)| (end, *v)));
         match value {
             Some((end, v)) => {
                 out.push_str(v);
@@ -35,10 +33,7 @@ mod tests {
 
     #[test]
     fn substitutes_once_and_keeps_unknown() {
-        assert_eq!(
-            fill("a {{X}} b {{Y}} {{X}}", &[("X", "{{Y}}"), ("Y", "2")]),
-            "a {{Y}} b 2 {{Y}}"
-        );
+        assert_eq!(fill("a {{X}} b {{Y}} {{X}}", &[("X", "{{Y}}"), ("Y", "2")]), "a {{Y}} b 2 {{Y}}");
         assert_eq!(fill("{{Z}} {{", &[("X", "1")]), "{{Z}} {{");
     }
 }

@@ -33,23 +33,11 @@ fn show(s: &Snippet) -> String {
 #[test]
 fn snapshots_of_every_target() {
     let one = [site("example.com")];
-    let three = [
-        site("example.com"),
-        site("example.org"),
-        site("xn--bcher-kva.example"),
-    ];
+    let three = [site("example.com"), site("example.org"), site("xn--bcher-kva.example")];
     for target in Target::ALL {
-        let sites: &[Site] = if target == Target::WorkerMulti {
-            &three
-        } else {
-            &one
-        };
+        let sites: &[Site] = if target == Target::WorkerMulti { &three } else { &one };
         let snip = generate(target, sites, &Options::default()).unwrap();
-        assert!(
-            !snip.text.contains("{{"),
-            "{target}: unfilled placeholder\n{}",
-            snip.text
-        );
+        assert!(!snip.text.contains("{{"), "{target}: unfilled placeholder\n{}", snip.text);
         assert!(!snip.notes.is_empty(), "{target}: no notes");
         insta::assert_snapshot!(target.as_str(), show(&snip));
     }
@@ -78,28 +66,17 @@ fn target_names_round_trip() {
 fn single_site_targets_need_exactly_one() {
     let two = [site("example.com"), site("example.org")];
     let err = generate(Target::Nginx, &two, &Options::default()).unwrap_err();
-    assert_eq!(
-        err,
-        SnippetError::OneSite {
-            target: Target::Nginx,
-            count: 2
-        }
-    );
+    assert_eq!(err, SnippetError::OneSite { target: Target::Nginx, count: 2 });
     assert!(err.to_string().contains("worker-multi"));
     assert!(matches!(
         generate(Target::Dns, &[], &Options::default()),
         Err(SnippetError::OneSite { count: 0, .. })
     ));
-    assert_eq!(
-        generate(Target::WorkerMulti, &[], &Options::default()),
-        Err(SnippetError::NoSites)
-    );
+    assert_eq!(generate(Target::WorkerMulti, &[], &Options::default()), Err(SnippetError::NoSites));
     let dup = [site("example.com"), site("example.org"), site("EXAMPLE.com")];
     assert_eq!(
         generate(Target::WorkerMulti, &dup, &Options::default()),
-        Err(SnippetError::DuplicateSite(
-            DomainName::parse("example.com").unwrap()
-        ))
+        Err(SnippetError::DuplicateSite(DomainName::parse("example.com").unwrap()))
     );
     let single = generate(Target::WorkerMulti, &two[..1], &Options::default()).unwrap();
     assert!(single.text.contains("\"mta-sts.example.com\""));
@@ -118,16 +95,10 @@ fn paths_are_validated() {
         ("/etc/ssl/x\ny", "'\\n'"),
         ("/etc/../shadow", "'..'"),
     ] {
-        let opts = Options {
-            key: Some(bad.into()),
-            ..Options::default()
-        };
+        let opts = Options { key: Some(bad.into()), ..Options::default() };
         let err = generate(Target::Nginx, &one, &opts).unwrap_err();
         let msg = err.to_string();
-        assert!(
-            matches!(err, SnippetError::BadPath { option: "key", .. }),
-            "{bad}"
-        );
+        assert!(matches!(err, SnippetError::BadPath { option: "key", .. }), "{bad}");
         assert!(msg.contains(why), "{bad}: {msg}");
     }
 }
@@ -144,22 +115,13 @@ fn options_override_the_defaults() {
         let text = generate(target, &one, &opts).unwrap().text;
         assert!(text.contains("/srv/tls/chain.pem"), "{target}");
         assert!(text.contains("/srv/tls/key.pem"), "{target}");
-        assert!(
-            text.contains("/srv/mta-sts") && !text.contains("/srv/mta-sts/"),
-            "{target}"
-        );
+        assert!(text.contains("/srv/mta-sts") && !text.contains("/srv/mta-sts/"), "{target}");
         assert!(!text.contains("/etc/ssl"), "{target}");
     }
     let caddy = generate(Target::Caddy, &one, &opts).unwrap().text;
     assert!(caddy.contains("\ttls /srv/tls/chain.pem /srv/tls/key.pem\n"));
-    let half = Options {
-        cert: Some("/srv/tls/chain.pem".into()),
-        ..Options::default()
-    };
-    assert_eq!(
-        generate(Target::Caddy, &one, &half),
-        Err(SnippetError::CaddyCertPair)
-    );
+    let half = Options { cert: Some("/srv/tls/chain.pem".into()), ..Options::default() };
+    assert_eq!(generate(Target::Caddy, &one, &half), Err(SnippetError::CaddyCertPair));
     let nginx = generate(Target::Nginx, &one, &half).unwrap().text;
     assert!(nginx.contains("ssl_certificate_key /etc/ssl/mta-sts.example.com/privkey.pem;"));
 }

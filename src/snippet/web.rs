@@ -49,10 +49,7 @@ impl Vars {
 
     fn common_notes(&self, cert_hint: bool) -> Vec<String> {
         let mut notes = vec![
-            format!(
-                "Write the policy (mtasts generate --target policy) to {}.",
-                self.policy_file()
-            ),
+            format!("Write the policy (mtasts generate --target policy) to {}.", self.policy_file()),
             format!(
                 "Point {} at this server in DNS (A/AAAA or CNAME) and keep port 443 reachable.",
                 self.host
@@ -77,11 +74,7 @@ pub(super) fn nginx(site: &Site, opts: &Checked<'_>) -> Snippet {
          nginx -t && systemctl reload nginx.",
         v.host
     ));
-    Snippet {
-        text: v.fill(NGINX, ""),
-        file_name: format!("{}.conf", v.host),
-        notes,
-    }
+    Snippet { text: v.fill(NGINX, ""), file_name: format!("{}.conf", v.host), notes }
 }
 
 pub(super) fn apache(site: &Site, opts: &Checked<'_>) -> Snippet {
@@ -92,11 +85,7 @@ pub(super) fn apache(site: &Site, opts: &Checked<'_>) -> Snippet {
          a2ensite {}, then apache2ctl configtest && systemctl reload apache2.",
         v.host, v.host
     ));
-    Snippet {
-        text: v.fill(APACHE, ""),
-        file_name: format!("{}.conf", v.host),
-        notes,
-    }
+    Snippet { text: v.fill(APACHE, ""), file_name: format!("{}.conf", v.host), notes }
 }
 
 pub(super) fn caddy(site: &Site, opts: &Checked<'_>) -> Result<Snippet, SnippetError> {
@@ -117,11 +106,7 @@ pub(super) fn caddy(site: &Site, opts: &Checked<'_>) -> Result<Snippet, SnippetE
     notes.push(
         "Add this block to your Caddyfile (or import it), then run caddy validate and caddy reload.".into(),
     );
-    Ok(Snippet {
-        text: v.fill(CADDY, &tls),
-        file_name: format!("{}.caddy", v.host),
-        notes,
-    })
+    Ok(Snippet { text: v.fill(CADDY, &tls), file_name: format!("{}.caddy", v.host), notes })
 }
 
 pub(super) fn headers(site: &Site) -> Snippet {
@@ -151,9 +136,5 @@ pub(super) fn headers(site: &Site) -> Snippet {
         ),
         format!("Attach {host} as a custom domain with HTTPS, then check it with mtasts check {d}."),
     ];
-    Snippet {
-        text,
-        file_name: "_headers".into(),
-        notes,
-    }
+    Snippet { text, file_name: "_headers".into(), notes }
 }

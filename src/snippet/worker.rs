@@ -36,17 +36,9 @@ pub(super) fn single(site: &Site) -> Snippet {
     let host = d.policy_host();
     let text = fill(
         SINGLE,
-        &[
-            ("DOMAIN", d.as_str()),
-            ("HOST", &host),
-            ("POLICY", &js_string(&site.policy.render())),
-        ],
+        &[("DOMAIN", d.as_str()), ("HOST", &host), ("POLICY", &js_string(&site.policy.render()))],
     );
-    Snippet {
-        text,
-        file_name: "worker.js".into(),
-        notes: route_notes(&[host]),
-    }
+    Snippet { text, file_name: "worker.js".into(), notes: route_notes(&[host]) }
 }
 
 pub(super) fn multi(sites: &[Site]) -> Snippet {
@@ -54,19 +46,11 @@ pub(super) fn multi(sites: &[Site]) -> Snippet {
     let mut hosts = Vec::with_capacity(sites.len());
     for site in sites {
         let host = site.domain.policy_host();
-        entries.push_str(&format!(
-            "  [{}, {}],\n",
-            js_string(&host),
-            js_string(&site.policy.render())
-        ));
+        entries.push_str(&format!("  [{}, {}],\n", js_string(&host), js_string(&site.policy.render())));
         hosts.push(host);
     }
     let text = fill(MULTI, &[("ENTRIES", &entries)]);
-    Snippet {
-        text,
-        file_name: "worker.js".into(),
-        notes: route_notes(&hosts),
-    }
+    Snippet { text, file_name: "worker.js".into(), notes: route_notes(&hosts) }
 }
 
 #[cfg(test)]

@@ -25,22 +25,15 @@ pub(super) fn read_bounded(path: &Path) -> Result<Option<String>, StoreError> {
         Err(e) => return Err(io_err(path)(e)),
     };
     let mut bytes = Vec::new();
-    file.take(MAX_STATE_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(io_err(path))?;
+    file.take(MAX_STATE_BYTES + 1).read_to_end(&mut bytes).map_err(io_err(path))?;
     if bytes.len() as u64 > MAX_STATE_BYTES {
         return Err(unreadable(path, "it is larger than 1 MiB"));
     }
-    String::from_utf8(bytes)
-        .map(Some)
-        .map_err(|_| unreadable(path, "it is not UTF-8 text"))
+    String::from_utf8(bytes).map(Some).map_err(|_| unreadable(path, "it is not UTF-8 text"))
 }
 
 fn unreadable(path: &Path, reason: impl Into<String>) -> StoreError {
-    StoreError::Unreadable {
-        path: path.to_owned(),
-        reason: reason.into(),
-    }
+    StoreError::Unreadable { path: path.to_owned(), reason: reason.into() }
 }
 
 /// Parses a state file's text; `path` is only used in errors.
@@ -48,10 +41,7 @@ pub fn parse_state(path: &Path, text: &str) -> Result<DomainState, StoreError> {
     let table: toml::Table = toml::from_str(text).map_err(|e| unreadable(path, e.message().to_owned()))?;
     match table.get("schema") {
         Some(toml::Value::Integer(n)) if *n > i64::from(SCHEMA) => {
-            return Err(StoreError::NewerSchema {
-                path: path.to_owned(),
-                found: *n,
-            });
+            return Err(StoreError::NewerSchema { path: path.to_owned(), found: *n });
         }
         Some(toml::Value::Integer(n)) if *n == i64::from(SCHEMA) => {}
         Some(other) => return Err(unreadable(path, format!("unsupported schema {other}"))),
@@ -85,10 +75,8 @@ pub(super) fn load_path(path: &Path) -> Result<DomainState, StoreError> {
 
 /// The file text: a header comment, then the state as TOML (`schema` first).
 pub fn render_state(state: &DomainState) -> Result<String, StoreError> {
-    let body = toml::to_string(state).map_err(|e| StoreError::Serialize {
-        domain: state.domain.clone(),
-        reason: e.to_string(),
-    })?;
+    let body = toml::to_string(state)
+        .map_err(|e| StoreError::Serialize { domain: state.domain.clone(), reason: e.to_string() })?;
     Ok(format!("{HEADER}{body}"))
 }
 

@@ -77,10 +77,7 @@ pub enum StoreError {
 }
 
 fn io_err(path: &Path) -> impl FnOnce(io::Error) -> StoreError + '_ {
-    move |source| StoreError::Io {
-        path: path.to_owned(),
-        source,
-    }
+    move |source| StoreError::Io { path: path.to_owned(), source }
 }
 
 /// Every state file with its path and what loading it gave.
@@ -176,11 +173,7 @@ impl Store {
         let before = file::parse_for(&path, &text, domain)?;
         let after = change(before.clone())?;
         if &after.domain != domain {
-            return Err(StoreError::DomainMismatch {
-                expected: domain.clone(),
-                found: after.domain,
-            }
-            .into());
+            return Err(StoreError::DomainMismatch { expected: domain.clone(), found: after.domain }.into());
         }
         if after != before {
             file::write_atomic(&self.domains, &path, &render_state(&after)?)?;

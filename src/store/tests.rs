@@ -23,10 +23,7 @@ fn sample() -> DomainState {
     let now = t("2026-11-01T10:00:00Z");
     let s = new_domain(
         dn("example.com"),
-        vec![
-            MxPattern::parse("mx1.example.com").unwrap(),
-            MxPattern::parse("*.mx.example.com").unwrap(),
-        ],
+        vec![MxPattern::parse("mx1.example.com").unwrap(), MxPattern::parse("*.mx.example.com").unwrap()],
         Vec::new(),
         None,
         now,
@@ -132,11 +129,7 @@ fn damaged_files_are_reported_and_never_overwritten() {
     let truncated = &good.as_bytes()[..good.len() / 2];
     let err = assert_untouched_after_update(&store, &domain, truncated);
     assert!(matches!(&err, StoreError::Unreadable { path, .. } if path == &store.path_of(&domain)));
-    assert!(
-        err.to_string()
-            .contains("example.com.toml is not a valid state file"),
-        "{err}"
-    );
+    assert!(err.to_string().contains("example.com.toml is not a valid state file"), "{err}");
 
     let err = assert_untouched_after_update(&store, &domain, b"\x00\xffgarbage{{{");
     assert!(err.to_string().contains("not UTF-8"), "{err}");
@@ -160,11 +153,7 @@ fn damaged_files_are_reported_and_never_overwritten() {
 fn a_bad_file_does_not_hide_the_others() {
     let (_dir, store) = store();
     store.create(&sample()).unwrap();
-    fs::write(
-        store.domains_dir().join("broken.example.toml"),
-        "schema = 1\ndomain = 5\n",
-    )
-    .unwrap();
+    fs::write(store.domains_dir().join("broken.example.toml"), "schema = 1\ndomain = 5\n").unwrap();
     fs::write(store.domains_dir().join("notes.txt"), "ignored").unwrap();
     let listed = store.list().unwrap();
     assert_eq!(listed.len(), 2);
@@ -208,18 +197,15 @@ fn concurrent_updates_lose_nothing() {
                     let at: jiff::Timestamp =
                         jiff::Timestamp::from_second(1_800_000_000 + n * 100 + i).unwrap();
                     store
-                        .update(
-                            &dn("example.com"),
-                            |mut st: DomainState| -> Result<_, StoreError> {
-                                st.acks.push(Ack {
-                                    at,
-                                    phase: Phase::Testing,
-                                    overridden: Vec::new(),
-                                    text: format!("thread {n} update {i}"),
-                                });
-                                Ok(st)
-                            },
-                        )
+                        .update(&dn("example.com"), |mut st: DomainState| -> Result<_, StoreError> {
+                            st.acks.push(Ack {
+                                at,
+                                phase: Phase::Testing,
+                                overridden: Vec::new(),
+                                text: format!("thread {n} update {i}"),
+                            });
+                            Ok(st)
+                        })
                         .unwrap();
                 }
             })

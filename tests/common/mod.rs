@@ -97,18 +97,12 @@ pub fn test_certificate(host: &str) -> (String, String, String) {
     };
     let mut ca_params = CertificateParams::new(Vec::<String>::new()).expect("ca params");
     ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    ca_params
-        .distinguished_name
-        .push(DnType::CommonName, "mtasts test CA");
+    ca_params.distinguished_name.push(DnType::CommonName, "mtasts test CA");
     ca_params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
     let ca = CertifiedIssuer::self_signed(ca_params, KeyPair::generate().expect("ca key")).expect("ca");
     let key = KeyPair::generate().expect("server key");
     let mut params = CertificateParams::new(vec![host.to_owned()]).expect("server params");
     params.distinguished_name.push(DnType::CommonName, host);
     let cert = params.signed_by(&key, &ca).expect("server cert");
-    (
-        ca.pem(),
-        format!("{}{}", cert.pem(), ca.pem()),
-        key.serialize_pem(),
-    )
+    (ca.pem(), format!("{}{}", cert.pem(), ca.pem()), key.serialize_pem())
 }

@@ -27,17 +27,11 @@ impl Server {
             .stderr(Stdio::null())
             .spawn()
             .expect("start the server");
-        let mut server = Server {
-            child,
-            log: log.to_owned(),
-        };
+        let mut server = Server { child, log: log.to_owned() };
         let deadline = Instant::now() + Duration::from_secs(10);
         while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
             if let Some(status) = server.child.try_wait().expect("poll the server") {
-                panic!(
-                    "the server exited with {status} before listening:\n{}",
-                    server.log()
-                );
+                panic!("the server exited with {status} before listening:\n{}", server.log());
             }
             assert!(
                 Instant::now() < deadline,
@@ -83,38 +77,19 @@ pub async fn assert_serves_policy(host: &str, port: u16, ca_pem: &str, policy: &
 
     let resp = client.get(&url).send().await.expect("GET the policy");
     assert_eq!(resp.status(), 200);
-    let header = |name: &str| {
-        resp.headers()
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default()
-            .to_owned()
-    };
+    let header =
+        |name: &str| resp.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
     let ctype = header("content-type");
     assert!(ctype.starts_with("text/plain"), "content-type {ctype:?}");
     assert_eq!(header("cache-control"), "max-age=300");
     let body = resp.bytes().await.expect("policy body");
-    assert_eq!(
-        body.as_ref(),
-        policy.as_bytes(),
-        "body differs from the policy target"
-    );
+    assert_eq!(body.as_ref(), policy.as_bytes(), "body differs from the policy target");
 
     let head = client.head(&url).send().await.expect("HEAD the policy");
     assert_eq!(head.status(), 200, "HEAD");
 
-    for path in [
-        "/",
-        "/index.html",
-        "/.well-known/",
-        "/.well-known/mta-sts.txt/x",
-        "/mta-sts.txt",
-    ] {
-        let resp = client
-            .get(format!("{base}{path}"))
-            .send()
-            .await
-            .expect("GET another path");
+    for path in ["/", "/index.html", "/.well-known/", "/.well-known/mta-sts.txt/x", "/mta-sts.txt"] {
+        let resp = client.get(format!("{base}{path}")).send().await.expect("GET another path");
         assert_eq!(resp.status(), 404, "{path}");
     }
 }

@@ -34,13 +34,7 @@ pub fn describe(outcomes: &[ImportOutcome]) -> Vec<Row> {
                 Outcome::Rejected { reason } => ("rejected", reason.clone()),
                 Outcome::Ignored { reason } => ("ignored", reason.clone()),
             };
-            (
-                rel.display().to_string(),
-                o.source.message,
-                o.source.part.clone(),
-                status,
-                detail,
-            )
+            (rel.display().to_string(), o.source.message, o.source.part.clone(), status, detail)
         })
         .collect()
 }
@@ -55,17 +49,10 @@ pub fn stored_files(store: &ReportStore) -> Vec<String> {
 }
 
 pub fn load(name: &str) -> Report {
-    let bytes = std::fs::read(
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fixtures/reports")
-            .join(name),
-    );
+    let bytes =
+        std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/reports").join(name));
     let bytes = bytes.unwrap();
-    let json = if name.ends_with(".gz") {
-        gunzip(&bytes).unwrap()
-    } else {
-        bytes
-    };
+    let json = if name.ends_with(".gz") { gunzip(&bytes).unwrap() } else { bytes };
     parse_report(&json).unwrap()
 }
 

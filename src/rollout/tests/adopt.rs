@@ -7,11 +7,7 @@ fn live(mode: Mode, max_age: u32) -> Observation {
     let mut obs = good_obs(&s, at(T0));
     obs.sts_id = Some(PolicyId::parse("2024live").unwrap());
     obs.tlsrpt_rua = Some(vec![RuaUri::parse("mailto:reports@example.net").unwrap()]);
-    obs.live_policy = Some(Policy {
-        mode,
-        max_age,
-        mx: s.plan.mx.clone(),
-    });
+    obs.live_policy = Some(Policy { mode, max_age, mx: s.plan.mx.clone() });
     obs
 }
 
@@ -22,16 +18,10 @@ fn passing_testing_deployment_enters_testing_now() {
     assert_eq!(s.phase, Phase::Testing);
     assert_eq!(s.plan.id.as_str(), "2024live");
     assert_eq!(s.plan.max_age, 604_800);
-    assert_eq!(
-        s.plan.rua,
-        vec![RuaUri::parse("mailto:reports@example.net").unwrap()]
-    );
+    assert_eq!(s.plan.rua, vec![RuaUri::parse("mailto:reports@example.net").unwrap()]);
     assert_eq!(testing_started(&s), Some(at(T0)));
     assert_eq!(s.published.len(), 1);
-    assert_eq!(
-        s.published[0].policy_sha256,
-        policy_sha256(obs.live_policy.as_ref().unwrap())
-    );
+    assert_eq!(s.published[0].policy_sha256, policy_sha256(obs.live_policy.as_ref().unwrap()));
 }
 
 #[test]

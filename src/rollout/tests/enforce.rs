@@ -15,10 +15,7 @@ fn steps_follow_rfc_8461_section_8_1() {
     let (t, e, done) = entering();
     let old = good_obs(&t, done);
     let steps = publish_steps(&e, Some(&old));
-    assert_eq!(
-        steps.iter().map(|s| s.done).collect::<Vec<_>>(),
-        vec![false, false, false]
-    );
+    assert_eq!(steps.iter().map(|s| s.done).collect::<Vec<_>>(), vec![false, false, false]);
     assert_eq!(
         steps[0].action,
         "serve the new policy at https://mta-sts.example.com/.well-known/mta-sts.txt (text/plain): \
@@ -26,10 +23,7 @@ fn steps_follow_rfc_8461_section_8_1() {
     );
     assert_eq!(
         steps[2].action,
-        format!(
-            "then publish TXT _mta-sts.example.com \"v=STSv1; id={}\"",
-            e.plan.id
-        )
+        format!("then publish TXT _mta-sts.example.com \"v=STSv1; id={}\"", e.plan.id)
     );
     let g = evaluate(&e, Some(&old), None, done);
     assert!(g.next_action.starts_with("Serve the new policy at"));
@@ -40,14 +34,8 @@ fn steps_follow_rfc_8461_section_8_1() {
     staged.verdict = Verdict::Fail;
     staged.error_codes = vec![Code::StsIdNotBumped];
     let steps = publish_steps(&e, Some(&staged));
-    assert_eq!(
-        steps.iter().map(|s| s.done).collect::<Vec<_>>(),
-        vec![true, true, false]
-    );
-    assert!(
-        !id_not_bumped(&e, &staged),
-        "the new body ahead of its id is the right order"
-    );
+    assert_eq!(steps.iter().map(|s| s.done).collect::<Vec<_>>(), vec![true, true, false]);
+    assert!(!id_not_bumped(&e, &staged), "the new body ahead of its id is the right order");
     let g = evaluate(&e, Some(&staged), None, done);
     assert_eq!(kinds(&g), vec![BlockerKind::StsRecordNotLive]);
     assert!(g.next_action.starts_with("Then publish TXT _mta-sts.example.com"));
@@ -62,10 +50,7 @@ fn steps_follow_rfc_8461_section_8_1() {
     assert_eq!(entry.policy_sha256, policy_sha256(&s.plan.policy()));
     let g = evaluate(&s, Some(&live), None, plus_secs(done, 3600));
     assert!(g.passed);
-    assert!(
-        g.next_action
-            .starts_with("Nothing to do: example.com is enforced")
-    );
+    assert!(g.next_action.starts_with("Nothing to do: example.com is enforced"));
     let err = advance(s, Some(&live), None, None, done).unwrap_err();
     assert_eq!(err.blockers[0].kind, BlockerKind::FinalPhase);
 }
@@ -76,11 +61,7 @@ fn new_id_before_the_policy_is_flagged() {
     let mut wrong = good_obs(&t, done);
     wrong.sts_id = Some(e.plan.id.clone());
     let g = evaluate(&e, Some(&wrong), None, done);
-    assert!(
-        g.blockers[0]
-            .message
-            .starts_with("the new id is in DNS before the new policy is served")
-    );
+    assert!(g.blockers[0].message.starts_with("the new id is in DNS before the new policy is served"));
 }
 
 #[test]
@@ -88,10 +69,7 @@ fn sha256_is_of_the_canonical_body() {
     let s = fresh();
     let hash = policy_sha256(&s.plan.policy());
     assert_eq!(hash.len(), 64);
-    assert!(
-        hash.chars()
-            .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase())
-    );
+    assert!(hash.chars().all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase()));
     use sha2::Digest;
     let expected: String = sha2::Sha256::digest(s.plan.policy().render().as_bytes())
         .iter()

@@ -11,17 +11,8 @@ fn new_domain_defaults() {
     assert_eq!(s.plan.max_age, 86_400);
     assert_eq!(s.plan.window_days, 30);
     assert_eq!(s.plan.id.as_str(), "20261101T100000");
-    assert_eq!(
-        s.plan.rua,
-        vec![RuaUri::parse("mailto:tlsrpt@example.com").unwrap()]
-    );
-    assert_eq!(
-        s.transitions,
-        vec![Transition {
-            phase: Phase::Preflight,
-            at: at(T0)
-        }]
-    );
+    assert_eq!(s.plan.rua, vec![RuaUri::parse("mailto:tlsrpt@example.com").unwrap()]);
+    assert_eq!(s.transitions, vec![Transition { phase: Phase::Preflight, at: at(T0) }]);
     let zero = new_domain(dn("example.org"), Vec::new(), Vec::new(), Some(0), at(T0));
     assert_eq!(zero.plan.window_days, 1);
 }
@@ -58,13 +49,7 @@ fn preflight_passes_and_moves_to_records() {
     assert!(g.passed, "{:?}", g.blockers);
     assert!(g.next_action.contains("needs its own rollout"));
     let (s, t) = advance(s, Some(&obs), None, None, at(T0)).unwrap();
-    assert_eq!(
-        t,
-        Transition {
-            phase: Phase::Records,
-            at: at(T0)
-        }
-    );
+    assert_eq!(t, Transition { phase: Phase::Records, at: at(T0) });
     assert_eq!(s.phase, Phase::Records);
     assert!(s.acks.is_empty());
 }
@@ -76,16 +61,9 @@ fn preflight_tls_failures_can_be_acknowledged_and_are_recorded() {
     obs.mx_results[1].starttls_ok = false;
     obs.mx_results[0].not_after = Some(plus_secs(at(T0), -1));
     let g = evaluate(&s, Some(&obs), None, at(T0));
-    assert_eq!(
-        kinds(&g),
-        vec![BlockerKind::MxCertExpired, BlockerKind::MxStarttlsMissing]
-    );
+    assert_eq!(kinds(&g), vec![BlockerKind::MxCertExpired, BlockerKind::MxStarttlsMissing]);
     assert!(g.blockers.iter().all(|b| b.overridable));
-    assert!(
-        g.blockers[1]
-            .message
-            .contains("mx2.example.com does not complete STARTTLS")
-    );
+    assert!(g.blockers[1].message.contains("mx2.example.com does not complete STARTTLS"));
     let err = advance(s.clone(), Some(&obs), None, None, at(T0)).unwrap_err();
     assert!(err.overridable());
     let blank = advance(s.clone(), Some(&obs), None, Some("  ".into()), at(T0));
@@ -126,10 +104,7 @@ fn records_gate_compares_id_and_rua_set() {
     obs.sts_id = Some(crate::rfc::PolicyId::parse("old1").unwrap());
     obs.tlsrpt_rua = None;
     let g = evaluate(&s, Some(&obs), None, at(T0));
-    assert_eq!(
-        kinds(&g),
-        vec![BlockerKind::StsRecordNotLive, BlockerKind::TlsRptRecordNotLive]
-    );
+    assert_eq!(kinds(&g), vec![BlockerKind::StsRecordNotLive, BlockerKind::TlsRptRecordNotLive]);
     assert_eq!(
         g.blockers[0].message,
         "_mta-sts.example.com has id old1 but the plan says 20261101T100000; publish \"v=STSv1; id=20261101T100000\""
@@ -146,10 +121,7 @@ fn records_gate_compares_id_and_rua_set() {
     let s = set_rua(s, two.clone());
     let mut obs = good_obs(&s, at(T0));
     obs.tlsrpt_rua = Some(two.into_iter().rev().collect());
-    assert!(
-        evaluate(&s, Some(&obs), None, at(T0)).passed,
-        "rua order does not matter"
-    );
+    assert!(evaluate(&s, Some(&obs), None, at(T0)).passed, "rua order does not matter");
 }
 
 #[test]
@@ -161,10 +133,7 @@ fn hosting_gate_needs_a_path_and_the_planned_body() {
     live.max_age = 604_800;
     obs.live_policy = Some(live);
     let g = evaluate(&s, Some(&obs), None, at(T0));
-    assert_eq!(
-        kinds(&g),
-        vec![BlockerKind::HostingNotChosen, BlockerKind::PolicyNotLive]
-    );
+    assert_eq!(kinds(&g), vec![BlockerKind::HostingNotChosen, BlockerKind::PolicyNotLive]);
     assert!(g.blockers[1].message.ends_with("max_age is 604800 (plan: 86400)"));
     assert!(g.next_action.starts_with("Choose a hosting path"));
     let s = set_hosting(s, HostingPath::StaticHeaders);
@@ -192,17 +161,7 @@ fn validation_errors_block_and_passing_starts_testing() {
     assert!(err.blockers[0].message.contains("policy-content-type"));
     let start = at("2026-11-02T08:30:00Z");
     let (s, t) = advance(s.clone(), Some(&good_obs(&s, start)), None, None, start).unwrap();
-    assert_eq!(
-        t,
-        Transition {
-            phase: Phase::Testing,
-            at: start
-        }
-    );
+    assert_eq!(t, Transition { phase: Phase::Testing, at: start });
     assert_eq!(testing_started(&s), Some(start));
-    assert!(
-        s.published
-            .iter()
-            .any(|p| p.id == s.plan.id && p.mode == Mode::Testing)
-    );
+    assert!(s.published.iter().any(|p| p.id == s.plan.id && p.mode == Mode::Testing));
 }

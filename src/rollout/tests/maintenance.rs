@@ -18,20 +18,11 @@ fn mx_drift_gives_the_diff_and_returns_to_testing() {
          host uses any more: mx2.example.com"
     ));
     let (t, tr) = advance(s, Some(&obs), None, None, now).unwrap();
-    assert_eq!(
-        tr,
-        Transition {
-            phase: Phase::Testing,
-            at: now
-        }
-    );
+    assert_eq!(tr, Transition { phase: Phase::Testing, at: now });
     assert_eq!(t.phase, Phase::Testing);
     assert_eq!(
         t.plan.mx,
-        vec![
-            MxPattern::parse("mx1.example.com").unwrap(),
-            MxPattern::parse("mx.newprovider.net").unwrap()
-        ]
+        vec![MxPattern::parse("mx1.example.com").unwrap(), MxPattern::parse("mx.newprovider.net").unwrap()]
     );
     assert_eq!((t.plan.mode, t.plan.max_age), (Mode::Testing, 86_400));
     assert_ne!(t.plan.id, old_id);
@@ -43,11 +34,7 @@ fn mx_drift_gives_the_diff_and_returns_to_testing() {
 
 #[test]
 fn drift_keeps_wildcards_that_still_match_and_ignores_unknown_mx() {
-    let s = set_mx(
-        fresh(),
-        vec![MxPattern::parse("*.mail.example.com").unwrap()],
-        at(T0),
-    );
+    let s = set_mx(fresh(), vec![MxPattern::parse("*.mail.example.com").unwrap()], at(T0));
     let mut obs = good_obs(&s, at(T0));
     obs.live_mx = Some(vec![dn("a.mail.example.com"), dn("b.mail.example.com")]);
     assert_eq!(detect_drift(&s, &obs), None);
@@ -58,10 +45,7 @@ fn drift_keeps_wildcards_that_still_match_and_ignores_unknown_mx() {
     let moved = apply_drift(s.clone(), &[dn("a.mail.example.com"), dn("mx.other.net")], at(T0));
     assert_eq!(
         moved.plan.mx,
-        vec![
-            MxPattern::parse("*.mail.example.com").unwrap(),
-            MxPattern::parse("mx.other.net").unwrap()
-        ]
+        vec![MxPattern::parse("*.mail.example.com").unwrap(), MxPattern::parse("mx.other.net").unwrap()]
     );
     assert_eq!(apply_drift(s.clone(), &[], at(T0)), s);
 }
@@ -71,17 +55,10 @@ fn body_changes_get_new_ids_and_rua_changes_do_not() {
     let s = fresh();
     let same = set_mx(s.clone(), s.plan.mx.clone(), plus_secs(at(T0), 5));
     assert_eq!(same.plan.id, s.plan.id);
-    let changed = set_mx(
-        s.clone(),
-        vec![MxPattern::parse("mx9.example.com").unwrap()],
-        at(T0),
-    );
+    let changed = set_mx(s.clone(), vec![MxPattern::parse("mx9.example.com").unwrap()], at(T0));
     assert_ne!(changed.plan.id, s.plan.id);
     assert_eq!(changed.plan.id.as_str(), "20261101T1000001");
-    let rua = set_rua(
-        s.clone(),
-        vec![crate::rfc::RuaUri::parse("mailto:r@example.net").unwrap()],
-    );
+    let rua = set_rua(s.clone(), vec![crate::rfc::RuaUri::parse("mailto:r@example.net").unwrap()]);
     assert_eq!(rua.plan.id, s.plan.id);
 }
 
@@ -110,13 +87,7 @@ fn changed_policy_without_new_id_is_caught_and_advance_bumps_the_id() {
     assert!(kinds(&g).contains(&BlockerKind::IdNotBumped));
     assert!(g.next_action.starts_with("Advance to give the plan a new id"));
     let (b, t) = advance(s.clone(), Some(&obs), None, None, now).unwrap();
-    assert_eq!(
-        t,
-        Transition {
-            phase: Phase::Enforced,
-            at: now
-        }
-    );
+    assert_eq!(t, Transition { phase: Phase::Enforced, at: now });
     assert_eq!(b.transitions, s.transitions, "an id bump is not a phase change");
     assert_ne!(b.plan.id, s.plan.id);
     assert_eq!(b.plan.policy(), s.plan.policy());

@@ -32,10 +32,7 @@ pub(super) const T0: &str = "2026-11-01T10:00:00Z";
 pub(super) fn fresh() -> DomainState {
     new_domain(
         dn("example.com"),
-        vec![
-            MxPattern::parse("mx1.example.com").unwrap(),
-            MxPattern::parse("mx2.example.com").unwrap(),
-        ],
+        vec![MxPattern::parse("mx1.example.com").unwrap(), MxPattern::parse("mx2.example.com").unwrap()],
         Vec::new(),
         None,
         at(T0),
@@ -68,21 +65,14 @@ pub(super) fn good_obs(state: &DomainState, when: Timestamp) -> Observation {
 }
 
 pub(super) fn reports_ok() -> ReportTally {
-    ReportTally {
-        reports: 4,
-        failed_sessions: 0,
-        successful_sessions: 120,
-        failures_by_type: Vec::new(),
-    }
+    ReportTally { reports: 4, failed_sessions: 0, successful_sessions: 120, failures_by_type: Vec::new() }
 }
 
 /// Advances once with a clean check at `when`.
 pub(super) fn step(state: DomainState, when: Timestamp) -> DomainState {
     let obs = good_obs(&state, when);
     let state = record_check(state, &obs);
-    advance(state, Some(&obs), Some(&reports_ok()), None, when)
-        .unwrap()
-        .0
+    advance(state, Some(&obs), Some(&reports_ok()), None, when).unwrap().0
 }
 
 /// A domain that entered testing at T0 + 1 day.

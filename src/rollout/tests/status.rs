@@ -30,19 +30,10 @@ fn fields_that_do_not_apply_are_null() {
     let v = status_line(&fresh(), None, None, at(T0));
     let json = serde_json::to_value(&v).unwrap();
     assert_eq!(json["phase"], "preflight");
-    for key in [
-        "testing_day",
-        "testing_days_total",
-        "days_remaining",
-        "window_ends",
-        "last_check",
-    ] {
+    for key in ["testing_day", "testing_days_total", "days_remaining", "window_ends", "last_check"] {
         assert!(json[key].is_null(), "{key}");
     }
-    assert_eq!(
-        json["blockers"],
-        serde_json::json!(["no live check of example.com has been run yet"])
-    );
+    assert_eq!(json["blockers"], serde_json::json!(["no live check of example.com has been run yet"]));
     assert_eq!(json["next_action"], "Run a check: mtasts check example.com");
 }
 

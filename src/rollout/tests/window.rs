@@ -11,10 +11,7 @@ fn day_counting_is_in_whole_utc_days_from_the_start() {
     let s = testing();
     let p = |secs| testing_progress(&s, plus_secs(start(), secs)).unwrap();
     let first = p(0);
-    assert_eq!(
-        (first.day, first.total, first.days_remaining, first.complete),
-        (1, 30, 30, false)
-    );
+    assert_eq!((first.day, first.total, first.days_remaining, first.complete), (1, 30, 30, false));
     assert_eq!(first.window_ends, jiff::civil::date(2026, 12, 2));
     assert_eq!(first.ends_at, at("2026-12-02T10:00:00Z"));
     let end_of_day_one = p(DAY - 1);
@@ -24,10 +21,7 @@ fn day_counting_is_in_whole_utc_days_from_the_start() {
     let day30 = p(29 * DAY);
     assert_eq!((day30.day, day30.days_remaining, day30.complete), (30, 1, false));
     let last_second = p(30 * DAY - 1);
-    assert_eq!(
-        (last_second.day, last_second.days_remaining, last_second.complete),
-        (30, 1, false)
-    );
+    assert_eq!((last_second.day, last_second.days_remaining, last_second.complete), (30, 1, false));
     let done = p(30 * DAY);
     assert_eq!((done.day, done.days_remaining, done.complete), (30, 0, true));
     let later = p(45 * DAY);
@@ -40,11 +34,7 @@ fn window_length_is_per_domain() {
     let s = set_window_days(testing(), 7);
     let p = testing_progress(&s, plus_secs(start(), 6 * DAY)).unwrap();
     assert_eq!((p.day, p.total, p.days_remaining), (7, 7, 1));
-    assert!(
-        testing_progress(&s, plus_secs(start(), 7 * DAY))
-            .unwrap()
-            .complete
-    );
+    assert!(testing_progress(&s, plus_secs(start(), 7 * DAY)).unwrap().complete);
     assert_eq!(set_window_days(s, 0).plan.window_days, 1);
 }
 
@@ -59,10 +49,7 @@ fn enforce_gate_waits_for_the_window() {
         g.blockers[0].message,
         "testing day 30 of 30: the window ends at 2026-12-02T10:00:00Z (1 days remaining)"
     );
-    assert!(
-        g.next_action
-            .starts_with("Keep testing until 2026-12-02T10:00:00Z (day 30 of 30")
-    );
+    assert!(g.next_action.starts_with("Keep testing until 2026-12-02T10:00:00Z (day 30 of 30"));
     let done = plus_secs(start(), 30 * DAY);
     let g = evaluate(&s, Some(&good_obs(&s, done)), Some(&reports_ok()), done);
     assert!(g.passed, "{:?}", g.blockers);
@@ -74,21 +61,8 @@ fn advancing_to_enforce_plans_enforce_with_a_fresh_id() {
     let s = testing();
     let old = s.plan.id.clone();
     let done = plus_secs(start(), 30 * DAY);
-    let (e, t) = advance(
-        s,
-        Some(&good_obs(&testing(), done)),
-        Some(&reports_ok()),
-        None,
-        done,
-    )
-    .unwrap();
-    assert_eq!(
-        t,
-        Transition {
-            phase: Phase::Enforce,
-            at: done
-        }
-    );
+    let (e, t) = advance(s, Some(&good_obs(&testing(), done)), Some(&reports_ok()), None, done).unwrap();
+    assert_eq!(t, Transition { phase: Phase::Enforce, at: done });
     assert_eq!((e.plan.mode, e.plan.max_age), (Mode::Enforce, 604_800));
     assert_ne!(e.plan.id, old);
     assert_eq!(e.plan.id.as_str(), "20261202T100000");
@@ -104,28 +78,15 @@ fn early_enforce_needs_an_acknowledgement_that_is_recorded() {
     let obs = good_obs(&s, day10);
     let err = advance(s.clone(), Some(&obs), None, None, day10).unwrap_err();
     let got: Vec<BlockerKind> = err.blockers.iter().map(|b| b.kind).collect();
-    assert_eq!(
-        got,
-        vec![BlockerKind::WindowIncomplete, BlockerKind::NoTlsRptReports]
-    );
+    assert_eq!(got, vec![BlockerKind::WindowIncomplete, BlockerKind::NoTlsRptReports]);
     assert!(err.blockers[1].message.starts_with("no TLS-RPT reports seen yet"));
     assert!(err.overridable());
-    let (e, _) = advance(
-        s,
-        Some(&obs),
-        None,
-        Some("all senders are internal".into()),
-        day10,
-    )
-    .unwrap();
+    let (e, _) = advance(s, Some(&obs), None, Some("all senders are internal".into()), day10).unwrap();
     assert_eq!(e.phase, Phase::Enforce);
     let ack = e.acks.last().unwrap();
     assert_eq!(ack.at, day10);
     assert_eq!(ack.phase, Phase::Testing);
-    assert_eq!(
-        ack.overridden,
-        vec![BlockerKind::WindowIncomplete, BlockerKind::NoTlsRptReports]
-    );
+    assert_eq!(ack.overridden, vec![BlockerKind::WindowIncomplete, BlockerKind::NoTlsRptReports]);
 }
 
 #[test]
@@ -144,11 +105,7 @@ fn enforce_gate_checks_certificates_reports_and_errors() {
     let g = evaluate(&s, Some(&obs), Some(&failures), done);
     assert_eq!(
         kinds(&g),
-        vec![
-            BlockerKind::MxCertExpiring,
-            BlockerKind::MxCertUntrusted,
-            BlockerKind::TlsRptFailures
-        ]
+        vec![BlockerKind::MxCertExpiring, BlockerKind::MxCertUntrusted, BlockerKind::TlsRptFailures]
     );
     assert!(g.blockers[0].overridable && !g.blockers[1].overridable && g.blockers[2].overridable);
     assert_eq!(
