@@ -67,7 +67,7 @@ pub fn lint_record(text: &str) -> RecordLint {
             severity,
             subject,
             discarded(kind, text).to_string(),
-            format!("begin the record with exactly {:?}, e.g. \"{}\"", kind.prefix(), kind.example()),
+            format!("begin the record with exactly {:?}, e.g. \"{}\"", kind.prefix(), kind.example("")),
         ));
     } else if let Err(e) = &parsed {
         findings.push(Finding::new(
@@ -75,7 +75,7 @@ pub fn lint_record(text: &str) -> RecordLint {
             severity,
             subject,
             e.to_string(),
-            format!("correct the record, e.g. \"{}\"", kind.example()),
+            format!("correct the record, e.g. \"{}\"", kind.example("")),
         ));
     }
     RecordLint { kind: Some(kind), record: parsed.ok(), findings }

@@ -65,10 +65,16 @@ impl RecordKind {
         }
     }
 
-    pub(crate) fn example(self) -> &'static str {
+    /// An example value for the record at `subject` (`_smtp._tls.DOMAIN` names DOMAIN's
+    /// mailbox in the example).
+    pub(crate) fn example(self, subject: &str) -> String {
         match self {
-            RecordKind::Sts => "v=STSv1; id=20261129T081500",
-            RecordKind::TlsRpt => "v=TLSRPTv1; rua=mailto:tlsrpt@example.com",
+            RecordKind::Sts => "v=STSv1; id=20261129T081500".to_owned(),
+            RecordKind::TlsRpt => {
+                let domain =
+                    subject.strip_prefix(self.label()).and_then(|s| s.strip_prefix('.')).unwrap_or("example.com");
+                format!("v=TLSRPTv1; rua=mailto:tlsrpt@{domain}")
+            }
         }
     }
 }
@@ -205,7 +211,7 @@ impl<T: TxtRecord> Selection<T> {
                 sev,
                 subject,
                 format!("no TXT record beginning with {:?} at {subject}", kind.prefix()),
-                format!("publish a TXT record at {subject}, e.g. \"{}\"", kind.example()),
+                format!("publish a TXT record at {subject}, e.g. \"{}\"", kind.example(subject)),
             ),
             Selection::Multiple(texts) => Finding::new(
                 multiple,
@@ -237,9 +243,9 @@ fn invalid_finding(
         SelectionError::Discarded { .. } => format!(
             "rewrite the record to begin with exactly {:?}, e.g. \"{}\"",
             kind.prefix(),
-            kind.example()
+            kind.example(subject)
         ),
-        SelectionError::Record(_) => format!("correct the record at {subject}, e.g. \"{}\"", kind.example()),
+        SelectionError::Record(_) => format!("correct the record at {subject}, e.g. \"{}\"", kind.example(subject)),
     };
     Finding::new(code, sev, subject, format!("{error} (record: {text:?})"), fix)
 }
