@@ -98,7 +98,7 @@ pub fn report(checked: &[Checked], json: bool, style: &Style) -> Result<ExitCode
         if json {
             print_json_line(&to_json(c))?;
         } else {
-            print!("{}", render_text(c, style));
+            crate::out!("{}", render_text(c, style));
         }
     }
     Ok(super::exit_for(checked.iter().any(|c| c.judgement.verdict == Verdict::Fail)))

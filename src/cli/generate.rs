@@ -69,7 +69,7 @@ pub fn run(args: &GenerateArgs, dir: Option<&Path>, now: &jiff::Timestamp) -> Re
             std::fs::write(&path, &out.text).with_context(|| format!("cannot write {}", path.display()))?;
             eprintln!("wrote {}", sanitize(&path.display().to_string()));
         }
-        None => print!("{}", out.text),
+        None => crate::out!("{}", out.text),
     }
     for note in &out.notes {
         eprintln!("next: {note}");

@@ -23,7 +23,7 @@ pub fn run(args: &LabArgs, now: jiff::Timestamp) -> Result<ExitCode> {
     if args.list {
         for name in ALL_SCENARIOS {
             let desc = crate::lab::scenario(name).map(|s| s.description).unwrap_or_default();
-            println!("{name:<30} {desc}");
+            crate::outln!("{name:<30} {desc}");
         }
         return Ok(ExitCode::SUCCESS);
     }
@@ -34,9 +34,9 @@ pub fn run(args: &LabArgs, now: jiff::Timestamp) -> Result<ExitCode> {
         let ca = std::env::temp_dir().join(format!("mtasts-lab-{}-ca.pem", std::process::id()));
         std::fs::write(&ca, &lab.ca_pem).with_context(|| format!("cannot write {}", ca.display()))?;
         let domains: Vec<&str> = lab.scenario.domains.iter().map(|d| d.name.as_str()).collect();
-        println!("serving lab scenario {name:?} on loopback (Ctrl-C stops it)");
-        println!("domains: {}", domains.join(" "));
-        println!(
+        crate::outln!("serving lab scenario {name:?} on loopback (Ctrl-C stops it)");
+        crate::outln!("domains: {}", domains.join(" "));
+        crate::outln!(
             "probe options: --resolver {} --smtp-port {} --https-port {} --ca-file {}",
             lab.dns_addr,
             lab.smtp_port,

@@ -86,9 +86,9 @@ fn policy(file: &std::path::Path, json: bool, style: &Style) -> Result<ExitCode>
             (false, true) => "accepted only by lenient senders",
             (false, false) => "invalid",
         };
-        println!("{}: {} policy", style.bold(&sanitize(&name)), state);
+        crate::outln!("{}: {} policy", style.bold(&sanitize(&name)), state);
         if let Some(p) = &lint.policy {
-            println!("  {}", describe_policy(p));
+            crate::outln!("  {}", describe_policy(p));
         }
         print_findings(style, &lint.findings);
     }
@@ -121,10 +121,10 @@ fn record(text: &str, json: bool, style: &Style) -> Result<ExitCode> {
             None => "record of unknown kind",
         };
         let state = if failed { "invalid" } else { "valid" };
-        println!("{}: {state}", style.bold(what));
+        crate::outln!("{}: {state}", style.bold(what));
         match &lint.record {
-            Some(ParsedRecord::Sts(r)) => println!("  canonical: {}", sanitize(&r.render())),
-            Some(ParsedRecord::TlsRpt(r)) => println!("  canonical: {}", sanitize(&r.render())),
+            Some(ParsedRecord::Sts(r)) => crate::outln!("  canonical: {}", sanitize(&r.render())),
+            Some(ParsedRecord::TlsRpt(r)) => crate::outln!("  canonical: {}", sanitize(&r.render())),
             None => {}
         }
         print_findings(style, &lint.findings);
@@ -134,10 +134,10 @@ fn record(text: &str, json: bool, style: &Style) -> Result<ExitCode> {
 
 fn print_findings(style: &Style, findings: &[Finding]) {
     if findings.is_empty() {
-        println!("  no problems found");
+        crate::outln!("  no problems found");
     }
     for f in findings {
-        print!("{}", format_finding(style, f));
+        crate::out!("{}", format_finding(style, f));
     }
 }
 

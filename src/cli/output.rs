@@ -76,11 +76,36 @@ pub fn format_finding(style: &Style, f: &Finding) -> String {
     out
 }
 
+/// Writes to stdout. When the reader has gone away (`mtasts status | head`) the process ends
+/// quietly with status 0, as a SIGPIPE would end a C tool; other write errors end it with 2.
+pub fn write_out(args: std::fmt::Arguments<'_>) {
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = out.write_fmt(args).and_then(|()| out.flush()) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("mtasts: error: cannot write to standard output: {e}");
+        std::process::exit(2);
+    }
+}
+
+/// `print!` through [`write_out`].
+#[macro_export]
+macro_rules! out {
+    ($($arg:tt)*) => { $crate::cli::output::write_out(format_args!($($arg)*)) };
+}
+
+/// `println!` through [`write_out`].
+#[macro_export]
+macro_rules! outln {
+    () => { $crate::cli::output::write_out(format_args!("\n")) };
+    ($($arg:tt)*) => { $crate::cli::output::write_out(format_args!("{}\n", format_args!($($arg)*))) };
+}
+
 /// Writes one JSON value as a line to stdout.
 pub fn print_json_line(value: &serde_json::Value) -> anyhow::Result<()> {
-    let mut out = std::io::stdout().lock();
-    serde_json::to_writer(&mut out, value)?;
-    out.write_all(b"\n")?;
+    let line = serde_json::to_string(value)?;
+    write_out(format_args!("{line}\n"));
     Ok(())
 }
 

@@ -68,11 +68,11 @@ fn import(store: &ReportStore, paths: &[PathBuf], json: bool, style: &Style) -> 
         if json {
             print_json_line(&serde_json::to_value(o)?)?;
         } else {
-            println!("{o}");
+            crate::outln!("{o}");
         }
     }
     if !json {
-        println!(
+        crate::outln!(
             "{} imported, {duplicate} duplicate, {rejected} rejected, {ignored} ignored",
             style.bold(&imported.to_string())
         );
@@ -96,13 +96,13 @@ fn summary(
     }
     let summaries = summarize(&reports, domain.as_ref().map(|d| d.as_str()), since);
     if summaries.is_empty() && !json {
-        println!("no reports imported for this selection; import them with `mtasts reports import PATH...`");
+        crate::outln!("no reports imported for this selection; import them with `mtasts reports import PATH...`");
     }
     for s in &summaries {
         if json {
             print_json_line(&serde_json::to_value(s)?)?;
         } else {
-            print!("{}", render(s, style));
+            crate::out!("{}", render(s, style));
         }
     }
     Ok(ExitCode::SUCCESS)

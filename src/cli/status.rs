@@ -47,7 +47,7 @@ pub fn run(
             .collect(),
     };
     if listing.is_empty() && !args.json {
-        println!("no domains are tracked yet; start with `mtasts add DOMAIN` (or try `mtasts demo`)");
+        crate::outln!("no domains are tracked yet; start with `mtasts add DOMAIN` (or try `mtasts demo`)");
     }
     let mut unreadable = false;
     for (path, entry) in listing {
@@ -58,7 +58,7 @@ pub fn run(
                 if args.json {
                     print_json_line(&serde_json::to_value(&view)?)?;
                 } else {
-                    println!("{}", render(&view, style, now));
+                    crate::outln!("{}", render(&view, style, now));
                 }
             }
             Err(problem) => {
@@ -66,7 +66,7 @@ pub fn run(
                 if args.json {
                     print_json_line(&json!({"file": path, "error": problem}))?;
                 } else {
-                    println!("{} {}", style.verdict(crate::finding::Verdict::Fail), sanitize(&problem));
+                    crate::outln!("{} {}", style.verdict(crate::finding::Verdict::Fail), sanitize(&problem));
                 }
             }
         }

@@ -111,8 +111,8 @@ pub fn add(args: &AddArgs, store: &Store, style: &Style, now: jiff::Timestamp) -
     let checked = check_one(&domain, None, &args.probe, now)?;
     let added = ops::domain::add(store, &checked, opts)?;
     let how = if added.adopted { "adopted (it already publishes MTA-STS)" } else { "now tracked" };
-    println!("{} {how}", style.bold(domain.as_str()));
-    println!("  plan: {}", policy_one_line(&added.state.plan.policy()));
+    crate::outln!("{} {how}", style.bold(domain.as_str()));
+    crate::outln!("  plan: {}", policy_one_line(&added.state.plan.policy()));
     print_gate(style, &added.state, &evaluate(&added.state, Some(&checked.observation), None, now));
     Ok(ExitCode::SUCCESS)
 }
@@ -151,7 +151,7 @@ pub fn advance(
     let gate = evaluate(&result.state, Some(&checked.observation), tally.as_ref(), now);
     match (&result.transition, &result.blocked) {
         (Some(t), _) => {
-            println!(
+            crate::outln!(
                 "{} {} {}",
                 style.bold(domain.as_str()),
                 style.verdict(crate::finding::Verdict::Pass),
@@ -161,20 +161,20 @@ pub fn advance(
             Ok(ExitCode::SUCCESS)
         }
         (None, Some(blocked)) => {
-            println!("{} cannot leave {} yet:", style.bold(domain.as_str()), blocked.phase);
+            crate::outln!("{} cannot leave {} yet:", style.bold(domain.as_str()), blocked.phase);
             for b in &blocked.blockers {
                 let tag = if b.overridable { " (may be acknowledged)" } else { "" };
-                println!("  ✗ {}{tag}", sanitize(&b.message));
+                crate::outln!("  ✗ {}{tag}", sanitize(&b.message));
                 if b.kind == BlockerKind::HostingNotChosen {
-                    println!(
+                    crate::outln!(
                         "    choose one: mtasts advance {domain} --path nginx (see mtasts generate --help)"
                     );
                 }
             }
             if blocked.overridable() {
-                println!("  to go ahead anyway: mtasts advance {domain} --ack \"why this is acceptable\"");
+                crate::outln!("  to go ahead anyway: mtasts advance {domain} --ack \"why this is acceptable\"");
             }
-            println!("  next: {}", sanitize(&gate.next_action));
+            crate::outln!("  next: {}", sanitize(&gate.next_action));
             Ok(ExitCode::from(1))
         }
         (None, None) => {
@@ -185,11 +185,11 @@ pub fn advance(
 }
 
 fn print_gate(style: &Style, state: &DomainState, gate: &Gate) {
-    println!("  phase: {}", state.phase);
+    crate::outln!("  phase: {}", state.phase);
     for b in &gate.blockers {
-        println!("  {} {}", style.dim("blocker:"), sanitize(&b.message));
+        crate::outln!("  {} {}", style.dim("blocker:"), sanitize(&b.message));
     }
-    println!("  {} {}", style.bold("next:"), sanitize(&gate.next_action));
+    crate::outln!("  {} {}", style.bold("next:"), sanitize(&gate.next_action));
 }
 
 /// Runs `rollback`: plans `mode: none` and prints what to publish and how long to wait.
@@ -197,15 +197,15 @@ pub fn rollback(args: &DomainArg, store: &Store, style: &Style, now: jiff::Times
     let domain = parse_domain(&args.domain)?;
     tracked(store, &domain)?;
     let state = ops::domain::rollback(store, &domain, now)?;
-    println!("{} rollback planned (RFC 8461 §8.3)", style.bold(domain.as_str()));
-    println!("  policy: {}", policy_one_line(&state.plan.policy()));
-    println!("  new id: {}", state.plan.id);
+    crate::outln!("{} rollback planned (RFC 8461 §8.3)", style.bold(domain.as_str()));
+    crate::outln!("  policy: {}", policy_one_line(&state.plan.policy()));
+    crate::outln!("  new id: {}", state.plan.id);
     match rollback_countdown(&state, now) {
-        Some(c) if c.complete => println!("  the records may be removed now"),
+        Some(c) if c.complete => crate::outln!("  the records may be removed now"),
         Some(c) => {
-            println!("  keep the records until {} (the largest max_age senders may cache)", c.removable_at)
+            crate::outln!("  keep the records until {} (the largest max_age senders may cache)", c.removable_at)
         }
-        None => println!(
+        None => crate::outln!(
             "  publish the mode: none policy, then the new id; the countdown starts once both are live"
         ),
     }
@@ -223,6 +223,6 @@ pub fn remove(args: &DomainArg, store: &Store) -> Result<ExitCode> {
         );
     }
     store.remove(&domain)?;
-    println!("{domain} is no longer tracked");
+    crate::outln!("{domain} is no longer tracked");
     Ok(ExitCode::SUCCESS)
 }
