@@ -96,7 +96,9 @@ fn summary(
     }
     let summaries = summarize(&reports, domain.as_ref().map(|d| d.as_str()), since);
     if summaries.is_empty() && !json {
-        crate::outln!("no reports imported for this selection; import them with `mtasts reports import PATH...`");
+        crate::outln!(
+            "no reports imported for this selection; import them with `mtasts reports import PATH...`"
+        );
     }
     for s in &summaries {
         if json {

@@ -172,7 +172,9 @@ pub fn advance(
                 }
             }
             if blocked.overridable() {
-                crate::outln!("  to go ahead anyway: mtasts advance {domain} --ack \"why this is acceptable\"");
+                crate::outln!(
+                    "  to go ahead anyway: mtasts advance {domain} --ack \"why this is acceptable\""
+                );
             }
             crate::outln!("  next: {}", sanitize(&gate.next_action));
             Ok(ExitCode::from(1))
@@ -203,7 +205,10 @@ pub fn rollback(args: &DomainArg, store: &Store, style: &Style, now: jiff::Times
     match rollback_countdown(&state, now) {
         Some(c) if c.complete => crate::outln!("  the records may be removed now"),
         Some(c) => {
-            crate::outln!("  keep the records until {} (the largest max_age senders may cache)", c.removable_at)
+            crate::outln!(
+                "  keep the records until {} (the largest max_age senders may cache)",
+                c.removable_at
+            )
         }
         None => crate::outln!(
             "  publish the mode: none policy, then the new id; the countdown starts once both are live"

@@ -27,7 +27,6 @@ mod tests_records;
 mod tests_view;
 
 pub use crate::finding::{Code, Finding, Severity, Verdict};
-pub use plan::policy_hash;
 
 use crate::probe::{CertVerdict, Evidence, Lookup};
 use crate::rfc::{Mode, Policy, PolicyId, Selection, TlsRptRecord, select};
@@ -42,7 +41,7 @@ pub struct PlanContext {
     pub policy: Policy,
     /// The id the plan publishes.
     pub id: PolicyId,
-    /// Every id published so far with the SHA-256 (lower-case hex, see [`policy_hash`]) of the
+    /// Every id published so far with the SHA-256 (lower-case hex, see [`Policy::sha256_hex`]) of the
     /// canonical policy body it was published with.
     pub published: Vec<(PolicyId, String)>,
 }

@@ -1,19 +1,12 @@
 //! The live policy against the tracked plan: drift from the intended policy, and a body
 //! changed without a new id (RFC 8461 §8.1).
 
-use sha2::{Digest, Sha256};
-
 use crate::finding::{Code, Finding, Severity};
 use crate::probe::Evidence;
 use crate::rfc::Policy;
 
 use super::PlanContext;
 use super::records::StsState;
-
-/// The lower-case hex SHA-256 of the policy's canonical rendering, as recorded at publication.
-pub fn policy_hash(policy: &Policy) -> String {
-    Sha256::digest(policy.render().as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
-}
 
 /// Findings comparing the live policy with the plan.
 pub(crate) fn check(
@@ -44,7 +37,7 @@ pub(crate) fn check(
     if let StsState::Valid(record) = sts {
         let published = plan.published.iter().find(|(id, _)| *id == record.id);
         if let Some((id, hash)) = published
-            && !hash.eq_ignore_ascii_case(&policy_hash(live))
+            && !hash.eq_ignore_ascii_case(&live.sha256_hex())
         {
             out.push(Finding::new(
                 Code::StsIdNotBumped,

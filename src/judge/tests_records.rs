@@ -160,7 +160,7 @@ fn plan_drift_and_unbumped_id() {
     c.plan = Some(PlanContext {
         policy: planned.clone(),
         id: id.clone(),
-        published: vec![(id.clone(), policy_hash(&planned))],
+        published: vec![(id.clone(), planned.sha256_hex())],
     });
     let j = judge(&ev, &c);
     assert_eq!(problems(&j), vec!["sts-id-not-bumped", "policy-differs-from-plan"]);
@@ -172,6 +172,6 @@ fn plan_drift_and_unbumped_id() {
         ..planned
     };
     c.plan =
-        Some(PlanContext { policy: live.clone(), id: id.clone(), published: vec![(id, policy_hash(&live))] });
+        Some(PlanContext { policy: live.clone(), id: id.clone(), published: vec![(id, live.sha256_hex())] });
     assert_eq!(codes(&judge(&ev, &c)), Vec::<&str>::new());
 }

@@ -72,6 +72,13 @@ impl Policy {
         out
     }
 
+    /// Lower-case hex SHA-256 of the canonical body: what an id is published with, so a body
+    /// changed under the same id is caught.
+    pub fn sha256_hex(&self) -> String {
+        use sha2::{Digest, Sha256};
+        Sha256::digest(self.render().as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    }
+
     /// Whether `host` is covered by at least one pattern.
     pub fn covers(&self, host: &str) -> bool {
         self.mx.iter().any(|p| p.matches(host))

@@ -71,8 +71,10 @@ impl RecordKind {
         match self {
             RecordKind::Sts => "v=STSv1; id=20261129T081500".to_owned(),
             RecordKind::TlsRpt => {
-                let domain =
-                    subject.strip_prefix(self.label()).and_then(|s| s.strip_prefix('.')).unwrap_or("example.com");
+                let domain = subject
+                    .strip_prefix(self.label())
+                    .and_then(|s| s.strip_prefix('.'))
+                    .unwrap_or("example.com");
                 format!("v=TLSRPTv1; rua=mailto:tlsrpt@{domain}")
             }
         }
@@ -245,7 +247,9 @@ fn invalid_finding(
             kind.prefix(),
             kind.example(subject)
         ),
-        SelectionError::Record(_) => format!("correct the record at {subject}, e.g. \"{}\"", kind.example(subject)),
+        SelectionError::Record(_) => {
+            format!("correct the record at {subject}, e.g. \"{}\"", kind.example(subject))
+        }
     };
     Finding::new(code, sev, subject, format!("{error} (record: {text:?})"), fix)
 }

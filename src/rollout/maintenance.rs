@@ -5,9 +5,7 @@ use jiff::{SignedDuration, Timestamp};
 
 use super::observe::Observation;
 use super::phase::Phase;
-use super::state::{
-    DomainState, ROLLBACK_MAX_AGE, TESTING_MAX_AGE, Transition, enter, policy_sha256, replan,
-};
+use super::state::{DomainState, ROLLBACK_MAX_AGE, TESTING_MAX_AGE, Transition, enter, replan};
 use super::testing::add_secs;
 use crate::rfc::{DomainName, Mode, MxPattern};
 
@@ -90,7 +88,7 @@ pub fn id_not_bumped(state: &DomainState, obs: &Observation) -> bool {
         return false;
     };
     let staged = live == &state.plan.policy() && id != &state.plan.id;
-    entry.policy_sha256 != policy_sha256(live) && !staged
+    entry.policy_sha256 != live.sha256_hex() && !staged
 }
 
 /// Plans leaving MTA-STS: `mode: none` with a one-day `max_age` and a new id, phase

@@ -35,7 +35,7 @@ pub use phase::{HostingPath, Phase};
 pub use state::{
     Ack, CheckRecord, DEFAULT_WINDOW_DAYS, DomainState, ENFORCE_MAX_AGE, MAX_CHECKS, Plan, PublishedId,
     ROLLBACK_MAX_AGE, SCHEMA, TESTING_MAX_AGE, Transition, bump_id, entered_at, new_domain, planned_policy,
-    policy_sha256, record_check, set_hosting, set_mx, set_rua, set_window_days,
+    record_check, set_hosting, set_mx, set_rua, set_window_days,
 };
 pub use status::{LastCheck, StatusView, enforced_at, status_line, testing_started};
 pub use steps::{PublishStep, policy_one_line, publish_steps};

@@ -1,7 +1,6 @@
 //! The persistent per-domain rollout state and the small pure operations on it.
 
 use jiff::Timestamp;
-use sha2::{Digest, Sha256};
 
 use super::observe::Observation;
 use super::phase::{HostingPath, Phase};
@@ -126,12 +125,6 @@ pub struct Ack {
     pub overridden: Vec<super::gate::BlockerKind>,
     /// The user's words.
     pub text: String,
-}
-
-/// SHA-256 (lower-case hex) of a policy's canonical rendering.
-pub fn policy_sha256(policy: &Policy) -> String {
-    let digest = Sha256::digest(policy.render().as_bytes());
-    digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The policy the plan publishes.
@@ -262,7 +255,7 @@ pub(crate) fn note_published(mut state: DomainState, policy: &Policy, at: Timest
     if !state.published.iter().any(|p| p.id == state.plan.id) {
         state.published.push(PublishedId {
             id: state.plan.id.clone(),
-            policy_sha256: policy_sha256(policy),
+            policy_sha256: policy.sha256_hex(),
             max_age: policy.max_age,
             mode: policy.mode,
             at,

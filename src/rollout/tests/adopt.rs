@@ -21,7 +21,7 @@ fn passing_testing_deployment_enters_testing_now() {
     assert_eq!(s.plan.rua, vec![RuaUri::parse("mailto:reports@example.net").unwrap()]);
     assert_eq!(testing_started(&s), Some(at(T0)));
     assert_eq!(s.published.len(), 1);
-    assert_eq!(s.published[0].policy_sha256, policy_sha256(obs.live_policy.as_ref().unwrap()));
+    assert_eq!(s.published[0].policy_sha256, obs.live_policy.as_ref().unwrap().sha256_hex());
 }
 
 #[test]

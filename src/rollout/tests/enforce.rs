@@ -47,7 +47,7 @@ fn steps_follow_rfc_8461_section_8_1() {
     assert_eq!(enforced_at(&s), Some(plus_secs(done, 3600)));
     let entry = s.published.iter().find(|p| p.id == s.plan.id).unwrap();
     assert_eq!((entry.mode, entry.max_age), (Mode::Enforce, 604_800));
-    assert_eq!(entry.policy_sha256, policy_sha256(&s.plan.policy()));
+    assert_eq!(entry.policy_sha256, s.plan.policy().sha256_hex());
     let g = evaluate(&s, Some(&live), None, plus_secs(done, 3600));
     assert!(g.passed);
     assert!(g.next_action.starts_with("Nothing to do: example.com is enforced"));
@@ -67,7 +67,7 @@ fn new_id_before_the_policy_is_flagged() {
 #[test]
 fn sha256_is_of_the_canonical_body() {
     let s = fresh();
-    let hash = policy_sha256(&s.plan.policy());
+    let hash = s.plan.policy().sha256_hex();
     assert_eq!(hash.len(), 64);
     assert!(hash.chars().all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase()));
     use sha2::Digest;
