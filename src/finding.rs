@@ -212,7 +212,12 @@ pub enum Verdict {
 impl Verdict {
     /// The verdict a list of findings adds up to.
     pub fn of(findings: &[Finding]) -> Self {
-        match worst(findings) {
+        Self::from_worst(worst(findings))
+    }
+
+    /// The verdict for a worst severity (`None`: no findings at all).
+    pub fn from_worst(worst: Option<Severity>) -> Self {
+        match worst {
             Some(Severity::Error) => Verdict::Fail,
             Some(Severity::Warning) => Verdict::Warn,
             _ => Verdict::Pass,

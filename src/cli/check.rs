@@ -136,10 +136,10 @@ pub fn render_text(c: &Checked, style: &Style) -> String {
     out.push_str(&format!("  {} {}\n", style.dim("sender's view:"), sanitize(&j.senders_view)));
     for (i, (name, _)) in AREAS.iter().enumerate() {
         let group: Vec<&Finding> = j.findings.iter().filter(|f| area_of(f) == i).collect();
-        let verdict = Verdict::of(&group.iter().map(|f| (*f).clone()).collect::<Vec<_>>());
+        let verdict = Verdict::from_worst(group.iter().map(|f| f.severity).max());
         out.push_str(&format!("  {:<12} {}\n", name, style.verdict(verdict)));
         for f in group {
-            out.push_str(&format_finding(style, f).replace("\n  ", "\n    ").replacen("  ", "    ", 1));
+            out.push_str(&format_finding(style, f, 4));
         }
     }
     for note in &j.notes {

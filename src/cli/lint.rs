@@ -137,7 +137,7 @@ fn print_findings(style: &Style, findings: &[Finding]) {
         crate::outln!("  no problems found");
     }
     for f in findings {
-        crate::out!("{}", format_finding(style, f));
+        crate::out!("{}", format_finding(style, f, 2));
     }
 }
 

@@ -58,12 +58,13 @@ impl Style {
     }
 }
 
-/// Formats one finding as two or three indented lines: severity, code, line, subject and
-/// message; then the fix. Every string from outside passes the sanitiser.
-pub fn format_finding(style: &Style, f: &Finding) -> String {
+/// Formats one finding as two indented lines: severity, code, line, subject and message; then
+/// the fix. `indent` spaces go before each line. Every string from outside is sanitised.
+pub fn format_finding(style: &Style, f: &Finding, indent: usize) -> String {
+    let pad = " ".repeat(indent);
     let line = f.line.map(|n| format!(" line {n}")).unwrap_or_default();
     let mut out = format!(
-        "  {} {}{}  {}: {}\n",
+        "{pad}{} {}{}  {}: {}\n",
         style.severity(f.severity),
         style.bold(f.code.as_str()),
         line,
@@ -71,7 +72,7 @@ pub fn format_finding(style: &Style, f: &Finding) -> String {
         sanitize(&f.message)
     );
     if !f.fix.is_empty() {
-        out.push_str(&format!("          {} {}\n", style.dim("fix:"), sanitize(&f.fix)));
+        out.push_str(&format!("{pad}        {} {}\n", style.dim("fix:"), sanitize(&f.fix)));
     }
     out
 }
@@ -118,7 +119,7 @@ mod tests {
     fn finding_text_is_sanitised_and_shows_the_fix() {
         let f = Finding::new(Code::PolicyInvalid, Severity::Error, "policy", "bad \x1b[2J key", "remove it")
             .at_line(3);
-        let text = format_finding(&Style::plain(), &f);
+        let text = format_finding(&Style::plain(), &f, 2);
         assert_eq!(
             text,
             "  error   policy-invalid line 3  policy: bad \\x1b[2J key\n          fix: remove it\n"
