@@ -43,7 +43,10 @@ fn three_mx() -> Scenario {
         policy: Some(PolicyHostSpec {
             status: 200,
             content_type: "text/plain".into(),
-            body: format!("version: STSv1\r\nmode: enforce\r\nmx: {}\r\nmax_age: 604800\r\n", hosts.join("\r\nmx: ")),
+            body: format!(
+                "version: STSv1\r\nmode: enforce\r\nmx: {}\r\nmax_age: 604800\r\n",
+                hosts.join("\r\nmx: ")
+            ),
             pad: None,
             bom: false,
             redirect_to: None,
@@ -139,7 +142,11 @@ fn peak_memory(latency: u64) -> Option<(f64, f64)> {
 }
 
 fn arg_value(args: &[String], name: &str, default: u64) -> u64 {
-    args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).and_then(|v| v.parse().ok()).unwrap_or(default)
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
 }
 
 fn main() {
@@ -177,7 +184,9 @@ fn main() {
 
     match peak_memory(latency) {
         Some((lab, peak)) => {
-            println!("(c) peak RSS of (b) in a child: {peak:.1} MiB (of which {lab:.1} MiB with only the lab started)")
+            println!(
+                "(c) peak RSS of (b) in a child: {peak:.1} MiB (of which {lab:.1} MiB with only the lab started)"
+            )
         }
         None => println!("(c) peak RSS unavailable (needs Linux /proc/self/status)"),
     }
