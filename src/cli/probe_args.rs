@@ -27,7 +27,7 @@ pub struct ProbeArgs {
     /// Give up on a domain after this many seconds.
     #[arg(long, value_name = "SECS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub timeout: u64,
-    /// Most network operations in flight at once.
+    /// Most SMTP and HTTPS connections in flight at once (domains and DNS questions: 8x this).
     #[arg(long, value_name = "N", default_value_t = 32, value_parser = clap::value_parser!(u64).range(1..=1024))]
     pub concurrency: u64,
 }

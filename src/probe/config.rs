@@ -66,8 +66,9 @@ pub struct ProbeConfig {
     pub https_port: u16,
     /// Timeouts.
     pub timeouts: Timeouts,
-    /// Most network operations in flight at once in a run (also the number of domains probed
-    /// at once by [`probe_domains`](super::probe_domains)).
+    /// Most connections (SMTP probes and policy fetches) in flight at once in a run; DNS
+    /// questions and domains probed at once by [`probe_domains`](super::probe_domains) are
+    /// each bounded at eight times this.
     pub concurrency: usize,
     /// The name sent in EHLO.
     pub ehlo_name: String,

@@ -11,6 +11,7 @@ use hickory_resolver::net::{DnsError, NetError};
 use hickory_resolver::proto::op::{DnsRequestOptions, Message, Query, ResponseCode};
 use hickory_resolver::proto::rr::{Name, RData, RecordType};
 use hickory_resolver::{Resolver, TokioResolver};
+use tokio::sync::Semaphore;
 use tokio::time::{Instant, timeout_at};
 
 use super::ResolverChoice;
@@ -21,11 +22,13 @@ pub(crate) struct Dns {
     resolver: Result<TokioResolver, String>,
     dnssec_server: Option<SocketAddr>,
     step: Duration,
+    /// Bounds the questions (each its own UDP socket) in flight at once.
+    permits: Semaphore,
 }
 
 impl Dns {
     /// Builds the resolver. A broken system configuration becomes an error inside every answer.
-    pub(crate) fn new(choice: &ResolverChoice, step: Duration) -> Self {
+    pub(crate) fn new(choice: &ResolverChoice, step: Duration, in_flight: usize) -> Self {
         let built = match choice {
             ResolverChoice::System => hickory_resolver::system_conf::read_system_conf()
                 .map_err(|e| format!("reading the system resolver configuration: {e}")),
@@ -58,7 +61,7 @@ impl Dns {
                 .build()
                 .map_err(|e| format!("building the resolver: {e}"))
         });
-        Self { resolver, dnssec_server, step }
+        Self { resolver, dnssec_server, step, permits: Semaphore::new(in_flight.max(1)) }
     }
 
     async fn query(&self, name: &str, rtype: RecordType, deadline: Instant) -> Lookup<Message> {
@@ -69,6 +72,9 @@ impl Dns {
         let name = match fqdn(name) {
             Ok(n) => n,
             Err(e) => return Lookup::Error(e),
+        };
+        let Ok(Ok(_permit)) = timeout_at(deadline, self.permits.acquire()).await else {
+            return Lookup::Timeout;
         };
         match timeout_at(step_deadline(self.step, deadline), resolver.lookup(name, rtype)).await {
             Err(_) => Lookup::Timeout,
@@ -132,6 +138,9 @@ impl Dns {
         let name = match fqdn(name) {
             Ok(n) => n,
             Err(e) => return Lookup::Error(e),
+        };
+        let Ok(Ok(_permit)) = timeout_at(deadline, self.permits.acquire()).await else {
+            return Lookup::Timeout;
         };
         let exchange = UdpClientStream::builder(server, TokioRuntimeProvider::default())
             .with_timeout(Some(self.step))

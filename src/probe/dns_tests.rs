@@ -53,7 +53,7 @@ fn soon() -> Instant {
 
 #[tokio::test]
 async fn servfail_timeout_and_nxdomain_are_distinguished() {
-    let dns = Dns::new(&ResolverChoice::At(responder().await), Duration::from_millis(500));
+    let dns = Dns::new(&ResolverChoice::At(responder().await), Duration::from_millis(500), 64);
     assert_eq!(dns.txt("servfail.test", soon()).await.records, Lookup::ServFail);
     assert_eq!(dns.txt("silent.test", soon()).await.records, Lookup::Timeout);
     assert_eq!(dns.txt("missing.test", soon()).await.records, Lookup::NxDomain);
@@ -65,7 +65,7 @@ async fn servfail_timeout_and_nxdomain_are_distinguished() {
 
 #[tokio::test]
 async fn ad_bit_is_read_from_a_separate_query() {
-    let dns = Dns::new(&ResolverChoice::At(responder().await), Duration::from_millis(500));
+    let dns = Dns::new(&ResolverChoice::At(responder().await), Duration::from_millis(500), 64);
     assert_eq!(dns.authenticated("secure.test", soon()).await, Lookup::Found(true));
     assert_eq!(dns.authenticated("missing.test", soon()).await, Lookup::Found(false));
     assert_eq!(dns.authenticated("servfail.test", soon()).await, Lookup::ServFail);
@@ -74,7 +74,7 @@ async fn ad_bit_is_read_from_a_separate_query() {
 
 #[tokio::test]
 async fn the_overall_deadline_cuts_a_step_short() {
-    let dns = Dns::new(&ResolverChoice::At(responder().await), Duration::from_secs(30));
+    let dns = Dns::new(&ResolverChoice::At(responder().await), Duration::from_secs(30), 64);
     let deadline = Instant::now() + Duration::from_millis(300);
     assert_eq!(dns.addresses("silent.test", deadline).await, Lookup::Timeout);
 }

@@ -88,10 +88,16 @@ impl<S: AsyncRead + AsyncWrite + Unpin> ReplyReader<S> {
         }
         self.read_reply(until).await
     }
+}
 
-    async fn quit(&mut self) {
-        let _ = self.command("QUIT", Instant::now() + QUIT_WAIT).await;
-        let _ = timeout_at(Instant::now() + QUIT_WAIT, self.stream.shutdown()).await;
+impl<S: AsyncRead + AsyncWrite + Unpin + Send + 'static> ReplyReader<S> {
+    /// Says QUIT and closes, in the background: the server's 221 is a courtesy, not evidence,
+    /// so waiting for it would only add a round trip to every probe.
+    fn quit(mut self) {
+        tokio::spawn(async move {
+            let _ = self.command("QUIT", Instant::now() + QUIT_WAIT).await;
+            let _ = timeout_at(Instant::now() + QUIT_WAIT, self.stream.shutdown()).await;
+        });
     }
 }
 
@@ -151,7 +157,7 @@ async fn dialogue(
     let code = banner.code;
     ev.banner = Some(banner);
     if code != 220 {
-        conn.quit().await;
+        conn.quit();
         return Err(SmtpOutcome::Rejected { stage: SmtpStage::Banner, code });
     }
 
@@ -164,12 +170,12 @@ async fn dialogue(
     let (code, offered) = (ehlo.code, ehlo_has(&ehlo, "STARTTLS"));
     ev.ehlo = Some(ehlo);
     if code != 250 {
-        conn.quit().await;
+        conn.quit();
         return Err(SmtpOutcome::Rejected { stage: SmtpStage::Ehlo, code });
     }
     ev.starttls_offered = Some(offered);
     if !offered {
-        conn.quit().await;
+        conn.quit();
         return Ok(SmtpOutcome::StartTlsNotOffered);
     }
 
@@ -180,7 +186,7 @@ async fn dialogue(
     let code = reply.code;
     ev.starttls_reply = Some(reply);
     if code != 220 {
-        conn.quit().await;
+        conn.quit();
         return Err(SmtpOutcome::Rejected { stage: SmtpStage::StartTls, code });
     }
 
@@ -207,7 +213,6 @@ async fn dialogue(
     };
     ev.tls =
         Some(TlsEvidence { version: format!("{version:?}"), cipher: format!("{:?}", suite.suite()), cert });
-    let mut conn = ReplyReader { stream, buf: Vec::new() };
-    conn.quit().await;
+    ReplyReader { stream, buf: Vec::new() }.quit();
     Ok(SmtpOutcome::TlsEstablished)
 }
