@@ -63,10 +63,18 @@ fn mx_result(mx: &MxEvidence) -> Option<MxResult> {
     let all_tls =
         !tls.is_empty() && tls.iter().all(|(o, t)| **o == SmtpOutcome::TlsEstablished && t.is_some());
     let certs: Vec<_> = tls.iter().filter_map(|(_, t)| t.map(|t| &t.cert)).collect();
+    // "Chains to a trusted root" on its own: expiry and the name are separate facts
+    // (`not_after`, `name_ok`), so an expired certificate is reported as expired, not untrusted.
     let trusted = all_tls
-        && certs
-            .iter()
-            .all(|c| matches!(c.verdict, CertVerdict::Trusted | CertVerdict::TrustedViaExtraAnchor));
+        && certs.iter().all(|c| {
+            matches!(
+                c.verdict,
+                CertVerdict::Trusted
+                    | CertVerdict::TrustedViaExtraAnchor
+                    | CertVerdict::Expired
+                    | CertVerdict::NameMismatch
+            )
+        });
     Some(MxResult {
         host,
         starttls_ok: all_tls,
@@ -83,4 +91,71 @@ fn live_policy(ev: &Evidence) -> Option<crate::rfc::Policy> {
         return None;
     }
     parse_strict(fetch.body.as_deref()?).policy
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::judge::fixtures::{cert, failed_probe, healthy, probe, run, set_probe};
+    use crate::probe::SmtpStage;
+    use crate::rfc::Mode;
+
+    fn observe_of(ev: &Evidence) -> Observation {
+        observe(ev, &run(ev), crate::judge::fixtures::now())
+    }
+
+    #[test]
+    fn a_healthy_domain_yields_its_records_policy_and_mx_results() {
+        let obs = observe_of(&healthy("testing"));
+        assert_eq!(obs.sts_id.as_ref().map(|i| i.as_str()), Some("20261101T000000"));
+        assert_eq!(obs.tlsrpt_rua.as_ref().map(|r| r[0].as_str()), Some("mailto:tlsrpt@example.com"));
+        assert_eq!(obs.live_policy.as_ref().map(|p| p.mode), Some(Mode::Testing));
+        let hosts: Vec<&str> = obs.live_mx.as_ref().unwrap().iter().map(|d| d.as_str()).collect();
+        assert_eq!(hosts, ["mx1.example.com", "mx2.example.com"]);
+        assert!(obs.mx_results.iter().all(|r| r.starttls_ok && r.cert_trusted && r.name_ok));
+        assert!(obs.error_codes.is_empty());
+    }
+
+    #[test]
+    fn an_expired_certificate_is_expired_not_untrusted() {
+        let mut ev = healthy("enforce");
+        let mut p = probe("mx1.example.com", 2);
+        if let Some(tls) = p.tls.as_mut() {
+            tls.cert = cert("mx1.example.com", CertVerdict::Expired);
+        }
+        set_probe(&mut ev, 0, p);
+        let obs = observe_of(&ev);
+        let r = &obs.mx_results[0];
+        assert!(r.cert_trusted && r.name_ok && r.starttls_ok);
+        assert!(obs.error_codes.contains(&crate::finding::Code::MxCertExpired));
+    }
+
+    #[test]
+    fn untrusted_mismatched_and_failed_hosts() {
+        let mut ev = healthy("enforce");
+        let mut p = probe("mx1.example.com", 2);
+        if let Some(tls) = p.tls.as_mut() {
+            tls.cert = cert("mx1.example.com", CertVerdict::SelfSigned);
+        }
+        set_probe(&mut ev, 0, p);
+        set_probe(
+            &mut ev,
+            1,
+            failed_probe("mx2.example.com", 3, SmtpOutcome::Timeout { stage: SmtpStage::Ehlo }),
+        );
+        let obs = observe_of(&ev);
+        assert!(!obs.mx_results[0].cert_trusted);
+        assert!(!obs.mx_results[1].starttls_ok && obs.mx_results[1].not_after.is_none());
+    }
+
+    #[test]
+    fn a_policy_that_is_not_a_200_is_not_live() {
+        let mut ev = healthy("enforce");
+        ev.policy.status = Some(404);
+        assert!(observe_of(&ev).live_policy.is_none());
+        ev.mx = Lookup::ServFail;
+        assert!(observe_of(&ev).live_mx.is_none());
+        ev.mx = Lookup::NoData;
+        assert_eq!(observe_of(&ev).live_mx, Some(Vec::new()));
+    }
 }
