@@ -25,6 +25,7 @@ impl ReportStore {
     pub fn open(state_dir: &Path) -> Result<ReportStore, ReportError> {
         let dir = state_dir.join("reports");
         std::fs::create_dir_all(&dir).map_err(|source| ReportError::Io { path: dir.clone(), source })?;
+        remove_stale_temps(&dir);
         Ok(ReportStore { dir })
     }
 
@@ -80,6 +81,8 @@ impl ReportStore {
     fn write_new(&self, target: &Path, bytes: &[u8]) -> std::io::Result<bool> {
         let n = TEMP_COUNTER.fetch_add(1, Ordering::Relaxed);
         let temp = self.dir.join(format!(".tmp-{}-{n}", std::process::id()));
+        let lock = lock_file(&self.dir)?;
+        lock.lock_shared()?;
         let result = (|| {
             let mut file = File::create(&temp)?;
             file.write_all(bytes)?;
@@ -124,6 +127,31 @@ impl ReportStore {
         reports.sort_by(|a, b| (a.start, &a.report_id).cmp(&(b.start, &b.report_id)));
         (reports, broken)
     }
+}
+
+/// Every import holds a shared lock on `.lock` while it has a temp file, so whoever gets it
+/// exclusively knows that every `.tmp-<pid>-<n>` file was left by a killed import. Errors are
+/// ignored: a stale temp file is harmless and never read as a report.
+fn remove_stale_temps(dir: &Path) {
+    let Ok(lock) = lock_file(dir) else { return };
+    if lock.try_lock().is_err() {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let is_temp = entry.file_name().to_str().and_then(|n| n.strip_prefix(".tmp-")).is_some_and(|rest| {
+            rest.split_once('-').is_some_and(|(pid, n)| {
+                [pid, n].iter().all(|s| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()))
+            })
+        });
+        if is_temp {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+fn lock_file(dir: &Path) -> std::io::Result<File> {
+    std::fs::OpenOptions::new().read(true).write(true).create(true).truncate(false).open(dir.join(".lock"))
 }
 
 fn read_capped(path: &Path) -> Result<Vec<u8>, ReportError> {
