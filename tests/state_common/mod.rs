@@ -95,6 +95,7 @@ pub fn run_driver() {
     match mode.as_str() {
         "hammer" => hammer(&store),
         "concurrent" => concurrent(&store),
+        "grow" => grow(&store),
         other => panic!("unknown driver mode {other}"),
     }
 }
@@ -147,4 +148,12 @@ fn concurrent(store: &Store) {
         }
     }
     println!("finished");
+}
+
+/// One save of `full.example` to version 40 (≈ 10 KiB); prints `saved` or `error: <message>`.
+fn grow(store: &Store) {
+    match store.update(&dn("full.example"), |_| Ok::<_, StoreError>(expected("full.example", 40))) {
+        Ok(_) => println!("saved"),
+        Err(e) => println!("error: {e}"),
+    }
 }
