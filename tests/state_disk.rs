@@ -34,7 +34,10 @@ impl Mount {
             return None;
         }
         fs::create_dir_all(path).unwrap();
-        let out = Command::new("mount").args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"]).arg(path).output();
+        let out = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(path)
+            .output();
         match out {
             Ok(o) if o.status.success() => Some(Mount(path.to_owned())),
             Ok(o) => {
@@ -49,7 +52,8 @@ impl Mount {
     }
 
     fn remount(&self, opts: &str) {
-        let st = Command::new("mount").args(["-o", &format!("remount,{opts}")]).arg(&self.0).status().unwrap();
+        let st =
+            Command::new("mount").args(["-o", &format!("remount,{opts}")]).arg(&self.0).status().unwrap();
         assert!(st.success(), "remount {opts} failed");
     }
 }
@@ -70,7 +74,8 @@ fn assert_failed_save(err: &str, path: &Path, os_error: &str) {
 }
 
 fn report_json() -> Vec<u8> {
-    fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/reports/rfc8460-example.json")).unwrap()
+    fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/reports/rfc8460-example.json"))
+        .unwrap()
 }
 
 #[test]
@@ -101,7 +106,12 @@ fn a_full_disk_fails_the_save_cleanly_and_keeps_the_old_state() {
     };
     for free_pages in 0..pages {
         let filled = fill();
-        fs::File::options().write(true).open(root.join("filler")).unwrap().set_len(filled - free_pages * 4096).unwrap();
+        fs::File::options()
+            .write(true)
+            .open(root.join("filler"))
+            .unwrap()
+            .set_len(filled - free_pages * 4096)
+            .unwrap();
         let err = store.update(&domain, |_| Ok::<_, StoreError>(bigger.clone())).unwrap_err();
         assert!(matches!(err, StoreError::Save { .. }), "{err:?}");
         assert_failed_save(&err.to_string(), &path, "No space left on device");
@@ -142,7 +152,7 @@ fn full_disk_by_file_size_limit(dir: &Path) {
         .args(["-c", "trap '' XFSZ; exec prlimit --fsize=\"$0\" -- \"$@\""])
         .arg(limit.to_string())
         .arg(std::env::current_exe().unwrap())
-        .args(["--exact", "child_process_driver", "--nocapture", "--test-threads=1", "-q"])
+        .args(DRIVER_ARGS)
         .env(DRIVER_ENV, "grow")
         .env(DIR_ENV, dir)
         .output();
@@ -179,11 +189,7 @@ fn a_read_only_state_dir_fails_cleanly_and_names_the_file() {
             fs::set_permissions(store.domains_dir(), fs::Permissions::from_mode(0o555)).unwrap();
             match fs::File::create(store.domains_dir().join("probe")) {
                 Err(e) if e.kind() == ErrorKind::PermissionDenied => "Permission denied",
-                _ => {
-                    fs::set_permissions(store.domains_dir(), fs::Permissions::from_mode(0o755)).unwrap();
-                    eprintln!("SKIPPED: cannot mount a tmpfs and chmod 0555 does not stop this user (root)");
-                    return;
-                }
+                _ => return read_only_as_nobody(dir.path(), &store, &path, &old),
             }
         }
     };
@@ -221,4 +227,31 @@ fn a_read_only_state_dir_fails_cleanly_and_names_the_file() {
     }
     store.update(&domain, |_| Ok::<_, StoreError>(expected("ro.example", 4))).unwrap();
     assert_eq!(fs::read_to_string(&path).unwrap(), render_state(&expected("ro.example", 4)).unwrap());
+}
+
+/// Fallback for root without mount rights: the save runs in a child switched to `nobody` by
+/// `setpriv`, for whom the `chmod 0555` domains directory is read-only.
+fn read_only_as_nobody(top: &Path, store: &Store, path: &Path, old: &[u8]) {
+    fs::set_permissions(top, fs::Permissions::from_mode(0o755)).unwrap();
+    let out = Command::new("setpriv")
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
+        .arg(std::env::current_exe().unwrap())
+        .args(DRIVER_ARGS)
+        .env(DRIVER_ENV, "grow")
+        .env(DIR_ENV, top.join("m"))
+        .env("MTASTS_TEST_DRIVER_DOMAIN", "ro.example")
+        .output();
+    fs::set_permissions(store.domains_dir(), fs::Permissions::from_mode(0o755)).unwrap();
+    let out = match out {
+        Ok(o) if !o.stdout.is_empty() => String::from_utf8(o.stdout).unwrap(),
+        other => {
+            eprintln!("SKIPPED: no tmpfs mount, root ignores chmod 0555, and setpriv failed ({other:?})");
+            return;
+        }
+    };
+    eprintln!("read-only state dir: chmod 0555, saved by `nobody` through setpriv");
+    let err = out.lines().find_map(|l| l.strip_prefix("error: ")).unwrap_or_else(|| panic!("{out}"));
+    assert_failed_save(err, path, "Permission denied");
+    assert_eq!(fs::read(path).unwrap(), old);
+    assert!(temp_files(store).is_empty());
 }

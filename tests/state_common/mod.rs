@@ -72,10 +72,14 @@ pub fn temp_files(store: &Store) -> Vec<PathBuf> {
         .collect()
 }
 
-/// Starts this test binary in child mode: only the test `child_process_driver` runs.
+/// The arguments that make this test binary run only the test `child_process_driver`.
+pub const DRIVER_ARGS: [&str; 5] =
+    ["--exact", "child_process_driver", "--nocapture", "--test-threads=1", "-q"];
+
+/// Starts this test binary in child mode.
 pub fn spawn_driver(mode: &str, dir: &Path, envs: &[(&str, String)]) -> Child {
     let mut cmd = Command::new(std::env::current_exe().unwrap());
-    cmd.args(["--exact", "child_process_driver", "--nocapture", "--test-threads=1", "-q"])
+    cmd.args(DRIVER_ARGS)
         .env(DRIVER_ENV, mode)
         .env(DIR_ENV, dir)
         .stdin(Stdio::null())
@@ -150,9 +154,11 @@ fn concurrent(store: &Store) {
     println!("finished");
 }
 
-/// One save of `full.example` to version 40 (≈ 10 KiB); prints `saved` or `error: <message>`.
+/// One save of `full.example` (or `$MTASTS_TEST_DRIVER_DOMAIN`) to version 40 (≈ 10 KiB);
+/// prints `saved` or `error: <message>`.
 fn grow(store: &Store) {
-    match store.update(&dn("full.example"), |_| Ok::<_, StoreError>(expected("full.example", 40))) {
+    let domain = std::env::var("MTASTS_TEST_DRIVER_DOMAIN").unwrap_or_else(|_| "full.example".into());
+    match store.update(&dn(&domain), |_| Ok::<_, StoreError>(expected(&domain, 40))) {
         Ok(_) => println!("saved"),
         Err(e) => println!("error: {e}"),
     }
