@@ -179,3 +179,28 @@ fn many_processes_saving_at_once_lose_no_update() {
     assert_eq!(store.list().unwrap().len() as u64, 2 + writers);
     assert!(temp_files(&store).is_empty());
 }
+
+#[test]
+fn report_temp_files_left_by_a_killed_import_are_removed_unless_an_import_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let reports = dir.path().join("reports");
+    std::fs::create_dir_all(&reports).unwrap();
+    let names = [".tmp-4242-0", ".tmp-1-17", ".tmp-x-1", "notes.txt"];
+    let create = || names.iter().for_each(|n| std::fs::write(reports.join(n), "partial").unwrap());
+    let left = || {
+        let mut v: Vec<_> = std::fs::read_dir(&reports)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        v.sort();
+        v
+    };
+    create();
+    let running = std::fs::File::create(dir.path().join(".reports.lock")).unwrap();
+    running.lock_shared().unwrap();
+    mtasts::reports::ReportStore::open(dir.path()).unwrap();
+    assert_eq!(left().len(), 4, "an import in progress keeps its temp file");
+    running.unlock().unwrap();
+    mtasts::reports::ReportStore::open(dir.path()).unwrap();
+    assert_eq!(left(), [".tmp-x-1", "notes.txt"]);
+}
