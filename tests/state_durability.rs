@@ -98,8 +98,10 @@ fn sigkill_during_saves_leaves_a_whole_version_and_bounded_temp_files() {
     let elapsed = started.elapsed();
     eprintln!(
         "kill loop: {iterations} kills in {:.1}s, {version} versions saved, {mid_write} kills left a \
-         temp file (mid-write), {unreported} saved but unreported, at most {max_temps} temp file",
-        elapsed.as_secs_f64()
+         temp file (mid-write), {unreported} saved but unreported, at most {max_temps} temp file, \
+         {} bytes per version",
+        elapsed.as_secs_f64(),
+        std::fs::metadata(&path).unwrap().len()
     );
     assert!(version >= iterations / 4, "too few saves ({version}) for the kills to matter");
     assert!(unreported > 0, "no kill landed between a rename and the driver's report");

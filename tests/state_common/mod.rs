@@ -15,7 +15,7 @@ use sha2::{Digest, Sha256};
 pub const DRIVER_ENV: &str = "MTASTS_TEST_DRIVER";
 /// The state directory of a child.
 pub const DIR_ENV: &str = "MTASTS_TEST_DRIVER_DIR";
-/// Acks kept per version (≈ 8 KiB of TOML, several pages).
+/// Acks kept per version (≈ 9 KiB of TOML, three pages).
 pub const KEEP: u64 = 40;
 
 pub fn dn(s: &str) -> DomainName {
@@ -154,7 +154,7 @@ fn concurrent(store: &Store) {
     println!("finished");
 }
 
-/// One save of `full.example` (or `$MTASTS_TEST_DRIVER_DOMAIN`) to version 40 (≈ 10 KiB);
+/// One save of `full.example` (or `$MTASTS_TEST_DRIVER_DOMAIN`) to version 40 (≈ 9 KiB);
 /// prints `saved` or `error: <message>`.
 fn grow(store: &Store) {
     let domain = std::env::var("MTASTS_TEST_DRIVER_DOMAIN").unwrap_or_else(|_| "full.example".into());
