@@ -18,6 +18,7 @@ static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);
 #[derive(Debug, Clone)]
 pub struct ReportStore {
     dir: PathBuf,
+    lock: PathBuf,
 }
 
 impl ReportStore {
@@ -25,7 +26,9 @@ impl ReportStore {
     pub fn open(state_dir: &Path) -> Result<ReportStore, ReportError> {
         let dir = state_dir.join("reports");
         std::fs::create_dir_all(&dir).map_err(|source| ReportError::Io { path: dir.clone(), source })?;
-        Ok(ReportStore { dir })
+        let store = ReportStore { dir, lock: state_dir.join(".reports.lock") };
+        store.remove_stale_temps();
+        Ok(store)
     }
 
     /// The directory holding the stored reports.
@@ -80,6 +83,8 @@ impl ReportStore {
     fn write_new(&self, target: &Path, bytes: &[u8]) -> std::io::Result<bool> {
         let n = TEMP_COUNTER.fetch_add(1, Ordering::Relaxed);
         let temp = self.dir.join(format!(".tmp-{}-{n}", std::process::id()));
+        let lock = lock_file(&self.lock)?;
+        lock.lock_shared()?;
         let result = (|| {
             let mut file = File::create(&temp)?;
             file.write_all(bytes)?;
@@ -98,6 +103,29 @@ impl ReportStore {
             let _ = dir.sync_all();
         }
         result
+    }
+
+    /// Every import holds a shared lock on `<state-dir>/.reports.lock` while it has a temp file,
+    /// so whoever gets it exclusively knows that every `.tmp-<pid>-<n>` file was left by a
+    /// killed import. Errors are ignored: a stale temp file is harmless and never read as a
+    /// report.
+    fn remove_stale_temps(&self) {
+        let Ok(lock) = lock_file(&self.lock) else { return };
+        if lock.try_lock().is_err() {
+            return;
+        }
+        let Ok(entries) = std::fs::read_dir(&self.dir) else { return };
+        for entry in entries.flatten() {
+            let is_temp =
+                entry.file_name().to_str().and_then(|n| n.strip_prefix(".tmp-")).is_some_and(|rest| {
+                    rest.split_once('-').is_some_and(|(pid, n)| {
+                        [pid, n].iter().all(|s| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()))
+                    })
+                });
+            if is_temp {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
     }
 
     /// Every stored report, sorted by start time then id, plus the stored files that could not
@@ -124,6 +152,10 @@ impl ReportStore {
         reports.sort_by(|a, b| (a.start, &a.report_id).cmp(&(b.start, &b.report_id)));
         (reports, broken)
     }
+}
+
+fn lock_file(path: &Path) -> std::io::Result<File> {
+    std::fs::OpenOptions::new().read(true).write(true).create(true).truncate(false).open(path)
 }
 
 fn read_capped(path: &Path) -> Result<Vec<u8>, ReportError> {

@@ -22,10 +22,10 @@ pub(super) fn read_bounded(path: &Path) -> Result<Option<String>, StoreError> {
     let file = match File::open(path) {
         Ok(f) => f,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(io_err(path)(e)),
+        Err(e) => return Err(io_err("read", path)(e)),
     };
     let mut bytes = Vec::new();
-    file.take(MAX_STATE_BYTES + 1).read_to_end(&mut bytes).map_err(io_err(path))?;
+    file.take(MAX_STATE_BYTES + 1).read_to_end(&mut bytes).map_err(io_err("read", path))?;
     if bytes.len() as u64 > MAX_STATE_BYTES {
         return Err(unreadable(path, "it is larger than 1 MiB"));
     }
@@ -80,12 +80,35 @@ pub fn render_state(state: &DomainState) -> Result<String, StoreError> {
     Ok(format!("{HEADER}{body}"))
 }
 
+fn temp_prefix(domain_file: &str) -> String {
+    format!(".{domain_file}.")
+}
+
+/// Removes the temp files `.<domain>.toml.<pid>.<n>.tmp` of one domain. Only called under the
+/// domain's lock, when no live writer can own one. Failures are ignored: a stale temp file is
+/// harmless, and the write that follows reports a broken directory.
+pub(super) fn remove_stale_temps(dir: &Path, domain: &DomainName) {
+    let prefix = temp_prefix(&format!("{}.toml", domain.as_str()));
+    let Ok(entries) = fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(middle) = name.to_str().and_then(|n| n.strip_prefix(&prefix)?.strip_suffix(".tmp")) else {
+            continue;
+        };
+        let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+        if middle.split_once('.').is_some_and(|(pid, n)| digits(pid) && digits(n)) {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+}
+
 /// Writes `text` to `path` atomically: unique temp file in `dir`, fsync, rename, fsync `dir`.
 /// The temp file is removed if anything fails.
 pub(super) fn write_atomic(dir: &Path, path: &Path, text: &str) -> Result<(), StoreError> {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("state");
     let tmp = dir.join(format!(
-        ".{name}.{}.{}.tmp",
+        "{}{}.{}.tmp",
+        temp_prefix(name),
         std::process::id(),
         TEMP_COUNTER.fetch_add(1, Ordering::Relaxed)
     ));
@@ -95,9 +118,9 @@ pub(super) fn write_atomic(dir: &Path, path: &Path, text: &str) -> Result<(), St
         f.sync_all()?;
         fs::rename(&tmp, path)
     })();
-    if let Err(e) = written {
+    if let Err(source) = written {
         let _ = fs::remove_file(&tmp);
-        return Err(io_err(path)(e));
+        return Err(StoreError::Save { path: path.to_owned(), source });
     }
     sync_dir(dir)
 }
@@ -105,7 +128,7 @@ pub(super) fn write_atomic(dir: &Path, path: &Path, text: &str) -> Result<(), St
 /// Makes a rename or removal in `dir` durable.
 pub(super) fn sync_dir(dir: &Path) -> Result<(), StoreError> {
     #[cfg(unix)]
-    File::open(dir).and_then(|d| d.sync_all()).map_err(io_err(dir))?;
+    File::open(dir).and_then(|d| d.sync_all()).map_err(io_err("sync", dir))?;
     #[cfg(not(unix))]
     let _ = dir;
     Ok(())

@@ -4,6 +4,8 @@
 //! Writes are atomic (a uniquely named temp file in the same directory, fsync, rename, fsync
 //! of the directory). Read-modify-write happens under an exclusive lock on
 //! `<state-dir>/domains/.<a-label>.lock`, so two processes cannot lose each other's updates.
+//! A writer only has a temp file while it holds the lock, so any temp file of the domain found
+//! by the lock holder was left by a killed process and is removed.
 //! A file that does not parse, or comes from a newer mtasts, is reported with its path and
 //! never overwritten.
 
@@ -25,9 +27,21 @@ pub use file::{MAX_STATE_BYTES, parse_state, render_state};
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     /// A file system operation failed.
-    #[error("{}: {source}", path.display())]
+    #[error("cannot {action} {}: {source}", path.display())]
     Io {
+        /// What was being done ("lock", "read", ...).
+        action: &'static str,
         /// The file or directory.
+        path: PathBuf,
+        /// The underlying error.
+        #[source]
+        source: io::Error,
+    },
+    /// Writing a new version failed (disk full, read-only, ...); the file still holds its
+    /// previous content and no temp file is left behind.
+    #[error("cannot save {}: {source}; its previous content is unchanged", path.display())]
+    Save {
+        /// The state file.
         path: PathBuf,
         /// The underlying error.
         #[source]
@@ -76,8 +90,8 @@ pub enum StoreError {
     },
 }
 
-fn io_err(path: &Path) -> impl FnOnce(io::Error) -> StoreError + '_ {
-    move |source| StoreError::Io { path: path.to_owned(), source }
+fn io_err<'a>(action: &'static str, path: &'a Path) -> impl FnOnce(io::Error) -> StoreError + 'a {
+    move |source| StoreError::Io { action, path: path.to_owned(), source }
 }
 
 /// Every state file with its path and what loading it gave.
@@ -93,7 +107,7 @@ impl Store {
     /// Opens (creating if needed) `<state_dir>/domains/`.
     pub fn open(state_dir: &Path) -> Result<Store, StoreError> {
         let domains = state_dir.join("domains");
-        fs::create_dir_all(&domains).map_err(io_err(&domains))?;
+        fs::create_dir_all(&domains).map_err(io_err("create", &domains))?;
         Ok(Store { domains })
     }
 
@@ -109,14 +123,14 @@ impl Store {
 
     fn lock(&self, domain: &DomainName) -> Result<File, StoreError> {
         let path = self.domains.join(format!(".{}.lock", domain.as_str()));
-        let file = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(&path)
-            .map_err(io_err(&path))?;
-        file.lock().map_err(io_err(&path))?;
+        let file = match OpenOptions::new().read(true).write(true).create(true).truncate(false).open(&path) {
+            Ok(f) => f,
+            // On a read-only file system an existing lock file still locks when opened for
+            // reading, so the error that follows names the state file, not the lock.
+            Err(e) => File::open(&path).map_err(|_| io_err("lock", &path)(e))?,
+        };
+        file.lock().map_err(io_err("lock", &path))?;
+        file::remove_stale_temps(&self.domains, domain);
         Ok(file)
     }
 
@@ -133,8 +147,8 @@ impl Store {
     /// the others still load.
     pub fn list(&self) -> Result<Listing, StoreError> {
         let mut paths = Vec::new();
-        for entry in fs::read_dir(&self.domains).map_err(io_err(&self.domains))? {
-            let path = entry.map_err(io_err(&self.domains))?.path();
+        for entry in fs::read_dir(&self.domains).map_err(io_err("list", &self.domains))? {
+            let path = entry.map_err(io_err("list", &self.domains))?.path();
             let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
             if !name.starts_with('.') && name.ends_with(".toml") && path.is_file() {
                 paths.push(path);
@@ -154,7 +168,7 @@ impl Store {
     pub fn create(&self, state: &DomainState) -> Result<(), StoreError> {
         let _lock = self.lock(&state.domain)?;
         let path = self.path_of(&state.domain);
-        if path.try_exists().map_err(io_err(&path))? {
+        if path.try_exists().map_err(io_err("read", &path))? {
             return Err(StoreError::AlreadyTracked(state.domain.clone()));
         }
         file::write_atomic(&self.domains, &path, &render_state(state)?)
@@ -188,7 +202,7 @@ impl Store {
         match fs::remove_file(&path) {
             Ok(()) => file::sync_dir(&self.domains),
             Err(e) if e.kind() == io::ErrorKind::NotFound => Err(StoreError::NotTracked(domain.clone())),
-            Err(e) => Err(io_err(&path)(e)),
+            Err(e) => Err(io_err("remove", &path)(e)),
         }
     }
 }

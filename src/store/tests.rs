@@ -224,3 +224,42 @@ fn concurrent_updates_lose_nothing() {
         }
     }
 }
+
+#[test]
+fn stale_temp_files_of_the_domain_are_removed_under_its_lock() {
+    let (_dir, store) = store();
+    let s = sample();
+    store.create(&s).unwrap();
+    let d = store.domains_dir();
+    let stale = [".example.com.toml.4242.0.tmp", ".example.com.toml.1.17.tmp"];
+    let kept =
+        [".example.com.toml.foo.toml.1.2.tmp", ".example.net.toml.4242.0.tmp", ".example.com.toml.x.tmp"];
+    for name in stale.iter().chain(&kept) {
+        fs::write(d.join(name), "partial").unwrap();
+    }
+    let r: Result<DomainState, StoreError> = store.update(&s.domain, |mut x| {
+        x.plan.window_days = 12;
+        Ok(x)
+    });
+    assert_eq!(r.unwrap().plan.window_days, 12);
+    let mut left: Vec<_> = fs::read_dir(d)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect();
+    left.sort();
+    let mut want: Vec<_> = kept.iter().map(|k| k.to_string()).collect();
+    want.sort();
+    assert_eq!(left, want);
+}
+
+#[test]
+fn save_errors_name_the_file_and_say_it_is_unchanged() {
+    let err = StoreError::Save {
+        path: "/s/domains/example.com.toml".into(),
+        source: io::Error::from_raw_os_error(28),
+    };
+    let msg = err.to_string();
+    assert!(msg.starts_with("cannot save /s/domains/example.com.toml: No space left on device"), "{msg}");
+    assert!(msg.ends_with("its previous content is unchanged"), "{msg}");
+}
