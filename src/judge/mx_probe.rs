@@ -159,7 +159,7 @@ pub(crate) fn subject(p: &SmtpEvidence) -> String {
 fn during(stage: SmtpStage) -> &'static str {
     match stage {
         SmtpStage::Connect => "while connecting",
-        SmtpStage::Banner => "while waiting for the greeting",
+        SmtpStage::Banner => "while waiting for the greeting (banner)",
         SmtpStage::Ehlo => "in reply to EHLO",
         SmtpStage::StartTls => "in reply to STARTTLS",
         SmtpStage::TlsHandshake => "during the TLS handshake",

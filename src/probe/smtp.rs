@@ -72,7 +72,9 @@ impl<S: AsyncRead + AsyncWrite + Unpin> ReplyReader<S> {
                 }
             }
             if self.buf.len() >= MAX_LINE {
-                return Err(ReadFail::Garbage(format!("line longer than {MAX_LINE} bytes")));
+                return Err(ReadFail::Garbage(format!(
+                    "line too long (no line end within {MAX_LINE} bytes)"
+                )));
             }
             match timeout_at(until, self.stream.read(&mut chunk)).await {
                 Err(_) if received > 0 => return Err(ReadFail::Trickle(received)),

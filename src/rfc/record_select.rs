@@ -241,6 +241,7 @@ fn invalid_finding(
         ),
         SelectionError::Record(_) => format!("correct the record at {subject}, e.g. \"{}\"", kind.example()),
     };
+    let text = super::record_parse::clip(text);
     Finding::new(code, sev, subject, format!("{error} (record: {text:?})"), fix)
 }
 
