@@ -34,7 +34,7 @@ impl Env {
         let dir = tempfile::tempdir().unwrap();
         let ca = dir.path().join("ca.pem");
         std::fs::write(&ca, &lab.ca_pem).unwrap();
-        Env { rt, lab, dir: dir, ca }
+        Env { rt, lab, dir, ca }
     }
 }
 
