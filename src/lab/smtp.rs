@@ -224,10 +224,10 @@ async fn dialogue<S: AsyncBufRead + AsyncWrite + Unpin>(
         };
         let line = line.trim_end();
         let verb = line.split_whitespace().next().unwrap_or("").to_ascii_uppercase();
-        if let (MxBehaviour::ManyContinuationLines(n), "EHLO") = (host.spec.behaviour, verb.as_str()) {
-            if !hostile::continuation_lines(s, n).await {
-                return false;
-            }
+        if let (MxBehaviour::ManyContinuationLines(n), "EHLO") = (host.spec.behaviour, verb.as_str())
+            && !hostile::continuation_lines(s, n).await
+        {
+            return false;
         }
         if verb == "QUIT" {
             guard.leave();
