@@ -147,9 +147,18 @@ async fn redirect_is_recorded_not_followed() {
 }
 
 #[tokio::test]
-async fn oversized_policy_is_cut_at_the_cap() {
+async fn oversized_policy_is_refused_by_its_announced_length() {
     let ev = probe_named("policy-over-64k", "large.example").await;
     assert!(ev.policy.too_large);
+    assert!(ev.policy.content_length.is_some_and(|n| n >= 70_000), "{:?}", ev.policy.content_length);
+    assert_eq!(ev.policy.body.as_ref().unwrap().len(), 0, "nothing is read past an oversize Content-Length");
+}
+
+#[tokio::test]
+async fn endless_chunked_body_is_cut_at_the_cap() {
+    let ev = probe_named("hostile-https-endless-body", "endless-body.example").await;
+    assert!(ev.policy.too_large);
+    assert_eq!(ev.policy.content_length, None);
     assert_eq!(ev.policy.body.as_ref().unwrap().len(), 64 * 1024 + 1);
 }
 

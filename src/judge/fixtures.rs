@@ -89,6 +89,7 @@ pub(crate) fn fetch(body: &str) -> PolicyFetch {
         content_type: Some("text/plain; charset=utf-8".into()),
         location: None,
         body: Some(body.as_bytes().to_vec()),
+        content_length: None,
         too_large: false,
         cert: Some(cert("mta-sts.example.com", CertVerdict::Trusted)),
     }

@@ -38,6 +38,17 @@ pub(crate) fn judge_probe(p: &SmtpEvidence, ctx: &JudgeContext) -> (Vec<Finding>
             "check the mail server's logs and load; it must answer every SMTP command promptly".to_owned(),
             "stalls",
         ),
+        SmtpOutcome::Trickle { stage, received } => unreachable(
+            format!(
+                "the server sent only {received} byte(s) {} and the reply was still incomplete at the \
+                 timeout: a slow drip (slowloris) that senders give up on",
+                during(*stage)
+            ),
+            "check the mail server's load and any tarpit or proxy in front of it; replies must arrive \
+             whole and promptly"
+                .to_owned(),
+            "too slow",
+        ),
         SmtpOutcome::Closed { stage } => unreachable(
             format!("the server closed the connection {}", during(*stage)),
             "check the mail server's logs; it must complete EHLO and STARTTLS".to_owned(),
@@ -148,7 +159,7 @@ pub(crate) fn subject(p: &SmtpEvidence) -> String {
 fn during(stage: SmtpStage) -> &'static str {
     match stage {
         SmtpStage::Connect => "while connecting",
-        SmtpStage::Banner => "while waiting for the greeting",
+        SmtpStage::Banner => "while waiting for the greeting (banner)",
         SmtpStage::Ehlo => "in reply to EHLO",
         SmtpStage::StartTls => "in reply to STARTTLS",
         SmtpStage::TlsHandshake => "during the TLS handshake",

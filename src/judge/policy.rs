@@ -101,7 +101,16 @@ pub(crate) fn check(ev: &Evidence, ctx: &JudgeContext, sts: &StsState) -> Policy
             }
         }
         FetchOutcome::Timeout => {
-            let f = fetch_failed(url, host, "no complete response arrived before the timeout");
+            let what = match (fetch.status, &fetch.cert) {
+                (Some(status), _) => format!(
+                    "the response started (HTTP {status}) but the body was still incomplete at the timeout"
+                ),
+                (None, Some(_)) => "the TLS handshake succeeded, but no HTTP status line or headers arrived \
+                                    before the timeout"
+                    .to_owned(),
+                (None, None) => "no complete response arrived before the timeout".to_owned(),
+            };
+            let f = fetch_failed(url, host, &what);
             fail(&mut out, f, "the policy fetch timed out".to_owned());
         }
         FetchOutcome::Response => response(ev, &mut out),
@@ -163,13 +172,20 @@ fn response(ev: &Evidence, out: &mut PolicyOutcome) {
         out.unusable.get_or_insert(format!("the policy is served with {shown}"));
     }
     if fetch.too_large {
+        let message = match fetch.content_length {
+            Some(n) if n > MAX_POLICY_BYTES as u64 => format!(
+                "the server announces Content-Length: {n}, over the {MAX_POLICY_BYTES}-byte limit; senders \
+                 refuse the policy without reading it"
+            ),
+            _ => format!(
+                "the policy body is over {MAX_POLICY_BYTES} bytes; senders stop reading there and discard it"
+            ),
+        };
         out.findings.push(Finding::new(
             Code::PolicyTooLarge,
             Severity::Error,
             url,
-            format!(
-                "the policy body is over {MAX_POLICY_BYTES} bytes; senders stop reading there and discard it"
-            ),
+            message,
             "serve only the policy lines (a few hundred bytes); check the URL does not return a web page",
         ));
         out.unusable.get_or_insert("the policy is over 64 KiB".to_owned());

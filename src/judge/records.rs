@@ -22,6 +22,9 @@ pub(crate) fn sts(ev: &Evidence, policy_served: bool) -> (StsState, Vec<Finding>
     let rec = &ev.sts_record;
     let domain = ev.domain.as_str();
     let missing = || {
+        if let Some((message, fix)) = cname_problem(rec) {
+            return Finding::new(Code::StsRecordMissing, Severity::Error, &rec.name, message, fix);
+        }
         let (message, fix) = if policy_served {
             (
                 format!(
@@ -58,6 +61,39 @@ pub(crate) fn sts(ev: &Evidence, policy_served: bool) -> (StsState, Vec<Finding>
             (StsState::Unusable, vec![lookup_failed(rec, failed, Code::StsRecordMissing, Severity::Error)])
         }
     }
+}
+
+/// When the record is missing behind a CNAME: the loop or the dangling target, and the fix.
+fn cname_problem(rec: &TxtEvidence) -> Option<(String, String)> {
+    let last = rec.cname_chain.last()?;
+    let looped = *last == rec.name || rec.cname_chain[..rec.cname_chain.len() - 1].contains(last);
+    let path = std::iter::once(rec.name.as_str())
+        .chain(rec.cname_chain.iter().map(String::as_str))
+        .collect::<Vec<_>>()
+        .join(" → ");
+    Some(if looped {
+        (
+            format!(
+                "{} is a CNAME loop ({path}): resolvers give up on it, so senders find no TXT record \
+                 beginning with \"v=STSv1;\" and ignore MTA-STS",
+                rec.name
+            ),
+            format!(
+                "break the loop: point the CNAME at {} to the name that holds the TXT record, or replace \
+                 it with the TXT record itself",
+                rec.name
+            ),
+        )
+    } else {
+        (
+            format!(
+                "{} is a CNAME ({path}), but {last} has no TXT record beginning with \"v=STSv1;\", so \
+                 senders ignore MTA-STS",
+                rec.name
+            ),
+            format!("publish the TXT record at {last}, or replace the CNAME at {} with it", rec.name),
+        )
+    })
 }
 
 /// The TLS-RPT records, the obsolete name, and DNSSEC context.

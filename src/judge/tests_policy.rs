@@ -33,6 +33,34 @@ fn fetch_failed_and_timeout() {
 }
 
 #[test]
+fn a_timeout_says_how_far_the_response_got() {
+    let mut ev = healthy("enforce");
+    ev.policy.outcome = FetchOutcome::Timeout;
+    ev.policy.status = Some(200);
+    let message = |ev: &crate::probe::Evidence| find(&run(ev), "policy-fetch-failed").message.clone();
+    assert!(
+        message(&ev).contains("started (HTTP 200) but the body was still incomplete"),
+        "{}",
+        message(&ev)
+    );
+    ev.policy.status = None;
+    assert!(message(&ev).contains("TLS handshake succeeded, but no HTTP status line"), "{}", message(&ev));
+    ev.policy.cert = None;
+    assert!(message(&ev).contains("no complete response arrived"), "{}", message(&ev));
+}
+
+#[test]
+fn an_announced_oversize_length_is_named() {
+    let mut ev = healthy("enforce");
+    ev.policy.body = Some(Vec::new());
+    ev.policy.content_length = Some(10_000_000);
+    ev.policy.too_large = true;
+    let j = run(&ev);
+    assert_eq!(problems(&j), vec!["policy-too-large"]);
+    assert!(find(&j, "policy-too-large").message.contains("announces Content-Length: 10000000"));
+}
+
+#[test]
 fn policy_tls_invalid_names_reason_and_sans() {
     let mut ev = healthy("enforce");
     let mut c = cert("www.example.com", CertVerdict::NameMismatch);

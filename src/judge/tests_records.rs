@@ -83,6 +83,25 @@ fn cname_delegation_and_split_strings_are_fine() {
 }
 
 #[test]
+fn a_cname_loop_or_dangling_cname_is_named() {
+    let mut ev = healthy("enforce");
+    ev.sts_record.records = Lookup::NoData;
+    ev.sts_record.cname_chain = vec!["b.example.com".into(), "_mta-sts.example.com".into()];
+    let j = run(&ev);
+    assert_eq!(problems(&j), vec!["sts-record-missing"]);
+    let f = find(&j, "sts-record-missing");
+    assert!(
+        f.message.contains("CNAME loop (_mta-sts.example.com → b.example.com → _mta-sts.example.com)"),
+        "{}",
+        f.message
+    );
+    ev.sts_record.cname_chain = vec!["sts.provider.net".into()];
+    let f = find(&run(&ev), "sts-record-missing").clone();
+    assert!(f.message.contains("but sts.provider.net has no TXT record"), "{}", f.message);
+    assert!(f.fix.contains("publish the TXT record at sts.provider.net"), "{}", f.fix);
+}
+
+#[test]
 fn sts_lookup_failure_counts_as_missing() {
     let mut ev = healthy("enforce");
     ev.sts_record.records = Lookup::ServFail;

@@ -78,8 +78,15 @@ pub(super) fn records(
             }
             None => sts,
         };
-        for strings in &d.sts_txt {
-            out.push((sts_owner.clone(), RData::TXT(TXT::new(strings.clone()))));
+        for (i, strings) in d.sts_txt.iter().enumerate() {
+            let mut strings = strings.clone();
+            if let (0, Some(filler)) = (i, &d.sts_txt_filler) {
+                strings.extend(filler.strings());
+            }
+            out.push((sts_owner.clone(), RData::TXT(TXT::new(strings))));
+        }
+        for c in &d.cnames {
+            out.push((name(&c.name)?, RData::CNAME(CNAME(name(&c.target)?))));
         }
         let rpt = name(&format!("_smtp._tls.{}", d.name))?;
         for strings in &d.tlsrpt_txt {

@@ -11,15 +11,16 @@ use std::time::Duration;
 
 use rustls::server::{ClientHello, ResolvesServerCert};
 use rustls::sign::CertifiedKey;
-use tokio::io::{AsyncWriteExt, BufReader};
+use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt, BufReader};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::{JoinHandle, JoinSet};
 use tokio_rustls::TlsAcceptor;
 
 use super::LabError;
 use super::ca::LabCa;
+use super::hostile::{self, MAX_STREAMED};
 use super::net::{IDLE, read_line};
-use super::scenario::{PolicyHostSpec, Scenario};
+use super::scenario::{PolicyBehaviour, PolicyHostSpec, Scenario};
 
 /// The path RFC 8461 §3.2 fixes.
 pub const POLICY_PATH: &str = "/.well-known/mta-sts.txt";
@@ -40,6 +41,7 @@ pub(super) struct Page {
     pub location: Option<String>,
     pub body: Vec<u8>,
     pub latency_ms: u64,
+    pub behaviour: PolicyBehaviour,
 }
 
 impl Page {
@@ -50,6 +52,7 @@ impl Page {
             location: spec.redirect_to.clone(),
             body: spec.body_bytes(),
             latency_ms: spec.latency_ms,
+            behaviour: spec.behaviour,
         }
     }
 }
@@ -151,12 +154,55 @@ async fn serve(stream: TcpStream, acceptor: TlsAcceptor, sites: Arc<Sites>) {
             if page.latency_ms > 0 {
                 tokio::time::sleep(Duration::from_millis(page.latency_ms)).await;
             }
+            if page.behaviour != PolicyBehaviour::Normal && method == "GET" {
+                return misbehave(&mut conn, &page).await;
+            }
             render(&page, method == "HEAD")
         }
         _ => plain(404, "not found\n"),
     };
     let _ = conn.write_all(&response).await;
     let _ = conn.shutdown().await;
+}
+
+/// Answers with one of the hostile framings, as bounded as every hostile writer.
+async fn misbehave<S: AsyncRead + AsyncWrite + Unpin>(conn: &mut S, page: &Page) {
+    let status = format!("{} {}", page.status, reason(page.status));
+    let ctype = match page.content_type.as_str() {
+        "" => String::new(),
+        t => format!("Content-Type: {t}\r\n"),
+    };
+    let mut send = async |bytes: &[u8]| conn.write_all(bytes).await.and(conn.flush().await).is_ok();
+    match page.behaviour {
+        PolicyBehaviour::Normal => {}
+        PolicyBehaviour::NeverSendsHeaders => hostile::wait_gone(conn).await,
+        PolicyBehaviour::Http10NoLength => {
+            send(&[format!("HTTP/1.0 {status}\r\n{ctype}\r\n").as_bytes(), &page.body].concat()).await;
+        }
+        PolicyBehaviour::HugeContentLength => {
+            let head =
+                format!("HTTP/1.1 {status}\r\n{ctype}Content-Length: 10000000\r\nConnection: close\r\n\r\n");
+            if send(&[head.as_bytes(), &page.body].concat()).await {
+                hostile::wait_gone(conn).await;
+            }
+        }
+        PolicyBehaviour::EndlessBody => {
+            let head = format!(
+                "HTTP/1.1 {status}\r\n{ctype}Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+            );
+            let first = if page.body.is_empty() { Vec::new() } else { chunk(&page.body) };
+            if send(&[head.as_bytes(), &first].concat()).await {
+                let pad = chunk("x-padding: endless\r\n".repeat(200).as_bytes());
+                hostile::repeat(conn, &pad, MAX_STREAMED).await;
+            }
+        }
+    }
+    let _ = conn.shutdown().await;
+}
+
+/// One HTTP/1.1 chunk (RFC 9112 §7.1).
+fn chunk(data: &[u8]) -> Vec<u8> {
+    [format!("{:x}\r\n", data.len()).as_bytes(), data, b"\r\n"].concat()
 }
 
 fn reason(status: u16) -> &'static str {
@@ -217,6 +263,7 @@ mod tests {
             redirect_to: Some("https://www.x.example/p".into()),
             cert: Default::default(),
             latency_ms: 0,
+            behaviour: Default::default(),
         };
         let text = String::from_utf8(render(&Page::from_spec(&spec), false)).unwrap();
         assert_eq!(

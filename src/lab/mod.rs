@@ -8,8 +8,10 @@
 //! A running lab can be changed through `&self` ([`Lab::publish_txt`], [`Lab::publish_policy`],
 //! [`Lab::set_mx`]), so one `Arc<Lab>` can be served and updated from several tasks.
 
+mod behaviour;
 pub mod ca;
 mod dns;
+mod hostile;
 mod https;
 mod net;
 mod publish;
@@ -27,7 +29,8 @@ pub use ca::{IssuedCert, LabCa};
 pub use publish::MAX_PUBLISHED_BODY;
 pub use registry::{ALL_SCENARIOS, fleet, scenario};
 pub use scenario::{
-    CertKind, DomainSpec, MxBehaviour, MxHostSpec, MxSpec, Padding, PolicyHostSpec, Scenario,
+    CertKind, CnameSpec, DomainSpec, MxBehaviour, MxHostSpec, MxSpec, Padding, PolicyBehaviour,
+    PolicyHostSpec, Scenario, TxtFiller,
 };
 
 /// Why the lab could not start.
@@ -121,6 +124,7 @@ impl Lab {
                 sites: https.sites,
                 ca,
                 smtp_port: smtp.port,
+                smtp_gauge: smtp.gauge,
                 tasks,
             }),
         })
@@ -142,6 +146,12 @@ impl Lab {
     pub fn mx_addr(&self, name: &str) -> Option<SocketAddr> {
         let ip = self.live.mx_addr(name)?;
         Some(SocketAddr::from((ip, self.smtp_port)))
+    }
+
+    /// The most SMTP sessions that were open at once, over every MX host, since the lab started.
+    /// A session counts from its accept until the client sends QUIT or the connection ends.
+    pub fn smtp_peak_sessions(&self) -> usize {
+        self.live.smtp_gauge.peak()
     }
 
     /// Stops every server now (also done on drop).

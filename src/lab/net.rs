@@ -1,7 +1,8 @@
 //! Loopback address allocation and bounded line reading shared by the servers.
 
 use std::net::Ipv4Addr;
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
 use std::time::Duration;
 
 use tokio::io::{AsyncBufRead, AsyncBufReadExt, AsyncReadExt};
@@ -33,6 +34,46 @@ pub async fn read_line<R: AsyncBufRead + Unpin>(reader: &mut R) -> Option<String
     }
 }
 
+/// Counts simultaneous sessions and remembers the most seen at once.
+#[derive(Debug, Default)]
+pub struct SessionGauge {
+    open: AtomicUsize,
+    peak: AtomicUsize,
+}
+
+impl SessionGauge {
+    /// Counts a session in until the guard is dropped or [`SessionGuard::leave`] is called.
+    pub fn enter(self: &Arc<Self>) -> SessionGuard {
+        let open = self.open.fetch_add(1, Ordering::SeqCst) + 1;
+        self.peak.fetch_max(open, Ordering::SeqCst);
+        SessionGuard(Some(self.clone()))
+    }
+
+    /// The most sessions open at once so far.
+    pub fn peak(&self) -> usize {
+        self.peak.load(Ordering::SeqCst)
+    }
+}
+
+/// One counted session.
+#[derive(Debug)]
+pub struct SessionGuard(Option<Arc<SessionGauge>>);
+
+impl SessionGuard {
+    /// Counts the session out (once).
+    pub fn leave(&mut self) {
+        if let Some(g) = self.0.take() {
+            g.open.fetch_sub(1, Ordering::SeqCst);
+        }
+    }
+}
+
+impl Drop for SessionGuard {
+    fn drop(&mut self) {
+        self.leave();
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -44,6 +85,19 @@ mod tests {
         assert_ne!(a, b);
         assert!(a.is_loopback() && b.is_loopback());
         assert_ne!(a.octets()[2], 0);
+    }
+
+    #[test]
+    fn gauge_keeps_the_peak() {
+        let g = Arc::new(SessionGauge::default());
+        let mut a = g.enter();
+        let b = g.enter();
+        a.leave();
+        a.leave();
+        let _c = g.enter();
+        drop(b);
+        assert_eq!(g.peak(), 2);
+        assert_eq!(g.open.load(Ordering::SeqCst), 1);
     }
 
     #[tokio::test]

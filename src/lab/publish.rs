@@ -14,7 +14,7 @@ use tokio::task::JoinHandle;
 use super::ca::LabCa;
 use super::dns::{self, ExtraTxt, Zones};
 use super::https::{Page, Sites};
-use super::net::next_loopback;
+use super::net::{SessionGauge, next_loopback};
 use super::scenario::{MxBehaviour, MxHostSpec, MxSpec, PolicyHostSpec, Scenario};
 use super::{Lab, LabError, smtp};
 use crate::rfc::domain::DomainName;
@@ -32,6 +32,7 @@ pub(super) struct Live {
     ca: LabCa,
     runtime: Handle,
     smtp_port: u16,
+    pub(super) smtp_gauge: Arc<SessionGauge>,
     pub(super) tasks: Mutex<Vec<JoinHandle<()>>>,
 }
 
@@ -49,6 +50,7 @@ pub(super) struct Started {
     pub sites: Arc<Sites>,
     pub ca: LabCa,
     pub smtp_port: u16,
+    pub smtp_gauge: Arc<SessionGauge>,
     pub tasks: Vec<JoinHandle<()>>,
 }
 
@@ -66,6 +68,7 @@ impl Live {
             ca: s.ca,
             runtime: Handle::current(),
             smtp_port: s.smtp_port,
+            smtp_gauge: s.smtp_gauge,
             tasks: Mutex::new(s.tasks),
         }
     }
@@ -191,9 +194,16 @@ impl Lab {
             redirect_to: None,
             cert,
             latency_ms,
+            behaviour: Default::default(),
         };
-        let page =
-            Page { status: 200, content_type: spec.content_type.clone(), location: None, body, latency_ms };
+        let page = Page {
+            status: 200,
+            content_type: spec.content_type.clone(),
+            location: None,
+            body,
+            latency_ms,
+            behaviour: spec.behaviour,
+        };
         self.live.sites.set_page(&host, page);
         d.policy = Some(spec);
         Ok(())
@@ -229,7 +239,7 @@ impl Lab {
         let _runtime = self.live.runtime.enter();
         let mut spawned = Vec::with_capacity(added.len());
         for (spec, ip) in &added {
-            match smtp::serve_one(spec, &self.live.ca, *ip, self.live.smtp_port) {
+            match smtp::serve_one(spec, &self.live.ca, *ip, self.live.smtp_port, &self.live.smtp_gauge) {
                 Ok(task) => spawned.push(task),
                 Err(e) => {
                     spawned.iter().for_each(JoinHandle::abort);
@@ -267,5 +277,6 @@ fn not_found(cert: super::CertKind, latency_ms: u64) -> PolicyHostSpec {
         redirect_to: None,
         cert,
         latency_ms,
+        behaviour: Default::default(),
     }
 }

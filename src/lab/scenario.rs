@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::LabError;
+pub use super::behaviour::{CnameSpec, MxBehaviour, PolicyBehaviour, TxtFiller};
 use crate::rfc::domain::DomainName;
 
 /// The property a served certificate has, relative to the lab's `now`.
@@ -25,27 +26,6 @@ pub enum CertKind {
     WrongName(String),
     /// Signed by the lab CA, ends this many days after `now`.
     ExpiringInDays(u32),
-}
-
-/// How an MX host's SMTP server behaves.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum MxBehaviour {
-    /// A normal ESMTP dialogue.
-    #[default]
-    Normal,
-    /// Nothing listens: connections are refused.
-    RefuseConnections,
-    /// Accepts the connection and closes it at once, before any banner.
-    CloseImmediately,
-    /// Accepts the connection and never sends a banner.
-    StallBeforeBanner,
-    /// Sends the banner, then never answers.
-    StallAfterBanner,
-    /// Advertises STARTTLS but answers it with `454 TLS not available`.
-    StarttlsRejected,
-    /// The host name has no address record (a dangling MX).
-    Unresolvable,
 }
 
 /// One MX record of a domain.
@@ -127,6 +107,9 @@ pub struct PolicyHostSpec {
     /// Delay before the response.
     #[serde(default)]
     pub latency_ms: u64,
+    /// How the response is framed (or withheld).
+    #[serde(default)]
+    pub behaviour: PolicyBehaviour,
 }
 
 impl PolicyHostSpec {
@@ -173,6 +156,12 @@ pub struct DomainSpec {
     /// Make `_mta-sts` a CNAME to this name, which then carries `sts_txt`.
     #[serde(default)]
     pub sts_cname: Option<String>,
+    /// Strings appended to the first `sts_txt` record.
+    #[serde(default)]
+    pub sts_txt_filler: Option<TxtFiller>,
+    /// Further CNAME records (e.g. closing a loop with `sts_cname`).
+    #[serde(default)]
+    pub cnames: Vec<CnameSpec>,
     /// `_smtp._tls` TXT records, each a list of character-strings.
     #[serde(default)]
     pub tlsrpt_txt: Vec<Vec<String>>,

@@ -13,7 +13,8 @@ use tokio_rustls::TlsAcceptor;
 
 use super::LabError;
 use super::ca::LabCa;
-use super::net::{IDLE, next_loopback, read_line};
+use super::hostile::{self, MAX_STREAMED};
+use super::net::{IDLE, SessionGauge, SessionGuard, next_loopback, read_line};
 use super::scenario::{MxBehaviour, MxHostSpec};
 
 /// Commands accepted per connection before the lab hangs up.
@@ -23,12 +24,17 @@ pub(super) struct Smtp {
     pub port: u16,
     pub addrs: BTreeMap<String, Ipv4Addr>,
     pub tasks: Vec<JoinHandle<()>>,
+    pub gauge: Arc<SessionGauge>,
 }
 
 struct Host {
     spec: MxHostSpec,
     acceptor: TlsAcceptor,
+    gauge: Arc<SessionGauge>,
 }
+
+/// What a hostile host sends after STARTTLS instead of a TLS handshake.
+const GARBAGE: &[u8] = b"this is not a TLS handshake\r\n";
 
 enum Bound {
     Listening(TcpListener),
@@ -93,11 +99,12 @@ pub(super) async fn start(hosts: &[MxHostSpec], ca: &LabCa) -> Result<Smtp, LabE
     let (port, bound) = bind_all(&plan)?;
     let mut addrs = BTreeMap::new();
     let mut tasks = Vec::new();
+    let gauge = Arc::new(SessionGauge::default());
     for ((spec, (ip, _)), b) in hosts.into_iter().zip(&plan).zip(bound) {
         addrs.insert(spec.name.to_ascii_lowercase(), *ip);
-        tasks.push(spawn_host(spec, ca, b)?);
+        tasks.push(spawn_host(spec, ca, b, &gauge)?);
     }
-    Ok(Smtp { port, addrs, tasks })
+    Ok(Smtp { port, addrs, tasks, gauge })
 }
 
 /// Serves one more host on `ip`, on the lab's SMTP `port`. Must run inside the Tokio runtime.
@@ -106,13 +113,19 @@ pub(super) fn serve_one(
     ca: &LabCa,
     ip: Ipv4Addr,
     port: u16,
+    gauge: &Arc<SessionGauge>,
 ) -> Result<JoinHandle<()>, LabError> {
     let bound = bind_one(ip, port, spec.behaviour == MxBehaviour::RefuseConnections)?;
-    spawn_host(spec, ca, bound)
+    spawn_host(spec, ca, bound, gauge)
 }
 
-fn spawn_host(spec: &MxHostSpec, ca: &LabCa, bound: Bound) -> Result<JoinHandle<()>, LabError> {
-    let host = Arc::new(Host { spec: spec.clone(), acceptor: acceptor(ca, spec)? });
+fn spawn_host(
+    spec: &MxHostSpec,
+    ca: &LabCa,
+    bound: Bound,
+    gauge: &Arc<SessionGauge>,
+) -> Result<JoinHandle<()>, LabError> {
+    let host = Arc::new(Host { spec: spec.clone(), acceptor: acceptor(ca, spec)?, gauge: gauge.clone() });
     Ok(match bound {
         Bound::Listening(listener) => tokio::spawn(accept_loop(listener, host)),
         Bound::Refusing(socket) => tokio::spawn(async move {
@@ -128,7 +141,8 @@ async fn accept_loop(listener: TcpListener, host: Arc<Host>) {
         tokio::select! {
             accepted = listener.accept() => {
                 if let Ok((stream, _)) = accepted {
-                    sessions.spawn(session(stream, host.clone()));
+                    let guard = host.gauge.enter();
+                    sessions.spawn(session(stream, host.clone(), guard));
                 }
             }
             Some(_) = sessions.join_next(), if !sessions.is_empty() => {}
@@ -142,10 +156,20 @@ async fn pause(host: &Host) {
     }
 }
 
-async fn session(mut stream: TcpStream, host: Arc<Host>) {
+/// One connection; `guard` counts it as open until QUIT arrives or it ends.
+async fn session(mut stream: TcpStream, host: Arc<Host>, mut guard: SessionGuard) {
     match host.spec.behaviour {
         MxBehaviour::CloseImmediately | MxBehaviour::RefuseConnections | MxBehaviour::Unresolvable => return,
         MxBehaviour::StallBeforeBanner => return drain(stream).await,
+        MxBehaviour::EndlessBannerLine => {
+            if stream.write_all(b"220 ").await.is_ok() {
+                hostile::repeat(&mut stream, &[b'x'; 1024], MAX_STREAMED).await;
+            }
+            return;
+        }
+        MxBehaviour::Slowloris => {
+            return hostile::drip(&mut stream, b"220-slowloris\r\n", Duration::from_secs(1)).await;
+        }
         _ => {}
     }
     pause(&host).await;
@@ -158,14 +182,20 @@ async fn session(mut stream: TcpStream, host: Arc<Host>) {
         return drain(stream).await;
     }
     let mut plain = BufReader::new(stream);
-    if !dialogue(&mut plain, &host, false).await {
+    if !dialogue(&mut plain, &host, false, &mut guard).await {
         return;
     }
     // Anything the client pipelined after STARTTLS is discarded with the buffer, as RFC 3207 asks.
-    let stream = plain.into_inner();
+    let mut stream = plain.into_inner();
+    if host.spec.behaviour == MxBehaviour::StarttlsThenGarbage {
+        if stream.write_all(GARBAGE).await.is_ok() {
+            hostile::wait_gone(&mut stream).await;
+        }
+        return;
+    }
     let handshake = tokio::time::timeout(IDLE, host.acceptor.accept(stream)).await;
     if let Ok(Ok(tls)) = handshake {
-        dialogue(&mut BufReader::new(tls), &host, true).await;
+        dialogue(&mut BufReader::new(tls), &host, true, &mut guard).await;
     }
 }
 
@@ -180,7 +210,12 @@ async fn drain(stream: TcpStream) {
 }
 
 /// Runs commands until QUIT, an error or STARTTLS. Returns true when TLS should start.
-async fn dialogue<S: AsyncBufRead + AsyncWrite + Unpin>(s: &mut S, host: &Host, tls: bool) -> bool {
+async fn dialogue<S: AsyncBufRead + AsyncWrite + Unpin>(
+    s: &mut S,
+    host: &Host,
+    tls: bool,
+    guard: &mut SessionGuard,
+) -> bool {
     let name = &host.spec.name;
     let offer_tls = !tls && (host.spec.starttls || host.spec.behaviour == MxBehaviour::StarttlsRejected);
     for _ in 0..MAX_COMMANDS {
@@ -189,6 +224,14 @@ async fn dialogue<S: AsyncBufRead + AsyncWrite + Unpin>(s: &mut S, host: &Host, 
         };
         let line = line.trim_end();
         let verb = line.split_whitespace().next().unwrap_or("").to_ascii_uppercase();
+        if let (MxBehaviour::ManyContinuationLines(n), "EHLO") = (host.spec.behaviour, verb.as_str())
+            && !hostile::continuation_lines(s, n).await
+        {
+            return false;
+        }
+        if verb == "QUIT" {
+            guard.leave();
+        }
         let (reply, then_tls, close) = match verb.as_str() {
             "EHLO" => {
                 let tls_line = if offer_tls { "250-STARTTLS\r\n" } else { "" };

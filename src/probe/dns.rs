@@ -17,6 +17,9 @@ use tokio::time::{Instant, timeout_at};
 use super::ResolverChoice;
 use super::evidence::{Lookup, TxtEvidence};
 
+/// Most CNAME hops retraced for a name without data.
+const MAX_CNAME_HOPS: usize = 8;
+
 /// One run's resolver, plus the server the DNSSEC (DO bit) question goes to.
 pub(crate) struct Dns {
     resolver: Result<TokioResolver, String>,
@@ -104,7 +107,12 @@ impl Dns {
     /// TXT records of `name`, following CNAMEs.
     pub(crate) async fn txt(&self, name: &str, deadline: Instant) -> TxtEvidence {
         let answer = self.query(name, RecordType::TXT, deadline).await;
-        let cname_chain = answer.found().map(cname_targets).unwrap_or_default();
+        let cname_chain = match &answer {
+            Lookup::Found(msg) => cname_targets(msg),
+            // The resolver reports a dangling or looping CNAME as no data; retrace it to say which.
+            Lookup::NoData => self.cname_chain(name, deadline).await,
+            _ => Vec::new(),
+        };
         let records = answer.map(|msg| {
             msg.answers
                 .iter()
@@ -117,6 +125,28 @@ impl Dns {
                 .collect()
         });
         TxtEvidence { name: name.to_owned(), cname_chain, records }
+    }
+
+    /// The CNAMEs from `name`, asked one hop at a time, at most [`MAX_CNAME_HOPS`]; a name seen
+    /// before ends the chain (a loop).
+    async fn cname_chain(&self, name: &str, deadline: Instant) -> Vec<String> {
+        let mut chain: Vec<String> = Vec::new();
+        let mut current = name.trim_end_matches('.').to_ascii_lowercase();
+        for _ in 0..MAX_CNAME_HOPS {
+            let Lookup::Found(msg) = self.query(&current, RecordType::CNAME, deadline).await else {
+                break;
+            };
+            let Some(target) = cname_targets(&msg).into_iter().next() else {
+                break;
+            };
+            let looped = target == name || chain.contains(&target);
+            chain.push(target.clone());
+            if looped {
+                break;
+            }
+            current = target;
+        }
+        chain
     }
 
     /// A and AAAA of `name`, IPv4 first.

@@ -149,6 +149,14 @@ pub enum SmtpOutcome {
         /// Where.
         stage: SmtpStage,
     },
+    /// Bytes kept arriving, but too slowly: the reply was still incomplete at the step timeout
+    /// (a slow drip, as in a slowloris attack).
+    Trickle {
+        /// Where.
+        stage: SmtpStage,
+        /// Bytes received while waiting for the reply.
+        received: usize,
+    },
     /// The server closed the connection.
     Closed {
         /// Where.
@@ -299,7 +307,10 @@ pub struct PolicyFetch {
     /// The body (at most 64 KiB + 1 bytes); serialised as lossy UTF-8 text.
     #[serde(serialize_with = "lossy_text")]
     pub body: Option<Vec<u8>>,
-    /// True when the body exceeded 64 KiB (reading stopped there).
+    /// The `Content-Length` the server announced, if any.
+    pub content_length: Option<u64>,
+    /// True when the body exceeded 64 KiB (reading stopped there), or the announced
+    /// `Content-Length` did (nothing was read).
     pub too_large: bool,
     /// The server certificate, when a TLS handshake got that far.
     pub cert: Option<CertEvidence>,

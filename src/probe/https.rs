@@ -28,6 +28,7 @@ pub(crate) async fn fetch_policy(
         content_type: None,
         location: None,
         body: None,
+        content_length: None,
         too_large: false,
         cert: None,
     };
@@ -78,7 +79,14 @@ async fn request(
     fetch.status = Some(resp.status().as_u16());
     fetch.content_type = header(reqwest::header::CONTENT_TYPE);
     fetch.location = header(reqwest::header::LOCATION);
+    fetch.content_length = resp.content_length();
     let mut body = Vec::new();
+    // Like a sender, refuse an announced oversize body at once instead of waiting for it.
+    if fetch.content_length.is_some_and(|n| n > MAX_POLICY_BYTES as u64) {
+        fetch.too_large = true;
+        fetch.body = Some(body);
+        return Ok(());
+    }
     while let Some(chunk) = resp.chunk().await.map_err(|e| classify(&e))? {
         let room = MAX_POLICY_BYTES + 1 - body.len();
         body.extend_from_slice(&chunk[..chunk.len().min(room)]);

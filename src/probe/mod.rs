@@ -217,6 +217,7 @@ impl PolicyFetch {
             content_type: None,
             location: None,
             body: None,
+            content_length: None,
             too_large: false,
             cert: None,
         }

@@ -23,6 +23,7 @@ const QUIT_WAIT: Duration = Duration::from_secs(2);
 #[derive(Debug)]
 enum ReadFail {
     Timeout,
+    Trickle(usize),
     Closed,
     Garbage(String),
     Io(String),
@@ -32,6 +33,7 @@ impl ReadFail {
     fn at(self, stage: SmtpStage) -> SmtpOutcome {
         match self {
             ReadFail::Timeout => SmtpOutcome::Timeout { stage },
+            ReadFail::Trickle(received) => SmtpOutcome::Trickle { stage, received },
             ReadFail::Closed => SmtpOutcome::Closed { stage },
             ReadFail::Garbage(detail) => SmtpOutcome::Garbage { stage, detail },
             ReadFail::Io(error) => SmtpOutcome::Io { stage, error },
@@ -59,6 +61,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> ReplyReader<S> {
     async fn read_reply(&mut self, until: Instant) -> Result<SmtpReply, ReadFail> {
         let mut acc = ReplyAccumulator::new();
         let mut chunk = [0u8; 1024];
+        let mut received = 0;
         loop {
             if let Some(pos) = self.buf.iter().position(|b| *b == b'\n') {
                 let line: Vec<u8> = self.buf.drain(..=pos).take(pos).collect();
@@ -69,12 +72,18 @@ impl<S: AsyncRead + AsyncWrite + Unpin> ReplyReader<S> {
                 }
             }
             if self.buf.len() >= MAX_LINE {
-                return Err(ReadFail::Garbage(format!("line longer than {MAX_LINE} bytes")));
+                return Err(ReadFail::Garbage(format!(
+                    "line too long (no line end within {MAX_LINE} bytes)"
+                )));
             }
             match timeout_at(until, self.stream.read(&mut chunk)).await {
+                Err(_) if received > 0 => return Err(ReadFail::Trickle(received)),
                 Err(_) => return Err(ReadFail::Timeout),
                 Ok(Ok(0)) => return Err(ReadFail::Closed),
-                Ok(Ok(n)) => self.buf.extend_from_slice(&chunk[..n]),
+                Ok(Ok(n)) => {
+                    received += n;
+                    self.buf.extend_from_slice(&chunk[..n]);
+                }
                 Ok(Err(e)) => return Err(io_fail(&e)),
             }
         }

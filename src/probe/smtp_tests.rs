@@ -149,7 +149,7 @@ async fn endless_line_is_garbage() {
     .await;
     let ev = run(addr, &[], jiff::Timestamp::now(), Duration::from_secs(2)).await;
     assert!(
-        matches!(&ev.outcome, SmtpOutcome::Garbage { stage: SmtpStage::Banner, detail } if detail.contains("longer")),
+        matches!(&ev.outcome, SmtpOutcome::Garbage { stage: SmtpStage::Banner, detail } if detail.contains("too long")),
         "{:?}",
         ev.outcome
     );

@@ -190,10 +190,10 @@ fn fields<'a>(text: &'a str, version: &'static str) -> Result<Vec<Field<'a>>, Re
         }
         let raw = text[start..pos].trim_end_matches([' ', '\t']);
         let Some((name, value)) = raw.split_once('=') else {
-            return Err(RecordError::NoEquals { field: raw.into(), offset: start });
+            return Err(RecordError::NoEquals { field: clip(raw), offset: start });
         };
         if !valid_ext_name(name) {
-            return Err(RecordError::FieldName { name: name.into(), offset: start });
+            return Err(RecordError::FieldName { name: clip(name), offset: start });
         }
         if name == "v" || out.iter().any(|f: &Field<'_>| f.name == name) {
             return Err(RecordError::Duplicate { field: name.into(), offset: start });
@@ -277,6 +277,18 @@ fn parse_rua(field: &Field<'_>) -> Result<Vec<RuaUri>, RecordError> {
         at += part.len() + 1;
     }
     Ok(out)
+}
+
+/// Most characters of a record's text quoted in an error or finding.
+pub const QUOTED_CHARS: usize = 64;
+
+/// `text`, cut to [`QUOTED_CHARS`] characters with the full length noted, so that a huge
+/// record cannot flood a message.
+pub fn clip(text: &str) -> String {
+    match text.char_indices().nth(QUOTED_CHARS) {
+        Some((end, _)) => format!("{}… ({} bytes in all)", &text[..end], text.len()),
+        None => text.to_owned(),
+    }
 }
 
 #[cfg(test)]

@@ -251,6 +251,7 @@ fn invalid_finding(
             format!("correct the record at {subject}, e.g. \"{}\"", kind.example(subject))
         }
     };
+    let text = super::record_parse::clip(text);
     Finding::new(code, sev, subject, format!("{error} (record: {text:?})"), fix)
 }
 

@@ -65,3 +65,14 @@ fn tlsrpt_problems_are_warnings() {
     assert!(matches!(s, Selection::One { .. }));
     assert!(s.findings("x").is_empty());
 }
+
+#[test]
+fn a_huge_invalid_record_is_quoted_clipped() {
+    let huge = format!("v=STSv1; id=20260101T000000;{}", "x".repeat(60_000));
+    let findings = select::<StsRecord>(&[vec![huge]]).findings("_mta-sts.example.com");
+    assert_eq!(findings.len(), 1);
+    let m = &findings[0].message;
+    assert!(m.len() < 400, "{} bytes: {m}", m.len());
+    assert!(m.contains("has no '='") && m.contains("(60000 bytes in all)"), "{m}");
+    assert!(m.contains("(60028 bytes in all)"), "{m}");
+}
