@@ -75,7 +75,7 @@ async fn a_dangling_mx_has_no_address_and_no_listener() {
 }
 
 #[tokio::test]
-async fn the_demo_lab_starts_with_all_four_domains() {
+async fn the_demo_lab_starts_with_all_five_domains() {
     let lab = Lab::start_named("demo", jiff::Timestamp::now()).await.unwrap();
     let r = resolver(&lab);
     for d in [
@@ -83,13 +83,14 @@ async fn the_demo_lab_starts_with_all_four_domains() {
         "expired.example",
         "html.example",
         "testing.example",
+        "fresh.example",
     ] {
         assert!(
             !r.mx_lookup(format!("{d}.")).await.unwrap().answers().is_empty(),
             "{d}"
         );
     }
-    assert_eq!(lab.mx_addrs.len(), 5);
+    assert_eq!(lab.mx_addrs.len(), 7);
 }
 
 #[tokio::test]

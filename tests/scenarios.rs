@@ -274,6 +274,20 @@ const EXPECTED: &[(&str, &str, &[&str], Verdict, &str)] = &[
         "ignore MTA-STS",
     ),
     ("demo", "testing.example", &[], Pass, "apply mode testing"),
+    (
+        "demo-fresh",
+        "fresh.example",
+        &["sts-record-missing", "tlsrpt-record-missing"],
+        Fail,
+        "MTA-STS is not configured",
+    ),
+    (
+        "demo",
+        "fresh.example",
+        &["sts-record-missing", "tlsrpt-record-missing"],
+        Fail,
+        "MTA-STS is not configured",
+    ),
 ];
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -10,7 +10,7 @@ use serde_json::json;
 use super::output::{Style, format_finding, print_json_line};
 use super::probe_args::ProbeArgs;
 use crate::finding::{Finding, Verdict};
-use crate::judge::{Judgement, JudgeContext, judge};
+use crate::judge::{JudgeContext, Judgement, judge};
 use crate::probe::{Evidence, probe_domains};
 use crate::rfc::DomainName;
 use crate::sanitize::sanitize;
@@ -48,7 +48,11 @@ pub fn named_domains(domains: &[String], file: Option<&PathBuf>) -> Result<Vec<D
     if let Some(path) = file {
         let bytes = super::read_bounded(path, 1024 * 1024)?;
         let text = String::from_utf8(bytes).map_err(|_| anyhow!("{} is not UTF-8 text", path.display()))?;
-        names.extend(super::generate::parse_domain_file(&text).into_iter().map(|(d, _)| d));
+        names.extend(
+            super::generate::parse_domain_file(&text)
+                .into_iter()
+                .map(|(d, _)| d),
+        );
     }
     names
         .iter()
@@ -71,7 +75,11 @@ pub fn check_all(
         .zip(evidence)
         .map(|(domain, evidence)| {
             let judgement = judge(&evidence, &ctx_for(domain));
-            Checked { domain: domain.clone(), evidence, judgement }
+            Checked {
+                domain: domain.clone(),
+                evidence,
+                judgement,
+            }
         })
         .collect())
 }
@@ -95,7 +103,9 @@ pub fn report(checked: &[Checked], json: bool, style: &Style, now: jiff::Timesta
             print!("{}", render_text(c, style));
         }
     }
-    Ok(super::exit_for(checked.iter().any(|c| c.judgement.verdict == Verdict::Fail)))
+    Ok(super::exit_for(
+        checked.iter().any(|c| c.judgement.verdict == Verdict::Fail),
+    ))
 }
 
 /// The JSON Lines object of DESIGN.md §2.
@@ -112,25 +122,47 @@ pub fn to_json(c: &Checked, now: jiff::Timestamp) -> serde_json::Value {
     })
 }
 
-const AREAS: [(&str, &[&str]); 3] =
-    [("DNS records", &["sts-", "tlsrpt-", "dnssec-"]), ("Policy", &["policy-"]), ("MX hosts", &["mx-"])];
+const AREAS: [(&str, &[&str]); 3] = [
+    ("DNS records", &["sts-", "tlsrpt-", "dnssec-"]),
+    ("Policy", &["policy-"]),
+    ("MX hosts", &["mx-"]),
+];
 
 fn area_of(f: &Finding) -> usize {
-    AREAS.iter().position(|(_, prefixes)| prefixes.iter().any(|p| f.code.as_str().starts_with(p))).unwrap_or(0)
+    AREAS
+        .iter()
+        .position(|(_, prefixes)| prefixes.iter().any(|p| f.code.as_str().starts_with(p)))
+        .unwrap_or(0)
 }
 
 /// The text report for one domain: a header, one line per area, findings grouped by area.
 pub fn render_text(c: &Checked, style: &Style) -> String {
     let j = &c.judgement;
-    let mode = j.policy_mode.map(|m| format!("mode {m}")).unwrap_or_else(|| "no policy".to_owned());
-    let mut out = format!("{}  {}  {}\n", style.bold(c.domain.as_str()), style.verdict(j.verdict), mode);
-    out.push_str(&format!("  {} {}\n", style.dim("sender's view:"), sanitize(&j.senders_view)));
+    let mode = j
+        .policy_mode
+        .map(|m| format!("mode {m}"))
+        .unwrap_or_else(|| "no policy".to_owned());
+    let mut out = format!(
+        "{}  {}  {}\n",
+        style.bold(c.domain.as_str()),
+        style.verdict(j.verdict),
+        mode
+    );
+    out.push_str(&format!(
+        "  {} {}\n",
+        style.dim("sender's view:"),
+        sanitize(&j.senders_view)
+    ));
     for (i, (name, _)) in AREAS.iter().enumerate() {
         let group: Vec<&Finding> = j.findings.iter().filter(|f| area_of(f) == i).collect();
         let verdict = Verdict::of(&group.iter().map(|f| (*f).clone()).collect::<Vec<_>>());
         out.push_str(&format!("  {:<12} {}\n", name, style.verdict(verdict)));
         for f in group {
-            out.push_str(&format_finding(style, f).replace("\n  ", "\n    ").replacen("  ", "    ", 1));
+            out.push_str(
+                &format_finding(style, f)
+                    .replace("\n  ", "\n    ")
+                    .replacen("  ", "    ", 1),
+            );
         }
     }
     for note in &j.notes {

@@ -47,7 +47,13 @@ impl ProbeArgs {
         let overall = Duration::from_secs(self.timeout);
         let t = &mut cfg.timeouts;
         t.overall = overall;
-        for step in [&mut t.dns, &mut t.connect, &mut t.smtp_reply, &mut t.tls_handshake, &mut t.https] {
+        for step in [
+            &mut t.dns,
+            &mut t.connect,
+            &mut t.smtp_reply,
+            &mut t.tls_handshake,
+            &mut t.https,
+        ] {
             *step = (*step).min(overall);
         }
         cfg.concurrency = usize::try_from(self.concurrency).unwrap_or(32);
@@ -71,10 +77,19 @@ mod tests {
 
     #[test]
     fn resolver_forms() {
-        assert_eq!(parse_resolver("127.0.0.1").unwrap(), "127.0.0.1:53".parse().unwrap());
-        assert_eq!(parse_resolver("127.0.0.1:5353").unwrap(), "127.0.0.1:5353".parse().unwrap());
+        assert_eq!(
+            parse_resolver("127.0.0.1").unwrap(),
+            "127.0.0.1:53".parse().unwrap()
+        );
+        assert_eq!(
+            parse_resolver("127.0.0.1:5353").unwrap(),
+            "127.0.0.1:5353".parse().unwrap()
+        );
         assert_eq!(parse_resolver("::1").unwrap(), "[::1]:53".parse().unwrap());
-        assert_eq!(parse_resolver("[::1]:5353").unwrap(), "[::1]:5353".parse().unwrap());
+        assert_eq!(
+            parse_resolver("[::1]:5353").unwrap(),
+            "[::1]:5353".parse().unwrap()
+        );
         assert!(parse_resolver("dns.google").is_err());
     }
 }

@@ -1,11 +1,14 @@
 //! The lab's authoritative DNS server: one in-memory zone per domain (and one per outside
 //! name such as a CNAME target or a provider's MX host), UDP and TCP on one port.
+//!
+//! The catalog sits behind [`Zones`]: publishing builds a whole new catalog and swaps it in,
+//! so every query sees either the old or the new content, never a mix.
 
 use std::collections::BTreeMap;
 use std::future::Future;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::pin::Pin;
-use std::sync::Arc;
+use std::sync::{Arc, PoisonError, RwLock};
 use std::time::Duration;
 
 use hickory_proto::rr::rdata::{A, CNAME, MX, SOA, TXT};
@@ -26,7 +29,25 @@ const TTL: u32 = 300;
 pub(super) struct Dns {
     pub addr: SocketAddr,
     pub task: JoinHandle<()>,
+    pub zones: Arc<Zones>,
 }
+
+/// The catalog being served; replaced whole on every change.
+pub(super) struct Zones(RwLock<Arc<Catalog>>);
+
+impl Zones {
+    fn current(&self) -> Arc<Catalog> {
+        self.0.read().unwrap_or_else(PoisonError::into_inner).clone()
+    }
+
+    /// Serves `catalog` from the next query on.
+    pub(super) fn replace(&self, catalog: Catalog) {
+        *self.0.write().unwrap_or_else(PoisonError::into_inner) = Arc::new(catalog);
+    }
+}
+
+/// Extra TXT records published at names other than `_mta-sts` and `_smtp._tls` (owner → records).
+pub(super) type ExtraTxt = BTreeMap<String, Vec<Vec<String>>>;
 
 fn name(s: &str) -> Result<Name, LabError> {
     let fqdn = if s.ends_with('.') {
@@ -41,6 +62,7 @@ fn name(s: &str) -> Result<Name, LabError> {
 pub(super) fn records(
     s: &Scenario,
     mx_addrs: &BTreeMap<String, Ipv4Addr>,
+    extra: &ExtraTxt,
 ) -> Result<Vec<(Name, RData)>, LabError> {
     let mut out = Vec::new();
     for d in &s.domains {
@@ -76,6 +98,11 @@ pub(super) fn records(
     }
     for (host, ip) in mx_addrs {
         out.push((name(host)?, RData::A(A(*ip))));
+    }
+    for (owner, recs) in extra {
+        for strings in recs {
+            out.push((name(owner)?, RData::TXT(TXT::new(strings.clone()))));
+        }
     }
     Ok(out)
 }
@@ -126,9 +153,9 @@ fn handler(origin: Name, records: Vec<Record>) -> Result<InMemoryZoneHandler, La
     Ok(zone)
 }
 
-/// The catalog behind an optional delay (for benchmarks with injected latency).
+/// The current catalog behind an optional delay (for benchmarks with injected latency).
 struct Delayed {
-    catalog: Catalog,
+    zones: Arc<Zones>,
     delay: Duration,
 }
 
@@ -150,9 +177,8 @@ impl RequestHandler for Delayed {
             if !self.delay.is_zero() {
                 tokio::time::sleep(self.delay).await;
             }
-            self.catalog
-                .handle_request::<R, T>(request, response_handle)
-                .await
+            let catalog = self.zones.current();
+            catalog.handle_request::<R, T>(request, response_handle).await
         })
     }
 }
@@ -170,20 +196,37 @@ async fn bind() -> Result<(UdpSocket, TcpListener), LabError> {
     Err(last.map_or_else(|| LabError::Dns("no free port".into()), LabError::Io))
 }
 
-pub(super) async fn start(s: &Scenario, mx_addrs: &BTreeMap<String, Ipv4Addr>) -> Result<Dns, LabError> {
+/// The whole catalog for a scenario, its MX hosts' addresses and extra TXT records.
+pub(super) fn catalog(
+    s: &Scenario,
+    mx_addrs: &BTreeMap<String, Ipv4Addr>,
+    extra: &ExtraTxt,
+) -> Result<Catalog, LabError> {
     let mut catalog = Catalog::new();
-    for (origin, recs) in zones(s, records(s, mx_addrs)?)? {
+    for (origin, recs) in zones(s, records(s, mx_addrs, extra)?)? {
         let zone: Arc<dyn ZoneHandler> = Arc::new(handler(origin.clone(), recs)?);
         catalog.upsert(LowerName::new(&origin), vec![zone]);
     }
+    Ok(catalog)
+}
+
+pub(super) async fn start(s: &Scenario, mx_addrs: &BTreeMap<String, Ipv4Addr>) -> Result<Dns, LabError> {
+    let zones = Arc::new(Zones(RwLock::new(Arc::new(catalog(
+        s,
+        mx_addrs,
+        &ExtraTxt::new(),
+    )?))));
     let (udp, tcp) = bind().await?;
     let addr = udp.local_addr()?;
     let delay = Duration::from_millis(s.dns_latency_ms);
-    let mut server = Server::new(Delayed { catalog, delay });
+    let mut server = Server::new(Delayed {
+        zones: zones.clone(),
+        delay,
+    });
     server.register_socket(udp);
     server.register_listener(tcp, Duration::from_secs(5), 32);
     let task = tokio::spawn(async move {
         let _ = server.block_until_done().await;
     });
-    Ok(Dns { addr, task })
+    Ok(Dns { addr, task, zones })
 }

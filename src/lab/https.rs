@@ -1,9 +1,12 @@
 //! The lab's policy host: one TLS listener on 127.0.0.1 choosing the certificate by SNI
 //! (`mta-sts.DOMAIN`) and answering a minimal HTTP/1.1 per the scenario.
+//!
+//! Certificates and pages live in [`Sites`], read per connection, so they can be replaced
+//! while the server runs.
 
 use std::collections::HashMap;
 use std::net::Ipv4Addr;
-use std::sync::Arc;
+use std::sync::{Arc, PoisonError, RwLock};
 use std::time::Duration;
 
 use rustls::server::{ClientHello, ResolvesServerCert};
@@ -25,25 +28,87 @@ const MAX_HEADERS: usize = 64;
 pub(super) struct Https {
     pub port: u16,
     pub task: JoinHandle<()>,
+    pub sites: Arc<Sites>,
 }
 
-#[derive(Debug)]
-struct BySni(HashMap<String, Arc<CertifiedKey>>);
+/// One policy host's answer, ready to send.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Page {
+    pub status: u16,
+    /// Empty means no `Content-Type` header.
+    pub content_type: String,
+    pub location: Option<String>,
+    pub body: Vec<u8>,
+    pub latency_ms: u64,
+}
 
-impl ResolvesServerCert for BySni {
+impl Page {
+    pub(super) fn from_spec(spec: &PolicyHostSpec) -> Page {
+        Page {
+            status: spec.status,
+            content_type: spec.content_type.clone(),
+            location: spec.redirect_to.clone(),
+            body: spec.body_bytes(),
+            latency_ms: spec.latency_ms,
+        }
+    }
+}
+
+/// Certificates (chosen by SNI) and pages of every policy host, keyed by lower-case host name.
+#[derive(Debug, Default)]
+pub(super) struct Sites {
+    certs: RwLock<HashMap<String, Arc<CertifiedKey>>>,
+    pages: RwLock<HashMap<String, Arc<Page>>>,
+}
+
+impl Sites {
+    /// Whether `host` has a certificate.
+    pub(super) fn has_cert(&self, host: &str) -> bool {
+        self.certs
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .contains_key(host)
+    }
+
+    /// The page served for `host`.
+    pub(super) fn page(&self, host: &str) -> Option<Arc<Page>> {
+        self.pages
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(host)
+            .cloned()
+    }
+
+    pub(super) fn set_cert(&self, host: &str, cert: Arc<CertifiedKey>) {
+        let mut certs = self.certs.write().unwrap_or_else(PoisonError::into_inner);
+        certs.insert(host.to_owned(), cert);
+    }
+
+    /// Serves `page` for `host` from the next request on.
+    pub(super) fn set_page(&self, host: &str, page: Page) {
+        let mut pages = self.pages.write().unwrap_or_else(PoisonError::into_inner);
+        pages.insert(host.to_owned(), Arc::new(page));
+    }
+}
+
+impl ResolvesServerCert for Sites {
     fn resolve(&self, hello: ClientHello<'_>) -> Option<Arc<CertifiedKey>> {
-        self.0.get(&hello.server_name()?.to_ascii_lowercase()).cloned()
+        let host = hello.server_name()?.to_ascii_lowercase();
+        self.certs
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&host)
+            .cloned()
     }
 }
 
 pub(super) async fn start(s: &Scenario, ca: &LabCa) -> Result<Https, LabError> {
-    let mut certs = HashMap::new();
-    let mut sites = HashMap::new();
+    let sites = Arc::new(Sites::default());
     for d in &s.domains {
         if let Some(policy) = &d.policy {
             let host = format!("mta-sts.{}", d.name.to_ascii_lowercase());
-            certs.insert(host.clone(), ca.issue(&host, &policy.cert)?.certified_key()?);
-            sites.insert(host, policy.clone());
+            sites.set_cert(&host, ca.issue(&host, &policy.cert)?.certified_key()?);
+            sites.set_page(&host, Page::from_spec(policy));
         }
     }
     let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
@@ -51,29 +116,29 @@ pub(super) async fn start(s: &Scenario, ca: &LabCa) -> Result<Https, LabError> {
         .with_safe_default_protocol_versions()
         .map_err(|e| LabError::Tls(e.to_string()))?
         .with_no_client_auth()
-        .with_cert_resolver(Arc::new(BySni(certs)));
+        .with_cert_resolver(sites.clone());
     config.alpn_protocols = vec![b"http/1.1".to_vec()];
     let acceptor = TlsAcceptor::from(Arc::new(config));
     let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).await?;
     let port = listener.local_addr()?.port();
-    let sites = Arc::new(sites);
+    let served = sites.clone();
     let task = tokio::spawn(async move {
         let mut conns = JoinSet::new();
         loop {
             tokio::select! {
                 accepted = listener.accept() => {
                     if let Ok((stream, _)) = accepted {
-                        conns.spawn(serve(stream, acceptor.clone(), sites.clone()));
+                        conns.spawn(serve(stream, acceptor.clone(), served.clone()));
                     }
                 }
                 Some(_) = conns.join_next(), if !conns.is_empty() => {}
             }
         }
     });
-    Ok(Https { port, task })
+    Ok(Https { port, task, sites })
 }
 
-async fn serve(stream: TcpStream, acceptor: TlsAcceptor, sites: Arc<HashMap<String, PolicyHostSpec>>) {
+async fn serve(stream: TcpStream, acceptor: TlsAcceptor, sites: Arc<Sites>) {
     let Ok(Ok(tls)) = tokio::time::timeout(IDLE, acceptor.accept(stream)).await else {
         return;
     };
@@ -91,13 +156,13 @@ async fn serve(stream: TcpStream, acceptor: TlsAcceptor, sites: Arc<HashMap<Stri
     }
     let mut parts = request_line.split_whitespace();
     let (method, path) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
-    let site = sni.as_deref().and_then(|h| sites.get(h));
-    let response = match site {
-        Some(spec) if path == POLICY_PATH && (method == "GET" || method == "HEAD") => {
-            if spec.latency_ms > 0 {
-                tokio::time::sleep(Duration::from_millis(spec.latency_ms)).await;
+    let page = sni.as_deref().and_then(|h| sites.page(h));
+    let response = match page {
+        Some(page) if path == POLICY_PATH && (method == "GET" || method == "HEAD") => {
+            if page.latency_ms > 0 {
+                tokio::time::sleep(Duration::from_millis(page.latency_ms)).await;
             }
-            render(spec, method == "HEAD")
+            render(&page, method == "HEAD")
         }
         _ => plain(404, "not found\n"),
     };
@@ -132,18 +197,17 @@ fn head(status: u16, content_type: &str, location: Option<&str>, len: usize) -> 
     h
 }
 
-/// The full HTTP response for a policy host spec.
-pub(super) fn render(spec: &PolicyHostSpec, head_only: bool) -> Vec<u8> {
-    let body = spec.body_bytes();
+/// The full HTTP response for a page.
+fn render(page: &Page, head_only: bool) -> Vec<u8> {
     let mut out = head(
-        spec.status,
-        &spec.content_type,
-        spec.redirect_to.as_deref(),
-        body.len(),
+        page.status,
+        &page.content_type,
+        page.location.as_deref(),
+        page.body.len(),
     )
     .into_bytes();
     if !head_only {
-        out.extend_from_slice(&body);
+        out.extend_from_slice(&page.body);
     }
     out
 }
@@ -170,7 +234,7 @@ mod tests {
             cert: Default::default(),
             latency_ms: 0,
         };
-        let text = String::from_utf8(render(&spec, false)).unwrap();
+        let text = String::from_utf8(render(&Page::from_spec(&spec), false)).unwrap();
         assert_eq!(
             text,
             "HTTP/1.1 301 Moved Permanently\r\nLocation: https://www.x.example/p\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"

@@ -4,22 +4,27 @@
 //! Used by `mtasts demo`, the integration tests and the benchmarks. Point a probe's resolver
 //! at [`Lab::dns_addr`], its SMTP and HTTPS ports at [`Lab::smtp_port`] and
 //! [`Lab::https_port`], and trust [`Lab::ca_pem`]. Everything stops when the `Lab` is dropped.
+//!
+//! A running lab can be changed through `&self` ([`Lab::publish_txt`], [`Lab::publish_policy`],
+//! [`Lab::set_mx`]), so one `Arc<Lab>` can be served and updated from several tasks.
 
 pub mod ca;
 mod dns;
 mod https;
 mod net;
+mod publish;
 pub mod registry;
 pub mod scenario;
 mod smtp;
 
 use std::collections::BTreeMap;
 use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::PoisonError;
 
 use rustls::pki_types::CertificateDer;
-use tokio::task::JoinHandle;
 
 pub use ca::{IssuedCert, LabCa};
+pub use publish::MAX_PUBLISHED_BODY;
 pub use registry::{ALL_SCENARIOS, fleet, scenario};
 pub use scenario::{
     CertKind, DomainSpec, MxBehaviour, MxHostSpec, MxSpec, Padding, PolicyHostSpec, Scenario,
@@ -43,6 +48,12 @@ pub enum LabError {
     /// A socket could not be bound.
     #[error("bind: {0}")]
     Io(#[from] std::io::Error),
+    /// The name is not one of the lab's domains (or under one), so the lab cannot change it.
+    #[error("{0} is not a lab domain")]
+    NotLabDomain(String),
+    /// The content to publish is malformed or too large.
+    #[error("cannot publish: {0}")]
+    Invalid(String),
 }
 
 /// A running lab. Dropping it stops every server.
@@ -59,11 +70,12 @@ pub struct Lab {
     pub ca_der: CertificateDer<'static>,
     /// The instant certificates are dated from.
     pub now: jiff::Timestamp,
-    /// The loopback address of each MX host (lower-case name → address).
+    /// The loopback address of each MX host at start (lower-case name → address); see
+    /// [`Lab::mx_hosts`] for hosts added since.
     pub mx_addrs: BTreeMap<String, Ipv4Addr>,
-    /// The scenario being served.
+    /// The scenario the lab started with; see [`Lab::published`] for what it serves now.
     pub scenario: Scenario,
-    tasks: Vec<JoinHandle<()>>,
+    live: publish::Live,
 }
 
 impl std::fmt::Debug for Lab {
@@ -100,9 +112,17 @@ impl Lab {
             ca_pem: ca.cert_pem().to_owned(),
             ca_der: ca.cert_der().clone(),
             now,
-            mx_addrs: smtp.addrs,
+            mx_addrs: smtp.addrs.clone(),
             scenario: scenario.clone(),
-            tasks,
+            live: publish::Live::new(publish::Started {
+                scenario: scenario.clone(),
+                mx_addrs: smtp.addrs,
+                zones: dns.zones,
+                sites: https.sites,
+                ca,
+                smtp_port: smtp.port,
+                tasks,
+            }),
         })
     }
 
@@ -117,15 +137,17 @@ impl Lab {
         SocketAddr::from((Ipv4Addr::LOCALHOST, self.https_port))
     }
 
-    /// Where MX host `name` accepts SMTP, if the lab serves it.
+    /// Where MX host `name` accepts SMTP, if the lab serves it (now, including hosts added by
+    /// [`Lab::set_mx`]).
     pub fn mx_addr(&self, name: &str) -> Option<SocketAddr> {
-        let ip = self.mx_addrs.get(&name.to_ascii_lowercase())?;
-        Some(SocketAddr::from((*ip, self.smtp_port)))
+        let ip = self.live.mx_addr(name)?;
+        Some(SocketAddr::from((ip, self.smtp_port)))
     }
 
     /// Stops every server now (also done on drop).
     pub fn shutdown(&mut self) {
-        for t in self.tasks.drain(..) {
+        let tasks = self.live.tasks.get_mut().unwrap_or_else(PoisonError::into_inner);
+        for t in tasks.drain(..) {
             t.abort();
         }
     }

@@ -43,6 +43,7 @@ scenarios![
     "mx-cert-not-yet-valid",
     "sts-cname-delegation",
     "mx-no-address",
+    "demo-fresh",
     "demo",
 ];
 
@@ -141,7 +142,7 @@ mod tests {
     }
 
     #[test]
-    fn demo_combines_four_domains() {
+    fn demo_combines_five_domains() {
         let demo = scenario("demo").unwrap();
         let names: Vec<&str> = demo.domains.iter().map(|d| d.name.as_str()).collect();
         assert_eq!(
@@ -150,9 +151,14 @@ mod tests {
                 "good.example",
                 "expired.example",
                 "html.example",
-                "testing.example"
+                "testing.example",
+                "fresh.example"
             ]
         );
+        let fresh = demo.domain("fresh.example").unwrap();
+        assert!(fresh.sts_txt.is_empty() && fresh.tlsrpt_txt.is_empty());
+        assert_eq!(fresh.policy.as_ref().unwrap().status, 404);
+        assert_eq!(fresh.mx.len(), 2);
         assert_eq!(
             demo.host("mx1.expired.example").cert,
             crate::lab::CertKind::Expired

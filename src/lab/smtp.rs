@@ -107,19 +107,34 @@ pub(super) async fn start(hosts: &[MxHostSpec], ca: &LabCa) -> Result<Smtp, LabE
     let mut tasks = Vec::new();
     for ((spec, (ip, _)), b) in hosts.into_iter().zip(&plan).zip(bound) {
         addrs.insert(spec.name.to_ascii_lowercase(), *ip);
-        let host = Arc::new(Host {
-            spec: spec.clone(),
-            acceptor: acceptor(ca, spec)?,
-        });
-        tasks.push(match b {
-            Bound::Listening(listener) => tokio::spawn(accept_loop(listener, host)),
-            Bound::Refusing(socket) => tokio::spawn(async move {
-                let _held = socket;
-                std::future::pending::<()>().await
-            }),
-        });
+        tasks.push(spawn_host(spec, ca, b)?);
     }
     Ok(Smtp { port, addrs, tasks })
+}
+
+/// Serves one more host on `ip`, on the lab's SMTP `port`. Must run inside the Tokio runtime.
+pub(super) fn serve_one(
+    spec: &MxHostSpec,
+    ca: &LabCa,
+    ip: Ipv4Addr,
+    port: u16,
+) -> Result<JoinHandle<()>, LabError> {
+    let bound = bind_one(ip, port, spec.behaviour == MxBehaviour::RefuseConnections)?;
+    spawn_host(spec, ca, bound)
+}
+
+fn spawn_host(spec: &MxHostSpec, ca: &LabCa, bound: Bound) -> Result<JoinHandle<()>, LabError> {
+    let host = Arc::new(Host {
+        spec: spec.clone(),
+        acceptor: acceptor(ca, spec)?,
+    });
+    Ok(match bound {
+        Bound::Listening(listener) => tokio::spawn(accept_loop(listener, host)),
+        Bound::Refusing(socket) => tokio::spawn(async move {
+            let _held = socket;
+            std::future::pending::<()>().await
+        }),
+    })
 }
 
 async fn accept_loop(listener: TcpListener, host: Arc<Host>) {
