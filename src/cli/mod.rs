@@ -7,6 +7,7 @@ pub mod generate;
 pub mod lint;
 pub mod output;
 pub mod probe_args;
+pub mod tui;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -38,6 +39,8 @@ pub enum Command {
     Lint(Box<lint::LintArgs>),
     /// Generate a policy, DNS records, or web server / Worker configuration.
     Generate(Box<generate::GenerateArgs>),
+    /// Rehearse a whole rollout in the wizard against a built-in lab (no network needed).
+    Demo,
 }
 
 /// Runs a parsed command line; `Err` means a usage or internal failure (exit 2).
@@ -47,11 +50,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Some(Command::Check(args)) => check::run(&args, &style, clock::now()?),
         Some(Command::Lint(args)) => lint::run(&args, &style),
         Some(Command::Generate(args)) => generate::run(&args, &clock::now()?),
-        None => {
-            use clap::CommandFactory;
-            Cli::command().print_help()?;
-            Ok(ExitCode::SUCCESS)
-        }
+        Some(Command::Demo) => tui::demo(tui::color(cli.no_color)),
+        None => tui::run(cli.state_dir, tui::color(cli.no_color)),
     }
 }
 

@@ -1,0 +1,42 @@
+//! `mtasts` (no subcommand) and `mtasts demo`: open the terminal wizard.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+
+use crate::probe::ProbeConfig;
+use crate::store::Store;
+use crate::tui::{Clock, TuiConfig};
+
+/// The state directory: `--state-dir`, `MTASTS_STATE_DIR`, or the platform's data directory.
+pub fn state_dir(given: Option<PathBuf>) -> Result<PathBuf> {
+    match given {
+        Some(d) => Ok(d),
+        None => directories::ProjectDirs::from("", "", "mtasts")
+            .map(|p| p.data_dir().to_owned())
+            .context("no home directory to keep state in; pass --state-dir DIR"),
+    }
+}
+
+/// Colours unless `--no-color` or `NO_COLOR` (the wizard always draws on a terminal).
+pub fn color(no_color_flag: bool) -> bool {
+    !no_color_flag && !std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
+}
+
+/// Opens the wizard on the tracked domains.
+pub fn run(state: Option<PathBuf>, color: bool) -> Result<ExitCode> {
+    let now = super::clock::now()?;
+    let clock = if std::env::var_os(super::clock::NOW_VAR).is_some() { Clock::starting_at(now) } else { Clock::system() };
+    let dir = state_dir(state)?;
+    let store = Store::open(&dir)?;
+    let config = TuiConfig { store, probe: ProbeConfig::new(now), clock, color, demo: None, lab: None };
+    crate::tui::run(config)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `mtasts demo`.
+pub fn demo(color: bool) -> Result<ExitCode> {
+    crate::tui::demo::run(color)?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,53 @@
+//! The phase rail: preflight → … → enforced, done phases ticked, the current one highlighted,
+//! a blocked one marked.
+
+use ratatui::text::{Line, Span};
+
+use crate::rollout::Phase;
+use crate::tui::theme::{self, Theme};
+
+fn short(p: Phase) -> &'static str {
+    match p {
+        Phase::Preflight => "pre",
+        Phase::Records => "rec",
+        Phase::Hosting => "host",
+        Phase::Validation => "valid",
+        Phase::Testing => "test",
+        Phase::Enforce => "enf",
+        Phase::Enforced => "done",
+        Phase::Rollback => "back",
+    }
+}
+
+/// The rail for a domain in `current`, showing `viewing`, fitted to `width` cells.
+pub fn rail(t: &Theme, current: Phase, viewing: Phase, blocked: bool, width: u16) -> Line<'static> {
+    let full: usize = Phase::ORDER.iter().map(|p| p.as_str().chars().count() + 4).sum::<usize>() + 2;
+    let compact = usize::from(width) < full;
+    let mut spans = Vec::new();
+    for (i, p) in Phase::ORDER.into_iter().enumerate() {
+        if i > 0 {
+            spans.push(Span::styled("›", t.dim()));
+        }
+        let (sym, style) = if current == Phase::Rollback {
+            (theme::TODO, t.dim())
+        } else if p < current {
+            (theme::OK, t.ok())
+        } else if p == current && blocked {
+            (theme::BAD, t.bad())
+        } else if p == current {
+            (theme::HERE, t.accent())
+        } else {
+            (theme::TODO, t.dim())
+        };
+        let name = if compact && p != viewing { short(p) } else { p.as_str() };
+        let mut style = style;
+        if p == viewing {
+            style = t.selected();
+        }
+        spans.push(Span::styled(format!(" {sym} {name} "), style));
+    }
+    if current == Phase::Rollback {
+        spans.push(Span::styled(format!(" {} rollback", theme::WARN), t.warn()));
+    }
+    Line::from(spans)
+}
