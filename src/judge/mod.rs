@@ -16,7 +16,7 @@ mod tls;
 mod view;
 
 #[cfg(test)]
-mod fixtures;
+pub(crate) mod fixtures;
 #[cfg(test)]
 mod tests_mx;
 #[cfg(test)]

@@ -17,6 +17,13 @@ mod screens;
 pub mod theme;
 mod widgets;
 
+#[cfg(test)]
+mod fixtures;
+#[cfg(test)]
+mod tests;
+#[cfg(test)]
+mod tests_snap;
+
 
 use std::path::PathBuf;
 

@@ -10,7 +10,7 @@ use crate::rollout::{DomainState, Gate, Observation, Phase, evaluate};
 use crate::sanitize::sanitize;
 use crate::tui::app::{App, DomainView};
 use crate::tui::theme::{self, Theme};
-use crate::tui::widgets::{age, rail::rail, spinner, verdict};
+use crate::tui::widgets::{age, fit, rail::rail, spinner, verdict};
 
 /// What every phase screen gets.
 pub struct Ctx<'a> {
@@ -45,11 +45,17 @@ pub fn render(app: &App, view: &DomainView, t: &Theme, f: &mut Frame, area: Rect
         Some((d, b)) if d == &state.domain => b.clone(),
         _ => gate.blockers.clone(),
     };
-    let gate_h = if area.height < 16 { 3 } else { 5 };
+    let shown = blockers.len().min(if area.height < 16 { 1 } else { 3 }) as u16;
+    let gate_h = 1 + shown + if area.height < 16 { 1 } else { 2 };
     let [rail_a, summary, body, gate_a] =
         Layout::vertical([Constraint::Length(1), Constraint::Length(1), Constraint::Min(3), Constraint::Length(gate_h)])
             .areas(area);
-    f.render_widget(rail(t, state.phase, view.viewing, !blockers.is_empty() && obs.is_some(), area.width), rail_a);
+    let mark = match () {
+        _ if blockers.is_empty() || obs.is_none() => None,
+        _ if blockers.iter().all(|b| b.overridable) => Some(false),
+        _ => Some(true),
+    };
+    f.render_widget(rail(t, state.phase, view.viewing, mark, area.width), rail_a);
     f.render_widget(summary_line(&cx), summary);
     match view.viewing {
         Phase::Preflight => super::preflight::render(&cx, f, body),
@@ -94,19 +100,26 @@ fn gate_box(cx: &Ctx, gate: &Gate, blockers: &[crate::rollout::Blocker], f: &mut
         Span::styled(format!(" {} gate: {} blocker(s) ", theme::BAD, blockers.len()), t.bad())
     };
     let block = Block::default().borders(Borders::TOP).border_style(t.border()).title(title);
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    let w = usize::from(area.width).saturating_sub(4);
+    let room = usize::from(inner.height.saturating_sub(1));
     let mut lines: Vec<Line> = blockers
         .iter()
-        .take(usize::from(area.height.saturating_sub(2)))
-        .map(|b| {
+        .take(room)
+        .enumerate()
+        .map(|(i, b)| {
             let (sym, st) = if b.overridable { (theme::WARN, t.warn()) } else { (theme::BAD, t.bad()) };
-            Line::from(vec![Span::styled(format!(" {sym} "), st), Span::raw(sanitize(&b.message).into_owned())])
+            let more = if i + 1 == room && blockers.len() > room { format!(" (+{} more)", blockers.len() - room) } else { String::new() };
+            let text = fit(&sanitize(&b.message), w.saturating_sub(more.chars().count()));
+            Line::from(vec![Span::styled(format!(" {sym} "), st), Span::raw(text), Span::styled(more, t.dim())])
         })
         .collect();
     lines.push(Line::from(vec![
         Span::styled(" next: ", t.accent()),
         Span::raw(sanitize(&gate.next_action).into_owned()),
     ]));
-    f.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: true }), area);
+    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }
 
 /// A scrollable paragraph of lines for a phase screen.

@@ -16,14 +16,14 @@ use crate::tui::widgets::{fit, mark, spinner};
 pub fn render(cx: &Ctx, f: &mut Frame, area: Rect) {
     let t = cx.t;
     let mut lines = vec![Line::from(Span::styled(
-        " Every MX host must offer STARTTLS with a trusted, unexpired certificate for its name.",
+        " Each MX host needs STARTTLS and a trusted, unexpired certificate for its name.",
         t.dim(),
     ))];
     match cx.checked.and_then(|c| c.evidence.mx.found().map(|m| (c, m))) {
         Some((c, hosts)) => {
             for m in hosts {
                 host_lines(cx, m, &mut lines);
-                for fd in c.judgement.findings.iter().filter(|x| x.subject.eq_ignore_ascii_case(&m.host)) {
+                for fd in c.judgement.findings.iter().filter(|x| x.subject.to_ascii_lowercase().contains(&m.host.to_ascii_lowercase())) {
                     if fd.severity == Severity::Info {
                         continue;
                     }

@@ -51,7 +51,7 @@ pub fn render_confirm(c: &Confirm, t: &Theme, f: &mut Frame) {
 
 fn boxed(lines: Vec<Line<'static>>, title: &'static str, t: &Theme, f: &mut Frame) {
     let w = f.area().width.saturating_sub(4).min(74);
-    let h = (lines.len() as u16 + 4).min(f.area().height);
+    let h = (lines.len() as u16 + 2).min(f.area().height);
     let area = super::centered(f.area(), w, h);
     f.render_widget(Clear, area);
     let block = Block::default().borders(Borders::ALL).border_style(t.accent()).title(Span::styled(title, t.title()));

@@ -20,7 +20,8 @@ fn short(p: Phase) -> &'static str {
 }
 
 /// The rail for a domain in `current`, showing `viewing`, fitted to `width` cells.
-pub fn rail(t: &Theme, current: Phase, viewing: Phase, blocked: bool, width: u16) -> Line<'static> {
+/// `blocked`: `Some(true)` hard blockers, `Some(false)` only overridable ones.
+pub fn rail(t: &Theme, current: Phase, viewing: Phase, blocked: Option<bool>, width: u16) -> Line<'static> {
     let full: usize = Phase::ORDER.iter().map(|p| p.as_str().chars().count() + 4).sum::<usize>() + 2;
     let compact = usize::from(width) < full;
     let mut spans = Vec::new();
@@ -32,8 +33,10 @@ pub fn rail(t: &Theme, current: Phase, viewing: Phase, blocked: bool, width: u16
             (theme::TODO, t.dim())
         } else if p < current {
             (theme::OK, t.ok())
-        } else if p == current && blocked {
+        } else if p == current && blocked == Some(true) {
             (theme::BAD, t.bad())
+        } else if p == current && blocked == Some(false) {
+            (theme::WARN, t.warn())
         } else if p == current {
             (theme::HERE, t.accent())
         } else {
