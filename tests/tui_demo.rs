@@ -40,7 +40,10 @@ impl Driver {
     }
 
     fn phase(&self) -> Phase {
-        self.app.state(&DomainName::parse(demo::FRESH).unwrap()).expect("fresh.example tracked").phase
+        self.app
+            .state(&DomainName::parse(demo::FRESH).unwrap())
+            .expect("fresh.example tracked")
+            .phase
     }
 
     fn status(&self) -> String {
@@ -56,9 +59,18 @@ async fn demo_rollout_of_fresh_example_from_add_to_enforced() {
     let (lab, probe) = demo::start_lab(start).await.unwrap();
     demo::seed(&store, &probe, start).await.unwrap();
     let clock = Clock::starting_at(start);
-    let info = DemoInfo { state_dir: dir.path().to_owned(), domains: vec![demo::FRESH.into()] };
+    let info = DemoInfo {
+        state_dir: dir.path().to_owned(),
+        domains: vec![demo::FRESH.into()],
+    };
     let (app, first) = App::new(clock.now(), false, Some(info));
-    let rt = Runtime { store: store.clone(), probe, clock, lab: Some(lab), last_copy: None };
+    let rt = Runtime {
+        store: store.clone(),
+        probe,
+        clock,
+        lab: Some(lab),
+        last_copy: None,
+    };
     let mut d = Driver { app, rt };
     for e in first {
         let m = d.rt.perform(e).await.unwrap();
@@ -70,7 +82,12 @@ async fn demo_rollout_of_fresh_example_from_add_to_enforced() {
     d.keys("y").await;
     assert!(matches!(&d.app.screen, Screen::Domain(v) if v.domain.as_str() == "fresh.example"));
     assert_eq!(d.phase(), Phase::Preflight);
-    assert!(d.app.checks.contains_key(&DomainName::parse("fresh.example").unwrap()), "opened and checked");
+    assert!(
+        d.app
+            .checks
+            .contains_key(&DomainName::parse("fresh.example").unwrap()),
+        "opened and checked"
+    );
 
     d.keys("n").await;
     assert_eq!(d.phase(), Phase::Records, "{}", d.status());
@@ -85,13 +102,21 @@ async fn demo_rollout_of_fresh_example_from_add_to_enforced() {
 
     // Day 1: the window blocks (overridable); decline the override, move the clock instead.
     d.keys("n").await;
-    assert!(matches!(d.app.overlay, Some(mtasts::tui::app::Overlay::Prompt(_))), "ack prompt offered");
+    assert!(
+        matches!(d.app.overlay, Some(mtasts::tui::app::Overlay::Prompt(_))),
+        "ack prompt offered"
+    );
     d.keys("\x1b").await;
     d.keys("WWWWTT").await;
     d.keys("n").await;
     // The window is over; only "no TLS-RPT reports seen" is left, and it is acknowledged.
     let blockers = d.app.blocked.clone().unwrap().1;
-    assert!(blockers.iter().all(|b| b.kind != mtasts::rollout::BlockerKind::WindowIncomplete), "{blockers:?}");
+    assert!(
+        blockers
+            .iter()
+            .all(|b| b.kind != mtasts::rollout::BlockerKind::WindowIncomplete),
+        "{blockers:?}"
+    );
     d.keys("rehearsal in the demo lab\n").await;
     assert_eq!(d.phase(), Phase::Enforce, "{}", d.status());
 
@@ -102,7 +127,10 @@ async fn demo_rollout_of_fresh_example_from_add_to_enforced() {
     d.keys("pn").await;
     assert_eq!(d.phase(), Phase::Enforced, "{}", d.status());
 
-    let saved = store.load(&DomainName::parse("fresh.example").unwrap()).unwrap().unwrap();
+    let saved = store
+        .load(&DomainName::parse("fresh.example").unwrap())
+        .unwrap()
+        .unwrap();
     assert_eq!(saved.phase, Phase::Enforced);
     assert_eq!(saved.acks.len(), 1);
     assert_eq!(saved.acks[0].text, "rehearsal in the demo lab");

@@ -17,7 +17,10 @@ fn wait_for(session: &str, needle: &str, secs: u64) -> String {
         if screen.contains(needle) {
             return screen;
         }
-        assert!(start.elapsed() < Duration::from_secs(secs), "{needle:?} never appeared:\n{screen}");
+        assert!(
+            start.elapsed() < Duration::from_secs(secs),
+            "{needle:?} never appeared:\n{screen}"
+        );
         std::thread::sleep(Duration::from_millis(100));
     }
 }
@@ -36,7 +39,17 @@ fn demo_starts_navigates_and_quits_with_the_terminal_restored() {
         stats.display(),
         env!("CARGO_BIN_EXE_mtasts")
     );
-    tmux(&["new-session", "-d", "-s", &session, "-x", "80", "-y", "24", &script]);
+    tmux(&[
+        "new-session",
+        "-d",
+        "-s",
+        &session,
+        "-x",
+        "80",
+        "-y",
+        "24",
+        &script,
+    ]);
     let home = wait_for(&session, "testing.example", 30);
     assert!(home.contains("DEMO") && home.contains("good.example"), "{home}");
     tmux(&["send-keys", "-t", &session, "j", "j", "j", "Enter"]);
@@ -49,10 +62,21 @@ fn demo_starts_navigates_and_quits_with_the_terminal_restored() {
     let after = wait_for(&session, "EXIT=", 10);
     tmux(&["kill-session", "-t", &session]);
     assert!(after.contains("EXIT=0"), "{after}");
-    assert!(after.lines().any(|l| l.trim() == "icanon"), "terminal left in raw mode:\n{after}");
-    assert!(!after.contains("good.example"), "alternate screen not left:\n{after}");
+    assert!(
+        after.lines().any(|l| l.trim() == "icanon"),
+        "terminal left in raw mode:\n{after}"
+    );
+    assert!(
+        !after.contains("good.example"),
+        "alternate screen not left:\n{after}"
+    );
     let stats = std::fs::read_to_string(stats).unwrap();
     eprintln!("{stats}");
-    let draws: u64 = stats.lines().find_map(|l| l.strip_prefix("draws=")).unwrap().parse().unwrap();
+    let draws: u64 = stats
+        .lines()
+        .find_map(|l| l.strip_prefix("draws="))
+        .unwrap()
+        .parse()
+        .unwrap();
     assert!(draws < 60, "too many redraws for a short idle session: {stats}");
 }

@@ -26,11 +26,24 @@ pub fn color(no_color_flag: bool) -> bool {
 
 /// Opens the wizard on the tracked domains.
 pub fn run(state: Option<PathBuf>, color: bool) -> Result<ExitCode> {
+    let started = std::time::Instant::now();
     let now = super::clock::now()?;
-    let clock = if std::env::var_os(super::clock::NOW_VAR).is_some() { Clock::starting_at(now) } else { Clock::system() };
+    let clock = if std::env::var_os(super::clock::NOW_VAR).is_some() {
+        Clock::starting_at(now)
+    } else {
+        Clock::system()
+    };
     let dir = state_dir(state)?;
     let store = Store::open(&dir)?;
-    let config = TuiConfig { store, probe: ProbeConfig::new(now), clock, color, demo: None, lab: None };
+    let config = TuiConfig {
+        store,
+        probe: ProbeConfig::new(now),
+        clock,
+        color,
+        demo: None,
+        lab: None,
+        started,
+    };
     crate::tui::run(config)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -322,7 +322,11 @@ impl App {
             }
             Msg::Tick(now) => self.on_tick(now),
             Msg::Loaded(entries) => self.on_loaded(entries),
-            Msg::Checked { generation, purpose, results } => self.on_checked(generation, purpose, results),
+            Msg::Checked {
+                generation,
+                purpose,
+                results,
+            } => self.on_checked(generation, purpose, results),
             Msg::OpDone(result) => self.on_op(result),
             Msg::Published(Ok((domain, what))) => {
                 self.dirty = true;
@@ -385,13 +389,22 @@ impl App {
         for d in &domains {
             self.pending.insert(d.clone(), self.generation);
         }
-        vec![Effect::RunCheck { domains, generation: self.generation, purpose }]
+        vec![Effect::RunCheck {
+            domains,
+            generation: self.generation,
+            purpose,
+        }]
     }
 
     /// Opens a domain at its current phase and checks it.
     pub(super) fn open(&mut self, domain: DomainName) -> Vec<Effect> {
         let viewing = self.state(&domain).map_or(Phase::Preflight, |s| s.phase);
-        self.screen = Screen::Domain(DomainView { domain: domain.clone(), viewing, scroll: 0, hosting_cursor: 0 });
+        self.screen = Screen::Domain(DomainView {
+            domain: domain.clone(),
+            viewing,
+            scroll: 0,
+            hosting_cursor: 0,
+        });
         self.blocked = None;
         let mut fx = vec![Effect::Reload];
         fx.extend(self.start_check(vec![domain], Purpose::Refresh));

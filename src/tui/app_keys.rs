@@ -4,7 +4,9 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use jiff::SignedDuration;
 
-use super::app::{App, Confirm, ConfirmKind, Effect, Op, Overlay, Prompt, PromptKind, Publish, Purpose, Screen};
+use super::app::{
+    App, Confirm, ConfirmKind, Effect, Op, Overlay, Prompt, PromptKind, Publish, Purpose, Screen,
+};
 use super::app_results::validate;
 use super::screens::hosting;
 use crate::rfc::{DomainName, StsRecord, TlsRptRecord};
@@ -32,7 +34,10 @@ impl App {
             KeyCode::Char(c @ ('T' | 'W')) if self.demo.is_some() => {
                 let by = if c == 'T' { DAY } else { DAY * 7 };
                 self.now = self.now.checked_add(by).unwrap_or(self.now);
-                self.set_status(format!("demo clock moved forward {} day(s)", by.as_hours() / 24), false);
+                self.set_status(
+                    format!("demo clock moved forward {} day(s)", by.as_hours() / 24),
+                    false,
+                );
                 return vec![Effect::ShiftClock(by)];
             }
             _ => {}
@@ -91,14 +96,20 @@ impl App {
     }
 
     fn domain_key(&mut self, code: KeyCode) -> Vec<Effect> {
-        let Screen::Domain(view) = &mut self.screen else { return Vec::new() };
+        let Screen::Domain(view) = &mut self.screen else {
+            return Vec::new();
+        };
         let domain = view.domain.clone();
         let current = self.entries.iter().find_map(|e| match e {
             super::app::Entry::Ok(s) if s.domain == domain => Some(s.phase),
             _ => None,
         });
         let current = current.unwrap_or(Phase::Preflight);
-        let max_view = if current == Phase::Rollback { Phase::Enforced } else { current };
+        let max_view = if current == Phase::Rollback {
+            Phase::Enforced
+        } else {
+            current
+        };
         match code {
             KeyCode::Char('q') | KeyCode::Esc => return self.go_home(),
             KeyCode::Left | KeyCode::Char('h') | KeyCode::BackTab => {
@@ -129,16 +140,26 @@ impl App {
     }
 
     fn phase_key(&mut self, code: KeyCode, domain: DomainName, viewing: Phase) -> Vec<Effect> {
-        let Some(state) = self.state(&domain).cloned() else { return Vec::new() };
+        let Some(state) = self.state(&domain).cloned() else {
+            return Vec::new();
+        };
         let demo = self.demo.is_some();
         match (viewing, code) {
             (Phase::Records, KeyCode::Char('e')) => {
-                let input = state.plan.rua.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(" ");
+                let input = state
+                    .plan
+                    .rua
+                    .iter()
+                    .map(|r| r.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ");
                 self.overlay = Some(Overlay::Prompt(Prompt {
                     kind: PromptKind::Rua,
                     input,
                     error: None,
-                    context: vec!["Where TLS-RPT reports go: mailto: or https: URIs, space separated.".into()],
+                    context: vec![
+                        "Where TLS-RPT reports go: mailto: or https: URIs, space separated.".into(),
+                    ],
                 }));
                 Vec::new()
             }
@@ -150,7 +171,10 @@ impl App {
                 })]
             }
             (Phase::Hosting | Phase::Enforce, KeyCode::Char('p')) if demo => {
-                vec![Effect::Publish(Publish::Policy { body: state.plan.policy().render(), domain })]
+                vec![Effect::Publish(Publish::Policy {
+                    body: state.plan.policy().render(),
+                    domain,
+                })]
             }
             (Phase::Hosting, KeyCode::Char(c @ '1'..='6')) => {
                 let i = usize::from(c as u8 - b'1');
@@ -211,7 +235,9 @@ impl App {
     }
 
     fn choose_hosting(&mut self, domain: DomainName, i: usize) -> Vec<Effect> {
-        let Some(path) = HostingPath::ALL.get(i).copied() else { return Vec::new() };
+        let Some(path) = HostingPath::ALL.get(i).copied() else {
+            return Vec::new();
+        };
         if let Screen::Domain(v) = &mut self.screen {
             v.hosting_cursor = i;
             v.scroll = 0;
@@ -275,7 +301,11 @@ fn records_next(state: &crate::rollout::DomainState, app: &App) -> bool {
     if state.phase != Phase::Enforce {
         return true;
     }
-    let obs = app.checks.get(&state.domain).map(|c| &c.observation).or(state.last_observation.as_ref());
+    let obs = app
+        .checks
+        .get(&state.domain)
+        .map(|c| &c.observation)
+        .or(state.last_observation.as_ref());
     obs.is_some_and(|o| o.live_policy.as_ref() == Some(&state.plan.policy()))
 }
 

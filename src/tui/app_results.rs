@@ -43,7 +43,10 @@ pub(super) fn validate(app: &App, kind: PromptKind, input: &str) -> Result<(), S
 }
 
 fn parse_rua(input: &str) -> Result<Vec<RuaUri>, String> {
-    input.split_whitespace().map(|u| RuaUri::parse(u).map_err(|e| format!("{u}: {e}"))).collect()
+    input
+        .split_whitespace()
+        .map(|u| RuaUri::parse(u).map_err(|e| format!("{u}: {e}")))
+        .collect()
 }
 
 impl App {
@@ -71,9 +74,15 @@ impl App {
                 Err(_) => Vec::new(),
             },
             (PromptKind::WritePath, Some(d)) => {
-                let snippet = self.state(&d).cloned().and_then(|s| super::screens::hosting::snippet_for(self, &s));
+                let snippet = self
+                    .state(&d)
+                    .cloned()
+                    .and_then(|s| super::screens::hosting::snippet_for(self, &s));
                 match snippet {
-                    Some(Ok(s)) => vec![Effect::WriteFile { path: PathBuf::from(input), text: s.text }],
+                    Some(Ok(s)) => vec![Effect::WriteFile {
+                        path: PathBuf::from(input),
+                        text: s.text,
+                    }],
                     _ => Vec::new(),
                 }
             }
@@ -98,7 +107,12 @@ impl App {
         Vec::new()
     }
 
-    pub(super) fn on_checked(&mut self, generation: u64, purpose: Purpose, results: Vec<Checked>) -> Vec<Effect> {
+    pub(super) fn on_checked(
+        &mut self,
+        generation: u64,
+        purpose: Purpose,
+        results: Vec<Checked>,
+    ) -> Vec<Effect> {
         let mut fx = Vec::new();
         for c in results {
             if self.pending.get(&c.domain) != Some(&generation) {
@@ -140,12 +154,21 @@ impl App {
                 }
             }
             _ if c.evidence.null_mx => {
-                self.set_status(format!("{} publishes a null MX: it receives no mail and needs no MTA-STS", c.domain), true);
+                self.set_status(
+                    format!(
+                        "{} publishes a null MX: it receives no mail and needs no MTA-STS",
+                        c.domain
+                    ),
+                    true,
+                );
                 return;
             }
             _ => {
                 self.set_status(
-                    format!("{} has no MX records in DNS (or the lookup failed); nothing to protect", c.domain),
+                    format!(
+                        "{} has no MX records in DNS (or the lookup failed); nothing to protect",
+                        c.domain
+                    ),
                     true,
                 );
                 return;
@@ -155,7 +178,10 @@ impl App {
             lines.push("It already publishes MTA-STS: its live setup is adopted as the plan.".into());
         }
         self.status = None;
-        self.overlay = Some(Overlay::Confirm(Confirm { lines, kind: ConfirmKind::Add(Box::new(c)) }));
+        self.overlay = Some(Overlay::Confirm(Confirm {
+            lines,
+            kind: ConfirmKind::Add(Box::new(c)),
+        }));
     }
 
     pub(super) fn on_op(&mut self, result: Result<super::app::OpOutcome, String>) -> Vec<Effect> {
@@ -193,7 +219,11 @@ impl App {
                     if let Screen::Domain(v) = &mut self.screen
                         && v.domain == d
                     {
-                        v.viewing = if phase == Phase::Rollback { Phase::Enforced } else { phase };
+                        v.viewing = if phase == Phase::Rollback {
+                            Phase::Enforced
+                        } else {
+                            phase
+                        };
                         v.scroll = 0;
                     }
                 } else if let Some(b) = &adv.blocked {
@@ -215,7 +245,10 @@ impl App {
     }
 
     fn replace(&mut self, state: crate::rollout::DomainState) {
-        let pos = self.entries.iter().position(|e| matches!(e, Entry::Ok(s) if s.domain == state.domain));
+        let pos = self
+            .entries
+            .iter()
+            .position(|e| matches!(e, Entry::Ok(s) if s.domain == state.domain));
         match pos {
             Some(i) => self.entries[i] = Entry::Ok(Box::new(state)),
             None => {

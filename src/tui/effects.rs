@@ -31,13 +31,19 @@ pub struct Runtime {
 
 impl std::fmt::Debug for Runtime {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Runtime").field("store", &self.store).field("clock", &self.clock).finish_non_exhaustive()
+        f.debug_struct("Runtime")
+            .field("store", &self.store)
+            .field("clock", &self.clock)
+            .finish_non_exhaustive()
     }
 }
 
 /// The OSC 52 sequence that puts `text` on the terminal's clipboard (works over SSH).
 pub fn osc52(text: &str) -> String {
-    format!("\x1b]52;c;{}\x07", base64::engine::general_purpose::STANDARD.encode(text))
+    format!(
+        "\x1b]52;c;{}\x07",
+        base64::engine::general_purpose::STANDARD.encode(text)
+    )
 }
 
 impl Runtime {
@@ -48,10 +54,16 @@ impl Runtime {
                 .into_iter()
                 .map(|(path, r)| match r {
                     Ok(s) => Entry::Ok(Box::new(s)),
-                    Err(e) => Entry::Bad { path, problem: e.to_string() },
+                    Err(e) => Entry::Bad {
+                        path,
+                        problem: e.to_string(),
+                    },
                 })
                 .collect(),
-            Err(e) => vec![Entry::Bad { path: self.store.domains_dir().to_owned(), problem: e.to_string() }],
+            Err(e) => vec![Entry::Bad {
+                path: self.store.domains_dir().to_owned(),
+                problem: e.to_string(),
+            }],
         };
         Msg::Loaded(entries)
     }
@@ -64,7 +76,13 @@ impl Runtime {
             .iter()
             .filter_map(|d| Some((d.clone(), ops::plan_context(&self.store.load(d).ok()??))))
             .collect();
-        CheckJob { domains, cfg, plans, generation, purpose }
+        CheckJob {
+            domains,
+            cfg,
+            plans,
+            generation,
+            purpose,
+        }
     }
 
     /// A store operation.
@@ -72,17 +90,26 @@ impl Runtime {
         let s = &self.store;
         let r: Result<OpOutcome, ops::OpsError> = match op {
             Op::Add(c, opts) => ops::domain::add(s, &c, opts).map(|a| OpOutcome::Added(Box::new(a))),
-            Op::Advance { domain, checked, ack, reports, now } => {
-                ops::domain::advance(s, &domain, checked.as_deref(), reports.as_ref(), ack, now)
-                    .map(|a| OpOutcome::Advanced(Box::new(a)))
-            }
+            Op::Advance {
+                domain,
+                checked,
+                ack,
+                reports,
+                now,
+            } => ops::domain::advance(s, &domain, checked.as_deref(), reports.as_ref(), ack, now)
+                .map(|a| OpOutcome::Advanced(Box::new(a))),
             Op::Record(c) => ops::domain::record(s, &c).map(|st| OpOutcome::Saved(Box::new(st))),
-            Op::Rollback(d, now) => ops::domain::rollback(s, &d, now).map(|st| OpOutcome::Saved(Box::new(st))),
+            Op::Rollback(d, now) => {
+                ops::domain::rollback(s, &d, now).map(|st| OpOutcome::Saved(Box::new(st)))
+            }
             Op::SetRua(d, rua) => ops::domain::edit(s, &d, |st| crate::rollout::set_rua(st, rua))
                 .map(|st| OpOutcome::Saved(Box::new(st))),
             Op::SetHosting(d, h) => ops::domain::edit(s, &d, |st| crate::rollout::set_hosting(st, h))
                 .map(|st| OpOutcome::Saved(Box::new(st))),
-            Op::Remove(d) => s.remove(&d).map(|()| OpOutcome::Removed(d)).map_err(ops::OpsError::from),
+            Op::Remove(d) => s
+                .remove(&d)
+                .map(|()| OpOutcome::Removed(d))
+                .map_err(ops::OpsError::from),
         };
         Msg::OpDone(r.map_err(|e| e.to_string()))
     }
@@ -108,7 +135,11 @@ impl Runtime {
     pub async fn perform(&mut self, effect: Effect) -> Option<Msg> {
         Some(match effect {
             Effect::Reload => self.reload(),
-            Effect::RunCheck { domains, generation, purpose } => self.check(domains, generation, purpose).run().await,
+            Effect::RunCheck {
+                domains,
+                generation,
+                purpose,
+            } => self.check(domains, generation, purpose).run().await,
             Effect::Op(op) => self.op(op),
             Effect::Copy(text) => {
                 self.last_copy = Some(text);
@@ -154,7 +185,11 @@ impl CheckJob {
     /// Runs the check.
     pub async fn run(self) -> Msg {
         let results: Vec<Checked> = ops::check_domains(&self.domains, &self.cfg, &self.plans).await;
-        Msg::Checked { generation: self.generation, purpose: self.purpose, results }
+        Msg::Checked {
+            generation: self.generation,
+            purpose: self.purpose,
+            results,
+        }
     }
 
     /// Runs the check in the background and sends its result to `tx`.

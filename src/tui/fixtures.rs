@@ -21,16 +21,28 @@ pub(crate) fn ts(days: i64) -> jiff::Timestamp {
 
 /// A full check of hand-built evidence, judged against `state`'s plan when given.
 pub(crate) fn checked(ev: Evidence, state: Option<&DomainState>) -> Checked {
-    let ctx = JudgeContext { plan: state.map(crate::ops::plan_context), ..JudgeContext::new(now()) };
+    let ctx = JudgeContext {
+        plan: state.map(crate::ops::plan_context),
+        ..JudgeContext::new(now())
+    };
     let judgement = judge(&ev, &ctx);
     let observation = crate::ops::observe(&ev, &judgement, now());
-    Checked { domain: ev.domain.clone(), at: now(), evidence: ev, judgement, observation }
+    Checked {
+        domain: ev.domain.clone(),
+        at: now(),
+        evidence: ev,
+        judgement,
+        observation,
+    }
 }
 
 /// example.com (mx1/mx2) in `phase`, entered `days_in` days ago, with a recorded check of
 /// `ev` when given.
 pub(crate) fn state(phase: Phase, days_in: i64, ev: Option<&Evidence>) -> DomainState {
-    let mx = vec![MxPattern::exact(dn("mx1.example.com")), MxPattern::exact(dn("mx2.example.com"))];
+    let mx = vec![
+        MxPattern::exact(dn("mx1.example.com")),
+        MxPattern::exact(dn("mx2.example.com")),
+    ];
     let mut s = new_domain(dn("example.com"), mx, Vec::new(), None, ts(-days_in - 3));
     s.phase = phase;
     s.plan.id = crate::rfc::PolicyId::parse("20261101T000000").unwrap();
@@ -39,7 +51,10 @@ pub(crate) fn state(phase: Phase, days_in: i64, ev: Option<&Evidence>) -> Domain
         s.plan.max_age = crate::rollout::ENFORCE_MAX_AGE;
     }
     if phase != Phase::Preflight {
-        s.transitions.push(Transition { phase, at: ts(-days_in) });
+        s.transitions.push(Transition {
+            phase,
+            at: ts(-days_in),
+        });
     }
     if phase >= Phase::Records {
         s.plan.hosting = Some(crate::rollout::HostingPath::Nginx);
@@ -64,7 +79,9 @@ pub(crate) fn healthy_ev(mode: &str) -> Evidence {
 /// An app at the fixed `now` with these states loaded.
 pub(crate) fn app_with(states: Vec<DomainState>) -> App {
     let (mut app, _) = App::new(now(), false, None);
-    app.update(Msg::Loaded(states.into_iter().map(|s| Entry::Ok(Box::new(s))).collect()));
+    app.update(Msg::Loaded(
+        states.into_iter().map(|s| Entry::Ok(Box::new(s))).collect(),
+    ));
     app
 }
 

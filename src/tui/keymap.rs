@@ -61,8 +61,17 @@ pub fn keys(app: &App) -> Vec<Key> {
 /// The keys the footer shows: up to `n` of the screen's own, then help and back.
 pub fn footer(app: &App, n: usize) -> Vec<Key> {
     let all = keys(app);
-    let mut out: Vec<Key> = all.iter().filter(|(k, _)| !ALWAYS.iter().any(|(a, _)| a == k)).take(n).copied().collect();
+    let mut out: Vec<Key> = all
+        .iter()
+        .filter(|(k, _)| !ALWAYS.iter().chain(DEMO).any(|(a, _)| a == k))
+        .take(n)
+        .copied()
+        .collect();
     out.push(("?", "help"));
-    out.push(if matches!(app.screen, Screen::Home) { ("q", "quit") } else { ("q", "back") });
+    out.push(if matches!(app.screen, Screen::Home) {
+        ("q", "quit")
+    } else {
+        ("q", "back")
+    });
     out
 }

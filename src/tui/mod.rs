@@ -24,7 +24,6 @@ mod tests;
 #[cfg(test)]
 mod tests_snap;
 
-
 use std::path::PathBuf;
 
 use jiff::{SignedDuration, Timestamp};
@@ -59,12 +58,16 @@ pub struct Clock {
 impl Clock {
     /// The system clock.
     pub fn system() -> Clock {
-        Clock { offset: SignedDuration::ZERO }
+        Clock {
+            offset: SignedDuration::ZERO,
+        }
     }
 
     /// A clock that reads `at` right now and then runs on in real time.
     pub fn starting_at(at: Timestamp) -> Clock {
-        Clock { offset: at.duration_since(Timestamp::now()) }
+        Clock {
+            offset: at.duration_since(Timestamp::now()),
+        }
     }
 
     /// The current time on this clock.
@@ -102,6 +105,8 @@ pub struct TuiConfig {
     pub demo: Option<DemoInfo>,
     /// The lab to publish into, in the demo.
     pub lab: Option<std::sync::Arc<crate::lab::Lab>>,
+    /// When the program started (time to first frame is measured from here).
+    pub started: std::time::Instant,
 }
 
 impl std::fmt::Debug for TuiConfig {

@@ -12,9 +12,13 @@ use super::widgets::footer;
 /// Draws the whole wizard.
 pub fn render(app: &App, f: &mut Frame) {
     let t = Theme::new(app.color);
-    let [header, body, status, foot] =
-        Layout::vertical([Constraint::Length(1), Constraint::Min(3), Constraint::Length(1), Constraint::Length(1)])
-            .areas(f.area());
+    let [header, body, status, foot] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(3),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(f.area());
     f.render_widget(header_line(app, &t), header);
     match &app.screen {
         Screen::Home => screens::home::render(app, &t, f, body),
@@ -40,8 +44,14 @@ fn header_line(app: &App, t: &Theme) -> Line<'static> {
         }
     }
     if app.busy() {
-        spans.push(Span::styled(format!("  {} checking", super::widgets::spinner(app.frame)), t.accent()));
+        spans.push(Span::styled(
+            format!("  {} checking", super::widgets::spinner(app.frame)),
+            t.accent(),
+        ));
     }
-    spans.push(Span::styled(format!("  {}", app.now.strftime("%Y-%m-%d %H:%M UTC")), t.dim()));
+    spans.push(Span::styled(
+        format!("  {}", app.now.strftime("%Y-%m-%d %H:%M UTC")),
+        t.dim(),
+    ));
     Line::from(spans)
 }

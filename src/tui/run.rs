@@ -29,7 +29,7 @@ struct Stats {
 
 /// [`run`] inside an existing tokio runtime.
 pub async fn run_async(config: TuiConfig) -> Result<(), TuiError> {
-    let started = Instant::now();
+    let started = config.started;
     let mut terminal = ratatui::try_init()?;
     let _ = crossterm::execute!(std::io::stdout(), crossterm::event::EnableFocusChange);
     let result = event_loop(&mut terminal, config, started).await;
@@ -38,7 +38,10 @@ pub async fn run_async(config: TuiConfig) -> Result<(), TuiError> {
     let stats = result?;
     if let Some(path) = std::env::var_os("MTASTS_TUI_STATS") {
         let first = stats.first_frame.map_or(0, |d| d.as_micros());
-        let text = format!("first_frame_us={first}\ndraws={}\nwakeups={}\n", stats.draws, stats.wakeups);
+        let text = format!(
+            "first_frame_us={first}\ndraws={}\nwakeups={}\n",
+            stats.draws, stats.wakeups
+        );
         std::fs::write(path, text)?;
     }
     Ok(())
@@ -68,7 +71,11 @@ async fn event_loop(
         for effect in std::mem::take(&mut queue) {
             match effect {
                 Effect::Quit => return Ok(stats),
-                Effect::RunCheck { domains, generation, purpose } => {
+                Effect::RunCheck {
+                    domains,
+                    generation,
+                    purpose,
+                } => {
                     runtime.check(domains, generation, purpose).spawn(tx.clone());
                 }
                 Effect::Copy(text) => {
@@ -91,7 +98,11 @@ async fn event_loop(
             stats.draws += 1;
             stats.first_frame.get_or_insert_with(|| started.elapsed());
         }
-        let tick = if app.busy() { Duration::from_millis(100) } else { Duration::from_secs(1) };
+        let tick = if app.busy() {
+            Duration::from_millis(100)
+        } else {
+            Duration::from_secs(1)
+        };
         let msg = tokio::select! {
             ev = events.next() => match ev {
                 Some(Ok(Event::Key(k))) => Msg::Key(k),

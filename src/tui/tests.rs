@@ -24,7 +24,9 @@ fn typed(app: &mut App, s: &str) {
 fn check_gen(fx: &[Effect]) -> (u64, Purpose) {
     fx.iter()
         .find_map(|e| match e {
-            Effect::RunCheck { generation, purpose, .. } => Some((*generation, *purpose)),
+            Effect::RunCheck {
+                generation, purpose, ..
+            } => Some((*generation, *purpose)),
             _ => None,
         })
         .expect("a RunCheck effect")
@@ -45,17 +47,29 @@ fn add_prompt_validates_as_typed_then_looks_the_domain_up() {
     let mut app = app_with(vec![state(Phase::Records, 1, None)]);
     app.update(key('a'));
     typed(&mut app, "example.com");
-    let Some(Overlay::Prompt(p)) = &app.overlay else { panic!("no prompt") };
+    let Some(Overlay::Prompt(p)) = &app.overlay else {
+        panic!("no prompt")
+    };
     assert_eq!(p.error.as_deref(), Some("example.com is already tracked"));
     for _ in 0..3 {
         app.update(code(KeyCode::Backspace));
     }
     typed(&mut app, "org");
-    let Some(Overlay::Prompt(p)) = &app.overlay else { panic!("no prompt") };
-    assert_eq!((p.kind, p.input.as_str(), p.error.as_deref()), (PromptKind::AddDomain, "example.org", None));
+    let Some(Overlay::Prompt(p)) = &app.overlay else {
+        panic!("no prompt")
+    };
+    assert_eq!(
+        (p.kind, p.input.as_str(), p.error.as_deref()),
+        (PromptKind::AddDomain, "example.org", None)
+    );
     let fx = app.update(code(KeyCode::Enter));
-    let Some(Effect::RunCheck { domains, purpose, .. }) = fx.first() else { panic!("{fx:?}") };
-    assert_eq!((domains.clone(), *purpose), (vec![dn("example.org")], Purpose::AddPreview));
+    let Some(Effect::RunCheck { domains, purpose, .. }) = fx.first() else {
+        panic!("{fx:?}")
+    };
+    assert_eq!(
+        (domains.clone(), *purpose),
+        (vec![dn("example.org")], Purpose::AddPreview)
+    );
     assert!(app.overlay.is_none());
 }
 
@@ -65,7 +79,9 @@ fn add_prompt_rejects_an_ip_address_and_keeps_the_prompt_open() {
     app.update(key('a'));
     typed(&mut app, "192.0.2.1");
     assert!(app.update(code(KeyCode::Enter)).is_empty());
-    let Some(Overlay::Prompt(p)) = &app.overlay else { panic!("prompt closed") };
+    let Some(Overlay::Prompt(p)) = &app.overlay else {
+        panic!("prompt closed")
+    };
     assert!(p.error.is_some());
 }
 
@@ -75,9 +91,19 @@ fn preview_result_asks_to_confirm_with_the_mx_hosts_and_yes_adds() {
     app.update(key('a'));
     typed(&mut app, "example.com");
     let (g, purpose) = check_gen(&app.update(code(KeyCode::Enter)));
-    app.update(Msg::Checked { generation: g, purpose, results: vec![checked(healthy_ev("testing"), None)] });
-    let Some(Overlay::Confirm(c)) = &app.overlay else { panic!("no confirmation") };
-    assert!(c.lines.iter().any(|l| l.contains("mx2.example.com")), "{:?}", c.lines);
+    app.update(Msg::Checked {
+        generation: g,
+        purpose,
+        results: vec![checked(healthy_ev("testing"), None)],
+    });
+    let Some(Overlay::Confirm(c)) = &app.overlay else {
+        panic!("no confirmation")
+    };
+    assert!(
+        c.lines.iter().any(|l| l.contains("mx2.example.com")),
+        "{:?}",
+        c.lines
+    );
     assert!(matches!(c.kind, ConfirmKind::Add(_)));
     let fx = app.update(key('y'));
     assert!(matches!(fx.as_slice(), [Effect::Op(Op::Add(c, _))] if c.domain == dn("example.com")));
@@ -99,9 +125,20 @@ fn stale_generations_are_dropped_and_the_newest_is_recorded() {
     let (g2, _) = check_gen(&app.update(key('r')));
     assert!(g2 > g1);
     let res = || vec![checked(healthy_ev("testing"), None)];
-    assert!(app.update(Msg::Checked { generation: g1, purpose: p, results: res() }).is_empty());
+    assert!(
+        app.update(Msg::Checked {
+            generation: g1,
+            purpose: p,
+            results: res()
+        })
+        .is_empty()
+    );
     assert!(app.checks.is_empty());
-    let fx = app.update(Msg::Checked { generation: g2, purpose: p, results: res() });
+    let fx = app.update(Msg::Checked {
+        generation: g2,
+        purpose: p,
+        results: res(),
+    });
     assert!(matches!(fx.as_slice(), [Effect::Op(Op::Record(_))]));
     assert!(app.checks.contains_key(&dn("example.com")) && !app.busy());
 }
@@ -112,7 +149,11 @@ fn results_for_a_domain_the_user_left_are_dropped() {
     let (g, p) = check_gen(&app.update(code(KeyCode::Enter)));
     app.update(code(KeyCode::Esc));
     assert_eq!(app.screen, Screen::Home);
-    let fx = app.update(Msg::Checked { generation: g, purpose: p, results: vec![checked(healthy_ev("testing"), None)] });
+    let fx = app.update(Msg::Checked {
+        generation: g,
+        purpose: p,
+        results: vec![checked(healthy_ev("testing"), None)],
+    });
     assert!(fx.is_empty() && app.checks.is_empty());
 }
 
@@ -124,17 +165,28 @@ fn overridable_blockers_ask_for_an_acknowledgement_that_must_not_be_empty() {
     let blocked = Blocked {
         domain: s.domain.clone(),
         phase: Phase::Testing,
-        blockers: vec![Blocker::soft(BlockerKind::WindowIncomplete, "testing day 13 of 30")],
+        blockers: vec![Blocker::soft(
+            BlockerKind::WindowIncomplete,
+            "testing day 13 of 30",
+        )],
     };
-    let adv = Advanced { state: s, transition: None, blocked: Some(blocked) };
+    let adv = Advanced {
+        state: s,
+        transition: None,
+        blocked: Some(blocked),
+    };
     app.update(Msg::OpDone(Ok(OpOutcome::Advanced(Box::new(adv)))));
-    let Some(Overlay::Prompt(p)) = &app.overlay else { panic!("no ack prompt") };
+    let Some(Overlay::Prompt(p)) = &app.overlay else {
+        panic!("no ack prompt")
+    };
     assert_eq!(p.kind, PromptKind::Ack);
     assert!(p.context[0].contains("testing day 13 of 30"));
     assert!(app.update(code(KeyCode::Enter)).is_empty());
     typed(&mut app, "reports look clean");
     let fx = app.update(code(KeyCode::Enter));
-    assert!(matches!(fx.as_slice(), [Effect::Op(Op::Advance { ack: Some(a), checked: None, .. })] if a == "reports look clean"));
+    assert!(
+        matches!(fx.as_slice(), [Effect::Op(Op::Advance { ack: Some(a), checked: None, .. })] if a == "reports look clean")
+    );
 }
 
 #[test]
@@ -152,7 +204,10 @@ fn time_keys_only_in_the_demo() {
     let mut app = app_with(vec![]);
     let before = app.now;
     assert!(app.update(key('T')).is_empty());
-    app.demo = Some(super::DemoInfo { state_dir: "/tmp".into(), domains: vec![] });
+    app.demo = Some(super::DemoInfo {
+        state_dir: "/tmp".into(),
+        domains: vec![],
+    });
     let fx = app.update(key('W'));
     assert!(matches!(fx.as_slice(), [Effect::ShiftClock(d)] if d.as_hours() == 24 * 7));
     assert_eq!(app.now.as_second() - before.as_second(), 7 * 86_400);
@@ -167,14 +222,18 @@ fn rua_prompt_rejects_bad_uris_and_saves_good_ones() {
         app.update(code(KeyCode::Backspace));
     }
     typed(&mut app, "ftp://x");
-    let Some(Overlay::Prompt(p)) = &app.overlay else { panic!("no prompt") };
+    let Some(Overlay::Prompt(p)) = &app.overlay else {
+        panic!("no prompt")
+    };
     assert!(p.error.is_some());
     for _ in 0..7 {
         app.update(code(KeyCode::Backspace));
     }
     typed(&mut app, "mailto:reports@example.net");
     let fx = app.update(code(KeyCode::Enter));
-    assert!(matches!(fx.as_slice(), [Effect::Op(Op::SetRua(_, r))] if r[0].as_str() == "mailto:reports@example.net"));
+    assert!(
+        matches!(fx.as_slice(), [Effect::Op(Op::SetRua(_, r))] if r[0].as_str() == "mailto:reports@example.net")
+    );
 }
 
 #[test]
@@ -186,11 +245,16 @@ fn hosting_keys_choose_a_path_and_copy_its_snippet() {
     app.update(key('c'));
     assert!(app.status.as_ref().is_some_and(|(_, err)| *err));
     let fx = app.update(key('2'));
-    assert!(matches!(fx.as_slice(), [Effect::Op(Op::SetHosting(_, HostingPath::Apache))]));
+    assert!(matches!(
+        fx.as_slice(),
+        [Effect::Op(Op::SetHosting(_, HostingPath::Apache))]
+    ));
     s.plan.hosting = Some(HostingPath::Apache);
     app.update(Msg::OpDone(Ok(OpOutcome::Saved(Box::new(s)))));
     let fx = app.update(key('c'));
-    assert!(matches!(fx.as_slice(), [Effect::Copy(t)] if t.contains("VirtualHost") && t.contains("mta-sts.example.com")));
+    assert!(
+        matches!(fx.as_slice(), [Effect::Copy(t)] if t.contains("VirtualHost") && t.contains("mta-sts.example.com"))
+    );
 }
 
 #[test]

@@ -10,7 +10,12 @@ use crate::probe::{CertVerdict, SmtpOutcome, SmtpStage};
 use crate::rollout::{DomainState, Phase};
 
 fn open(app: &mut App, phase: Phase) {
-    app.screen = Screen::Domain(DomainView { domain: dn("example.com"), viewing: phase, scroll: 0, hosting_cursor: 0 });
+    app.screen = Screen::Domain(DomainView {
+        domain: dn("example.com"),
+        viewing: phase,
+        scroll: 0,
+        hosting_cursor: 0,
+    });
 }
 
 fn domain_app(s: DomainState, ev: Option<crate::probe::Evidence>) -> App {
@@ -20,7 +25,14 @@ fn domain_app(s: DomainState, ev: Option<crate::probe::Evidence>) -> App {
     if let Some(c) = c {
         app.checks.insert(c.domain.clone(), c);
     }
-    open(&mut app, if phase == Phase::Rollback { Phase::Enforced } else { phase });
+    open(
+        &mut app,
+        if phase == Phase::Rollback {
+            Phase::Enforced
+        } else {
+            phase
+        },
+    );
     app
 }
 
@@ -48,7 +60,10 @@ fn fleet() -> App {
     let mut c = state(Phase::Enforced, 40, Some(&healthy_ev("enforce")));
     c.domain = dn("mail.example.org");
     let mut app = app_with(vec![a, b, c]);
-    app.entries.push(Entry::Bad { path: "/state/domains/broken.example.toml".into(), problem: "expected `=` at line 3".into() });
+    app.entries.push(Entry::Bad {
+        path: "/state/domains/broken.example.toml".into(),
+        problem: "expected `=` at line 3".into(),
+    });
     app
 }
 
@@ -78,7 +93,11 @@ fn preflight_with_an_expired_certificate() {
         tls.cert.not_after = Some(days(-3));
     }
     set_probe(&mut ev, 1, p);
-    insta::assert_snapshot!(draw(&domain_app(state(Phase::Preflight, 0, None), Some(ev)), 80, 24));
+    insta::assert_snapshot!(draw(
+        &domain_app(state(Phase::Preflight, 0, None), Some(ev)),
+        80,
+        24
+    ));
 }
 
 #[test]
@@ -91,16 +110,38 @@ fn preflight_probing() {
 #[test]
 fn preflight_unreachable_mx_is_data_not_a_crash() {
     let mut ev = healthy_ev("testing");
-    set_probe(&mut ev, 0, failed_probe("mx1.example.com", 2, SmtpOutcome::Timeout { stage: SmtpStage::Banner }));
-    set_probe(&mut ev, 1, failed_probe("mx2.example.com", 3, SmtpOutcome::Refused));
-    insta::assert_snapshot!(draw(&domain_app(state(Phase::Preflight, 0, None), Some(ev)), 80, 24));
+    set_probe(
+        &mut ev,
+        0,
+        failed_probe(
+            "mx1.example.com",
+            2,
+            SmtpOutcome::Timeout {
+                stage: SmtpStage::Banner,
+            },
+        ),
+    );
+    set_probe(
+        &mut ev,
+        1,
+        failed_probe("mx2.example.com", 3, SmtpOutcome::Refused),
+    );
+    insta::assert_snapshot!(draw(
+        &domain_app(state(Phase::Preflight, 0, None), Some(ev)),
+        80,
+        24
+    ));
 }
 
 #[test]
 fn records_not_yet_published() {
     let mut ev = healthy_ev("testing");
     ev.sts_record = crate::judge::fixtures::txt("_mta-sts.example.com", &[]);
-    insta::assert_snapshot!(draw(&domain_app(state(Phase::Records, 0, None), Some(ev)), 80, 24));
+    insta::assert_snapshot!(draw(
+        &domain_app(state(Phase::Records, 0, None), Some(ev)),
+        80,
+        24
+    ));
 }
 
 #[test]
@@ -117,25 +158,41 @@ fn hosting_wide() {
 fn validation_with_text_html_policy() {
     let mut ev = healthy_ev("testing");
     ev.policy.content_type = Some("text/html\x1b[31m".into());
-    insta::assert_snapshot!(draw(&domain_app(state(Phase::Validation, 0, None), Some(ev)), 80, 24));
+    insta::assert_snapshot!(draw(
+        &domain_app(state(Phase::Validation, 0, None), Some(ev)),
+        80,
+        24
+    ));
 }
 
 #[test]
 fn testing_day_12_of_30() {
     let ev = healthy_ev("testing");
-    insta::assert_snapshot!(draw(&domain_app(state(Phase::Testing, 11, Some(&ev)), Some(ev)), 80, 24));
+    insta::assert_snapshot!(draw(
+        &domain_app(state(Phase::Testing, 11, Some(&ev)), Some(ev)),
+        80,
+        24
+    ));
 }
 
 #[test]
 fn testing_narrow() {
     let ev = healthy_ev("testing");
-    insta::assert_snapshot!(draw(&domain_app(state(Phase::Testing, 11, Some(&ev)), Some(ev)), 60, 20));
+    insta::assert_snapshot!(draw(
+        &domain_app(state(Phase::Testing, 11, Some(&ev)), Some(ev)),
+        60,
+        20
+    ));
 }
 
 #[test]
 fn enforce_steps_policy_first() {
     let ev = healthy_ev("testing");
-    insta::assert_snapshot!(draw(&domain_app(state(Phase::Enforce, 0, Some(&ev)), Some(ev)), 80, 24));
+    insta::assert_snapshot!(draw(
+        &domain_app(state(Phase::Enforce, 0, Some(&ev)), Some(ev)),
+        80,
+        24
+    ));
 }
 
 #[test]

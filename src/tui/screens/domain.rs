@@ -33,13 +33,27 @@ pub struct Ctx<'a> {
 /// Draws the domain screen.
 pub fn render(app: &App, view: &DomainView, t: &Theme, f: &mut Frame, area: Rect) {
     let Some(state) = app.state(&view.domain) else {
-        let msg = if app.loaded { "this domain is not tracked (removed from another window?); q goes back" } else { "loading…" };
+        let msg = if app.loaded {
+            "this domain is not tracked (removed from another window?); q goes back"
+        } else {
+            "loading…"
+        };
         f.render_widget(Paragraph::new(format!(" {msg}")), area);
         return;
     };
     let checked = app.checks.get(&view.domain);
-    let obs = checked.map(|c| &c.observation).or(state.last_observation.as_ref());
-    let cx = Ctx { app, state, view, t, checked, obs, busy: app.pending.contains_key(&view.domain) };
+    let obs = checked
+        .map(|c| &c.observation)
+        .or(state.last_observation.as_ref());
+    let cx = Ctx {
+        app,
+        state,
+        view,
+        t,
+        checked,
+        obs,
+        busy: app.pending.contains_key(&view.domain),
+    };
     let gate = evaluate(state, obs, app.reports.get(&state.domain), app.now);
     let blockers = match &app.blocked {
         Some((d, b)) if d == &state.domain => b.clone(),
@@ -47,9 +61,13 @@ pub fn render(app: &App, view: &DomainView, t: &Theme, f: &mut Frame, area: Rect
     };
     let shown = blockers.len().min(if area.height < 16 { 1 } else { 3 }) as u16;
     let gate_h = 1 + shown + if area.height < 16 { 1 } else { 2 };
-    let [rail_a, summary, body, gate_a] =
-        Layout::vertical([Constraint::Length(1), Constraint::Length(1), Constraint::Min(3), Constraint::Length(gate_h)])
-            .areas(area);
+    let [rail_a, summary, body, gate_a] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Min(3),
+        Constraint::Length(gate_h),
+    ])
+    .areas(area);
     let mark = match () {
         _ if blockers.is_empty() || obs.is_none() => None,
         _ if blockers.iter().all(|b| b.overridable) => Some(false),
@@ -79,7 +97,10 @@ fn summary_line(cx: &Ctx) -> Line<'static> {
         Span::styled("  last check ", t.dim()),
     ];
     if cx.busy {
-        spans.push(Span::styled(format!("{} checking…", spinner(cx.app.frame)), t.accent()));
+        spans.push(Span::styled(
+            format!("{} checking…", spinner(cx.app.frame)),
+            t.accent(),
+        ));
     } else if let Some(c) = s.checks.last() {
         let (w, st) = verdict(t, c.verdict);
         spans.push(Span::styled(w, st));
@@ -92,14 +113,27 @@ fn summary_line(cx: &Ctx) -> Line<'static> {
 
 fn gate_box(cx: &Ctx, gate: &Gate, blockers: &[crate::rollout::Blocker], f: &mut Frame, area: Rect) {
     let t = cx.t;
-    let title = if blockers.is_empty() && cx.obs.is_some() {
+    let title = if blockers.is_empty() && cx.obs.is_some() && cx.state.phase == Phase::Enforced {
+        Span::styled(format!(" {} enforced and healthy ", theme::OK), t.ok())
+    } else if blockers.is_empty() && cx.obs.is_some() && cx.state.phase == Phase::Rollback {
+        Span::styled(
+            format!(" {} rollback complete: the records may go ", theme::OK),
+            t.ok(),
+        )
+    } else if blockers.is_empty() && cx.obs.is_some() {
         Span::styled(format!(" {} gate open: n moves on ", theme::OK), t.ok())
     } else if cx.obs.is_none() {
         Span::styled(" gate: not checked yet ", t.dim())
     } else {
-        Span::styled(format!(" {} gate: {} blocker(s) ", theme::BAD, blockers.len()), t.bad())
+        Span::styled(
+            format!(" {} gate: {} blocker(s) ", theme::BAD, blockers.len()),
+            t.bad(),
+        )
     };
-    let block = Block::default().borders(Borders::TOP).border_style(t.border()).title(title);
+    let block = Block::default()
+        .borders(Borders::TOP)
+        .border_style(t.border())
+        .title(title);
     let inner = block.inner(area);
     f.render_widget(block, area);
     let w = usize::from(area.width).saturating_sub(4);
@@ -109,10 +143,22 @@ fn gate_box(cx: &Ctx, gate: &Gate, blockers: &[crate::rollout::Blocker], f: &mut
         .take(room)
         .enumerate()
         .map(|(i, b)| {
-            let (sym, st) = if b.overridable { (theme::WARN, t.warn()) } else { (theme::BAD, t.bad()) };
-            let more = if i + 1 == room && blockers.len() > room { format!(" (+{} more)", blockers.len() - room) } else { String::new() };
+            let (sym, st) = if b.overridable {
+                (theme::WARN, t.warn())
+            } else {
+                (theme::BAD, t.bad())
+            };
+            let more = if i + 1 == room && blockers.len() > room {
+                format!(" (+{} more)", blockers.len() - room)
+            } else {
+                String::new()
+            };
             let text = fit(&sanitize(&b.message), w.saturating_sub(more.chars().count()));
-            Line::from(vec![Span::styled(format!(" {sym} "), st), Span::raw(text), Span::styled(more, t.dim())])
+            Line::from(vec![
+                Span::styled(format!(" {sym} "), st),
+                Span::raw(text),
+                Span::styled(more, t.dim()),
+            ])
         })
         .collect();
     lines.push(Line::from(vec![
@@ -125,5 +171,10 @@ fn gate_box(cx: &Ctx, gate: &Gate, blockers: &[crate::rollout::Blocker], f: &mut
 /// A scrollable paragraph of lines for a phase screen.
 pub fn pane(lines: Vec<Line<'static>>, scroll: u16, f: &mut Frame, area: Rect) {
     let max = (lines.len() as u16).saturating_sub(area.height.max(1));
-    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).scroll((scroll.min(max), 0)), area);
+    f.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((scroll.min(max), 0)),
+        area,
+    );
 }

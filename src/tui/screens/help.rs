@@ -13,12 +13,20 @@ pub fn render(app: &App, t: &Theme, f: &mut Frame) {
     let keys = keymap::keys(app);
     let mut lines: Vec<Line> = keys
         .iter()
-        .map(|(k, what)| Line::from(vec![Span::styled(format!(" {k:>8}  "), t.accent()), Span::raw(*what)]))
+        .map(|(k, what)| {
+            Line::from(vec![
+                Span::styled(format!(" {k:>8}  "), t.accent()),
+                Span::raw(*what),
+            ])
+        })
         .collect();
     lines.push(Line::default());
     lines.push(Line::from(Span::styled(" any key closes", t.dim())));
     let area = super::centered(f.area(), 46, lines.len() as u16 + 2);
     f.render_widget(Clear, area);
-    let block = Block::default().borders(Borders::ALL).border_style(t.accent()).title(" keys ");
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(t.accent())
+        .title(" keys ");
     f.render_widget(Paragraph::new(lines).block(block), area);
 }

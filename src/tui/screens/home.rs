@@ -14,7 +14,10 @@ use crate::tui::widgets::{age, bar, fit, spinner, verdict};
 /// Draws the home screen.
 pub fn render(app: &App, t: &Theme, f: &mut Frame, area: Rect) {
     if !app.loaded {
-        f.render_widget(Paragraph::new(format!(" {} reading tracked domains…", spinner(app.frame))), area);
+        f.render_widget(
+            Paragraph::new(format!(" {} reading tracked domains…", spinner(app.frame))),
+            area,
+        );
         return;
     }
     if app.entries.is_empty() {
@@ -27,7 +30,10 @@ pub fn render(app: &App, t: &Theme, f: &mut Frame, area: Rect) {
         .title(Span::styled(format!(" {} tracked ", app.entries.len()), t.dim()));
     let wide = area.width >= 76;
     let head = if wide {
-        format!("  {:<19}{:<11}{:<8}{:<25}{}", "domain", "phase", "mode", "testing window", "last check")
+        format!(
+            "  {:<19}{:<11}{:<8}{:<25}{}",
+            "domain", "phase", "mode", "testing window", "last check"
+        )
     } else {
         format!("  {:<18}{:<11}{:<13}{}", "domain", "phase", "window", "check")
     };
@@ -46,18 +52,42 @@ fn row(app: &App, t: &Theme, e: &Entry, wide: bool, selected: bool, width: u16) 
     let pick = |l: Line<'static>| if selected { l.style(t.selected()) } else { l };
     let s = match e {
         Entry::Bad { path, problem } => {
-            let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
             return [
-                pick(Line::from(vec![Span::raw(sel), Span::styled(format!("{} {} (unreadable)", theme::BAD, sanitize(&name)), t.bad())])),
-                pick(Line::from(Span::styled(format!("    {}", fit(&sanitize(problem), next_w)), t.dim()))),
+                pick(Line::from(vec![
+                    Span::raw(sel),
+                    Span::styled(
+                        format!("{} {} (unreadable)", theme::BAD, sanitize(&name)),
+                        t.bad(),
+                    ),
+                ])),
+                pick(Line::from(Span::styled(
+                    format!("    {}", fit(&sanitize(problem), next_w)),
+                    t.dim(),
+                ))),
             ];
         }
         Entry::Ok(s) => s.as_ref(),
     };
-    let st = status_line(s, s.last_observation.as_ref(), app.reports.get(&s.domain), app.now);
+    let st = status_line(
+        s,
+        s.last_observation.as_ref(),
+        app.reports.get(&s.domain),
+        app.now,
+    );
     let mut spans = vec![
         Span::raw(sel),
-        Span::styled(format!("{:<w$}", fit(s.domain.as_str(), if wide { 18 } else { 17 }), w = if wide { 19 } else { 18 }), t.title()),
+        Span::styled(
+            format!(
+                "{:<w$}",
+                fit(s.domain.as_str(), if wide { 18 } else { 17 }),
+                w = if wide { 19 } else { 18 }
+            ),
+            t.title(),
+        ),
         Span::styled(format!("{:<11}", s.phase.as_str()), phase_style(t, s)),
     ];
     if wide {
@@ -65,7 +95,10 @@ fn row(app: &App, t: &Theme, e: &Entry, wide: bool, selected: bool, width: u16) 
     }
     spans.push(Span::raw(window_cell(s, app.now, wide)));
     if app.pending.contains_key(&s.domain) {
-        spans.push(Span::styled(format!("{} checking", spinner(app.frame)), t.accent()));
+        spans.push(Span::styled(
+            format!("{} checking", spinner(app.frame)),
+            t.accent(),
+        ));
     } else {
         match st.last_check {
             Some(c) => {
@@ -76,7 +109,10 @@ fn row(app: &App, t: &Theme, e: &Entry, wide: bool, selected: bool, width: u16) 
             None => spans.push(Span::styled("never", t.dim())),
         }
     }
-    let next = Line::from(Span::styled(format!("    {}", fit(&sanitize(&st.next_action), next_w)), t.dim()));
+    let next = Line::from(Span::styled(
+        format!("    {}", fit(&sanitize(&st.next_action), next_w)),
+        t.dim(),
+    ));
     [pick(Line::from(spans)), pick(next)]
 }
 
@@ -91,11 +127,21 @@ fn phase_style(t: &Theme, s: &DomainState) -> ratatui::style::Style {
 
 fn window_cell(s: &DomainState, now: jiff::Timestamp, wide: bool) -> String {
     let text = match testing_progress(s, now) {
-        Some(p) if wide => format!("{} day {}/{}, {} left", bar(p.day, p.total, 5), p.day, p.total, p.days_remaining),
+        Some(p) if wide => format!(
+            "{} day {}/{}, {} left",
+            bar(p.day, p.total, 5),
+            p.day,
+            p.total,
+            p.days_remaining
+        ),
         Some(p) => format!("{}/{} {}left", p.day, p.total, p.days_remaining),
         None => "—".to_owned(),
     };
-    if wide { format!("{text:<25}") } else { format!("{text:<13}") }
+    if wide {
+        format!("{text:<25}")
+    } else {
+        format!("{text:<13}")
+    }
 }
 
 fn empty(app: &App, t: &Theme, f: &mut Frame, area: Rect) {
@@ -107,7 +153,10 @@ fn empty(app: &App, t: &Theme, f: &mut Frame, area: Rect) {
     ];
     if let Some(d) = &app.demo {
         lines.push(Line::default());
-        lines.push(Line::from(Span::styled(format!(" Demo domains: {}", d.domains.join(", ")), t.dim())));
+        lines.push(Line::from(Span::styled(
+            format!(" Demo domains: {}", d.domains.join(", ")),
+            t.dim(),
+        )));
     }
     f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
 }

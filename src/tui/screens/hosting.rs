@@ -18,7 +18,10 @@ const CHOICES: [(&str, &str); 6] = [
     ("A Caddy", "you run Caddy (it gets the certificate itself)"),
     ("A _headers", "a static host (Netlify, Pages) serving files"),
     ("B Worker", "no web server: one Cloudflare Worker, this domain"),
-    ("C shared Worker", "one Worker for every tracked domain that picks C"),
+    (
+        "C shared Worker",
+        "one Worker for every tracked domain that picks C",
+    ),
 ];
 
 fn target(p: HostingPath) -> Target {
@@ -33,7 +36,12 @@ fn target(p: HostingPath) -> Target {
 }
 
 fn site(s: &DomainState) -> Site {
-    Site { domain: s.domain.clone(), policy: s.plan.policy(), id: s.plan.id.clone(), rua: s.plan.rua.clone() }
+    Site {
+        domain: s.domain.clone(),
+        policy: s.plan.policy(),
+        id: s.plan.id.clone(),
+        rua: s.plan.rua.clone(),
+    }
 }
 
 /// The snippet for the domain's chosen path (`None` until one is chosen). The shared Worker
@@ -45,7 +53,9 @@ pub fn snippet_for(app: &App, s: &DomainState) -> Option<Result<Snippet, Snippet
             .entries
             .iter()
             .filter_map(|e| match e {
-                Entry::Ok(o) if o.plan.hosting == Some(HostingPath::WorkerMulti) && o.domain != s.domain => Some(site(o)),
+                Entry::Ok(o) if o.plan.hosting == Some(HostingPath::WorkerMulti) && o.domain != s.domain => {
+                    Some(site(o))
+                }
                 _ => None,
             })
             .collect();
@@ -60,7 +70,12 @@ pub fn snippet_for(app: &App, s: &DomainState) -> Option<Result<Snippet, Snippet
 /// The zone-file lines of the two TXT records.
 pub fn zone_lines(s: &DomainState) -> Vec<String> {
     match generate(Target::Dns, &[site(s)], &Options::default()) {
-        Ok(sn) => sn.text.lines().filter(|l| !l.trim().is_empty() && !l.starts_with(';')).map(str::to_owned).collect(),
+        Ok(sn) => sn
+            .text
+            .lines()
+            .filter(|l| !l.trim().is_empty() && !l.starts_with(';'))
+            .map(str::to_owned)
+            .collect(),
         Err(e) => vec![e.to_string()],
     }
 }
@@ -68,9 +83,19 @@ pub fn zone_lines(s: &DomainState) -> Vec<String> {
 /// Draws the hosting screen.
 pub fn render(cx: &Ctx, f: &mut Frame, area: Rect) {
     let t = cx.t;
-    let chosen = cx.state.plan.hosting.and_then(|h| HostingPath::ALL.iter().position(|x| *x == h));
+    let chosen = cx
+        .state
+        .plan
+        .hosting
+        .and_then(|h| HostingPath::ALL.iter().position(|x| *x == h));
     let side = area.width >= 110;
-    let list_h = if side { area.height } else if area.height >= 14 { 7 } else { 4 };
+    let list_h = if side {
+        area.height
+    } else if area.height >= 14 {
+        7
+    } else {
+        4
+    };
     let areas = if side {
         Layout::horizontal([Constraint::Length(56), Constraint::Min(20)]).split(area)
     } else {
@@ -81,51 +106,116 @@ pub fn render(cx: &Ctx, f: &mut Frame, area: Rect) {
     for (i, (name, why)) in CHOICES.iter().enumerate() {
         let here = chosen == Some(i);
         let sym = if here { theme::HERE } else { theme::TODO };
-        let style = if here { t.selected() } else { ratatui::style::Style::new() };
-        let mut spans = vec![Span::styled(format!(" {} ", i + 1), t.accent()), Span::styled(format!("{sym} {name:<16}"), style)];
+        let style = if here {
+            t.selected()
+        } else {
+            ratatui::style::Style::new()
+        };
+        let mut spans = vec![
+            Span::styled(format!(" {} ", i + 1), t.accent()),
+            Span::styled(format!("{sym} {name:<16}"), style),
+        ];
         if !compact {
             spans.push(Span::styled(format!(" {why}"), t.dim()));
         }
         list.push(Line::from(spans));
     }
     if compact {
-        let rows: Vec<Line> = list.chunks(3).map(|c| Line::from(c.iter().flat_map(|l| l.spans.clone()).collect::<Vec<_>>())).collect();
+        let rows: Vec<Line> = list
+            .chunks(3)
+            .map(|c| Line::from(c.iter().flat_map(|l| l.spans.clone()).collect::<Vec<_>>()))
+            .collect();
         list = rows;
     }
-    list.push(Line::from(Span::styled(" A = static file, B = Worker (one domain), C = shared Worker", t.dim())));
+    list.push(Line::from(Span::styled(
+        " A = static file, B = Worker (one domain), C = shared Worker",
+        t.dim(),
+    )));
     f.render_widget(Paragraph::new(list), areas[0]);
     snippet_pane(cx, t, f, areas[1]);
 }
 
 fn snippet_pane(cx: &Ctx, t: &Theme, f: &mut Frame, area: Rect) {
     let (title, lines) = match snippet_for(cx.app, cx.state) {
-        None => (" snippet ".to_owned(), vec![Line::from(Span::styled(" Choose a path with 1–6 to see its snippet.", t.dim()))]),
-        Some(Err(e)) => (" snippet ".to_owned(), vec![Line::from(Span::styled(format!(" {} {e}", theme::BAD), t.bad()))]),
+        None => (
+            " snippet ".to_owned(),
+            vec![Line::from(Span::styled(
+                " Choose a path with 1–6 to see its snippet.",
+                t.dim(),
+            ))],
+        ),
+        Some(Err(e)) => (
+            " snippet ".to_owned(),
+            vec![Line::from(Span::styled(format!(" {} {e}", theme::BAD), t.bad()))],
+        ),
         Some(Ok(s)) => {
             let mut lines: Vec<Line> = s.text.lines().map(|l| highlight(t, l)).collect();
             lines.push(Line::default());
             for n in &s.notes {
-                lines.push(Line::from(vec![Span::styled(" next: ", t.accent()), Span::raw(n.clone())]));
+                lines.push(Line::from(vec![
+                    Span::styled(" next: ", t.accent()),
+                    Span::raw(n.clone()),
+                ]));
             }
             lines.push(Line::from(vec![
                 Span::styled(" then: ", t.accent()),
-                Span::raw(format!("check https://{}/.well-known/mta-sts.txt serves it as text/plain; r re-checks", cx.state.domain.policy_host())),
+                Span::raw(format!(
+                    "check https://{}/.well-known/mta-sts.txt serves it as text/plain; r re-checks",
+                    cx.state.domain.policy_host()
+                )),
             ]));
-            (format!(" {} · c copy · w write · j/k scroll ", s.file_name), lines)
+            (
+                format!(" {} · c copy · w write · j/k scroll ", s.file_name),
+                lines,
+            )
         }
     };
-    let block = Block::default().borders(Borders::TOP).border_style(t.border()).title(Span::styled(title, t.dim()));
+    let block = Block::default()
+        .borders(Borders::TOP)
+        .border_style(t.border())
+        .title(Span::styled(title, t.dim()));
     let inner = block.inner(area);
     f.render_widget(block, area);
     pane(lines, cx.view.scroll, f, inner);
 }
 
 const KEYWORDS: &[&str] = &[
-    "server", "listen", "location", "return", "add_header", "default_type", "ssl_certificate",
-    "ssl_certificate_key", "root", "server_name", "export", "default", "async", "const", "if", "fetch",
-    "new", "Response", "Header", "header", "respond", "tls", "<VirtualHost", "</VirtualHost>", "ServerName",
-    "SSLEngine", "SSLCertificateFile", "SSLCertificateKeyFile", "Alias", "DocumentRoot", "<Files", "</Files>",
-    "ForceType", "Redirect", "let", "function",
+    "server",
+    "listen",
+    "location",
+    "return",
+    "add_header",
+    "default_type",
+    "ssl_certificate",
+    "ssl_certificate_key",
+    "root",
+    "server_name",
+    "export",
+    "default",
+    "async",
+    "const",
+    "if",
+    "fetch",
+    "new",
+    "Response",
+    "Header",
+    "header",
+    "respond",
+    "tls",
+    "<VirtualHost",
+    "</VirtualHost>",
+    "ServerName",
+    "SSLEngine",
+    "SSLCertificateFile",
+    "SSLCertificateKeyFile",
+    "Alias",
+    "DocumentRoot",
+    "<Files",
+    "</Files>",
+    "ForceType",
+    "Redirect",
+    "let",
+    "function",
 ];
 
 /// Simple colouring: comments dim, "strings" green, known directives/keywords magenta.
@@ -151,8 +241,12 @@ pub fn highlight(t: &Theme, line: &str) -> Line<'static> {
 
 fn words(t: &Theme, part: &str, spans: &mut Vec<Span<'static>>) {
     let mut plain = String::new();
-    for word in part.split_inclusive(|c: char| c.is_whitespace() || matches!(c, '(' | ')' | '{' | '}' | ';' | ',' | '.')) {
-        let core = word.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '(' | ')' | '{' | '}' | ';' | ',' | '.'));
+    for word in part
+        .split_inclusive(|c: char| c.is_whitespace() || matches!(c, '(' | ')' | '{' | '}' | ';' | ',' | '.'))
+    {
+        let core = word.trim_end_matches(|c: char| {
+            c.is_whitespace() || matches!(c, '(' | ')' | '{' | '}' | ';' | ',' | '.')
+        });
         if KEYWORDS.contains(&core) {
             if !plain.is_empty() {
                 spans.push(Span::raw(std::mem::take(&mut plain)));

@@ -23,16 +23,27 @@ pub fn render(cx: &Ctx, f: &mut Frame, area: Rect) {
         Some((c, hosts)) => {
             for m in hosts {
                 host_lines(cx, m, &mut lines);
-                for fd in c.judgement.findings.iter().filter(|x| x.subject.to_ascii_lowercase().contains(&m.host.to_ascii_lowercase())) {
+                for fd in c.judgement.findings.iter().filter(|x| {
+                    x.subject
+                        .to_ascii_lowercase()
+                        .contains(&m.host.to_ascii_lowercase())
+                }) {
                     if fd.severity == Severity::Info {
                         continue;
                     }
-                    let st = if fd.severity == Severity::Error { t.bad() } else { t.warn() };
+                    let st = if fd.severity == Severity::Error {
+                        t.bad()
+                    } else {
+                        t.warn()
+                    };
                     lines.push(Line::from(vec![
                         Span::styled(format!("    {} ", theme::BAD), st),
                         Span::raw(sanitize(&fd.message).into_owned()),
                     ]));
-                    lines.push(Line::from(vec![Span::styled("      fix: ", t.accent()), Span::raw(sanitize(&fd.fix).into_owned())]));
+                    lines.push(Line::from(vec![
+                        Span::styled("      fix: ", t.accent()),
+                        Span::raw(sanitize(&fd.fix).into_owned()),
+                    ]));
                 }
             }
         }
@@ -41,7 +52,14 @@ pub fn render(cx: &Ctx, f: &mut Frame, area: Rect) {
     if let Some(c) = cx.checked
         && c.evidence.mx.found().is_none()
     {
-        lines.push(Line::from(Span::styled(format!(" {} MX lookup: {:?}", theme::BAD, c.evidence.mx.clone().map(|_| ())), t.bad())));
+        lines.push(Line::from(Span::styled(
+            format!(
+                " {} MX lookup: {:?}",
+                theme::BAD,
+                c.evidence.mx.clone().map(|_| ())
+            ),
+            t.bad(),
+        )));
     }
     lines.push(Line::default());
     lines.push(Line::from(Span::styled(
@@ -62,7 +80,11 @@ fn host_lines(cx: &Ctx, m: &MxEvidence, lines: &mut Vec<Line<'static>>) {
             crate::probe::Lookup::Found(_) => "not probed".to_owned(),
             other => format!("no address ({:?})", other.clone().map(|_| ())),
         };
-        let sym = if cx.busy { spinner(cx.app.frame) } else { theme::BAD };
+        let sym = if cx.busy {
+            spinner(cx.app.frame)
+        } else {
+            theme::BAD
+        };
         lines.push(Line::from(Span::styled(format!("   {sym} {why}"), t.bad())));
     }
     for p in &m.probes {
@@ -80,16 +102,43 @@ fn probe_line(cx: &Ctx, t: &Theme, p: &SmtpEvidence) -> Line<'static> {
     spans.push(Span::raw(" STARTTLS "));
     match &p.tls {
         Some(tls) => {
-            spans.push(Span::styled(format!("{:<8}", sanitize(&tls.version).replace("TLSv", "TLS ").replace('_', ".")), t.dim()));
-            let trusted = matches!(tls.cert.verdict, CertVerdict::Trusted | CertVerdict::TrustedViaExtraAnchor);
+            spans.push(Span::styled(
+                format!(
+                    "{:<8}",
+                    sanitize(&tls.version).replace("TLSv", "TLS ").replace('_', ".")
+                ),
+                t.dim(),
+            ));
+            let trusted = matches!(
+                tls.cert.verdict,
+                CertVerdict::Trusted | CertVerdict::TrustedViaExtraAnchor
+            );
             spans.push(mark(t, trusted));
-            let issuer = tls.cert.issuer.as_deref().map(short_dn).unwrap_or_else(|| "?".into());
+            let issuer = tls
+                .cert
+                .issuer
+                .as_deref()
+                .map(short_dn)
+                .unwrap_or_else(|| "?".into());
             spans.push(Span::raw(format!(" {:<16} ", fit(&issuer, 16))));
             match tls.cert.not_after {
                 Some(na) => {
-                    let days = na.as_second().saturating_sub(cx.app.now.as_second()).div_euclid(86_400);
-                    let st = if days < 0 { t.bad() } else if days < 14 { t.warn() } else { t.ok() };
-                    let text = if days < 0 { format!("expired {}d ago ", -days) } else { format!("{days}d left ") };
+                    let days = na
+                        .as_second()
+                        .saturating_sub(cx.app.now.as_second())
+                        .div_euclid(86_400);
+                    let st = if days < 0 {
+                        t.bad()
+                    } else if days < 14 {
+                        t.warn()
+                    } else {
+                        t.ok()
+                    };
+                    let text = if days < 0 {
+                        format!("expired {}d ago ", -days)
+                    } else {
+                        format!("{days}d left ")
+                    };
                     spans.push(Span::styled(text, st));
                 }
                 None => spans.push(Span::styled("no expiry ", t.dim())),
@@ -122,7 +171,10 @@ fn short_dn(dn: &str) -> String {
     let dn = sanitize(dn);
     dn.split(',')
         .find_map(|p| p.trim().strip_prefix("CN=").map(str::to_owned))
-        .or_else(|| dn.split(',').find_map(|p| p.trim().strip_prefix("O=").map(str::to_owned)))
+        .or_else(|| {
+            dn.split(',')
+                .find_map(|p| p.trim().strip_prefix("O=").map(str::to_owned))
+        })
         .unwrap_or_else(|| dn.into_owned())
 }
 
@@ -135,10 +187,22 @@ fn saved_or_waiting(cx: &Ctx, lines: &mut Vec<Line<'static>>) {
         let r = saved.and_then(|rs| rs.iter().find(|r| r.host.as_str() == host));
         let mut spans = vec![Span::styled(format!(" {host:<28}"), t.title())];
         if cx.busy {
-            spans.push(Span::styled(format!("{} probing STARTTLS…", spinner(cx.app.frame)), t.accent()));
+            spans.push(Span::styled(
+                format!("{} probing STARTTLS…", spinner(cx.app.frame)),
+                t.accent(),
+            ));
         } else if let Some(r) = r {
-            spans.extend([mark(t, r.starttls_ok), Span::raw(" STARTTLS  "), mark(t, r.cert_trusted), Span::raw(" trusted  ")]);
-            spans.extend([mark(t, r.name_ok), Span::raw(" name  "), Span::styled("(saved; r re-checks)", t.dim())]);
+            spans.extend([
+                mark(t, r.starttls_ok),
+                Span::raw(" STARTTLS  "),
+                mark(t, r.cert_trusted),
+                Span::raw(" trusted  "),
+            ]);
+            spans.extend([
+                mark(t, r.name_ok),
+                Span::raw(" name  "),
+                Span::styled("(saved; r re-checks)", t.dim()),
+            ]);
         } else {
             spans.push(Span::styled("not checked yet — press r", t.dim()));
         }

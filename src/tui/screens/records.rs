@@ -25,19 +25,43 @@ pub fn render(cx: &Ctx, f: &mut Frame, area: Rect) {
         Line::from(vec![
             Span::styled(" id ", t.dim()),
             Span::styled(s.plan.id.as_str().to_owned(), t.accent()),
-            Span::styled(format!("  generated {} ({})", s.plan.id_generated_at.strftime("%Y-%m-%d %H:%M UTC"), age(cx.app.now, s.plan.id_generated_at)), t.dim()),
+            Span::styled(
+                format!(
+                    "  generated {} ({})",
+                    s.plan.id_generated_at.strftime("%Y-%m-%d %H:%M UTC"),
+                    age(cx.app.now, s.plan.id_generated_at)
+                ),
+                t.dim(),
+            ),
         ]),
         Line::from(vec![
             Span::styled(" rua ", t.dim()),
-            Span::raw(s.plan.rua.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(" ")),
+            Span::raw(
+                s.plan
+                    .rua
+                    .iter()
+                    .map(|r| r.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            ),
             Span::styled("   (e edits)", t.dim()),
         ]),
         Line::default(),
         Line::from(Span::styled(" published?  record", t.dim())),
     ];
     for (name, value, live, ev) in [
-        (d.child("_mta-sts"), sts, sts_live, cx.checked.map(|c| &c.evidence.sts_record)),
-        (d.child("_smtp._tls"), rpt, rpt_live, cx.checked.map(|c| &c.evidence.tlsrpt_record)),
+        (
+            d.child("_mta-sts"),
+            sts,
+            sts_live,
+            cx.checked.map(|c| &c.evidence.sts_record),
+        ),
+        (
+            d.child("_smtp._tls"),
+            rpt,
+            rpt_live,
+            cx.checked.map(|c| &c.evidence.tlsrpt_record),
+        ),
     ] {
         let status = if cx.busy {
             Span::styled(format!(" {} checking ", spinner(cx.app.frame)), t.accent())
@@ -48,12 +72,22 @@ pub fn render(cx: &Ctx, f: &mut Frame, area: Rect) {
                 None => Span::styled(" ? unknown  ", t.dim()),
             }
         };
-        lines.push(Line::from(vec![status, Span::styled(format!("TXT {name}"), t.title())]));
-        lines.push(Line::from(vec![Span::raw("             \""), Span::styled(value, t.string()), Span::raw("\"")]));
+        lines.push(Line::from(vec![
+            status,
+            Span::styled(format!("TXT {name}"), t.title()),
+        ]));
+        lines.push(Line::from(vec![
+            Span::raw("             \""),
+            Span::styled(value, t.string()),
+            Span::raw("\""),
+        ]));
         if let Some(ev) = ev
             && live == Some(false)
         {
-            lines.push(Line::from(Span::styled(format!("             live: {}", live_text(ev)), t.dim())));
+            lines.push(Line::from(Span::styled(
+                format!("             live: {}", live_text(ev)),
+                t.dim(),
+            )));
         }
     }
     lines.push(Line::default());
@@ -71,9 +105,11 @@ pub fn render(cx: &Ctx, f: &mut Frame, area: Rect) {
 
 fn live_text(ev: &TxtEvidence) -> String {
     match &ev.records {
-        crate::probe::Lookup::Found(rs) if !rs.is_empty() => {
-            rs.iter().map(|r| format!("\"{}\"", sanitize(&r.concat()))).collect::<Vec<_>>().join(", ")
-        }
+        crate::probe::Lookup::Found(rs) if !rs.is_empty() => rs
+            .iter()
+            .map(|r| format!("\"{}\"", sanitize(&r.concat())))
+            .collect::<Vec<_>>()
+            .join(", "),
         crate::probe::Lookup::Found(_) | crate::probe::Lookup::NoData => "no TXT record".into(),
         crate::probe::Lookup::NxDomain => "name does not exist".into(),
         other => sanitize(&format!("{:?}", other.clone().map(|_| ()))).into_owned(),

@@ -17,9 +17,18 @@ pub fn testers(d: &DomainName) -> [(&'static str, String); 5] {
     [
         ("Hardenize", format!("https://www.hardenize.com/report/{d}")),
         ("internet.nl", format!("https://internet.nl/mail/{d}/")),
-        ("MXToolbox", format!("https://mxtoolbox.com/SuperTool.aspx?action=mta-sts%3a{d}")),
-        ("CheckTLS", format!("https://www.checktls.com/TestReceiver?EMAIL={d}")),
-        ("dmarcian", format!("https://dmarcian.com/mta-sts-lookup/?domain={d}")),
+        (
+            "MXToolbox",
+            format!("https://mxtoolbox.com/SuperTool.aspx?action=mta-sts%3a{d}"),
+        ),
+        (
+            "CheckTLS",
+            format!("https://www.checktls.com/TestReceiver?EMAIL={d}"),
+        ),
+        (
+            "dmarcian",
+            format!("https://dmarcian.com/mta-sts-lookup/?domain={d}"),
+        ),
     ]
 }
 
@@ -33,24 +42,46 @@ pub fn render(cx: &Ctx, f: &mut Frame, area: Rect) {
             lines.push(Line::from(vec![
                 Span::styled(format!(" {w} "), st),
                 Span::styled(format!("{} finding(s)", c.judgement.findings.len()), t.dim()),
-                if cx.busy { Span::styled(format!("  {} re-checking", spinner(cx.app.frame)), t.accent()) } else { Span::raw("") },
+                if cx.busy {
+                    Span::styled(format!("  {} re-checking", spinner(cx.app.frame)), t.accent())
+                } else {
+                    Span::raw("")
+                },
             ]));
-            lines.push(Line::from(vec![Span::styled(" sender's view: ", t.accent()), Span::raw(sanitize(&c.judgement.senders_view).into_owned())]));
+            lines.push(Line::from(vec![
+                Span::styled(" sender's view: ", t.accent()),
+                Span::raw(sanitize(&c.judgement.senders_view).into_owned()),
+            ]));
             for n in &c.judgement.notes {
-                lines.push(Line::from(Span::styled(format!(" note: {}", sanitize(n)), t.dim())));
+                lines.push(Line::from(Span::styled(
+                    format!(" note: {}", sanitize(n)),
+                    t.dim(),
+                )));
             }
             lines.push(Line::default());
             lines.extend(findings::lines(t, &c.judgement.findings));
         }
-        None if cx.busy => lines.push(Line::from(Span::styled(format!(" {} running the full check…", spinner(cx.app.frame)), t.accent()))),
-        None => lines.push(Line::from(Span::styled(" No full check this session yet — press r.", t.dim()))),
+        None if cx.busy => lines.push(Line::from(Span::styled(
+            format!(" {} running the full check…", spinner(cx.app.frame)),
+            t.accent(),
+        ))),
+        None => lines.push(Line::from(Span::styled(
+            " No full check this session yet — press r.",
+            t.dim(),
+        ))),
     }
     lines.push(Line::default());
-    lines.push(Line::from(Span::styled(" Second opinions (open in a browser):", t.title())));
+    lines.push(Line::from(Span::styled(
+        " Second opinions (open in a browser):",
+        t.title(),
+    )));
     for (i, (name, url)) in testers(&cx.state.domain).iter().enumerate() {
         let ticked = cx.app.ticked.contains(&(cx.state.domain.clone(), i));
         let sym = if ticked { theme::OK } else { theme::TODO };
-        lines.push(Line::from(vec![Span::raw(format!("  {sym} {name:<12} ")), Span::styled(url.clone(), t.accent())]));
+        lines.push(Line::from(vec![
+            Span::raw(format!("  {sym} {name:<12} ")),
+            Span::styled(url.clone(), t.accent()),
+        ]));
     }
     pane(lines, cx.view.scroll, f, area);
 }

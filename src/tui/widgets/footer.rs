@@ -15,7 +15,12 @@ pub fn footer(app: &App, t: &Theme, width: u16) -> Line<'static> {
             spans.push(Span::styled(" T/W clock +1d/+7d ", t.dim()));
         }
     }
-    let n = match width { 0..70 => 2, 70..100 => 3, 100..130 => 5, _ => 7 };
+    let n = match width {
+        0..70 => 2,
+        70..100 => 3,
+        100..130 => 5,
+        _ => 7,
+    };
     for (k, what) in keymap::footer(app, n) {
         spans.push(Span::styled(format!(" {k}"), t.accent()));
         spans.push(Span::raw(format!(" {what} ")));
@@ -26,7 +31,10 @@ pub fn footer(app: &App, t: &Theme, width: u16) -> Line<'static> {
 /// The status line: the last message, or nothing.
 pub fn status(app: &App, t: &Theme) -> Line<'static> {
     match &app.status {
-        Some((text, true)) => Line::from(Span::styled(format!(" {} {text}", crate::tui::theme::BAD), t.bad())),
+        Some((text, true)) => Line::from(Span::styled(
+            format!(" {} {text}", crate::tui::theme::BAD),
+            t.bad(),
+        )),
         Some((text, false)) => Line::from(Span::styled(format!(" {text}"), t.dim())),
         None => Line::default(),
     }

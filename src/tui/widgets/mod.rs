@@ -27,7 +27,11 @@ pub fn bar(done: u32, total: u32, width: usize) -> String {
 
 /// `✓`/`✗` span with its style.
 pub fn mark(t: &Theme, ok: bool) -> Span<'static> {
-    if ok { Span::styled(super::theme::OK, t.ok()) } else { Span::styled(super::theme::BAD, t.bad()) }
+    if ok {
+        Span::styled(super::theme::OK, t.ok())
+    } else {
+        Span::styled(super::theme::BAD, t.bad())
+    }
 }
 
 /// A coloured verdict word with its symbol.

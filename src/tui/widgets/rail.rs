@@ -22,7 +22,11 @@ fn short(p: Phase) -> &'static str {
 /// The rail for a domain in `current`, showing `viewing`, fitted to `width` cells.
 /// `blocked`: `Some(true)` hard blockers, `Some(false)` only overridable ones.
 pub fn rail(t: &Theme, current: Phase, viewing: Phase, blocked: Option<bool>, width: u16) -> Line<'static> {
-    let full: usize = Phase::ORDER.iter().map(|p| p.as_str().chars().count() + 4).sum::<usize>() + 2;
+    let full: usize = Phase::ORDER
+        .iter()
+        .map(|p| p.as_str().chars().count() + 4)
+        .sum::<usize>()
+        + 2;
     let compact = usize::from(width) < full;
     let mut spans = Vec::new();
     for (i, p) in Phase::ORDER.into_iter().enumerate() {
@@ -42,7 +46,11 @@ pub fn rail(t: &Theme, current: Phase, viewing: Phase, blocked: Option<bool>, wi
         } else {
             (theme::TODO, t.dim())
         };
-        let name = if compact && p != viewing { short(p) } else { p.as_str() };
+        let name = if compact && p != viewing {
+            short(p)
+        } else {
+            p.as_str()
+        };
         let mut style = style;
         if p == viewing {
             style = t.selected();
