@@ -21,7 +21,7 @@ pub fn state_dir(given: Option<PathBuf>) -> Result<PathBuf> {
 
 /// Colours unless `--no-color` or `NO_COLOR` (the wizard always draws on a terminal).
 pub fn color(no_color_flag: bool) -> bool {
-    !no_color_flag && !std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
+    !no_color_flag && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
 /// Opens the wizard on the tracked domains.

@@ -253,7 +253,7 @@ impl App {
             Some(i) => self.entries[i] = Entry::Ok(Box::new(state)),
             None => {
                 self.entries.push(Entry::Ok(Box::new(state)));
-                self.entries.sort_by(|a, b| key(a).cmp(&key(b)));
+                self.entries.sort_by_key(key);
             }
         }
     }

@@ -224,7 +224,7 @@ pub fn highlight(t: &Theme, line: &str) -> Line<'static> {
     if trimmed.starts_with('#') || trimmed.starts_with("//") || trimmed.starts_with(';') {
         return Line::from(Span::styled(line.to_owned(), t.dim()));
     }
-    let quotes_balanced = line.matches('"').count() % 2 == 0;
+    let quotes_balanced = line.matches('"').count().is_multiple_of(2);
     let mut spans = Vec::new();
     for (i, part) in line.split('"').enumerate() {
         if i > 0 && !quotes_balanced {
