@@ -11,6 +11,7 @@ mod app_results;
 pub mod demo;
 pub mod effects;
 pub mod keymap;
+pub mod msg;
 pub mod render;
 mod run;
 mod screens;
@@ -70,10 +71,11 @@ impl Clock {
         }
     }
 
-    /// The current time on this clock.
+    /// The current time on this clock, in whole seconds (dates in messages stay readable).
     pub fn now(&self) -> Timestamp {
         let real = Timestamp::now();
-        real.checked_add(self.offset).unwrap_or(real)
+        let t = real.checked_add(self.offset).unwrap_or(real);
+        Timestamp::from_second(t.as_second()).unwrap_or(t)
     }
 
     /// Moves the clock forward (or back) by `by`.

@@ -124,6 +124,15 @@ fn gate_box(cx: &Ctx, gate: &Gate, blockers: &[crate::rollout::Blocker], f: &mut
         Span::styled(format!(" {} gate open: n moves on ", theme::OK), t.ok())
     } else if cx.obs.is_none() {
         Span::styled(" gate: not checked yet ", t.dim())
+    } else if blockers.iter().all(|b| b.overridable) {
+        Span::styled(
+            format!(
+                " {} gate: {} to wait for or acknowledge (n) ",
+                theme::WARN,
+                blockers.len()
+            ),
+            t.warn(),
+        )
     } else {
         Span::styled(
             format!(" {} gate: {} blocker(s) ", theme::BAD, blockers.len()),
