@@ -1,5 +1,6 @@
 //! `mtasts` (no subcommand) and `mtasts demo`: open the terminal wizard.
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -27,6 +28,11 @@ pub fn color(no_color_flag: bool) -> bool {
 /// Opens the wizard on the tracked domains.
 pub fn run(state: Option<PathBuf>, color: bool) -> Result<ExitCode> {
     let started = std::time::Instant::now();
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        use clap::CommandFactory;
+        super::Cli::command().print_help()?;
+        return Ok(ExitCode::SUCCESS);
+    }
     let now = super::clock::now()?;
     let clock = if std::env::var_os(super::clock::NOW_VAR).is_some() {
         Clock::starting_at(now)
@@ -50,6 +56,9 @@ pub fn run(state: Option<PathBuf>, color: bool) -> Result<ExitCode> {
 
 /// `mtasts demo`.
 pub fn demo(color: bool) -> Result<ExitCode> {
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        anyhow::bail!("mtasts demo needs a terminal (run it in an interactive shell)");
+    }
     crate::tui::demo::run(color)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -163,14 +163,20 @@ impl App {
                 }));
                 Vec::new()
             }
-            (Phase::Records | Phase::Enforce, KeyCode::Char('p')) if demo && records_next(&state, self) => {
+            (Phase::Records | Phase::Enforce | Phase::Enforced, KeyCode::Char('p'))
+                if demo
+                    && (viewing != Phase::Enforced || state.phase == Phase::Rollback)
+                    && records_next(&state, self) =>
+            {
                 vec![Effect::Publish(Publish::Records {
                     sts: StsRecord::new(state.plan.id.clone()).render(),
                     tlsrpt: TlsRptRecord::new(state.plan.rua.clone()).render(),
                     domain,
                 })]
             }
-            (Phase::Hosting | Phase::Enforce, KeyCode::Char('p')) if demo => {
+            (Phase::Hosting | Phase::Enforce | Phase::Enforced, KeyCode::Char('p'))
+                if demo && (viewing != Phase::Enforced || state.phase == Phase::Rollback) =>
+            {
                 vec![Effect::Publish(Publish::Policy {
                     body: state.plan.policy().render(),
                     domain,
@@ -298,7 +304,7 @@ impl App {
 
 /// In the enforce phase the id goes out only after the new policy is live (RFC 8461 §8.1).
 fn records_next(state: &crate::rollout::DomainState, app: &App) -> bool {
-    if state.phase != Phase::Enforce {
+    if !matches!(state.phase, Phase::Enforce | Phase::Rollback) {
         return true;
     }
     let obs = app

@@ -192,6 +192,12 @@ impl App {
                 vec![Effect::Reload]
             }
             Ok(OpOutcome::Saved(state)) => {
+                if let Screen::Domain(v) = &mut self.screen
+                    && v.domain == state.domain
+                    && state.phase == Phase::Rollback
+                {
+                    v.viewing = Phase::Enforced;
+                }
                 self.replace(*state);
                 Vec::new()
             }

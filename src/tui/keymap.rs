@@ -35,7 +35,10 @@ pub fn keys(app: &App) -> Vec<Key> {
     match &app.screen {
         Screen::Home => out.extend(HOME),
         Screen::Domain(v) => {
-            if app.demo.is_some() && matches!(v.viewing, Phase::Records | Phase::Hosting | Phase::Enforce) {
+            let rollback = app.state(&v.domain).is_some_and(|s| s.phase == Phase::Rollback);
+            if app.demo.is_some()
+                && (matches!(v.viewing, Phase::Records | Phase::Hosting | Phase::Enforce) || rollback)
+            {
                 out.extend(DEMO_PUBLISH);
             }
             match v.viewing {
