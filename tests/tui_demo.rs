@@ -134,4 +134,20 @@ async fn demo_rollout_of_fresh_example_from_add_to_enforced() {
     assert_eq!(saved.phase, Phase::Enforced);
     assert_eq!(saved.acks.len(), 1);
     assert_eq!(saved.acks[0].text, "rehearsal in the demo lab");
+
+    // Rollback: b asks, y plans mode: none; p serves it first, then p publishes its id.
+    let fresh = DomainName::parse("fresh.example").unwrap();
+    d.keys("bn").await;
+    assert_eq!(d.phase(), Phase::Enforced, "declined");
+    d.keys("by").await;
+    assert_eq!(d.phase(), Phase::Rollback);
+    d.keys("pp").await;
+    let obs = &d.app.checks[&fresh].observation;
+    assert_eq!(
+        obs.live_policy.as_ref().map(|p| p.mode),
+        Some(mtasts::rfc::Mode::None),
+        "{}",
+        d.status()
+    );
+    assert_eq!(obs.sts_id.as_ref(), Some(&d.app.state(&fresh).unwrap().plan.id));
 }

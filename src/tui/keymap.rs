@@ -42,6 +42,7 @@ pub fn keys(app: &App) -> Vec<Key> {
                 out.extend(DEMO_PUBLISH);
             }
             match v.viewing {
+                _ if rollback => {}
                 Phase::Records => out.extend(RECORDS),
                 Phase::Hosting => out.extend(HOSTING),
                 Phase::Testing | Phase::Enforce => out.extend(LIVE),

@@ -228,3 +228,10 @@ fn tiny_terminal_does_not_panic() {
         assert_eq!(draw(&app, w, h).lines().count(), usize::from(h));
     }
 }
+
+#[test]
+fn rollback_screen() {
+    let mut s = state(Phase::Enforced, 30, Some(&healthy_ev("enforce")));
+    s = crate::rollout::plan_rollback(s, crate::judge::fixtures::now());
+    insta::assert_snapshot!(draw(&domain_app(s, Some(healthy_ev("enforce"))), 80, 24));
+}
