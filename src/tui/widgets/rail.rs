@@ -22,12 +22,23 @@ fn short(p: Phase) -> &'static str {
 /// The rail for a domain in `current`, showing `viewing`, fitted to `width` cells.
 /// `blocked`: `Some(true)` hard blockers, `Some(false)` only overridable ones.
 pub fn rail(t: &Theme, current: Phase, viewing: Phase, blocked: Option<bool>, width: u16) -> Line<'static> {
-    let full: usize = Phase::ORDER
-        .iter()
-        .map(|p| p.as_str().chars().count() + 4)
-        .sum::<usize>()
-        + 2;
-    let compact = usize::from(width) < full;
+    let name_of = |level: u8, p: Phase| -> &'static str {
+        match level {
+            _ if p == viewing => p.as_str(),
+            0 => p.as_str(),
+            1 => short(p),
+            _ => "",
+        }
+    };
+    let needed = |level: u8| -> usize {
+        Phase::ORDER
+            .iter()
+            .map(|p| name_of(level, *p).chars().count() + 4)
+            .sum::<usize>()
+            + 6
+            + if current == Phase::Rollback { 11 } else { 0 }
+    };
+    let level = (0..3u8).find(|l| needed(*l) <= usize::from(width)).unwrap_or(2);
     let mut spans = Vec::new();
     for (i, p) in Phase::ORDER.into_iter().enumerate() {
         if i > 0 {
@@ -46,16 +57,17 @@ pub fn rail(t: &Theme, current: Phase, viewing: Phase, blocked: Option<bool>, wi
         } else {
             (theme::TODO, t.dim())
         };
-        let name = if compact && p != viewing {
-            short(p)
-        } else {
-            p.as_str()
-        };
+        let name = name_of(level, p);
         let mut style = style;
         if p == viewing {
             style = t.selected();
         }
-        spans.push(Span::styled(format!(" {sym} {name} "), style));
+        let cell = if name.is_empty() {
+            format!(" {sym} ")
+        } else {
+            format!(" {sym} {name} ")
+        };
+        spans.push(Span::styled(cell, style));
     }
     if current == Phase::Rollback {
         spans.push(Span::styled(format!(" {} rollback", theme::WARN), t.warn()));
