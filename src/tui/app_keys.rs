@@ -7,7 +7,6 @@ use jiff::SignedDuration;
 use super::app::{
     App, Confirm, ConfirmKind, Effect, Op, Overlay, Prompt, PromptKind, Publish, Purpose, Screen,
 };
-use super::app_results::validate;
 use super::screens::hosting;
 use crate::rfc::{DomainName, StsRecord, TlsRptRecord};
 use crate::rollout::{HostingPath, Phase};
@@ -249,42 +248,6 @@ impl App {
             v.scroll = 0;
         }
         vec![Effect::Op(Op::SetHosting(domain, path))]
-    }
-
-    fn on_overlay_key(&mut self, overlay: Overlay, key: KeyEvent) -> Vec<Effect> {
-        match overlay {
-            Overlay::Help => Vec::new(),
-            Overlay::Confirm(c) => match key.code {
-                KeyCode::Char('y') | KeyCode::Enter => self.confirmed(c.kind),
-                KeyCode::Char('n') | KeyCode::Esc | KeyCode::Char('q') => Vec::new(),
-                _ => {
-                    self.overlay = Some(Overlay::Confirm(c));
-                    Vec::new()
-                }
-            },
-            Overlay::Prompt(mut p) => {
-                match key.code {
-                    KeyCode::Esc => return Vec::new(),
-                    KeyCode::Enter => return self.submit(p),
-                    KeyCode::Backspace => {
-                        p.input.pop();
-                    }
-                    KeyCode::Char(c) if !c.is_control() && p.input.chars().count() < 500 => p.input.push(c),
-                    _ => {}
-                }
-                p.error = validate(self, p.kind, &p.input).err();
-                self.overlay = Some(Overlay::Prompt(p));
-                Vec::new()
-            }
-        }
-    }
-
-    fn confirmed(&mut self, kind: ConfirmKind) -> Vec<Effect> {
-        match kind {
-            ConfirmKind::Remove(d) => vec![Effect::Op(Op::Remove(d))],
-            ConfirmKind::Add(checked) => vec![Effect::Op(Op::Add(checked, Default::default()))],
-            ConfirmKind::Rollback(d) => vec![Effect::Op(Op::Rollback(d, self.now))],
-        }
     }
 
     pub(super) fn tracked(&self) -> impl Iterator<Item = DomainName> + '_ {
