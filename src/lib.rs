@@ -16,3 +16,4 @@ pub mod rollout;
 pub mod sanitize;
 pub mod snippet;
 pub mod store;
+pub mod tui;

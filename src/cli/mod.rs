@@ -11,6 +11,7 @@ pub mod probe_args;
 pub mod reports;
 pub mod status;
 pub mod track;
+pub mod tui;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -30,6 +31,9 @@ pub struct Cli {
     /// Never colour the output (NO_COLOR is honoured too).
     #[arg(long, global = true)]
     pub no_color: bool,
+    /// Probe options for the wizard (when no subcommand is given).
+    #[command(flatten)]
+    pub probe: probe_args::ProbeArgs,
     /// What to do.
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -58,6 +62,8 @@ pub enum Command {
     Reports(reports::ReportsArgs),
     /// Serve a built-in lab scenario on loopback, to rehearse against (Ctrl-C stops it).
     Lab(lab::LabArgs),
+    /// Rehearse a whole rollout in the wizard against a built-in lab (no network needed).
+    Demo,
 }
 
 /// Runs a parsed command line; `Err` means a usage or internal failure (exit 2).
@@ -75,11 +81,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Some(Command::Status(args)) => status::run(&args, &state_dir(dir)?, &style, clock::now()?),
         Some(Command::Reports(args)) => reports::run(&args, &state_dir(dir)?, &style),
         Some(Command::Lab(args)) => lab::run(&args, clock::now()?),
-        None => {
-            use clap::CommandFactory;
-            Cli::command().print_help()?;
-            Ok(ExitCode::SUCCESS)
-        }
+        Some(Command::Demo) => tui::demo(tui::color(cli.no_color)),
+        None => tui::run(dir, &cli.probe, tui::color(cli.no_color)),
     }
 }
 

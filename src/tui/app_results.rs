@@ -1,0 +1,252 @@
+//! What results lead to: loaded state, finished checks and operations, submitted prompts.
+
+use std::path::PathBuf;
+
+use super::app::{
+    App, Confirm, ConfirmKind, Effect, Entry, Op, OpOutcome, Overlay, Prompt, PromptKind, Purpose, Screen,
+};
+use crate::ops::Checked;
+use crate::rfc::{DomainName, RuaUri};
+use crate::rollout::Phase;
+use crate::sanitize::sanitize;
+
+/// Checks a prompt's input as it is typed; `Err` is shown under the input.
+pub(super) fn validate(app: &App, kind: PromptKind, input: &str) -> Result<(), String> {
+    let input = input.trim();
+    match kind {
+        PromptKind::AddDomain => {
+            if input.is_empty() {
+                return Err("type a mail domain, e.g. example.com".into());
+            }
+            let d = DomainName::parse(input).map_err(|e| e.to_string())?;
+            if app.state(&d).is_some() {
+                return Err(format!("{d} is already tracked"));
+            }
+            Ok(())
+        }
+        PromptKind::Rua => parse_rua(input).map(|_| ()),
+        PromptKind::WritePath => {
+            if input.is_empty() {
+                Err("type a file path".into())
+            } else {
+                Ok(())
+            }
+        }
+        PromptKind::Ack => {
+            if input.is_empty() {
+                Err("say why it is safe to go on (recorded with the time)".into())
+            } else {
+                Ok(())
+            }
+        }
+    }
+}
+
+fn parse_rua(input: &str) -> Result<Vec<RuaUri>, String> {
+    input.split_whitespace().map(|u| RuaUri::parse(u).map_err(|e| format!("{u}: {e}"))).collect()
+}
+
+impl App {
+    pub(super) fn submit(&mut self, mut p: Prompt) -> Vec<Effect> {
+        if let Err(e) = validate(self, p.kind, &p.input) {
+            p.error = Some(e);
+            self.overlay = Some(Overlay::Prompt(p));
+            return Vec::new();
+        }
+        let input = p.input.trim().to_owned();
+        let domain = match &self.screen {
+            Screen::Domain(v) => Some(v.domain.clone()),
+            Screen::Home => None,
+        };
+        match (p.kind, domain) {
+            (PromptKind::AddDomain, _) => match DomainName::parse(&input) {
+                Ok(d) => {
+                    self.set_status(format!("looking up {d} (MX, records, policy)…"), false);
+                    self.start_check(vec![d], Purpose::AddPreview)
+                }
+                Err(_) => Vec::new(),
+            },
+            (PromptKind::Rua, Some(d)) => match parse_rua(&input) {
+                Ok(rua) => vec![Effect::Op(Op::SetRua(d, rua))],
+                Err(_) => Vec::new(),
+            },
+            (PromptKind::WritePath, Some(d)) => {
+                let snippet =
+                    self.state(&d).cloned().and_then(|s| super::screens::hosting::snippet_for(self, &s));
+                match snippet {
+                    Some(Ok(s)) => vec![Effect::WriteFile { path: PathBuf::from(input), text: s.text }],
+                    _ => Vec::new(),
+                }
+            }
+            (PromptKind::Ack, Some(d)) => vec![Effect::Op(Op::Advance {
+                reports: self.reports.get(&d).cloned(),
+                domain: d,
+                checked: None,
+                ack: Some(input),
+                now: self.now,
+            })],
+            _ => Vec::new(),
+        }
+    }
+
+    pub(super) fn on_loaded(&mut self, entries: Vec<Entry>) -> Vec<Effect> {
+        if !self.loaded || entries != self.entries {
+            self.dirty = true;
+        }
+        self.loaded = true;
+        self.entries = entries;
+        self.selected = self.selected.min(self.entries.len().saturating_sub(1));
+        Vec::new()
+    }
+
+    pub(super) fn on_checked(
+        &mut self,
+        generation: u64,
+        purpose: Purpose,
+        results: Vec<Checked>,
+    ) -> Vec<Effect> {
+        let mut fx = Vec::new();
+        for c in results {
+            if self.pending.get(&c.domain) != Some(&generation) {
+                continue;
+            }
+            self.pending.remove(&c.domain);
+            self.dirty = true;
+            let tracked = self.state(&c.domain).is_some();
+            match purpose {
+                Purpose::AddPreview => self.confirm_add(c),
+                Purpose::Advance if tracked => {
+                    self.checks.insert(c.domain.clone(), c.clone());
+                    fx.push(Effect::Op(Op::Advance {
+                        domain: c.domain.clone(),
+                        reports: self.reports.get(&c.domain).cloned(),
+                        checked: Some(Box::new(c)),
+                        ack: None,
+                        now: self.now,
+                    }));
+                }
+                _ => {
+                    self.checks.insert(c.domain.clone(), c.clone());
+                    if tracked {
+                        fx.push(Effect::Op(Op::Record(Box::new(c))));
+                    }
+                }
+            }
+        }
+        fx
+    }
+
+    fn confirm_add(&mut self, c: Checked) {
+        let mut lines = vec![format!("Track {}?", c.domain)];
+        match c.evidence.mx.found() {
+            Some(mx) if !mx.is_empty() => {
+                lines.push("MX hosts in DNS (the policy will list them):".into());
+                for m in mx {
+                    lines.push(format!("  {:>3}  {}", m.preference, sanitize(&m.host)));
+                }
+            }
+            _ if c.evidence.null_mx => {
+                self.set_status(
+                    format!("{} publishes a null MX: it receives no mail and needs no MTA-STS", c.domain),
+                    true,
+                );
+                return;
+            }
+            _ => {
+                self.set_status(
+                    format!(
+                        "{} has no MX records in DNS (or the lookup failed); nothing to protect",
+                        c.domain
+                    ),
+                    true,
+                );
+                return;
+            }
+        }
+        if c.observation.sts_id.is_some() || c.observation.live_policy.is_some() {
+            lines.push("It already publishes MTA-STS: its live setup is adopted as the plan.".into());
+        }
+        self.status = None;
+        self.overlay = Some(Overlay::Confirm(Confirm { lines, kind: ConfirmKind::Add(Box::new(c)) }));
+    }
+
+    pub(super) fn on_op(&mut self, result: Result<super::app::OpOutcome, String>) -> Vec<Effect> {
+        self.dirty = true;
+        match result {
+            Err(e) => {
+                self.set_status(sanitize(&e).into_owned(), true);
+                vec![Effect::Reload]
+            }
+            Ok(OpOutcome::Saved(state)) => {
+                if let Screen::Domain(v) = &mut self.screen
+                    && v.domain == state.domain
+                    && state.phase == Phase::Rollback
+                {
+                    v.viewing = Phase::Enforced;
+                }
+                self.replace(*state);
+                Vec::new()
+            }
+            Ok(OpOutcome::Removed(d)) => {
+                self.set_status(format!("stopped tracking {d}"), false);
+                self.checks.remove(&d);
+                vec![Effect::Reload]
+            }
+            Ok(OpOutcome::Added(added)) => {
+                let d = added.state.domain.clone();
+                let how = if added.adopted { "adopted" } else { "added" };
+                self.replace(added.state.clone());
+                self.set_status(format!("{how} {d}: phase {}", added.state.phase), false);
+                let mut fx = self.open(d);
+                fx.insert(0, Effect::Reload);
+                fx
+            }
+            Ok(OpOutcome::Advanced(adv)) => {
+                let d = adv.state.domain.clone();
+                let phase = adv.state.phase;
+                self.replace(adv.state.clone());
+                if let Some(t) = &adv.transition {
+                    self.blocked = None;
+                    self.set_status(format!("{d}: now in {} ", t.phase), false);
+                    if let Screen::Domain(v) = &mut self.screen
+                        && v.domain == d
+                    {
+                        v.viewing = if phase == Phase::Rollback { Phase::Enforced } else { phase };
+                        v.scroll = 0;
+                    }
+                } else if let Some(b) = &adv.blocked {
+                    if b.overridable() {
+                        self.overlay = Some(Overlay::Prompt(Prompt {
+                            kind: PromptKind::Ack,
+                            input: String::new(),
+                            error: None,
+                            context: b.blockers.iter().map(|x| format!("! {}", x.message)).collect(),
+                        }));
+                    } else {
+                        self.set_status(format!("cannot leave {}: fix the blockers below", b.phase), true);
+                    }
+                    self.blocked = Some((d, b.blockers.clone()));
+                }
+                Vec::new()
+            }
+        }
+    }
+
+    fn replace(&mut self, state: crate::rollout::DomainState) {
+        let pos = self.entries.iter().position(|e| matches!(e, Entry::Ok(s) if s.domain == state.domain));
+        match pos {
+            Some(i) => self.entries[i] = Entry::Ok(Box::new(state)),
+            None => {
+                self.entries.push(Entry::Ok(Box::new(state)));
+                self.entries.sort_by_key(key);
+            }
+        }
+    }
+}
+
+fn key(e: &Entry) -> String {
+    match e {
+        Entry::Ok(s) => s.domain.as_str().to_owned(),
+        Entry::Bad { path, .. } => path.display().to_string(),
+    }
+}

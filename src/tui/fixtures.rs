@@ -1,0 +1,83 @@
+//! Hand-built states, checks and a test renderer for the wizard's unit tests (no network).
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+use super::app::{App, Entry, Msg};
+use crate::judge::fixtures::{healthy, now};
+use crate::judge::{JudgeContext, judge};
+use crate::ops::Checked;
+use crate::probe::Evidence;
+use crate::rfc::{DomainName, MxPattern};
+use crate::rollout::{DomainState, Phase, Transition, new_domain, record_check};
+
+pub(crate) fn dn(s: &str) -> DomainName {
+    DomainName::parse(s).unwrap()
+}
+
+pub(crate) fn ts(days: i64) -> jiff::Timestamp {
+    jiff::Timestamp::from_second(now().as_second() + days * 86_400).unwrap()
+}
+
+/// A full check of hand-built evidence, judged against `state`'s plan when given.
+pub(crate) fn checked(ev: Evidence, state: Option<&DomainState>) -> Checked {
+    let ctx = JudgeContext { plan: state.map(crate::ops::plan_context), ..JudgeContext::new(now()) };
+    let judgement = judge(&ev, &ctx);
+    let observation = crate::ops::observe(&ev, &judgement, now());
+    Checked { domain: ev.domain.clone(), at: now(), evidence: ev, judgement, observation }
+}
+
+/// example.com (mx1/mx2) in `phase`, entered `days_in` days ago, with a recorded check of
+/// `ev` when given.
+pub(crate) fn state(phase: Phase, days_in: i64, ev: Option<&Evidence>) -> DomainState {
+    let mx = vec![MxPattern::exact(dn("mx1.example.com")), MxPattern::exact(dn("mx2.example.com"))];
+    let mut s = new_domain(dn("example.com"), mx, Vec::new(), None, ts(-days_in - 3));
+    s.phase = phase;
+    s.plan.id = crate::rfc::PolicyId::parse("20261101T000000").unwrap();
+    if phase >= Phase::Enforce {
+        s.plan.mode = crate::rfc::Mode::Enforce;
+        s.plan.max_age = crate::rollout::ENFORCE_MAX_AGE;
+    }
+    if phase != Phase::Preflight {
+        s.transitions.push(Transition { phase, at: ts(-days_in) });
+    }
+    if phase >= Phase::Records {
+        s.plan.hosting = Some(crate::rollout::HostingPath::Nginx);
+    }
+    if let Some(ev) = ev {
+        let c = checked(ev.clone(), Some(&s));
+        s = record_check(s, &c.observation);
+    }
+    s
+}
+
+pub(crate) fn healthy_ev(mode: &str) -> Evidence {
+    let mut ev = healthy(mode);
+    if mode == "testing" {
+        ev.policy = crate::judge::fixtures::fetch(
+            "version: STSv1\r\nmode: testing\r\nmx: mx1.example.com\r\nmx: mx2.example.com\r\nmax_age: 86400\r\n",
+        );
+    }
+    ev
+}
+
+/// An app at the fixed `now` with these states loaded.
+pub(crate) fn app_with(states: Vec<DomainState>) -> App {
+    let (mut app, _) = App::new(now(), false, None);
+    app.update(Msg::Loaded(states.into_iter().map(|s| Entry::Ok(Box::new(s))).collect()));
+    app
+}
+
+/// Renders the app at `w`×`h` and returns the screen as text.
+pub(crate) fn draw(app: &App, w: u16, h: u16) -> String {
+    let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
+    term.draw(|f| super::render::render(app, f)).unwrap();
+    let buf = term.backend().buffer();
+    let mut out = String::new();
+    for y in 0..h {
+        let line: String = (0..w).map(|x| buf[(x, y)].symbol().to_owned()).collect();
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}

@@ -1,0 +1,120 @@
+//! The terminal wizard: every rollout phase as a screen.
+//!
+//! [`app`] holds the state and the pure `update(msg) -> effects`; [`render`] draws it (a pure
+//! function of the [`app::App`]); [`run`] is the event loop that performs effects (probes,
+//! store operations, clipboard, files) and redraws only when something changed; [`demo`]
+//! starts the in-process lab and opens the wizard on it.
+
+pub mod app;
+mod app_keys;
+mod app_overlay;
+mod app_results;
+pub mod demo;
+pub mod effects;
+pub mod keymap;
+pub mod msg;
+pub mod render;
+mod run;
+mod screens;
+pub mod theme;
+mod widgets;
+
+#[cfg(test)]
+mod fixtures;
+#[cfg(test)]
+mod tests;
+#[cfg(test)]
+mod tests_snap;
+
+use std::path::PathBuf;
+
+use jiff::{SignedDuration, Timestamp};
+
+use crate::probe::ProbeConfig;
+use crate::store::Store;
+
+pub use run::{run, run_async};
+
+/// Why the wizard could not run.
+#[derive(Debug, thiserror::Error)]
+pub enum TuiError {
+    /// The terminal could not be set up, read or drawn on.
+    #[error("terminal: {0}")]
+    Terminal(#[from] std::io::Error),
+    /// The demo lab could not start.
+    #[error("demo lab: {0}")]
+    Lab(String),
+    /// The state directory could not be opened or seeded.
+    #[error("state: {0}")]
+    State(String),
+}
+
+/// "Now" for the wizard: the system clock plus an offset (from `MTASTS_NOW`, and moved forward
+/// by the demo's time keys).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Clock {
+    /// Added to the system time.
+    pub offset: SignedDuration,
+}
+
+impl Clock {
+    /// The system clock.
+    pub fn system() -> Clock {
+        Clock { offset: SignedDuration::ZERO }
+    }
+
+    /// A clock that reads `at` right now and then runs on in real time.
+    pub fn starting_at(at: Timestamp) -> Clock {
+        Clock { offset: at.duration_since(Timestamp::now()) }
+    }
+
+    /// The current time on this clock, in whole seconds (dates in messages stay readable).
+    pub fn now(&self) -> Timestamp {
+        let real = Timestamp::now();
+        let t = real.checked_add(self.offset).unwrap_or(real);
+        Timestamp::from_second(t.as_second()).unwrap_or(t)
+    }
+
+    /// Moves the clock forward (or back) by `by`.
+    pub fn shift(&mut self, by: SignedDuration) {
+        self.offset = self.offset.saturating_add(by);
+    }
+}
+
+/// What the wizard shows when it runs against the demo lab.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DemoInfo {
+    /// The throw-away state directory.
+    pub state_dir: PathBuf,
+    /// Domains the lab serves, for the empty-home hint and the add prompt.
+    pub domains: Vec<String>,
+}
+
+/// Everything [`run`] needs.
+pub struct TuiConfig {
+    /// Tracked domains.
+    pub store: Store,
+    /// How to probe; its `now` is refreshed from `clock` for each check.
+    pub probe: ProbeConfig,
+    /// The clock.
+    pub clock: Clock,
+    /// Colours on (false for `NO_COLOR` / `--no-color`).
+    pub color: bool,
+    /// Set when running `mtasts demo`.
+    pub demo: Option<DemoInfo>,
+    /// The lab to publish into, in the demo.
+    pub lab: Option<std::sync::Arc<crate::lab::Lab>>,
+    /// When the program started (time to first frame is measured from here).
+    pub started: std::time::Instant,
+}
+
+impl std::fmt::Debug for TuiConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TuiConfig")
+            .field("store", &self.store)
+            .field("clock", &self.clock)
+            .field("color", &self.color)
+            .field("demo", &self.demo)
+            .finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,182 @@
+//! Enforce, enforced and rollback: the RFC 8461 §8.1 steps as they verify live, maintenance,
+//! the final checklist and monitoring.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+
+use super::domain::{Ctx, pane};
+use crate::rollout::{Gate, Phase, detect_drift, policy_one_line, publish_steps, rollback_countdown};
+use crate::sanitize::sanitize;
+use crate::tui::theme;
+use crate::tui::widgets::{mark, spinner};
+
+/// Draws the enforce / enforced / rollback screen.
+pub fn render(cx: &Ctx, _gate: &Gate, f: &mut Frame, area: Rect) {
+    let t = cx.t;
+    let s = cx.state;
+    let mut lines = vec![
+        Line::from(vec![
+            Span::styled(" policy ", t.dim()),
+            Span::styled(policy_one_line(&s.plan.policy()), t.string()),
+        ]),
+        Line::from(vec![
+            Span::styled(" id     ", t.dim()),
+            Span::styled(s.plan.id.as_str().to_owned(), t.accent()),
+        ]),
+    ];
+    if s.phase == Phase::Rollback {
+        rollback(cx, &mut lines);
+    } else if s.phase == Phase::Enforce || cx.view.viewing == Phase::Enforce {
+        lines.push(Line::from(Span::styled(" RFC 8461 §8.1: the policy first, then the id", t.title())));
+        for (i, step) in publish_steps(s, cx.obs).into_iter().enumerate() {
+            let sym = if cx.busy {
+                Span::styled(spinner(cx.app.frame), t.accent())
+            } else if step.done || s.phase > Phase::Enforce {
+                Span::styled(theme::OK, t.ok())
+            } else {
+                Span::styled(theme::TODO, t.dim())
+            };
+            lines.push(Line::from(vec![
+                Span::raw(format!("  {}. ", i + 1)),
+                sym,
+                Span::raw(format!(" {}", step.action)),
+            ]));
+        }
+    } else {
+        checklist(cx, &mut lines);
+    }
+    maintenance(cx, &mut lines);
+    pane(lines, cx.view.scroll, f, area);
+}
+
+fn checklist(cx: &Ctx, lines: &mut Vec<Line<'static>>) {
+    let t = cx.t;
+    let s = cx.state;
+    lines.push(Line::from(Span::styled(" final checklist", t.title())));
+    match cx.obs {
+        Some(o) => {
+            for r in &o.mx_results {
+                let ok = r.starttls_ok && r.cert_trusted && r.name_ok;
+                let days = r
+                    .not_after
+                    .map(|n| n.as_second().saturating_sub(cx.app.now.as_second()).div_euclid(86_400));
+                let how_long = days.map_or("expiry unknown".to_owned(), |d| format!("valid {d} more days"));
+                lines.push(Line::from(vec![
+                    Span::raw("  "),
+                    mark(t, ok && days.is_some_and(|d| d >= 14)),
+                    Span::raw(format!(" MX {} certificate {how_long}", r.host)),
+                ]));
+            }
+            let enforce_live = o.live_policy.as_ref().is_some_and(|p| p.mode == crate::rfc::Mode::Enforce);
+            let rows = [
+                (enforce_live, "mode: enforce is served live".to_owned()),
+                (o.sts_id.as_ref() == Some(&s.plan.id), format!("_mta-sts id is current ({})", s.plan.id)),
+                (o.tlsrpt_rua.is_some(), "_smtp._tls (TLS-RPT) record published".to_owned()),
+            ];
+            for (ok, text) in rows {
+                lines.push(Line::from(vec![Span::raw("  "), mark(t, ok), Span::raw(format!(" {text}"))]));
+            }
+            let dnssec = cx.checked.and_then(|c| c.evidence.sts_dnssec.found().copied());
+            let (sym, text) = match dnssec {
+                Some(true) => (theme::OK, "DNSSEC signs the _mta-sts record"),
+                Some(false) => (theme::WARN, "DNSSEC: unsigned (optional, but protects the record)"),
+                None => (theme::TODO, "DNSSEC: not known until a check this session"),
+            };
+            lines.push(Line::from(Span::raw(format!("  {sym} {text}"))));
+        }
+        None => lines.push(Line::from(Span::styled("  not checked yet — press r", t.dim()))),
+    }
+    lines.push(Line::from(Span::styled(" external testers (1–5 ticks one off)", t.title())));
+    for (i, (name, url)) in super::validation::testers(&s.domain).iter().enumerate() {
+        let done = cx.app.ticked.contains(&(s.domain.clone(), i));
+        let sym = if done { Span::styled(theme::OK, t.ok()) } else { Span::styled(theme::TODO, t.dim()) };
+        lines.push(Line::from(vec![
+            Span::raw(format!("  {} ", i + 1)),
+            sym,
+            Span::raw(format!(" {name:<12} ")),
+            Span::styled(url.clone(), t.dim()),
+        ]));
+    }
+}
+
+fn maintenance(cx: &Ctx, lines: &mut Vec<Line<'static>>) {
+    let t = cx.t;
+    let s = cx.state;
+    lines.push(Line::default());
+    lines.push(Line::from(Span::styled(" maintenance", t.title())));
+    match cx.obs.and_then(|o| detect_drift(s, o)) {
+        Some(d) => lines.push(Line::from(vec![
+            Span::styled(format!("  {} MX drift: ", theme::BAD), t.bad()),
+            Span::raw(format!(
+                "{}; n plans an updated policy and a new 30-day window",
+                sanitize(&d.describe())
+            )),
+        ])),
+        None => lines.push(Line::from(vec![
+            Span::styled(format!("  {} ", theme::OK), t.ok()),
+            Span::raw("MX set matches the policy"),
+        ])),
+    }
+    lines.push(Line::from(Span::styled(
+        "  r re-checks · b plans a rollback (mode: none, then a countdown)",
+        t.dim(),
+    )));
+    lines.push(Line::default());
+    lines.push(Line::from(Span::styled(" monitoring (cron or a systemd timer)", t.title())));
+    lines.push(Line::from(Span::styled(
+        format!("  17 6 * * *  mtasts check {} || mail -s 'MTA-STS check failed' root", s.domain),
+        t.string(),
+    )));
+    lines.push(Line::from(Span::styled("  # /etc/systemd/system/mtasts-check.timer", t.dim())));
+    for l in [
+        "[Timer]",
+        "OnCalendar=daily",
+        "RandomizedDelaySec=1h",
+        "Persistent=true",
+        "[Install]",
+        "WantedBy=timers.target",
+    ] {
+        lines.push(Line::from(Span::styled(format!("  {l}"), t.string())));
+    }
+    lines.push(Line::from(Span::styled("  # /etc/systemd/system/mtasts-check.service", t.dim())));
+    for l in [
+        "[Service]".to_owned(),
+        "Type=oneshot".to_owned(),
+        format!("ExecStart=/usr/local/bin/mtasts check {}", s.domain),
+    ] {
+        lines.push(Line::from(Span::styled(format!("  {l}"), t.string())));
+    }
+}
+
+fn rollback(cx: &Ctx, lines: &mut Vec<Line<'static>>) {
+    let t = cx.t;
+    lines.push(Line::from(Span::styled(" rollback (RFC 8461 §8.3)", t.title())));
+    for (i, step) in publish_steps(cx.state, cx.obs).into_iter().enumerate() {
+        lines.push(Line::from(vec![
+            Span::raw(format!("  {}. ", i + 1)),
+            mark(t, step.done),
+            Span::raw(format!(" {}", step.action)),
+        ]));
+    }
+    match rollback_countdown(cx.state, cx.app.now) {
+        Some(c) if c.complete => lines.push(Line::from(Span::styled(
+            format!("  {} countdown over: the records and the policy may be removed", theme::OK),
+            t.ok(),
+        ))),
+        Some(c) => {
+            let h = c.remaining.as_secs().max(0) / 3600;
+            lines.push(Line::from(Span::styled(
+                format!(
+                    "  ⏳ {}d {}h left before the records may go (at {})",
+                    h / 24,
+                    h % 24,
+                    c.removable_at.strftime("%Y-%m-%d %H:%M UTC")
+                ),
+                t.warn(),
+            )));
+        }
+        None => lines
+            .push(Line::from(Span::styled("  the countdown starts once mode: none is seen live", t.dim()))),
+    }
+}

@@ -1,0 +1,125 @@
+//! Home: every tracked domain with its phase, testing progress, last check and next action.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+
+use crate::rollout::{DomainState, status_line, testing_progress};
+use crate::sanitize::sanitize;
+use crate::tui::app::{App, Entry};
+use crate::tui::theme::{self, Theme};
+use crate::tui::widgets::{age, bar, fit, spinner, verdict};
+
+/// Draws the home screen.
+pub fn render(app: &App, t: &Theme, f: &mut Frame, area: Rect) {
+    if !app.loaded {
+        f.render_widget(Paragraph::new(format!(" {} reading tracked domains…", spinner(app.frame))), area);
+        return;
+    }
+    if app.entries.is_empty() {
+        empty(app, t, f, area);
+        return;
+    }
+    let block = Block::default()
+        .borders(Borders::TOP)
+        .border_style(t.border())
+        .title(Span::styled(format!(" {} tracked ", app.entries.len()), t.dim()));
+    let wide = area.width >= 76;
+    let head = if wide {
+        format!("  {:<19}{:<11}{:<8}{:<25}{}", "domain", "phase", "mode", "testing window", "last check")
+    } else {
+        format!("  {:<18}{:<11}{:<13}{}", "domain", "phase", "window", "check")
+    };
+    let mut lines = vec![Line::from(Span::styled(head, t.dim()))];
+    for (i, e) in app.entries.iter().enumerate() {
+        lines.extend(row(app, t, e, wide, i == app.selected, area.width));
+    }
+    let inner_h = usize::from(area.height.saturating_sub(2));
+    let first = (app.selected * 2 + 3).saturating_sub(inner_h) as u16;
+    f.render_widget(Paragraph::new(lines).block(block).scroll((first, 0)), area);
+}
+
+fn row(app: &App, t: &Theme, e: &Entry, wide: bool, selected: bool, width: u16) -> [Line<'static>; 2] {
+    let sel = if selected { "▶ " } else { "  " };
+    let next_w = usize::from(width).saturating_sub(5);
+    let pick = |l: Line<'static>| if selected { l.style(t.selected()) } else { l };
+    let s = match e {
+        Entry::Bad { path, problem } => {
+            let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            return [
+                pick(Line::from(vec![
+                    Span::raw(sel),
+                    Span::styled(format!("{} {} (unreadable)", theme::BAD, sanitize(&name)), t.bad()),
+                ])),
+                pick(Line::from(Span::styled(format!("    {}", fit(&sanitize(problem), next_w)), t.dim()))),
+            ];
+        }
+        Entry::Ok(s) => s.as_ref(),
+    };
+    let st = status_line(s, s.last_observation.as_ref(), app.reports.get(&s.domain), app.now);
+    let mut spans = vec![
+        Span::raw(sel),
+        Span::styled(
+            format!(
+                "{:<w$}",
+                fit(s.domain.as_str(), if wide { 18 } else { 17 }),
+                w = if wide { 19 } else { 18 }
+            ),
+            t.title(),
+        ),
+        Span::styled(format!("{:<11}", s.phase.as_str()), phase_style(t, s)),
+    ];
+    if wide {
+        spans.push(Span::raw(format!("{:<8}", s.plan.mode.as_str())));
+    }
+    spans.push(Span::raw(window_cell(s, app.now, wide)));
+    if app.pending.contains_key(&s.domain) {
+        spans.push(Span::styled(format!("{} checking", spinner(app.frame)), t.accent()));
+    } else {
+        match st.last_check {
+            Some(c) => {
+                let (w, style) = verdict(t, c.verdict);
+                spans.push(Span::styled(w, style));
+                spans.push(Span::styled(format!(" {}", age(app.now, c.at)), t.dim()));
+            }
+            None => spans.push(Span::styled("never", t.dim())),
+        }
+    }
+    let next = Line::from(Span::styled(format!("    {}", fit(&sanitize(&st.next_action), next_w)), t.dim()));
+    [pick(Line::from(spans)), pick(next)]
+}
+
+fn phase_style(t: &Theme, s: &DomainState) -> ratatui::style::Style {
+    use crate::rollout::Phase;
+    match s.phase {
+        Phase::Enforced => t.ok(),
+        Phase::Rollback => t.warn(),
+        _ => t.accent(),
+    }
+}
+
+fn window_cell(s: &DomainState, now: jiff::Timestamp, wide: bool) -> String {
+    let text = match testing_progress(s, now) {
+        Some(p) if wide => {
+            format!("{} day {}/{}, {} left", bar(p.day, p.total, 5), p.day, p.total, p.days_remaining)
+        }
+        Some(p) => format!("{}/{} {}left", p.day, p.total, p.days_remaining),
+        None => "—".to_owned(),
+    };
+    if wide { format!("{text:<25}") } else { format!("{text:<13}") }
+}
+
+fn empty(app: &App, t: &Theme, f: &mut Frame, area: Rect) {
+    let mut lines = vec![
+        Line::default(),
+        Line::from(Span::styled(" No domains tracked yet.", t.title())),
+        Line::from(" mtasts takes a mail domain step by step from no MTA-STS to mode: enforce, checking"),
+        Line::from(" every step live so no mail bounces. Press a to add your first domain."),
+    ];
+    if let Some(d) = &app.demo {
+        lines.push(Line::default());
+        lines.push(Line::from(Span::styled(format!(" Demo domains: {}", d.domains.join(", ")), t.dim())));
+    }
+    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+}

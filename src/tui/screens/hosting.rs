@@ -1,0 +1,235 @@
+//! Hosting: choose how the policy is served, see the snippet (scrollable, coloured), copy or
+//! write it, and the exact next step.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph};
+
+use super::domain::{Ctx, pane};
+use crate::rollout::{DomainState, HostingPath};
+use crate::snippet::{Options, Site, Snippet, SnippetError, Target, generate};
+use crate::tui::app::{App, Entry};
+use crate::tui::theme::{self, Theme};
+
+const CHOICES: [(&str, &str); 6] = [
+    ("A nginx", "you run nginx and can add a server block"),
+    ("A Apache", "you run Apache httpd"),
+    ("A Caddy", "you run Caddy (it gets the certificate itself)"),
+    ("A _headers", "a static host (Netlify, Pages) serving files"),
+    ("B Worker", "no web server: one Cloudflare Worker, this domain"),
+    ("C shared Worker", "one Worker for every tracked domain that picks C"),
+];
+
+fn target(p: HostingPath) -> Target {
+    match p {
+        HostingPath::Nginx => Target::Nginx,
+        HostingPath::Apache => Target::Apache,
+        HostingPath::Caddy => Target::Caddy,
+        HostingPath::StaticHeaders => Target::Headers,
+        HostingPath::Worker => Target::Worker,
+        HostingPath::WorkerMulti => Target::WorkerMulti,
+    }
+}
+
+fn site(s: &DomainState) -> Site {
+    Site { domain: s.domain.clone(), policy: s.plan.policy(), id: s.plan.id.clone(), rua: s.plan.rua.clone() }
+}
+
+/// The snippet for the domain's chosen path (`None` until one is chosen). The shared Worker
+/// serves every tracked domain that chose it.
+pub fn snippet_for(app: &App, s: &DomainState) -> Option<Result<Snippet, SnippetError>> {
+    let path = s.plan.hosting?;
+    let sites: Vec<Site> = if path == HostingPath::WorkerMulti {
+        let mut v: Vec<Site> = app
+            .entries
+            .iter()
+            .filter_map(|e| match e {
+                Entry::Ok(o) if o.plan.hosting == Some(HostingPath::WorkerMulti) && o.domain != s.domain => {
+                    Some(site(o))
+                }
+                _ => None,
+            })
+            .collect();
+        v.push(site(s));
+        v
+    } else {
+        vec![site(s)]
+    };
+    Some(generate(target(path), &sites, &Options::default()))
+}
+
+/// The zone-file lines of the two TXT records.
+pub fn zone_lines(s: &DomainState) -> Vec<String> {
+    match generate(Target::Dns, &[site(s)], &Options::default()) {
+        Ok(sn) => sn
+            .text
+            .lines()
+            .filter(|l| !l.trim().is_empty() && !l.starts_with(';'))
+            .map(str::to_owned)
+            .collect(),
+        Err(e) => vec![e.to_string()],
+    }
+}
+
+/// Draws the hosting screen.
+pub fn render(cx: &Ctx, f: &mut Frame, area: Rect) {
+    let t = cx.t;
+    let chosen = cx.state.plan.hosting.and_then(|h| HostingPath::ALL.iter().position(|x| *x == h));
+    let side = area.width >= 110;
+    let list_h = if side {
+        area.height
+    } else if area.height >= 14 {
+        7
+    } else {
+        4
+    };
+    let areas = if side {
+        Layout::horizontal([Constraint::Length(56), Constraint::Min(20)]).split(area)
+    } else {
+        Layout::vertical([Constraint::Length(list_h), Constraint::Min(3)]).split(area)
+    };
+    let mut list = Vec::new();
+    let compact = !side && list_h < 7;
+    for (i, (name, why)) in CHOICES.iter().enumerate() {
+        let here = chosen == Some(i);
+        let sym = if here { theme::HERE } else { theme::TODO };
+        let style = if here { t.selected() } else { ratatui::style::Style::new() };
+        let mut spans = vec![
+            Span::styled(format!(" {} ", i + 1), t.accent()),
+            Span::styled(format!("{sym} {name:<16}"), style),
+        ];
+        if !compact {
+            spans.push(Span::styled(format!(" {why}"), t.dim()));
+        }
+        list.push(Line::from(spans));
+    }
+    if compact {
+        let rows: Vec<Line> = list
+            .chunks(3)
+            .map(|c| Line::from(c.iter().flat_map(|l| l.spans.clone()).collect::<Vec<_>>()))
+            .collect();
+        list = rows;
+    }
+    list.push(Line::from(Span::styled(
+        " A = static file, B = Worker (one domain), C = shared Worker",
+        t.dim(),
+    )));
+    f.render_widget(Paragraph::new(list), areas[0]);
+    snippet_pane(cx, t, f, areas[1]);
+}
+
+fn snippet_pane(cx: &Ctx, t: &Theme, f: &mut Frame, area: Rect) {
+    let (title, lines) = match snippet_for(cx.app, cx.state) {
+        None => (
+            " snippet ".to_owned(),
+            vec![Line::from(Span::styled(" Choose a path with 1–6 to see its snippet.", t.dim()))],
+        ),
+        Some(Err(e)) => {
+            (" snippet ".to_owned(), vec![Line::from(Span::styled(format!(" {} {e}", theme::BAD), t.bad()))])
+        }
+        Some(Ok(s)) => {
+            let mut lines: Vec<Line> = s.text.lines().map(|l| highlight(t, l)).collect();
+            lines.push(Line::default());
+            for n in &s.notes {
+                lines.push(Line::from(vec![Span::styled(" next: ", t.accent()), Span::raw(n.clone())]));
+            }
+            lines.push(Line::from(vec![
+                Span::styled(" then: ", t.accent()),
+                Span::raw(format!(
+                    "check https://{}/.well-known/mta-sts.txt serves it as text/plain; r re-checks",
+                    cx.state.domain.policy_host()
+                )),
+            ]));
+            (format!(" {} · c copy · w write · j/k scroll ", s.file_name), lines)
+        }
+    };
+    let block =
+        Block::default().borders(Borders::TOP).border_style(t.border()).title(Span::styled(title, t.dim()));
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    pane(lines, cx.view.scroll, f, inner);
+}
+
+const KEYWORDS: &[&str] = &[
+    "server",
+    "listen",
+    "location",
+    "return",
+    "add_header",
+    "default_type",
+    "ssl_certificate",
+    "ssl_certificate_key",
+    "root",
+    "server_name",
+    "export",
+    "default",
+    "async",
+    "const",
+    "if",
+    "fetch",
+    "new",
+    "Response",
+    "Header",
+    "header",
+    "respond",
+    "tls",
+    "<VirtualHost",
+    "</VirtualHost>",
+    "ServerName",
+    "SSLEngine",
+    "SSLCertificateFile",
+    "SSLCertificateKeyFile",
+    "Alias",
+    "DocumentRoot",
+    "<Files",
+    "</Files>",
+    "ForceType",
+    "Redirect",
+    "let",
+    "function",
+];
+
+/// Simple colouring: comments dim, "strings" green, known directives/keywords magenta.
+pub fn highlight(t: &Theme, line: &str) -> Line<'static> {
+    let trimmed = line.trim_start();
+    if trimmed.starts_with('#') || trimmed.starts_with("//") || trimmed.starts_with(';') {
+        return Line::from(Span::styled(line.to_owned(), t.dim()));
+    }
+    let quotes_balanced = line.matches('"').count().is_multiple_of(2);
+    let mut spans = Vec::new();
+    for (i, part) in line.split('"').enumerate() {
+        if i > 0 && !quotes_balanced {
+            spans.push(Span::raw("\""));
+        }
+        if i % 2 == 1 && quotes_balanced {
+            spans.push(Span::styled(format!("\"{part}\""), t.string()));
+            continue;
+        }
+        words(t, part, &mut spans);
+    }
+    Line::from(spans)
+}
+
+fn words(t: &Theme, part: &str, spans: &mut Vec<Span<'static>>) {
+    let mut plain = String::new();
+    for word in part
+        .split_inclusive(|c: char| c.is_whitespace() || matches!(c, '(' | ')' | '{' | '}' | ';' | ',' | '.'))
+    {
+        let core = word.trim_end_matches(|c: char| {
+            c.is_whitespace() || matches!(c, '(' | ')' | '{' | '}' | ';' | ',' | '.')
+        });
+        if KEYWORDS.contains(&core) {
+            if !plain.is_empty() {
+                spans.push(Span::raw(std::mem::take(&mut plain)));
+            }
+            spans.push(Span::styled(core.to_owned(), t.keyword()));
+            plain.push_str(&word[core.len()..]);
+        } else {
+            plain.push_str(word);
+        }
+    }
+    if !plain.is_empty() {
+        spans.push(Span::raw(plain));
+    }
+}

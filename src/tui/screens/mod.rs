@@ -1,0 +1,21 @@
+//! One file per screen.
+
+pub mod domain;
+pub mod enforce;
+pub mod help;
+pub mod home;
+pub mod hosting;
+pub mod preflight;
+pub mod prompt;
+pub mod records;
+pub mod testing;
+pub mod validation;
+
+use ratatui::layout::Rect;
+
+/// A rectangle of `w`×`h` centred in `area` (clamped to it).
+pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
+    let w = w.min(area.width);
+    let h = h.min(area.height);
+    Rect { x: area.x + (area.width - w) / 2, y: area.y + (area.height - h) / 2, width: w, height: h }
+}

@@ -1,0 +1,181 @@
+//! Preflight: one row per MX host and address — STARTTLS, TLS version, certificate issuer,
+//! days to expiry, name match — then the fixes.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+
+use super::domain::{Ctx, pane};
+use crate::finding::Severity;
+use crate::probe::{CertVerdict, MxEvidence, SmtpEvidence, SmtpOutcome};
+use crate::sanitize::sanitize;
+use crate::tui::theme::{self, Theme};
+use crate::tui::widgets::{fit, mark, spinner};
+
+/// Draws the preflight screen.
+pub fn render(cx: &Ctx, f: &mut Frame, area: Rect) {
+    let t = cx.t;
+    let mut lines = vec![Line::from(Span::styled(
+        " Each MX host needs STARTTLS and a trusted, unexpired certificate for its name.",
+        t.dim(),
+    ))];
+    match cx.checked.and_then(|c| c.evidence.mx.found().map(|m| (c, m))) {
+        Some((c, hosts)) => {
+            for m in hosts {
+                host_lines(cx, m, &mut lines);
+                for fd in c
+                    .judgement
+                    .findings
+                    .iter()
+                    .filter(|x| x.subject.to_ascii_lowercase().contains(&m.host.to_ascii_lowercase()))
+                {
+                    if fd.severity == Severity::Info {
+                        continue;
+                    }
+                    let st = if fd.severity == Severity::Error { t.bad() } else { t.warn() };
+                    lines.push(Line::from(vec![
+                        Span::styled(format!("    {} ", theme::BAD), st),
+                        Span::raw(sanitize(&fd.message).into_owned()),
+                    ]));
+                    lines.push(Line::from(vec![
+                        Span::styled("      fix: ", t.accent()),
+                        Span::raw(sanitize(&fd.fix).into_owned()),
+                    ]));
+                }
+            }
+        }
+        None => saved_or_waiting(cx, &mut lines),
+    }
+    if let Some(c) = cx.checked
+        && c.evidence.mx.found().is_none()
+    {
+        lines.push(Line::from(Span::styled(
+            format!(" {} MX lookup: {:?}", theme::BAD, c.evidence.mx.clone().map(|_| ())),
+            t.bad(),
+        )));
+    }
+    lines.push(Line::default());
+    lines.push(Line::from(Span::styled(
+        " Every domain and subdomain with MX records needs its own rollout.",
+        t.dim(),
+    )));
+    pane(lines, cx.view.scroll, f, area);
+}
+
+fn host_lines(cx: &Ctx, m: &MxEvidence, lines: &mut Vec<Line<'static>>) {
+    let t = cx.t;
+    lines.push(Line::from(vec![
+        Span::styled(format!(" {} ", sanitize(&m.host)), t.title()),
+        Span::styled(format!("pref {}", m.preference), t.dim()),
+    ]));
+    if m.probes.is_empty() {
+        let why = match &m.addresses {
+            crate::probe::Lookup::Found(_) => "not probed".to_owned(),
+            other => format!("no address ({:?})", other.clone().map(|_| ())),
+        };
+        let sym = if cx.busy { spinner(cx.app.frame) } else { theme::BAD };
+        lines.push(Line::from(Span::styled(format!("   {sym} {why}"), t.bad())));
+    }
+    for p in &m.probes {
+        lines.push(probe_line(cx, t, p));
+    }
+}
+
+fn probe_line(cx: &Ctx, t: &Theme, p: &SmtpEvidence) -> Line<'static> {
+    let mut spans = vec![Span::raw(format!("   {:<16}", p.addr.ip().to_string()))];
+    if cx.busy {
+        spans.push(Span::styled(format!("{} ", spinner(cx.app.frame)), t.accent()));
+    }
+    let tls_ok = p.outcome == SmtpOutcome::TlsEstablished;
+    spans.push(mark(t, tls_ok));
+    spans.push(Span::raw(" STARTTLS "));
+    match &p.tls {
+        Some(tls) => {
+            spans.push(Span::styled(
+                format!("{:<8}", sanitize(&tls.version).replace("TLSv", "TLS ").replace('_', ".")),
+                t.dim(),
+            ));
+            let trusted =
+                matches!(tls.cert.verdict, CertVerdict::Trusted | CertVerdict::TrustedViaExtraAnchor);
+            spans.push(mark(t, trusted));
+            let issuer = tls.cert.issuer.as_deref().map(short_dn).unwrap_or_else(|| "?".into());
+            spans.push(Span::raw(format!(" {:<16} ", fit(&issuer, 16))));
+            match tls.cert.not_after {
+                Some(na) => {
+                    let days = na.as_second().saturating_sub(cx.app.now.as_second()).div_euclid(86_400);
+                    let st = if days < 0 {
+                        t.bad()
+                    } else if days < 14 {
+                        t.warn()
+                    } else {
+                        t.ok()
+                    };
+                    let text =
+                        if days < 0 { format!("expired {}d ago ", -days) } else { format!("{days}d left ") };
+                    spans.push(Span::styled(text, st));
+                }
+                None => spans.push(Span::styled("no expiry ", t.dim())),
+            }
+            let name_ok = tls.cert.verdict != CertVerdict::NameMismatch;
+            spans.push(mark(t, name_ok));
+            spans.push(Span::raw(" name"));
+        }
+        None => spans.push(Span::styled(outcome_text(&p.outcome), t.bad())),
+    }
+    Line::from(spans)
+}
+
+fn outcome_text(o: &SmtpOutcome) -> String {
+    let s = match o {
+        SmtpOutcome::TlsEstablished => "TLS established".to_owned(),
+        SmtpOutcome::StartTlsNotOffered => "STARTTLS not offered".to_owned(),
+        SmtpOutcome::Rejected { code, .. } => format!("rejected with {code}"),
+        SmtpOutcome::Refused => "connection refused".to_owned(),
+        SmtpOutcome::Timeout { stage } => format!("timed out at {stage:?}"),
+        SmtpOutcome::Trickle { stage, received } => {
+            format!("too slow at {stage:?}: only {received} bytes before the timeout")
+        }
+        SmtpOutcome::Closed { stage } => format!("closed at {stage:?}"),
+        SmtpOutcome::Garbage { detail, .. } => format!("not SMTP: {detail}"),
+        SmtpOutcome::TlsHandshake { error } => format!("TLS handshake failed: {error}"),
+        SmtpOutcome::Io { error, .. } => format!("network error: {error}"),
+    };
+    sanitize(&s).into_owned()
+}
+
+fn short_dn(dn: &str) -> String {
+    let dn = sanitize(dn);
+    dn.split(',')
+        .find_map(|p| p.trim().strip_prefix("CN=").map(str::to_owned))
+        .or_else(|| dn.split(',').find_map(|p| p.trim().strip_prefix("O=").map(str::to_owned)))
+        .unwrap_or_else(|| dn.into_owned())
+}
+
+/// Without a check this session: the saved per-host results, or spinners while probing.
+fn saved_or_waiting(cx: &Ctx, lines: &mut Vec<Line<'static>>) {
+    let t = cx.t;
+    let saved = cx.state.last_observation.as_ref().map(|o| &o.mx_results);
+    for pat in &cx.state.plan.mx {
+        let host = pat.to_string();
+        let r = saved.and_then(|rs| rs.iter().find(|r| r.host.as_str() == host));
+        let mut spans = vec![Span::styled(format!(" {host:<28}"), t.title())];
+        if cx.busy {
+            spans.push(Span::styled(format!("{} probing STARTTLS…", spinner(cx.app.frame)), t.accent()));
+        } else if let Some(r) = r {
+            spans.extend([
+                mark(t, r.starttls_ok),
+                Span::raw(" STARTTLS  "),
+                mark(t, r.cert_trusted),
+                Span::raw(" trusted  "),
+            ]);
+            spans.extend([
+                mark(t, r.name_ok),
+                Span::raw(" name  "),
+                Span::styled("(saved; r re-checks)", t.dim()),
+            ]);
+        } else {
+            spans.push(Span::styled("not checked yet — press r", t.dim()));
+        }
+        lines.push(Line::from(spans));
+    }
+}

@@ -1,0 +1,92 @@
+//! Records: the `_mta-sts` and `_smtp._tls` TXT records, their live state, and the zone-file
+//! form.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+
+use super::domain::{Ctx, pane};
+use crate::probe::TxtEvidence;
+use crate::rfc::{StsRecord, TlsRptRecord};
+use crate::sanitize::sanitize;
+use crate::tui::theme;
+use crate::tui::widgets::{age, spinner};
+
+/// Draws the records screen.
+pub fn render(cx: &Ctx, f: &mut Frame, area: Rect) {
+    let t = cx.t;
+    let s = cx.state;
+    let d = &s.domain;
+    let sts = StsRecord::new(s.plan.id.clone()).render();
+    let rpt = TlsRptRecord::new(s.plan.rua.clone()).render();
+    let sts_live = cx.obs.map(|o| o.sts_id.as_ref() == Some(&s.plan.id));
+    let rpt_live = cx.obs.map(|o| o.tlsrpt_rua.as_ref() == Some(&s.plan.rua));
+    let mut lines = vec![
+        Line::from(vec![
+            Span::styled(" id ", t.dim()),
+            Span::styled(s.plan.id.as_str().to_owned(), t.accent()),
+            Span::styled(
+                format!(
+                    "  generated {} ({})",
+                    s.plan.id_generated_at.strftime("%Y-%m-%d %H:%M UTC"),
+                    age(cx.app.now, s.plan.id_generated_at)
+                ),
+                t.dim(),
+            ),
+        ]),
+        Line::from(vec![
+            Span::styled(" rua ", t.dim()),
+            Span::raw(s.plan.rua.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(" ")),
+            Span::styled("   (e edits)", t.dim()),
+        ]),
+        Line::default(),
+        Line::from(Span::styled(" published?  record", t.dim())),
+    ];
+    for (name, value, live, ev) in [
+        (d.child("_mta-sts"), sts, sts_live, cx.checked.map(|c| &c.evidence.sts_record)),
+        (d.child("_smtp._tls"), rpt, rpt_live, cx.checked.map(|c| &c.evidence.tlsrpt_record)),
+    ] {
+        let status = if cx.busy {
+            Span::styled(format!(" {} checking ", spinner(cx.app.frame)), t.accent())
+        } else {
+            match live {
+                Some(true) => Span::styled(format!(" {} live     ", theme::OK), t.ok()),
+                Some(false) => Span::styled(format!(" {} not yet  ", theme::BAD), t.bad()),
+                None => Span::styled(" ? unknown  ", t.dim()),
+            }
+        };
+        lines.push(Line::from(vec![status, Span::styled(format!("TXT {name}"), t.title())]));
+        lines.push(Line::from(vec![
+            Span::raw("             \""),
+            Span::styled(value, t.string()),
+            Span::raw("\""),
+        ]));
+        if let Some(ev) = ev
+            && live == Some(false)
+        {
+            lines.push(Line::from(Span::styled(format!("             live: {}", live_text(ev)), t.dim())));
+        }
+    }
+    lines.push(Line::default());
+    lines.push(Line::from(Span::styled(" zone file:", t.dim())));
+    for rec in crate::tui::screens::hosting::zone_lines(s) {
+        lines.push(Line::from(Span::styled(format!("   {rec}"), t.string())));
+    }
+    lines.push(Line::default());
+    lines.push(Line::from(Span::styled(
+        " Publish both records at your DNS provider, then r re-checks and n moves on.",
+        t.dim(),
+    )));
+    pane(lines, cx.view.scroll, f, area);
+}
+
+fn live_text(ev: &TxtEvidence) -> String {
+    match &ev.records {
+        crate::probe::Lookup::Found(rs) if !rs.is_empty() => {
+            rs.iter().map(|r| format!("\"{}\"", sanitize(&r.concat()))).collect::<Vec<_>>().join(", ")
+        }
+        crate::probe::Lookup::Found(_) | crate::probe::Lookup::NoData => "no TXT record".into(),
+        crate::probe::Lookup::NxDomain => "name does not exist".into(),
+        other => sanitize(&format!("{:?}", other.clone().map(|_| ()))).into_owned(),
+    }
+}

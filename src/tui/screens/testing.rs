@@ -1,0 +1,100 @@
+//! Testing: the window tracker, check history, TLS-RPT summary and the enforce gate as a
+//! checklist.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Gauge, Paragraph};
+
+use super::domain::{Ctx, pane};
+use crate::rollout::{BlockerKind, Gate, Phase, testing_progress};
+use crate::tui::theme;
+use crate::tui::widgets::verdict;
+
+/// Draws the testing screen.
+pub fn render(cx: &Ctx, gate: &Gate, f: &mut Frame, area: Rect) {
+    let t = cx.t;
+    let Some(p) = testing_progress(cx.state, cx.app.now) else {
+        let msg = if cx.state.phase > Phase::Testing {
+            " The testing window is over."
+        } else {
+            " Testing starts once validation passes."
+        };
+        f.render_widget(Paragraph::new(Span::styled(msg, t.dim())), area);
+        return;
+    };
+    let [head, gauge, rest] =
+        Layout::vertical([Constraint::Length(1), Constraint::Length(1), Constraint::Min(1)]).areas(area);
+    f.render_widget(
+        Paragraph::new(Line::from(vec![
+            Span::styled(" started ", t.dim()),
+            Span::raw(p.started.strftime("%Y-%m-%d").to_string()),
+            Span::styled("  ends ", t.dim()),
+            Span::raw(p.window_ends.to_string()),
+            Span::styled("  mode: testing, max_age 86400", t.dim()),
+        ])),
+        head,
+    );
+    let label = if p.complete {
+        format!("window complete ({} days)", p.total)
+    } else {
+        format!("day {}/{}, {} left", p.day, p.total, p.days_remaining)
+    };
+    let ratio = f64::from(p.day.min(p.total)) / f64::from(p.total.max(1));
+    let style = if p.complete { t.ok() } else { t.accent() };
+    f.render_widget(
+        Gauge::default().ratio(ratio.clamp(0.0, 1.0)).label(label).gauge_style(style).use_unicode(true),
+        gauge,
+    );
+
+    let mut lines = vec![Line::from(Span::styled(" enforce gate", t.title()))];
+    let has = |k: BlockerKind| gate.blockers.iter().any(|b| b.kind == k);
+    let items = [
+        ("testing window complete", !has(BlockerKind::WindowIncomplete)),
+        (
+            "latest check passes",
+            cx.obs.is_some()
+                && !has(BlockerKind::CheckFailing)
+                && !has(BlockerKind::NoCheck)
+                && !has(BlockerKind::CheckStale),
+        ),
+        (
+            "every MX certificate valid 14+ more days",
+            !has(BlockerKind::MxCertExpiring) && !has(BlockerKind::MxCertExpired),
+        ),
+        (
+            "policy and records live as planned",
+            !has(BlockerKind::PolicyNotLive) && !has(BlockerKind::StsRecordNotLive),
+        ),
+        (
+            "no TLS-RPT failures in the window",
+            !has(BlockerKind::TlsRptFailures) && !has(BlockerKind::NoTlsRptReports),
+        ),
+    ];
+    for (what, ok) in items {
+        let (sym, st) = if ok { (theme::OK, t.ok()) } else { (theme::TODO, t.warn()) };
+        lines.push(Line::from(vec![Span::styled(format!("  {sym} "), st), Span::raw(what)]));
+    }
+    lines.push(Line::default());
+    match cx.app.reports.get(&cx.state.domain) {
+        Some(r) if r.reports > 0 => lines.push(Line::from(format!(
+            " TLS-RPT: {} report(s), {} ok / {} failed sessions",
+            r.reports, r.successful_sessions, r.failed_sessions
+        ))),
+        _ => lines.push(Line::from(Span::styled(" TLS-RPT: no TLS-RPT reports imported yet", t.dim()))),
+    }
+    lines.push(Line::from(Span::styled(format!(" check history ({})", cx.state.checks.len()), t.title())));
+    let mut hist: Vec<Span> = vec![Span::raw("  ")];
+    for c in cx.state.checks.iter().rev().take(40) {
+        let (w, st) = verdict(t, c.verdict);
+        hist.push(Span::styled(w.chars().next().map(String::from).unwrap_or_default(), st));
+    }
+    lines.push(Line::from(hist));
+    if let Some(c) = cx.state.checks.last() {
+        lines.push(Line::from(Span::styled(
+            format!("  latest {} · newest first", c.at.strftime("%Y-%m-%d %H:%M")),
+            t.dim(),
+        )));
+    }
+    pane(lines, cx.view.scroll, f, rest);
+}

@@ -1,0 +1,192 @@
+//! Snapshots of every screen at 80×24 (and narrow ones) with a fixed `now` and hand-built
+//! states and evidence.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::app::{App, DomainView, Entry, Msg, Screen};
+use super::fixtures::{app_with, checked, dn, draw, healthy_ev, state};
+use crate::judge::fixtures::{days, failed_probe, set_probe};
+use crate::probe::{CertVerdict, SmtpOutcome, SmtpStage};
+use crate::rollout::{DomainState, Phase};
+
+fn open(app: &mut App, phase: Phase) {
+    app.screen = Screen::Domain(DomainView {
+        domain: dn("example.com"),
+        viewing: phase,
+        scroll: 0,
+        hosting_cursor: 0,
+    });
+}
+
+fn domain_app(s: DomainState, ev: Option<crate::probe::Evidence>) -> App {
+    let phase = s.phase;
+    let c = ev.map(|e| checked(e, Some(&s)));
+    let mut app = app_with(vec![s]);
+    if let Some(c) = c {
+        app.checks.insert(c.domain.clone(), c);
+    }
+    open(&mut app, if phase == Phase::Rollback { Phase::Enforced } else { phase });
+    app
+}
+
+fn key(app: &mut App, c: char) {
+    app.update(Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)));
+}
+
+#[test]
+fn home_empty() {
+    insta::assert_snapshot!(draw(&app_with(vec![]), 80, 24));
+}
+
+#[test]
+fn home_loading() {
+    let (app, _) = App::new(crate::judge::fixtures::now(), false, None);
+    insta::assert_snapshot!(draw(&app, 80, 24));
+}
+
+fn fleet() -> App {
+    let ev = healthy_ev("testing");
+    let mut a = state(Phase::Testing, 11, Some(&ev));
+    a.domain = dn("example.com");
+    let mut b = state(Phase::Records, 1, None);
+    b.domain = dn("shop.example.net");
+    let mut c = state(Phase::Enforced, 40, Some(&healthy_ev("enforce")));
+    c.domain = dn("mail.example.org");
+    let mut app = app_with(vec![a, b, c]);
+    app.entries.push(Entry::Bad {
+        path: "/state/domains/broken.example.toml".into(),
+        problem: "expected `=` at line 3".into(),
+    });
+    app
+}
+
+#[test]
+fn home_with_domains() {
+    insta::assert_snapshot!(draw(&fleet(), 80, 24));
+}
+
+#[test]
+fn home_narrow() {
+    insta::assert_snapshot!(draw(&fleet(), 60, 20));
+}
+
+#[test]
+fn home_checking_all() {
+    let mut app = fleet();
+    key(&mut app, 'r');
+    insta::assert_snapshot!(draw(&app, 80, 24));
+}
+
+#[test]
+fn preflight_with_an_expired_certificate() {
+    let mut ev = healthy_ev("testing");
+    let mut p = crate::judge::fixtures::probe("mx2.example.com", 3);
+    if let Some(tls) = &mut p.tls {
+        tls.cert.verdict = CertVerdict::Expired;
+        tls.cert.not_after = Some(days(-3));
+    }
+    set_probe(&mut ev, 1, p);
+    insta::assert_snapshot!(draw(&domain_app(state(Phase::Preflight, 0, None), Some(ev)), 80, 24));
+}
+
+#[test]
+fn preflight_probing() {
+    let mut app = domain_app(state(Phase::Preflight, 0, None), None);
+    app.pending.insert(dn("example.com"), 1);
+    insta::assert_snapshot!(draw(&app, 80, 24));
+}
+
+#[test]
+fn preflight_unreachable_mx_is_data_not_a_crash() {
+    let mut ev = healthy_ev("testing");
+    set_probe(
+        &mut ev,
+        0,
+        failed_probe("mx1.example.com", 2, SmtpOutcome::Timeout { stage: SmtpStage::Banner }),
+    );
+    set_probe(&mut ev, 1, failed_probe("mx2.example.com", 3, SmtpOutcome::Refused));
+    insta::assert_snapshot!(draw(&domain_app(state(Phase::Preflight, 0, None), Some(ev)), 80, 24));
+}
+
+#[test]
+fn records_not_yet_published() {
+    let mut ev = healthy_ev("testing");
+    ev.sts_record = crate::judge::fixtures::txt("_mta-sts.example.com", &[]);
+    insta::assert_snapshot!(draw(&domain_app(state(Phase::Records, 0, None), Some(ev)), 80, 24));
+}
+
+#[test]
+fn hosting_with_nginx_chosen() {
+    insta::assert_snapshot!(draw(&domain_app(state(Phase::Hosting, 0, None), None), 80, 24));
+}
+
+#[test]
+fn hosting_wide() {
+    insta::assert_snapshot!(draw(&domain_app(state(Phase::Hosting, 0, None), None), 120, 30));
+}
+
+#[test]
+fn validation_with_text_html_policy() {
+    let mut ev = healthy_ev("testing");
+    ev.policy.content_type = Some("text/html\x1b[31m".into());
+    insta::assert_snapshot!(draw(&domain_app(state(Phase::Validation, 0, None), Some(ev)), 80, 24));
+}
+
+#[test]
+fn testing_day_12_of_30() {
+    let ev = healthy_ev("testing");
+    insta::assert_snapshot!(draw(&domain_app(state(Phase::Testing, 11, Some(&ev)), Some(ev)), 80, 24));
+}
+
+#[test]
+fn testing_narrow() {
+    let ev = healthy_ev("testing");
+    insta::assert_snapshot!(draw(&domain_app(state(Phase::Testing, 11, Some(&ev)), Some(ev)), 60, 20));
+}
+
+#[test]
+fn enforce_steps_policy_first() {
+    let ev = healthy_ev("testing");
+    insta::assert_snapshot!(draw(&domain_app(state(Phase::Enforce, 0, Some(&ev)), Some(ev)), 80, 24));
+}
+
+#[test]
+fn enforced_checklist() {
+    let ev = healthy_ev("enforce");
+    let mut app = domain_app(state(Phase::Enforced, 3, Some(&ev)), Some(ev));
+    key(&mut app, '2');
+    insta::assert_snapshot!(draw(&app, 80, 30));
+}
+
+#[test]
+fn help_overlay_on_hosting() {
+    let mut app = domain_app(state(Phase::Hosting, 0, None), None);
+    key(&mut app, '?');
+    insta::assert_snapshot!(draw(&app, 80, 24));
+}
+
+#[test]
+fn add_prompt_with_an_error() {
+    let mut app = app_with(vec![]);
+    key(&mut app, 'a');
+    for c in "not a domain".chars() {
+        key(&mut app, c);
+    }
+    insta::assert_snapshot!(draw(&app, 80, 24));
+}
+
+#[test]
+fn tiny_terminal_does_not_panic() {
+    let ev = healthy_ev("testing");
+    let app = domain_app(state(Phase::Testing, 11, Some(&ev)), Some(ev));
+    for (w, h) in [(1, 1), (10, 4), (20, 6), (40, 10)] {
+        assert_eq!(draw(&app, w, h).lines().count(), usize::from(h));
+    }
+}
+
+#[test]
+fn rollback_screen() {
+    let mut s = state(Phase::Enforced, 30, Some(&healthy_ev("enforce")));
+    s = crate::rollout::plan_rollback(s, crate::judge::fixtures::now());
+    insta::assert_snapshot!(draw(&domain_app(s, Some(healthy_ev("enforce"))), 80, 24));
+}

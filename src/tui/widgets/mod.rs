@@ -1,0 +1,62 @@
+//! Pieces shared by the screens.
+
+pub mod findings;
+pub mod footer;
+pub mod rail;
+
+use ratatui::style::Style;
+use ratatui::text::Span;
+
+use super::theme::Theme;
+
+const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
+
+/// The spinner glyph for an animation frame.
+pub fn spinner(frame: usize) -> &'static str {
+    SPINNER[frame % SPINNER.len()]
+}
+
+/// A text progress bar `width` cells wide: `▰▰▰▱▱▱`.
+pub fn bar(done: u32, total: u32, width: usize) -> String {
+    let total = total.max(1);
+    let filled = ((u64::from(done.min(total)) * width as u64) / u64::from(total)) as usize;
+    let mut s = "▰".repeat(filled);
+    s.push_str(&"▱".repeat(width.saturating_sub(filled)));
+    s
+}
+
+/// `✓`/`✗` span with its style.
+pub fn mark(t: &Theme, ok: bool) -> Span<'static> {
+    if ok { Span::styled(super::theme::OK, t.ok()) } else { Span::styled(super::theme::BAD, t.bad()) }
+}
+
+/// A coloured verdict word with its symbol.
+pub fn verdict(t: &Theme, v: crate::finding::Verdict) -> (String, Style) {
+    use crate::finding::Verdict;
+    match v {
+        Verdict::Pass => (format!("{} pass", super::theme::OK), t.ok()),
+        Verdict::Warn => (format!("{} warn", super::theme::WARN), t.warn()),
+        Verdict::Fail => (format!("{} fail", super::theme::BAD), t.bad()),
+    }
+}
+
+/// "3m", "2h", "5d" since `at`.
+pub fn age(now: jiff::Timestamp, at: jiff::Timestamp) -> String {
+    let s = now.as_second().saturating_sub(at.as_second()).max(0);
+    match s {
+        0..60 => "now".into(),
+        60..3600 => format!("{}m ago", s / 60),
+        3600..86400 => format!("{}h ago", s / 3600),
+        _ => format!("{}d ago", s / 86400),
+    }
+}
+
+/// Truncates to `w` display cells with an ellipsis.
+pub fn fit(s: &str, w: usize) -> String {
+    if s.chars().count() <= w {
+        return s.to_owned();
+    }
+    let mut out: String = s.chars().take(w.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}
