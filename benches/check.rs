@@ -52,8 +52,11 @@ fn three_mx() -> Scenario {
             redirect_to: None,
             cert: Default::default(),
             latency_ms: 0,
+            behaviour: Default::default(),
         }),
         policy_host_resolves: true,
+        cnames: Vec::new(),
+        sts_txt_filler: None,
     };
     Scenario {
         name: "three-mx".into(),

@@ -156,12 +156,13 @@ impl Run {
                 let host = host.to_owned();
                 async move {
                     let addr = SocketAddr::new(ip, run.cfg.smtp_port);
-                    let _permit = match timeout_at(deadline, run.permits.clone().acquire_owned()).await {
+                    let permit = match timeout_at(deadline, run.permits.clone().acquire_owned()).await {
                         Ok(Ok(p)) => p,
                         _ => return waiting_timed_out(host, addr),
                     };
                     let t = &run.cfg.timeouts;
-                    smtp::probe_smtp(&host, addr, &run.cfg.ehlo_name, t, deadline, run.stores.clone()).await
+                    let stores = run.stores.clone();
+                    smtp::probe_smtp(&host, addr, &run.cfg.ehlo_name, t, deadline, stores, Some(permit)).await
                 }
                 .boxed()
                 .shared()

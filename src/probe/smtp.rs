@@ -9,6 +9,7 @@ use std::time::Duration;
 use rustls_pki_types::ServerName;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::TcpStream;
+use tokio::sync::OwnedSemaphorePermit;
 use tokio::time::{Instant, timeout_at};
 
 use super::Timeouts;
@@ -55,6 +56,9 @@ fn io_fail(e: &std::io::Error) -> ReadFail {
 struct ReplyReader<S> {
     stream: S,
     buf: Vec<u8>,
+    /// The run's connection permit, released only when the connection is closed (after the
+    /// background QUIT), so `--concurrency` bounds open connections, not just dialogues.
+    hold: Option<OwnedSemaphorePermit>,
 }
 
 impl<S: AsyncRead + AsyncWrite + Unpin> ReplyReader<S> {
@@ -106,6 +110,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send + 'static> ReplyReader<S> {
         tokio::spawn(async move {
             let _ = self.command("QUIT", Instant::now() + QUIT_WAIT).await;
             let _ = timeout_at(Instant::now() + QUIT_WAIT, self.stream.shutdown()).await;
+            drop(self.hold);
         });
     }
 }
@@ -118,6 +123,7 @@ pub(crate) async fn probe_smtp(
     timeouts: &Timeouts,
     deadline: Instant,
     stores: Result<Arc<TrustStores>, String>,
+    permit: Option<OwnedSemaphorePermit>,
 ) -> SmtpEvidence {
     let start = Instant::now();
     let mut ev = SmtpEvidence {
@@ -131,7 +137,7 @@ pub(crate) async fn probe_smtp(
         tls: None,
         elapsed_ms: 0,
     };
-    ev.outcome = match dialogue(&mut ev, ehlo_name, timeouts, deadline, stores).await {
+    ev.outcome = match dialogue(&mut ev, ehlo_name, timeouts, deadline, stores, permit).await {
         Ok(outcome) | Err(outcome) => outcome,
     };
     ev.elapsed_ms = u64::try_from(start.elapsed().as_millis()).unwrap_or(u64::MAX);
@@ -148,6 +154,7 @@ async fn dialogue(
     t: &Timeouts,
     deadline: Instant,
     stores: Result<Arc<TrustStores>, String>,
+    permit: Option<OwnedSemaphorePermit>,
 ) -> Result<SmtpOutcome, SmtpOutcome> {
     let tcp = match timeout_at(within(t.connect, deadline), TcpStream::connect(ev.addr)).await {
         Err(_) => {
@@ -159,7 +166,7 @@ async fn dialogue(
         }
         Ok(Ok(s)) => s,
     };
-    let mut conn = ReplyReader { stream: tcp, buf: Vec::new() };
+    let mut conn = ReplyReader { stream: tcp, buf: Vec::new(), hold: permit };
 
     let banner =
         conn.read_reply(within(t.smtp_reply, deadline)).await.map_err(|f| f.at(SmtpStage::Banner))?;
@@ -222,6 +229,6 @@ async fn dialogue(
     };
     ev.tls =
         Some(TlsEvidence { version: format!("{version:?}"), cipher: format!("{:?}", suite.suite()), cert });
-    ReplyReader { stream, buf: Vec::new() }.quit();
+    ReplyReader { stream, buf: Vec::new(), hold: conn.hold }.quit();
     Ok(SmtpOutcome::TlsEstablished)
 }
