@@ -64,6 +64,9 @@ pub(crate) fn next_action(
                 hosts.join(", ")
             )
         }
+        Phase::Records if blockers.is_empty() => {
+            String::from("Both records are live as planned: advance to choose how to host the policy.")
+        }
         Phase::Records => format!(
             "Publish TXT {} \"{}\" and TXT {} \"{}\", then advance.",
             d.child("_mta-sts"),
@@ -71,6 +74,9 @@ pub(crate) fn next_action(
             d.child("_smtp._tls"),
             TlsRptRecord::new(state.plan.rua.clone()).render()
         ),
+        Phase::Hosting if blockers.is_empty() => {
+            String::from("The planned policy is live: advance to run the full validation.")
+        }
         Phase::Hosting => {
             let body = policy_one_line(&state.plan.policy());
             match state.plan.hosting {
