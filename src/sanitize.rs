@@ -6,7 +6,7 @@ use std::borrow::Cow;
 /// Whether a character must never reach a terminal raw.
 fn is_unsafe(c: char) -> bool {
     c.is_control() // C0, DEL and C1
-        || matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+        || matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 /// Replaces control characters (C0 including ESC, DEL, C1) and bidi controls with visible

@@ -127,8 +127,10 @@ fn count(obj: Option<&Map<String, Value>>, key: &str, at: &str) -> Result<u64, R
     }
 }
 
-fn normalize_domain(d: String) -> String {
-    d.trim().trim_end_matches('.').to_ascii_lowercase()
+/// Lower case, without surrounding whitespace or trailing dots (any mix of the two), so that
+/// normalising again changes nothing.
+pub(crate) fn normalize_domain(d: &str) -> String {
+    d.trim_end_matches(|c: char| c == '.' || c.is_whitespace()).trim_start().to_ascii_lowercase()
 }
 
 fn policy(i: usize, item: &Value) -> Result<PolicyResult, ReportError> {
@@ -155,7 +157,7 @@ fn policy(i: usize, item: &Value) -> Result<PolicyResult, ReportError> {
             &text(field("policy-type")).unwrap_or_else(|| "unspecified".to_owned()),
         ),
         policy_strings: strings(field("policy-string")),
-        policy_domain: text(field("policy-domain")).map(normalize_domain).filter(|d| !d.is_empty()),
+        policy_domain: text(field("policy-domain")).map(|d| normalize_domain(&d)).filter(|d| !d.is_empty()),
         mx_host,
         successful: count(summary, "total-successful-session-count", &format!("{at}.summary"))?,
         failed: count(summary, "total-failure-session-count", &format!("{at}.summary"))?,
@@ -169,7 +171,7 @@ fn failure(at: &str, item: &Value) -> Result<FailureDetail, ReportError> {
     Ok(FailureDetail {
         result_type: ResultType::parse(&get("result-type").unwrap_or_else(|| "unspecified".to_owned())),
         sending_mta_ip: get("sending-mta-ip"),
-        receiving_mx_hostname: get("receiving-mx-hostname").map(normalize_domain),
+        receiving_mx_hostname: get("receiving-mx-hostname").map(|d| normalize_domain(&d)),
         receiving_mx_helo: get("receiving-mx-helo"),
         receiving_ip: get("receiving-ip"),
         failed_session_count: count(Some(item), "failed-session-count", at)?,

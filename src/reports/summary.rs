@@ -7,6 +7,7 @@ use jiff::tz::TimeZone;
 use serde::Serialize;
 
 use super::model::{PolicyResult, Report};
+use super::parse::normalize_domain as normalize;
 
 /// The bucket for policies whose domain is not named anywhere in the report, and for
 /// failures without a receiving MX.
@@ -60,10 +61,6 @@ pub use crate::rollout::ReportTally as Tally;
 /// The domain a policy entry is counted under.
 fn domain_of<'a>(report: &'a Report, policy: &'a PolicyResult) -> &'a str {
     report.domain_for(policy).unwrap_or(UNKNOWN)
-}
-
-fn normalize(domain: &str) -> String {
-    domain.trim().trim_end_matches('.').to_ascii_lowercase()
 }
 
 /// Each `report-id` once (the first wins), in the given order.
