@@ -39,6 +39,8 @@ fn three_mx() -> Scenario {
         null_mx: false,
         sts_txt: vec![vec!["v=STSv1; id=20260101T000000;".into()]],
         sts_cname: None,
+        sts_txt_filler: None,
+        cnames: Vec::new(),
         tlsrpt_txt: vec![vec!["v=TLSRPTv1; rua=mailto:tlsrpt@three.example".into()]],
         policy: Some(PolicyHostSpec {
             status: 200,
@@ -52,6 +54,7 @@ fn three_mx() -> Scenario {
             redirect_to: None,
             cert: Default::default(),
             latency_ms: 0,
+            behaviour: Default::default(),
         }),
         policy_host_resolves: true,
     };
