@@ -1,7 +1,9 @@
 //! Probe benchmarks against the in-process lab with injected latency (issue 3):
 //! (a) one domain with three MX hosts, as a ratio of the protocol's critical path;
 //! (b) 200 domains sharing two MX hosts, as a ratio of (a);
-//! (c) the peak memory of (b), measured in a child process.
+//! (c) the peak memory of (b), measured in a child process;
+//! (d) the CPU time of one (b) run, split between the probe (client) and the lab (servers) by
+//! running the lab on a runtime of its own.
 //!
 //! A small hand-written harness rather than criterion: each iteration is a real network
 //! exchange of ~100 ms and more, dominated by injected sleeps, so a few runs reported as
@@ -39,6 +41,8 @@ fn three_mx() -> Scenario {
         null_mx: false,
         sts_txt: vec![vec!["v=STSv1; id=20260101T000000;".into()]],
         sts_cname: None,
+        sts_txt_filler: None,
+        cnames: Vec::new(),
         tlsrpt_txt: vec![vec!["v=TLSRPTv1; rua=mailto:tlsrpt@three.example".into()]],
         policy: Some(PolicyHostSpec {
             status: 200,
@@ -107,6 +111,48 @@ async fn measure(scenario: &Scenario, iterations: usize) -> Stats {
     }
     runs.sort();
     Stats { min: runs[0], median: runs[runs.len() / 2] }
+}
+
+/// CPU seconds used so far by this process's live threads: (lab threads, all others). The lab
+/// runtime names its threads `lab-rt`; `/proc` reports utime and stime in ticks of 1/100 s.
+fn cpu_split() -> Option<(f64, f64)> {
+    let (mut lab, mut client) = (0u64, 0u64);
+    for entry in std::fs::read_dir("/proc/self/task").ok()? {
+        let stat = std::fs::read_to_string(entry.ok()?.path().join("stat")).ok()?;
+        let (head, rest) = stat.rsplit_once(')')?;
+        let comm = head.split_once('(')?.1;
+        // `rest` starts at field 3 (state); utime and stime are fields 14 and 15.
+        let fields: Vec<&str> = rest.split_whitespace().collect();
+        let ticks = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+        if comm.starts_with("lab-rt") {
+            lab += ticks;
+        } else {
+            client += ticks;
+        }
+    }
+    Some((lab as f64 / 100.0, client as f64 / 100.0))
+}
+
+/// (b) again with the lab's servers on a runtime of their own (two workers, like the probe's),
+/// so each side's CPU can be read per thread. Returns the median wall time and the mean CPU
+/// seconds per run of the lab and of the probe (plus the judge).
+fn measure_split(scenario: &Scenario, iterations: usize, rt: &tokio::runtime::Runtime) -> (Stats, f64, f64) {
+    let lab_rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("lab-rt")
+        .enable_all()
+        .build()
+        .unwrap();
+    let lab = lab_rt.block_on(Lab::start(scenario, jiff::Timestamp::now())).unwrap();
+    let names = domains(scenario);
+    rt.block_on(check_once(&lab, &names));
+    let before = cpu_split().unwrap_or_default();
+    let mut runs: Vec<Duration> = (0..iterations).map(|_| rt.block_on(check_once(&lab, &names))).collect();
+    let after = cpu_split().unwrap_or_default();
+    runs.sort();
+    let per_run = |a: f64, b: f64| (a - b) / iterations as f64;
+    let stats = Stats { min: runs[0], median: runs[runs.len() / 2] };
+    (stats, per_run(after.0, before.0), per_run(after.1, before.1))
 }
 
 fn ms(d: Duration) -> f64 {
@@ -193,4 +239,14 @@ fn main() {
         }
         None => println!("(c) peak RSS unavailable (needs Linux /proc/self/status)"),
     }
+
+    let (split, lab_cpu, client_cpu) =
+        measure_split(&fleet(FLEET_SIZE).with_latency(latency), iterations, &rt);
+    println!(
+        "(d) (b) with the lab on its own runtime: {:7.1} / {:7.1} ms; CPU per run: probe+judge {:.0} ms, lab {:.0} ms",
+        ms(split.min),
+        ms(split.median),
+        client_cpu * 1000.0,
+        lab_cpu * 1000.0,
+    );
 }
