@@ -59,8 +59,6 @@ fn three_mx() -> Scenario {
             behaviour: Default::default(),
         }),
         policy_host_resolves: true,
-        cnames: Vec::new(),
-        sts_txt_filler: None,
     };
     Scenario {
         name: "three-mx".into(),
