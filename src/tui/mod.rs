@@ -8,6 +8,7 @@
 pub mod app;
 mod app_keys;
 mod app_overlay;
+mod app_reports;
 mod app_results;
 pub mod demo;
 pub mod effects;
