@@ -25,6 +25,8 @@ mod fixtures;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
+mod tests_reports;
+#[cfg(test)]
 mod tests_snap;
 
 use std::path::PathBuf;
