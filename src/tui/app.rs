@@ -271,8 +271,7 @@ impl App {
     /// Opens a domain at its current phase and checks it.
     pub(super) fn open(&mut self, domain: DomainName) -> Vec<Effect> {
         let viewing = self.state(&domain).map_or(Phase::Preflight, |s| s.phase);
-        self.screen =
-            Screen::Domain(DomainView {
+        self.screen = Screen::Domain(DomainView {
             domain: domain.clone(),
             viewing,
             scroll: 0,

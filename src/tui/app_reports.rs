@@ -14,10 +14,8 @@ impl App {
         match r {
             Ok(list) => {
                 let summaries: BTreeMap<_, _> = list.into_iter().map(|d| (d.domain.clone(), d)).collect();
-                let tallies: BTreeMap<_, _> = summaries
-                    .iter()
-                    .filter_map(|(d, r)| Some((d.clone(), r.tally.clone()?)))
-                    .collect();
+                let tallies: BTreeMap<_, _> =
+                    summaries.iter().filter_map(|(d, r)| Some((d.clone(), r.tally.clone()?))).collect();
                 if summaries != self.summaries || tallies != self.reports {
                     self.dirty = true;
                 }

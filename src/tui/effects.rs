@@ -186,7 +186,8 @@ const LOOKBACK_DAYS: i64 = 30;
 /// The reports of one tracked domain as of `now`.
 pub fn domain_reports(reports: &[Report], state: &DomainState, now: Timestamp) -> DomainReports {
     let started = testing_started(state);
-    let from = started.unwrap_or_else(|| now.checked_sub(SignedDuration::from_hours(24 * LOOKBACK_DAYS)).unwrap_or(now));
+    let from = started
+        .unwrap_or_else(|| now.checked_sub(SignedDuration::from_hours(24 * LOOKBACK_DAYS)).unwrap_or(now));
     let since = from.to_zoned(TimeZone::UTC).date();
     let domain = state.domain.as_str();
     DomainReports {

@@ -7,8 +7,8 @@ use jiff::{SignedDuration, Timestamp};
 
 use super::app::Entry;
 use crate::ops::{AddOptions, Added, Advanced, Checked};
-use crate::rfc::{DomainName, RuaUri};
 use crate::reports::DomainSummary;
+use crate::rfc::{DomainName, RuaUri};
 use crate::rollout::{DomainState, HostingPath, ReportTally};
 
 /// Why a check was started, which decides what its result leads to.

@@ -5,7 +5,9 @@ use std::path::PathBuf;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::app::{App, DomainReports, DomainView, Effect, ImportCounts, Msg, Op, Overlay, PromptKind, Purpose, Screen};
+use super::app::{
+    App, DomainReports, DomainView, Effect, ImportCounts, Msg, Op, Overlay, PromptKind, Purpose, Screen,
+};
 use super::fixtures::{app_with, checked, dn, draw, healthy_ev, state, ts};
 use crate::reports::{DaySummary, DomainSummary};
 use crate::rollout::{Phase, ReportTally};

@@ -51,7 +51,10 @@ fn view(r: &DomainReports, s: &DomainSummary, now: jiff::Timestamp, t: &Theme) -
         ]),
         Line::from(vec![
             Span::raw(format!(" sessions {}  ", s.total_sessions)),
-            Span::styled(format!("failed {}", s.failed_sessions), if s.failed_sessions > 0 { t.bad() } else { t.ok() }),
+            Span::styled(
+                format!("failed {}", s.failed_sessions),
+                if s.failed_sessions > 0 { t.bad() } else { t.ok() },
+            ),
             Span::raw(format!("  failure rate {:.2}%", s.failure_rate * 100.0)),
         ]),
     ];
@@ -59,7 +62,8 @@ fn view(r: &DomainReports, s: &DomainSummary, now: jiff::Timestamp, t: &Theme) -
     if s.failures_by_type.is_empty() {
         lines.push(Line::from(Span::styled(format!(" {} no failed sessions", theme::OK), t.ok())));
     } else {
-        lines.push(Line::from(Span::styled(" failures by type                          sessions", t.title())));
+        lines
+            .push(Line::from(Span::styled(" failures by type                          sessions", t.title())));
         let mx = (s.failures_by_mx.len() == 1).then(|| s.failures_by_mx.keys().next()).flatten();
         for (kind, n) in by_count(&s.failures_by_type) {
             lines.push(Line::from(vec![
@@ -84,7 +88,12 @@ fn view(r: &DomainReports, s: &DomainSummary, now: jiff::Timestamp, t: &Theme) -
 }
 
 /// The two sparkline rows and a date axis, for the testing screen's panel too.
-pub fn sparklines(r: &DomainReports, s: &DomainSummary, now: jiff::Timestamp, t: &Theme) -> Vec<Line<'static>> {
+pub fn sparklines(
+    r: &DomainReports,
+    s: &DomainSummary,
+    now: jiff::Timestamp,
+    t: &Theme,
+) -> Vec<Line<'static>> {
     let series = day_series(r.since, s, now.to_zoned(TimeZone::UTC).date());
     let ok: Vec<u64> = series.iter().map(|d| d.1).collect();
     let bad: Vec<u64> = series.iter().map(|d| d.2).collect();
@@ -114,7 +123,8 @@ pub fn sparklines(r: &DomainReports, s: &DomainSummary, now: jiff::Timestamp, t:
 
 /// (day, successful, failed) for every day from `since` to `today` (the last [`MAX_DAYS`]).
 pub fn day_series(since: Date, s: &DomainSummary, today: Date) -> Vec<(Date, u64, u64)> {
-    let known: BTreeMap<Date, (u64, u64)> = s.days.iter().map(|d| (d.date, (d.successful, d.failed))).collect();
+    let known: BTreeMap<Date, (u64, u64)> =
+        s.days.iter().map(|d| (d.date, (d.successful, d.failed))).collect();
     let end = s.days.last().map_or(today, |d| d.date.max(today));
     let mut out = Vec::new();
     let mut day = since;
