@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use jiff::Timestamp;
 
 use super::DemoInfo;
-pub use super::msg::{Effect, Msg, Op, OpOutcome, Publish, Purpose};
+pub use super::msg::{DomainReports, Effect, ImportCounts, Msg, Op, OpOutcome, Publish, Purpose};
 use crate::ops::Checked;
 use crate::rfc::DomainName;
 use crate::rollout::{Blocker, DomainState, Phase, ReportTally};
@@ -46,6 +46,8 @@ pub struct DomainView {
     pub scroll: u16,
     /// Highlighted hosting path on the hosting screen.
     pub hosting_cursor: usize,
+    /// The TLS-RPT reports view is shown instead of the phase's screen.
+    pub reports: bool,
 }
 
 /// A modal on top of the screen.
@@ -57,6 +59,13 @@ pub enum Overlay {
     Prompt(Prompt),
     /// A yes/no question.
     Confirm(Confirm),
+    /// Lines to read; any key closes it.
+    Note {
+        /// The box title.
+        title: &'static str,
+        /// The lines (already sanitised).
+        lines: Vec<String>,
+    },
 }
 
 /// What a text prompt is for.
@@ -68,6 +77,8 @@ pub enum PromptKind {
     Rua,
     /// Where to write the snippet.
     WritePath,
+    /// Where to import TLS-RPT reports from.
+    ImportPath,
     /// The acknowledgement text for overriding blockers.
     Ack,
 }
@@ -130,8 +141,10 @@ pub struct App {
     pub pending: BTreeMap<DomainName, u64>,
     /// The last generation handed out.
     pub generation: u64,
-    /// TLS-RPT summaries per domain, once reports are imported.
+    /// TLS-RPT tallies of the testing window per domain (the enforce gate's input).
     pub reports: BTreeMap<DomainName, ReportTally>,
+    /// What the imported reports say per tracked domain (the reports view).
+    pub summaries: BTreeMap<DomainName, DomainReports>,
     /// Blockers of the last advance attempt on the open domain.
     pub blocked: Option<(DomainName, Vec<Blocker>)>,
     /// External testers the user ticked off (domain, index).
@@ -162,6 +175,7 @@ impl App {
             pending: BTreeMap::new(),
             generation: 0,
             reports: BTreeMap::new(),
+            summaries: BTreeMap::new(),
             blocked: None,
             ticked: BTreeSet::new(),
             status: None,
@@ -188,6 +202,8 @@ impl App {
             Msg::Loaded(entries) => self.on_loaded(entries),
             Msg::Checked { generation, purpose, results } => self.on_checked(generation, purpose, results),
             Msg::OpDone(result) => self.on_op(result),
+            Msg::ReportsLoaded(r) => self.on_reports(r),
+            Msg::Imported(r) => self.on_imported(r),
             Msg::Published(Ok((domain, what))) => {
                 self.dirty = true;
                 self.set_status(format!("published {what} in the demo lab; checking…"), false);
@@ -255,8 +271,13 @@ impl App {
     /// Opens a domain at its current phase and checks it.
     pub(super) fn open(&mut self, domain: DomainName) -> Vec<Effect> {
         let viewing = self.state(&domain).map_or(Phase::Preflight, |s| s.phase);
-        self.screen =
-            Screen::Domain(DomainView { domain: domain.clone(), viewing, scroll: 0, hosting_cursor: 0 });
+        self.screen = Screen::Domain(DomainView {
+            domain: domain.clone(),
+            viewing,
+            scroll: 0,
+            hosting_cursor: 0,
+            reports: false,
+        });
         self.blocked = None;
         let mut fx = vec![Effect::Reload];
         fx.extend(self.start_check(vec![domain], Purpose::Refresh));

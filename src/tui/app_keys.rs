@@ -56,6 +56,7 @@ impl App {
                 self.selected = self.selected.saturating_sub(1);
                 Vec::new()
             }
+            KeyCode::Char('i') => self.import_prompt(),
             KeyCode::Char('a') => {
                 self.overlay = Some(Overlay::Prompt(Prompt {
                     kind: PromptKind::AddDomain,
@@ -83,7 +84,7 @@ impl App {
             }
             KeyCode::Char('r') => {
                 let all: Vec<DomainName> = self.tracked().collect();
-                let mut fx = vec![Effect::Reload];
+                let mut fx = vec![Effect::Reload, self.load_reports()];
                 fx.extend(self.start_check(all, Purpose::Refresh));
                 fx
             }
@@ -103,21 +104,29 @@ impl App {
         let current = current.unwrap_or(Phase::Preflight);
         let max_view = if current == Phase::Rollback { Phase::Enforced } else { current };
         match code {
+            KeyCode::Char('q') | KeyCode::Esc | KeyCode::Char('R') if view.reports => {
+                view.reports = false;
+                view.scroll = 0;
+            }
             KeyCode::Char('q') | KeyCode::Esc => return self.go_home(),
+            KeyCode::Char('R') => return self.toggle_reports(),
+            KeyCode::Char('i') => return self.import_prompt(),
             KeyCode::Left | KeyCode::Char('h') | KeyCode::BackTab => {
                 view.viewing = step(view.viewing, -1, max_view);
                 view.scroll = 0;
+                view.reports = false;
             }
             KeyCode::Right | KeyCode::Char('l') | KeyCode::Tab => {
                 view.viewing = step(view.viewing, 1, max_view);
                 view.scroll = 0;
+                view.reports = false;
             }
             KeyCode::Down | KeyCode::Char('j') => view.scroll = view.scroll.saturating_add(1),
             KeyCode::Up | KeyCode::Char('k') => view.scroll = view.scroll.saturating_sub(1),
             KeyCode::PageDown | KeyCode::Char(' ') => view.scroll = view.scroll.saturating_add(10),
             KeyCode::PageUp => view.scroll = view.scroll.saturating_sub(10),
             KeyCode::Char('r') => {
-                let mut fx = vec![Effect::Reload];
+                let mut fx = vec![Effect::Reload, self.load_reports()];
                 fx.extend(self.start_check(vec![domain], Purpose::Refresh));
                 return fx;
             }
@@ -126,6 +135,7 @@ impl App {
                 self.set_status(format!("checking {domain} before advancing…"), false);
                 return self.start_check(vec![domain], Purpose::Advance);
             }
+            _ if view.reports => {}
             _ => return self.phase_key(code, domain, view_phase(&self.screen)),
         }
         Vec::new()

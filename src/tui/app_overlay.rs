@@ -8,7 +8,7 @@ use super::app_results::validate;
 impl App {
     pub(super) fn on_overlay_key(&mut self, overlay: Overlay, key: KeyEvent) -> Vec<Effect> {
         match overlay {
-            Overlay::Help => Vec::new(),
+            Overlay::Help | Overlay::Note { .. } => Vec::new(),
             Overlay::Confirm(c) => match key.code {
                 KeyCode::Char('y') | KeyCode::Enter => self.confirmed(c.kind),
                 KeyCode::Char('n') | KeyCode::Esc | KeyCode::Char('q') => Vec::new(),

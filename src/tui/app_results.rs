@@ -25,7 +25,7 @@ pub(super) fn validate(app: &App, kind: PromptKind, input: &str) -> Result<(), S
             Ok(())
         }
         PromptKind::Rua => parse_rua(input).map(|_| ()),
-        PromptKind::WritePath => {
+        PromptKind::WritePath | PromptKind::ImportPath => {
             if input.is_empty() {
                 Err("type a file path".into())
             } else {
@@ -78,6 +78,10 @@ impl App {
                     _ => Vec::new(),
                 }
             }
+            (PromptKind::ImportPath, _) => {
+                self.set_status(format!("importing TLS-RPT reports from {}…", sanitize(&input)), false);
+                vec![Effect::Import(vec![PathBuf::from(input)])]
+            }
             (PromptKind::Ack, Some(d)) => vec![Effect::Op(Op::Advance {
                 reports: self.reports.get(&d).cloned(),
                 domain: d,
@@ -93,10 +97,11 @@ impl App {
         if !self.loaded || entries != self.entries {
             self.dirty = true;
         }
+        let changed = !self.loaded || entries != self.entries;
         self.loaded = true;
         self.entries = entries;
         self.selected = self.selected.min(self.entries.len().saturating_sub(1));
-        Vec::new()
+        if changed { vec![self.load_reports()] } else { Vec::new() }
     }
 
     pub(super) fn on_checked(
@@ -205,7 +210,9 @@ impl App {
                 let d = adv.state.domain.clone();
                 let phase = adv.state.phase;
                 self.replace(adv.state.clone());
+                let mut fx = Vec::new();
                 if let Some(t) = &adv.transition {
+                    fx.push(self.load_reports());
                     self.blocked = None;
                     self.set_status(format!("{d}: now in {} ", t.phase), false);
                     if let Screen::Domain(v) = &mut self.screen
@@ -227,7 +234,7 @@ impl App {
                     }
                     self.blocked = Some((d, b.blockers.clone()));
                 }
-                Vec::new()
+                fx
             }
         }
     }

@@ -4,14 +4,21 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use std::path::PathBuf;
+
 use base64::Engine;
+use jiff::tz::TimeZone;
+use jiff::{SignedDuration, Timestamp};
 
 use super::Clock;
-use super::app::{Effect, Entry, Msg, Op, OpOutcome, Publish, Purpose};
+use super::app::{DomainReports, Effect, Entry, ImportCounts, Msg, Op, OpOutcome, Publish, Purpose};
 use crate::lab::Lab;
 use crate::ops::{self, Checked};
 use crate::probe::ProbeConfig;
+use crate::reports::{Outcome, Report, ReportStore, summarize, window_tally};
 use crate::rfc::DomainName;
+use crate::rollout::{DomainState, testing_started};
+use crate::sanitize::sanitize;
 use crate::store::Store;
 
 /// What effects are performed against.
@@ -92,6 +99,42 @@ impl Runtime {
         Msg::OpDone(r.map_err(|e| e.to_string()))
     }
 
+    fn report_store(&self) -> Result<ReportStore, String> {
+        let dir = self.store.domains_dir().parent().unwrap_or(self.store.domains_dir());
+        ReportStore::open(dir).map_err(|e| e.to_string())
+    }
+
+    /// Sums the imported reports per tracked domain: the testing window's tally for the gate,
+    /// and a summary since the window's start (30 days back outside testing) for the view.
+    pub fn load_reports(&self, now: Timestamp) -> Msg {
+        let r = self.report_store().map(|rs| {
+            let (reports, _) = rs.load_all();
+            let states = self.store.list().unwrap_or_default().into_iter().filter_map(|(_, s)| s.ok());
+            states.map(|s| domain_reports(&reports, &s, now)).collect()
+        });
+        Msg::ReportsLoaded(r)
+    }
+
+    /// Imports reports and counts the outcomes.
+    pub fn import(&self, paths: &[PathBuf]) -> Msg {
+        let r = self.report_store().map(|rs| {
+            let mut c = ImportCounts::default();
+            for o in rs.import_paths(paths) {
+                match &o.outcome {
+                    Outcome::Imported { .. } => c.imported += 1,
+                    Outcome::Duplicate { .. } => c.duplicate += 1,
+                    Outcome::Rejected { .. } => c.rejected += 1,
+                    Outcome::Ignored { .. } => c.ignored += 1,
+                }
+                if c.lines.len() < IMPORT_LINES {
+                    c.lines.push(sanitize(&o.to_string()).into_owned());
+                }
+            }
+            c
+        });
+        Msg::Imported(r)
+    }
+
     /// Publishes into the demo lab.
     pub fn publish(&self, p: Publish) -> Msg {
         let Some(lab) = &self.lab else {
@@ -117,6 +160,8 @@ impl Runtime {
                 self.check(domains, generation, purpose).run().await
             }
             Effect::Op(op) => self.op(op),
+            Effect::LoadReports { now } => self.load_reports(now),
+            Effect::Import(paths) => self.import(&paths),
             Effect::Copy(text) => {
                 self.last_copy = Some(text);
                 Msg::Note(Ok("copied".into()))
@@ -129,6 +174,27 @@ impl Runtime {
             }
             Effect::Quit => return None,
         })
+    }
+}
+
+/// How many outcome lines an import note shows.
+const IMPORT_LINES: usize = 5;
+
+/// Days shown outside the testing window.
+const LOOKBACK_DAYS: i64 = 30;
+
+/// The reports of one tracked domain as of `now`.
+pub fn domain_reports(reports: &[Report], state: &DomainState, now: Timestamp) -> DomainReports {
+    let started = testing_started(state);
+    let from = started
+        .unwrap_or_else(|| now.checked_sub(SignedDuration::from_hours(24 * LOOKBACK_DAYS)).unwrap_or(now));
+    let since = from.to_zoned(TimeZone::UTC).date();
+    let domain = state.domain.as_str();
+    DomainReports {
+        domain: state.domain.clone(),
+        since,
+        tally: started.and_then(|s| window_tally(reports, domain, s, now)),
+        summary: summarize(reports, Some(domain), Some(since)).into_iter().next(),
     }
 }
 

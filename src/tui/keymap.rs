@@ -6,11 +6,25 @@ use crate::rollout::Phase;
 /// One key and what it does.
 pub type Key = (&'static str, &'static str);
 
-const HOME: &[Key] =
-    &[("a", "add a domain"), ("enter", "open"), ("r", "re-check all"), ("d", "remove"), ("↑↓ j k", "select")];
+const HOME: &[Key] = &[
+    ("a", "add a domain"),
+    ("enter", "open"),
+    ("r", "re-check all"),
+    ("d", "remove"),
+    ("↑↓ j k", "select"),
+    ("i", "import TLS-RPT reports"),
+];
 
-const DOMAIN: &[Key] =
-    &[("n", "next phase"), ("r", "re-check"), ("←→ h l", "view phase"), ("↑↓ j k", "scroll")];
+const DOMAIN: &[Key] = &[
+    ("n", "next phase"),
+    ("r", "re-check"),
+    ("←→ h l", "view phase"),
+    ("↑↓ j k", "scroll"),
+    ("R", "TLS-RPT reports"),
+    ("i", "import reports"),
+];
+
+const REPORTS: &[Key] = &[("i", "import reports"), ("R q esc", "back to the phase"), ("↑↓ j k", "scroll")];
 
 const RECORDS: &[Key] = &[("e", "edit rua")];
 const HOSTING: &[Key] = &[("1-6", "choose path"), ("c", "copy"), ("w", "write file")];
@@ -25,6 +39,7 @@ pub fn keys(app: &App) -> Vec<Key> {
     let mut out: Vec<Key> = Vec::new();
     match &app.screen {
         Screen::Home => out.extend(HOME),
+        Screen::Domain(v) if v.reports => out.extend(REPORTS),
         Screen::Domain(v) => {
             let rollback = app.state(&v.domain).is_some_and(|s| s.phase == Phase::Rollback);
             if app.demo.is_some()

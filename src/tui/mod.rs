@@ -8,6 +8,7 @@
 pub mod app;
 mod app_keys;
 mod app_overlay;
+mod app_reports;
 mod app_results;
 pub mod demo;
 pub mod effects;
@@ -23,6 +24,8 @@ mod widgets;
 mod fixtures;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_reports;
 #[cfg(test)]
 mod tests_snap;
 

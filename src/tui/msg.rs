@@ -7,6 +7,7 @@ use jiff::{SignedDuration, Timestamp};
 
 use super::app::Entry;
 use crate::ops::{AddOptions, Added, Advanced, Checked};
+use crate::reports::DomainSummary;
 use crate::rfc::{DomainName, RuaUri};
 use crate::rollout::{DomainState, HostingPath, ReportTally};
 
@@ -110,6 +111,13 @@ pub enum Effect {
         /// What.
         text: String,
     },
+    /// Read the imported TLS-RPT reports and sum them per tracked domain, as of `now`.
+    LoadReports {
+        /// The end of the window.
+        now: Timestamp,
+    },
+    /// Import TLS-RPT reports from these files and directories.
+    Import(Vec<PathBuf>),
     /// Demo only: publish into the lab.
     Publish(Publish),
     /// Demo only: move the clock.
@@ -142,6 +150,38 @@ pub enum Msg {
     OpDone(Result<OpOutcome, String>),
     /// A note for the status line (copy and write results).
     Note(Result<String, String>),
+    /// The imported reports were read: per tracked domain that has any.
+    ReportsLoaded(Result<Vec<DomainReports>, String>),
+    /// An import finished.
+    Imported(Result<ImportCounts, String>),
     /// Demo: something was published into the lab (the domain is re-checked).
     Published(Result<(DomainName, String), String>),
+}
+
+/// What the imported TLS-RPT reports say about one tracked domain.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DomainReports {
+    /// The domain.
+    pub domain: DomainName,
+    /// The first day shown: the testing window's start, else 30 days back.
+    pub since: jiff::civil::Date,
+    /// The testing window's tally (the enforce gate's input), when in testing with reports.
+    pub tally: Option<ReportTally>,
+    /// The summary since `since`, when any report covers the domain.
+    pub summary: Option<DomainSummary>,
+}
+
+/// The result of an import.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImportCounts {
+    /// New reports stored.
+    pub imported: usize,
+    /// Reports already stored.
+    pub duplicate: usize,
+    /// Items that looked like reports but were invalid.
+    pub rejected: usize,
+    /// Items that were not reports.
+    pub ignored: usize,
+    /// The first outcome lines (sanitised).
+    pub lines: Vec<String>,
 }

@@ -15,6 +15,7 @@ fn open(app: &mut App, phase: Phase) {
         viewing: phase,
         scroll: 0,
         hosting_cursor: 0,
+        reports: false,
     });
 }
 

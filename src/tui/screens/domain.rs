@@ -66,6 +66,7 @@ pub fn render(app: &App, view: &DomainView, t: &Theme, f: &mut Frame, area: Rect
     f.render_widget(rail(t, state.phase, view.viewing, mark, area.width), rail_a);
     f.render_widget(summary_line(&cx), summary);
     match view.viewing {
+        _ if view.reports => super::reports::render(&cx, f, body),
         Phase::Preflight => super::preflight::render(&cx, f, body),
         Phase::Records => super::records::render(&cx, f, body),
         Phase::Hosting => super::hosting::render(&cx, f, body),

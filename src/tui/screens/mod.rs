@@ -8,6 +8,7 @@ pub mod hosting;
 pub mod preflight;
 pub mod prompt;
 pub mod records;
+pub mod reports;
 pub mod testing;
 pub mod validation;
 

@@ -13,6 +13,7 @@ fn title(kind: PromptKind) -> &'static str {
         PromptKind::AddDomain => " add a domain ",
         PromptKind::Rua => " TLS-RPT report address(es) ",
         PromptKind::WritePath => " write snippet ",
+        PromptKind::ImportPath => " import TLS-RPT reports ",
         PromptKind::Ack => " override the gate? ",
     }
 }
@@ -59,6 +60,14 @@ pub fn render_confirm(c: &Confirm, t: &Theme, f: &mut Frame) {
         Span::raw(" / esc no"),
     ]));
     boxed(lines, " confirm ", t, f);
+}
+
+/// Draws lines to read, closed by any key.
+pub fn render_note(title: &'static str, lines: &[String], t: &Theme, f: &mut Frame) {
+    let mut out: Vec<Line> = lines.iter().map(|l| Line::from(sanitize(l).into_owned())).collect();
+    out.push(Line::default());
+    out.push(Line::from(Span::styled("any key closes", t.dim())));
+    boxed(out, title, t, f);
 }
 
 fn boxed(lines: Vec<Line<'static>>, title: &'static str, t: &Theme, f: &mut Frame) {

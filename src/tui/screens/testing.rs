@@ -7,7 +7,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Gauge, Paragraph};
 
 use super::domain::{Ctx, pane};
+use crate::reports::failure_fix;
 use crate::rollout::{BlockerKind, Gate, Phase, testing_progress};
+use crate::sanitize::sanitize;
+use crate::tui::app::DomainReports;
 use crate::tui::theme;
 use crate::tui::widgets::verdict;
 
@@ -82,6 +85,17 @@ pub fn render(cx: &Ctx, gate: &Gate, f: &mut Frame, area: Rect) {
             r.reports, r.successful_sessions, r.failed_sessions
         ))),
         _ => lines.push(Line::from(Span::styled(" TLS-RPT: no TLS-RPT reports imported yet", t.dim()))),
+    }
+    if let Some(r @ DomainReports { summary: Some(s), .. }) = cx.app.summaries.get(&cx.state.domain) {
+        lines.extend(super::reports::sparklines(r, s, cx.app.now, t));
+        let mx = (s.failures_by_mx.len() == 1).then(|| s.failures_by_mx.keys().next()).flatten();
+        for (kind, n) in r.tally.iter().flat_map(|t| t.failures_by_type.iter()).take(3) {
+            let fix = failure_fix(kind, Some(&s.domain), mx.map(String::as_str));
+            lines.push(Line::from(vec![
+                Span::styled(format!("  {} {} ({n}): ", theme::BAD, sanitize(kind)), t.bad()),
+                Span::styled(sanitize(&fix).into_owned(), t.dim()),
+            ]));
+        }
     }
     lines.push(Line::from(Span::styled(format!(" check history ({})", cx.state.checks.len()), t.title())));
     let mut hist: Vec<Span> = vec![Span::raw("  ")];
