@@ -58,6 +58,7 @@ fn frame(c: &mut Criterion) {
             viewing: phase,
             scroll: 0,
             hosting_cursor: 0,
+            reports: false,
         });
         c.bench_function(&format!("render {name} 120x40"), |b| {
             b.iter(|| {

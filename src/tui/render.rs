@@ -30,7 +30,7 @@ pub fn render(app: &App, f: &mut Frame) {
         Some(Overlay::Help) => screens::help::render(app, &t, f),
         Some(Overlay::Prompt(p)) => screens::prompt::render_prompt(p, &t, f),
         Some(Overlay::Confirm(c)) => screens::prompt::render_confirm(c, &t, f),
-        Some(Overlay::Note { title, lines }) => screens::prompt::render_note(*title, lines, &t, f),
+        Some(Overlay::Note { title, lines }) => screens::prompt::render_note(title, lines, &t, f),
         None => {}
     }
 }
