@@ -25,6 +25,8 @@ mod fixtures;
 mod tests;
 #[cfg(test)]
 mod tests_snap;
+#[cfg(test)]
+mod tests_terminal;
 
 use std::path::PathBuf;
 
