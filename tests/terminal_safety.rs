@@ -209,22 +209,15 @@ fn check_in_colour_emits_only_our_sgr_sequences() {
     let env = Env::new();
     let quote = |a: &str| format!("'{}'", a.replace('\'', "'\\''"));
     let bin = env!("CARGO_BIN_EXE_mtasts");
-    let args = [
-        "check",
-        DOMAIN,
-        "--resolver",
-        &env.lab.dns_addr.to_string(),
-        "--smtp-port",
-        &env.lab.smtp_port.to_string(),
-        "--https-port",
-        &env.lab.https_port.to_string(),
-        "--ca-file",
-        env.ca.to_str().unwrap(),
-        "--timeout",
-        "5",
-    ]
-    .map(|a| quote(a))
-    .join(" ");
+    let (dns, smtp, https) =
+        (env.lab.dns_addr.to_string(), env.lab.smtp_port.to_string(), env.lab.https_port.to_string());
+    let ca = env.ca.to_str().unwrap();
+    let args: Vec<String> = ["check", DOMAIN, "--resolver", &dns, "--smtp-port", &smtp]
+        .into_iter()
+        .chain(["--https-port", &https, "--ca-file", ca, "--timeout", "5"])
+        .map(quote)
+        .collect();
+    let args = args.join(" ");
     let out = Command::new("/usr/bin/script")
         .args(["-qec", &format!("{} {args}", quote(bin)), "/dev/null"])
         .env("MTASTS_STATE_DIR", env.dir.path().join("state"))
