@@ -20,7 +20,8 @@ fn is_unsafe(c: char) -> bool {
 fn evil_ev() -> Evidence {
     let mut ev = healthy_ev("testing");
     ev.sts_record = txt("_mta-sts.example.com", &[&format!("v=STSv1; id=20261101T000000; x={EVIL}")]);
-    ev.tlsrpt_record = txt("_smtp._tls.example.com", &[&format!("v=TLSRPTv1; rua=mailto:{EVIL}@example.com")]);
+    ev.tlsrpt_record =
+        txt("_smtp._tls.example.com", &[&format!("v=TLSRPTv1; rua=mailto:{EVIL}@example.com")]);
     ev.tlsrpt_legacy_record = txt("_smtp-tlsrpt.example.com", &[EVIL]);
     ev.policy = fetch(&format!(
         "version: STSv1\r\nmode: testing\r\nmx: mx1.example.com\r\nmx: {EVIL}\r\nx{EVIL}: {EVIL}\r\nmax_age: 86400\r\n"
