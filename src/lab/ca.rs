@@ -67,7 +67,9 @@ fn validity(kind: &CertKind) -> (i64, i64) {
         CertKind::Expired => (-400, -10),
         CertKind::NotYetValid => (10, 400),
         CertKind::ExpiringInDays(days) => (-60, i64::from(*days)),
-        CertKind::Valid | CertKind::SelfSigned | CertKind::WrongName(_) => (-30, 365),
+        CertKind::Valid | CertKind::SelfSigned | CertKind::WrongName(_) | CertKind::Named { .. } => {
+            (-30, 365)
+        }
     }
 }
 
@@ -108,12 +110,13 @@ impl LabCa {
 
     /// Issues a server certificate for `host` with the property `kind` describes.
     pub fn issue(&self, host: &str, kind: &CertKind) -> Result<IssuedCert, LabError> {
-        let name = match kind {
-            CertKind::WrongName(other) => other.clone(),
-            _ => host.to_owned(),
+        let (cn, san) = match kind {
+            CertKind::WrongName(other) => (other.clone(), other.clone()),
+            CertKind::Named { common_name, san } => (common_name.clone(), san.clone()),
+            _ => (host.to_owned(), host.to_owned()),
         };
-        let mut params = CertificateParams::new(vec![name.clone()])?;
-        params.distinguished_name.push(DnType::CommonName, name);
+        let mut params = CertificateParams::new(vec![san])?;
+        params.distinguished_name.push(DnType::CommonName, cn);
         params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
         params.key_usages = vec![KeyUsagePurpose::DigitalSignature];
         let (from, until) = validity(kind);

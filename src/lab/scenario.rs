@@ -26,6 +26,14 @@ pub enum CertKind {
     WrongName(String),
     /// Signed by the lab CA, ends this many days after `now`.
     ExpiringInDays(u32),
+    /// Signed by the lab CA and in date, with this subject common name and this DNS
+    /// subjectAltName (any text: hostile names test terminal safety).
+    Named {
+        /// The subject CN.
+        common_name: String,
+        /// The one dNSName SAN (ASCII only: certificates carry it as IA5String).
+        san: String,
+    },
 }
 
 /// One MX record of a domain.
@@ -55,6 +63,10 @@ pub struct MxHostSpec {
     /// Delay before the banner and before every reply.
     #[serde(default)]
     pub latency_ms: u64,
+    /// Text after the host name in the banner and EHLO greeting lines (the default wording
+    /// when `None`).
+    #[serde(default)]
+    pub greeting: Option<String>,
 }
 
 impl MxHostSpec {
@@ -66,6 +78,7 @@ impl MxHostSpec {
             cert: CertKind::Valid,
             behaviour: MxBehaviour::Normal,
             latency_ms: 0,
+            greeting: None,
         }
     }
 }

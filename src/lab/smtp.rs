@@ -174,7 +174,10 @@ async fn session(mut stream: TcpStream, host: Arc<Host>, mut guard: SessionGuard
     }
     pause(&host).await;
     let name = &host.spec.name;
-    let banner = format!("220-{name} ESMTP mtasts lab\r\n220 {name} ready\r\n");
+    let banner = match &host.spec.greeting {
+        Some(text) => format!("220-{name} {text}\r\n220 {name} {text}\r\n"),
+        None => format!("220-{name} ESMTP mtasts lab\r\n220 {name} ready\r\n"),
+    };
     if stream.write_all(banner.as_bytes()).await.is_err() {
         return;
     }
@@ -235,9 +238,10 @@ async fn dialogue<S: AsyncBufRead + AsyncWrite + Unpin>(
         let (reply, then_tls, close) = match verb.as_str() {
             "EHLO" => {
                 let tls_line = if offer_tls { "250-STARTTLS\r\n" } else { "" };
+                let greets = host.spec.greeting.as_deref().unwrap_or("greets you");
                 (
                     format!(
-                        "250-{name} greets you\r\n250-PIPELINING\r\n250-SIZE 10240000\r\n{tls_line}250 8BITMIME\r\n"
+                        "250-{name} {greets}\r\n250-PIPELINING\r\n250-SIZE 10240000\r\n{tls_line}250 8BITMIME\r\n"
                     ),
                     false,
                     false,

@@ -28,6 +28,8 @@ mod tests;
 mod tests_reports;
 #[cfg(test)]
 mod tests_snap;
+#[cfg(test)]
+mod tests_terminal;
 
 use std::path::PathBuf;
 
