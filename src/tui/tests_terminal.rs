@@ -110,6 +110,7 @@ fn every_screen_renders_hostile_text_escaped() {
             viewing: phase,
             scroll: 0,
             hosting_cursor: 0,
+            reports: false,
         });
         for (w, h) in [(80, 24), (160, 60), (60, 20)] {
             shown += &assert_clean(&app, &format!("{phase:?} {w}x{h}"), w, h);
