@@ -21,17 +21,7 @@ pub(crate) async fn fetch_policy(
     deadline: Instant,
     stores: Result<Arc<TrustStores>, String>,
 ) -> PolicyFetch {
-    let mut fetch = PolicyFetch {
-        url: url.to_owned(),
-        outcome: FetchOutcome::Response,
-        status: None,
-        content_type: None,
-        location: None,
-        body: None,
-        content_length: None,
-        too_large: false,
-        cert: None,
-    };
+    let mut fetch = PolicyFetch::unattempted(url.to_owned(), FetchOutcome::Response);
     let slot = CertSlot::default();
     let until = (Instant::now() + step).min(deadline);
     let result = match stores {

@@ -196,20 +196,28 @@ fn in_flight(cfg: &ProbeConfig) -> usize {
 }
 
 fn waiting_timed_out(host: String, addr: SocketAddr) -> SmtpEvidence {
-    SmtpEvidence {
-        host,
-        addr,
-        outcome: SmtpOutcome::Timeout { stage: SmtpStage::Connect },
-        banner: None,
-        ehlo: None,
-        starttls_offered: None,
-        starttls_reply: None,
-        tls: None,
-        elapsed_ms: 0,
+    SmtpEvidence::bare(host, addr, SmtpOutcome::Timeout { stage: SmtpStage::Connect })
+}
+
+impl SmtpEvidence {
+    /// Evidence of a dialogue that got nowhere yet: only the host, address and outcome.
+    fn bare(host: String, addr: SocketAddr, outcome: SmtpOutcome) -> Self {
+        Self {
+            host,
+            addr,
+            outcome,
+            banner: None,
+            ehlo: None,
+            starttls_offered: None,
+            starttls_reply: None,
+            tls: None,
+            elapsed_ms: 0,
+        }
     }
 }
 
 impl PolicyFetch {
+    /// A fetch with only its URL and outcome, filled in as the request proceeds.
     fn unattempted(url: String, outcome: FetchOutcome) -> Self {
         Self {
             url,

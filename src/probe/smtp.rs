@@ -126,17 +126,7 @@ pub(crate) async fn probe_smtp(
     permit: Option<OwnedSemaphorePermit>,
 ) -> SmtpEvidence {
     let start = Instant::now();
-    let mut ev = SmtpEvidence {
-        host: host.to_owned(),
-        addr,
-        outcome: SmtpOutcome::Refused,
-        banner: None,
-        ehlo: None,
-        starttls_offered: None,
-        starttls_reply: None,
-        tls: None,
-        elapsed_ms: 0,
-    };
+    let mut ev = SmtpEvidence::bare(host.to_owned(), addr, SmtpOutcome::Refused);
     ev.outcome = match dialogue(&mut ev, ehlo_name, timeouts, deadline, stores, permit).await {
         Ok(outcome) | Err(outcome) => outcome,
     };
