@@ -114,9 +114,7 @@ fn testing_action(
     now: Timestamp,
 ) -> String {
     let d = &state.domain;
-    if (has(blockers, BlockerKind::PolicyNotLive) || has(blockers, BlockerKind::StsRecordNotLive))
-        && let Some(step) = first_undone_step(state, obs)
-    {
+    if let Some(step) = pending_step(state, obs, blockers) {
         return step;
     }
     let hard: Vec<&Blocker> =
@@ -144,9 +142,7 @@ fn rollback_action(
     now: Timestamp,
 ) -> String {
     let d = &state.domain;
-    if (has(blockers, BlockerKind::PolicyNotLive) || has(blockers, BlockerKind::StsRecordNotLive))
-        && let Some(step) = first_undone_step(state, obs)
-    {
+    if let Some(step) = pending_step(state, obs, blockers) {
         return step;
     }
     match rollback_countdown(state, now) {
@@ -160,4 +156,10 @@ fn rollback_action(
         Some(c) => format!("Keep the records and the mode: none policy until {}.", c.removable_at),
         None => format!("Record a check of {d} showing the mode: none policy live to start the countdown."),
     }
+}
+
+/// The next publication step (RFC 8461 §8.1 order) while the new policy or id is not live yet.
+fn pending_step(state: &DomainState, obs: Option<&Observation>, blockers: &[Blocker]) -> Option<String> {
+    let waiting = has(blockers, BlockerKind::PolicyNotLive) || has(blockers, BlockerKind::StsRecordNotLive);
+    if waiting { first_undone_step(state, obs) } else { None }
 }
