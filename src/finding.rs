@@ -137,6 +137,8 @@ codes! {
     MxCertExpiring => "mx-cert-expiring",
     /// An MX host negotiated TLS older than 1.2.
     MxTlsTooOld => "mx-tls-too-old",
+    /// A live MX host that a policy senders may still hold in enforce does not list.
+    MxNotCoveredByHeldPolicy => "mx-not-covered-by-held-policy",
 }
 
 impl fmt::Display for Code {

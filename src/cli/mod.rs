@@ -7,6 +7,7 @@ pub mod generate;
 pub mod lab;
 pub mod lint;
 pub mod output;
+pub mod plan;
 pub mod probe_args;
 pub mod reports;
 pub mod status;
@@ -58,6 +59,8 @@ pub enum Command {
     Remove(track::DomainArg),
     /// Where each tracked domain stands: phase, testing day, days left, next action.
     Status(status::StatusArgs),
+    /// Plan a change of a live policy (MX hosts, max_age) as dated steps, each checked live.
+    Plan(plan::PlanArgs),
     /// Import TLS-RPT reports and summarise them per domain.
     Reports(reports::ReportsArgs),
     /// Serve a built-in lab scenario on loopback, to rehearse against (Ctrl-C stops it).
@@ -79,6 +82,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Some(Command::Rollback(args)) => track::rollback(&args, &open_store(dir)?, &style, clock::now()?),
         Some(Command::Remove(args)) => track::remove(&args, &open_store(dir)?),
         Some(Command::Status(args)) => status::run(&args, &state_dir(dir)?, &style, clock::now()?),
+        Some(Command::Plan(args)) => plan::run(&args, &open_store(dir)?, &style, clock::now()?),
         Some(Command::Reports(args)) => reports::run(&args, &state_dir(dir)?, &style),
         Some(Command::Lab(args)) => lab::run(&args, clock::now()?),
         Some(Command::Demo) => tui::demo(tui::color(cli.no_color)),

@@ -89,6 +89,33 @@ pub fn render(v: &StatusView, style: &Style, now: jiff::Timestamp) -> String {
     for b in &v.blockers {
         out.push_str(&format!("\n  {} {}", style.dim("blocker:"), sanitize(b)));
     }
+    // The live version alone is the normal case; say more only when older ones may be held.
+    if v.senders_may_hold.iter().any(|h| !h.live || h.refuses()) {
+        for h in &v.senders_may_hold {
+            out.push_str(&format!(
+                "\n  {} {}",
+                style.dim("senders may still hold:"),
+                sanitize(&h.describe())
+            ));
+            if h.refuses() {
+                let hosts: Vec<&str> = h.not_covered.iter().map(|d| d.as_str()).collect();
+                out.push_str(&format!(" — refuses {}", hosts.join(", ")));
+            }
+        }
+    }
+    if let Some(c) = &v.change {
+        let current = c.steps.iter().find(|s| s.status == crate::rollout::StepStatus::Current);
+        if let Some(s) = current {
+            out.push_str(&format!(
+                "\n  {} {} — step {} of {}; see mtasts plan mx {}",
+                style.dim("planned change:"),
+                sanitize(&c.what),
+                s.number,
+                c.steps.len(),
+                v.domain
+            ));
+        }
+    }
     out
 }
 

@@ -7,6 +7,7 @@
 //! switch), and so is whatever makes senders ignore MTA-STS; delivery-neutral problems are
 //! warnings; context is information.
 
+mod held;
 mod mx;
 mod mx_probe;
 mod plan;
@@ -44,6 +45,22 @@ pub struct PlanContext {
     /// Every id published so far with the SHA-256 (lower-case hex, see [`Policy::sha256_hex`]) of the
     /// canonical policy body it was published with.
     pub published: Vec<(PolicyId, String)>,
+    /// The policy versions senders may still hold (from the rollout's sender-cache model).
+    pub held: Vec<HeldPolicy>,
+}
+
+/// A policy version senders may still hold.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeldPolicy {
+    /// Its id.
+    pub id: PolicyId,
+    /// The policy.
+    pub policy: Policy,
+    /// SHA-256 (hex) of its canonical body.
+    pub sha256: String,
+    /// Until when senders may hold it; `None` for the version live at the previous check
+    /// (held for its `max_age` from now if it is no longer live).
+    pub until: Option<jiff::Timestamp>,
 }
 
 /// Everything the judge needs besides the evidence.
@@ -88,8 +105,16 @@ pub fn judge(ev: &Evidence, ctx: &JudgeContext) -> Judgement {
     findings.extend(pol.findings.iter().cloned());
     let mx = mx::check(ev, ctx, pol.parsed.as_ref());
     findings.extend(mx.findings.iter().cloned());
+    let mut notes = extra_anchor_note(ev);
     if let Some(plan) = &ctx.plan {
         findings.extend(plan::check(ev, plan, pol.parsed.as_ref(), &sts));
+        let live_id = match &sts {
+            records::StsState::Valid(r) => Some(&r.id),
+            _ => None,
+        };
+        let (held, held_notes) = held::check(ev, plan, pol.parsed.as_ref(), live_id, ctx.now);
+        findings.extend(held);
+        notes.extend(held_notes);
     }
     findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
     let tlsrpt = ev
@@ -109,13 +134,7 @@ pub fn judge(ev: &Evidence, ctx: &JudgeContext) -> Judgement {
         null_mx: mx.null_mx,
         tlsrpt,
     });
-    Judgement {
-        verdict: Verdict::of(&findings),
-        findings,
-        policy_mode,
-        senders_view,
-        notes: extra_anchor_note(ev),
-    }
+    Judgement { verdict: Verdict::of(&findings), findings, policy_mode, senders_view, notes }
 }
 
 /// One note naming every certificate trusted only through the extra anchors.

@@ -180,6 +180,7 @@ fn plan_drift_and_unbumped_id() {
         policy: planned.clone(),
         id: id.clone(),
         published: vec![(id.clone(), planned.sha256_hex())],
+        held: Vec::new(),
     });
     let j = judge(&ev, &c);
     assert_eq!(problems(&j), vec!["sts-id-not-bumped", "policy-differs-from-plan"]);
@@ -190,7 +191,11 @@ fn plan_drift_and_unbumped_id() {
         mx: vec![MxPattern::parse("mx1.example.com").unwrap(), MxPattern::parse("mx2.example.com").unwrap()],
         ..planned
     };
-    c.plan =
-        Some(PlanContext { policy: live.clone(), id: id.clone(), published: vec![(id, live.sha256_hex())] });
+    c.plan = Some(PlanContext {
+        policy: live.clone(),
+        id: id.clone(),
+        published: vec![(id, live.sha256_hex())],
+        held: Vec::new(),
+    });
     assert_eq!(codes(&judge(&ev, &c)), Vec::<&str>::new());
 }

@@ -280,3 +280,16 @@ fn not_found(cert: super::CertKind, latency_ms: u64) -> PolicyHostSpec {
         behaviour: Default::default(),
     }
 }
+
+impl Lab {
+    /// [`Lab::set_mx`] with preferences 10, 20, … in the order given: the MX records of a
+    /// domain as they change between the steps of a planned (or unplanned) MX change.
+    pub fn set_mx_hosts(&self, domain: &str, hosts: &[&str]) -> Result<(), LabError> {
+        let mx = hosts
+            .iter()
+            .zip(1u16..)
+            .map(|(h, i)| MxSpec { preference: i.saturating_mul(10), host: (*h).to_owned() })
+            .collect();
+        self.set_mx(domain, mx)
+    }
+}

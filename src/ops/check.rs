@@ -2,10 +2,10 @@
 
 use std::collections::BTreeMap;
 
-use crate::judge::{JudgeContext, Judgement, PlanContext, judge};
+use crate::judge::{HeldPolicy, JudgeContext, Judgement, PlanContext, judge};
 use crate::probe::{Evidence, ProbeConfig, probe_domains};
 use crate::rfc::DomainName;
-use crate::rollout::{DomainState, Observation};
+use crate::rollout::{DomainState, Observation, held_until};
 
 /// One checked domain.
 #[derive(Debug, Clone)]
@@ -22,13 +22,31 @@ pub struct Checked {
     pub observation: Observation,
 }
 
-/// The judge's view of a tracked plan: the intended policy and every id published so far.
+/// The judge's view of a tracked plan: the intended policy, every id published so far, and
+/// every recorded policy version with the time senders may hold it until (the judge drops
+/// those already expired at its `now`).
 pub fn plan_context(state: &DomainState) -> PlanContext {
     PlanContext {
         policy: state.plan.policy(),
         id: state.plan.id.clone(),
         published: state.published.iter().map(|p| (p.id.clone(), p.policy_sha256.clone())).collect(),
+        held: held_policies(state),
     }
+}
+
+/// Every recorded policy version with the time senders may hold it until (`None`: the
+/// version live at the last check), for the judge.
+pub fn held_policies(state: &DomainState) -> Vec<HeldPolicy> {
+    state
+        .history
+        .iter()
+        .map(|v| HeldPolicy {
+            id: v.id.clone(),
+            policy: v.policy(),
+            sha256: v.policy_sha256.clone(),
+            until: v.replaced_seen.map(|r| held_until(v, r)),
+        })
+        .collect()
 }
 
 /// Probes every domain (sharing MX probes across them, bounded by the config's concurrency),

@@ -22,6 +22,9 @@ pub enum OpsError {
          or, if the domain receives no mail, it needs no MTA-STS"
     )]
     NoMx(DomainName),
+    /// A planned change could not be made.
+    #[error(transparent)]
+    Plan(#[from] rollout::PlanError),
 }
 
 /// What `add` may override; empty values mean "from DNS" / "the default".

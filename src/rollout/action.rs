@@ -36,6 +36,9 @@ pub(crate) fn next_action(
     if has(blockers, BlockerKind::NoCheck) || has(blockers, BlockerKind::CheckStale) {
         return format!("Run a check: mtasts check {d}");
     }
+    if let Some(step) = super::change_view::change_action(state, obs, now) {
+        return step;
+    }
     if let Some(b) = blockers.iter().find(|b| b.kind == BlockerKind::MxDrift) {
         return format!(
             "{}. Advancing plans the updated policy with a new id and a fresh testing window.",

@@ -157,6 +157,9 @@ pub fn adopt(domain: DomainName, obs: &Observation, now: Timestamp) -> DomainSta
         checks: Vec::new(),
         acks: Vec::new(),
         last_observation: None,
+        history_since: Some(now),
+        history: Vec::new(),
+        change: None,
     };
     if obs.sts_id.as_ref() == Some(&state.plan.id) && obs.live_policy.is_some() {
         state = note_published(state, &policy, obs.at);

@@ -4,7 +4,7 @@ use jiff::Timestamp;
 
 use super::checks::{failing, mx_tls, plan_live, policy_live, records};
 use super::gate::{Blocker, BlockerKind};
-use super::maintenance::{detect_drift, id_not_bumped, rollback_countdown};
+use super::maintenance::{detect_drift, id_not_bumped, rollback_countdown, senders_meanwhile};
 use super::observe::{Observation, ReportTally};
 use super::state::DomainState;
 use super::steps::publish_steps;
@@ -15,9 +15,13 @@ use crate::finding::Code;
 fn drift_and_id(state: &DomainState, obs: &Observation) -> Vec<Blocker> {
     let mut out = Vec::new();
     if let Some(drift) = detect_drift(state, obs) {
+        let mut meanwhile = senders_meanwhile(state, obs).join("; ");
+        if !meanwhile.is_empty() {
+            meanwhile = format!(". Meanwhile {meanwhile}");
+        }
         out.push(Blocker::hard(
             BlockerKind::MxDrift,
-            format!("the MX set changed: {}; advance to plan an updated policy", drift.describe()),
+            format!("the MX set changed: {}; advance to plan an updated policy{meanwhile}", drift.describe()),
         ));
     }
     if id_not_bumped(state, obs) {

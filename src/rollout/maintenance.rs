@@ -3,6 +3,8 @@
 
 use jiff::{SignedDuration, Timestamp};
 
+use super::cache::{held_versions, none_held_but, short_time};
+use super::change::ChangeKind;
 use super::observe::Observation;
 use super::phase::Phase;
 use super::state::{DomainState, ROLLBACK_MAX_AGE, TESTING_MAX_AGE, Transition, enter, replan};
@@ -35,15 +37,25 @@ impl MxDrift {
 }
 
 /// Compares the live MX set with the planned patterns. `None` when they agree, or when the
-/// live set is unknown or empty (that is a different problem).
+/// live set is unknown or empty (that is a different problem). While a planned MX change is
+/// in progress, its patterns may be unused (not in DNS yet, or no longer).
 pub fn detect_drift(state: &DomainState, obs: &Observation) -> Option<MxDrift> {
     let live = obs.live_mx.as_ref().filter(|l| !l.is_empty())?;
     let mut added: Vec<DomainName> =
         live.iter().filter(|h| !state.plan.mx.iter().any(|p| p.matches(h.as_str()))).cloned().collect();
     added.sort();
     added.dedup();
-    let removed: Vec<MxPattern> =
-        state.plan.mx.iter().filter(|p| !live.iter().any(|h| p.matches(h.as_str()))).cloned().collect();
+    let in_change = |p: &MxPattern| match state.change.as_ref().map(|c| &c.kind) {
+        Some(ChangeKind::Mx { add, remove, .. }) => add.contains(p) || remove.contains(p),
+        _ => false,
+    };
+    let removed: Vec<MxPattern> = state
+        .plan
+        .mx
+        .iter()
+        .filter(|p| !in_change(p) && !live.iter().any(|h| p.matches(h.as_str())))
+        .cloned()
+        .collect();
     (!added.is_empty() || !removed.is_empty()).then_some(MxDrift { added, removed })
 }
 
@@ -129,14 +141,16 @@ pub struct RollbackCountdown {
 
 /// The countdown of a rollback, or `None` when not rolling back or the `mode: none` policy
 /// has not been seen live yet. Senders may hold any policy ever published for its `max_age`,
-/// so the wait is the largest `max_age` published, counted from when `none` went live.
+/// so the wait is the largest `max_age` published, counted from when `none` went live, and
+/// at least until the sender-cache model says no other version can be held (RFC 8461 §8.3).
 pub fn rollback_countdown(state: &DomainState, now: Timestamp) -> Option<RollbackCountdown> {
     if state.phase != Phase::Rollback {
         return None;
     }
     let none = state.published.iter().find(|p| p.id == state.plan.id && p.mode == Mode::None)?;
     let wait_secs = state.published.iter().map(|p| p.max_age).max().unwrap_or(ROLLBACK_MAX_AGE);
-    let removable_at = add_secs(none.at, i64::from(wait_secs));
+    let held = none_held_but(&state.history, &state.plan.id, now);
+    let removable_at = add_secs(none.at, i64::from(wait_secs)).max(held.unwrap_or(Timestamp::MIN));
     let remaining = if now >= removable_at { SignedDuration::ZERO } else { removable_at.duration_since(now) };
     Some(RollbackCountdown {
         none_live_since: none.at,
@@ -145,4 +159,27 @@ pub fn rollback_countdown(state: &DomainState, now: Timestamp) -> Option<Rollbac
         remaining,
         complete: now >= removable_at,
     })
+}
+
+/// What senders holding older policies do meanwhile with the live MX hosts, in words: one
+/// sentence per held version that refuses a live host (empty when none does).
+pub fn senders_meanwhile(state: &DomainState, obs: &Observation) -> Vec<String> {
+    held_versions(&state.history, obs.live_mx.as_deref(), obs.at)
+        .into_iter()
+        .filter(|v| v.refuses())
+        .map(|v| {
+            let hosts: Vec<&str> = v.not_covered.iter().map(DomainName::as_str).collect();
+            let until = if v.live {
+                "while it stays live".to_owned()
+            } else {
+                format!("until {}", short_time(v.until))
+            };
+            format!(
+                "senders that cached the enforce policy id {} refuse delivery to {} {until} (they defer \
+                 and retry, and bounce once their queue lifetime ends)",
+                v.id,
+                hosts.join(", ")
+            )
+        })
+        .collect()
 }

@@ -7,11 +7,20 @@
 //! that does not pass lists [`Blocker`]s in plain words, and only judgement calls among them
 //! may be overridden, by an acknowledgement that is recorded ([`Ack`]). Every change of the
 //! policy body gets a new id, never one used before.
+//!
+//! Every policy version seen live is kept ([`PolicyVersion`]); the sender-cache model
+//! ([`held_versions`]) says which of them senders may still hold and what each does with the
+//! live MX hosts, and planned changes ([`plan_mx`], [`plan_max_age`]) order their steps so that
+//! no step is called safe while a held version would refuse the live MX hosts.
 
 mod action;
 mod advance;
+mod cache;
+mod change;
+mod change_view;
 mod checks;
 mod gate;
+mod history;
 mod live;
 mod maintenance;
 mod observe;
@@ -25,10 +34,22 @@ mod testing;
 mod tests;
 
 pub use advance::{Blocked, adopt, advance};
+pub use cache::{HeldVersion, held_until, held_versions, lacks, max_age_words, no_version_lacks, short_time};
+pub use change::{
+    ChangeKind, MX_CACHE_WAIT_SECS, PlanError, PlannedChange, Step, advance_change, cancel, current_step,
+    final_mx, plan_max_age, plan_mx, step_complete, steps as change_steps,
+};
+pub use change_view::{
+    ChangeView, StepStatus, StepView, change_action, change_view, held_now, maintenance_lines,
+};
 pub use checks::{CERT_MARGIN_DAYS, policy_diff};
 pub use gate::{Blocker, BlockerKind, Gate, evaluate};
+pub use history::{
+    MAX_VERSIONS, PolicyVersion, current as current_version, note_live, observe as observe_history,
+};
 pub use maintenance::{
     MxDrift, RollbackCountdown, apply_drift, detect_drift, id_not_bumped, plan_rollback, rollback_countdown,
+    senders_meanwhile,
 };
 pub use observe::{MxResult, Observation, ReportTally};
 pub use phase::{HostingPath, Phase};

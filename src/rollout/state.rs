@@ -2,13 +2,16 @@
 
 use jiff::Timestamp;
 
+use super::change::PlannedChange;
+use super::history::{self, PolicyVersion};
 use super::observe::Observation;
 use super::phase::{HostingPath, Phase};
 use crate::finding::Verdict;
 use crate::rfc::{DomainName, Mode, MxPattern, Policy, PolicyId, RuaUri};
 
-/// Version of the state file layout.
-pub const SCHEMA: u32 = 1;
+/// Version of the state file layout. 2 added the policy history (`history`,
+/// `history_since`) and the planned change (`change`); a schema-1 file loads with both empty.
+pub const SCHEMA: u32 = 2;
 /// Default length of the testing window in days.
 pub const DEFAULT_WINDOW_DAYS: u32 = 30;
 /// `max_age` while testing (one day).
@@ -46,6 +49,16 @@ pub struct DomainState {
     /// What the most recent check saw, so status and gates can be shown without probing.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_observation: Option<Observation>,
+    /// Since when live policies are recorded in `history` (tracking, adoption, or the first
+    /// check by an mtasts that keeps history); versions live before are unknown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub history_since: Option<Timestamp>,
+    /// Every policy version seen live, oldest first (the sender-cache model's input).
+    #[serde(default)]
+    pub history: Vec<PolicyVersion>,
+    /// A planned MX or `max_age` change in progress.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub change: Option<PlannedChange>,
 }
 
 /// The intended `_mta-sts` / `_smtp._tls` records and policy.
@@ -162,6 +175,9 @@ pub fn new_domain(
         checks: Vec::new(),
         acks: Vec::new(),
         last_observation: None,
+        history_since: Some(now),
+        history: Vec::new(),
+        change: None,
     }
 }
 
@@ -243,6 +259,8 @@ pub fn record_check(mut state: DomainState, obs: &Observation) -> DomainState {
     let excess = state.checks.len().saturating_sub(MAX_CHECKS);
     state.checks.drain(..excess);
     state.last_observation = Some(obs.clone());
+    state.history_since.get_or_insert(obs.at);
+    state.history = history::observe(std::mem::take(&mut state.history), obs);
     let policy = state.plan.policy();
     if obs.sts_id.as_ref() == Some(&state.plan.id) && obs.live_policy.as_ref() == Some(&policy) {
         state = note_published(state, &policy, obs.at);

@@ -3,6 +3,8 @@
 use jiff::Timestamp;
 use jiff::civil::Date;
 
+use super::cache::HeldVersion;
+use super::change_view::{ChangeView, change_view, held_now};
 use super::gate::evaluate;
 use super::observe::{Observation, ReportTally};
 use super::phase::Phase;
@@ -44,6 +46,13 @@ pub struct StatusView {
     pub blockers: Vec<String>,
     /// The latest recorded check.
     pub last_check: Option<LastCheck>,
+    /// The policy versions senders may still hold (sender-cache model), oldest first, each
+    /// with the live MX hosts it does not list.
+    pub senders_may_hold: Vec<HeldVersion>,
+    /// Since when policy versions are recorded (versions live before are unknown).
+    pub history_since: Option<Timestamp>,
+    /// The planned change in progress, with dated steps.
+    pub change: Option<ChangeView>,
 }
 
 /// The status of a domain given its latest check (if any) and TLS-RPT summary.
@@ -66,6 +75,9 @@ pub fn status_line(
         next_action: gate.next_action,
         blockers: gate.blockers.into_iter().map(|b| b.message).collect(),
         last_check: state.checks.last().map(|c| LastCheck { verdict: c.verdict, at: c.at }),
+        senders_may_hold: held_now(state, obs_last, now),
+        history_since: state.history_since,
+        change: change_view(state, obs_last, now),
     }
 }
 

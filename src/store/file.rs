@@ -43,11 +43,15 @@ pub fn parse_state(path: &Path, text: &str) -> Result<DomainState, StoreError> {
         Some(toml::Value::Integer(n)) if *n > i64::from(SCHEMA) => {
             return Err(StoreError::NewerSchema { path: path.to_owned(), found: *n });
         }
-        Some(toml::Value::Integer(n)) if *n == i64::from(SCHEMA) => {}
+        // Schema 1 lacks only fields that default to empty.
+        Some(toml::Value::Integer(n)) if (1..=i64::from(SCHEMA)).contains(n) => {}
         Some(other) => return Err(unreadable(path, format!("unsupported schema {other}"))),
         None => return Err(unreadable(path, "it has no `schema` key")),
     }
-    toml::from_str(text).map_err(|e| unreadable(path, e.message().to_owned()))
+    let mut state: DomainState =
+        toml::from_str(text).map_err(|e| unreadable(path, e.message().to_owned()))?;
+    state.schema = SCHEMA;
+    Ok(state)
 }
 
 /// Parses and checks the file belongs to `domain`.

@@ -60,7 +60,7 @@ fn store() -> (tempfile::TempDir, Store) {
 fn state_file_snapshot() {
     let text = render_state(&sample()).unwrap();
     assert!(text.starts_with("# mtasts rollout state"));
-    assert!(text.lines().nth(1).unwrap().starts_with("schema = 1"));
+    assert!(text.lines().nth(1).unwrap().starts_with("schema = 2"));
     insta::assert_snapshot!(text);
 }
 
@@ -136,9 +136,9 @@ fn damaged_files_are_reported_and_never_overwritten() {
     let err = assert_untouched_after_update(&store, &domain, b"this is = not [toml");
     assert!(matches!(err, StoreError::Unreadable { .. }));
 
-    let newer = good.replace("schema = 1", "schema = 2");
+    let newer = good.replace("schema = 2", "schema = 3");
     let err = assert_untouched_after_update(&store, &domain, newer.as_bytes());
-    assert!(matches!(err, StoreError::NewerSchema { found: 2, .. }), "{err}");
+    assert!(matches!(err, StoreError::NewerSchema { found: 3, .. }), "{err}");
 
     let other = good.replace("domain = \"example.com\"", "domain = \"example.net\"");
     let err = assert_untouched_after_update(&store, &domain, other.as_bytes());
@@ -147,6 +147,25 @@ fn damaged_files_are_reported_and_never_overwritten() {
     let big = format!("{good}\n# {}\n", "x".repeat(MAX_STATE_BYTES as usize));
     let err = assert_untouched_after_update(&store, &domain, big.as_bytes());
     assert!(err.to_string().contains("larger than 1 MiB"), "{err}");
+}
+
+#[test]
+fn a_schema_1_file_loads_with_an_empty_history_and_is_saved_as_schema_2() {
+    let (_dir, store) = store();
+    let s = sample();
+    let v1 = render_state(&s).unwrap().replace("schema = 2", "schema = 1");
+    let v1: String = v1
+        .split("\n[[history]]")
+        .next()
+        .unwrap()
+        .replace(&format!("history_since = \"{}\"\n", s.history_since.unwrap()), "");
+    fs::write(store.path_of(&s.domain), &v1).unwrap();
+    let loaded = store.load(&s.domain).unwrap().unwrap();
+    assert_eq!((loaded.schema, loaded.history.len(), loaded.history_since), (2, 0, None));
+    let saved =
+        store.update(&s.domain, |st| Ok::<_, StoreError>(set_hosting(st, HostingPath::Caddy))).unwrap();
+    assert_eq!(saved.schema, 2);
+    assert!(fs::read_to_string(store.path_of(&s.domain)).unwrap().contains("schema = 2"));
 }
 
 #[test]

@@ -5,7 +5,7 @@ use crate::rfc::{Mode, RuaUri};
 #[test]
 fn new_domain_defaults() {
     let s = fresh();
-    assert_eq!(s.schema, 1);
+    assert_eq!(s.schema, 2);
     assert_eq!(s.phase, Phase::Preflight);
     assert_eq!(s.plan.mode, Mode::Testing);
     assert_eq!(s.plan.max_age, 86_400);

@@ -1,9 +1,11 @@
 //! Unit tests of the rollout, all with a fixed `now`.
 
 mod adopt;
+mod change;
 mod enforce;
 mod gates;
 mod maintenance;
+mod props;
 mod status;
 mod window;
 

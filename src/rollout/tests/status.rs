@@ -21,6 +21,12 @@ fn status_json_of_a_testing_domain() {
             "next_action": v.next_action,
             "blockers": ["testing day 10 of 30: the window ends at 2026-12-02T10:00:00Z (21 days remaining)"],
             "last_check": {"verdict": "pass", "at": "2026-11-11T10:00:00Z"},
+            "senders_may_hold": [{
+                "id": "20261101T100000", "mode": "testing", "mx": ["mx1.example.com", "mx2.example.com"],
+                "max_age": 86400, "live": true, "until": "2026-11-12T10:00:00Z", "not_covered": [],
+            }],
+            "history_since": "2026-11-01T10:00:00Z",
+            "change": null,
         })
     );
 }

@@ -1,0 +1,348 @@
+//! Planned changes of a live policy: MX hosts (a provider switch is "add all new, remove all
+//! old") and `max_age`, as ordered steps, each checked live before the next.
+//!
+//! MX change: publish a policy listing old and new hosts with a new id → wait until no
+//! version senders may hold lacks a new host → change the DNS MX records → wait until no
+//! sender's DNS cache can still name an old host → publish the policy without them with a new
+//! id. Lowering `max_age`: publish it with a new id → wait until the old, longer `max_age` has
+//! passed (only then does the lower value bound what senders hold).
+
+use jiff::Timestamp;
+
+use super::cache::{no_version_lacks, projected_until};
+use super::history::PolicyVersion;
+use super::observe::Observation;
+use super::state::{DomainState, replan};
+use super::testing::add_secs;
+use crate::rfc::{DomainName, MxPattern};
+
+/// How long after the MX records changed a sender's DNS cache may still hold the old ones.
+/// mtasts does not see TTLs; one day covers the TTLs DNS providers allow for MX records.
+pub const MX_CACHE_WAIT_SECS: i64 = 86_400;
+
+/// What is being changed.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum ChangeKind {
+    /// MX hosts added and removed, against the plan's patterns `from`.
+    Mx {
+        /// The plan's patterns when the change was planned.
+        from: Vec<MxPattern>,
+        /// Patterns to add.
+        add: Vec<MxPattern>,
+        /// Patterns to remove.
+        remove: Vec<MxPattern>,
+    },
+    /// A new `max_age`.
+    MaxAge {
+        /// The `max_age` when the change was planned.
+        from: u32,
+        /// The new `max_age`.
+        to: u32,
+    },
+}
+
+/// A change in progress, as saved in the state file.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct PlannedChange {
+    /// What changes.
+    #[serde(flatten)]
+    pub kind: ChangeKind,
+    /// When it was planned.
+    pub planned_at: Timestamp,
+    /// When each step so far was completed, in step order.
+    #[serde(default)]
+    pub done: Vec<Timestamp>,
+}
+
+/// One step of a change.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "step", rename_all = "kebab-case")]
+pub enum Step {
+    /// Serve a policy with new patterns or a new `max_age` under a new id (policy first).
+    Publish {
+        /// The policy's new patterns, if they change.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        mx: Option<Vec<MxPattern>>,
+        /// The policy's new `max_age`, if it changes.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        max_age: Option<u32>,
+    },
+    /// Wait until no held version lacks one of `wanted`.
+    WaitCovered {
+        /// The patterns every held version must list.
+        wanted: Vec<MxPattern>,
+    },
+    /// Change the DNS MX records.
+    SwitchMx {
+        /// Patterns that must match a live MX host.
+        add: Vec<MxPattern>,
+        /// Patterns no live MX host may match.
+        remove: Vec<MxPattern>,
+    },
+    /// Wait until DNS caches no longer hold the old MX records.
+    WaitMxCaches,
+    /// Wait until no held version has a `max_age` above `max_age`.
+    WaitShorter {
+        /// The new `max_age`.
+        max_age: u32,
+    },
+}
+
+impl Step {
+    /// Whether the step is a wait that only time completes.
+    pub fn is_wait(&self) -> bool {
+        matches!(self, Step::WaitCovered { .. } | Step::WaitMxCaches | Step::WaitShorter { .. })
+    }
+}
+
+/// The ordered steps of a change.
+pub fn steps(kind: &ChangeKind) -> Vec<Step> {
+    match kind {
+        ChangeKind::Mx { from, add, remove } => {
+            let mut out = Vec::new();
+            if !add.is_empty() {
+                let mut union = from.clone();
+                union.extend(add.iter().filter(|a| !from.contains(a)).cloned());
+                out.push(Step::Publish { mx: Some(union), max_age: None });
+                out.push(Step::WaitCovered { wanted: add.clone() });
+            }
+            out.push(Step::SwitchMx { add: add.clone(), remove: remove.clone() });
+            if !remove.is_empty() {
+                out.push(Step::WaitMxCaches);
+                out.push(Step::Publish { mx: Some(final_mx(from, add, remove)), max_age: None });
+            }
+            out
+        }
+        ChangeKind::MaxAge { from, to } => {
+            let mut out = vec![Step::Publish { mx: None, max_age: Some(*to) }];
+            if to < from {
+                out.push(Step::WaitShorter { max_age: *to });
+            }
+            out
+        }
+    }
+}
+
+/// The patterns after an MX change: `from` without `remove`, plus `add`.
+pub fn final_mx(from: &[MxPattern], add: &[MxPattern], remove: &[MxPattern]) -> Vec<MxPattern> {
+    let mut mx: Vec<MxPattern> = from.iter().filter(|p| !remove.contains(p)).cloned().collect();
+    for a in add {
+        if !mx.contains(a) {
+            mx.push(a.clone());
+        }
+    }
+    mx
+}
+
+/// Why a change cannot be planned.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PlanError {
+    /// Another change is in progress.
+    #[error("a change is already in progress for {0}; finish it or cancel it first")]
+    InProgress(DomainName),
+    /// Nothing would change.
+    #[error("nothing to change: {0}")]
+    Nothing(String),
+    /// A pattern to remove is not in the plan.
+    #[error("{0} is not one of the planned mx patterns ({1})")]
+    NotPlanned(MxPattern, String),
+    /// The change would leave no MX pattern.
+    #[error("the policy would list no MX host")]
+    NoMx,
+    /// `max_age` out of range.
+    #[error("max_age {0} is out of range (1 to 31557600 seconds, RFC 8461 §3.2)")]
+    MaxAge(u32),
+}
+
+/// Plans an MX change and starts its first step (the plan gets the first policy to publish
+/// and a new id).
+pub fn plan_mx(
+    state: DomainState,
+    add: Vec<MxPattern>,
+    remove: Vec<MxPattern>,
+    now: Timestamp,
+) -> Result<DomainState, PlanError> {
+    let from = state.plan.mx.clone();
+    let planned = from.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ");
+    if let Some(p) = remove.iter().find(|p| !from.contains(p)) {
+        return Err(PlanError::NotPlanned(p.clone(), planned));
+    }
+    let add: Vec<MxPattern> = add.into_iter().filter(|a| !from.contains(a) && !remove.contains(a)).collect();
+    if add.is_empty() && remove.is_empty() {
+        return Err(PlanError::Nothing(format!("the plan already lists exactly {planned}")));
+    }
+    if final_mx(&from, &add, &remove).is_empty() {
+        return Err(PlanError::NoMx);
+    }
+    start(state, ChangeKind::Mx { from, add, remove }, now)
+}
+
+/// Plans a `max_age` change and starts its first step.
+pub fn plan_max_age(state: DomainState, to: u32, now: Timestamp) -> Result<DomainState, PlanError> {
+    if to == 0 || to > 31_557_600 {
+        return Err(PlanError::MaxAge(to));
+    }
+    let from = state.plan.max_age;
+    if to == from {
+        return Err(PlanError::Nothing(format!("max_age is already {to}")));
+    }
+    start(state, ChangeKind::MaxAge { from, to }, now)
+}
+
+fn start(state: DomainState, kind: ChangeKind, now: Timestamp) -> Result<DomainState, PlanError> {
+    if state.change.is_some() {
+        return Err(PlanError::InProgress(state.domain.clone()));
+    }
+    let mut state = state;
+    state.change = Some(PlannedChange { kind, planned_at: now, done: Vec::new() });
+    Ok(enter_step(state, now))
+}
+
+/// Abandons the change in progress; the plan keeps whatever policy it has now.
+pub fn cancel(mut state: DomainState) -> DomainState {
+    state.change = None;
+    state
+}
+
+/// The current step and its index, if a change is in progress.
+pub fn current_step(state: &DomainState) -> Option<(usize, Step)> {
+    let c = state.change.as_ref()?;
+    let i = c.done.len();
+    steps(&c.kind).into_iter().nth(i).map(|s| (i, s))
+}
+
+/// Prepares the plan for the current step: a publication step sets the plan's policy (a new
+/// id when it changes).
+fn enter_step(state: DomainState, now: Timestamp) -> DomainState {
+    match current_step(&state) {
+        Some((_, Step::Publish { mx, max_age })) => replan(state, now, |p| {
+            if let Some(mx) = mx {
+                p.mx = mx;
+            }
+            if let Some(max_age) = max_age {
+                p.max_age = max_age;
+            }
+        }),
+        _ => state,
+    }
+}
+
+/// When the step before `index` was completed, or when the change was planned.
+fn started(change: &PlannedChange, index: usize) -> Timestamp {
+    index.checked_sub(1).and_then(|i| change.done.get(i).copied()).unwrap_or(change.planned_at)
+}
+
+/// Whether the current step is complete: `Ok(when)` or `Err(what is still missing)`.
+pub fn step_complete(
+    state: &DomainState,
+    obs: Option<&Observation>,
+    now: Timestamp,
+) -> Result<Timestamp, String> {
+    let (Some(change), Some((index, step))) = (&state.change, current_step(state)) else {
+        return Err("no change is in progress".into());
+    };
+    let since = started(change, index);
+    let fresh = obs.filter(|o| o.at >= since);
+    match step {
+        Step::Publish { .. } => {
+            let policy = state.plan.policy();
+            match fresh {
+                Some(o)
+                    if o.sts_id.as_ref() == Some(&state.plan.id)
+                        && o.live_policy.as_ref() == Some(&policy) =>
+                {
+                    Ok(o.at)
+                }
+                Some(_) => Err("the check does not show the new policy and its id live yet".into()),
+                None => Err("no check since this step started".into()),
+            }
+        }
+        Step::WaitCovered { wanted } => wait_until(no_version_lacks(&state.history, &wanted, now, now), now),
+        Step::WaitMxCaches => wait_until(Some(add_secs(since, MX_CACHE_WAIT_SECS)), now),
+        Step::WaitShorter { max_age } => {
+            wait_until(longer_held_until(&state.history, max_age, now, now), now)
+        }
+        Step::SwitchMx { add, remove } => {
+            let o = fresh.ok_or("no check since this step started")?;
+            let live =
+                o.live_mx.as_deref().filter(|l| !l.is_empty()).ok_or("the MX records could not be read")?;
+            mx_switched(live, &add, &remove, &state.plan.policy().mx).map(|()| o.at)
+        }
+    }
+}
+
+fn wait_until(end: Option<Timestamp>, now: Timestamp) -> Result<Timestamp, String> {
+    match end {
+        Some(t) if t > now => Err(format!("wait until {}", super::cache::short_time(t))),
+        Some(t) => Ok(t),
+        None => Ok(now),
+    }
+}
+
+/// When no version with a `max_age` above `max_age` can be held any more, the live one
+/// counted as replaced at `live_replaced`.
+pub fn longer_held_until(
+    history: &[PolicyVersion],
+    max_age: u32,
+    live_replaced: Timestamp,
+    now: Timestamp,
+) -> Option<Timestamp> {
+    history
+        .iter()
+        .filter(|v| v.max_age > max_age)
+        .map(|v| projected_until(v, live_replaced, now))
+        .filter(|t| *t > now)
+        .max()
+}
+
+/// Whether the live MX hosts show the switch: every added pattern in use, no removed one,
+/// every host covered by `policy_mx`.
+pub fn mx_switched(
+    live: &[DomainName],
+    add: &[MxPattern],
+    remove: &[MxPattern],
+    policy_mx: &[MxPattern],
+) -> Result<(), String> {
+    let used = |p: &MxPattern| live.iter().any(|h| p.matches(h.as_str()));
+    let mut missing: Vec<String> = add.iter().filter(|p| !used(p)).map(ToString::to_string).collect();
+    missing.extend(
+        live.iter().filter(|h| !policy_mx.iter().any(|p| p.matches(h.as_str()))).map(|h| h.to_string()),
+    );
+    let still: Vec<String> = remove.iter().filter(|p| used(p)).map(ToString::to_string).collect();
+    match (missing.is_empty(), still.is_empty()) {
+        (true, true) => Ok(()),
+        _ => Err(format!(
+            "the MX records do not show the switch yet{}{}",
+            if missing.is_empty() {
+                String::new()
+            } else {
+                format!("; not in DNS or not covered: {}", missing.join(", "))
+            },
+            if still.is_empty() { String::new() } else { format!("; still in DNS: {}", still.join(", ")) },
+        )),
+    }
+}
+
+/// Completes every step the latest check and the clock show done, entering the next; a
+/// finished change is removed. Returns the state and the indices of the steps completed.
+pub fn advance_change(
+    state: DomainState,
+    obs: Option<&Observation>,
+    now: Timestamp,
+) -> (DomainState, Vec<usize>) {
+    let mut state = state;
+    let mut completed = Vec::new();
+    while let Some((index, _)) = current_step(&state) {
+        let Ok(at) = step_complete(&state, obs, now) else { break };
+        if let Some(c) = state.change.as_mut() {
+            c.done.push(at);
+        }
+        completed.push(index);
+        state = enter_step(state, now);
+    }
+    if state.change.as_ref().is_some_and(|c| c.done.len() >= steps(&c.kind).len()) {
+        state.change = None;
+    }
+    (state, completed)
+}
