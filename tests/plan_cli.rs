@@ -44,11 +44,13 @@ impl Env {
         cmd.args(args)
             .env("MTASTS_STATE_DIR", self.dir.path().join("state"))
             .env("MTASTS_NOW", self.at(hours).to_string())
-            .env("NO_COLOR", "1")
-            .args(["--resolver", &self.lab.dns_addr.to_string()])
-            .args(["--smtp-port", &self.lab.smtp_port.to_string()])
-            .args(["--https-port", &self.lab.https_port.to_string()])
-            .args(["--ca-file", self.ca.to_str().unwrap(), "--timeout", "5"]);
+            .env("NO_COLOR", "1");
+        if args.first() != Some(&"status") {
+            cmd.args(["--resolver", &self.lab.dns_addr.to_string()])
+                .args(["--smtp-port", &self.lab.smtp_port.to_string()])
+                .args(["--https-port", &self.lab.https_port.to_string()])
+                .args(["--ca-file", self.ca.to_str().unwrap(), "--timeout", "5"]);
+        }
         cmd.output().unwrap()
     }
 
