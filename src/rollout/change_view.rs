@@ -4,7 +4,8 @@
 use jiff::Timestamp;
 
 use super::cache::{HeldVersion, held_versions, max_age_words, no_version_lacks, short_time};
-use super::change::{ChangeKind, MX_CACHE_WAIT_SECS, Step, longer_held_until, step_complete, steps};
+use super::change::{ChangeKind, MX_CACHE_WAIT_SECS, Step, steps};
+use super::change_check::{longer_held_until, step_complete};
 use super::observe::Observation;
 use super::state::DomainState;
 use super::steps::policy_one_line;

@@ -17,6 +17,7 @@ mod action;
 mod advance;
 mod cache;
 mod change;
+mod change_check;
 mod change_view;
 mod checks;
 mod gate;
@@ -36,9 +37,10 @@ mod tests;
 pub use advance::{Blocked, adopt, advance};
 pub use cache::{HeldVersion, held_until, held_versions, lacks, max_age_words, no_version_lacks, short_time};
 pub use change::{
-    ChangeKind, MX_CACHE_WAIT_SECS, PlanError, PlannedChange, Step, advance_change, cancel, current_step,
-    final_mx, plan_max_age, plan_mx, step_complete, steps as change_steps,
+    ChangeKind, MX_CACHE_WAIT_SECS, PlanError, PlannedChange, Step, cancel, current_step, final_mx,
+    plan_max_age, plan_mx, steps as change_steps,
 };
+pub use change_check::{advance_change, longer_held_until, mx_switched, step_complete};
 pub use change_view::{
     ChangeView, StepStatus, StepView, change_action, change_view, held_now, maintenance_lines,
 };
