@@ -57,19 +57,22 @@ fn list(p: &[MxPattern]) -> String {
     p.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
 }
 
+/// "add a, b; remove c (note)", leaving out an empty side.
+fn add_remove(add: &[MxPattern], remove: &[MxPattern], remove_note: &str, sep: &str) -> String {
+    let mut parts = Vec::new();
+    if !add.is_empty() {
+        parts.push(format!("add {}", list(add)));
+    }
+    if !remove.is_empty() {
+        parts.push(format!("remove {}{remove_note}", list(remove)));
+    }
+    parts.join(sep)
+}
+
 /// What a change does, in a few words.
 pub fn describe_kind(kind: &ChangeKind) -> String {
     match kind {
-        ChangeKind::Mx { add, remove, .. } => {
-            let mut parts = Vec::new();
-            if !add.is_empty() {
-                parts.push(format!("add {}", list(add)));
-            }
-            if !remove.is_empty() {
-                parts.push(format!("remove {}", list(remove)));
-            }
-            format!("MX hosts: {}", parts.join(", "))
-        }
+        ChangeKind::Mx { add, remove, .. } => format!("MX hosts: {}", add_remove(add, remove, "", ", ")),
         ChangeKind::MaxAge { from, to } => format!("max_age {from} → {to}"),
     }
 }
@@ -98,16 +101,10 @@ fn action(state: &DomainState, step: &Step, current: bool) -> String {
             "wait until no sender can hold a policy that lacks {} (each held policy's max_age)",
             list(wanted)
         ),
-        Step::SwitchMx { add, remove } => {
-            let mut what = Vec::new();
-            if !add.is_empty() {
-                what.push(format!("add {}", list(add)));
-            }
-            if !remove.is_empty() {
-                what.push(format!("remove {} (keep those servers running for now)", list(remove)));
-            }
-            format!("change the MX records of {d}: {}", what.join("; "))
-        }
+        Step::SwitchMx { add, remove } => format!(
+            "change the MX records of {d}: {}",
+            add_remove(add, remove, " (keep those servers running for now)", "; ")
+        ),
         Step::WaitMxCaches => format!(
             "wait {} for DNS caches of the old MX records to expire; the old hosts may be shut down after \
              the next step",
