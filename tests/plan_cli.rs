@@ -169,6 +169,26 @@ fn an_enforced_domain_switches_provider_step_by_step() {
     code(&env.run(5 + 8 * 24, &["check", D]), 0);
     let shown = code(&env.run(5 + 8 * 24, &["plan", "mx", D]), 0);
     assert!(shown.contains("no change in progress"), "{shown}");
+
+    // Lowering max_age waits for the old one; a change can be cancelled.
+    let out = code(&env.run(6 + 8 * 24, &["plan", "max-age", D, "86400"]), 0);
+    assert!(out.contains("planned change: max_age 604800 → 86400"), "{out}");
+    assert!(
+        out.contains("2. from ")
+            && out.contains("wait until no sender can hold a policy with a max_age above 86400"),
+        "{out}"
+    );
+    let json: serde_json::Value =
+        serde_json::from_slice(&env.run(6 + 8 * 24, &["plan", "max-age", D, "--json"]).stdout).unwrap();
+    assert_eq!(json["change"]["what"], "max_age 604800 → 86400");
+    assert_eq!(json["change"]["steps"].as_array().unwrap().len(), 2);
+    let busy = env.run(6 + 8 * 24, &["plan", "mx", D, "--add", "mx2.newprovider.example"]);
+    assert!(text(&busy.stderr).contains("a change is already in progress"), "{}", text(&busy.stderr));
+    code(&env.run(6 + 8 * 24, &["plan", "cancel", D]), 0);
+    assert!(env.state().change.is_none());
+    let none = env.run(6 + 8 * 24, &["plan", "confirm", D]);
+    assert_eq!(none.status.code(), Some(2));
+    assert!(text(&none.stderr).contains("no change is in progress"), "{}", text(&none.stderr));
 }
 
 #[test]
