@@ -104,7 +104,7 @@ pub fn id_not_bumped(state: &DomainState, obs: &Observation) -> bool {
 }
 
 /// Plans leaving MTA-STS: `mode: none` with a one-day `max_age` and a new id, phase
-/// `rollback`. Already rolling back: unchanged.
+/// `rollback`; a planned change in progress is dropped. Already rolling back: unchanged.
 pub fn plan_rollback(state: DomainState, now: Timestamp) -> DomainState {
     plan_rollback_transition(state, now).0
 }
@@ -116,10 +116,11 @@ pub(crate) fn plan_rollback_transition(
     if state.phase == Phase::Rollback {
         return (state, None);
     }
-    let state = replan(state, now, |p| {
+    let mut state = replan(state, now, |p| {
         p.mode = Mode::None;
         p.max_age = ROLLBACK_MAX_AGE;
     });
+    state.change = None;
     let (state, t) = enter(state, Phase::Rollback, now);
     (state, Some(t))
 }

@@ -159,8 +159,11 @@ fn an_unplanned_switch_says_what_senders_do_meanwhile_and_rollback_waits_for_the
     assert_eq!(enforce.until, plus_secs(t, 3600 + 7 * DAY));
     assert!(enforce.refuses());
 
-    // Rollback: the countdown also waits for every version the model says may be held.
+    // Rollback: drops a planned change; the countdown also waits for every version the model
+    // says may be held.
+    let moved = plan_max_age(moved, 3600, plus_secs(t, 2 * 3600)).unwrap();
     let r = plan_rollback(moved, plus_secs(t, 2 * 3600));
+    assert_eq!(r.change, None);
     let live_at = plus_secs(t, 3 * 3600);
     let r = record_check(r.clone(), &seen(&r, live_at, &["mx.new.net"]));
     let c = rollback_countdown(&r, live_at).unwrap();
