@@ -19,6 +19,8 @@ mod view;
 #[cfg(test)]
 pub(crate) mod fixtures;
 #[cfg(test)]
+mod tests_held;
+#[cfg(test)]
 mod tests_mx;
 #[cfg(test)]
 mod tests_policy;
