@@ -91,6 +91,7 @@ pub fn judge(ev: &Evidence, ctx: &JudgeContext) -> Judgement {
     if let Some(plan) = &ctx.plan {
         findings.extend(plan::check(ev, plan, pol.parsed.as_ref(), &sts));
     }
+    let mut findings = crate::finding::cap_findings(findings);
     findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
     let tlsrpt = ev
         .tlsrpt_record
