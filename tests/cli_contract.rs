@@ -233,3 +233,33 @@ fn hand_edits_and_odd_entries_are_reported() {
         assert_eq!(out.status.code(), Some(2), "{bad}: {}", text(&out));
     }
 }
+
+#[test]
+fn a_failed_generate_write_keeps_the_previous_artefact() {
+    let dir = tempfile::tempdir().unwrap();
+    let out_dir = dir.path().join("out");
+    // The file size limit stands in for a full disk: past 8 KiB a write fails with EFBIG
+    // (SIGXFSZ ignored), as it would with ENOSPC.
+    let generate = |mx: usize| {
+        let mut cmd = Command::new("sh");
+        cmd.args(["-c", "trap '' XFSZ; ulimit -f 16; exec \"$0\" \"$@\"", env!("CARGO_BIN_EXE_mtasts")])
+            .args(["generate", "--target", "policy", "example.com", "--out"])
+            .arg(&out_dir)
+            .env("MTASTS_STATE_DIR", dir.path().join("state"));
+        for i in 0..mx {
+            cmd.args(["--mx", &format!("mx{i}.a-rather-long-mail-host-name.example.com")]);
+        }
+        cmd.output().unwrap()
+    };
+    let out = generate(1);
+    assert!(out.status.success(), "{}", text(&out));
+    let policy = out_dir.join("mta-sts.txt");
+    let before = std::fs::read(&policy).unwrap();
+    let out = generate(1000);
+    let t = text(&out);
+    assert_eq!(out.status.code(), Some(2), "{t}");
+    assert!(t.contains("cannot write") && t.contains("mta-sts.txt"), "{t}");
+    assert_eq!(std::fs::read(&policy).unwrap(), before, "the previous artefact is intact");
+    let names: Vec<_> = std::fs::read_dir(&out_dir).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(names, vec![std::ffi::OsString::from("mta-sts.txt")], "no temp file left");
+}
