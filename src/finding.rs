@@ -5,6 +5,10 @@
 
 use std::fmt;
 
+mod cap;
+
+pub use cap::{FindingCap, MAX_PER_CODE, MAX_PER_DOMAIN, cap_findings};
+
 /// How much a finding matters. Ordered: `Info < Warning < Error`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]

@@ -3,8 +3,9 @@
 
 use std::borrow::Cow;
 
-/// Whether a character must never reach a terminal raw.
-fn is_unsafe(c: char) -> bool {
+/// Whether a character must never reach a terminal raw: C0, DEL, C1 and the Unicode
+/// `Bidi_Control` characters.
+pub fn is_unsafe(c: char) -> bool {
     c.is_control() // C0, DEL and C1
         || matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
@@ -33,6 +34,26 @@ pub fn sanitize_bytes(b: &[u8]) -> String {
     sanitize(&String::from_utf8_lossy(b)).into_owned()
 }
 
+/// Serialises a JSON value to one line in which every unsafe character (see [`is_unsafe`]:
+/// C0, DEL, C1, bidi controls) is a `\uXXXX` escape, so no JSON consumer that prints a
+/// field raw can be attacked through it. Outside strings JSON text is plain ASCII, so
+/// escaping the serialised text is the same as escaping every string.
+pub fn json_line(value: &impl serde::Serialize) -> serde_json::Result<String> {
+    let raw = serde_json::to_string(value)?;
+    if !raw.chars().any(is_unsafe) {
+        return Ok(raw);
+    }
+    let mut out = String::with_capacity(raw.len() + 16);
+    for c in raw.chars() {
+        if is_unsafe(c) {
+            out.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -43,6 +64,16 @@ mod tests {
         let clean = sanitize(evil);
         assert_eq!(clean, "a\\x1b[2Jb\\x1b]52;c;Zm9v\\x07c\\u{202e}d\\x9be\\x7f");
         assert!(!clean.chars().any(is_unsafe));
+    }
+
+    #[test]
+    fn json_escapes_c1_and_bidi_controls_as_u_escapes() {
+        let v =
+            serde_json::json!({"banner": "220 x\u{9b}31m\u{202e}y\u{061c}\u{2066}\u{7f}\u{1b}", "ok": "é ✓"});
+        let line = json_line(&v).unwrap();
+        assert_eq!(line, r#"{"banner":"220 x\u009b31m\u202ey\u061c\u2066\u007f\u001b","ok":"é ✓"}"#);
+        assert!(!line.chars().any(is_unsafe));
+        assert_eq!(serde_json::from_str::<serde_json::Value>(&line).unwrap(), v);
     }
 
     #[test]

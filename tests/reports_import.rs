@@ -5,9 +5,8 @@ mod reports_common;
 
 use std::path::Path;
 
-use mtasts::reports::{ImportOutcome, Outcome, ReportStore, summarize};
+use mtasts::reports::{ImportOutcome, Outcome, ReportStore, entry_of, parse_report, report_key, summarize};
 use reports_common::{describe, fixtures, stored_files};
-use sha2::{Digest, Sha256};
 
 #[test]
 fn imports_every_kind_once_and_names_each_item() {
@@ -67,19 +66,22 @@ fn imports_every_kind_once_and_names_each_item() {
 }
 
 #[test]
-fn stores_the_original_json_under_a_hash_of_the_report_id() {
+fn stores_the_original_json_under_hashes_of_its_key_and_content() {
     let state = tempfile::tempdir().unwrap();
     let store = ReportStore::open(state.path()).unwrap();
     let outcomes = store.import_paths(&[fixtures().join("giant-b.json")]);
     assert!(matches!(outcomes[0].outcome, Outcome::Imported { .. }), "{outcomes:?}");
-    let hex: String = Sha256::digest(b"b-7f3c2a").iter().map(|b| format!("{b:02x}")).collect();
-    assert_eq!(stored_files(&store), vec![format!("{hex}.json")]);
-    let stored = std::fs::read(store.dir().join(format!("{hex}.json"))).unwrap();
-    assert_eq!(stored, std::fs::read(fixtures().join("giant-b.json")).unwrap());
-    assert_eq!(store.path_for("b-7f3c2a"), store.dir().join(format!("{hex}.json")));
-    // A hostile report-id never becomes a path.
-    let evil = store.path_for("../../etc/passwd");
-    assert_eq!(evil.parent(), Some(store.dir()));
+    let json = std::fs::read(fixtures().join("giant-b.json")).unwrap();
+    let entry = entry_of(&parse_report(&json).unwrap());
+    assert_eq!(entry.key, report_key(Some("Mail Giant B"), "b-7f3c2a"));
+    let name = format!("{}-{}.json", &entry.key[..32], &entry.content[..32]);
+    assert_eq!(stored_files(&store), vec![name.clone()]);
+    assert_eq!(std::fs::read(store.dir().join(&name)).unwrap(), json);
+    assert_eq!(store.path_for(&entry), store.dir().join(&name));
+    // A hostile report-id or organisation never becomes a path.
+    let mut evil = entry.clone();
+    evil.key = report_key(Some("../../etc"), "../../etc/passwd");
+    assert_eq!(store.path_for(&evil).parent(), Some(store.dir()));
 }
 
 #[test]

@@ -252,6 +252,17 @@ fn check_json_is_valid_and_escapes_control_characters() {
     serde_json::from_slice::<serde_json::Value>(&out.stdout).expect("valid JSON");
     let raw = String::from_utf8(out.stdout).unwrap();
     assert!(raw.contains("\\u001b[2J"), "the payload survives in the data, escaped by JSON:\n{raw}");
+    assert_json_clean("check --json", &raw);
+    assert!(raw.contains("\\u009b2J\\u202e"), "the Content-Type's C1 and bidi controls, escaped:\n{raw}");
+}
+
+/// JSON output: no raw control (C0 but LF, DEL, C1) or bidi control anywhere.
+fn assert_json_clean(what: &str, raw: &str) {
+    let bad = raw.char_indices().find(|&(_, c)| {
+        (c.is_control() && c != '\n')
+            || matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    });
+    assert!(bad.is_none(), "{what}: raw {bad:?} in JSON output:\n{raw:?}");
 }
 
 #[test]
@@ -309,6 +320,10 @@ fn reports_import_and_summary_are_clean() {
     }
     let out = env.run(&["reports", "summary"], false);
     assert_clean("reports summary", &out);
+    let json = env.run(&["reports", "summary", "--json"], false);
+    let raw = String::from_utf8(json.stdout).unwrap();
+    assert_json_clean("reports summary --json", &raw);
+    assert!(raw.contains("\\u202e"), "U+202E escaped as \\u202e:\n{raw}");
     assert_shows_escaped("reports summary", &out, "\\x1b[2J");
     let out = env.run(&["add", DOMAIN], false);
     assert_clean("add", &out);

@@ -27,12 +27,10 @@ pub struct CheckArgs {
     /// Print JSON Lines: one object per domain.
     #[arg(long)]
     pub json: bool,
-    /// Probe options.
-    #[command(flatten)]
-    pub probe: ProbeArgs,
 }
 
-/// The domains named on the command line and in `--domain-file`, validated, in order.
+/// The domains named on the command line and in `--domain-file`, validated, in order, each
+/// once (`a.example`, `A.EXAMPLE.` and `a.example` name one domain).
 pub fn named_domains(domains: &[String], file: Option<&PathBuf>) -> Result<Vec<DomainName>> {
     let mut names: Vec<String> = domains.to_vec();
     if let Some(path) = file {
@@ -40,18 +38,29 @@ pub fn named_domains(domains: &[String], file: Option<&PathBuf>) -> Result<Vec<D
         let text = String::from_utf8(bytes).map_err(|_| anyhow!("{} is not UTF-8 text", path.display()))?;
         names.extend(super::generate::parse_domain_file(&text).into_iter().map(|(d, _)| d));
     }
-    names.iter().map(|n| DomainName::parse(n).map_err(|e| anyhow!("domain {:?}: {e}", sanitize(n)))).collect()
+    names
+        .iter()
+        .map(|n| DomainName::parse(n).map_err(|e| anyhow!("domain {:?}: {e}", sanitize(n))))
+        .collect::<Result<Vec<_>>>()
+        .map(super::dedup)
 }
 
 /// Runs `check`: the named domains, or every tracked domain when none is named. Tracked
 /// domains are judged against their plan (`sts-id-not-bumped`, `policy-differs-from-plan`) and
 /// each verdict is recorded in their history.
-pub fn run(args: &CheckArgs, dir: Option<&Path>, style: &Style, now: jiff::Timestamp) -> Result<ExitCode> {
+pub fn run(
+    args: &CheckArgs,
+    dir: Option<&Path>,
+    probe: &ProbeArgs,
+    style: &Style,
+    now: jiff::Timestamp,
+) -> Result<ExitCode> {
     let named = named_domains(&args.domains, args.domain_file.as_ref())?;
     let store = super::open_store(dir)?;
     let mut plans = BTreeMap::new();
     let mut unreadable = false;
-    let domains = if named.is_empty() {
+    let named_empty = named.is_empty();
+    let domains = if named_empty {
         let mut tracked = Vec::new();
         for (path, entry) in store.list()? {
             match entry {
@@ -76,11 +85,20 @@ pub fn run(args: &CheckArgs, dir: Option<&Path>, style: &Style, now: jiff::Times
         named
     };
     for d in &domains {
-        if let Ok(Some(state)) = store.load(d) {
-            plans.insert(d.clone(), ops::plan_context(&state));
+        match store.load(d) {
+            Ok(Some(state)) => {
+                plans.insert(d.clone(), ops::plan_context(&state));
+            }
+            Ok(None) => {}
+            // Listing already named the unreadable files when no domain was given.
+            Err(_) if named_empty => {}
+            Err(e) => {
+                unreadable = true;
+                eprintln!("mtasts: cannot read the state of {d}: {}", sanitize(&e.to_string()));
+            }
         }
     }
-    let cfg = args.probe.config(now)?;
+    let cfg = probe.config(now)?;
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     let checked = runtime.block_on(ops::check_domains(&domains, &cfg, &plans));
     for c in checked.iter().filter(|c| plans.contains_key(&c.domain)) {

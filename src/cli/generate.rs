@@ -66,7 +66,10 @@ pub fn run(args: &GenerateArgs, dir: Option<&Path>, now: &jiff::Timestamp) -> Re
         Some(dir) => {
             std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
             let path = dir.join(&out.file_name);
-            std::fs::write(&path, &out.text).with_context(|| format!("cannot write {}", path.display()))?;
+            // Temp file + fsync + rename, never through a symbolic link: a failed write leaves
+            // the previous artefact whole.
+            crate::store::safe::write_atomic(&path, out.text.as_bytes())
+                .with_context(|| format!("cannot write {}", sanitize(&path.display().to_string())))?;
             eprintln!("wrote {}", sanitize(&path.display().to_string()));
         }
         None => crate::out!("{}", out.text),

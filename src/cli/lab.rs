@@ -32,7 +32,8 @@ pub fn run(args: &LabArgs, now: jiff::Timestamp) -> Result<ExitCode> {
     runtime.block_on(async {
         let lab = Lab::start_named(name, now).await.map_err(|e| anyhow!("lab {name:?}: {e}"))?;
         let ca = std::env::temp_dir().join(format!("mtasts-lab-{}-ca.pem", std::process::id()));
-        std::fs::write(&ca, &lab.ca_pem).with_context(|| format!("cannot write {}", ca.display()))?;
+        crate::store::safe::write_atomic(&ca, lab.ca_pem.as_bytes())
+            .with_context(|| format!("cannot write {}", ca.display()))?;
         let domains: Vec<&str> = lab.scenario.domains.iter().map(|d| d.name.as_str()).collect();
         crate::outln!("serving lab scenario {name:?} on loopback (Ctrl-C stops it)");
         crate::outln!("domains: {}", domains.join(" "));

@@ -81,11 +81,7 @@ fn policy(file: &std::path::Path, json: bool, style: &Style) -> Result<ExitCode>
         }))?;
     } else {
         let name = if file.as_os_str() == "-" { "<stdin>".to_owned() } else { file.display().to_string() };
-        let state = match (lint.strict_valid, lint.lenient_valid) {
-            (true, _) => "valid",
-            (false, true) => "accepted only by lenient senders",
-            (false, false) => "invalid",
-        };
+        let state = headline(failed, lint.strict_valid, lint.lenient_valid);
         crate::outln!("{}: {} policy", style.bold(&sanitize(&name)), state);
         if let Some(p) = &lint.policy {
             crate::outln!("  {}", describe_policy(p));
@@ -93,6 +89,15 @@ fn policy(file: &std::path::Path, json: bool, style: &Style) -> Result<ExitCode>
         print_findings(style, &lint.findings);
     }
     Ok(super::exit_for(failed))
+}
+
+/// The policy headline; it never says "valid" when an error finding makes the exit status 1.
+fn headline(failed: bool, strict_valid: bool, lenient_valid: bool) -> &'static str {
+    match (failed, strict_valid, lenient_valid) {
+        (false, true, _) => "valid",
+        (_, false, true) => "accepted only by lenient senders",
+        (false, false, false) | (true, _, _) => "invalid",
+    }
 }
 
 fn record(text: &str, json: bool, style: &Style) -> Result<ExitCode> {

@@ -32,7 +32,8 @@ pub struct Cli {
     /// Never colour the output (NO_COLOR is honoured too).
     #[arg(long, global = true)]
     pub no_color: bool,
-    /// Probe options for the wizard (when no subcommand is given).
+    /// Probe options (global: before or after the subcommand) for check, add, advance and the
+    /// wizard.
     #[command(flatten)]
     pub probe: probe_args::ProbeArgs,
     /// What to do.
@@ -74,11 +75,13 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     let style = output::Style::detect(cli.no_color);
     let dir = cli.state_dir.as_deref();
     match cli.command {
-        Some(Command::Check(args)) => check::run(&args, dir, &style, clock::now()?),
+        Some(Command::Check(args)) => check::run(&args, dir, &cli.probe, &style, clock::now()?),
         Some(Command::Lint(args)) => lint::run(&args, &style),
         Some(Command::Generate(args)) => generate::run(&args, dir, &clock::now()?),
-        Some(Command::Add(args)) => track::add(&args, &open_store(dir)?, &style, clock::now()?),
-        Some(Command::Advance(args)) => track::advance(&args, &state_dir(dir)?, &style, clock::now()?),
+        Some(Command::Add(args)) => track::add(&args, &cli.probe, &open_store(dir)?, &style, clock::now()?),
+        Some(Command::Advance(args)) => {
+            track::advance(&args, &cli.probe, &state_dir(dir)?, &style, clock::now()?)
+        }
         Some(Command::Rollback(args)) => track::rollback(&args, &open_store(dir)?, &style, clock::now()?),
         Some(Command::Remove(args)) => track::remove(&args, &open_store(dir)?),
         Some(Command::Status(args)) => status::run(&args, &state_dir(dir)?, &style, clock::now()?),
@@ -121,4 +124,11 @@ pub fn read_bounded(path: &Path, cap: u64) -> Result<Vec<u8>> {
         anyhow::bail!("{shown} is larger than {cap} bytes");
     }
     Ok(buf)
+}
+
+/// The values in their first order, each once (`--mx X --mx X.` name one host; parse first).
+pub fn dedup<T: Eq + std::hash::Hash + Clone>(mut values: Vec<T>) -> Vec<T> {
+    let mut seen = std::collections::HashSet::new();
+    values.retain(|v| seen.insert(v.clone()));
+    values
 }

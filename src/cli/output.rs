@@ -1,6 +1,7 @@
 //! Shared output helpers: colour decisions, finding formatting, JSON Lines.
 
 use std::io::{IsTerminal, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::finding::{Finding, Severity, Verdict};
 use crate::sanitize::sanitize;
@@ -77,13 +78,21 @@ pub fn format_finding(style: &Style, f: &Finding, indent: usize) -> String {
     out
 }
 
-/// Writes to stdout. When the reader has gone away (`mtasts status | head`) the process ends
-/// quietly with status 0, as a SIGPIPE would end a C tool; other write errors end it with 2.
+/// Set once standard output's reader has gone away; later writes are skipped.
+static STDOUT_CLOSED: AtomicBool = AtomicBool::new(false);
+
+/// Writes to stdout. When the reader has gone away (`mtasts check … | head -1`) the rest of
+/// the output is dropped but the command runs to its end, so its exit status is the one it
+/// would have had with the whole output read. Other write errors end the process with 2.
 pub fn write_out(args: std::fmt::Arguments<'_>) {
+    if STDOUT_CLOSED.load(Ordering::Relaxed) {
+        return;
+    }
     let mut out = std::io::stdout().lock();
     if let Err(e) = out.write_fmt(args).and_then(|()| out.flush()) {
         if e.kind() == std::io::ErrorKind::BrokenPipe {
-            std::process::exit(0);
+            STDOUT_CLOSED.store(true, Ordering::Relaxed);
+            return;
         }
         eprintln!("mtasts: error: cannot write to standard output: {e}");
         std::process::exit(2);
@@ -103,9 +112,10 @@ macro_rules! outln {
     ($($arg:tt)*) => { $crate::cli::output::write_out(format_args!("{}\n", format_args!($($arg)*))) };
 }
 
-/// Writes one JSON value as a line to stdout.
+/// Writes one JSON value as a line to stdout, every control and bidi control character
+/// escaped as `\uXXXX` (see [`crate::sanitize::json_line`]).
 pub fn print_json_line(value: &serde_json::Value) -> anyhow::Result<()> {
-    let line = serde_json::to_string(value)?;
+    let line = crate::sanitize::json_line(value)?;
     write_out(format_args!("{line}\n"));
     Ok(())
 }

@@ -9,26 +9,27 @@ use clap::Args;
 
 use crate::probe::{ProbeConfig, ResolverChoice, load_ca_file};
 
-/// How to reach the world: resolver, ports, trust anchors, timeouts.
+/// How to reach the world: resolver, ports, trust anchors, timeouts. Defined once, on the
+/// top-level command, as global options: accepted before or after any subcommand.
 #[derive(Debug, Clone, Args)]
 pub struct ProbeArgs {
     /// DNS resolver to ask, IP[:PORT] (default: the system's resolver configuration).
-    #[arg(long, value_name = "IP[:PORT]", value_parser = parse_resolver)]
+    #[arg(long, global = true, value_name = "IP[:PORT]", value_parser = parse_resolver)]
     pub resolver: Option<SocketAddr>,
     /// Extra trust anchors (PEM), e.g. a private test CA; findings say when only these matched.
-    #[arg(long, value_name = "PEM")]
+    #[arg(long, global = true, value_name = "PEM")]
     pub ca_file: Option<PathBuf>,
     /// SMTP port on the MX hosts.
-    #[arg(long, value_name = "N", default_value_t = 25)]
+    #[arg(long, global = true, value_name = "N", default_value_t = 25)]
     pub smtp_port: u16,
     /// HTTPS port on the policy host.
-    #[arg(long, value_name = "N", default_value_t = 443)]
+    #[arg(long, global = true, value_name = "N", default_value_t = 443)]
     pub https_port: u16,
     /// Give up on a domain after this many seconds.
-    #[arg(long, value_name = "SECS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    #[arg(long, global = true, value_name = "SECS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub timeout: u64,
     /// Most SMTP and HTTPS connections in flight at once (domains and DNS questions: 8x this).
-    #[arg(long, value_name = "N", default_value_t = 32, value_parser = clap::value_parser!(u64).range(1..=1024))]
+    #[arg(long, global = true, value_name = "N", default_value_t = 32, value_parser = clap::value_parser!(u64).range(1..=1024))]
     pub concurrency: u64,
 }
 

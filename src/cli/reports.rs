@@ -7,8 +7,9 @@ use anyhow::{Result, anyhow};
 use clap::{Args, Subcommand};
 
 use super::output::{Style, print_json_line};
-use crate::reports::{DomainSummary, Outcome, ReportStore, failure_fix, summarize, window_tally};
-use crate::rollout::{DomainState, ReportTally, testing_started};
+use crate::ops::reports::{ReportNumbers, for_state};
+use crate::reports::{Conflict, DomainSummary, Outcome, ReportStore, failure_fix, summarize_entries};
+use crate::rollout::DomainState;
 use crate::sanitize::sanitize;
 
 /// Arguments of `mtasts reports`.
@@ -57,10 +58,13 @@ pub fn run(args: &ReportsArgs, dir: &Path, style: &Style) -> Result<ExitCode> {
 
 fn import(store: &ReportStore, paths: &[PathBuf], json: bool, style: &Style) -> Result<ExitCode> {
     let outcomes = store.import_paths(paths);
-    let (mut imported, mut duplicate, mut rejected, mut ignored) = (0, 0, 0, 0);
+    let (mut imported, mut duplicate, mut rejected, mut ignored, mut conflicting) = (0, 0, 0, 0, 0);
     for o in &outcomes {
         match &o.outcome {
-            Outcome::Imported { .. } => imported += 1,
+            Outcome::Imported { conflicts, .. } => {
+                imported += 1;
+                conflicting += usize::from(!conflicts.is_empty());
+            }
             Outcome::Duplicate { .. } => duplicate += 1,
             Outcome::Rejected { .. } => rejected += 1,
             Outcome::Ignored { .. } => ignored += 1,
@@ -72,8 +76,15 @@ fn import(store: &ReportStore, paths: &[PathBuf], json: bool, style: &Style) -> 
         }
     }
     if !json {
+        let conflicts = if conflicting > 0 {
+            format!(
+                " ({conflicting} conflicting with another copy of the same report: all kept, the worst counts)"
+            )
+        } else {
+            String::new()
+        };
         crate::outln!(
-            "{} imported, {duplicate} duplicate, {rejected} rejected, {ignored} ignored",
+            "{} imported{conflicts}, {duplicate} duplicate, {rejected} rejected, {ignored} ignored",
             style.bold(&imported.to_string())
         );
     }
@@ -90,21 +101,29 @@ fn summary(
     let domain = domain
         .map(|d| crate::rfc::DomainName::parse(d).map_err(|e| anyhow!("domain {:?}: {e}", sanitize(d))))
         .transpose()?;
-    let (reports, unreadable) = store.load_all();
-    for (path, why) in &unreadable {
-        eprintln!("mtasts: skipped {}: {}", sanitize(&path.display().to_string()), sanitize(why));
+    let index = store.index()?;
+    for (name, why) in index.broken() {
+        let path = store.dir().join(name);
+        eprintln!("mtasts: skipped {}: {}", sanitize(&path.display().to_string()), sanitize(&why));
     }
-    let summaries = summarize(&reports, domain.as_ref().map(|d| d.as_str()), since);
+    let summaries = summarize_entries(&index.entries(), domain.as_ref().map(|d| d.as_str()), since);
     if summaries.is_empty() && !json {
         crate::outln!(
             "no reports imported for this selection; import them with `mtasts reports import PATH...`"
         );
     }
-    for s in &summaries {
+    for (s, conflicts) in &summaries {
         if json {
-            print_json_line(&serde_json::to_value(s)?)?;
+            let mut value = serde_json::to_value(s)?;
+            if let Some(obj) = value.as_object_mut() {
+                obj.insert("conflicts".into(), serde_json::to_value(conflicts)?);
+            }
+            print_json_line(&value)?;
         } else {
             crate::out!("{}", render(s, style));
+            if !conflicts.is_empty() {
+                crate::out!("{}", render_conflicts(conflicts, style));
+            }
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -154,11 +173,17 @@ pub fn render(s: &DomainSummary, style: &Style) -> String {
     out
 }
 
-/// The TLS-RPT tally of the domain's testing window so far, when it is in (or past) testing
-/// and any report overlaps the window.
-pub fn tally_for(dir: &Path, state: &DomainState, now: jiff::Timestamp) -> Option<ReportTally> {
-    let start = testing_started(state)?;
+/// One indented warning line per report stored in conflicting copies.
+pub fn render_conflicts(conflicts: &[Conflict], style: &Style) -> String {
+    conflicts
+        .iter()
+        .map(|c| format!("  {} {c}\n", style.severity(crate::finding::Severity::Warning)))
+        .collect()
+}
+
+/// The TLS-RPT numbers of a tracked domain (see [`crate::ops::reports::domain_reports`]);
+/// `None` when the report store cannot be read.
+pub fn tally_for(dir: &Path, state: &DomainState, now: jiff::Timestamp) -> Option<ReportNumbers> {
     let store = ReportStore::open(dir).ok()?;
-    let (reports, _) = store.load_all();
-    window_tally(&reports, state.domain.as_str(), start, now)
+    for_state(&store, state, now).ok()
 }

@@ -53,12 +53,19 @@ pub fn run(
     for (path, entry) in listing {
         match entry {
             Ok(state) => {
-                let tally = super::reports::tally_for(dir, &state, now);
-                let view = status_line(&state, state.last_observation.as_ref(), tally.as_ref(), now);
+                let numbers = super::reports::tally_for(dir, &state, now);
+                let tally = numbers.as_ref().and_then(|n| n.tally.as_ref());
+                let conflicts = numbers.as_ref().map(|n| n.conflicts.as_slice()).unwrap_or_default();
+                let view = status_line(&state, state.last_observation.as_ref(), tally, now);
                 if args.json {
-                    print_json_line(&serde_json::to_value(&view)?)?;
+                    let mut value = serde_json::to_value(&view)?;
+                    if let (Some(obj), false) = (value.as_object_mut(), conflicts.is_empty()) {
+                        obj.insert("report_conflicts".into(), serde_json::to_value(conflicts)?);
+                    }
+                    print_json_line(&value)?;
                 } else {
                     crate::outln!("{}", render(&view, style, now));
+                    crate::out!("{}", super::reports::render_conflicts(conflicts, style));
                 }
             }
             Err(problem) => {

@@ -34,9 +34,6 @@ pub struct AddArgs {
     /// Length of the testing window in days (default 30, at least 1).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=365))]
     pub window_days: Option<u32>,
-    /// Probe options.
-    #[command(flatten)]
-    pub probe: ProbeArgs,
 }
 
 /// Arguments of `mtasts advance`.
@@ -51,9 +48,6 @@ pub struct AdvanceArgs {
     /// or worker-multi.
     #[arg(long, value_name = "P")]
     pub path: Option<String>,
-    /// Probe options.
-    #[command(flatten)]
-    pub probe: ProbeArgs,
 }
 
 /// Arguments of `mtasts rollback` and `mtasts remove`.
@@ -88,7 +82,13 @@ pub fn check_one(
 }
 
 /// Runs `add`.
-pub fn add(args: &AddArgs, store: &Store, style: &Style, now: jiff::Timestamp) -> Result<ExitCode> {
+pub fn add(
+    args: &AddArgs,
+    probe: &ProbeArgs,
+    store: &Store,
+    style: &Style,
+    now: jiff::Timestamp,
+) -> Result<ExitCode> {
     let domain = parse_domain(&args.domain)?;
     if store.load(&domain)?.is_some() {
         bail!("{domain} is already tracked; see `mtasts status {domain}` or `mtasts advance {domain}`");
@@ -98,17 +98,19 @@ pub fn add(args: &AddArgs, store: &Store, style: &Style, now: jiff::Timestamp) -
             .mx
             .iter()
             .map(|m| MxPattern::parse(m).map_err(|e| anyhow!("--mx {:?}: {e}", sanitize(m))))
-            .collect::<Result<_>>()?,
+            .collect::<Result<Vec<_>>>()
+            .map(super::dedup)?,
         rua: args
             .rua
             .iter()
             .map(|r| RuaUri::parse(r).map_err(|e| anyhow!("--rua: {e}")))
-            .collect::<Result<_>>()?,
+            .collect::<Result<Vec<_>>>()
+            .map(super::dedup)?,
         hosting: args.path.as_deref().map(parse_path).transpose()?,
         window_days: args.window_days,
     };
     eprintln!("checking {domain} …");
-    let checked = check_one(&domain, None, &args.probe, now)?;
+    let checked = check_one(&domain, None, probe, now)?;
     let added = ops::domain::add(store, &checked, opts)?;
     let how = if added.adopted { "adopted (it already publishes MTA-STS)" } else { "now tracked" };
     crate::outln!("{} {how}", style.bold(domain.as_str()));
@@ -132,6 +134,7 @@ fn tracked(store: &Store, domain: &DomainName) -> Result<DomainState> {
 /// Runs `advance`: checks live, moves on when the gate passes, else lists the blockers (exit 1).
 pub fn advance(
     args: &AdvanceArgs,
+    probe: &ProbeArgs,
     dir: &std::path::Path,
     style: &Style,
     now: jiff::Timestamp,
@@ -144,8 +147,12 @@ pub fn advance(
         state = ops::domain::edit(store, &domain, |s| crate::rollout::set_hosting(s, path))?;
     }
     eprintln!("checking {domain} …");
-    let checked = check_one(&domain, Some(&state), &args.probe, now)?;
-    let tally = super::reports::tally_for(dir, &state, now);
+    let checked = check_one(&domain, Some(&state), probe, now)?;
+    let numbers = super::reports::tally_for(dir, &state, now);
+    let tally = numbers.as_ref().and_then(|n| n.tally.clone());
+    if let Some(n) = numbers.as_ref().filter(|n| !n.conflicts.is_empty()) {
+        crate::out!("{}", super::reports::render_conflicts(&n.conflicts, style));
+    }
     let ack = args.ack.clone().filter(|a| !a.trim().is_empty());
     let result = ops::domain::advance(store, &domain, Some(&checked), tally.as_ref(), ack, now)?;
     let gate = evaluate(&result.state, Some(&checked.observation), tally.as_ref(), now);

@@ -118,6 +118,7 @@ pub fn judge(ev: &Evidence, ctx: &JudgeContext) -> Judgement {
         findings.extend(held);
         notes.extend(held_notes);
     }
+    let mut findings = crate::finding::cap_findings(findings);
     findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
     let tlsrpt = ev
         .tlsrpt_record

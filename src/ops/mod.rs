@@ -6,6 +6,7 @@ pub mod change;
 pub mod check;
 pub mod domain;
 pub mod observe;
+pub mod reports;
 
 pub use check::{Checked, check_domains, plan_context};
 pub use domain::{AddOptions, Added, Advanced, OpsError};

@@ -104,6 +104,14 @@ pub enum ProbeError {
         /// Why.
         source: std::io::Error,
     },
+    /// A CA file is larger than the limit (bytes).
+    #[error("{path} is larger than {limit} bytes; a CA file holds a few certificates")]
+    CaFileTooLarge {
+        /// The file.
+        path: PathBuf,
+        /// The limit in bytes.
+        limit: u64,
+    },
     /// A CA file is not valid PEM.
     #[error("{path} is not a valid PEM file: {detail}")]
     Pem {
@@ -126,10 +134,23 @@ pub enum ProbeError {
     Tls(String),
 }
 
-/// Reads the CERTIFICATE blocks of a PEM file, for [`ProbeConfig::extra_anchors`], and checks
+/// Largest CA file read (1 MiB, like every other file input).
+pub const MAX_CA_FILE_BYTES: u64 = 1 << 20;
+
+/// Reads the CERTIFICATE blocks of a PEM file (at most [`MAX_CA_FILE_BYTES`]), for [`ProbeConfig::extra_anchors`], and checks
 /// that each can serve as a trust anchor.
 pub fn load_ca_file(path: &Path) -> Result<Vec<CertificateDer<'static>>, ProbeError> {
-    let bytes = std::fs::read(path).map_err(|source| ProbeError::Read { path: path.to_owned(), source })?;
+    use std::io::Read;
+    let read = |source| ProbeError::Read { path: path.to_owned(), source };
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .map_err(read)?
+        .take(MAX_CA_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(read)?;
+    if bytes.len() as u64 > MAX_CA_FILE_BYTES {
+        return Err(ProbeError::CaFileTooLarge { path: path.to_owned(), limit: MAX_CA_FILE_BYTES });
+    }
     let certs = CertificateDer::pem_slice_iter(&bytes)
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| ProbeError::Pem { path: path.to_owned(), detail: e.to_string() })?;

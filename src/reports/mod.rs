@@ -1,6 +1,7 @@
 //! TLS-RPT (RFC 8460) ingestion: JSON, gzip, single e-mails, mbox files and maildir folders
-//! become [`Report`]s stored under `<state-dir>/reports/`; [`summarize`] and [`window_tally`]
-//! turn them into per-domain numbers.
+//! become [`Report`]s stored under `<state-dir>/reports/`, each reduced at import to a small
+//! [`ReportEntry`] kept in the tally [`index`]; [`summarize_entries`] and [`tally_entries`]
+//! turn those into per-domain numbers.
 
 use std::fmt;
 use std::path::PathBuf;
@@ -9,7 +10,9 @@ use serde::Serialize;
 
 use crate::sanitize::sanitize;
 
+mod entry;
 mod fixes;
+pub mod index;
 mod mime;
 mod model;
 mod parse;
@@ -17,12 +20,15 @@ mod sources;
 mod store;
 mod summary;
 
+pub use entry::{DomainCounts, ReportEntry, entry_of, report_key};
 pub use fixes::failure_fix;
 pub use model::{FailureDetail, PolicyResult, PolicyType, Report, ResultType};
 pub use parse::{MAX_REPORT_BYTES, gunzip, parse_report, report_json};
 pub use sources::MAX_INPUT_BYTES;
 pub use store::ReportStore;
-pub use summary::{DaySummary, DomainSummary, Tally, summarize, window_tally};
+pub use summary::{
+    Conflict, DaySummary, DomainSummary, Tally, summarize, summarize_entries, tally_entries, window_tally,
+};
 
 /// Why a report, file or store operation failed. `Display` is the one-line reason.
 #[derive(Debug, thiserror::Error)]
@@ -92,8 +98,13 @@ pub enum Outcome {
         report_id: String,
         /// The policy domains it covers.
         domains: Vec<String>,
+        /// Stored files holding other copies of this report (same organisation and report-id)
+        /// with different content: all are kept, and the worst copy is counted.
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        conflicts: Vec<String>,
     },
-    /// A report with this `report-id` was already stored; nothing written.
+    /// This exact report (same organisation, report-id and content) was already stored;
+    /// nothing written.
     Duplicate {
         /// The report's `report-id` (from outside: sanitize before printing).
         report_id: String,
@@ -124,13 +135,27 @@ impl fmt::Display for ImportOutcome {
     /// One terminal-safe line: `<source>: <what happened>`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.outcome {
-            Outcome::Imported { report_id, domains } => write!(
-                f,
-                "{}: imported report {} ({})",
-                self.source,
-                sanitize(report_id),
-                sanitize(&domains.join(", "))
-            ),
+            Outcome::Imported { report_id, domains, conflicts } => {
+                write!(
+                    f,
+                    "{}: imported report {} ({})",
+                    self.source,
+                    sanitize(report_id),
+                    sanitize(&domains.join(", "))
+                )?;
+                if !conflicts.is_empty() {
+                    write!(
+                        f,
+                        "; CONFLICT: {} other cop{} of this report from the same organization \
+                         differ{} ({}); all are kept and the worst is counted",
+                        conflicts.len(),
+                        if conflicts.len() == 1 { "y" } else { "ies" },
+                        if conflicts.len() == 1 { "s" } else { "" },
+                        conflicts.join(", ")
+                    )?;
+                }
+                Ok(())
+            }
             Outcome::Duplicate { report_id } => {
                 write!(f, "{}: skipped, report {} already imported", self.source, sanitize(report_id))
             }

@@ -1,16 +1,18 @@
-//! `<state-dir>/reports/`: one file per report, the JSON as received, named by the SHA-256 of
-//! the report-id (the id comes from outside and never becomes a path), written atomically.
+//! `<state-dir>/reports/`: one file per report, the JSON as received, named by hashes of its
+//! key (organisation and report-id) and of its content (nothing from outside becomes a path),
+//! written atomically, never through a symbolic link; plus the tally index (`index.rs`).
 
 use std::fs::File;
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use sha2::{Digest, Sha256};
-
-use super::parse::{MAX_REPORT_BYTES, parse_report};
+use super::entry::{ReportEntry, entry_of};
+use super::index::{self, Index, Indexed};
+use super::parse::parse_report;
 use super::sources::{Found, walk};
-use super::{ImportOutcome, Outcome, Report, ReportError};
+use super::{ImportOutcome, Outcome, Report, ReportError, Source};
+use crate::store::safe;
 
 static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);
 
@@ -36,43 +38,87 @@ impl ReportStore {
         &self.dir
     }
 
-    /// The file a report with this id is stored in.
-    pub fn path_for(&self, report_id: &str) -> PathBuf {
-        let hash = Sha256::digest(report_id.as_bytes());
-        let hex: String = hash.iter().map(|b| format!("{b:02x}")).collect();
-        self.dir.join(format!("{hex}.json"))
+    /// The file a report is stored in: its key (organisation and report-id) and its content
+    /// hash, so a second copy with other content is kept next to the first, never dropped.
+    pub fn path_for(&self, entry: &ReportEntry) -> PathBuf {
+        self.dir.join(format!("{}-{}.json", short(&entry.key), short(&entry.content)))
+    }
+
+    /// The tally index, brought up to date with the stored files (and saved when it changed).
+    /// Only new or changed report files are parsed.
+    pub fn index(&self) -> Result<Index, ReportError> {
+        let mut idx = index::read(&self.dir);
+        if index::refresh(&self.dir, &mut idx)? {
+            // A read-only state directory still answers; the next writer saves the index.
+            let _ = self.save_index(&idx);
+        }
+        Ok(idx)
+    }
+
+    fn save_index(&self, idx: &Index) -> Result<(), ReportError> {
+        let io = |source| ReportError::Io { path: self.lock.clone(), source };
+        let lock = safe::open_lock(&self.lock).map_err(io)?;
+        lock.lock_shared().map_err(io)?;
+        index::write(&self.dir, idx)
     }
 
     /// Imports every report found in the paths (files, directories, mbox files, maildirs).
-    /// One outcome per item; a bad item never stops the others.
+    /// One outcome per item; a bad item never stops the others. The index is saved once, at
+    /// the end.
     pub fn import_paths(&self, paths: &[PathBuf]) -> Vec<ImportOutcome> {
+        let mut idx = self.index().unwrap_or_default();
         let mut outcomes = Vec::new();
         walk(paths, &mut |source, found| {
             let outcome = match found {
-                Found::Json(json) => self.import_json(&json),
+                Found::Json(json) => self.import_into(&mut idx, &json),
                 Found::Rejected(reason) => Outcome::Rejected { reason },
                 Found::Ignored(reason) => Outcome::Ignored { reason },
             };
             outcomes.push(ImportOutcome { source, outcome });
         });
+        if let Err(e) = self.save_index(&idx) {
+            outcomes.push(ImportOutcome {
+                source: Source { path: self.dir.join(index::INDEX_FILE), message: None, part: None },
+                outcome: Outcome::Rejected { reason: format!("cannot save the report index: {e}") },
+            });
+        }
         outcomes
     }
 
-    /// Parses and stores one report JSON document (already decompressed).
+    /// Parses and stores one report JSON document (already decompressed), and updates the
+    /// index.
     pub fn import_json(&self, json: &[u8]) -> Outcome {
+        let mut idx = self.index().unwrap_or_default();
+        let outcome = self.import_into(&mut idx, json);
+        let _ = self.save_index(&idx);
+        outcome
+    }
+
+    fn import_into(&self, idx: &mut Index, json: &[u8]) -> Outcome {
         let report = match parse_report(json) {
             Ok(r) => r,
-            Err(e) => {
-                return Outcome::Rejected { reason: e.to_string() };
-            }
+            Err(e) => return Outcome::Rejected { reason: e.to_string() },
         };
-        let target = self.path_for(&report.report_id);
+        let entry = entry_of(&report).bounded();
         let report_id = report.report_id.clone();
-        if target.exists() {
+        let target = self.path_for(&entry);
+        if idx.find(&entry.key, &entry.content).is_some() || target.exists() {
             return Outcome::Duplicate { report_id };
         }
+        let conflicts: Vec<String> = idx
+            .files
+            .iter()
+            .filter(|(_, i)| i.entry.as_ref().is_ok_and(|e| e.key == entry.key))
+            .map(|(name, _)| name.clone())
+            .collect();
         match self.write_new(&target, json) {
-            Ok(true) => Outcome::Imported { report_id, domains: report.domains() },
+            Ok(true) => {
+                if let (Some(name), Some(stamp)) = (target.file_name(), index::stamp(&target)) {
+                    let indexed = Indexed { stamp, entry: Ok(entry) };
+                    idx.files.insert(name.to_string_lossy().into_owned(), indexed);
+                }
+                Outcome::Imported { report_id, domains: report.domains(), conflicts }
+            }
             Ok(false) => Outcome::Duplicate { report_id },
             Err(e) => Outcome::Rejected { reason: format!("cannot store: {e}") },
         }
@@ -83,10 +129,10 @@ impl ReportStore {
     fn write_new(&self, target: &Path, bytes: &[u8]) -> std::io::Result<bool> {
         let n = TEMP_COUNTER.fetch_add(1, Ordering::Relaxed);
         let temp = self.dir.join(format!(".tmp-{}-{n}", std::process::id()));
-        let lock = lock_file(&self.lock)?;
+        let lock = safe::open_lock(&self.lock)?;
         lock.lock_shared()?;
         let result = (|| {
-            let mut file = File::create(&temp)?;
+            let mut file = std::fs::OpenOptions::new().write(true).create_new(true).open(&temp)?;
             file.write_all(bytes)?;
             file.sync_all()?;
             drop(file);
@@ -95,7 +141,10 @@ impl ReportStore {
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
                 // File systems without hard links: a rename (which could replace) still keeps
                 // the file whole; the existence check above already ran.
-                Err(_) => std::fs::rename(&temp, target).map(|()| true),
+                Err(_) => {
+                    safe::refuse_symlink(target)?;
+                    std::fs::rename(&temp, target).map(|()| true)
+                }
             }
         })();
         let _ = std::fs::remove_file(&temp);
@@ -110,7 +159,7 @@ impl ReportStore {
     /// killed import. Errors are ignored: a stale temp file is harmless and never read as a
     /// report.
     fn remove_stale_temps(&self) {
-        let Ok(lock) = lock_file(&self.lock) else { return };
+        let Ok(lock) = safe::open_lock(&self.lock) else { return };
         if lock.try_lock().is_err() {
             return;
         }
@@ -122,7 +171,11 @@ impl ReportStore {
                         [pid, n].iter().all(|s| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()))
                     })
                 });
-            if is_temp {
+            let index_temp = entry
+                .file_name()
+                .to_str()
+                .is_some_and(|n| n.starts_with(&format!(".{}.", index::INDEX_FILE)) && n.ends_with(".tmp"));
+            if is_temp || index_temp {
                 let _ = std::fs::remove_file(entry.path());
             }
         }
@@ -144,7 +197,7 @@ impl ReportStore {
             if name.starts_with('.') || !name.ends_with(".json") {
                 continue;
             }
-            match read_capped(&path).and_then(|bytes| parse_report(&bytes)) {
+            match index::read_capped(&path).and_then(|bytes| parse_report(&bytes)) {
                 Ok(report) => reports.push(report),
                 Err(e) => broken.push((path, e.to_string())),
             }
@@ -154,16 +207,7 @@ impl ReportStore {
     }
 }
 
-fn lock_file(path: &Path) -> std::io::Result<File> {
-    std::fs::OpenOptions::new().read(true).write(true).create(true).truncate(false).open(path)
-}
-
-fn read_capped(path: &Path) -> Result<Vec<u8>, ReportError> {
-    let io = |source| ReportError::Io { path: path.to_owned(), source };
-    let mut bytes = Vec::new();
-    File::open(path).map_err(io)?.take(MAX_REPORT_BYTES + 1).read_to_end(&mut bytes).map_err(io)?;
-    if bytes.len() as u64 > MAX_REPORT_BYTES {
-        return Err(ReportError::TooLarge(MAX_REPORT_BYTES));
-    }
-    Ok(bytes)
+/// The first 32 hex digits (128 bits) of a hash.
+fn short(hex: &str) -> &str {
+    hex.get(..32).unwrap_or(hex)
 }

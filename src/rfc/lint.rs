@@ -49,6 +49,7 @@ pub fn lint_policy(body: &[u8]) -> PolicyLint {
     if let Some(p) = &policy {
         findings.extend(policy_findings(p));
     }
+    let findings = crate::finding::cap_findings(findings);
     PolicyLint { policy, strict_valid, lenient_valid, findings }
 }
 

@@ -26,12 +26,10 @@ pub(crate) fn ext_value_ok(value: &str) -> bool {
 }
 
 /// Splits on LF, removing one CR before it; every other problem is a finding for that line.
-pub(crate) fn strict_lines(body: &[u8]) -> Vec<Result<Line<'_>, Finding>> {
-    let mut pieces: Vec<&[u8]> = body.split(|b| *b == b'\n').collect();
-    if body.ends_with(b"\n") {
-        pieces.pop();
-    }
-    pieces.into_iter().enumerate().map(|(i, piece)| strict_line(i + 1, piece)).collect()
+pub(crate) fn strict_lines(body: &[u8]) -> impl Iterator<Item = Result<Line<'_>, Finding>> {
+    // Lazily, so a body of a million blank lines never holds a million findings at once.
+    let body = body.strip_suffix(b"\n").unwrap_or(body);
+    body.split(|b| *b == b'\n').enumerate().map(|(i, piece)| strict_line(i + 1, piece))
 }
 
 fn strict_line(number: usize, piece: &[u8]) -> Result<Line<'_>, Finding> {

@@ -69,6 +69,8 @@ pub(crate) struct Fields {
     pub(crate) broken: bool,
     /// Keys present with an invalid value: not reported again as missing.
     pub(crate) bad: Vec<&'static str>,
+    /// Bounds the errors kept (a body of 64 KiB of blank lines has 65,536 bad lines).
+    pub(crate) cap: crate::finding::FindingCap,
 }
 
 impl Fields {
@@ -80,7 +82,7 @@ impl Fields {
 
     pub(crate) fn error(&mut self, out: &mut Vec<Finding>, f: Finding) {
         self.broken = true;
-        out.push(f);
+        self.cap.push(out, f);
     }
 
     pub(crate) fn finish(mut self, out: &mut Vec<Finding>, need_version: bool) -> Option<Policy> {
@@ -109,6 +111,7 @@ impl Fields {
                 ),
             );
         }
+        std::mem::take(&mut self.cap).finish(out);
         match (self.broken, self.mode, self.max_age) {
             (false, Some((_, mode)), Some((_, max_age))) => Some(Policy { mode, max_age, mx: self.mx }),
             _ => None,

@@ -103,13 +103,17 @@ pub struct RuaUri(String);
 
 impl RuaUri {
     /// Validates `mailto:local@domain` or `https://host[:port][/path]`. Characters that
-    /// RFC 8460 §3 requires to be percent-encoded (`,`, `!`, `;`), whitespace and controls
-    /// are rejected.
+    /// RFC 8460 §3 requires to be percent-encoded (`,`, `!`, `;`), characters a URI never
+    /// holds unencoded in these forms (RFC 3986: `"` `<` `>` `\` `` ` `` `{` `}` `|` `^` `[`
+    /// `]`), whitespace and controls are rejected.
     pub fn parse(input: &str) -> Result<Self, RuaError> {
-        if let Some(ch) = input
-            .chars()
-            .find(|c| !c.is_ascii_graphic() || matches!(c, ',' | '!' | ';' | '"' | '<' | '>' | '\\'))
-        {
+        if let Some(ch) = input.chars().find(|c| {
+            !c.is_ascii_graphic()
+                || matches!(
+                    c,
+                    ',' | '!' | ';' | '"' | '<' | '>' | '\\' | '`' | '{' | '}' | '|' | '^' | '[' | ']'
+                )
+        }) {
             return Err(RuaError::BadCharacter { uri: input.into(), ch });
         }
         check_percent(input)?;

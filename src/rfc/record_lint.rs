@@ -55,9 +55,11 @@ pub fn lint_record(text: &str) -> RecordLint {
         RecordKind::Sts => parse_sts_record(text).map(ParsedRecord::Sts),
         RecordKind::TlsRpt => parse_tlsrpt_record(text).map(ParsedRecord::TlsRpt),
     };
+    // The user lints the record itself: one senders discard or cannot use is invalid, for
+    // either kind (in `check`, a useless TLS-RPT record stays a warning for the domain).
     let (code, severity) = match kind {
         RecordKind::Sts => (Code::StsRecordInvalid, Severity::Error),
-        RecordKind::TlsRpt => (Code::TlsRptRecordInvalid, Severity::Warning),
+        RecordKind::TlsRpt => (Code::TlsRptRecordInvalid, Severity::Error),
     };
     let subject = kind.label();
     let mut findings = Vec::new();
@@ -117,7 +119,21 @@ mod tests {
         let l = lint_record("V=TLSRPTv1; rua=mailto:a@example.com");
         assert_eq!(l.kind, Some(RecordKind::TlsRpt));
         assert_eq!(l.findings[0].code, Code::TlsRptRecordInvalid);
-        assert_eq!(l.findings[0].severity, Severity::Warning);
+        assert_eq!(l.findings[0].severity, Severity::Error);
+    }
+
+    #[test]
+    fn unusable_tlsrpt_records_are_errors_when_linted() {
+        for text in
+            ["v=TLSRPTv1", "v=TLSRPTv1; rua=tlsrpt@example.com", "v=TLSRPTv1; rua=ftp://example.com/r"]
+        {
+            let l = lint_record(text);
+            assert_eq!(l.kind, Some(RecordKind::TlsRpt), "{text}");
+            assert!(l.record.is_none(), "{text}");
+            assert_eq!(l.findings.len(), 1, "{text}");
+            assert_eq!(l.findings[0].code, Code::TlsRptRecordInvalid, "{text}");
+            assert_eq!(l.findings[0].severity, Severity::Error, "{text}");
+        }
     }
 
     #[test]

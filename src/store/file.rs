@@ -1,9 +1,8 @@
 //! Reading, parsing, rendering and atomically writing one state file.
 
-use std::fs::{self, File, OpenOptions};
-use std::io::{self, Read, Write};
+use std::fs::{self, File};
+use std::io::{self, Read};
 use std::path::Path;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::{StoreError, io_err};
 use crate::rfc::DomainName;
@@ -13,8 +12,6 @@ use crate::rollout::{DomainState, SCHEMA};
 pub const MAX_STATE_BYTES: u64 = 1 << 20;
 
 const HEADER: &str = "# mtasts rollout state: hand edits are fine while mtasts is not running.\n";
-
-static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);
 
 /// The file's text, `None` when it does not exist, an error when it is too large or not
 /// UTF-8.
@@ -51,8 +48,15 @@ pub fn parse_state(path: &Path, text: &str) -> Result<DomainState, StoreError> {
     let mut state: DomainState =
         toml::from_str(text).map_err(|e| unreadable(path, e.message().to_owned()))?;
     state.schema = SCHEMA;
+    let days = state.plan.window_days;
+    if !(1..=MAX_WINDOW_DAYS).contains(&days) {
+        return Err(unreadable(path, format!("window_days = {days}: it must be 1 to {MAX_WINDOW_DAYS}")));
+    }
     Ok(state)
 }
+
+/// The longest testing window a state file may ask for (as `add --window-days` allows).
+pub const MAX_WINDOW_DAYS: u32 = 365;
 
 /// Parses and checks the file belongs to `domain`.
 pub(super) fn parse_for(path: &Path, text: &str, domain: &DomainName) -> Result<DomainState, StoreError> {
@@ -106,27 +110,11 @@ pub(super) fn remove_stale_temps(dir: &Path, domain: &DomainName) {
     }
 }
 
-/// Writes `text` to `path` atomically: unique temp file in `dir`, fsync, rename, fsync `dir`.
-/// The temp file is removed if anything fails.
-pub(super) fn write_atomic(dir: &Path, path: &Path, text: &str) -> Result<(), StoreError> {
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("state");
-    let tmp = dir.join(format!(
-        "{}{}.{}.tmp",
-        temp_prefix(name),
-        std::process::id(),
-        TEMP_COUNTER.fetch_add(1, Ordering::Relaxed)
-    ));
-    let written = (|| -> io::Result<()> {
-        let mut f = OpenOptions::new().write(true).create_new(true).open(&tmp)?;
-        f.write_all(text.as_bytes())?;
-        f.sync_all()?;
-        fs::rename(&tmp, path)
-    })();
-    if let Err(source) = written {
-        let _ = fs::remove_file(&tmp);
-        return Err(StoreError::Save { path: path.to_owned(), source });
-    }
-    sync_dir(dir)
+/// Writes `text` to `path` atomically (see [`super::safe::write_atomic`]: never through a
+/// symbolic link). The temp file is removed if anything fails.
+pub(super) fn write_atomic(path: &Path, text: &str) -> Result<(), StoreError> {
+    super::safe::write_atomic(path, text.as_bytes())
+        .map_err(|source| StoreError::Save { path: path.to_owned(), source })
 }
 
 /// Makes a rename or removal in `dir` durable.

@@ -7,14 +7,15 @@
 //! A writer only has a temp file while it holds the lock, so any temp file of the domain found
 //! by the lock holder was left by a killed process and is removed.
 //! A file that does not parse, or comes from a newer mtasts, is reported with its path and
-//! never overwritten.
+//! never overwritten. No write and no lock follows a symbolic link ([`safe`]).
 
 mod file;
+pub mod safe;
 
 #[cfg(test)]
 mod tests;
 
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, File};
 use std::io;
 use std::path::{Path, PathBuf};
 
@@ -123,12 +124,9 @@ impl Store {
 
     fn lock(&self, domain: &DomainName) -> Result<File, StoreError> {
         let path = self.domains.join(format!(".{}.lock", domain.as_str()));
-        let file = match OpenOptions::new().read(true).write(true).create(true).truncate(false).open(&path) {
-            Ok(f) => f,
-            // On a read-only file system an existing lock file still locks when opened for
-            // reading, so the error that follows names the state file, not the lock.
-            Err(e) => File::open(&path).map_err(|_| io_err("lock", &path)(e))?,
-        };
+        // Never through a symbolic link; on a read-only file system an existing lock file still
+        // locks, so the error that follows names the state file, not the lock.
+        let file = safe::open_lock(&path).map_err(io_err("lock", &path))?;
         file.lock().map_err(io_err("lock", &path))?;
         file::remove_stale_temps(&self.domains, domain);
         Ok(file)
@@ -150,7 +148,8 @@ impl Store {
         for entry in fs::read_dir(&self.domains).map_err(io_err("list", &self.domains))? {
             let path = entry.map_err(io_err("list", &self.domains))?.path();
             let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-            if !name.starts_with('.') && name.ends_with(".toml") && path.is_file() {
+            // Not only regular files: a directory named `x.toml` is listed and reported.
+            if !name.starts_with('.') && name.ends_with(".toml") {
                 paths.push(path);
             }
         }
@@ -171,7 +170,7 @@ impl Store {
         if path.try_exists().map_err(io_err("read", &path))? {
             return Err(StoreError::AlreadyTracked(state.domain.clone()));
         }
-        file::write_atomic(&self.domains, &path, &render_state(state)?)
+        file::write_atomic(&path, &render_state(state)?)
     }
 
     /// Read-modify-write under the domain's exclusive lock. Nothing is written when the file
@@ -190,7 +189,7 @@ impl Store {
             return Err(StoreError::DomainMismatch { expected: domain.clone(), found: after.domain }.into());
         }
         if after != before {
-            file::write_atomic(&self.domains, &path, &render_state(&after)?)?;
+            file::write_atomic(&path, &render_state(&after)?)?;
         }
         Ok(after)
     }

@@ -39,10 +39,12 @@ pub fn describe(outcomes: &[ImportOutcome]) -> Vec<Row> {
         .collect()
 }
 
+/// The stored report files (not the dot files: the tally index, temp files).
 pub fn stored_files(store: &ReportStore) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(store.dir())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| !n.starts_with('.'))
         .collect();
     names.sort();
     names
