@@ -7,6 +7,7 @@
 //! switch), and so is whatever makes senders ignore MTA-STS; delivery-neutral problems are
 //! warnings; context is information.
 
+mod cdn;
 mod mx;
 mod mx_probe;
 mod plan;
@@ -114,8 +115,16 @@ pub fn judge(ev: &Evidence, ctx: &JudgeContext) -> Judgement {
         findings,
         policy_mode,
         senders_view,
-        notes: extra_anchor_note(ev),
+        notes: extra_anchor_note(ev).into_iter().chain(provider_note(ev)).collect(),
     }
+}
+
+/// Names the mail provider when the MX hosts are a known provider's, with the policy lines it
+/// documents.
+fn provider_note(ev: &Evidence) -> Option<String> {
+    let hosts: Vec<crate::rfc::DomainName> =
+        ev.mx.found()?.iter().filter_map(|m| crate::rfc::DomainName::parse(&m.host).ok()).collect();
+    crate::providers::propose(&hosts).map(|p| p.describe())
 }
 
 /// One note naming every certificate trusted only through the extra anchors.
