@@ -131,17 +131,11 @@ fn chromium_args(url: &str, profile: &Path) -> Vec<String> {
     .collect()
 }
 
-#[test]
-fn html_report_renders_in_chromium_without_errors_or_requests() {
-    let Some(chromium) = common::require_tool("chromium") else { return };
-    let dir = state();
-    let file = html(dir.path(), "evidence-report.html", &[]);
-    let url = format!("file://{}", file.display());
-    let work = tempfile::tempdir().unwrap();
-    let netlog = work.path().join("netlog.json");
-
-    let mut dump = chromium_args(&url, &work.path().join("profile-a"));
-    dump.splice(
+/// What Chromium saw loading `url`: the DOM after load, console lines, the page's requests.
+fn load(chromium: &Path, url: &str, work: &Path, tag: &str) -> (String, Vec<String>, Vec<String>) {
+    let netlog = work.join(format!("netlog-{tag}.json"));
+    let mut args = chromium_args(url, &work.join(format!("profile-{tag}")));
+    args.splice(
         0..0,
         [
             "--dump-dom".to_owned(),
@@ -150,13 +144,31 @@ fn html_report_renders_in_chromium_without_errors_or_requests() {
             format!("--log-net-log={}", netlog.display()),
         ],
     );
-    let out = Command::new(&chromium).args(&dump).output().unwrap();
-    let dom = String::from_utf8_lossy(&out.stdout);
+    let out = Command::new(chromium).args(&args).output().unwrap();
     let log = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "chromium failed: {log}");
-    let console: Vec<&str> = log.lines().filter(|l| l.contains(":CONSOLE")).collect();
+    let console = log.lines().filter(|l| l.contains(":CONSOLE")).map(str::to_owned).collect();
+    (String::from_utf8_lossy(&out.stdout).into_owned(), console, page_requests(&netlog))
+}
+
+#[test]
+fn html_report_renders_in_chromium_without_errors_or_requests() {
+    let Some(chromium) = common::require_tool("chromium") else { return };
+    let work = tempfile::tempdir().unwrap();
+    // The detectors themselves: a page that logs an error and loads an image is caught.
+    let control = work.path().join("control.html");
+    std::fs::write(&control, "<img src=\"http://127.0.0.1:9/x.png\"><script>console.error('boom')</script>")
+        .unwrap();
+    let (_, console, requests) =
+        load(&chromium, &format!("file://{}", control.display()), work.path(), "control");
+    assert!(console.iter().any(|l| l.contains("boom")), "{console:?}");
+    assert_eq!(requests, ["http://127.0.0.1:9/x.png"]);
+
+    let dir = state();
+    let file = html(dir.path(), "evidence-report.html", &[]);
+    let url = format!("file://{}", file.display());
+    let (dom, console, requests) = load(&chromium, &url, work.path(), "report");
     assert!(console.is_empty(), "console messages: {console:#?}");
-    let requests = page_requests(&netlog);
     assert!(requests.is_empty(), "the page made network requests: {requests:?}");
 
     let text = dom.replace(char::is_whitespace, " ");

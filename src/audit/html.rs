@@ -187,7 +187,8 @@ fn tlsrpt(d: &DomainAudit) -> String {
          <div class=\"legend\"><span><i style=\"background:#1f8a5b\"></i>successful</span>\
          <span><i style=\"background:#c53030\"></i>failed</span></div>{}",
         day(Some(s.window_start)),
-        day(Some(s.window_end)),
+        // The end is exclusive (the next midnight): show the last day covered.
+        day(Some(s.window_end.checked_sub(jiff::SignedDuration::from_secs(1)).unwrap_or(s.window_end))),
         s.reports,
         s.total_sessions,
         s.failed_sessions,

@@ -97,7 +97,7 @@ pre{background:var(--bg);border:1px solid var(--line);border-radius:6px;padding:
 .badge{display:inline-block;padding:1px 8px;border-radius:10px;font-size:12px;font-weight:600;background:#e8ebf0;color:var(--muted)}
 .badge.ok{background:#e3f4ec;color:var(--ok)}.badge.warn{background:#fbf0dc;color:var(--warn)}.badge.bad{background:#fbe4e4;color:var(--bad)}
 .okt{color:var(--ok);font-weight:600}.badt{color:var(--bad);font-weight:600}
-ol.timeline{list-style:none;margin:0;padding:0 0 0 14px;border-left:2px solid var(--line)}
+ol.timeline{list-style:none;margin:0 0 0 8px;padding:0 0 0 14px;border-left:2px solid var(--line)}
 ol.timeline li{position:relative;padding:2px 0 8px 12px}
 ol.timeline li::before{content:"";position:absolute;left:-21px;top:8px;width:10px;height:10px;border-radius:50%;background:var(--accent)}
 ol.timeline li.acknowledged::before{background:var(--warn)}ol.timeline li.published::before{background:var(--ok)}
