@@ -75,8 +75,8 @@ pub fn domain_audit(state: &DomainState, reports: &[Report], now: Timestamp) -> 
             .collect(),
         tlsrpt: tlsrpt(reports, &domain),
         certificates: certificates(state, now),
-        dnssec_dane: "not recorded: the latest check's DNSSEC answer and DANE (TLSA) records are shown by \
-                      `mtasts check`; this report covers what the rollout state keeps"
+        dnssec_dane: "DNSSEC and the policy host's certificate are not kept in the rollout state: \
+                      `mtasts report --check` checks them live and adds them here"
             .to_owned(),
         domain,
     }
@@ -150,11 +150,16 @@ fn certificates(state: &DomainState, now: Timestamp) -> Vec<CertView> {
         .map(|r| CertView {
             host: r.host.as_str().to_owned(),
             role: "mx",
-            starttls_ok: r.starttls_ok,
+            starttls_ok: Some(r.starttls_ok),
             trusted: r.cert_trusted,
             name_ok: r.name_ok,
             not_after: r.not_after,
-            days_left: r.not_after.map(|t| t.as_second().saturating_sub(now.as_second()).div_euclid(86_400)),
+            days_left: r.not_after.map(|t| days_between(now, t)),
         })
         .collect()
+}
+
+/// Whole days from `now` to `then` (negative when `then` is past).
+pub(super) fn days_between(now: Timestamp, then: Timestamp) -> i64 {
+    then.as_second().saturating_sub(now.as_second()).div_euclid(86_400)
 }

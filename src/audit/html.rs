@@ -214,7 +214,7 @@ fn tlsrpt(d: &DomainAudit) -> String {
 fn certificates(d: &DomainAudit) -> String {
     let mut out = String::from("<h3>Certificates and DNSSEC / DANE</h3>");
     if d.certificates.is_empty() {
-        out.push_str("<p class=\"muted\">No MX certificate recorded by a check yet.</p>");
+        out.push_str("<p class=\"muted\">No certificate recorded by a check yet.</p>");
     } else {
         let rows: Vec<Vec<String>> = d
             .certificates
@@ -223,7 +223,7 @@ fn certificates(d: &DomainAudit) -> String {
                 vec![
                     esc(&c.host),
                     esc(c.role),
-                    yes_no(c.starttls_ok).to_owned(),
+                    c.starttls_ok.map_or("—", yes_no).to_owned(),
                     yes_no(c.trusted).to_owned(),
                     yes_no(c.name_ok).to_owned(),
                     day(c.not_after),

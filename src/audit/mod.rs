@@ -10,6 +10,7 @@ mod build;
 mod chart;
 mod html;
 mod html_parts;
+mod live;
 
 use jiff::Timestamp;
 use serde::Serialize;
@@ -19,6 +20,7 @@ use crate::rollout::{CheckRecord, Phase, PublishedId};
 
 pub use build::{build, domain_audit};
 pub use html::render_html;
+pub use live::{LiveFacts, add_live, live_facts};
 
 /// The whole report: a summary row per domain, then each domain in full.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -79,7 +81,8 @@ pub struct DomainAudit {
     pub acknowledgements: Vec<AckView>,
     /// TLS-RPT over every imported report for the domain (`None`: no report yet).
     pub tlsrpt: Option<TlsRptView>,
-    /// Certificate expiry per MX host (from the latest check).
+    /// Certificate expiry per MX host (from the latest check) and, with `--check`, of the
+    /// policy host.
     pub certificates: Vec<CertView>,
     /// What is known about DNSSEC and DANE, in words.
     pub dnssec_dane: String,
@@ -186,15 +189,15 @@ pub struct FailureView {
     pub fix: String,
 }
 
-/// A certificate seen by the latest check.
+/// A certificate seen by the latest check (MX hosts), or by `report --check` (the policy host).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CertView {
     /// The host presenting it.
     pub host: String,
-    /// `mx` (the policy host's certificate is not kept in the state).
+    /// `mx` or `policy host`.
     pub role: &'static str,
-    /// STARTTLS completed.
-    pub starttls_ok: bool,
+    /// STARTTLS completed (`None` for the policy host, which speaks HTTPS).
+    pub starttls_ok: Option<bool>,
     /// Chains to a trusted root.
     pub trusted: bool,
     /// Names the host.

@@ -1,5 +1,7 @@
-//! `mtasts report [DOMAIN...] [--html FILE] [--json]`: the evidence report for auditors.
+//! `mtasts report [DOMAIN...] [--html FILE] [--json] [--check]`: the evidence report for
+//! auditors.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -7,6 +9,9 @@ use anyhow::{Result, anyhow};
 use clap::Args;
 
 use super::output::{Style, print_json_line};
+use super::probe_args::ProbeArgs;
+use crate::audit::{add_live, live_facts};
+use crate::ops;
 use crate::ops::audit::{load_report, write_html};
 use crate::rfc::DomainName;
 use crate::sanitize::sanitize;
@@ -22,6 +27,12 @@ pub struct ReportArgs {
     /// Print the same content as one JSON object.
     #[arg(long)]
     pub json: bool,
+    /// Also check the domains live, to add the policy host's certificate and DNSSEC status.
+    #[arg(long)]
+    pub check: bool,
+    /// Probe options (with --check).
+    #[command(flatten)]
+    pub probe: ProbeArgs,
 }
 
 /// Runs `report`.
@@ -31,9 +42,19 @@ pub fn run(args: &ReportArgs, dir: &Path, style: &Style, now: jiff::Timestamp) -
         .iter()
         .map(|d| DomainName::parse(d).map_err(|e| anyhow!("domain {:?}: {e}", sanitize(d))))
         .collect::<Result<Vec<_>>>()?;
-    let report = load_report(dir, &domains, now)?;
+    let mut report = load_report(dir, &domains, now)?;
     if report.domains.is_empty() {
         anyhow::bail!("no domains are tracked yet; start with `mtasts add DOMAIN`");
+    }
+    if args.check {
+        let names =
+            report.domains.iter().map(|d| DomainName::parse(&d.domain)).collect::<Result<Vec<_>, _>>()?;
+        eprintln!("checking {} domain(s) …", names.len());
+        let cfg = args.probe.config(now)?;
+        let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+        for c in runtime.block_on(ops::check_domains(&names, &cfg, &BTreeMap::new())) {
+            add_live(&mut report, c.domain.as_str(), live_facts(&c.evidence, now));
+        }
     }
     if let Some(path) = &args.html {
         write_html(&report, path)?;
