@@ -78,6 +78,8 @@ fn html_report_is_self_contained_and_escapes_what_it_was_told() {
     let dir = state();
     let file = html(dir.path(), "static-check.html", &[]);
     let page = std::fs::read_to_string(&file).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(std::fs::metadata(&file).unwrap().permissions().mode() & 0o777, 0o644);
     assert!(page.contains("default-src 'none'"));
     for external in ["src=", "http-equiv=\"refresh\"", "@import", "url(", "<script", "<link", "<img"] {
         assert!(!page.contains(external), "found {external:?}");

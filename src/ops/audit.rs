@@ -77,6 +77,12 @@ pub fn write_html(report: &AuditReport, path: &Path) -> Result<(), AuditError> {
     };
     let mut temp = tempfile::Builder::new().prefix(".mtasts-report-").tempfile_in(dir).map_err(err)?;
     temp.write_all(render_html(report).as_bytes()).map_err(err)?;
+    // A report is meant to be handed over: readable like any other file, not 0600.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        temp.as_file().set_permissions(std::fs::Permissions::from_mode(0o644)).map_err(err)?;
+    }
     temp.as_file().sync_all().map_err(err)?;
     temp.persist(path).map_err(|e| err(e.error))?;
     if let Ok(d) = std::fs::File::open(dir) {
