@@ -95,6 +95,8 @@ codes! {
     PolicyRedirect => "policy-redirect",
     /// The policy URL answered with a status other than 200.
     PolicyHttpStatus => "policy-http-status",
+    /// Bot protection (a CDN or WAF) answered the policy fetch with a challenge page.
+    PolicyBotChallenge => "policy-bot-challenge",
     /// The policy is not served as `text/plain`.
     PolicyContentType => "policy-content-type",
     /// The policy body is over 64 KiB.

@@ -4,12 +4,14 @@
 //! Data flows one way: probe → evidence → judge → findings → (CLI | TUI), and
 //! state + now → rollout plan → (CLI | TUI). See `DESIGN.md` for the layers.
 
+pub mod audit;
 pub mod cli;
 pub mod finding;
 pub mod judge;
 pub mod lab;
 pub mod ops;
 pub mod probe;
+pub mod providers;
 pub mod reports;
 pub mod rfc;
 pub mod rollout;

@@ -151,6 +151,8 @@ const EXPECTED: &[(&str, &str, &[&str], Verdict, &str)] = &[
     ),
     ("hostile-dns-cname-loop", "cname-loop.example", &["sts-record-missing"], Fail, "ignore MTA-STS"),
     ("hostile-dns-100-mx", "hundred-mx.example", &[], Pass, "mx100.hundred-mx.example"),
+    ("policy-bot-challenge", "challenged.example", &["policy-bot-challenge"], Fail, "bot challenge"),
+    ("policy-github-pages", "pages.example", &["policy-http-status"], Fail, "HTTP 404"),
     ("demo", "good.example", &[], Pass, "deliver over TLS"),
     ("demo", "expired.example", &["mx-cert-expired"], Fail, "(certificate expired)"),
     ("demo", "html.example", &["policy-content-type"], Fail, "ignore MTA-STS"),
@@ -214,4 +216,21 @@ async fn lab_certificates_are_noted_as_trusted_via_the_extra_anchor() {
     assert_eq!(j.notes.len(), 1);
     assert!(j.notes[0].contains("mta-sts.testing.example"), "{}", j.notes[0]);
     assert!(j.notes[0].contains("mx2.testing.example ["), "{}", j.notes[0]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cdn_traps_get_their_own_fix() {
+    let results = judge_scenario("policy-bot-challenge").await;
+    let challenge = results[0].1.findings.iter().find(|f| f.code.as_str() == "policy-bot-challenge").unwrap();
+    assert!(
+        challenge
+            .message
+            .contains("HTTP 403: Cloudflare answered with a challenge (cf-mitigated: challenge)")
+    );
+    assert!(challenge.fix.contains("mta-sts.challenged.example"), "{}", challenge.fix);
+    assert!(challenge.fix.contains("/.well-known/mta-sts.txt"), "{}", challenge.fix);
+    let results = judge_scenario("policy-github-pages").await;
+    let status = results[0].1.findings.iter().find(|f| f.code.as_str() == "policy-http-status").unwrap();
+    assert!(status.fix.contains(".nojekyll"), "{}", status.fix);
+    assert!(status.fix.contains(r#"include: [".well-known"]"#), "{}", status.fix);
 }

@@ -9,7 +9,9 @@ pub mod lint;
 pub mod output;
 pub mod plan;
 pub mod probe_args;
+pub mod report;
 pub mod reports;
+pub mod shell;
 pub mod status;
 pub mod track;
 pub mod tui;
@@ -64,10 +66,16 @@ pub enum Command {
     Plan(plan::PlanArgs),
     /// Import TLS-RPT reports and summarise them per domain.
     Reports(reports::ReportsArgs),
+    /// Write the evidence report for auditors (HTML with --html FILE, or --json).
+    Report(report::ReportArgs),
     /// Serve a built-in lab scenario on loopback, to rehearse against (Ctrl-C stops it).
     Lab(lab::LabArgs),
     /// Rehearse a whole rollout in the wizard against a built-in lab (no network needed).
     Demo,
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions(shell::CompletionsArgs),
+    /// Print the man page (roff): `mtasts man > mtasts.1`.
+    Man,
 }
 
 /// Runs a parsed command line; `Err` means a usage or internal failure (exit 2).
@@ -87,7 +95,10 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Some(Command::Status(args)) => status::run(&args, &state_dir(dir)?, &style, clock::now()?),
         Some(Command::Plan(args)) => plan::run(&args, &open_store(dir)?, &style, clock::now()?),
         Some(Command::Reports(args)) => reports::run(&args, &state_dir(dir)?, &style),
+        Some(Command::Report(args)) => report::run(&args, &state_dir(dir)?, &style, clock::now()?),
         Some(Command::Lab(args)) => lab::run(&args, clock::now()?),
+        Some(Command::Completions(args)) => shell::completions(&args),
+        Some(Command::Man) => shell::man(),
         Some(Command::Demo) => tui::demo(tui::color(cli.no_color)),
         None => tui::run(dir, &cli.probe, tui::color(cli.no_color)),
     }

@@ -93,7 +93,7 @@ pub fn add(
     if store.load(&domain)?.is_some() {
         bail!("{domain} is already tracked; see `mtasts status {domain}` or `mtasts advance {domain}`");
     }
-    let opts = AddOptions {
+    let mut opts = AddOptions {
         mx: args
             .mx
             .iter()
@@ -111,6 +111,13 @@ pub fn add(
     };
     eprintln!("checking {domain} …");
     let checked = check_one(&domain, None, probe, now)?;
+    let proposal = checked.observation.live_mx.as_deref().and_then(crate::providers::propose);
+    if let Some(p) = &proposal {
+        crate::outln!("{} {}", style.dim("provider:"), sanitize(&p.describe()));
+        if opts.mx.is_empty() {
+            opts.mx = p.mx.clone();
+        }
+    }
     let added = ops::domain::add(store, &checked, opts)?;
     let how = if added.adopted { "adopted (it already publishes MTA-STS)" } else { "now tracked" };
     crate::outln!("{} {how}", style.bold(domain.as_str()));

@@ -92,6 +92,7 @@ pub(crate) fn fetch(body: &str) -> PolicyFetch {
         content_length: None,
         too_large: false,
         cert: Some(cert("mta-sts.example.com", CertVerdict::Trusted)),
+        headers: Default::default(),
     }
 }
 

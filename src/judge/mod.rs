@@ -7,6 +7,7 @@
 //! switch), and so is whatever makes senders ignore MTA-STS; delivery-neutral problems are
 //! warnings; context is information.
 
+mod cdn;
 mod held;
 mod mx;
 mod mx_probe;
@@ -108,6 +109,7 @@ pub fn judge(ev: &Evidence, ctx: &JudgeContext) -> Judgement {
     let mx = mx::check(ev, ctx, pol.parsed.as_ref());
     findings.extend(mx.findings.iter().cloned());
     let mut notes = extra_anchor_note(ev);
+    notes.extend(provider_note(ev));
     if let Some(plan) = &ctx.plan {
         findings.extend(plan::check(ev, plan, pol.parsed.as_ref(), &sts));
         let live_id = match &sts {
@@ -138,6 +140,14 @@ pub fn judge(ev: &Evidence, ctx: &JudgeContext) -> Judgement {
         tlsrpt,
     });
     Judgement { verdict: Verdict::of(&findings), findings, policy_mode, senders_view, notes }
+}
+
+/// Names the mail provider when the MX hosts are a known provider's, with the policy lines it
+/// documents.
+fn provider_note(ev: &Evidence) -> Option<String> {
+    let hosts: Vec<crate::rfc::DomainName> =
+        ev.mx.found()?.iter().filter_map(|m| crate::rfc::DomainName::parse(&m.host).ok()).collect();
+    crate::providers::propose(&hosts).map(|p| p.describe())
 }
 
 /// One note naming every certificate trusted only through the extra anchors.

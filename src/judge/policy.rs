@@ -132,6 +132,11 @@ fn response(ev: &Evidence, out: &mut PolicyOutcome) {
     let fetch = &ev.policy;
     let url = fetch.url.as_str();
     let status = fetch.status.unwrap_or(0);
+    if let Some(what) = super::cdn::challenge(fetch) {
+        out.findings.push(super::cdn::challenge_finding(fetch, &ev.policy_host, &what));
+        out.unusable.get_or_insert("the policy host answers with a bot challenge".to_owned());
+        return;
+    }
     if (300..400).contains(&status) {
         let to = fetch.location.as_deref().unwrap_or("(no Location header)");
         out.findings.push(Finding::new(
@@ -150,7 +155,11 @@ fn response(ev: &Evidence, out: &mut PolicyOutcome) {
             Severity::Error,
             url,
             format!("the policy URL answers HTTP {status}; only 200 counts as a policy"),
-            format!("serve the policy file at {url} with status 200"),
+            if super::cdn::github_pages_404(fetch) {
+                super::cdn::github_pages_fix(url)
+            } else {
+                format!("serve the policy file at {url} with status 200")
+            },
         ));
         out.unusable.get_or_insert(format!("the policy URL answers HTTP {status}"));
         return;

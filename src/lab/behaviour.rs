@@ -47,6 +47,24 @@ pub enum PolicyBehaviour {
     NeverSendsHeaders,
     /// An HTTP/1.0 response without `Content-Length`: the body, then the connection closes.
     Http10NoLength,
+    /// A CDN's bot challenge: the response carries `cf-mitigated: challenge` and
+    /// `Server: cloudflare` (status, type and body from the scenario).
+    BotChallenge,
+    /// A GitHub-Pages-like host: `Server: GitHub.com` and an `X-GitHub-Request-Id`.
+    GithubPages,
+}
+
+impl PolicyBehaviour {
+    /// Response headers this behaviour adds to an otherwise normal response.
+    pub fn extra_headers(self) -> &'static [(&'static str, &'static str)] {
+        match self {
+            PolicyBehaviour::BotChallenge => &[("Server", "cloudflare"), ("cf-mitigated", "challenge")],
+            PolicyBehaviour::GithubPages => {
+                &[("Server", "GitHub.com"), ("X-GitHub-Request-Id", "A1B2:3C4D:5E6F:7A8B:9C0D")]
+            }
+            _ => &[],
+        }
+    }
 }
 
 /// Extra character-strings appended to the first `_mta-sts` TXT record (to make the DNS answer

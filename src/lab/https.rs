@@ -175,6 +175,9 @@ async fn misbehave<S: AsyncRead + AsyncWrite + Unpin>(conn: &mut S, page: &Page)
     let mut send = async |bytes: &[u8]| conn.write_all(bytes).await.and(conn.flush().await).is_ok();
     match page.behaviour {
         PolicyBehaviour::Normal => {}
+        PolicyBehaviour::BotChallenge | PolicyBehaviour::GithubPages => {
+            send(&with_headers(render(page, false), page.behaviour.extra_headers())).await;
+        }
         PolicyBehaviour::NeverSendsHeaders => hostile::wait_gone(conn).await,
         PolicyBehaviour::Http10NoLength => {
             send(&[format!("HTTP/1.0 {status}\r\n{ctype}\r\n").as_bytes(), &page.body].concat()).await;
@@ -213,6 +216,7 @@ fn reason(status: u16) -> &'static str {
         307 => "Temporary Redirect",
         308 => "Permanent Redirect",
         403 => "Forbidden",
+        429 => "Too Many Requests",
         404 => "Not Found",
         500 => "Internal Server Error",
         503 => "Service Unavailable",
@@ -239,6 +243,17 @@ fn render(page: &Page, head_only: bool) -> Vec<u8> {
     if !head_only {
         out.extend_from_slice(&page.body);
     }
+    out
+}
+
+/// The response with `extra` header lines inserted after the status line.
+fn with_headers(response: Vec<u8>, extra: &[(&str, &str)]) -> Vec<u8> {
+    let split = response.windows(2).position(|w| w == b"\r\n").map_or(response.len(), |i| i + 2);
+    let mut out = response[..split].to_vec();
+    for (name, value) in extra {
+        out.extend_from_slice(format!("{name}: {value}\r\n").as_bytes());
+    }
+    out.extend_from_slice(&response[split..]);
     out
 }
 

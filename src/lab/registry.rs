@@ -54,6 +54,8 @@ scenarios![
     "hostile-dns-many-txt-strings",
     "hostile-dns-cname-loop",
     "hostile-dns-100-mx",
+    "policy-bot-challenge",
+    "policy-github-pages",
     "demo-fresh",
     "demo",
 ];

@@ -2,6 +2,7 @@
 //! result into findings and observations; add, advance, roll back and remove tracked domains
 //! through the store. The CLI prints what these return; the TUI runs them as effects.
 
+pub mod audit;
 pub mod change;
 pub mod check;
 pub mod domain;

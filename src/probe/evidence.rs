@@ -314,7 +314,15 @@ pub struct PolicyFetch {
     pub too_large: bool,
     /// The server certificate, when a TLS handshake got that far.
     pub cert: Option<CertEvidence>,
+    /// The response headers that tell who answered and whether it was a bot challenge
+    /// ([`NOTABLE_HEADERS`]), names lower-case, each value cut at 256 bytes.
+    pub headers: std::collections::BTreeMap<String, String>,
 }
+
+/// The response headers kept in [`PolicyFetch::headers`]: the web server's name and the
+/// markers CDNs and static hosts set on challenge pages and their own error pages.
+pub const NOTABLE_HEADERS: &[&str] =
+    &["server", "cf-mitigated", "x-amzn-waf-action", "x-vercel-mitigated", "x-github-request-id"];
 
 fn lossy_text<S: serde::Serializer>(body: &Option<Vec<u8>>, s: S) -> Result<S::Ok, S::Error> {
     match body {

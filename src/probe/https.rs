@@ -1,15 +1,20 @@
 //! The policy fetch: one GET over HTTPS to the addresses our own resolver found, redirects
 //! recorded and never followed, the body read incrementally up to 64 KiB + 1 bytes.
 
+use std::collections::BTreeMap;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::time::{Instant, timeout_at};
 
-use super::evidence::{FetchOutcome, PolicyFetch};
+use super::evidence::{FetchOutcome, NOTABLE_HEADERS, PolicyFetch};
 use super::tls::{CertSlot, TrustStores};
 use crate::rfc::MAX_POLICY_BYTES;
+
+/// What the fetch calls itself: a plain program name, as MTAs send, never a browser's
+/// User-Agent. A policy host behind bot protection must serve this request, not a challenge.
+pub(crate) const USER_AGENT: &str = concat!("mtasts/", env!("CARGO_PKG_VERSION"));
 
 /// Fetches `url` from `host` at `addrs` on `port`.
 pub(crate) async fn fetch_policy(
@@ -59,7 +64,7 @@ async fn request(
         .connect_timeout(step)
         .timeout(step)
         .pool_max_idle_per_host(0)
-        .user_agent(concat!("mtasts/", env!("CARGO_PKG_VERSION")))
+        .user_agent(USER_AGENT)
         .build()
         .map_err(|e| other(error_chain(&e)))?;
     let mut resp = client.get(fetch.url.as_str()).send().await.map_err(|e| classify(&e))?;
@@ -70,6 +75,7 @@ async fn request(
     fetch.content_type = header(reqwest::header::CONTENT_TYPE);
     fetch.location = header(reqwest::header::LOCATION);
     fetch.content_length = resp.content_length();
+    fetch.headers = notable_headers(resp.headers());
     let mut body = Vec::new();
     // Like a sender, refuse an announced oversize body at once instead of waiting for it.
     if fetch.content_length.is_some_and(|n| n > MAX_POLICY_BYTES as u64) {
@@ -87,6 +93,19 @@ async fn request(
     }
     fetch.body = Some(body);
     Ok(())
+}
+
+/// The [`NOTABLE_HEADERS`] of a response (first value of each), bounded.
+fn notable_headers(headers: &reqwest::header::HeaderMap) -> BTreeMap<String, String> {
+    const MAX_VALUE: usize = 256;
+    NOTABLE_HEADERS
+        .iter()
+        .filter_map(|name| {
+            let value = headers.get(*name)?.as_bytes();
+            let value = &value[..value.len().min(MAX_VALUE)];
+            Some(((*name).to_owned(), String::from_utf8_lossy(value).into_owned()))
+        })
+        .collect()
 }
 
 fn classify(e: &reqwest::Error) -> FetchOutcome {
@@ -108,4 +127,27 @@ fn error_chain(e: &dyn std::error::Error) -> String {
         source = s.source();
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_fetch_looks_like_an_mta_not_a_browser() {
+        assert!(USER_AGENT.starts_with("mtasts/"));
+        assert!(!USER_AGENT.contains("Mozilla"));
+    }
+
+    #[test]
+    fn notable_headers_are_kept_bounded_and_others_dropped() {
+        let mut h = reqwest::header::HeaderMap::new();
+        h.insert("cf-mitigated", "challenge".parse().unwrap());
+        h.insert("server", "x".repeat(1000).parse().unwrap());
+        h.insert("set-cookie", "a=b".parse().unwrap());
+        let kept = notable_headers(&h);
+        assert_eq!(kept.get("cf-mitigated").map(String::as_str), Some("challenge"));
+        assert_eq!(kept.get("server").map(String::len), Some(256));
+        assert_eq!(kept.len(), 2);
+    }
 }

@@ -229,6 +229,7 @@ impl PolicyFetch {
             content_length: None,
             too_large: false,
             cert: None,
+            headers: Default::default(),
         }
     }
 }

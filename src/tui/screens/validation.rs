@@ -19,7 +19,7 @@ pub fn testers(d: &DomainName) -> [(&'static str, String); 5] {
         ("internet.nl", format!("https://internet.nl/mail/{d}/")),
         ("MXToolbox", format!("https://mxtoolbox.com/SuperTool.aspx?action=mta-sts%3a{d}")),
         ("CheckTLS", format!("https://www.checktls.com/TestReceiver?EMAIL={d}")),
-        ("dmarcian", format!("https://dmarcian.com/mta-sts-lookup/?domain={d}")),
+        ("dmarcian TLS", "https://dmarcian.com/tls-inspector/".to_owned()),
     ]
 }
 

@@ -1,0 +1,92 @@
+//! The evidence report from the state directory: load the tracked domains and the imported
+//! TLS-RPT reports, build the [`AuditReport`], and write it as HTML atomically. The CLI's
+//! `report` and the wizard call these.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::audit::{AuditReport, build, render_html};
+use crate::reports::ReportStore;
+use crate::rfc::DomainName;
+use crate::rollout::DomainState;
+use crate::store::Store;
+
+/// Why the report could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum AuditError {
+    /// The state could not be read.
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+    /// The report directory could not be opened.
+    #[error(transparent)]
+    Reports(#[from] crate::reports::ReportError),
+    /// A named domain is not tracked.
+    #[error("{0} is not tracked; start with `mtasts add {0}`")]
+    NotTracked(DomainName),
+    /// Writing the file failed.
+    #[error("cannot write {}: {source}", path.display())]
+    Write {
+        /// The target file.
+        path: PathBuf,
+        /// The underlying error.
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// The report for `domains` (every tracked domain when empty, skipping unreadable state
+/// files, which `mtasts status` names) from the state directory.
+pub fn load_report(
+    state_dir: &Path,
+    domains: &[DomainName],
+    now: jiff::Timestamp,
+) -> Result<AuditReport, AuditError> {
+    let store = Store::open(state_dir)?;
+    let states: Vec<DomainState> = if domains.is_empty() {
+        store.list()?.into_iter().filter_map(|(_, r)| r.ok()).collect()
+    } else {
+        let mut out = Vec::new();
+        for d in domains {
+            out.push(store.load(d)?.ok_or_else(|| AuditError::NotTracked(d.clone()))?);
+        }
+        out
+    };
+    let (reports, _unreadable) = ReportStore::open(state_dir)?.load_all();
+    Ok(build(&states, &reports, now))
+}
+
+/// Writes the HTML report for one tracked domain to `path` (what the wizard calls).
+pub fn write_domain_report(
+    state_dir: &Path,
+    domain: &DomainName,
+    path: &Path,
+    now: jiff::Timestamp,
+) -> Result<AuditReport, AuditError> {
+    let report = load_report(state_dir, std::slice::from_ref(domain), now)?;
+    write_html(&report, path)?;
+    Ok(report)
+}
+
+/// Writes `report` as HTML to `path`: a temp file in the same directory, fsync, rename (which
+/// replaces a symlink at `path` rather than writing through it).
+pub fn write_html(report: &AuditReport, path: &Path) -> Result<(), AuditError> {
+    let err = |source| AuditError::Write { path: path.to_owned(), source };
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let mut temp = tempfile::Builder::new().prefix(".mtasts-report-").tempfile_in(dir).map_err(err)?;
+    temp.write_all(render_html(report).as_bytes()).map_err(err)?;
+    // A report is meant to be handed over: readable like any other file, not 0600.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        temp.as_file().set_permissions(std::fs::Permissions::from_mode(0o644)).map_err(err)?;
+    }
+    temp.as_file().sync_all().map_err(err)?;
+    temp.persist(path).map_err(|e| err(e.error))?;
+    if let Ok(d) = std::fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+    Ok(())
+}
