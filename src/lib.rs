@@ -5,6 +5,7 @@
 //! state + now → rollout plan → (CLI | TUI). See `DESIGN.md` for the layers.
 
 pub mod cli;
+pub mod evidence;
 pub mod finding;
 pub mod judge;
 pub mod lab;
