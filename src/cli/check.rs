@@ -46,7 +46,13 @@ pub fn named_domains(domains: &[String], file: Option<&PathBuf>) -> Result<Vec<D
 /// Runs `check`: the named domains, or every tracked domain when none is named. Tracked
 /// domains are judged against their plan (`sts-id-not-bumped`, `policy-differs-from-plan`) and
 /// each verdict is recorded in their history.
-pub fn run(args: &CheckArgs, dir: Option<&Path>, style: &Style, now: jiff::Timestamp) -> Result<ExitCode> {
+pub fn run(
+    args: &CheckArgs,
+    dir: Option<&Path>,
+    style: &Style,
+    now: jiff::Timestamp,
+    runtime: &tokio::runtime::Runtime,
+) -> Result<ExitCode> {
     let named = named_domains(&args.domains, args.domain_file.as_ref())?;
     let store = super::open_store(dir)?;
     let mut plans = BTreeMap::new();
@@ -81,7 +87,6 @@ pub fn run(args: &CheckArgs, dir: Option<&Path>, style: &Style, now: jiff::Times
         }
     }
     let cfg = args.probe.config(now)?;
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     let checked = runtime.block_on(ops::check_domains(&domains, &cfg, &plans));
     for c in checked.iter().filter(|c| plans.contains_key(&c.domain)) {
         if let Err(e) = ops::domain::record(&store, c) {

@@ -76,19 +76,25 @@ pub fn check_one(
     state: Option<&DomainState>,
     probe: &ProbeArgs,
     now: jiff::Timestamp,
+    runtime: &tokio::runtime::Runtime,
 ) -> Result<Checked> {
     let cfg = probe.config(now)?;
     let mut plans = BTreeMap::new();
     if let Some(s) = state {
         plans.insert(domain.clone(), ops::plan_context(s));
     }
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     let mut checked = runtime.block_on(ops::check_domains(std::slice::from_ref(domain), &cfg, &plans));
     checked.pop().ok_or_else(|| anyhow!("the check of {domain} produced no result"))
 }
 
 /// Runs `add`.
-pub fn add(args: &AddArgs, store: &Store, style: &Style, now: jiff::Timestamp) -> Result<ExitCode> {
+pub fn add(
+    args: &AddArgs,
+    store: &Store,
+    style: &Style,
+    now: jiff::Timestamp,
+    rt: &tokio::runtime::Runtime,
+) -> Result<ExitCode> {
     let domain = parse_domain(&args.domain)?;
     if store.load(&domain)?.is_some() {
         bail!("{domain} is already tracked; see `mtasts status {domain}` or `mtasts advance {domain}`");
@@ -108,7 +114,7 @@ pub fn add(args: &AddArgs, store: &Store, style: &Style, now: jiff::Timestamp) -
         window_days: args.window_days,
     };
     eprintln!("checking {domain} …");
-    let checked = check_one(&domain, None, &args.probe, now)?;
+    let checked = check_one(&domain, None, &args.probe, now, rt)?;
     let added = ops::domain::add(store, &checked, opts)?;
     let how = if added.adopted { "adopted (it already publishes MTA-STS)" } else { "now tracked" };
     crate::outln!("{} {how}", style.bold(domain.as_str()));
@@ -135,6 +141,7 @@ pub fn advance(
     dir: &std::path::Path,
     style: &Style,
     now: jiff::Timestamp,
+    rt: &tokio::runtime::Runtime,
 ) -> Result<ExitCode> {
     let store = &Store::open(dir)?;
     let domain = parse_domain(&args.domain)?;
@@ -144,7 +151,7 @@ pub fn advance(
         state = ops::domain::edit(store, &domain, |s| crate::rollout::set_hosting(s, path))?;
     }
     eprintln!("checking {domain} …");
-    let checked = check_one(&domain, Some(&state), &args.probe, now)?;
+    let checked = check_one(&domain, Some(&state), &args.probe, now, rt)?;
     let tally = super::reports::tally_for(dir, &state, now);
     let ack = args.ack.clone().filter(|a| !a.trim().is_empty());
     let result = ops::domain::advance(store, &domain, Some(&checked), tally.as_ref(), ack, now)?;

@@ -3,6 +3,7 @@
 
 use std::fs::File;
 use std::io::{Read, Write};
+use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -47,15 +48,32 @@ impl ReportStore {
     /// One outcome per item; a bad item never stops the others.
     pub fn import_paths(&self, paths: &[PathBuf]) -> Vec<ImportOutcome> {
         let mut outcomes = Vec::new();
+        self.import_paths_with(paths, &mut |o| {
+            outcomes.push(o);
+            ControlFlow::Continue(())
+        });
+        outcomes
+    }
+
+    /// [`import_paths`](Self::import_paths), handing each outcome to `each` as it happens (for
+    /// progress). Once `each` breaks, nothing more is stored: what was stored stays whole.
+    pub fn import_paths_with(
+        &self,
+        paths: &[PathBuf],
+        each: &mut dyn FnMut(ImportOutcome) -> ControlFlow<()>,
+    ) {
+        let mut stopped = false;
         walk(paths, &mut |source, found| {
+            if stopped {
+                return;
+            }
             let outcome = match found {
                 Found::Json(json) => self.import_json(&json),
                 Found::Rejected(reason) => Outcome::Rejected { reason },
                 Found::Ignored(reason) => Outcome::Ignored { reason },
             };
-            outcomes.push(ImportOutcome { source, outcome });
+            stopped = each(ImportOutcome { source, outcome }).is_break();
         });
-        outcomes
     }
 
     /// Parses and stores one report JSON document (already decompressed).

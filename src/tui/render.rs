@@ -45,7 +45,8 @@ fn header_line(app: &App, t: &Theme) -> Line<'static> {
         }
     }
     if app.busy() {
-        spans.push(Span::styled(format!("  {} checking", super::widgets::spinner(app.frame)), t.accent()));
+        let what = if !app.checking_any() { "importing" } else { "checking" };
+        spans.push(Span::styled(format!("  {} {what}", super::widgets::spinner(app.frame)), t.accent()));
     }
     spans.push(Span::styled(format!("  {}", app.now.strftime("%Y-%m-%d %H:%M UTC")), t.dim()));
     Line::from(spans)
