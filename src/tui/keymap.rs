@@ -157,6 +157,38 @@ fn home(_: &App, p: Place) -> bool {
 fn home_with_domains(app: &App, p: Place) -> bool {
     p == Place::Home && !app.entries.is_empty()
 }
+fn can_select_down(app: &App, p: Place) -> bool {
+    p == Place::Home && app.selected + 1 < app.entries.len()
+}
+fn can_select_up(app: &App, p: Place) -> bool {
+    p == Place::Home && app.selected > 0
+}
+fn view(app: &App) -> Option<&super::app::DomainView> {
+    match &app.screen {
+        Screen::Domain(v) => Some(v),
+        Screen::Home => None,
+    }
+}
+fn can_scroll_down(app: &App, _: Place) -> bool {
+    view(app).is_some_and(|v| v.scroll < v.scroll_max.get())
+}
+fn can_scroll_up(app: &App, _: Place) -> bool {
+    view(app).is_some_and(|v| v.scroll.min(v.scroll_max.get()) > 0)
+}
+/// The last phase whose screen can be viewed: the current one (Enforced while rolling back).
+fn last_viewable(app: &App, v: &super::app::DomainView) -> Phase {
+    match app.state(&v.domain).map(|s| s.phase) {
+        Some(Phase::Rollback) => Phase::Enforced,
+        Some(p) => p,
+        None => Phase::Preflight,
+    }
+}
+fn can_go_back(app: &App, _: Place) -> bool {
+    view(app).is_some_and(|v| v.viewing != Phase::ORDER[0] || v.pane == super::app::Pane::Reports)
+}
+fn can_go_on(app: &App, _: Place) -> bool {
+    view(app).is_some_and(|v| v.viewing < last_viewable(app, v) || v.pane == super::app::Pane::Reports)
+}
 fn domain(_: &App, p: Place) -> bool {
     p != Place::Home
 }
@@ -213,8 +245,8 @@ pub static TABLE: &[Binding] = &[
     b(&[C('r')], "r", "re-check all", Action::CheckAll, Some(3), home_with_domains),
     b(&[C('i')], "i", "import TLS-RPT reports", Action::Import, Some(5), not_importing),
     b(&[C('d')], "d", "remove", Action::Remove, Some(6), home_with_domains),
-    b(&[Down, C('j')], "↓ j", "select next", Action::SelectDown, None, home_with_domains),
-    b(&[Up, C('k')], "↑ k", "select previous", Action::SelectUp, None, home_with_domains),
+    b(&[Down, C('j')], "↓ j", "select next", Action::SelectDown, None, can_select_down),
+    b(&[Up, C('k')], "↑ k", "select previous", Action::SelectUp, None, can_select_up),
     b(&[C('q'), Esc], "q esc", "quit", Action::Quit, Some(9), home),
     // Phase screens.
     b(&[C('p')], "p", "publish (demo lab)", Action::Publish, Some(1), publish),
@@ -229,14 +261,14 @@ pub static TABLE: &[Binding] = &[
     b(&[C('R')], "R", "TLS-RPT reports", Action::Reports, Some(4), phase_screen),
     b(&[C('R'), C('q'), Esc], "R q esc", "back to the phase", Action::CloseReports, Some(2), reports_pane),
     b(&[C('r')], "r", "re-check", Action::Recheck, Some(3), domain),
-    b(&[Left, C('h'), BackTab], "← h", "previous phase", Action::PhasePrev, Some(6), domain),
-    b(&[Right, C('l'), Tab], "→ l", "next phase's screen", Action::PhaseNext, Some(6), domain),
-    b(&[Down, C('j')], "↓ j", "scroll down", Action::ScrollDown, None, domain),
-    b(&[Up, C('k')], "↑ k", "scroll up", Action::ScrollUp, None, domain),
-    b(&[PgDn, C(' ')], "pgdn space", "page down", Action::PageDown, None, domain),
-    b(&[PgUp], "pgup", "page up", Action::PageUp, None, domain),
-    b(&[HomeKey, C('g')], "home g", "top", Action::Top, None, domain),
-    b(&[End, C('G')], "end G", "end", Action::Bottom, Some(8), domain),
+    b(&[Left, C('h'), BackTab], "← h", "previous phase's screen", Action::PhasePrev, Some(6), can_go_back),
+    b(&[Right, C('l'), Tab], "→ l", "next phase's screen", Action::PhaseNext, Some(6), can_go_on),
+    b(&[Down, C('j')], "↓ j", "scroll down", Action::ScrollDown, None, can_scroll_down),
+    b(&[Up, C('k')], "↑ k", "scroll up", Action::ScrollUp, None, can_scroll_up),
+    b(&[PgDn, C(' ')], "pgdn space", "page down", Action::PageDown, None, can_scroll_down),
+    b(&[PgUp], "pgup", "page up", Action::PageUp, None, can_scroll_up),
+    b(&[HomeKey, C('g')], "home g", "top", Action::Top, None, can_scroll_up),
+    b(&[End, C('G')], "end G", "end", Action::Bottom, Some(8), can_scroll_down),
     b(&[C('q'), Esc], "q esc", "back home", Action::Home, Some(9), phase_screen),
     // Everywhere.
     b(&[C('?')], "?", "all keys", Action::Help, None, always),

@@ -26,6 +26,8 @@ mod fixtures;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
+mod tests_keys;
+#[cfg(test)]
 mod tests_reports;
 #[cfg(test)]
 mod tests_snap;
