@@ -30,6 +30,8 @@ mod tests_keys;
 #[cfg(test)]
 mod tests_reports;
 #[cfg(test)]
+mod tests_sizes;
+#[cfg(test)]
 mod tests_snap;
 #[cfg(test)]
 mod tests_terminal;

@@ -59,7 +59,7 @@ fn summary() -> DomainSummary {
     }
 }
 
-fn loaded(failed: u64) -> Msg {
+pub(super) fn loaded(failed: u64) -> Msg {
     Msg::ReportsLoaded(Ok(vec![DomainReports {
         domain: dn("example.com"),
         since: date("2026-11-18"),

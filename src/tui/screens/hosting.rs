@@ -47,7 +47,8 @@ pub fn render(cx: &Ctx, f: &mut Frame, area: Rect) {
         4
     };
     let areas = if side {
-        Layout::horizontal([Constraint::Length(56), Constraint::Min(20)]).split(area)
+        // A gap column keeps the list and the code apart.
+        Layout::horizontal([Constraint::Length(56), Constraint::Length(2), Constraint::Min(20)]).split(area)
     } else {
         Layout::vertical([Constraint::Length(list_h), Constraint::Min(3)]).split(area)
     };
@@ -77,8 +78,9 @@ pub fn render(cx: &Ctx, f: &mut Frame, area: Rect) {
         " A = static file, B = Worker (one domain), C = shared Worker",
         t.dim(),
     )));
-    f.render_widget(Paragraph::new(list), areas[0]);
-    snippet_pane(cx, t, f, areas[1]);
+    let list = Paragraph::new(list);
+    f.render_widget(if side { list.wrap(ratatui::widgets::Wrap { trim: false }) } else { list }, areas[0]);
+    snippet_pane(cx, t, f, areas[areas.len() - 1]);
 }
 
 fn snippet_pane(cx: &Ctx, t: &Theme, f: &mut Frame, area: Rect) {
