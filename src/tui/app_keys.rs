@@ -170,7 +170,7 @@ impl App {
                 Some(Ok(s)) => {
                     self.set_status(
                         format!(
-                            "sent {} to the terminal's clipboard with OSC 52 (in tmux: set -g set-clipboard on); w writes a file",
+                            "sent {} to the terminal's clipboard with OSC 52 — in tmux, `set -g set-clipboard on`; w writes a file",
                             s.file_name
                         ),
                         false,

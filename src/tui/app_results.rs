@@ -161,13 +161,19 @@ impl App {
                 return;
             }
             _ => {
-                self.set_status(
-                    format!(
-                        "{} has no MX records in DNS (or the lookup failed); nothing to protect",
-                        c.domain
-                    ),
-                    true,
-                );
+                use crate::evidence::Lookup;
+                let why = match &c.evidence.mx {
+                    Lookup::NxDomain => "does not exist in DNS".to_owned(),
+                    Lookup::NoData | Lookup::Found(_) => {
+                        "has no MX records in DNS: nothing to protect".to_owned()
+                    }
+                    Lookup::Timeout => {
+                        "could not be looked up: the DNS resolver did not answer in time".to_owned()
+                    }
+                    Lookup::ServFail => "could not be looked up: the resolver answered SERVFAIL".to_owned(),
+                    Lookup::Error(e) => format!("could not be looked up: {}", sanitize(e)),
+                };
+                self.set_status(format!("{} {why}", c.domain), true);
                 return;
             }
         }

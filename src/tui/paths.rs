@@ -56,6 +56,9 @@ pub fn inspect(typed: &str, usage: PathUse) -> Result<String, String> {
             if link.as_ref().is_ok_and(|m| m.file_type().is_symlink()) {
                 return Err(format!("{} is a symbolic link; mtasts never writes through one", shown(&path)));
             }
+            if link.as_ref().is_ok_and(|m| m.is_dir()) {
+                return Err(format!("{} is a folder: add a file name", shown(&path)));
+            }
             if link.is_ok() {
                 return Err(format!("{} already exists; mtasts never overwrites a file", shown(&path)));
             }
