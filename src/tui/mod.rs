@@ -13,6 +13,7 @@ mod app_results;
 pub mod effects;
 pub mod keymap;
 pub mod msg;
+mod overlay;
 mod paths;
 pub mod render;
 mod run;
