@@ -179,3 +179,37 @@ pub fn count_files(paths: &[PathBuf], cancel: &AtomicBool) -> Option<usize> {
     let n = paths.iter().map(|p| visit(p, 0, cancel)).sum();
     (!cancel.load(Ordering::Relaxed)).then_some(n)
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+    use crate::probe::{ProbeConfig, ResolverChoice, Timeouts};
+    use crate::store::Store;
+    use crate::tui::Clock;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_new_check_of_a_domain_replaces_the_one_in_flight() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut probe = ProbeConfig::new(jiff::Timestamp::now());
+        probe.resolver = ResolverChoice::At("127.0.0.1:1".parse().unwrap());
+        probe.timeouts = Timeouts::uniform(Duration::from_millis(300));
+        let store = Store::open(dir.path()).unwrap();
+        let runtime = Runtime { store, probe, clock: Clock::system(), publisher: None, last_copy: None };
+        let (tx, mut rx) = mpsc::unbounded_channel();
+        let mut tasks = Tasks::start(runtime, tx);
+        let d = DomainName::parse("example.com").unwrap();
+        for generation in [1, 2] {
+            tasks.dispatch(Effect::RunCheck {
+                domains: vec![d.clone()],
+                generation,
+                purpose: Purpose::Refresh,
+            });
+        }
+        let first = tokio::time::timeout(Duration::from_secs(60), rx.recv()).await.unwrap().unwrap();
+        assert!(matches!(first, Msg::Checked { generation: 2, .. }), "{first:?}");
+        let more = tokio::time::timeout(Duration::from_secs(3), rx.recv()).await;
+        assert!(more.is_err(), "the replaced check reported too: {more:?}");
+    }
+}
