@@ -139,7 +139,9 @@ where
     (stats, frames)
 }
 
-/// The longest time between two consecutive frames from `from` on.
-pub fn longest_gap(frames: &[Frame]) -> Duration {
-    frames.windows(2).map(|w| w[1].at.duration_since(w[0].at)).max().unwrap_or_default()
+/// The time between consecutive frames, sorted (shortest first).
+pub fn gaps(frames: &[Frame]) -> Vec<Duration> {
+    let mut g: Vec<Duration> = frames.windows(2).map(|w| w[1].at.duration_since(w[0].at)).collect();
+    g.sort();
+    g
 }
