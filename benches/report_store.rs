@@ -26,8 +26,12 @@ const DOMAIN: &str = "testing.example";
 fn child() {
     let args: Vec<String> = std::env::args().skip_while(|a| a != "--").skip(1).collect();
     let cli = mtasts::cli::Cli::parse_from(std::iter::once("mtasts".to_owned()).chain(args));
+    let Ok(rt) = tokio::runtime::Builder::new_multi_thread().enable_all().build() else {
+        eprintln!("BENCH cannot build a tokio runtime");
+        return;
+    };
     let started = Instant::now();
-    let code = mtasts::cli::run(cli);
+    let code = mtasts::cli::run(cli, &rt);
     let wall = started.elapsed();
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     let hwm = status.lines().find(|l| l.starts_with("VmHWM:")).unwrap_or("VmHWM: ? kB");

@@ -1,18 +1,25 @@
 //! Frame time of the wizard's busiest screens, rendered against a TestBackend with real data
-//! from the demo lab (checked once up front).
+//! from the demo lab (checked once up front); and the longest gap between frames of the real
+//! event loop while it imports 20,000 reports with a key pressed every 20 ms (target < 50 ms).
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
-use criterion::{Criterion, criterion_group, criterion_main};
+#[path = "../tests/tui_loop_support/mod.rs"]
+mod tui_loop_support;
+
+use std::time::{Duration, Instant};
+
+use criterion::{Criterion, criterion_group};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
+use mtasts::cli::demo;
 use mtasts::rfc::DomainName;
 use mtasts::rollout::Phase;
 use mtasts::store::Store;
 use mtasts::tui::app::{App, DomainView, Msg, Purpose, Screen};
 use mtasts::tui::effects::Runtime;
-use mtasts::tui::{Clock, demo, render::render};
+use mtasts::tui::{Clock, render::render};
 
 fn setup() -> (App, tempfile::TempDir, tokio::runtime::Runtime) {
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
@@ -23,13 +30,19 @@ fn setup() -> (App, tempfile::TempDir, tokio::runtime::Runtime) {
         let (lab, probe) = demo::start_lab(start).await.unwrap();
         demo::seed(&store, &probe, start).await.unwrap();
         let clock = Clock::starting_at(start);
-        let runtime = Runtime { store, probe, clock, lab: Some(lab), last_copy: None };
+        let runtime = Runtime {
+            store,
+            probe,
+            clock,
+            publisher: Some(std::sync::Arc::new(demo::LabPublisher(lab))),
+            last_copy: None,
+        };
         let (mut app, _) = App::new(clock.now(), true, None);
         let loaded = runtime.reload();
         app.update(loaded);
         let all: Vec<DomainName> = demo::SEEDED.iter().map(|d| DomainName::parse(d).unwrap()).collect();
         for d in &all {
-            app.pending.insert(d.clone(), 1);
+            app.session_mut(d).pending = Some(1);
         }
         let checked = runtime.check(all, 1, Purpose::Refresh).run().await;
         app.update(checked);
@@ -53,13 +66,7 @@ fn frame(c: &mut Criterion) {
         ("hosting", "testing.example", Phase::Hosting),
     ];
     for (name, domain, phase) in screens {
-        app.screen = Screen::Domain(DomainView {
-            domain: DomainName::parse(domain).unwrap(),
-            viewing: phase,
-            scroll: 0,
-            hosting_cursor: 0,
-            reports: false,
-        });
+        app.screen = Screen::Domain(DomainView::new(DomainName::parse(domain).unwrap(), phase));
         c.bench_function(&format!("render {name} 120x40"), |b| {
             b.iter(|| {
                 term.draw(|f| render(&app, f)).unwrap();
@@ -76,5 +83,60 @@ fn frame(c: &mut Criterion) {
     });
 }
 
+/// Imports 20,000 reports through the real loop while `j`/`k` are pressed every 20 ms, and
+/// prints the longest gap between two frames (and the import's wall time).
+fn loop_during_import() {
+    const REPORTS: usize = 20_000;
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let inbox = tui_loop_support::make_reports(dir.path(), REPORTS);
+    let state = dir.path().join("state");
+    let path = inbox.display().to_string();
+    let started = Instant::now();
+    let (stats, frames) = rt.block_on(tui_loop_support::run(&state, 80, 24, move |s| async move {
+        s.wait_for(0, |t| t.contains("MTA-STS rollouts")).await;
+        s.key(KeyCode::Char('i'));
+        s.key_with(KeyCode::Char('u'), KeyModifiers::CONTROL);
+        s.type_str(&path);
+        s.key(KeyCode::Enter);
+        s.wait_for(0, |t| t.contains("of 20,000 files")).await;
+        let (mut down, mut seen) = (true, 0);
+        loop {
+            s.key(if down { KeyCode::Char('j') } else { KeyCode::Char('k') });
+            down = !down;
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            let frames = s.frames.lock().unwrap();
+            if frames[seen..].iter().any(|f| f.text.contains("TLS-RPT import")) {
+                break;
+            }
+            seen = frames.len();
+        }
+    }));
+    let during: Vec<_> = frames
+        .iter()
+        .skip_while(|f| !f.text.contains("import:"))
+        .take_while(|f| !f.text.contains("TLS-RPT import"))
+        .cloned()
+        .collect();
+    let gaps = tui_loop_support::gaps(&during);
+    let ms = |d: Option<&Duration>| d.map_or(0.0, |d| d.as_secs_f64() * 1000.0);
+    let over = gaps.iter().filter(|g| **g > Duration::from_millis(50)).count();
+    println!(
+        "event loop during a {REPORTS}-report import: {} frames, longest gap between frames {:.1} ms \
+         (target < 50 ms), 99th percentile {:.1} ms, {over} gap(s) over 50 ms; import took {:.1} s; \
+         {} frames in all",
+        during.len(),
+        ms(gaps.last()),
+        ms(gaps.get(gaps.len() * 99 / 100)),
+        started.elapsed().as_secs_f64(),
+        stats.draws
+    );
+}
+
 criterion_group!(benches, frame);
-criterion_main!(benches);
+
+fn main() {
+    benches();
+    loop_during_import();
+    Criterion::default().configure_from_args().final_summary();
+}

@@ -6,6 +6,7 @@
 
 pub mod audit;
 pub mod cli;
+pub mod evidence;
 pub mod finding;
 pub mod judge;
 pub mod lab;

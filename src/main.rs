@@ -6,7 +6,14 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     let cli = mtasts::cli::Cli::parse();
-    match mtasts::cli::run(cli) {
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(err) => {
+            eprintln!("mtasts: error: cannot start the async runtime: {err}");
+            return ExitCode::from(2);
+        }
+    };
+    match mtasts::cli::run(cli, &runtime) {
         Ok(code) => code,
         Err(err) => {
             eprintln!("mtasts: error: {}", mtasts::sanitize::sanitize(&format!("{err:#}")));

@@ -6,12 +6,13 @@
 use std::collections::VecDeque;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use mtasts::cli::demo;
 use mtasts::rfc::DomainName;
 use mtasts::rollout::Phase;
 use mtasts::store::Store;
 use mtasts::tui::app::{App, Msg, Screen};
 use mtasts::tui::effects::Runtime;
-use mtasts::tui::{Clock, DemoInfo, demo};
+use mtasts::tui::{Clock, DemoInfo};
 
 struct Driver {
     app: App,
@@ -44,7 +45,8 @@ impl Driver {
     }
 
     fn status(&self) -> String {
-        format!("{:?} / blocked {:?}", self.app.status, self.app.blocked)
+        let fresh = DomainName::parse(demo::FRESH).unwrap();
+        format!("{:?} / blocked {:?}", self.app.status, self.app.session(&fresh).map(|s| &s.blocked))
     }
 }
 
@@ -58,7 +60,13 @@ async fn demo_rollout_of_fresh_example_from_add_to_enforced() {
     let clock = Clock::starting_at(start);
     let info = DemoInfo { state_dir: dir.path().to_owned(), domains: vec![demo::FRESH.into()] };
     let (app, first) = App::new(clock.now(), false, Some(info));
-    let rt = Runtime { store: store.clone(), probe, clock, lab: Some(lab), last_copy: None };
+    let rt = Runtime {
+        store: store.clone(),
+        probe,
+        clock,
+        publisher: Some(std::sync::Arc::new(demo::LabPublisher(lab))),
+        last_copy: None,
+    };
     let mut d = Driver { app, rt };
     for e in first {
         let m = d.rt.perform(e).await.unwrap();
@@ -70,7 +78,7 @@ async fn demo_rollout_of_fresh_example_from_add_to_enforced() {
     d.keys("y").await;
     assert!(matches!(&d.app.screen, Screen::Domain(v) if v.domain.as_str() == "fresh.example"));
     assert_eq!(d.phase(), Phase::Preflight);
-    assert!(d.app.checks.contains_key(&DomainName::parse("fresh.example").unwrap()), "opened and checked");
+    assert!(d.app.checked(&DomainName::parse("fresh.example").unwrap()).is_some(), "opened and checked");
 
     d.keys("n").await;
     assert_eq!(d.phase(), Phase::Records, "{}", d.status());
@@ -90,7 +98,7 @@ async fn demo_rollout_of_fresh_example_from_add_to_enforced() {
     d.keys("WWWWTT").await;
     d.keys("n").await;
     // The window is over; only "no TLS-RPT reports seen" is left, and it is acknowledged.
-    let blockers = d.app.blocked.clone().unwrap().1;
+    let blockers = d.app.session(&DomainName::parse(demo::FRESH).unwrap()).unwrap().blocked.clone().unwrap();
     assert!(
         blockers.iter().all(|b| b.kind != mtasts::rollout::BlockerKind::WindowIncomplete),
         "{blockers:?}"
@@ -117,7 +125,7 @@ async fn demo_rollout_of_fresh_example_from_add_to_enforced() {
     d.keys("by").await;
     assert_eq!(d.phase(), Phase::Rollback);
     d.keys("pp").await;
-    let obs = &d.app.checks[&fresh].observation;
+    let obs = &d.app.checked(&fresh).unwrap().observation;
     assert_eq!(obs.live_policy.as_ref().map(|p| p.mode), Some(mtasts::rfc::Mode::None), "{}", d.status());
     assert_eq!(obs.sts_id.as_ref(), Some(&d.app.state(&fresh).unwrap().plan.id));
 }

@@ -54,6 +54,7 @@ pub fn run(
     probe: &ProbeArgs,
     style: &Style,
     now: jiff::Timestamp,
+    runtime: &tokio::runtime::Runtime,
 ) -> Result<ExitCode> {
     let named = named_domains(&args.domains, args.domain_file.as_ref())?;
     let store = super::open_store(dir)?;
@@ -99,7 +100,6 @@ pub fn run(
         }
     }
     let cfg = probe.config(now)?;
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     let checked = runtime.block_on(ops::check_domains(&domains, &cfg, &plans));
     for c in checked.iter().filter(|c| plans.contains_key(&c.domain)) {
         if let Err(e) = ops::domain::record(&store, c) {

@@ -19,7 +19,7 @@ pub struct LabArgs {
 }
 
 /// Runs `lab`.
-pub fn run(args: &LabArgs, now: jiff::Timestamp) -> Result<ExitCode> {
+pub fn run(args: &LabArgs, now: jiff::Timestamp, runtime: &tokio::runtime::Runtime) -> Result<ExitCode> {
     if args.list {
         for name in ALL_SCENARIOS {
             let desc = crate::lab::scenario(name).map(|s| s.description).unwrap_or_default();
@@ -28,7 +28,6 @@ pub fn run(args: &LabArgs, now: jiff::Timestamp) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let name = args.scenario.as_deref().unwrap_or("demo");
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async {
         let lab = Lab::start_named(name, now).await.map_err(|e| anyhow!("lab {name:?}: {e}"))?;
         let ca = std::env::temp_dir().join(format!("mtasts-lab-{}-ca.pem", std::process::id()));

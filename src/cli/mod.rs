@@ -3,6 +3,7 @@
 
 pub mod check;
 pub mod clock;
+pub mod demo;
 pub mod generate;
 pub mod lab;
 pub mod lint;
@@ -78,29 +79,36 @@ pub enum Command {
     Man,
 }
 
-/// Runs a parsed command line; `Err` means a usage or internal failure (exit 2).
-pub fn run(cli: Cli) -> Result<ExitCode> {
+/// Runs a parsed command line on the program's one tokio runtime (built by `main.rs`); `Err`
+/// means a usage or internal failure (exit 2).
+pub fn run(cli: Cli, rt: &tokio::runtime::Runtime) -> Result<ExitCode> {
     let style = output::Style::detect(cli.no_color);
     let dir = cli.state_dir.as_deref();
     match cli.command {
-        Some(Command::Check(args)) => check::run(&args, dir, &cli.probe, &style, clock::now()?),
+        Some(Command::Check(args)) => check::run(&args, dir, &cli.probe, &style, clock::now()?, rt),
         Some(Command::Lint(args)) => lint::run(&args, &style),
         Some(Command::Generate(args)) => generate::run(&args, dir, &clock::now()?),
-        Some(Command::Add(args)) => track::add(&args, &cli.probe, &open_store(dir)?, &style, clock::now()?),
+        Some(Command::Add(args)) => {
+            track::add(&args, &cli.probe, &open_store(dir)?, &style, clock::now()?, rt)
+        }
         Some(Command::Advance(args)) => {
-            track::advance(&args, &cli.probe, &state_dir(dir)?, &style, clock::now()?)
+            track::advance(&args, &cli.probe, &state_dir(dir)?, &style, clock::now()?, rt)
         }
         Some(Command::Rollback(args)) => track::rollback(&args, &open_store(dir)?, &style, clock::now()?),
         Some(Command::Remove(args)) => track::remove(&args, &open_store(dir)?),
         Some(Command::Status(args)) => status::run(&args, &state_dir(dir)?, &style, clock::now()?),
-        Some(Command::Plan(args)) => plan::run(&args, &open_store(dir)?, &style, clock::now()?),
+        Some(Command::Plan(args)) => {
+            plan::run(&args, &cli.probe, &open_store(dir)?, &style, clock::now()?, rt)
+        }
         Some(Command::Reports(args)) => reports::run(&args, &state_dir(dir)?, &style),
-        Some(Command::Report(args)) => report::run(&args, &state_dir(dir)?, &style, clock::now()?),
-        Some(Command::Lab(args)) => lab::run(&args, clock::now()?),
+        Some(Command::Report(args)) => {
+            report::run(&args, &cli.probe, &state_dir(dir)?, &style, clock::now()?, rt)
+        }
+        Some(Command::Lab(args)) => lab::run(&args, clock::now()?, rt),
         Some(Command::Completions(args)) => shell::completions(&args),
         Some(Command::Man) => shell::man(),
-        Some(Command::Demo) => tui::demo(tui::color(cli.no_color)),
-        None => tui::run(dir, &cli.probe, tui::color(cli.no_color)),
+        Some(Command::Demo) => tui::demo(tui::color(cli.no_color), rt),
+        None => tui::run(dir, &cli.probe, tui::color(cli.no_color), rt),
     }
 }
 

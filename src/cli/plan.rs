@@ -45,9 +45,6 @@ pub struct CommonArgs {
     /// Print one JSON object.
     #[arg(long)]
     pub json: bool,
-    /// Probe options.
-    #[command(flatten)]
-    pub probe: ProbeArgs,
 }
 
 /// Arguments of `mtasts plan mx`.
@@ -85,7 +82,14 @@ fn tracked(store: &Store, raw: &str) -> Result<DomainState> {
 
 /// Runs `plan`. Exit 0 when the change was planned, shown or moved on; 1 when `confirm` finds
 /// the current step not done yet.
-pub fn run(args: &PlanArgs, store: &Store, style: &Style, now: jiff::Timestamp) -> Result<ExitCode> {
+pub fn run(
+    args: &PlanArgs,
+    probe: &ProbeArgs,
+    store: &Store,
+    style: &Style,
+    now: jiff::Timestamp,
+    rt: &tokio::runtime::Runtime,
+) -> Result<ExitCode> {
     let (common, request) = match &args.what {
         PlanCommand::Mx(a) if a.add.is_empty() && a.remove.is_empty() => (&a.common, None),
         PlanCommand::Mx(a) => (
@@ -96,7 +100,7 @@ pub fn run(args: &PlanArgs, store: &Store, style: &Style, now: jiff::Timestamp) 
             }),
         ),
         PlanCommand::MaxAge(a) => (&a.common, a.seconds.map(ChangeRequest::MaxAge)),
-        PlanCommand::Confirm(c) => return confirm(c, store, style, now),
+        PlanCommand::Confirm(c) => return confirm(c, probe, store, style, now, rt),
         PlanCommand::Cancel(c) => {
             let state = tracked(store, &c.domain)?;
             if state.change.is_none() {
@@ -116,7 +120,7 @@ pub fn run(args: &PlanArgs, store: &Store, style: &Style, now: jiff::Timestamp) 
         None => state,
         Some(request) => {
             eprintln!("checking {} …", state.domain);
-            let checked = super::track::check_one(&state.domain, Some(&state), &common.probe, now)?;
+            let checked = super::track::check_one(&state.domain, Some(&state), probe, now, rt)?;
             change::plan(store, &checked, request)?
         }
     };
@@ -128,7 +132,14 @@ fn plan_line(state: &DomainState) -> String {
     format!("{} (id {})", crate::rollout::policy_one_line(&state.plan.policy()), state.plan.id)
 }
 
-fn confirm(c: &CommonArgs, store: &Store, style: &Style, now: jiff::Timestamp) -> Result<ExitCode> {
+fn confirm(
+    c: &CommonArgs,
+    probe: &ProbeArgs,
+    store: &Store,
+    style: &Style,
+    now: jiff::Timestamp,
+    rt: &tokio::runtime::Runtime,
+) -> Result<ExitCode> {
     let state = tracked(store, &c.domain)?;
     if state.change.is_none() {
         bail!(
@@ -138,7 +149,7 @@ fn confirm(c: &CommonArgs, store: &Store, style: &Style, now: jiff::Timestamp) -
         );
     }
     eprintln!("checking {} …", state.domain);
-    let checked = super::track::check_one(&state.domain, Some(&state), &c.probe, now)?;
+    let checked = super::track::check_one(&state.domain, Some(&state), probe, now, rt)?;
     let (after, completed) = change::confirm(store, &checked, now)?;
     show(&after, c.json, style, now, &completed)?;
     Ok(super::exit_for(completed.is_empty()))

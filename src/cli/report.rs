@@ -30,13 +30,17 @@ pub struct ReportArgs {
     /// Also check the domains live, to add the policy host's certificate and DNSSEC status.
     #[arg(long)]
     pub check: bool,
-    /// Probe options (with --check).
-    #[command(flatten)]
-    pub probe: ProbeArgs,
 }
 
 /// Runs `report`.
-pub fn run(args: &ReportArgs, dir: &Path, style: &Style, now: jiff::Timestamp) -> Result<ExitCode> {
+pub fn run(
+    args: &ReportArgs,
+    probe: &ProbeArgs,
+    dir: &Path,
+    style: &Style,
+    now: jiff::Timestamp,
+    runtime: &tokio::runtime::Runtime,
+) -> Result<ExitCode> {
     let domains = args
         .domains
         .iter()
@@ -50,8 +54,7 @@ pub fn run(args: &ReportArgs, dir: &Path, style: &Style, now: jiff::Timestamp) -
         let names =
             report.domains.iter().map(|d| DomainName::parse(&d.domain)).collect::<Result<Vec<_>, _>>()?;
         eprintln!("checking {} domain(s) …", names.len());
-        let cfg = args.probe.config(now)?;
-        let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+        let cfg = probe.config(now)?;
         for c in runtime.block_on(ops::check_domains(&names, &cfg, &BTreeMap::new())) {
             add_live(&mut report, c.domain.as_str(), live_facts(&c.evidence, now));
         }

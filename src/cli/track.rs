@@ -70,13 +70,13 @@ pub fn check_one(
     state: Option<&DomainState>,
     probe: &ProbeArgs,
     now: jiff::Timestamp,
+    runtime: &tokio::runtime::Runtime,
 ) -> Result<Checked> {
     let cfg = probe.config(now)?;
     let mut plans = BTreeMap::new();
     if let Some(s) = state {
         plans.insert(domain.clone(), ops::plan_context(s));
     }
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     let mut checked = runtime.block_on(ops::check_domains(std::slice::from_ref(domain), &cfg, &plans));
     checked.pop().ok_or_else(|| anyhow!("the check of {domain} produced no result"))
 }
@@ -88,6 +88,7 @@ pub fn add(
     store: &Store,
     style: &Style,
     now: jiff::Timestamp,
+    rt: &tokio::runtime::Runtime,
 ) -> Result<ExitCode> {
     let domain = parse_domain(&args.domain)?;
     if store.load(&domain)?.is_some() {
@@ -110,7 +111,7 @@ pub fn add(
         window_days: args.window_days,
     };
     eprintln!("checking {domain} …");
-    let checked = check_one(&domain, None, probe, now)?;
+    let checked = check_one(&domain, None, probe, now, rt)?;
     let proposal = checked.observation.live_mx.as_deref().and_then(crate::providers::propose);
     if let Some(p) = &proposal {
         crate::outln!("{} {}", style.dim("provider:"), sanitize(&p.describe()));
@@ -145,6 +146,7 @@ pub fn advance(
     dir: &std::path::Path,
     style: &Style,
     now: jiff::Timestamp,
+    rt: &tokio::runtime::Runtime,
 ) -> Result<ExitCode> {
     let store = &Store::open(dir)?;
     let domain = parse_domain(&args.domain)?;
@@ -154,7 +156,7 @@ pub fn advance(
         state = ops::domain::edit(store, &domain, |s| crate::rollout::set_hosting(s, path))?;
     }
     eprintln!("checking {domain} …");
-    let checked = check_one(&domain, Some(&state), probe, now)?;
+    let checked = check_one(&domain, Some(&state), probe, now, rt)?;
     let numbers = super::reports::tally_for(dir, &state, now);
     let tally = numbers.as_ref().and_then(|n| n.tally.clone());
     if let Some(n) = numbers.as_ref().filter(|n| !n.conflicts.is_empty()) {

@@ -17,7 +17,12 @@ pub fn color(no_color_flag: bool) -> bool {
 }
 
 /// Opens the wizard on the tracked domains.
-pub fn run(state: Option<&Path>, probe: &ProbeArgs, color: bool) -> Result<ExitCode> {
+pub fn run(
+    state: Option<&Path>,
+    probe: &ProbeArgs,
+    color: bool,
+    rt: &tokio::runtime::Runtime,
+) -> Result<ExitCode> {
     let started = std::time::Instant::now();
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         use clap::CommandFactory;
@@ -31,16 +36,17 @@ pub fn run(state: Option<&Path>, probe: &ProbeArgs, color: bool) -> Result<ExitC
         Clock::system()
     };
     let store = Store::open(&super::state_dir(state)?)?;
-    let config = TuiConfig { store, probe: probe.config(now)?, clock, color, demo: None, lab: None, started };
-    crate::tui::run(config)?;
+    let config =
+        TuiConfig { store, probe: probe.config(now)?, clock, color, demo: None, publisher: None, started };
+    crate::tui::run(config, rt)?;
     Ok(ExitCode::SUCCESS)
 }
 
 /// `mtasts demo`.
-pub fn demo(color: bool) -> Result<ExitCode> {
+pub fn demo(color: bool, rt: &tokio::runtime::Runtime) -> Result<ExitCode> {
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         anyhow::bail!("mtasts demo needs a terminal (run it in an interactive shell)");
     }
-    crate::tui::demo::run(color)?;
+    super::demo::run(color, rt)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -2,7 +2,7 @@
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
-use crate::probe::{
+use crate::evidence::{
     CertEvidence, CertVerdict, Evidence, FetchOutcome, Lookup, MxEvidence, PolicyFetch, SmtpEvidence,
     SmtpOutcome, TlsEvidence, TxtEvidence,
 };

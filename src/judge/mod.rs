@@ -32,7 +32,7 @@ mod tests_view;
 
 pub use crate::finding::{Code, Finding, Severity, Verdict};
 
-use crate::probe::{CertVerdict, Evidence, Lookup};
+use crate::evidence::{CertVerdict, Evidence, Lookup};
 use crate::rfc::{Mode, Policy, PolicyId, Selection, TlsRptRecord, select};
 
 /// Days before expiry from which a certificate is reported as expiring.

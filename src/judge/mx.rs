@@ -1,7 +1,7 @@
 //! The MX set against the policy (RFC 8461 §4.1) and each MX host's SMTP probes.
 
+use crate::evidence::{Evidence, Lookup, MxEvidence};
 use crate::finding::{Code, Finding, Severity};
-use crate::probe::{Evidence, Lookup, MxEvidence};
 use crate::rfc::{Mode, MxPattern, Policy};
 
 use super::JudgeContext;

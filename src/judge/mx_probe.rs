@@ -1,7 +1,7 @@
 //! One SMTP probe (one MX address) judged as a strict sender would (RFC 8461 §4.2, §7).
 
+use crate::evidence::{SmtpEvidence, SmtpOutcome, SmtpStage};
 use crate::finding::{Code, Finding, Severity};
-use crate::probe::{SmtpEvidence, SmtpOutcome, SmtpStage};
 
 use super::JudgeContext;
 use super::tls::{self, CertProblem};

@@ -1,8 +1,8 @@
 //! The live policy against the tracked plan: drift from the intended policy, and a body
 //! changed without a new id (RFC 8461 §8.1).
 
+use crate::evidence::Evidence;
 use crate::finding::{Code, Finding, Severity};
-use crate::probe::Evidence;
 use crate::rfc::Policy;
 
 use super::PlanContext;

@@ -1,8 +1,8 @@
 //! The policy fetch and body (RFC 8461 §3.2, §3.3): the host, its certificate, the HTTP
 //! response, and the lint of what was served.
 
+use crate::evidence::{CertVerdict, Evidence, FetchOutcome, Lookup, PolicyFetch};
 use crate::finding::{Code, Finding, Severity};
-use crate::probe::{CertVerdict, Evidence, FetchOutcome, Lookup, PolicyFetch};
 use crate::rfc::{MAX_POLICY_BYTES, Mode, Policy, lint_policy};
 
 use super::JudgeContext;

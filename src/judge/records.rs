@@ -1,8 +1,8 @@
 //! The DNS records: `_mta-sts` (RFC 8461 §3.1), `_smtp._tls` (RFC 8460 §3), the obsolete
 //! `_smtp-tlsrpt` name, and whether the `_mta-sts` answer was DNSSEC-validated.
 
+use crate::evidence::{Evidence, Lookup, TxtEvidence};
 use crate::finding::{Code, Finding, Severity};
-use crate::probe::{Evidence, Lookup, TxtEvidence};
 use crate::rfc::{Selection, StsRecord, TlsRptRecord, TxtRecord, select};
 
 /// What senders make of the `_mta-sts` record.

@@ -1,6 +1,6 @@
 use super::fixtures::*;
 use super::*;
-use crate::probe::{CertVerdict, Lookup, SmtpOutcome, SmtpStage};
+use crate::evidence::{CertVerdict, Lookup, SmtpOutcome, SmtpStage};
 
 fn with_cert(verdict: CertVerdict) -> Judgement {
     let mut ev = healthy("enforce");

@@ -1,6 +1,6 @@
 use super::fixtures::*;
 use super::*;
-use crate::probe::{CertVerdict, FetchOutcome, Lookup};
+use crate::evidence::{CertVerdict, FetchOutcome, Lookup};
 
 #[test]
 fn policy_host_unresolvable_with_record() {
@@ -37,7 +37,7 @@ fn a_timeout_says_how_far_the_response_got() {
     let mut ev = healthy("enforce");
     ev.policy.outcome = FetchOutcome::Timeout;
     ev.policy.status = Some(200);
-    let message = |ev: &crate::probe::Evidence| find(&run(ev), "policy-fetch-failed").message.clone();
+    let message = |ev: &crate::evidence::Evidence| find(&run(ev), "policy-fetch-failed").message.clone();
     assert!(
         message(&ev).contains("started (HTTP 200) but the body was still incomplete"),
         "{}",

@@ -1,6 +1,6 @@
 use super::fixtures::*;
 use super::*;
-use crate::probe::{FetchOutcome, Lookup};
+use crate::evidence::{FetchOutcome, Lookup};
 
 #[test]
 fn healthy_enforce_passes() {
@@ -157,7 +157,11 @@ fn findings_sorted_by_severity_and_stable() {
     let mut ev = healthy("testing");
     ev.sts_dnssec = Lookup::Found(false);
     ev.tlsrpt_record = txt("_smtp._tls.example.com", &[]);
-    set_probe(&mut ev, 1, failed_probe("mx2.example.com", 3, crate::probe::SmtpOutcome::StartTlsNotOffered));
+    set_probe(
+        &mut ev,
+        1,
+        failed_probe("mx2.example.com", 3, crate::evidence::SmtpOutcome::StartTlsNotOffered),
+    );
     let j = run(&ev);
     assert_eq!(
         codes(&j),

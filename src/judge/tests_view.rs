@@ -1,6 +1,6 @@
 use super::fixtures::*;
 use super::*;
-use crate::probe::{CertVerdict, SmtpOutcome};
+use crate::evidence::{CertVerdict, SmtpOutcome};
 
 fn expired_mx2(mode: &str) -> Judgement {
     let mut ev = healthy(mode);

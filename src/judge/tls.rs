@@ -1,6 +1,6 @@
 //! Certificate verdicts turned into words: shared by the policy host and MX checks.
 
-use crate::probe::{CertEvidence, CertVerdict};
+use crate::evidence::{CertEvidence, CertVerdict};
 
 /// What is wrong with a certificate, from a strict sender's point of view.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -8,6 +8,7 @@ pub mod check;
 pub mod domain;
 pub mod observe;
 pub mod reports;
+pub mod snippet;
 
 pub use check::{Checked, check_domains, plan_context};
 pub use domain::{AddOptions, Added, Advanced, OpsError};

@@ -6,7 +6,10 @@ mod config;
 mod dns;
 #[cfg(test)]
 mod dns_tests;
-mod evidence;
+/// The evidence types live in [`crate::evidence`]; this keeps `probe`'s own paths working.
+mod evidence {
+    pub use crate::evidence::*;
+}
 mod https;
 #[cfg(test)]
 mod run_tests;
@@ -27,11 +30,11 @@ use futures::stream::{self, StreamExt};
 use tokio::sync::Semaphore;
 use tokio::time::{Instant, timeout_at};
 
-pub use config::{ProbeConfig, ProbeError, ResolverChoice, Timeouts, load_ca_file};
-pub use evidence::{
+pub use crate::evidence::{
     CertEvidence, CertVerdict, Evidence, FetchOutcome, Lookup, MxEvidence, PolicyFetch, SmtpEvidence,
     SmtpOutcome, SmtpReply, SmtpStage, TlsEvidence, TxtEvidence,
 };
+pub use config::{ProbeConfig, ProbeError, ResolverChoice, Timeouts, load_ca_file};
 
 use crate::rfc::DomainName;
 

@@ -4,6 +4,7 @@
 
 use std::fs::File;
 use std::io::Write;
+use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -66,23 +67,41 @@ impl ReportStore {
     /// One outcome per item; a bad item never stops the others. The index is saved once, at
     /// the end.
     pub fn import_paths(&self, paths: &[PathBuf]) -> Vec<ImportOutcome> {
-        let mut idx = self.index().unwrap_or_default();
         let mut outcomes = Vec::new();
+        self.import_paths_with(paths, &mut |o| {
+            outcomes.push(o);
+            ControlFlow::Continue(())
+        });
+        outcomes
+    }
+
+    /// [`import_paths`](Self::import_paths), handing each outcome to `each` as it happens (for
+    /// progress). Once `each` breaks, nothing more is stored: what was stored stays whole, and
+    /// the index is saved for it.
+    pub fn import_paths_with(
+        &self,
+        paths: &[PathBuf],
+        each: &mut dyn FnMut(ImportOutcome) -> ControlFlow<()>,
+    ) {
+        let mut idx = self.index().unwrap_or_default();
+        let mut stopped = false;
         walk(paths, &mut |source, found| {
+            if stopped {
+                return;
+            }
             let outcome = match found {
                 Found::Json(json) => self.import_into(&mut idx, &json),
                 Found::Rejected(reason) => Outcome::Rejected { reason },
                 Found::Ignored(reason) => Outcome::Ignored { reason },
             };
-            outcomes.push(ImportOutcome { source, outcome });
+            stopped = each(ImportOutcome { source, outcome }).is_break();
         });
         if let Err(e) = self.save_index(&idx) {
-            outcomes.push(ImportOutcome {
+            let _ = each(ImportOutcome {
                 source: Source { path: self.dir.join(index::INDEX_FILE), message: None, part: None },
                 outcome: Outcome::Rejected { reason: format!("cannot save the report index: {e}") },
             });
         }
-        outcomes
     }
 
     /// Parses and stores one report JSON document (already decompressed), and updates the

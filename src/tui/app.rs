@@ -8,6 +8,8 @@ use jiff::Timestamp;
 
 use super::DemoInfo;
 pub use super::msg::{DomainReports, Effect, ImportCounts, Msg, Op, OpOutcome, Publish, Purpose};
+pub use super::overlay::{Confirm, ConfirmKind, Overlay, Prompt, PromptKind};
+pub use super::paths::PathUse;
 use crate::ops::Checked;
 use crate::rfc::DomainName;
 use crate::rollout::{Blocker, DomainState, Phase, ReportTally};
@@ -42,78 +44,73 @@ pub struct DomainView {
     pub domain: DomainName,
     /// The phase whose screen is shown (the current one unless the user looked back).
     pub viewing: Phase,
-    /// Scroll offset of the main pane.
+    /// Scroll offset of the main pane, in rendered (wrapped) lines.
     pub scroll: u16,
-    /// Highlighted hosting path on the hosting screen.
-    pub hosting_cursor: usize,
-    /// The TLS-RPT reports view is shown instead of the phase's screen.
-    pub reports: bool,
+    /// The largest useful offset, as last drawn (`u16::MAX` until drawn): the renderer records
+    /// it so that keys can clamp (End jumps to it, ↑ after End moves at once).
+    pub scroll_max: std::cell::Cell<u16>,
+    /// What the main pane shows.
+    pub pane: Pane,
 }
 
-/// A modal on top of the screen.
-#[derive(Debug, Clone)]
-pub enum Overlay {
-    /// The keys of the current screen.
-    Help,
-    /// A one-line text prompt.
-    Prompt(Prompt),
-    /// A yes/no question.
-    Confirm(Confirm),
-    /// Lines to read; any key closes it.
-    Note {
-        /// The box title.
-        title: &'static str,
-        /// The lines (already sanitised).
-        lines: Vec<String>,
-    },
-}
-
-/// What a text prompt is for.
+/// What a domain screen's main pane shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PromptKind {
-    /// The domain to add.
-    AddDomain,
-    /// The `rua` URIs (space separated).
-    Rua,
-    /// Where to write the snippet.
-    WritePath,
-    /// Where to import TLS-RPT reports from.
-    ImportPath,
-    /// The acknowledgement text for overriding blockers.
-    Ack,
+pub enum Pane {
+    /// The viewed phase's screen.
+    Phase,
+    /// The TLS-RPT reports.
+    Reports,
 }
 
-/// A text prompt with validation as typed.
+impl DomainView {
+    /// `domain` at `viewing`, scrolled to the top, the phase's pane shown.
+    pub fn new(domain: DomainName, viewing: Phase) -> DomainView {
+        DomainView {
+            domain,
+            viewing,
+            scroll: 0,
+            scroll_max: std::cell::Cell::new(u16::MAX),
+            pane: Pane::Phase,
+        }
+    }
+}
+
+/// What the wizard knows about one domain this session, beyond its state file.
+#[derive(Debug, Clone, Default)]
+pub struct DomainSession {
+    /// The latest full check (evidence + judgement).
+    pub check: Option<Checked>,
+    /// The generation of the check in flight, whose result is awaited.
+    pub pending: Option<u64>,
+    /// What the imported TLS-RPT reports say (the reports pane; its tally is the gate's input).
+    pub reports: Option<DomainReports>,
+    /// Blockers of the last advance attempt.
+    pub blocked: Option<Vec<Blocker>>,
+    /// External testers ticked off (by index).
+    pub ticked: BTreeSet<usize>,
+}
+
+/// A message on the status line.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Prompt {
-    /// What it is for.
-    pub kind: PromptKind,
-    /// The text typed so far.
-    pub input: String,
-    /// The problem with the input, if any (shown as typed).
-    pub error: Option<String>,
-    /// Extra lines shown above the input (e.g. the blockers being overridden).
-    pub context: Vec<String>,
+pub enum Status {
+    /// What was done, or is being done.
+    Info(String),
+    /// What went wrong, or why something cannot be done.
+    Error(String),
 }
 
-/// What a confirmation is for.
-#[derive(Debug, Clone)]
-pub enum ConfirmKind {
-    /// Stop tracking a domain.
-    Remove(DomainName),
-    /// Start tracking a checked domain (MX shown for confirmation).
-    Add(Box<Checked>),
-    /// Plan the rollback of a domain.
-    Rollback(DomainName),
-}
+impl Status {
+    /// The text.
+    pub fn text(&self) -> &str {
+        match self {
+            Status::Info(s) | Status::Error(s) => s,
+        }
+    }
 
-/// A yes/no question.
-#[derive(Debug, Clone)]
-pub struct Confirm {
-    /// What answering yes does.
-    pub kind: ConfirmKind,
-    /// The question, in lines.
-    pub lines: Vec<String>,
+    /// Whether it reports a problem.
+    pub fn is_error(&self) -> bool {
+        matches!(self, Status::Error(_))
+    }
 }
 
 /// The whole wizard.
@@ -135,22 +132,14 @@ pub struct App {
     pub screen: Screen,
     /// A modal, if one is open.
     pub overlay: Option<Overlay>,
-    /// The latest full check per domain (evidence + judgement), this session.
-    pub checks: BTreeMap<DomainName, Checked>,
-    /// Checks in flight: domain → the generation whose result is awaited.
-    pub pending: BTreeMap<DomainName, u64>,
+    /// What this session knows per domain beyond its state file.
+    pub sessions: BTreeMap<DomainName, DomainSession>,
     /// The last generation handed out.
     pub generation: u64,
-    /// TLS-RPT tallies of the testing window per domain (the enforce gate's input).
-    pub reports: BTreeMap<DomainName, ReportTally>,
-    /// What the imported reports say per tracked domain (the reports view).
-    pub summaries: BTreeMap<DomainName, DomainReports>,
-    /// Blockers of the last advance attempt on the open domain.
-    pub blocked: Option<(DomainName, Vec<Blocker>)>,
-    /// External testers the user ticked off (domain, index).
-    pub ticked: BTreeSet<(DomainName, usize)>,
-    /// A one-line message for the status line, with whether it is an error.
-    pub status: Option<(String, bool)>,
+    /// A one-line message for the status line.
+    pub status: Option<Status>,
+    /// The import in progress (its running counts), if one runs.
+    pub import: Option<ImportCounts>,
     /// Spinner frame.
     pub frame: usize,
     /// Terminal size.
@@ -171,14 +160,10 @@ impl App {
             selected: 0,
             screen: Screen::Home,
             overlay: None,
-            checks: BTreeMap::new(),
-            pending: BTreeMap::new(),
+            sessions: BTreeMap::new(),
             generation: 0,
-            reports: BTreeMap::new(),
-            summaries: BTreeMap::new(),
-            blocked: None,
-            ticked: BTreeSet::new(),
             status: None,
+            import: None,
             frame: 0,
             size: (80, 24),
             dirty: true,
@@ -203,7 +188,16 @@ impl App {
             Msg::Checked { generation, purpose, results } => self.on_checked(generation, purpose, results),
             Msg::OpDone(result) => self.on_op(result),
             Msg::ReportsLoaded(r) => self.on_reports(r),
+            Msg::ImportProgress(c) => {
+                if self.import.is_some() {
+                    self.import = Some(c);
+                    self.dirty = true;
+                }
+                Vec::new()
+            }
             Msg::Imported(r) => self.on_imported(r),
+            Msg::PathInspected { typed, verdict, submit } => self.on_inspected(&typed, verdict, submit),
+            Msg::Completed { typed, to, candidates } => self.on_completed(&typed, to, candidates),
             Msg::Published(Ok((domain, what))) => {
                 self.dirty = true;
                 self.set_status(format!("published {what} in the demo lab; checking…"), false);
@@ -216,10 +210,7 @@ impl App {
             }
             Msg::Note(note) => {
                 self.dirty = true;
-                self.status = Some(match note {
-                    Ok(s) => (s, false),
-                    Err(e) => (e, true),
-                });
+                self.status = Some(note);
                 Vec::new()
             }
         }
@@ -238,9 +229,55 @@ impl App {
         Vec::new()
     }
 
-    /// Whether a probe is running (the spinner turns and the loop ticks faster).
+    /// Whether a probe or an import is running (the spinner turns and the loop ticks faster).
     pub fn busy(&self) -> bool {
-        !self.pending.is_empty()
+        self.checking_any() || self.import.is_some()
+    }
+
+    /// Whether any check is in flight.
+    pub fn checking_any(&self) -> bool {
+        self.sessions.values().any(|s| s.pending.is_some())
+    }
+
+    /// Whether a check of `domain` is in flight.
+    pub fn checking(&self, domain: &DomainName) -> bool {
+        self.session(domain).is_some_and(|s| s.pending.is_some())
+    }
+
+    /// This session's knowledge of `domain`, if any.
+    pub fn session(&self, domain: &DomainName) -> Option<&DomainSession> {
+        self.sessions.get(domain)
+    }
+
+    /// This session's knowledge of `domain`, created empty when needed.
+    pub fn session_mut(&mut self, domain: &DomainName) -> &mut DomainSession {
+        self.sessions.entry(domain.clone()).or_default()
+    }
+
+    /// The latest full check of `domain`, this session.
+    pub fn checked(&self, domain: &DomainName) -> Option<&Checked> {
+        self.session(domain)?.check.as_ref()
+    }
+
+    /// The testing window's report tally of `domain` (the enforce gate's input).
+    pub fn tally(&self, domain: &DomainName) -> Option<&ReportTally> {
+        self.session(domain)?.reports.as_ref()?.tally.as_ref()
+    }
+
+    /// Every tracked domain's state that loaded.
+    pub fn tracked_states(&self) -> impl Iterator<Item = &DomainState> + '_ {
+        self.entries.iter().filter_map(|e| match e {
+            Entry::Ok(s) => Some(s.as_ref()),
+            Entry::Bad { .. } => None,
+        })
+    }
+
+    /// The snippet for `state`'s chosen hosting path (`None` until one is chosen).
+    pub fn snippet(
+        &self,
+        state: &DomainState,
+    ) -> Option<Result<crate::snippet::Snippet, crate::snippet::SnippetError>> {
+        crate::ops::snippet::snippet_for(state, self.tracked_states())
     }
 
     /// The loaded state of a domain.
@@ -262,8 +299,9 @@ impl App {
             return Vec::new();
         }
         self.generation += 1;
+        let generation = self.generation;
         for d in &domains {
-            self.pending.insert(d.clone(), self.generation);
+            self.session_mut(d).pending = Some(generation);
         }
         vec![Effect::RunCheck { domains, generation: self.generation, purpose }]
     }
@@ -271,14 +309,8 @@ impl App {
     /// Opens a domain at its current phase and checks it.
     pub(super) fn open(&mut self, domain: DomainName) -> Vec<Effect> {
         let viewing = self.state(&domain).map_or(Phase::Preflight, |s| s.phase);
-        self.screen = Screen::Domain(DomainView {
-            domain: domain.clone(),
-            viewing,
-            scroll: 0,
-            hosting_cursor: 0,
-            reports: false,
-        });
-        self.blocked = None;
+        self.screen = Screen::Domain(DomainView::new(domain.clone(), viewing));
+        self.session_mut(&domain).blocked = None;
         let mut fx = vec![Effect::Reload];
         fx.extend(self.start_check(vec![domain], Purpose::Refresh));
         fx
@@ -286,15 +318,19 @@ impl App {
 
     /// Back to the home screen; checks of the domain being left are dropped.
     pub(super) fn go_home(&mut self) -> Vec<Effect> {
-        if let Screen::Domain(v) = &self.screen {
-            self.pending.remove(&v.domain);
+        let mut fx = vec![Effect::Reload];
+        if let Screen::Domain(v) = std::mem::replace(&mut self.screen, Screen::Home) {
+            let s = self.session_mut(&v.domain);
+            s.blocked = None;
+            if s.pending.take().is_some() {
+                fx.push(Effect::CancelCheck(v.domain));
+            }
         }
-        self.screen = Screen::Home;
-        self.blocked = None;
-        vec![Effect::Reload]
+        fx
     }
 
     pub(super) fn set_status(&mut self, text: impl Into<String>, error: bool) {
-        self.status = Some((text.into(), error));
+        let text = text.into();
+        self.status = Some(if error { Status::Error(text) } else { Status::Info(text) });
     }
 }

@@ -1,15 +1,14 @@
-//! Key handling: what each key does on each screen (the help overlay lists the same keys,
-//! from [`super::keymap`]).
+//! Key handling: the action table ([`super::keymap`]) picks the action; this performs it.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use jiff::SignedDuration;
 
 use super::app::{
-    App, Confirm, ConfirmKind, Effect, Op, Overlay, Prompt, PromptKind, Publish, Purpose, Screen,
+    App, Confirm, ConfirmKind, Effect, Op, Overlay, Pane, Prompt, PromptKind, Publish, Purpose, Screen,
 };
-use super::screens::hosting;
+use super::keymap::{self, Action};
 use crate::rfc::{DomainName, StsRecord, TlsRptRecord};
-use crate::rollout::{HostingPath, Phase};
+use crate::rollout::{DomainState, HostingPath, Phase, evaluate, publish_steps};
 
 const DAY: SignedDuration = SignedDuration::from_hours(24);
 
@@ -24,53 +23,47 @@ impl App {
         if let Some(overlay) = self.overlay.take() {
             return self.on_overlay_key(overlay, key);
         }
-        self.status = None;
-        match key.code {
-            KeyCode::Char('?') => {
-                self.overlay = Some(Overlay::Help);
-                return Vec::new();
+        match keymap::lookup(self, &key) {
+            Some(action) => {
+                self.status = None;
+                self.act(action, key.code)
             }
-            KeyCode::Char(c @ ('T' | 'W')) if self.demo.is_some() => {
-                let by = if c == 'T' { DAY } else { DAY * 7 };
-                self.now = self.now.checked_add(by).unwrap_or(self.now);
-                self.set_status(format!("demo clock moved forward {} day(s)", by.as_hours() / 24), false);
-                return vec![Effect::ShiftClock(by)];
-            }
-            _ => {}
-        }
-        match self.screen {
-            Screen::Home => self.home_key(key.code),
-            Screen::Domain(_) => self.domain_key(key.code),
+            None => Vec::new(),
         }
     }
 
-    fn home_key(&mut self, code: KeyCode) -> Vec<Effect> {
-        let n = self.entries.len();
-        match code {
-            KeyCode::Char('q') | KeyCode::Esc => vec![Effect::Quit],
-            KeyCode::Down | KeyCode::Char('j') if n > 0 => {
-                self.selected = (self.selected + 1).min(n - 1);
+    /// Performs one action of the table (`code` says which digit for the numbered ones).
+    fn act(&mut self, action: Action, code: KeyCode) -> Vec<Effect> {
+        let digit = match code {
+            KeyCode::Char(c @ '1'..='9') => usize::from(c as u8 - b'1'),
+            _ => 0,
+        };
+        match action {
+            Action::Quit => vec![Effect::Quit],
+            Action::Home => self.go_home(),
+            Action::Help => {
+                self.overlay = Some(Overlay::Help);
                 Vec::new()
             }
-            KeyCode::Up | KeyCode::Char('k') => {
-                self.selected = self.selected.saturating_sub(1);
+            Action::CancelImport => self.cancel_import(),
+            Action::Clock(days) => {
+                let by = DAY * i32::from(days);
+                self.now = self.now.checked_add(by).unwrap_or(self.now);
+                self.set_status(format!("demo clock moved forward {days} day(s)"), false);
+                vec![Effect::ShiftClock(by)]
+            }
+            Action::Add => {
+                self.overlay = Some(Overlay::Prompt(Prompt::new(PromptKind::AddDomain, "", Vec::new())));
                 Vec::new()
             }
-            KeyCode::Char('i') => self.import_prompt(),
-            KeyCode::Char('a') => {
-                self.overlay = Some(Overlay::Prompt(Prompt {
-                    kind: PromptKind::AddDomain,
-                    input: String::new(),
-                    error: None,
-                    context: Vec::new(),
-                }));
-                Vec::new()
+            Action::Open => self.selected_domain().map(|d| self.open(d)).unwrap_or_default(),
+            Action::CheckAll => {
+                let all: Vec<DomainName> = self.tracked().collect();
+                let mut fx = vec![Effect::Reload, self.load_reports()];
+                fx.extend(self.start_check(all, Purpose::Refresh));
+                fx
             }
-            KeyCode::Enter => match self.selected_domain() {
-                Some(d) => self.open(d),
-                None => Vec::new(),
-            },
-            KeyCode::Char('d') => {
+            Action::Remove => {
                 if let Some(d) = self.selected_domain() {
                     self.overlay = Some(Overlay::Confirm(Confirm {
                         lines: vec![
@@ -82,17 +75,22 @@ impl App {
                 }
                 Vec::new()
             }
-            KeyCode::Char('r') => {
-                let all: Vec<DomainName> = self.tracked().collect();
-                let mut fx = vec![Effect::Reload, self.load_reports()];
-                fx.extend(self.start_check(all, Purpose::Refresh));
-                fx
+            Action::SelectDown => {
+                self.selected = (self.selected + 1).min(self.entries.len().saturating_sub(1));
+                Vec::new()
             }
-            _ => Vec::new(),
+            Action::SelectUp => {
+                self.selected = self.selected.saturating_sub(1);
+                Vec::new()
+            }
+            Action::Import => self.import_prompt(),
+            Action::Reports => self.show_pane(Pane::Reports),
+            Action::CloseReports => self.show_pane(Pane::Phase),
+            _ => self.domain_action(action, digit),
         }
     }
 
-    fn domain_key(&mut self, code: KeyCode) -> Vec<Effect> {
+    fn domain_action(&mut self, action: Action, digit: usize) -> Vec<Effect> {
         let Screen::Domain(view) = &mut self.screen else {
             return Vec::new();
         };
@@ -103,92 +101,80 @@ impl App {
         });
         let current = current.unwrap_or(Phase::Preflight);
         let max_view = if current == Phase::Rollback { Phase::Enforced } else { current };
-        match code {
-            KeyCode::Char('q') | KeyCode::Esc | KeyCode::Char('R') if view.reports => {
-                view.reports = false;
+        let page = self.size.1.saturating_sub(8).max(1);
+        match action {
+            Action::PhasePrev | Action::PhaseNext => {
+                let by = if action == Action::PhasePrev { -1 } else { 1 };
+                view.viewing = step(view.viewing, by, max_view);
                 view.scroll = 0;
+                view.pane = Pane::Phase;
             }
-            KeyCode::Char('q') | KeyCode::Esc => return self.go_home(),
-            KeyCode::Char('R') => return self.toggle_reports(),
-            KeyCode::Char('i') => return self.import_prompt(),
-            KeyCode::Left | KeyCode::Char('h') | KeyCode::BackTab => {
-                view.viewing = step(view.viewing, -1, max_view);
-                view.scroll = 0;
-                view.reports = false;
+            Action::ScrollDown | Action::ScrollUp | Action::PageDown | Action::PageUp | Action::Bottom => {
+                let max = view.scroll_max.get();
+                let at = view.scroll.min(max);
+                view.scroll = match action {
+                    Action::ScrollDown => at.saturating_add(1).min(max),
+                    Action::ScrollUp => at.saturating_sub(1),
+                    Action::PageDown => at.saturating_add(page).min(max),
+                    Action::PageUp => at.saturating_sub(page),
+                    _ => max,
+                };
             }
-            KeyCode::Right | KeyCode::Char('l') | KeyCode::Tab => {
-                view.viewing = step(view.viewing, 1, max_view);
-                view.scroll = 0;
-                view.reports = false;
-            }
-            KeyCode::Down | KeyCode::Char('j') => view.scroll = view.scroll.saturating_add(1),
-            KeyCode::Up | KeyCode::Char('k') => view.scroll = view.scroll.saturating_sub(1),
-            KeyCode::PageDown | KeyCode::Char(' ') => view.scroll = view.scroll.saturating_add(10),
-            KeyCode::PageUp => view.scroll = view.scroll.saturating_sub(10),
-            KeyCode::Char('r') => {
+            Action::Top => view.scroll = 0,
+            Action::Recheck => {
                 let mut fx = vec![Effect::Reload, self.load_reports()];
                 fx.extend(self.start_check(vec![domain], Purpose::Refresh));
                 return fx;
             }
-            KeyCode::Char('n') => {
-                self.blocked = None;
+            Action::Next => {
+                self.session_mut(&domain).blocked = None;
                 self.set_status(format!("checking {domain} before advancing…"), false);
                 return self.start_check(vec![domain], Purpose::Advance);
             }
-            _ if view.reports => {}
-            _ => return self.phase_key(code, domain, view_phase(&self.screen)),
+            _ => return self.phase_action(action, domain, digit),
         }
         Vec::new()
     }
 
-    fn phase_key(&mut self, code: KeyCode, domain: DomainName, viewing: Phase) -> Vec<Effect> {
+    fn phase_action(&mut self, action: Action, domain: DomainName, digit: usize) -> Vec<Effect> {
         let Some(state) = self.state(&domain).cloned() else {
             return Vec::new();
         };
-        let demo = self.demo.is_some();
-        match (viewing, code) {
-            (Phase::Records, KeyCode::Char('e')) => {
+        match action {
+            Action::EditRua => {
                 let input = state.plan.rua.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(" ");
-                self.overlay = Some(Overlay::Prompt(Prompt {
-                    kind: PromptKind::Rua,
-                    input,
-                    error: None,
-                    context: vec![
-                        "Where TLS-RPT reports go: mailto: or https: URIs, space separated.".into(),
-                    ],
-                }));
+                let context =
+                    vec!["Where TLS-RPT reports go: mailto: or https: URIs, space separated.".into()];
+                self.overlay = Some(Overlay::Prompt(Prompt::new(PromptKind::Rua, input, context)));
                 Vec::new()
             }
-            (Phase::Records | Phase::Enforce | Phase::Enforced, KeyCode::Char('p'))
-                if demo
-                    && (viewing != Phase::Enforced || state.phase == Phase::Rollback)
-                    && records_next(&state, self) =>
-            {
-                vec![Effect::Publish(Publish::Records {
-                    sts: StsRecord::new(state.plan.id.clone()).render(),
-                    tlsrpt: TlsRptRecord::new(state.plan.rua.clone()).render(),
-                    domain,
-                })]
+            Action::Publish => self.publish(state, view_phase(&self.screen)),
+            Action::ChooseHosting => self.choose_hosting(domain, digit),
+            Action::Details => {
+                let obs = self.checked(&domain).map(|c| &c.observation).or(state.last_observation.as_ref());
+                let gate = evaluate(&state, obs, self.tally(&domain), self.now);
+                let blockers = self.session(&domain).and_then(|s| s.blocked.clone()).unwrap_or(gate.blockers);
+                let mut lines: Vec<String> = blockers
+                    .iter()
+                    .map(|b| format!("{} {}", if b.overridable { "!" } else { "✗" }, b.message))
+                    .collect();
+                if lines.is_empty() {
+                    lines.push("no blockers".into());
+                }
+                lines.push(String::new());
+                lines.push(format!("next: {}", gate.next_action));
+                self.overlay = Some(Overlay::Note { title: " gate ", lines });
+                Vec::new()
             }
-            (Phase::Hosting | Phase::Enforce | Phase::Enforced, KeyCode::Char('p'))
-                if demo && (viewing != Phase::Enforced || state.phase == Phase::Rollback) =>
-            {
-                vec![Effect::Publish(Publish::Policy { body: state.plan.policy().render(), domain })]
-            }
-            (Phase::Hosting, KeyCode::Char(c @ '1'..='6')) => {
-                let i = usize::from(c as u8 - b'1');
-                self.choose_hosting(domain, i)
-            }
-            (Phase::Hosting, KeyCode::Enter) => {
-                let i = match &self.screen {
-                    Screen::Domain(v) => v.hosting_cursor,
-                    Screen::Home => 0,
-                };
-                self.choose_hosting(domain, i)
-            }
-            (Phase::Hosting, KeyCode::Char('c')) => match hosting::snippet_for(self, &state) {
+            Action::Copy => match self.snippet(&state) {
                 Some(Ok(s)) => {
-                    self.set_status(format!("copied {} to the clipboard (OSC 52)", s.file_name), false);
+                    self.set_status(
+                        format!(
+                            "sent {} to the terminal's clipboard with OSC 52 — in tmux, `set -g set-clipboard on`; w writes a file",
+                            s.file_name
+                        ),
+                        false,
+                    );
                     vec![Effect::Copy(s.text)]
                 }
                 _ => {
@@ -196,22 +182,20 @@ impl App {
                     Vec::new()
                 }
             },
-            (Phase::Hosting, KeyCode::Char('w')) => match hosting::snippet_for(self, &state) {
+            Action::Write => match self.snippet(&state) {
                 Some(Ok(s)) => {
-                    self.overlay = Some(Overlay::Prompt(Prompt {
-                        kind: PromptKind::WritePath,
-                        input: format!("./{}", s.file_name),
-                        error: None,
-                        context: vec!["Write the snippet to:".into()],
-                    }));
-                    Vec::new()
+                    let context = vec!["Write the snippet to (a new file; nothing is overwritten):".into()];
+                    let p = Prompt::new(PromptKind::WritePath, format!("./{}", s.file_name), context);
+                    let fx = p.inspect(false);
+                    self.overlay = Some(Overlay::Prompt(p));
+                    fx
                 }
                 _ => {
                     self.set_status("choose a hosting path first (1–6)", true);
                     Vec::new()
                 }
             },
-            (Phase::Testing | Phase::Enforce | Phase::Enforced, KeyCode::Char('b')) => {
+            Action::RollBack => {
                 self.overlay = Some(Overlay::Confirm(Confirm {
                     lines: vec![
                         format!("Roll back MTA-STS for {domain}?"),
@@ -222,14 +206,36 @@ impl App {
                 }));
                 Vec::new()
             }
-            (Phase::Enforced, KeyCode::Char(c @ '1'..='5')) => {
-                let key = (domain, usize::from(c as u8 - b'1'));
-                if !self.ticked.remove(&key) {
-                    self.ticked.insert(key);
+            Action::Tick => {
+                let s = self.session_mut(&domain);
+                if !s.ticked.remove(&digit) {
+                    s.ticked.insert(digit);
                 }
                 Vec::new()
             }
             _ => Vec::new(),
+        }
+    }
+
+    /// Demo: publishes what is due next: the records, unless the new policy must go live first.
+    fn publish(&mut self, state: DomainState, viewing: Phase) -> Vec<Effect> {
+        let domain = state.domain.clone();
+        let records_first = matches!(viewing, Phase::Records | Phase::Enforce | Phase::Enforced)
+            && records_next(&state, self);
+        if records_first {
+            vec![Effect::Publish(Publish::Records {
+                sts: StsRecord::new(state.plan.id.clone()).render(),
+                tlsrpt: TlsRptRecord::new(state.plan.rua.clone()).render(),
+                domain,
+            })]
+        } else if viewing != Phase::Records {
+            vec![Effect::Publish(Publish::Policy { body: state.plan.policy().render(), domain })]
+        } else {
+            self.set_status(
+                "the records wait until the new policy is live (publish it on the hosting screen)",
+                true,
+            );
+            Vec::new()
         }
     }
 
@@ -238,7 +244,6 @@ impl App {
             return Vec::new();
         };
         if let Screen::Domain(v) = &mut self.screen {
-            v.hosting_cursor = i;
             v.scroll = 0;
         }
         vec![Effect::Op(Op::SetHosting(domain, path))]
@@ -259,13 +264,14 @@ impl App {
     }
 }
 
-/// In the enforce phase the id goes out only after the new policy is live (RFC 8461 §8.1).
-fn records_next(state: &crate::rollout::DomainState, app: &App) -> bool {
+/// In the enforce phase the id goes out only after the new policy is live (RFC 8461 §8.1): the
+/// first of the rollout's publication steps.
+fn records_next(state: &DomainState, app: &App) -> bool {
     if !matches!(state.phase, Phase::Enforce | Phase::Rollback) {
         return true;
     }
-    let obs = app.checks.get(&state.domain).map(|c| &c.observation).or(state.last_observation.as_ref());
-    obs.is_some_and(|o| o.live_policy.as_ref() == Some(&state.plan.policy()))
+    let obs = app.checked(&state.domain).map(|c| &c.observation).or(state.last_observation.as_ref());
+    publish_steps(state, obs).first().is_some_and(|step| step.done)
 }
 
 fn view_phase(screen: &Screen) -> Phase {

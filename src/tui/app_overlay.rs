@@ -1,9 +1,13 @@
 //! Keys while a modal is open: help, prompts (validated as typed), confirmations.
 
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::{Event, KeyCode, KeyEvent};
+use tui_input::backend::crossterm::EventHandler;
 
-use super::app::{App, ConfirmKind, Effect, Op, Overlay};
+use super::app::{App, ConfirmKind, Effect, Op, Overlay, Prompt};
 use super::app_results::validate;
+
+/// The longest text a prompt takes.
+const MAX_INPUT: usize = 500;
 
 impl App {
     pub(super) fn on_overlay_key(&mut self, overlay: Overlay, key: KeyEvent) -> Vec<Effect> {
@@ -17,21 +21,78 @@ impl App {
                     Vec::new()
                 }
             },
-            Overlay::Prompt(mut p) => {
-                match key.code {
-                    KeyCode::Esc => return Vec::new(),
-                    KeyCode::Enter => return self.submit(p),
-                    KeyCode::Backspace => {
-                        p.input.pop();
-                    }
-                    KeyCode::Char(c) if !c.is_control() && p.input.chars().count() < 500 => p.input.push(c),
-                    _ => {}
+            Overlay::Prompt(p) => self.prompt_key(p, key),
+        }
+    }
+
+    /// A key in a prompt: the usual editing keys (←/→, Home/End, Ctrl-U, Ctrl-W, Ctrl-K…),
+    /// Tab completion for paths, Enter to submit, Esc to cancel.
+    fn prompt_key(&mut self, mut p: Prompt, key: KeyEvent) -> Vec<Effect> {
+        let mut fx = Vec::new();
+        match key.code {
+            KeyCode::Esc => return Vec::new(),
+            KeyCode::Enter => return self.submit(p),
+            KeyCode::Tab if p.kind.path_use().is_some() => {
+                fx.push(Effect::Complete { typed: p.value().to_owned() });
+            }
+            _ => {
+                let before = p.input.clone();
+                p.input.handle_event(&Event::Key(key));
+                if p.value().chars().count() > MAX_INPUT {
+                    p.input = before;
+                } else if p.value() != before.value() {
+                    p.hints.clear();
+                    p.ok = None;
+                    p.error = validate(self, p.kind, p.value()).err();
+                    fx = p.inspect(false);
                 }
-                p.error = validate(self, p.kind, &p.input).err();
-                self.overlay = Some(Overlay::Prompt(p));
+            }
+        }
+        self.overlay = Some(Overlay::Prompt(p));
+        fx
+    }
+
+    /// The file system's verdict on a typed path; submits when asked and fine.
+    pub(super) fn on_inspected(
+        &mut self,
+        typed: &str,
+        verdict: Result<String, String>,
+        submit: bool,
+    ) -> Vec<Effect> {
+        let Some(Overlay::Prompt(p)) = &mut self.overlay else { return Vec::new() };
+        if p.value() != typed {
+            return Vec::new();
+        }
+        self.dirty = true;
+        let ok = verdict.is_ok();
+        (p.ok, p.error) = match verdict {
+            Ok(what) => (Some(what), None),
+            Err(why) => (None, Some(why)),
+        };
+        match self.overlay.take() {
+            Some(Overlay::Prompt(p)) if submit && ok => self.submit(p),
+            other => {
+                self.overlay = other;
                 Vec::new()
             }
         }
+    }
+
+    /// Tab completion arrived: the prompt takes it if the text is still the same.
+    pub(super) fn on_completed(&mut self, typed: &str, to: String, candidates: Vec<String>) -> Vec<Effect> {
+        let Some(Overlay::Prompt(p)) = &mut self.overlay else { return Vec::new() };
+        if p.value() != typed {
+            return Vec::new();
+        }
+        self.dirty = true;
+        if to != typed {
+            p.input = tui_input::Input::new(to);
+            p.ok = None;
+            p.error = None;
+        }
+        p.hints = candidates;
+        let p = p.clone();
+        if p.value() != typed { p.inspect(false) } else { Vec::new() }
     }
 
     fn confirmed(&mut self, kind: ConfirmKind) -> Vec<Effect> {

@@ -1,8 +1,8 @@
 //! TLS-RPT reports in the wizard: loading the sums, the reports view toggle and the import.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
-use super::app::{App, DomainReports, Effect, ImportCounts, Overlay, Prompt, PromptKind, Screen};
+use super::app::{App, DomainReports, Effect, ImportCounts, Overlay, Pane, Prompt, PromptKind, Screen};
 
 impl App {
     /// Asks for the reports to be read again (as of the app's `now`).
@@ -13,14 +13,16 @@ impl App {
     pub(super) fn on_reports(&mut self, r: Result<Vec<DomainReports>, String>) -> Vec<Effect> {
         match r {
             Ok(list) => {
-                let summaries: BTreeMap<_, _> = list.into_iter().map(|d| (d.domain.clone(), d)).collect();
-                let tallies: BTreeMap<_, _> =
-                    summaries.iter().filter_map(|(d, r)| Some((d.clone(), r.tally.clone()?))).collect();
-                if summaries != self.summaries || tallies != self.reports {
-                    self.dirty = true;
+                let mut fresh: BTreeMap<_, _> = list.into_iter().map(|d| (d.domain.clone(), d)).collect();
+                let known: BTreeSet<_> = self.sessions.keys().cloned().chain(fresh.keys().cloned()).collect();
+                for d in known {
+                    let r = fresh.remove(&d);
+                    let s = self.session_mut(&d);
+                    if s.reports != r {
+                        s.reports = r;
+                        self.dirty = true;
+                    }
                 }
-                self.summaries = summaries;
-                self.reports = tallies;
             }
             Err(e) => {
                 self.dirty = true;
@@ -32,13 +34,24 @@ impl App {
 
     pub(super) fn on_imported(&mut self, r: Result<ImportCounts, String>) -> Vec<Effect> {
         self.dirty = true;
+        self.import = None;
         match r {
             Ok(c) => {
                 let mut lines = vec![format!(
-                    "{} imported, {} duplicate, {} rejected, {} ignored",
-                    c.imported, c.duplicate, c.rejected, c.ignored
+                    "{}{} imported, {} duplicate, {} rejected, {} ignored",
+                    if c.cancelled { "cancelled: " } else { "" },
+                    c.imported,
+                    c.duplicate,
+                    c.rejected,
+                    c.ignored
                 )];
-                let total = c.imported + c.duplicate + c.rejected + c.ignored;
+                if c.cancelled {
+                    lines.push(
+                        "Reports stored before Esc are kept whole; importing the same path again skips them."
+                            .into(),
+                    );
+                }
+                let total = c.items();
                 if !c.lines.is_empty() {
                     lines.push(String::new());
                     lines.extend(c.lines.iter().cloned());
@@ -46,7 +59,7 @@ impl App {
                         lines.push(format!("… and {} more", total - c.lines.len()));
                     }
                 }
-                self.set_status(lines[0].clone(), c.rejected > 0);
+                self.set_status(lines[0].clone(), c.rejected > 0 || c.cancelled);
                 self.overlay = Some(Overlay::Note { title: " TLS-RPT import ", lines });
                 vec![self.load_reports()]
             }
@@ -57,24 +70,38 @@ impl App {
         }
     }
 
+    /// Starts an import in the background (shown with a spinner; Esc cancels it).
+    pub(super) fn start_import(&mut self, paths: Vec<std::path::PathBuf>) -> Vec<Effect> {
+        self.import = Some(ImportCounts::default());
+        self.status = None;
+        vec![Effect::Import(paths)]
+    }
+
+    /// Esc while an import runs: stop it after the report being stored.
+    pub(super) fn cancel_import(&mut self) -> Vec<Effect> {
+        self.set_status("cancelling the import…", false);
+        vec![Effect::CancelImport]
+    }
+
     /// Opens the import prompt (default: the current directory).
     pub(super) fn import_prompt(&mut self) -> Vec<Effect> {
-        self.overlay = Some(Overlay::Prompt(Prompt {
-            kind: PromptKind::ImportPath,
-            input: ".".into(),
-            error: None,
-            context: vec![
+        let p = Prompt::new(
+            PromptKind::ImportPath,
+            "./",
+            vec![
                 "Import TLS-RPT reports from a file or folder:".into(),
                 ".json, .json.gz, .eml, mbox files, maildir folders (searched recursively)".into(),
             ],
-        }));
-        Vec::new()
+        );
+        let fx = p.inspect(false);
+        self.overlay = Some(Overlay::Prompt(p));
+        fx
     }
 
-    /// Shows or hides the reports view of the open domain.
-    pub(super) fn toggle_reports(&mut self) -> Vec<Effect> {
+    /// Shows the reports pane (or the phase's) of the open domain.
+    pub(super) fn show_pane(&mut self, pane: Pane) -> Vec<Effect> {
         if let Screen::Domain(v) = &mut self.screen {
-            v.reports = !v.reports;
+            v.pane = pane;
             v.scroll = 0;
         }
         Vec::new()

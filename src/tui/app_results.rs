@@ -27,7 +27,7 @@ pub(super) fn validate(app: &App, kind: PromptKind, input: &str) -> Result<(), S
         PromptKind::Rua => parse_rua(input).map(|_| ()),
         PromptKind::WritePath | PromptKind::ImportPath => {
             if input.is_empty() {
-                Err("type a file path".into())
+                Err("type a path".into())
             } else {
                 Ok(())
             }
@@ -48,12 +48,18 @@ fn parse_rua(input: &str) -> Result<Vec<RuaUri>, String> {
 
 impl App {
     pub(super) fn submit(&mut self, mut p: Prompt) -> Vec<Effect> {
-        if let Err(e) = validate(self, p.kind, &p.input) {
+        if let Err(e) = validate(self, p.kind, p.value()) {
             p.error = Some(e);
             self.overlay = Some(Overlay::Prompt(p));
             return Vec::new();
         }
-        let input = p.input.trim().to_owned();
+        if p.kind.path_use().is_some() && (p.ok.is_none() || p.error.is_some()) {
+            // The path is checked by the file system first (an effect); Enter then goes on.
+            let fx = p.inspect(true);
+            self.overlay = Some(Overlay::Prompt(p));
+            return fx;
+        }
+        let input = p.value().trim().to_owned();
         let domain = match &self.screen {
             Screen::Domain(v) => Some(v.domain.clone()),
             Screen::Home => None,
@@ -71,19 +77,15 @@ impl App {
                 Err(_) => Vec::new(),
             },
             (PromptKind::WritePath, Some(d)) => {
-                let snippet =
-                    self.state(&d).cloned().and_then(|s| super::screens::hosting::snippet_for(self, &s));
+                let snippet = self.state(&d).and_then(|s| self.snippet(s));
                 match snippet {
                     Some(Ok(s)) => vec![Effect::WriteFile { path: PathBuf::from(input), text: s.text }],
                     _ => Vec::new(),
                 }
             }
-            (PromptKind::ImportPath, _) => {
-                self.set_status(format!("importing TLS-RPT reports from {}…", sanitize(&input)), false);
-                vec![Effect::Import(vec![PathBuf::from(input)])]
-            }
+            (PromptKind::ImportPath, _) => self.start_import(vec![PathBuf::from(input)]),
             (PromptKind::Ack, Some(d)) => vec![Effect::Op(Op::Advance {
-                reports: self.reports.get(&d).cloned(),
+                reports: self.tally(&d).cloned(),
                 domain: d,
                 checked: None,
                 ack: Some(input),
@@ -112,26 +114,27 @@ impl App {
     ) -> Vec<Effect> {
         let mut fx = Vec::new();
         for c in results {
-            if self.pending.get(&c.domain) != Some(&generation) {
+            let s = self.session_mut(&c.domain);
+            if s.pending != Some(generation) {
                 continue;
             }
-            self.pending.remove(&c.domain);
+            s.pending = None;
             self.dirty = true;
             let tracked = self.state(&c.domain).is_some();
             match purpose {
                 Purpose::AddPreview => self.confirm_add(c),
                 Purpose::Advance if tracked => {
-                    self.checks.insert(c.domain.clone(), c.clone());
+                    self.session_mut(&c.domain).check = Some(c.clone());
                     fx.push(Effect::Op(Op::Advance {
                         domain: c.domain.clone(),
-                        reports: self.reports.get(&c.domain).cloned(),
+                        reports: self.tally(&c.domain).cloned(),
                         checked: Some(Box::new(c)),
                         ack: None,
                         now: self.now,
                     }));
                 }
                 _ => {
-                    self.checks.insert(c.domain.clone(), c.clone());
+                    self.session_mut(&c.domain).check = Some(c.clone());
                     if tracked {
                         fx.push(Effect::Op(Op::Record(Box::new(c))));
                     }
@@ -158,13 +161,19 @@ impl App {
                 return;
             }
             _ => {
-                self.set_status(
-                    format!(
-                        "{} has no MX records in DNS (or the lookup failed); nothing to protect",
-                        c.domain
-                    ),
-                    true,
-                );
+                use crate::evidence::Lookup;
+                let why = match &c.evidence.mx {
+                    Lookup::NxDomain => "does not exist in DNS".to_owned(),
+                    Lookup::NoData | Lookup::Found(_) => {
+                        "has no MX records in DNS: nothing to protect".to_owned()
+                    }
+                    Lookup::Timeout => {
+                        "could not be looked up: the DNS resolver did not answer in time".to_owned()
+                    }
+                    Lookup::ServFail => "could not be looked up: the resolver answered SERVFAIL".to_owned(),
+                    Lookup::Error(e) => format!("could not be looked up: {}", sanitize(e)),
+                };
+                self.set_status(format!("{} {why}", c.domain), true);
                 return;
             }
         }
@@ -194,7 +203,7 @@ impl App {
             }
             Ok(OpOutcome::Removed(d)) => {
                 self.set_status(format!("stopped tracking {d}"), false);
-                self.checks.remove(&d);
+                self.sessions.remove(&d);
                 vec![Effect::Reload]
             }
             Ok(OpOutcome::Added(added)) => {
@@ -213,7 +222,7 @@ impl App {
                 let mut fx = Vec::new();
                 if let Some(t) = &adv.transition {
                     fx.push(self.load_reports());
-                    self.blocked = None;
+                    self.session_mut(&d).blocked = None;
                     self.set_status(format!("{d}: now in {} ", t.phase), false);
                     if let Screen::Domain(v) = &mut self.screen
                         && v.domain == d
@@ -223,16 +232,12 @@ impl App {
                     }
                 } else if let Some(b) = &adv.blocked {
                     if b.overridable() {
-                        self.overlay = Some(Overlay::Prompt(Prompt {
-                            kind: PromptKind::Ack,
-                            input: String::new(),
-                            error: None,
-                            context: b.blockers.iter().map(|x| format!("! {}", x.message)).collect(),
-                        }));
+                        let context = b.blockers.iter().map(|x| format!("! {}", x.message)).collect();
+                        self.overlay = Some(Overlay::Prompt(Prompt::new(PromptKind::Ack, "", context)));
                     } else {
                         self.set_status(format!("cannot leave {}: fix the blockers below", b.phase), true);
                     }
-                    self.blocked = Some((d, b.blockers.clone()));
+                    self.session_mut(&d).blocked = Some(b.blockers.clone());
                 }
                 fx
             }

@@ -1,21 +1,22 @@
 //! Performing effects: probes, store operations, files and the demo lab. The event loop runs
-//! checks in background tasks; tests may await [`Runtime::perform`] inline.
+//! every one of them in a background task (see `tasks`); tests may await [`Runtime::perform`]
+//! inline.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use std::ops::ControlFlow;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use base64::Engine;
-use jiff::tz::TimeZone;
-use jiff::{SignedDuration, Timestamp};
+use jiff::Timestamp;
 
 use super::Clock;
-use super::app::{DomainReports, Effect, Entry, ImportCounts, Msg, Op, OpOutcome, Publish, Purpose};
-use crate::lab::Lab;
+use super::app::{DomainReports, Effect, Entry, ImportCounts, Msg, Op, OpOutcome, Publish, Purpose, Status};
 use crate::ops::{self, Checked};
 use crate::probe::ProbeConfig;
-use crate::reports::{Outcome, Report, ReportStore, summarize, window_tally};
+use crate::reports::{Outcome, ReportEntry, ReportStore};
 use crate::rfc::DomainName;
 use crate::rollout::{DomainState, testing_started};
 use crate::sanitize::sanitize;
@@ -30,8 +31,8 @@ pub struct Runtime {
     pub probe: ProbeConfig,
     /// The clock.
     pub clock: Clock,
-    /// The demo lab, if any.
-    pub lab: Option<Arc<Lab>>,
+    /// Where `p` publishes (the demo's lab), if anywhere.
+    pub publisher: Option<Arc<dyn Publisher>>,
     /// The last text put on the clipboard.
     pub last_copy: Option<String>,
 }
@@ -43,6 +44,13 @@ impl std::fmt::Debug for Runtime {
             .field("clock", &self.clock)
             .finish_non_exhaustive()
     }
+}
+
+/// Something the wizard can publish a plan's records and policy into (the demo's lab; a real
+/// DNS or web host could follow). `p` is offered only when one is given.
+pub trait Publisher: Send + Sync {
+    /// Serves `p` from now on; says what was published ("the TXT records"), or why not.
+    fn publish(&self, p: Publish) -> Result<String, String>;
 }
 
 /// The OSC 52 sequence that puts `text` on the terminal's clipboard (works over SSH).
@@ -70,11 +78,7 @@ impl Runtime {
     pub fn check(&self, domains: Vec<DomainName>, generation: u64, purpose: Purpose) -> CheckJob {
         let mut cfg = self.probe.clone();
         cfg.now = self.clock.now();
-        let plans: BTreeMap<_, _> = domains
-            .iter()
-            .filter_map(|d| Some((d.clone(), ops::plan_context(&self.store.load(d).ok()??))))
-            .collect();
-        CheckJob { domains, cfg, plans, generation, purpose }
+        CheckJob { domains, cfg, store: self.store.clone(), generation, purpose }
     }
 
     /// A store operation.
@@ -107,49 +111,66 @@ impl Runtime {
     /// Sums the imported reports per tracked domain: the testing window's tally for the gate,
     /// and a summary since the window's start (30 days back outside testing) for the view.
     pub fn load_reports(&self, now: Timestamp) -> Msg {
-        let r = self.report_store().map(|rs| {
-            let (reports, _) = rs.load_all();
+        let r = self.report_store().and_then(|rs| {
+            let entries = rs.index().map_err(|e| e.to_string())?.entries();
             let states = self.store.list().unwrap_or_default().into_iter().filter_map(|(_, s)| s.ok());
-            states.map(|s| domain_reports(&reports, &s, now)).collect()
+            Ok(states.map(|s| domain_reports(&entries, &s, now)).collect())
         });
         Msg::ReportsLoaded(r)
     }
 
     /// Imports reports and counts the outcomes.
     pub fn import(&self, paths: &[PathBuf]) -> Msg {
+        self.import_with(paths, None, &AtomicBool::new(false), &mut |_| {})
+    }
+
+    /// Imports reports, handing the running counts to `progress` after every item and
+    /// stopping (after the report being stored) once `cancel` is set; the last counts handed
+    /// to `progress` then say `cancelled` (what is left of the walk only skips).
+    pub fn import_with(
+        &self,
+        paths: &[PathBuf],
+        total_files: Option<usize>,
+        cancel: &AtomicBool,
+        progress: &mut dyn FnMut(&ImportCounts),
+    ) -> Msg {
         let r = self.report_store().map(|rs| {
-            let mut c = ImportCounts::default();
-            for o in rs.import_paths(paths) {
+            let mut c = ImportCounts { total_files, ..ImportCounts::default() };
+            let mut last_file: Option<PathBuf> = None;
+            rs.import_paths_with(paths, &mut |o| {
                 match &o.outcome {
                     Outcome::Imported { .. } => c.imported += 1,
                     Outcome::Duplicate { .. } => c.duplicate += 1,
                     Outcome::Rejected { .. } => c.rejected += 1,
                     Outcome::Ignored { .. } => c.ignored += 1,
                 }
+                if last_file.as_ref() != Some(&o.source.path) {
+                    c.files += 1;
+                    last_file = Some(o.source.path.clone());
+                }
                 if c.lines.len() < IMPORT_LINES {
                     c.lines.push(sanitize(&o.to_string()).into_owned());
                 }
-            }
+                if cancel.load(Ordering::Relaxed) {
+                    c.cancelled = true;
+                }
+                progress(&c);
+                if c.cancelled { ControlFlow::Break(()) } else { ControlFlow::Continue(()) }
+            });
             c
         });
         Msg::Imported(r)
     }
 
-    /// Publishes into the demo lab.
+    /// Publishes through the publisher (the demo's lab).
     pub fn publish(&self, p: Publish) -> Msg {
-        let Some(lab) = &self.lab else {
+        let Some(publisher) = &self.publisher else {
             return Msg::Published(Err("publishing is only possible in the demo".into()));
         };
-        let r = match p {
-            Publish::Records { domain, sts, tlsrpt } => lab
-                .publish_txt(&domain.child("_mta-sts"), vec![vec![sts]])
-                .and_then(|()| lab.publish_txt(&domain.child("_smtp._tls"), vec![vec![tlsrpt]]))
-                .map(|()| (domain, "the TXT records".to_owned())),
-            Publish::Policy { domain, body } => lab
-                .publish_policy(domain.as_str(), Some(body.into_bytes()))
-                .map(|()| (domain, "the policy file".to_owned())),
+        let domain = match &p {
+            Publish::Records { domain, .. } | Publish::Policy { domain, .. } => domain.clone(),
         };
-        Msg::Published(r.map_err(|e| e.to_string()))
+        Msg::Published(publisher.publish(p).map(|what| (domain, what)))
     }
 
     /// Performs one effect inline and returns the message it produces (`Quit` gives none).
@@ -162,9 +183,17 @@ impl Runtime {
             Effect::Op(op) => self.op(op),
             Effect::LoadReports { now } => self.load_reports(now),
             Effect::Import(paths) => self.import(&paths),
+            Effect::InspectPath { typed, usage, submit } => {
+                Msg::PathInspected { verdict: super::paths::inspect(&typed, usage), typed, submit }
+            }
+            Effect::Complete { typed } => {
+                let (to, candidates) = super::paths::complete(&typed, &super::paths::listing(&typed));
+                Msg::Completed { typed, to, candidates }
+            }
+            Effect::CancelImport | Effect::CancelCheck(_) => return None,
             Effect::Copy(text) => {
                 self.last_copy = Some(text);
-                Msg::Note(Ok("copied".into()))
+                Msg::Note(Status::Info("copied".into()))
             }
             Effect::WriteFile { path, text } => write_file(&path, &text),
             Effect::Publish(p) => self.publish(p),
@@ -180,22 +209,11 @@ impl Runtime {
 /// How many outcome lines an import note shows.
 const IMPORT_LINES: usize = 5;
 
-/// Days shown outside the testing window.
-const LOOKBACK_DAYS: i64 = 30;
-
-/// The reports of one tracked domain as of `now`.
-pub fn domain_reports(reports: &[Report], state: &DomainState, now: Timestamp) -> DomainReports {
-    let started = testing_started(state);
-    let from = started
-        .unwrap_or_else(|| now.checked_sub(SignedDuration::from_hours(24 * LOOKBACK_DAYS)).unwrap_or(now));
-    let since = from.to_zoned(TimeZone::UTC).date();
-    let domain = state.domain.as_str();
-    DomainReports {
-        domain: state.domain.clone(),
-        since,
-        tally: started.and_then(|s| window_tally(reports, domain, s, now)),
-        summary: summarize(reports, Some(domain), Some(since)).into_iter().next(),
-    }
+/// The reports of one tracked domain as of `now`, from the report index
+/// ([`ops::reports::numbers`], the function the CLI uses too).
+pub fn domain_reports(entries: &[ReportEntry], state: &DomainState, now: Timestamp) -> DomainReports {
+    let n = ops::reports::numbers(entries, &state.domain, testing_started(state), now);
+    DomainReports { domain: n.domain, since: n.since, tally: n.tally, summary: n.summary }
 }
 
 /// Writes a snippet; refuses to overwrite an existing file.
@@ -208,8 +226,8 @@ pub fn write_file(path: &std::path::Path, text: &str) -> Msg {
         .open(path)
         .and_then(|mut f| f.write_all(text.as_bytes()).and_then(|()| f.sync_all()));
     Msg::Note(match r {
-        Ok(()) => Ok(format!("wrote {shown}")),
-        Err(e) => Err(format!("cannot write {shown}: {e}")),
+        Ok(()) => Status::Info(format!("wrote {shown}")),
+        Err(e) => Status::Error(format!("cannot write {shown}: {e}")),
     })
 }
 
@@ -218,23 +236,43 @@ pub fn write_file(path: &std::path::Path, text: &str) -> Msg {
 pub struct CheckJob {
     domains: Vec<DomainName>,
     cfg: ProbeConfig,
-    plans: BTreeMap<DomainName, crate::judge::PlanContext>,
+    store: Store,
     generation: u64,
     purpose: Purpose,
 }
 
 impl CheckJob {
-    /// Runs the check.
+    /// Runs the check (reading the plans of tracked domains first).
     pub async fn run(self) -> Msg {
-        let results: Vec<Checked> = ops::check_domains(&self.domains, &self.cfg, &self.plans).await;
+        let store = self.store.clone();
+        let domains = self.domains.clone();
+        let plans = tokio::task::spawn_blocking(move || {
+            domains
+                .iter()
+                .filter_map(|d| Some((d.clone(), ops::plan_context(&store.load(d).ok()??))))
+                .collect::<BTreeMap<_, _>>()
+        })
+        .await
+        .unwrap_or_default();
+        let results: Vec<Checked> = ops::check_domains(&self.domains, &self.cfg, &plans).await;
         Msg::Checked { generation: self.generation, purpose: self.purpose, results }
     }
 
-    /// Runs the check in the background and sends its result to `tx`.
-    pub fn spawn(self, tx: tokio::sync::mpsc::UnboundedSender<Msg>) {
-        let handle = tokio::runtime::Handle::current();
-        tokio::task::spawn_blocking(move || {
-            let _ = tx.send(handle.block_on(self.run()));
-        });
+    /// The same check split into one job per domain (so each can be replaced on its own).
+    pub fn per_domain(self) -> Vec<(DomainName, CheckJob)> {
+        let CheckJob { domains, cfg, store, generation, purpose } = self;
+        domains
+            .into_iter()
+            .map(|d| {
+                let job = CheckJob {
+                    domains: vec![d.clone()],
+                    cfg: cfg.clone(),
+                    store: store.clone(),
+                    generation,
+                    purpose,
+                };
+                (d, job)
+            })
+            .collect()
     }
 }

@@ -1,83 +1,335 @@
-//! The keys of each screen: the help overlay lists them all, the footer the first few.
+//! The one action table: each key, the action it triggers, its label and where it applies.
+//! Dispatch ([`lookup`]), the footer ([`footer`]) and the `?` help ([`keys`]) all read
+//! [`TABLE`], so what is shown and what acts cannot disagree.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::app::{App, Screen};
 use crate::rollout::Phase;
 
-/// One key and what it does.
-pub type Key = (&'static str, &'static str);
-
-const HOME: &[Key] = &[
-    ("a", "add a domain"),
-    ("enter", "open"),
-    ("r", "re-check all"),
-    ("d", "remove"),
-    ("↑↓ j k", "select"),
-    ("i", "import TLS-RPT reports"),
-];
-
-const DOMAIN: &[Key] = &[
-    ("n", "next phase"),
-    ("r", "re-check"),
-    ("←→ h l", "view phase"),
-    ("↑↓ j k", "scroll"),
-    ("R", "TLS-RPT reports"),
-    ("i", "import reports"),
-];
-
-const REPORTS: &[Key] = &[("i", "import reports"), ("R q esc", "back to the phase"), ("↑↓ j k", "scroll")];
-
-const RECORDS: &[Key] = &[("e", "edit rua")];
-const HOSTING: &[Key] = &[("1-6", "choose path"), ("c", "copy"), ("w", "write file")];
-const LIVE: &[Key] = &[("b", "roll back")];
-const ENFORCED: &[Key] = &[("1-5", "tick a tester")];
-const DEMO_PUBLISH: &[Key] = &[("p", "publish (lab)")];
-const DEMO: &[Key] = &[("T / W", "clock +1 / +7 days")];
-const ALWAYS: &[Key] = &[("?", "help"), ("q esc", "back / quit"), ("ctrl-c", "quit")];
-
-/// Every key of the current screen, most useful first.
-pub fn keys(app: &App) -> Vec<Key> {
-    let mut out: Vec<Key> = Vec::new();
-    match &app.screen {
-        Screen::Home => out.extend(HOME),
-        Screen::Domain(v) if v.reports => out.extend(REPORTS),
-        Screen::Domain(v) => {
-            let rollback = app.state(&v.domain).is_some_and(|s| s.phase == Phase::Rollback);
-            if app.demo.is_some()
-                && (matches!(v.viewing, Phase::Records | Phase::Hosting | Phase::Enforce) || rollback)
-            {
-                out.extend(DEMO_PUBLISH);
-            }
-            match v.viewing {
-                _ if rollback => {}
-                Phase::Records => out.extend(RECORDS),
-                Phase::Hosting => out.extend(HOSTING),
-                Phase::Testing | Phase::Enforce => out.extend(LIVE),
-                Phase::Enforced => {
-                    out.extend(ENFORCED);
-                    out.extend(LIVE);
-                }
-                _ => {}
-            }
-            out.extend(DOMAIN);
-        }
-    }
-    out.extend(ALWAYS);
-    if app.demo.is_some() {
-        out.extend(DEMO);
-    }
-    out
+/// What a key does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// Leave the wizard.
+    Quit,
+    /// Back to the home screen.
+    Home,
+    /// Open the key help.
+    Help,
+    /// Stop the running import.
+    CancelImport,
+    /// Move the demo clock forward by this many days.
+    Clock(u8),
+    /// Ask for a domain to add.
+    Add,
+    /// Open the selected domain.
+    Open,
+    /// Re-check every tracked domain.
+    CheckAll,
+    /// Stop tracking the selected domain.
+    Remove,
+    /// Select the next domain.
+    SelectDown,
+    /// Select the previous domain.
+    SelectUp,
+    /// Ask where to import TLS-RPT reports from.
+    Import,
+    /// Check and try to move on to the next phase.
+    Next,
+    /// Re-check the open domain.
+    Recheck,
+    /// Show the previous phase's screen.
+    PhasePrev,
+    /// Show the next phase's screen (up to the current one).
+    PhaseNext,
+    /// Scroll down a line.
+    ScrollDown,
+    /// Scroll up a line.
+    ScrollUp,
+    /// Scroll down a page.
+    PageDown,
+    /// Scroll up a page.
+    PageUp,
+    /// Jump to the top.
+    Top,
+    /// Jump to the end.
+    Bottom,
+    /// Show the TLS-RPT reports pane.
+    Reports,
+    /// Back from the reports pane to the phase's screen.
+    CloseReports,
+    /// Edit the `rua` addresses.
+    EditRua,
+    /// Demo: publish what is due next into the lab.
+    Publish,
+    /// Choose a hosting path by its number (1–6).
+    ChooseHosting,
+    /// Open the gate's blockers and next step in full.
+    Details,
+    /// Send the snippet to the clipboard.
+    Copy,
+    /// Write the snippet to a file.
+    Write,
+    /// Plan the rollback.
+    RollBack,
+    /// Tick an external tester off (1–5).
+    Tick,
 }
 
-/// The keys the footer shows: up to `n` of the screen's own, then help and back.
-pub fn footer(app: &App, n: usize) -> Vec<Key> {
-    let all = keys(app);
-    let mut out: Vec<Key> = all
-        .iter()
-        .filter(|(k, _)| !ALWAYS.iter().chain(DEMO).any(|(a, _)| a == k))
-        .take(n)
-        .copied()
+/// Where the user is, as the table's conditions see it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Place {
+    /// The home screen.
+    Home,
+    /// A domain's phase screen.
+    Phase {
+        /// The phase being viewed.
+        viewing: Phase,
+        /// The domain is rolling back.
+        rollback: bool,
+    },
+    /// A domain's reports pane.
+    Reports,
+}
+
+/// Where the user is.
+pub fn place(app: &App) -> Place {
+    match &app.screen {
+        Screen::Home => Place::Home,
+        Screen::Domain(v) if v.pane == super::app::Pane::Reports => Place::Reports,
+        Screen::Domain(v) => Place::Phase {
+            viewing: v.viewing,
+            rollback: app.state(&v.domain).is_some_and(|s| s.phase == Phase::Rollback),
+        },
+    }
+}
+
+/// One row of the table.
+#[derive(Debug, Clone, Copy)]
+pub struct Binding {
+    /// The keys (without Ctrl unless `ctrl`).
+    pub keys: &'static [KeyCode],
+    /// The keys as the help writes them.
+    pub shown: &'static str,
+    /// What it does, as the help writes it.
+    pub label: &'static str,
+    /// The action.
+    pub action: Action,
+    /// Footer rank: lower is shown first; `None`: only in the help.
+    pub footer: Option<u8>,
+    /// Whether it applies here.
+    pub when: fn(&App, Place) -> bool,
+    /// Ctrl must be held.
+    pub ctrl: bool,
+}
+
+const fn b(
+    keys: &'static [KeyCode],
+    shown: &'static str,
+    label: &'static str,
+    action: Action,
+    footer: Option<u8>,
+    when: fn(&App, Place) -> bool,
+) -> Binding {
+    Binding { keys, shown, label, action, footer, when, ctrl: false }
+}
+
+use KeyCode::{
+    BackTab, Char as C, Down, End, Enter, Esc, Home as HomeKey, Left, PageDown as PgDn, PageUp as PgUp,
+    Right, Tab, Up,
+};
+
+fn always(_: &App, _: Place) -> bool {
+    true
+}
+fn importing(app: &App, _: Place) -> bool {
+    app.import.is_some()
+}
+fn not_importing(app: &App, _: Place) -> bool {
+    app.import.is_none()
+}
+fn demo(app: &App, _: Place) -> bool {
+    app.demo.is_some()
+}
+fn home(_: &App, p: Place) -> bool {
+    p == Place::Home
+}
+fn home_with_domains(app: &App, p: Place) -> bool {
+    p == Place::Home && !app.entries.is_empty()
+}
+fn can_select_down(app: &App, p: Place) -> bool {
+    p == Place::Home && app.selected + 1 < app.entries.len()
+}
+fn can_select_up(app: &App, p: Place) -> bool {
+    p == Place::Home && app.selected > 0
+}
+fn view(app: &App) -> Option<&super::app::DomainView> {
+    match &app.screen {
+        Screen::Domain(v) => Some(v),
+        Screen::Home => None,
+    }
+}
+fn can_scroll_down(app: &App, _: Place) -> bool {
+    view(app).is_some_and(|v| v.scroll < v.scroll_max.get())
+}
+fn can_scroll_up(app: &App, _: Place) -> bool {
+    view(app).is_some_and(|v| v.scroll.min(v.scroll_max.get()) > 0)
+}
+/// The last phase whose screen can be viewed: the current one (Enforced while rolling back).
+fn last_viewable(app: &App, v: &super::app::DomainView) -> Phase {
+    match app.state(&v.domain).map(|s| s.phase) {
+        Some(Phase::Rollback) => Phase::Enforced,
+        Some(p) => p,
+        None => Phase::Preflight,
+    }
+}
+fn can_go_back(app: &App, _: Place) -> bool {
+    view(app).is_some_and(|v| v.viewing != Phase::ORDER[0] || v.pane == super::app::Pane::Reports)
+}
+fn can_go_on(app: &App, _: Place) -> bool {
+    view(app).is_some_and(|v| v.viewing < last_viewable(app, v) || v.pane == super::app::Pane::Reports)
+}
+fn domain(_: &App, p: Place) -> bool {
+    p != Place::Home
+}
+fn phase_screen(_: &App, p: Place) -> bool {
+    matches!(p, Place::Phase { .. })
+}
+fn reports_pane(_: &App, p: Place) -> bool {
+    p == Place::Reports
+}
+fn viewing(p: Place, phases: &[Phase]) -> bool {
+    matches!(p, Place::Phase { viewing, rollback: false } if phases.contains(&viewing))
+}
+fn records(_: &App, p: Place) -> bool {
+    viewing(p, &[Phase::Records])
+}
+fn hosting(_: &App, p: Place) -> bool {
+    viewing(p, &[Phase::Hosting])
+}
+fn live(_: &App, p: Place) -> bool {
+    viewing(p, &[Phase::Testing, Phase::Enforce, Phase::Enforced])
+}
+fn enforced(_: &App, p: Place) -> bool {
+    viewing(p, &[Phase::Enforced])
+}
+fn publish(app: &App, p: Place) -> bool {
+    app.demo.is_some()
+        && match p {
+            Place::Phase { rollback: true, .. } => true,
+            Place::Phase { viewing, .. } => {
+                matches!(viewing, Phase::Records | Phase::Hosting | Phase::Enforce)
+            }
+            _ => false,
+        }
+}
+
+const DIGITS_6: &[KeyCode] = &[C('1'), C('2'), C('3'), C('4'), C('5'), C('6')];
+const DIGITS_5: &[KeyCode] = &[C('1'), C('2'), C('3'), C('4'), C('5')];
+
+/// The table. The first row that applies to a key wins; the order is also the help's order.
+pub static TABLE: &[Binding] = &[
+    Binding {
+        keys: &[C('c')],
+        shown: "ctrl-c",
+        label: "quit",
+        action: Action::Quit,
+        footer: None,
+        when: always,
+        ctrl: true,
+    },
+    b(&[Esc], "esc", "cancel the import", Action::CancelImport, Some(0), importing),
+    // Home.
+    b(&[C('a')], "a", "add a domain", Action::Add, Some(1), home),
+    b(&[Enter], "enter", "open", Action::Open, Some(2), home_with_domains),
+    b(&[C('r')], "r", "re-check all", Action::CheckAll, Some(3), home_with_domains),
+    b(&[C('i')], "i", "import TLS-RPT reports", Action::Import, Some(5), not_importing),
+    b(&[C('d')], "d", "remove", Action::Remove, Some(6), home_with_domains),
+    b(&[Down, C('j')], "↓ j", "select next", Action::SelectDown, None, can_select_down),
+    b(&[Up, C('k')], "↑ k", "select previous", Action::SelectUp, None, can_select_up),
+    b(&[C('q'), Esc], "q esc", "quit", Action::Quit, Some(9), home),
+    // Phase screens.
+    b(&[C('p')], "p", "publish (demo lab)", Action::Publish, Some(1), publish),
+    b(&[C('e')], "e", "edit rua", Action::EditRua, Some(1), records),
+    b(&[C('c')], "c", "copy snippet", Action::Copy, Some(1), hosting),
+    b(&[C('w')], "w", "write snippet to a file", Action::Write, Some(1), hosting),
+    b(DIGITS_6, "1-6", "choose hosting path", Action::ChooseHosting, Some(1), hosting),
+    b(DIGITS_5, "1-5", "tick a tester off", Action::Tick, Some(2), enforced),
+    b(&[C('n')], "n", "next phase", Action::Next, Some(1), phase_screen),
+    b(&[Enter], "enter", "blockers and next step in full", Action::Details, None, phase_screen),
+    b(&[C('b')], "b", "roll back", Action::RollBack, Some(4), live),
+    b(&[C('R')], "R", "TLS-RPT reports", Action::Reports, Some(4), phase_screen),
+    b(&[C('R'), C('q'), Esc], "R q esc", "back to the phase", Action::CloseReports, Some(2), reports_pane),
+    b(&[C('r')], "r", "re-check", Action::Recheck, Some(3), domain),
+    b(&[Left, C('h'), BackTab], "← h", "previous phase's screen", Action::PhasePrev, Some(6), can_go_back),
+    b(&[Right, C('l'), Tab], "→ l", "next phase's screen", Action::PhaseNext, Some(6), can_go_on),
+    b(&[Down, C('j')], "↓ j", "scroll down", Action::ScrollDown, None, can_scroll_down),
+    b(&[Up, C('k')], "↑ k", "scroll up", Action::ScrollUp, None, can_scroll_up),
+    b(&[PgDn, C(' ')], "pgdn space", "page down", Action::PageDown, None, can_scroll_down),
+    b(&[PgUp], "pgup", "page up", Action::PageUp, None, can_scroll_up),
+    b(&[HomeKey, C('g')], "home g", "top", Action::Top, None, can_scroll_up),
+    b(&[End, C('G')], "end G", "end", Action::Bottom, Some(8), can_scroll_down),
+    b(&[C('q'), Esc], "q esc", "back home", Action::Home, Some(9), phase_screen),
+    // Everywhere.
+    b(&[C('?')], "?", "all keys", Action::Help, None, always),
+    b(&[C('T')], "T", "demo clock +1 day", Action::Clock(1), Some(7), demo),
+    b(&[C('W')], "W", "demo clock +7 days", Action::Clock(7), None, demo),
+];
+
+impl Binding {
+    /// Whether `key` is one of this row's keys.
+    pub fn matches(&self, key: &KeyEvent) -> bool {
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        ctrl == self.ctrl && self.keys.contains(&key.code)
+    }
+}
+
+/// The rows that apply here, in table order.
+pub fn active(app: &App) -> impl Iterator<Item = &'static Binding> + '_ {
+    let p = place(app);
+    TABLE.iter().filter(move |b| (b.when)(app, p))
+}
+
+/// The action `key` triggers here, if any.
+pub fn lookup(app: &App, key: &KeyEvent) -> Option<Action> {
+    active(app).find(|b| b.matches(key)).map(|b| b.action)
+}
+
+/// One key and what it does, as shown.
+pub type Key = (&'static str, &'static str);
+
+/// Every key that applies here, as the help lists them (each key once: the row that wins).
+pub fn keys(app: &App) -> Vec<Key> {
+    let rows: Vec<&Binding> = active(app).collect();
+    rows.iter()
+        .enumerate()
+        .filter(|(i, b)| {
+            b.keys.iter().any(|k| !rows[..*i].iter().any(|e| e.ctrl == b.ctrl && e.keys.contains(k)))
+        })
+        .map(|(_, b)| (b.shown, b.label))
+        .collect()
+}
+
+/// The footer's keys, most important first: as many as fit in `width` columns after `? more`.
+/// Each key is shown as ` key label `.
+pub fn footer(app: &App, width: usize) -> Vec<Key> {
+    let shown = keys(app);
+    let mut ranked: Vec<(u8, Key)> = active(app)
+        .filter_map(|b| Some((b.footer?, (b.shown, b.label))))
+        .filter(|(_, k)| shown.contains(k))
         .collect();
-    out.push(("?", "help"));
-    out.push(if matches!(app.screen, Screen::Home) { ("q", "quit") } else { ("q", "back") });
+    ranked.sort_by_key(|(rank, _)| *rank);
+    let cost = |(k, l): &Key| k.chars().count() + l.chars().count() + 3;
+    let more: Key = ("?", "more");
+    let mut left = width.saturating_sub(cost(&more));
+    let mut out = Vec::new();
+    for (_, k) in ranked {
+        if cost(&k) > left {
+            break;
+        }
+        left -= cost(&k);
+        out.push(k);
+    }
+    out.push(more);
     out
 }

@@ -2,21 +2,23 @@
 //!
 //! [`app`] holds the state and the pure `update(msg) -> effects`; [`render`] draws it (a pure
 //! function of the [`app::App`]); [`run`] is the event loop that performs effects (probes,
-//! store operations, clipboard, files) and redraws only when something changed; [`demo`]
-//! starts the in-process lab and opens the wizard on it.
+//! store operations, clipboard, files) and redraws only when something changed. The `demo`
+//! command (in `cli`) starts the lab and hands the wizard a [`effects::Publisher`].
 
 pub mod app;
 mod app_keys;
 mod app_overlay;
 mod app_reports;
 mod app_results;
-pub mod demo;
 pub mod effects;
 pub mod keymap;
 pub mod msg;
+mod overlay;
+mod paths;
 pub mod render;
 mod run;
 mod screens;
+mod tasks;
 pub mod theme;
 mod widgets;
 
@@ -25,7 +27,11 @@ mod fixtures;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
+mod tests_keys;
+#[cfg(test)]
 mod tests_reports;
+#[cfg(test)]
+mod tests_sizes;
 #[cfg(test)]
 mod tests_snap;
 #[cfg(test)]
@@ -38,7 +44,7 @@ use jiff::{SignedDuration, Timestamp};
 use crate::probe::ProbeConfig;
 use crate::store::Store;
 
-pub use run::{run, run_async};
+pub use run::{Stats, drive, run, run_async};
 
 /// Why the wizard could not run.
 #[derive(Debug, thiserror::Error)]
@@ -46,9 +52,9 @@ pub enum TuiError {
     /// The terminal could not be set up, read or drawn on.
     #[error("terminal: {0}")]
     Terminal(#[from] std::io::Error),
-    /// The demo lab could not start.
-    #[error("demo lab: {0}")]
-    Lab(String),
+    /// The demo could not start.
+    #[error("demo: {0}")]
+    Demo(String),
     /// The state directory could not be opened or seeded.
     #[error("state: {0}")]
     State(String),
@@ -107,8 +113,8 @@ pub struct TuiConfig {
     pub color: bool,
     /// Set when running `mtasts demo`.
     pub demo: Option<DemoInfo>,
-    /// The lab to publish into, in the demo.
-    pub lab: Option<std::sync::Arc<crate::lab::Lab>>,
+    /// Where `p` publishes (the demo's lab), if anywhere.
+    pub publisher: Option<std::sync::Arc<dyn effects::Publisher>>,
     /// When the program started (time to first frame is measured from here).
     pub started: std::time::Instant,
 }

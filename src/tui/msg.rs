@@ -116,8 +116,27 @@ pub enum Effect {
         /// The end of the window.
         now: Timestamp,
     },
-    /// Import TLS-RPT reports from these files and directories.
+    /// Import TLS-RPT reports from these files and directories (in the background, with
+    /// progress; one import at a time).
     Import(Vec<PathBuf>),
+    /// Ask the file system what a typed path is (a path prompt's validation).
+    InspectPath {
+        /// The path as typed.
+        typed: String,
+        /// What it is for.
+        usage: super::paths::PathUse,
+        /// Submit the prompt when the path is fine.
+        submit: bool,
+    },
+    /// List the folder of a typed path for Tab completion.
+    Complete {
+        /// The path as typed.
+        typed: String,
+    },
+    /// Stop the running import after the report being stored (what is stored stays).
+    CancelImport,
+    /// Drop the check in flight for this domain (its result would be ignored anyway).
+    CancelCheck(DomainName),
     /// Demo only: publish into the lab.
     Publish(Publish),
     /// Demo only: move the clock.
@@ -149,10 +168,30 @@ pub enum Msg {
     /// An operation finished.
     OpDone(Result<OpOutcome, String>),
     /// A note for the status line (copy and write results).
-    Note(Result<String, String>),
+    Note(super::app::Status),
     /// The imported reports were read: per tracked domain that has any.
     ReportsLoaded(Result<Vec<DomainReports>, String>),
-    /// An import finished.
+    /// What a typed path is (`Ok`), or why it is refused (`Err`).
+    PathInspected {
+        /// The path as typed.
+        typed: String,
+        /// The verdict.
+        verdict: Result<String, String>,
+        /// Submit the prompt when fine.
+        submit: bool,
+    },
+    /// Tab completion of a typed path.
+    Completed {
+        /// The path as typed.
+        typed: String,
+        /// The completed path.
+        to: String,
+        /// Candidates to list when several match.
+        candidates: Vec<String>,
+    },
+    /// An import moved on.
+    ImportProgress(ImportCounts),
+    /// An import finished (or was cancelled: see [`ImportCounts::cancelled`]).
     Imported(Result<ImportCounts, String>),
     /// Demo: something was published into the lab (the domain is re-checked).
     Published(Result<(DomainName, String), String>),
@@ -184,4 +223,39 @@ pub struct ImportCounts {
     pub ignored: usize,
     /// The first outcome lines (sanitised).
     pub lines: Vec<String>,
+    /// Files read so far.
+    pub files: usize,
+    /// Files found under the paths before the import started (`None` while counting).
+    pub total_files: Option<usize>,
+    /// The import was cancelled before the end.
+    pub cancelled: bool,
+}
+
+impl ImportCounts {
+    /// Every item seen so far.
+    pub fn items(&self) -> usize {
+        self.imported + self.duplicate + self.rejected + self.ignored
+    }
+
+    /// "8,412 of 20,000 files, 8,390 reports": the progress line.
+    pub fn progress(&self) -> String {
+        let files = match self.total_files {
+            Some(t) => format!("{} of {} files", thousands(self.files), thousands(t)),
+            None => format!("{} files", thousands(self.files)),
+        };
+        format!("{files}, {} new reports", thousands(self.imported))
+    }
+}
+
+/// `20000` → `20,000`.
+pub fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }

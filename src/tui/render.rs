@@ -12,10 +12,12 @@ use super::widgets::footer;
 /// Draws the whole wizard.
 pub fn render(app: &App, f: &mut Frame) {
     let t = Theme::new(app.color);
+    let status_line = footer::status(app, &t);
+    let status_h = if status_line.width() > usize::from(f.area().width) { 2 } else { 1 };
     let [header, body, status, foot] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(3),
-        Constraint::Length(1),
+        Constraint::Length(status_h),
         Constraint::Length(1),
     ])
     .areas(f.area());
@@ -24,7 +26,10 @@ pub fn render(app: &App, f: &mut Frame) {
         Screen::Home => screens::home::render(app, &t, f, body),
         Screen::Domain(v) => screens::domain::render(app, v, &t, f, body),
     }
-    f.render_widget(footer::status(app, &t), status);
+    f.render_widget(
+        ratatui::widgets::Paragraph::new(status_line).wrap(ratatui::widgets::Wrap { trim: true }),
+        status,
+    );
     f.render_widget(footer::footer(app, &t, foot.width), foot);
     match &app.overlay {
         Some(Overlay::Help) => screens::help::render(app, &t, f),
@@ -45,7 +50,8 @@ fn header_line(app: &App, t: &Theme) -> Line<'static> {
         }
     }
     if app.busy() {
-        spans.push(Span::styled(format!("  {} checking", super::widgets::spinner(app.frame)), t.accent()));
+        let what = if !app.checking_any() { "importing" } else { "checking" };
+        spans.push(Span::styled(format!("  {} {what}", super::widgets::spinner(app.frame)), t.accent()));
     }
     spans.push(Span::styled(format!("  {}", app.now.strftime("%Y-%m-%d %H:%M UTC")), t.dim()));
     Line::from(spans)

@@ -1,38 +1,50 @@
-//! The event loop: terminal events, effect results and a tick, feeding `App::update`;
-//! effects performed (checks in background tasks); a redraw only when something changed.
+//! The event loop: terminal events, effect results and a tick, feeding `App::update`; every
+//! effect handed to background tasks (see `tasks`); a redraw only when something changed.
+//! The loop itself never waits on a store, a file, a probe or an import.
 
 use std::io::Write;
 use std::time::{Duration, Instant};
 
 use crossterm::event::{Event, EventStream};
-use futures::StreamExt;
+use futures::{Stream, StreamExt};
+use ratatui::Terminal;
+use ratatui::backend::Backend;
+use ratatui::buffer::Buffer;
 use tokio::sync::mpsc;
 
 use super::app::{App, Effect, Msg};
 use super::effects::{Runtime, osc52};
+use super::tasks::Tasks;
 use super::{TuiConfig, TuiError};
 
-/// Opens the wizard in this terminal and runs it until the user quits. Builds its own tokio
-/// runtime; use [`run_async`] from inside one.
-pub fn run(config: TuiConfig) -> Result<(), TuiError> {
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+/// How often the loop wakes while something runs (the spinner's pace).
+const BUSY_TICK: Duration = Duration::from_millis(40);
+/// How often it wakes when idle (the clock in the header).
+const IDLE_TICK: Duration = Duration::from_secs(1);
+/// How often the state files are re-read (another instance or the CLI may change them).
+const RELOAD_EVERY: Duration = Duration::from_secs(15);
+
+/// Opens the wizard in this terminal and runs it on `rt` until the user quits.
+pub fn run(config: TuiConfig, rt: &tokio::runtime::Runtime) -> Result<(), TuiError> {
     rt.block_on(run_async(config))
 }
 
-/// Counters for the benchmarks, written to `$MTASTS_TUI_STATS` on exit when set.
-#[derive(Debug, Default)]
-struct Stats {
-    first_frame: Option<Duration>,
-    draws: u64,
-    wakeups: u64,
+/// Counters of one run (written to `$MTASTS_TUI_STATS` on exit when set, for the benchmarks).
+#[derive(Debug, Default, Clone)]
+pub struct Stats {
+    /// Time from `TuiConfig::started` to the first frame.
+    pub first_frame: Option<Duration>,
+    /// Frames drawn.
+    pub draws: u64,
+    /// Times the loop woke without an event.
+    pub wakeups: u64,
 }
 
 /// [`run`] inside an existing tokio runtime.
 pub async fn run_async(config: TuiConfig) -> Result<(), TuiError> {
-    let started = config.started;
     let mut terminal = ratatui::try_init()?;
     let _ = crossterm::execute!(std::io::stdout(), crossterm::event::EnableFocusChange);
-    let result = event_loop(&mut terminal, config, started).await;
+    let result = drive(&mut terminal, EventStream::new(), config, &mut |_| {}).await;
     let _ = crossterm::execute!(std::io::stdout(), crossterm::event::DisableFocusChange);
     ratatui::try_restore()?;
     let stats = result?;
@@ -44,23 +56,35 @@ pub async fn run_async(config: TuiConfig) -> Result<(), TuiError> {
     Ok(())
 }
 
-async fn event_loop(
-    terminal: &mut ratatui::DefaultTerminal,
+fn terminal_error(e: impl std::fmt::Display) -> TuiError {
+    TuiError::Terminal(std::io::Error::other(e.to_string()))
+}
+
+/// The event loop on any backend and event source (a real terminal, or a test's `TestBackend`
+/// and scripted events). `on_draw` sees every frame drawn. Must run inside a tokio runtime.
+pub async fn drive<B, E>(
+    terminal: &mut Terminal<B>,
+    mut events: E,
     config: TuiConfig,
-    started: Instant,
-) -> Result<Stats, TuiError> {
-    let mut runtime = Runtime {
+    on_draw: &mut dyn FnMut(&Buffer),
+) -> Result<Stats, TuiError>
+where
+    B: Backend,
+    E: Stream<Item = std::io::Result<Event>> + Unpin,
+{
+    let started = config.started;
+    let runtime = Runtime {
         store: config.store,
         probe: config.probe,
         clock: config.clock,
-        lab: config.lab,
+        publisher: config.publisher,
         last_copy: None,
     };
-    let (mut app, first) = App::new(runtime.clock.now(), config.color, config.demo);
-    let size = terminal.size()?;
-    app.size = (size.width, size.height);
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
-    let mut events = EventStream::new();
+    let mut tasks = Tasks::start(runtime, tx);
+    let (mut app, first) = App::new(tasks.runtime_mut().clock.now(), config.color, config.demo);
+    let size = terminal.size().map_err(terminal_error)?;
+    app.size = (size.width, size.height);
     let mut stats = Stats::default();
     let mut queue: Vec<Effect> = first;
     let mut last_reload = Instant::now();
@@ -68,30 +92,21 @@ async fn event_loop(
         for effect in std::mem::take(&mut queue) {
             match effect {
                 Effect::Quit => return Ok(stats),
-                Effect::RunCheck { domains, generation, purpose } => {
-                    runtime.check(domains, generation, purpose).spawn(tx.clone());
-                }
                 Effect::Copy(text) => {
                     let mut out = std::io::stdout();
                     let _ = out.write_all(osc52(&text).as_bytes()).and_then(|()| out.flush());
                 }
-                other => {
-                    if let Some(msg) = runtime.perform(other).await {
-                        queue.extend(app.update(msg));
-                    }
-                }
+                other => tasks.dispatch(other),
             }
         }
-        if !queue.is_empty() {
-            continue;
-        }
         if app.dirty {
-            terminal.draw(|f| super::render::render(&app, f))?;
+            let frame = terminal.draw(|f| super::render::render(&app, f)).map_err(terminal_error)?;
+            on_draw(frame.buffer);
             app.dirty = false;
             stats.draws += 1;
             stats.first_frame.get_or_insert_with(|| started.elapsed());
         }
-        let tick = if app.busy() { Duration::from_millis(100) } else { Duration::from_secs(1) };
+        let tick = if app.busy() { BUSY_TICK } else { IDLE_TICK };
         let msg = tokio::select! {
             ev = events.next() => match ev {
                 Some(Ok(Event::Key(k))) => Msg::Key(k),
@@ -107,11 +122,11 @@ async fn event_loop(
             Some(msg) = rx.recv() => msg,
             () = tokio::time::sleep(tick) => {
                 stats.wakeups += 1;
-                if last_reload.elapsed() > Duration::from_secs(15) {
+                if last_reload.elapsed() > RELOAD_EVERY {
                     last_reload = Instant::now();
                     queue.push(Effect::Reload);
                 }
-                Msg::Tick(runtime.clock.now())
+                Msg::Tick(tasks.runtime_mut().clock.now())
             }
         };
         queue.extend(app.update(msg));

@@ -20,13 +20,7 @@ fn testing_app() -> App {
     let ev = healthy_ev("testing");
     let s = state(Phase::Testing, 11, Some(&ev));
     let mut app = app_with(vec![s]);
-    app.screen = Screen::Domain(DomainView {
-        domain: dn("example.com"),
-        viewing: Phase::Testing,
-        scroll: 0,
-        hosting_cursor: 0,
-        reports: false,
-    });
+    app.screen = Screen::Domain(DomainView::new(dn("example.com"), Phase::Testing));
     app
 }
 
@@ -65,7 +59,7 @@ fn summary() -> DomainSummary {
     }
 }
 
-fn loaded(failed: u64) -> Msg {
+pub(super) fn loaded(failed: u64) -> Msg {
     Msg::ReportsLoaded(Ok(vec![DomainReports {
         domain: dn("example.com"),
         since: date("2026-11-18"),
@@ -79,15 +73,54 @@ fn gate_line(screen: &str) -> String {
 }
 
 #[test]
-fn i_opens_the_import_prompt_and_enter_imports() {
+fn i_opens_the_import_prompt_and_enter_imports_once_the_path_is_checked() {
     let mut app = testing_app();
-    assert!(key(&mut app, 'i').is_empty());
+    let fx = key(&mut app, 'i');
+    assert!(
+        matches!(fx.as_slice(), [Effect::InspectPath { typed, submit: false, .. }] if typed == "./"),
+        "{fx:?}"
+    );
     let Some(Overlay::Prompt(p)) = &app.overlay else { panic!("no prompt") };
-    assert_eq!((p.kind, p.input.as_str()), (PromptKind::ImportPath, "."));
+    assert_eq!((p.kind, p.value()), (PromptKind::ImportPath, "./"));
     let fx = app.update(Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)));
+    assert!(matches!(fx.as_slice(), [Effect::InspectPath { submit: true, .. }]), "{fx:?}");
+    let refused =
+        Msg::PathInspected { typed: "./".into(), verdict: Err("./ cannot be listed".into()), submit: true };
+    assert!(app.update(refused).is_empty(), "a refused path is not used");
+    let Some(Overlay::Prompt(p)) = &app.overlay else { panic!("the prompt stays") };
+    assert_eq!(p.error.as_deref(), Some("./ cannot be listed"));
+    let fine = Msg::PathInspected { typed: "./".into(), verdict: Ok("a folder".into()), submit: true };
+    let fx = app.update(fine);
     let [Effect::Import(paths)] = fx.as_slice() else { panic!("{fx:?}") };
-    assert_eq!(paths, &vec![PathBuf::from(".")]);
+    assert_eq!(paths, &vec![PathBuf::from("./")]);
     assert!(app.overlay.is_none());
+}
+
+#[test]
+fn the_prompt_edits_like_a_shell_line_and_tab_completes_paths() {
+    let mut app = testing_app();
+    key(&mut app, 'i');
+    let ctrl = |c| Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL));
+    app.update(ctrl('u'));
+    for c in "in/rep".chars() {
+        key(&mut app, c);
+    }
+    let fx = app.update(Msg::Key(KeyEvent::new(KeyCode::Tab, KeyModifiers::NONE)));
+    assert!(matches!(fx.as_slice(), [Effect::Complete { typed }] if typed == "in/rep"), "{fx:?}");
+    let done = Msg::Completed {
+        typed: "in/rep".into(),
+        to: "in/report".into(),
+        candidates: vec!["report.json".into(), "reports/".into()],
+    };
+    let fx = app.update(done);
+    assert!(matches!(fx.as_slice(), [Effect::InspectPath { typed, .. }] if typed == "in/report"), "{fx:?}");
+    app.update(ctrl('w'));
+    let Some(Overlay::Prompt(p)) = &app.overlay else { panic!("no prompt") };
+    assert_eq!(p.value(), "in/", "ctrl-w deletes the word before the cursor");
+    app.update(Msg::Key(KeyEvent::new(KeyCode::Home, KeyModifiers::NONE)));
+    key(&mut app, '.');
+    let Some(Overlay::Prompt(p)) = &app.overlay else { panic!("no prompt") };
+    assert_eq!(p.value(), ".in/", "home moves the cursor to the start");
 }
 
 #[test]
@@ -99,6 +132,7 @@ fn an_import_result_shows_a_note_and_reloads_the_reports() {
         rejected: 1,
         ignored: 0,
         lines: vec!["a.json: imported".into(), "b.json: duplicate".into()],
+        ..ImportCounts::default()
     };
     let fx = app.update(Msg::Imported(Ok(counts)));
     assert!(matches!(fx.as_slice(), [Effect::LoadReports { now }] if *now == app.now));
@@ -123,9 +157,9 @@ fn a_failure_in_the_window_blocks_the_testing_gate() {
     app.update(loaded(0));
     assert_eq!(gate_line(&draw(&app, 80, 24)), "✓ no TLS-RPT failures in the window");
     app.update(loaded(12));
-    assert_eq!(app.reports.get(&dn("example.com")), Some(&tally(12)));
+    assert_eq!(app.tally(&dn("example.com")), Some(&tally(12)));
     assert_eq!(gate_line(&draw(&app, 80, 24)), "○ no TLS-RPT failures in the window");
-    app.pending.insert(dn("example.com"), 1);
+    app.session_mut(&dn("example.com")).pending = Some(1);
     let c = checked(healthy_ev("testing"), app.state(&dn("example.com")));
     let fx = app.update(Msg::Checked { generation: 1, purpose: Purpose::Advance, results: vec![c] });
     let [Effect::Op(Op::Advance { reports, .. })] = fx.as_slice() else { panic!("{fx:?}") };
@@ -139,7 +173,7 @@ fn reports_view_with_failures() {
     key(&mut app, 'R');
     insta::assert_snapshot!(draw(&app, 80, 24));
     key(&mut app, 'R');
-    assert!(matches!(&app.screen, Screen::Domain(v) if !v.reports));
+    assert!(matches!(&app.screen, Screen::Domain(v) if v.pane == super::app::Pane::Phase));
 }
 
 #[test]
@@ -147,4 +181,42 @@ fn reports_view_empty() {
     let mut app = testing_app();
     key(&mut app, 'R');
     insta::assert_snapshot!(draw(&app, 80, 24));
+}
+
+#[test]
+fn an_import_runs_in_the_background_shows_progress_and_esc_cancels_it() {
+    let mut app = testing_app();
+    app.update(Msg::Key(KeyEvent::new(KeyCode::Char('i'), KeyModifiers::NONE)));
+    let fine = Msg::PathInspected { typed: "./".into(), verdict: Ok("a folder".into()), submit: true };
+    let fx = app.update(fine);
+    assert!(matches!(fx.as_slice(), [Effect::Import(_)]));
+    assert!(app.busy(), "the spinner turns while importing");
+    let progress =
+        ImportCounts { imported: 8390, files: 8412, total_files: Some(20_000), ..Default::default() };
+    app.update(Msg::ImportProgress(progress));
+    assert_eq!(
+        app.import.as_ref().map(ImportCounts::progress).as_deref(),
+        Some("8,412 of 20,000 files, 8,390 new reports")
+    );
+    let fx = app.update(Msg::Key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE)));
+    assert!(matches!(fx.as_slice(), [Effect::CancelImport]), "{fx:?}");
+    assert!(
+        matches!(app.screen, Screen::Domain(_)),
+        "Esc cancelled the import instead of leaving the screen"
+    );
+    let done = ImportCounts { imported: 8400, cancelled: true, ..Default::default() };
+    app.update(Msg::Imported(Ok(done)));
+    assert!(app.import.is_none() && !app.busy());
+    let Some(Overlay::Note { lines, .. }) = &app.overlay else { panic!("no note") };
+    assert!(lines[0].starts_with("cancelled: 8400 imported"), "{lines:?}");
+}
+
+#[test]
+fn leaving_a_domain_drops_its_check_in_flight() {
+    let mut app = testing_app();
+    let Screen::Domain(v) = &app.screen else { panic!("not on a domain") };
+    let d = v.domain.clone();
+    app.session_mut(&d).pending = Some(7);
+    let fx = app.update(Msg::Key(KeyEvent::new(KeyCode::Char('q'), KeyModifiers::NONE)));
+    assert!(fx.iter().any(|e| matches!(e, Effect::CancelCheck(x) if *x == d)), "{fx:?}");
 }

@@ -10,13 +10,7 @@ use crate::probe::{CertVerdict, SmtpOutcome, SmtpStage};
 use crate::rollout::{DomainState, Phase};
 
 fn open(app: &mut App, phase: Phase) {
-    app.screen = Screen::Domain(DomainView {
-        domain: dn("example.com"),
-        viewing: phase,
-        scroll: 0,
-        hosting_cursor: 0,
-        reports: false,
-    });
+    app.screen = Screen::Domain(DomainView::new(dn("example.com"), phase));
 }
 
 fn domain_app(s: DomainState, ev: Option<crate::probe::Evidence>) -> App {
@@ -24,7 +18,8 @@ fn domain_app(s: DomainState, ev: Option<crate::probe::Evidence>) -> App {
     let c = ev.map(|e| checked(e, Some(&s)));
     let mut app = app_with(vec![s]);
     if let Some(c) = c {
-        app.checks.insert(c.domain.clone(), c);
+        let d = c.domain.clone();
+        app.session_mut(&d).check = Some(c);
     }
     open(&mut app, if phase == Phase::Rollback { Phase::Enforced } else { phase });
     app
@@ -93,7 +88,7 @@ fn preflight_with_an_expired_certificate() {
 #[test]
 fn preflight_probing() {
     let mut app = domain_app(state(Phase::Preflight, 0, None), None);
-    app.pending.insert(dn("example.com"), 1);
+    app.session_mut(&dn("example.com")).pending = Some(1);
     insta::assert_snapshot!(draw(&app, 80, 24));
 }
 

@@ -59,16 +59,21 @@ fn app_at(phase: Phase) -> App {
     let c = checked(ev, Some(&s));
     let mut app = app_with(vec![s]);
     app.entries.push(Entry::Bad { path: format!("/state/domains/{EVIL}.toml").into(), problem: EVIL.into() });
-    app.checks.insert(c.domain.clone(), c);
-    app.reports.insert(
-        dn("example.com"),
-        ReportTally {
-            reports: 2,
-            failed_sessions: 3,
-            successful_sessions: 5,
-            failures_by_type: vec![(format!("other {EVIL}"), 3)],
-        },
-    );
+    let tally = ReportTally {
+        reports: 2,
+        failed_sessions: 3,
+        successful_sessions: 5,
+        failures_by_type: vec![(format!("other {EVIL}"), 3)],
+    };
+    let since = app.now.to_zoned(jiff::tz::TimeZone::UTC).date();
+    let session = app.session_mut(&dn("example.com"));
+    session.check = Some(c);
+    session.reports = Some(crate::tui::app::DomainReports {
+        domain: dn("example.com"),
+        since,
+        tally: Some(tally),
+        summary: None,
+    });
     app
 }
 
@@ -105,13 +110,7 @@ fn every_screen_renders_hostile_text_escaped() {
     ] {
         let mut app = app_at(phase);
         shown += &assert_clean(&app, "home", 120, 40);
-        app.screen = Screen::Domain(DomainView {
-            domain: dn("example.com"),
-            viewing: phase,
-            scroll: 0,
-            hosting_cursor: 0,
-            reports: false,
-        });
+        app.screen = Screen::Domain(DomainView::new(dn("example.com"), phase));
         for (w, h) in [(80, 24), (160, 60), (60, 20)] {
             shown += &assert_clean(&app, &format!("{phase:?} {w}x{h}"), w, h);
         }

@@ -10,7 +10,7 @@ use crate::rollout::{DomainState, Gate, Observation, Phase, evaluate};
 use crate::sanitize::sanitize;
 use crate::tui::app::{App, DomainView};
 use crate::tui::theme::{self, Theme};
-use crate::tui::widgets::{age, fit, rail::rail, spinner, verdict};
+use crate::tui::widgets::{age, rail::rail, spinner, verdict};
 
 /// What every phase screen gets.
 pub struct Ctx<'a> {
@@ -41,16 +41,20 @@ pub fn render(app: &App, view: &DomainView, t: &Theme, f: &mut Frame, area: Rect
         f.render_widget(Paragraph::new(format!(" {msg}")), area);
         return;
     };
-    let checked = app.checks.get(&view.domain);
+    let session = app.session(&view.domain);
+    let checked = app.checked(&view.domain);
     let obs = checked.map(|c| &c.observation).or(state.last_observation.as_ref());
-    let cx = Ctx { app, state, view, t, checked, obs, busy: app.pending.contains_key(&view.domain) };
-    let gate = evaluate(state, obs, app.reports.get(&state.domain), app.now);
-    let blockers = match &app.blocked {
-        Some((d, b)) if d == &state.domain => b.clone(),
-        _ => gate.blockers.clone(),
+    let cx = Ctx { app, state, view, t, checked, obs, busy: app.checking(&view.domain) };
+    let gate = evaluate(state, obs, app.tally(&state.domain), app.now);
+    let blockers = match session.and_then(|s| s.blocked.as_ref()) {
+        Some(b) => b.clone(),
+        None => gate.blockers.clone(),
     };
-    let shown = blockers.len().min(if area.height < 16 { 1 } else { 3 }) as u16;
-    let gate_h = 1 + shown + if area.height < 16 { 1 } else { 2 };
+    let gate_lines = gate_lines(&cx, &gate, &blockers);
+    let needed = Paragraph::new(gate_lines.clone()).wrap(Wrap { trim: false }).line_count(area.width);
+    let room = (area.height / 3).max(3);
+    let gate_h = u16::try_from(needed).unwrap_or(u16::MAX).saturating_add(1).min(room);
+    let cut = usize::from(gate_h) < needed + 1;
     let [rail_a, summary, body, gate_a] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(1),
@@ -66,7 +70,7 @@ pub fn render(app: &App, view: &DomainView, t: &Theme, f: &mut Frame, area: Rect
     f.render_widget(rail(t, state.phase, view.viewing, mark, area.width), rail_a);
     f.render_widget(summary_line(&cx), summary);
     match view.viewing {
-        _ if view.reports => super::reports::render(&cx, f, body),
+        _ if view.pane == crate::tui::app::Pane::Reports => super::reports::render(&cx, f, body),
         Phase::Preflight => super::preflight::render(&cx, f, body),
         Phase::Records => super::records::render(&cx, f, body),
         Phase::Hosting => super::hosting::render(&cx, f, body),
@@ -74,7 +78,7 @@ pub fn render(app: &App, view: &DomainView, t: &Theme, f: &mut Frame, area: Rect
         Phase::Testing => super::testing::render(&cx, &gate, f, body),
         Phase::Enforce | Phase::Enforced | Phase::Rollback => super::enforce::render(&cx, &gate, f, body),
     }
-    gate_box(&cx, &gate, &blockers, f, gate_a);
+    gate_box(&cx, &blockers, gate_lines, cut, f, gate_a);
 }
 
 fn summary_line(cx: &Ctx) -> Line<'static> {
@@ -99,7 +103,14 @@ fn summary_line(cx: &Ctx) -> Line<'static> {
     Line::from(spans)
 }
 
-fn gate_box(cx: &Ctx, gate: &Gate, blockers: &[crate::rollout::Blocker], f: &mut Frame, area: Rect) {
+fn gate_box(
+    cx: &Ctx,
+    blockers: &[crate::rollout::Blocker],
+    lines: Vec<Line<'static>>,
+    cut: bool,
+    f: &mut Frame,
+    area: Rect,
+) {
     let t = cx.t;
     let title = if blockers.is_empty() && cx.obs.is_some() && cx.state.phase == Phase::Enforced {
         Span::styled(format!(" {} enforced and healthy ", theme::OK), t.ok())
@@ -117,27 +128,25 @@ fn gate_box(cx: &Ctx, gate: &Gate, blockers: &[crate::rollout::Blocker], f: &mut
     } else {
         Span::styled(format!(" {} gate: {} blocker(s) ", theme::BAD, blockers.len()), t.bad())
     };
-    let block = Block::default().borders(Borders::TOP).border_style(t.border()).title(title);
+    let mut block = Block::default().borders(Borders::TOP).border_style(t.border()).title(title);
+    if cut {
+        block = block.title(Span::styled(" enter: in full ", t.accent()));
+    }
     let inner = block.inner(area);
     f.render_widget(block, area);
-    let w = usize::from(area.width).saturating_sub(4);
-    let room = usize::from(inner.height.saturating_sub(1));
+    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+}
+
+/// The gate's blockers and next step, in full (they wrap; Enter opens them in a note).
+fn gate_lines(cx: &Ctx, gate: &Gate, blockers: &[crate::rollout::Blocker]) -> Vec<Line<'static>> {
+    let t = cx.t;
     let mut lines: Vec<Line> = blockers
         .iter()
-        .take(room)
-        .enumerate()
-        .map(|(i, b)| {
+        .map(|b| {
             let (sym, st) = if b.overridable { (theme::WARN, t.warn()) } else { (theme::BAD, t.bad()) };
-            let more = if i + 1 == room && blockers.len() > room {
-                format!(" (+{} more)", blockers.len() - room)
-            } else {
-                String::new()
-            };
-            let text = fit(&sanitize(&b.message), w.saturating_sub(more.chars().count()));
             Line::from(vec![
                 Span::styled(format!(" {sym} "), st),
-                Span::raw(text),
-                Span::styled(more, t.dim()),
+                Span::raw(sanitize(&b.message).into_owned()),
             ])
         })
         .collect();
@@ -145,11 +154,30 @@ fn gate_box(cx: &Ctx, gate: &Gate, blockers: &[crate::rollout::Blocker], f: &mut
         Span::styled(" next: ", t.accent()),
         Span::raw(sanitize(&gate.next_action).into_owned()),
     ]));
-    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+    lines
 }
 
-/// A scrollable paragraph of lines for a phase screen.
-pub fn pane(lines: Vec<Line<'static>>, scroll: u16, f: &mut Frame, area: Rect) {
-    let max = (lines.len() as u16).saturating_sub(area.height.max(1));
-    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).scroll((scroll.min(max), 0)), area);
+/// A scrollable paragraph for a phase screen: long lines wrap, and the offset counts rendered
+/// lines, clamped so that the last line is on screen at the end. When it does not fit, its
+/// last row says how much is left below (it never covers the content).
+pub fn pane(lines: Vec<Line<'static>>, view: &DomainView, t: &Theme, f: &mut Frame, area: Rect) {
+    let para = Paragraph::new(lines).wrap(Wrap { trim: false });
+    let total = u16::try_from(para.line_count(area.width)).unwrap_or(u16::MAX);
+    if total <= area.height || area.height < 2 {
+        view.scroll_max.set(0);
+        f.render_widget(para, area);
+        return;
+    }
+    let body = Rect { height: area.height - 1, ..area };
+    let max = total.saturating_sub(body.height);
+    view.scroll_max.set(max);
+    let scroll = view.scroll.min(max);
+    f.render_widget(para.scroll((scroll, 0)), body);
+    let left = max - scroll;
+    let mark = if left == 0 {
+        Span::styled(" — end — home/g goes to the top", t.dim())
+    } else {
+        Span::styled(format!(" ↓ {left} more line(s): j, pgdn, end"), t.accent())
+    };
+    f.render_widget(Paragraph::new(Line::from(mark)), Rect { y: area.bottom() - 1, height: 1, ..area });
 }

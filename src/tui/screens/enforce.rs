@@ -47,7 +47,7 @@ pub fn render(cx: &Ctx, _gate: &Gate, f: &mut Frame, area: Rect) {
         checklist(cx, &mut lines);
     }
     maintenance(cx, &mut lines);
-    pane(lines, cx.view.scroll, f, area);
+    pane(lines, cx.view, cx.t, f, area);
 }
 
 fn checklist(cx: &Ctx, lines: &mut Vec<Line<'static>>) {
@@ -89,7 +89,7 @@ fn checklist(cx: &Ctx, lines: &mut Vec<Line<'static>>) {
     }
     lines.push(Line::from(Span::styled(" external testers (1–5 ticks one off)", t.title())));
     for (i, (name, url)) in super::validation::testers(&s.domain).iter().enumerate() {
-        let done = cx.app.ticked.contains(&(s.domain.clone(), i));
+        let done = cx.app.session(&s.domain).is_some_and(|x| x.ticked.contains(&i));
         let sym = if done { Span::styled(theme::OK, t.ok()) } else { Span::styled(theme::TODO, t.dim()) };
         lines.push(Line::from(vec![
             Span::raw(format!("  {} ", i + 1)),

@@ -57,7 +57,7 @@ fn row(app: &App, t: &Theme, e: &Entry, wide: bool, selected: bool, width: u16) 
         }
         Entry::Ok(s) => s.as_ref(),
     };
-    let st = status_line(s, s.last_observation.as_ref(), app.reports.get(&s.domain), app.now);
+    let st = status_line(s, s.last_observation.as_ref(), app.tally(&s.domain), app.now);
     let mut spans = vec![
         Span::raw(sel),
         Span::styled(
@@ -74,7 +74,7 @@ fn row(app: &App, t: &Theme, e: &Entry, wide: bool, selected: bool, width: u16) 
         spans.push(Span::raw(format!("{:<8}", s.plan.mode.as_str())));
     }
     spans.push(Span::raw(window_cell(s, app.now, wide)));
-    if app.pending.contains_key(&s.domain) {
+    if app.checking(&s.domain) {
         spans.push(Span::styled(format!("{} checking", spinner(app.frame)), t.accent()));
     } else {
         match st.last_check {
@@ -114,8 +114,10 @@ fn empty(app: &App, t: &Theme, f: &mut Frame, area: Rect) {
     let mut lines = vec![
         Line::default(),
         Line::from(Span::styled(" No domains tracked yet.", t.title())),
-        Line::from(" mtasts takes a mail domain step by step from no MTA-STS to mode: enforce, checking"),
-        Line::from(" every step live so no mail bounces. Press a to add your first domain."),
+        Line::from(
+            " mtasts takes a mail domain step by step from no MTA-STS to mode: enforce, checking every \
+             step live so no mail bounces. Press a to add your first domain.",
+        ),
     ];
     if let Some(d) = &app.demo {
         lines.push(Line::default());

@@ -7,9 +7,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::domain::{Ctx, pane};
+use crate::ops::snippet::site;
 use crate::rollout::{DomainState, HostingPath};
-use crate::snippet::{Options, Site, Snippet, SnippetError, Target, generate};
-use crate::tui::app::{App, Entry};
+use crate::snippet::{Options, Target, generate};
 use crate::tui::theme::{self, Theme};
 
 const CHOICES: [(&str, &str); 6] = [
@@ -20,44 +20,6 @@ const CHOICES: [(&str, &str); 6] = [
     ("B Worker", "no web server: one Cloudflare Worker, this domain"),
     ("C shared Worker", "one Worker for every tracked domain that picks C"),
 ];
-
-fn target(p: HostingPath) -> Target {
-    match p {
-        HostingPath::Nginx => Target::Nginx,
-        HostingPath::Apache => Target::Apache,
-        HostingPath::Caddy => Target::Caddy,
-        HostingPath::StaticHeaders => Target::Headers,
-        HostingPath::Worker => Target::Worker,
-        HostingPath::WorkerMulti => Target::WorkerMulti,
-    }
-}
-
-fn site(s: &DomainState) -> Site {
-    Site { domain: s.domain.clone(), policy: s.plan.policy(), id: s.plan.id.clone(), rua: s.plan.rua.clone() }
-}
-
-/// The snippet for the domain's chosen path (`None` until one is chosen). The shared Worker
-/// serves every tracked domain that chose it.
-pub fn snippet_for(app: &App, s: &DomainState) -> Option<Result<Snippet, SnippetError>> {
-    let path = s.plan.hosting?;
-    let sites: Vec<Site> = if path == HostingPath::WorkerMulti {
-        let mut v: Vec<Site> = app
-            .entries
-            .iter()
-            .filter_map(|e| match e {
-                Entry::Ok(o) if o.plan.hosting == Some(HostingPath::WorkerMulti) && o.domain != s.domain => {
-                    Some(site(o))
-                }
-                _ => None,
-            })
-            .collect();
-        v.push(site(s));
-        v
-    } else {
-        vec![site(s)]
-    };
-    Some(generate(target(path), &sites, &Options::default()))
-}
 
 /// The zone-file lines of the two TXT records.
 pub fn zone_lines(s: &DomainState) -> Vec<String> {
@@ -85,7 +47,8 @@ pub fn render(cx: &Ctx, f: &mut Frame, area: Rect) {
         4
     };
     let areas = if side {
-        Layout::horizontal([Constraint::Length(56), Constraint::Min(20)]).split(area)
+        // A gap column keeps the list and the code apart.
+        Layout::horizontal([Constraint::Length(56), Constraint::Length(2), Constraint::Min(20)]).split(area)
     } else {
         Layout::vertical([Constraint::Length(list_h), Constraint::Min(3)]).split(area)
     };
@@ -115,12 +78,13 @@ pub fn render(cx: &Ctx, f: &mut Frame, area: Rect) {
         " A = static file, B = Worker (one domain), C = shared Worker",
         t.dim(),
     )));
-    f.render_widget(Paragraph::new(list), areas[0]);
-    snippet_pane(cx, t, f, areas[1]);
+    let list = Paragraph::new(list);
+    f.render_widget(if side { list.wrap(ratatui::widgets::Wrap { trim: false }) } else { list }, areas[0]);
+    snippet_pane(cx, t, f, areas[areas.len() - 1]);
 }
 
 fn snippet_pane(cx: &Ctx, t: &Theme, f: &mut Frame, area: Rect) {
-    let (title, lines) = match snippet_for(cx.app, cx.state) {
+    let (title, lines) = match cx.app.snippet(cx.state) {
         None => (
             " snippet ".to_owned(),
             vec![Line::from(Span::styled(" Choose a path with 1–6 to see its snippet.", t.dim()))],
@@ -148,7 +112,7 @@ fn snippet_pane(cx: &Ctx, t: &Theme, f: &mut Frame, area: Rect) {
         Block::default().borders(Borders::TOP).border_style(t.border()).title(Span::styled(title, t.dim()));
     let inner = block.inner(area);
     f.render_widget(block, area);
-    pane(lines, cx.view.scroll, f, inner);
+    pane(lines, cx.view, cx.t, f, inner);
 }
 
 const KEYWORDS: &[&str] = &[

@@ -6,8 +6,8 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
 use super::domain::{Ctx, pane};
+use crate::evidence::{CertVerdict, MxEvidence, SmtpEvidence, SmtpOutcome};
 use crate::finding::Severity;
-use crate::probe::{CertVerdict, MxEvidence, SmtpEvidence, SmtpOutcome};
 use crate::sanitize::sanitize;
 use crate::tui::theme::{self, Theme};
 use crate::tui::widgets::{fit, mark, spinner};
@@ -59,7 +59,7 @@ pub fn render(cx: &Ctx, f: &mut Frame, area: Rect) {
         " Every domain and subdomain with MX records needs its own rollout.",
         t.dim(),
     )));
-    pane(lines, cx.view.scroll, f, area);
+    pane(lines, cx.view, cx.t, f, area);
 }
 
 fn host_lines(cx: &Ctx, m: &MxEvidence, lines: &mut Vec<Line<'static>>) {
@@ -70,7 +70,7 @@ fn host_lines(cx: &Ctx, m: &MxEvidence, lines: &mut Vec<Line<'static>>) {
     ]));
     if m.probes.is_empty() {
         let why = match &m.addresses {
-            crate::probe::Lookup::Found(_) => "not probed".to_owned(),
+            crate::evidence::Lookup::Found(_) => "not probed".to_owned(),
             other => format!("no address ({:?})", other.clone().map(|_| ())),
         };
         let sym = if cx.busy { spinner(cx.app.frame) } else { theme::BAD };

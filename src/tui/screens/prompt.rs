@@ -33,20 +33,50 @@ pub fn render_prompt(p: &Prompt, t: &Theme, f: &mut Frame) {
             t.dim(),
         )));
     }
-    lines.push(Line::from(vec![
-        Span::styled("> ", t.accent()),
-        Span::raw(sanitize(&p.input).into_owned()),
-        Span::styled("█", t.accent()),
-    ]));
-    match &p.error {
-        Some(e) => lines.push(Line::from(Span::styled(format!("{} {}", theme::BAD, sanitize(e)), t.bad()))),
-        None if !p.input.trim().is_empty() => {
-            lines.push(Line::from(Span::styled(format!("{} looks good — enter", theme::OK), t.ok())))
+    lines.push(input_line(p, t, f.area().width.saturating_sub(4).min(74).saturating_sub(4)));
+    let path = p.kind.path_use().is_some();
+    match (&p.error, &p.ok) {
+        (Some(e), _) => {
+            lines.push(Line::from(Span::styled(format!("{} {}", theme::BAD, sanitize(e)), t.bad())))
         }
-        None => lines.push(Line::default()),
+        (None, Some(what)) => {
+            lines.push(Line::from(Span::styled(format!("{} {} — enter", theme::OK, sanitize(what)), t.ok())))
+        }
+        (None, None) if path => lines.push(Line::from(Span::styled("checking the path…", t.dim()))),
+        (None, None) if !p.value().trim().is_empty() => {
+            lines.push(Line::from(Span::styled(format!("{} enter to go on", theme::OK), t.ok())))
+        }
+        (None, None) => lines.push(Line::default()),
     }
-    lines.push(Line::from(Span::styled("enter confirm · esc cancel", t.dim())));
+    if !p.hints.is_empty() {
+        let hints: Vec<String> = p.hints.iter().map(|h| sanitize(h).into_owned()).collect();
+        lines.push(Line::from(Span::styled(hints.join("  "), t.dim())));
+    }
+    let keys = if path {
+        "enter confirm · esc cancel · tab complete · ctrl-u clear · ctrl-w word"
+    } else {
+        "enter confirm · esc cancel · ctrl-u clear · ctrl-w word · ←→ home end"
+    };
+    lines.push(Line::from(Span::styled(keys, t.dim())));
     boxed(lines, title(p.kind), t, f);
+}
+
+/// `> text` with the cursor shown, scrolled so that the cursor stays in `width` columns.
+fn input_line(p: &Prompt, t: &Theme, width: u16) -> Line<'static> {
+    let value = sanitize(p.value()).into_owned();
+    let width = usize::from(width.max(4));
+    let skip = p.input.visual_scroll(width.saturating_sub(1));
+    let chars: Vec<char> = value.chars().skip(skip).collect();
+    let at = p.input.visual_cursor().saturating_sub(skip).min(chars.len());
+    let before: String = chars[..at].iter().collect();
+    let under: String = chars.get(at).map_or(" ".to_owned(), char::to_string);
+    let after: String = chars.iter().skip(at + 1).collect();
+    Line::from(vec![
+        Span::styled("> ", t.accent()),
+        Span::raw(before),
+        Span::styled(under, t.selected()),
+        Span::raw(after),
+    ])
 }
 
 /// Draws a yes/no question.
@@ -72,10 +102,11 @@ pub fn render_note(title: &'static str, lines: &[String], t: &Theme, f: &mut Fra
 
 fn boxed(lines: Vec<Line<'static>>, title: &'static str, t: &Theme, f: &mut Frame) {
     let w = f.area().width.saturating_sub(4).min(74);
-    let h = (lines.len() as u16 + 2).min(f.area().height);
-    let area = super::centered(f.area(), w, h);
-    f.render_widget(Clear, area);
     let block =
         Block::default().borders(Borders::ALL).border_style(t.accent()).title(Span::styled(title, t.title()));
-    f.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: false }), area);
+    let para = Paragraph::new(lines).block(block).wrap(Wrap { trim: false });
+    let h = u16::try_from(para.line_count(w.saturating_sub(2))).unwrap_or(u16::MAX).min(f.area().height);
+    let area = super::centered(f.area(), w, h);
+    f.render_widget(Clear, area);
+    f.render_widget(para, area);
 }

@@ -6,7 +6,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
 use super::domain::{Ctx, pane};
-use crate::probe::TxtEvidence;
+use crate::evidence::TxtEvidence;
 use crate::rfc::{StsRecord, TlsRptRecord};
 use crate::sanitize::sanitize;
 use crate::tui::theme;
@@ -77,16 +77,16 @@ pub fn render(cx: &Ctx, f: &mut Frame, area: Rect) {
         " Publish both records at your DNS provider, then r re-checks and n moves on.",
         t.dim(),
     )));
-    pane(lines, cx.view.scroll, f, area);
+    pane(lines, cx.view, cx.t, f, area);
 }
 
 fn live_text(ev: &TxtEvidence) -> String {
     match &ev.records {
-        crate::probe::Lookup::Found(rs) if !rs.is_empty() => {
+        crate::evidence::Lookup::Found(rs) if !rs.is_empty() => {
             rs.iter().map(|r| format!("\"{}\"", sanitize(&r.concat()))).collect::<Vec<_>>().join(", ")
         }
-        crate::probe::Lookup::Found(_) | crate::probe::Lookup::NoData => "no TXT record".into(),
-        crate::probe::Lookup::NxDomain => "name does not exist".into(),
+        crate::evidence::Lookup::Found(_) | crate::evidence::Lookup::NoData => "no TXT record".into(),
+        crate::evidence::Lookup::NxDomain => "name does not exist".into(),
         other => sanitize(&format!("{:?}", other.clone().map(|_| ()))).into_owned(),
     }
 }

@@ -25,7 +25,7 @@ const LEVELS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█
 pub fn render(cx: &Ctx, f: &mut Frame, area: Rect) {
     let t = cx.t;
     let domain = cx.state.domain.as_str();
-    let lines = match cx.app.summaries.get(&cx.state.domain) {
+    let lines = match cx.app.session(&cx.state.domain).and_then(|x| x.reports.as_ref()) {
         Some(r @ DomainReports { summary: Some(s), .. }) => view(r, s, cx.app.now, t),
         _ => vec![
             Line::from(Span::styled(" TLS-RPT reports", t.title())),
@@ -39,7 +39,7 @@ pub fn render(cx: &Ctx, f: &mut Frame, area: Rect) {
             )),
         ],
     };
-    pane(lines, cx.view.scroll, f, area);
+    pane(lines, cx.view, cx.t, f, area);
 }
 
 fn view(r: &DomainReports, s: &DomainSummary, now: jiff::Timestamp, t: &Theme) -> Vec<Line<'static>> {

@@ -79,14 +79,16 @@ pub fn render(cx: &Ctx, gate: &Gate, f: &mut Frame, area: Rect) {
         lines.push(Line::from(vec![Span::styled(format!("  {sym} "), st), Span::raw(what)]));
     }
     lines.push(Line::default());
-    match cx.app.reports.get(&cx.state.domain) {
+    match cx.app.tally(&cx.state.domain) {
         Some(r) if r.reports > 0 => lines.push(Line::from(format!(
             " TLS-RPT: {} report(s), {} ok / {} failed sessions",
             r.reports, r.successful_sessions, r.failed_sessions
         ))),
         _ => lines.push(Line::from(Span::styled(" TLS-RPT: no TLS-RPT reports imported yet", t.dim()))),
     }
-    if let Some(r @ DomainReports { summary: Some(s), .. }) = cx.app.summaries.get(&cx.state.domain) {
+    if let Some(r @ DomainReports { summary: Some(s), .. }) =
+        cx.app.session(&cx.state.domain).and_then(|x| x.reports.as_ref())
+    {
         lines.extend(super::reports::sparklines(r, s, cx.app.now, t));
         let mx = (s.failures_by_mx.len() == 1).then(|| s.failures_by_mx.keys().next()).flatten();
         for (kind, n) in r.tally.iter().flat_map(|t| t.failures_by_type.iter()).take(3) {
@@ -110,5 +112,5 @@ pub fn render(cx: &Ctx, gate: &Gate, f: &mut Frame, area: Rect) {
             t.dim(),
         )));
     }
-    pane(lines, cx.view.scroll, f, rest);
+    pane(lines, cx.view, cx.t, f, rest);
 }

@@ -58,12 +58,12 @@ pub fn render(cx: &Ctx, f: &mut Frame, area: Rect) {
     lines.push(Line::default());
     lines.push(Line::from(Span::styled(" Second opinions (open in a browser):", t.title())));
     for (i, (name, url)) in testers(&cx.state.domain).iter().enumerate() {
-        let ticked = cx.app.ticked.contains(&(cx.state.domain.clone(), i));
+        let ticked = cx.app.session(&cx.state.domain).is_some_and(|x| x.ticked.contains(&i));
         let sym = if ticked { theme::OK } else { theme::TODO };
         lines.push(Line::from(vec![
             Span::raw(format!("  {sym} {name:<12} ")),
             Span::styled(url.clone(), t.accent()),
         ]));
     }
-    pane(lines, cx.view.scroll, f, area);
+    pane(lines, cx.view, cx.t, f, area);
 }

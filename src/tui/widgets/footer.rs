@@ -2,26 +2,20 @@
 
 use ratatui::text::{Line, Span};
 
-use crate::tui::app::App;
+use crate::tui::app::{App, Status};
 use crate::tui::keymap;
 use crate::tui::theme::Theme;
 
-/// The footer: the most useful keys, and a DEMO badge in the demo.
+/// The footer: the DEMO badge in the demo, then the most important keys that fit, then
+/// `? more` (the help lists them all).
 pub fn footer(app: &App, t: &Theme, width: u16) -> Line<'static> {
     let mut spans = Vec::new();
+    let mut left = usize::from(width);
     if app.demo.is_some() {
         spans.push(Span::styled(" DEMO ", t.demo()));
-        if width >= 100 {
-            spans.push(Span::styled(" T/W clock +1d/+7d ", t.dim()));
-        }
+        left = left.saturating_sub(6);
     }
-    let n = match width {
-        0..70 => 2,
-        70..100 => 3,
-        100..130 => 5,
-        _ => 7,
-    };
-    for (k, what) in keymap::footer(app, n) {
+    for (k, what) in keymap::footer(app, left) {
         spans.push(Span::styled(format!(" {k}"), t.accent()));
         spans.push(Span::raw(format!(" {what} ")));
     }
@@ -30,11 +24,18 @@ pub fn footer(app: &App, t: &Theme, width: u16) -> Line<'static> {
 
 /// The status line: the last message, or nothing.
 pub fn status(app: &App, t: &Theme) -> Line<'static> {
+    if let Some(c) = &app.import {
+        let spin = super::spinner(app.frame);
+        return Line::from(vec![
+            Span::styled(format!(" {spin} import: {}", c.progress()), t.accent()),
+            Span::styled("  Esc cancels", t.dim()),
+        ]);
+    }
     match &app.status {
-        Some((text, true)) => {
+        Some(Status::Error(text)) => {
             Line::from(Span::styled(format!(" {} {text}", crate::tui::theme::BAD), t.bad()))
         }
-        Some((text, false)) => Line::from(Span::styled(format!(" {text}"), t.dim())),
+        Some(Status::Info(text)) => Line::from(Span::styled(format!(" {text}"), t.dim())),
         None => Line::default(),
     }
 }

@@ -5,22 +5,44 @@ use std::sync::Arc;
 
 use jiff::{SignedDuration, Timestamp};
 
-use super::{Clock, DemoInfo, TuiConfig, TuiError};
 use crate::lab::Lab;
 use crate::ops::{self, AddOptions};
 use crate::probe::{ProbeConfig, ResolverChoice};
 use crate::rfc::DomainName;
 use crate::rollout::Phase;
 use crate::store::Store;
+use crate::tui::app::Publish;
+use crate::tui::effects::Publisher;
+use crate::tui::{Clock, DemoInfo, TuiConfig, TuiError};
 
 /// The demo domains that are tracked from the start.
 pub const SEEDED: [&str; 4] = ["good.example", "expired.example", "html.example", "testing.example"];
 /// The demo domain the user takes from add to enforced.
 pub const FRESH: &str = "fresh.example";
 
+/// The lab as the wizard's publisher.
+#[derive(Debug, Clone)]
+pub struct LabPublisher(pub Arc<Lab>);
+
+impl Publisher for LabPublisher {
+    fn publish(&self, p: Publish) -> Result<String, String> {
+        let lab = &self.0;
+        let r = match p {
+            Publish::Records { domain, sts, tlsrpt } => lab
+                .publish_txt(&domain.child("_mta-sts"), vec![vec![sts]])
+                .and_then(|()| lab.publish_txt(&domain.child("_smtp._tls"), vec![vec![tlsrpt]]))
+                .map(|()| "the TXT records".to_owned()),
+            Publish::Policy { domain, body } => lab
+                .publish_policy(domain.as_str(), Some(body.into_bytes()))
+                .map(|()| "the policy file".to_owned()),
+        };
+        r.map_err(|e| e.to_string())
+    }
+}
+
 /// Starts the lab and a probe config pointing at it.
 pub async fn start_lab(now: Timestamp) -> Result<(Arc<Lab>, ProbeConfig), TuiError> {
-    let lab = Lab::start_named("demo", now).await.map_err(|e| TuiError::Lab(e.to_string()))?;
+    let lab = Lab::start_named("demo", now).await.map_err(|e| TuiError::Demo(e.to_string()))?;
     let mut probe = ProbeConfig::new(now);
     probe.resolver = ResolverChoice::At(lab.dns_addr);
     probe.smtp_port = lab.smtp_port;
@@ -55,9 +77,8 @@ pub async fn seed(store: &Store, probe: &ProbeConfig, now: Timestamp) -> Result<
 }
 
 /// Runs `mtasts demo`: lab, temporary state, seeded domains, the wizard; cleans up on exit.
-pub fn run(color: bool) -> Result<(), TuiError> {
+pub fn run(color: bool, rt: &tokio::runtime::Runtime) -> Result<(), TuiError> {
     let started = std::time::Instant::now();
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     rt.block_on(async move {
         let clock = Clock::system();
         let now = clock.now();
@@ -68,8 +89,10 @@ pub fn run(color: bool) -> Result<(), TuiError> {
         let mut domains: Vec<String> = SEEDED.iter().map(|s| (*s).to_owned()).collect();
         domains.push(FRESH.to_owned());
         let demo = DemoInfo { state_dir: dir.path().to_owned(), domains };
-        let config = TuiConfig { store, probe, clock, color, demo: Some(demo), lab: Some(lab), started };
-        let r = super::run::run_async(config).await;
+        let publisher: Arc<dyn Publisher> = Arc::new(LabPublisher(lab));
+        let config =
+            TuiConfig { store, probe, clock, color, demo: Some(demo), publisher: Some(publisher), started };
+        let r = crate::tui::run_async(config).await;
         drop(dir);
         r
     })

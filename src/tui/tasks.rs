@@ -1,0 +1,215 @@
+//! Where the event loop sends its effects: nothing here runs on the loop itself.
+//!
+//! Store reads and writes, report loading, file writes and publishing go, in order, to one
+//! background worker (so an operation and the reload after it cannot swap places). An import
+//! runs in a task of its own, sending progress, and stops when cancelled. Checks run one task
+//! per domain; a new check of a domain drops the one in flight (single flight per domain).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use tokio::sync::{mpsc, oneshot};
+
+use super::app::{Effect, ImportCounts, Msg, Purpose};
+use super::effects::Runtime;
+use crate::rfc::DomainName;
+
+/// How often an import reports progress at most.
+const PROGRESS_EVERY: Duration = Duration::from_millis(50);
+/// How deep the file count before an import looks (the import itself stops at the same depth).
+const COUNT_DEPTH: usize = 32;
+
+/// The background work of one wizard session.
+#[derive(Debug)]
+pub struct Tasks {
+    runtime: Runtime,
+    tx: mpsc::UnboundedSender<Msg>,
+    serial: mpsc::UnboundedSender<Effect>,
+    checks: BTreeMap<DomainName, oneshot::Sender<()>>,
+    import: Option<Arc<AtomicBool>>,
+}
+
+impl Tasks {
+    /// Starts the serial worker; results come back on `tx`. Must be called inside a tokio
+    /// runtime.
+    pub fn start(runtime: Runtime, tx: mpsc::UnboundedSender<Msg>) -> Tasks {
+        let (serial, mut rx) = mpsc::unbounded_channel::<Effect>();
+        let mut worker = runtime.clone();
+        let out = tx.clone();
+        let handle = tokio::runtime::Handle::current();
+        tokio::task::spawn_blocking(move || {
+            while let Some(effect) = rx.blocking_recv() {
+                if let Some(msg) = handle.block_on(worker.perform(effect)) {
+                    let _ = out.send(msg);
+                }
+            }
+        });
+        Tasks { runtime, tx, serial, checks: BTreeMap::new(), import: None }
+    }
+
+    /// The clock and probe settings checks start from.
+    pub fn runtime_mut(&mut self) -> &mut Runtime {
+        &mut self.runtime
+    }
+
+    /// Hands one effect to the right place. `Quit` and `Copy` are the loop's own business and
+    /// are ignored here.
+    pub fn dispatch(&mut self, effect: Effect) {
+        match effect {
+            Effect::RunCheck { domains, generation, purpose } => self.check(domains, generation, purpose),
+            Effect::CancelCheck(d) => {
+                self.checks.remove(&d);
+            }
+            Effect::Import(paths) => self.start_import(paths),
+            Effect::CancelImport => {
+                if let Some(cancel) = &self.import {
+                    cancel.store(true, Ordering::Relaxed);
+                }
+            }
+            Effect::ShiftClock(by) => {
+                self.runtime.clock.shift(by);
+                let _ = self.tx.send(Msg::Tick(self.runtime.clock.now()));
+            }
+            Effect::Quit | Effect::Copy(_) => {}
+            quick @ (Effect::InspectPath { .. } | Effect::Complete { .. }) => {
+                let mut runtime = self.runtime.clone();
+                let tx = self.tx.clone();
+                let handle = tokio::runtime::Handle::current();
+                tokio::task::spawn_blocking(move || {
+                    if let Some(msg) = handle.block_on(runtime.perform(quick)) {
+                        let _ = tx.send(msg);
+                    }
+                });
+            }
+            other => {
+                let _ = self.serial.send(other);
+            }
+        }
+    }
+
+    fn check(&mut self, domains: Vec<DomainName>, generation: u64, purpose: Purpose) {
+        self.checks.retain(|_, s| !s.is_closed());
+        for (domain, job) in self.runtime.check(domains, generation, purpose).per_domain() {
+            let (stop, stopped) = oneshot::channel::<()>();
+            // Replacing the sender drops the old one, which ends the check in flight.
+            self.checks.insert(domain, stop);
+            let tx = self.tx.clone();
+            let handle = tokio::runtime::Handle::current();
+            // The probe's future is not `Send`, so it runs on a blocking thread of its own.
+            tokio::task::spawn_blocking(move || {
+                handle.block_on(async move {
+                    tokio::select! {
+                        msg = job.run() => { let _ = tx.send(msg); }
+                        _ = stopped => {}
+                    }
+                });
+            });
+        }
+    }
+
+    fn start_import(&mut self, paths: Vec<PathBuf>) {
+        if let Some(old) = self.import.take() {
+            old.store(true, Ordering::Relaxed);
+        }
+        let cancel = Arc::new(AtomicBool::new(false));
+        self.import = Some(cancel.clone());
+        let runtime = self.runtime.clone();
+        let tx = self.tx.clone();
+        tokio::task::spawn_blocking(move || {
+            let Some(total) = count_files(&paths, &cancel) else {
+                let _ =
+                    tx.send(Msg::Imported(Ok(ImportCounts { cancelled: true, ..ImportCounts::default() })));
+                return;
+            };
+            let mut last = Instant::now();
+            let mut told = false;
+            let msg = runtime.import_with(&paths, Some(total), &cancel, &mut |c| {
+                if c.cancelled && !told {
+                    // Said at once: the rest of the walk stores nothing and need not be awaited.
+                    told = true;
+                    let _ = tx.send(Msg::Imported(Ok(c.clone())));
+                } else if last.elapsed() >= PROGRESS_EVERY {
+                    last = Instant::now();
+                    let _ = tx.send(Msg::ImportProgress(c.clone()));
+                }
+            });
+            if !told {
+                let _ = tx.send(msg);
+            }
+        });
+    }
+}
+
+impl Drop for Tasks {
+    /// Leaving the wizard stops an import (the runtime would otherwise wait for it to end).
+    fn drop(&mut self) {
+        if let Some(cancel) = &self.import {
+            cancel.store(true, Ordering::Relaxed);
+        }
+    }
+}
+
+/// Counts the regular files under `paths` (directories recursively, links to directories not
+/// followed below the top), for the "N of M files" progress line. `None` when cancelled.
+/// One import runs at a time: the wizard offers `i` only when none runs.
+pub fn count_files(paths: &[PathBuf], cancel: &AtomicBool) -> Option<usize> {
+    fn visit(path: &Path, depth: usize, cancel: &AtomicBool) -> usize {
+        let Ok(meta) = std::fs::metadata(path) else { return 0 };
+        if !meta.is_dir() {
+            return usize::from(meta.is_file());
+        }
+        let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+        if depth >= COUNT_DEPTH || (is_link && depth > 0) || cancel.load(Ordering::Relaxed) {
+            return 0;
+        }
+        let Ok(entries) = std::fs::read_dir(path) else { return 0 };
+        let mut n = 0;
+        for entry in entries.flatten() {
+            let hidden = entry.file_name().to_string_lossy().starts_with('.');
+            if hidden && !entry.file_type().is_ok_and(|t| t.is_dir()) {
+                continue;
+            }
+            n += visit(&entry.path(), depth + 1, cancel);
+        }
+        n
+    }
+    let n = paths.iter().map(|p| visit(p, 0, cancel)).sum();
+    (!cancel.load(Ordering::Relaxed)).then_some(n)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+    use crate::probe::{ProbeConfig, ResolverChoice, Timeouts};
+    use crate::store::Store;
+    use crate::tui::Clock;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_new_check_of_a_domain_replaces_the_one_in_flight() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut probe = ProbeConfig::new(jiff::Timestamp::now());
+        probe.resolver = ResolverChoice::At("127.0.0.1:1".parse().unwrap());
+        probe.timeouts = Timeouts::uniform(Duration::from_millis(300));
+        let store = Store::open(dir.path()).unwrap();
+        let runtime = Runtime { store, probe, clock: Clock::system(), publisher: None, last_copy: None };
+        let (tx, mut rx) = mpsc::unbounded_channel();
+        let mut tasks = Tasks::start(runtime, tx);
+        let d = DomainName::parse("example.com").unwrap();
+        for generation in [1, 2] {
+            tasks.dispatch(Effect::RunCheck {
+                domains: vec![d.clone()],
+                generation,
+                purpose: Purpose::Refresh,
+            });
+        }
+        let first = tokio::time::timeout(Duration::from_secs(60), rx.recv()).await.unwrap().unwrap();
+        assert!(matches!(first, Msg::Checked { generation: 2, .. }), "{first:?}");
+        let more = tokio::time::timeout(Duration::from_secs(3), rx.recv()).await;
+        assert!(more.is_err(), "the replaced check reported too: {more:?}");
+    }
+}
