@@ -6,12 +6,13 @@ use super::{
     AckView, AuditReport, CertView, DomainAudit, FailureView, LiveView, Milestones, PlanView, SummaryRow,
     TimelineEvent, TlsRptView,
 };
-use crate::reports::{Report, failure_fix, summarize};
+use crate::reports::{ReportEntry, failure_fix, summarize_entries};
 use crate::rfc::{StsRecord, TlsRptRecord};
 use crate::rollout::{DomainState, Phase};
 
-/// The report for `states` (in the order given) from every imported report.
-pub fn build(states: &[DomainState], reports: &[Report], now: Timestamp) -> AuditReport {
+/// The report for `states` (in the order given) from the report index's entries (each report
+/// counted once, by its worst copy).
+pub fn build(states: &[DomainState], reports: &[ReportEntry], now: Timestamp) -> AuditReport {
     let domains: Vec<DomainAudit> = states.iter().map(|s| domain_audit(s, reports, now)).collect();
     AuditReport {
         generated_at: now,
@@ -37,7 +38,7 @@ fn summary_row(d: &DomainAudit) -> SummaryRow {
 }
 
 /// The report section for one domain.
-pub fn domain_audit(state: &DomainState, reports: &[Report], now: Timestamp) -> DomainAudit {
+pub fn domain_audit(state: &DomainState, reports: &[ReportEntry], now: Timestamp) -> DomainAudit {
     let domain = state.domain.as_str().to_owned();
     let first = |phase: Phase| state.transitions.iter().find(|t| t.phase == phase).map(|t| t.at);
     let milestones = Milestones {
@@ -125,8 +126,8 @@ fn timeline(state: &DomainState) -> Vec<TimelineEvent> {
     events
 }
 
-fn tlsrpt(reports: &[Report], domain: &str) -> Option<TlsRptView> {
-    let summary = summarize(reports, Some(domain), None).into_iter().next()?;
+fn tlsrpt(reports: &[ReportEntry], domain: &str) -> Option<TlsRptView> {
+    let (summary, _) = summarize_entries(reports, Some(domain), None).into_iter().next()?;
     let single_mx = (summary.failures_by_mx.len() == 1)
         .then(|| summary.failures_by_mx.keys().next().map(String::as_str))
         .flatten();

@@ -51,8 +51,8 @@ pub fn load_report(
         }
         out
     };
-    let (reports, _unreadable) = ReportStore::open(state_dir)?.load_all();
-    Ok(build(&states, &reports, now))
+    let entries = ReportStore::open(state_dir)?.index()?.entries();
+    Ok(build(&states, &entries, now))
 }
 
 /// Writes the HTML report for one tracked domain to `path` (what the wizard calls).

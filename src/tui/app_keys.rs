@@ -195,6 +195,17 @@ impl App {
                     Vec::new()
                 }
             },
+            Action::AuditReport => {
+                let context = vec![
+                    format!("Write the auditor's report for {} (one self-contained HTML file:", state.domain),
+                    "records, timeline, checks, acknowledgements, TLS-RPT) to:".into(),
+                ];
+                let p =
+                    Prompt::new(PromptKind::AuditPath, format!("./mtasts-{}.html", state.domain), context);
+                let fx = p.inspect(false);
+                self.overlay = Some(Overlay::Prompt(p));
+                fx
+            }
             Action::RollBack => {
                 self.overlay = Some(Overlay::Confirm(Confirm {
                     lines: vec![

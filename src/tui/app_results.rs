@@ -25,7 +25,7 @@ pub(super) fn validate(app: &App, kind: PromptKind, input: &str) -> Result<(), S
             Ok(())
         }
         PromptKind::Rua => parse_rua(input).map(|_| ()),
-        PromptKind::WritePath | PromptKind::ImportPath => {
+        PromptKind::WritePath | PromptKind::AuditPath | PromptKind::ImportPath => {
             if input.is_empty() {
                 Err("type a path".into())
             } else {
@@ -82,6 +82,9 @@ impl App {
                     Some(Ok(s)) => vec![Effect::WriteFile { path: PathBuf::from(input), text: s.text }],
                     _ => Vec::new(),
                 }
+            }
+            (PromptKind::AuditPath, Some(domain)) => {
+                vec![Effect::WriteAudit { domain, path: PathBuf::from(input) }]
             }
             (PromptKind::ImportPath, _) => self.start_import(vec![PathBuf::from(input)]),
             (PromptKind::Ack, Some(d)) => vec![Effect::Op(Op::Advance {

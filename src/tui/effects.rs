@@ -103,6 +103,16 @@ impl Runtime {
         Msg::OpDone(r.map_err(|e| e.to_string()))
     }
 
+    /// Writes the auditor's HTML report for `domain` (`mtasts report --html`).
+    fn write_audit(&self, domain: &DomainName, path: &std::path::Path) -> Msg {
+        let dir = self.store.domains_dir().parent().unwrap_or(self.store.domains_dir());
+        let shown = sanitize(&path.display().to_string()).into_owned();
+        Msg::Note(match ops::audit::write_domain_report(dir, domain, path, self.clock.now()) {
+            Ok(_) => Status::Info(format!("wrote the auditor's report for {domain} to {shown}")),
+            Err(e) => Status::Error(sanitize(&e.to_string()).into_owned()),
+        })
+    }
+
     fn report_store(&self) -> Result<ReportStore, String> {
         let dir = self.store.domains_dir().parent().unwrap_or(self.store.domains_dir());
         ReportStore::open(dir).map_err(|e| e.to_string())
@@ -196,6 +206,7 @@ impl Runtime {
                 Msg::Note(Status::Info("copied".into()))
             }
             Effect::WriteFile { path, text } => write_file(&path, &text),
+            Effect::WriteAudit { domain, path } => self.write_audit(&domain, &path),
             Effect::Publish(p) => self.publish(p),
             Effect::ShiftClock(by) => {
                 self.clock.shift(by);

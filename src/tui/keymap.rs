@@ -74,6 +74,8 @@ pub enum Action {
     RollBack,
     /// Tick an external tester off (1–5).
     Tick,
+    /// Write the auditor's HTML report of the domain to a file.
+    AuditReport,
 }
 
 /// Where the user is, as the table's conditions see it.
@@ -259,6 +261,7 @@ pub static TABLE: &[Binding] = &[
     b(&[Enter], "enter", "blockers and next step in full", Action::Details, None, phase_screen),
     b(&[C('b')], "b", "roll back", Action::RollBack, Some(4), live),
     b(&[C('R')], "R", "TLS-RPT reports", Action::Reports, Some(4), phase_screen),
+    b(&[C('A')], "A", "auditor's report (HTML)", Action::AuditReport, Some(7), domain),
     b(&[C('R'), C('q'), Esc], "R q esc", "back to the phase", Action::CloseReports, Some(2), reports_pane),
     b(&[C('r')], "r", "re-check", Action::Recheck, Some(3), domain),
     b(&[Left, C('h'), BackTab], "← h", "previous phase's screen", Action::PhasePrev, Some(6), can_go_back),

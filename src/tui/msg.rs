@@ -104,6 +104,13 @@ pub enum Effect {
     Op(Op),
     /// Put text on the clipboard (OSC 52).
     Copy(String),
+    /// Write the auditor's HTML report of one domain to a file.
+    WriteAudit {
+        /// The domain.
+        domain: DomainName,
+        /// Where.
+        path: PathBuf,
+    },
     /// Write text to a file.
     WriteFile {
         /// Where.

@@ -31,6 +31,8 @@ pub enum PromptKind {
     Rua,
     /// Where to write the snippet.
     WritePath,
+    /// Where to write the auditor's HTML report.
+    AuditPath,
     /// Where to import TLS-RPT reports from.
     ImportPath,
     /// The acknowledgement text for overriding blockers.
@@ -41,7 +43,7 @@ impl PromptKind {
     /// What a path typed here is for, when it is a path.
     pub fn path_use(self) -> Option<PathUse> {
         match self {
-            PromptKind::WritePath => Some(PathUse::Write),
+            PromptKind::WritePath | PromptKind::AuditPath => Some(PathUse::Write),
             PromptKind::ImportPath => Some(PathUse::Import),
             _ => None,
         }

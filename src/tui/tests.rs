@@ -209,3 +209,26 @@ fn hosting_keys_choose_a_path_and_copy_its_snippet() {
 fn osc52_encodes_the_text() {
     assert_eq!(super::effects::osc52("hi"), "\x1b]52;c;aGk=\x07");
 }
+
+#[test]
+fn a_writes_the_auditors_report_after_the_path_is_checked() {
+    let mut app = app_with(vec![state(Phase::Testing, 1, None)]);
+    app.update(code(KeyCode::Enter));
+    app.update(key('A'));
+    let Some(Overlay::Prompt(p)) = &app.overlay else { panic!("no prompt") };
+    assert_eq!(p.kind, PromptKind::AuditPath);
+    let typed_path = p.input.value().to_owned();
+    assert!(typed_path.ends_with(".html"), "{typed_path}");
+    let fx = app.update(code(KeyCode::Enter));
+    assert!(fx.iter().any(|e| matches!(e, Effect::InspectPath { submit: true, .. })), "{fx:?}");
+    let fx = app.update(Msg::PathInspected {
+        typed: typed_path.clone(),
+        verdict: Ok("a new file".into()),
+        submit: true,
+    });
+    assert!(
+        matches!(fx.as_slice(), [Effect::WriteAudit { domain, path }]
+            if domain.as_str() == "example.com" && path.to_str() == Some(typed_path.as_str())),
+        "{fx:?}"
+    );
+}

@@ -6,7 +6,9 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
 use super::domain::{Ctx, pane};
-use crate::rollout::{Gate, Phase, detect_drift, policy_one_line, publish_steps, rollback_countdown};
+use crate::rollout::{
+    Gate, Phase, detect_drift, maintenance_lines, policy_one_line, publish_steps, rollback_countdown,
+};
 use crate::sanitize::sanitize;
 use crate::tui::theme;
 use crate::tui::widgets::{mark, spinner};
@@ -117,6 +119,9 @@ fn maintenance(cx: &Ctx, lines: &mut Vec<Line<'static>>) {
             Span::styled(format!("  {} ", theme::OK), t.ok()),
             Span::raw("MX set matches the policy"),
         ])),
+    }
+    for l in maintenance_lines(s, cx.app.now) {
+        lines.push(Line::from(Span::raw(format!("  {}", sanitize(&l)))));
     }
     lines.push(Line::from(Span::styled(
         "  r re-checks · b plans a rollback (mode: none, then a countdown)",

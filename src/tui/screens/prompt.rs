@@ -13,6 +13,7 @@ fn title(kind: PromptKind) -> &'static str {
         PromptKind::AddDomain => " add a domain ",
         PromptKind::Rua => " TLS-RPT report address(es) ",
         PromptKind::WritePath => " write snippet ",
+        PromptKind::AuditPath => " write the auditor's report ",
         PromptKind::ImportPath => " import TLS-RPT reports ",
         PromptKind::Ack => " override the gate? ",
     }
