@@ -9,6 +9,7 @@ pub mod lint;
 pub mod output;
 pub mod plan;
 pub mod probe_args;
+pub mod progress;
 pub mod reports;
 pub mod status;
 pub mod track;
