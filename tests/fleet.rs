@@ -2,12 +2,14 @@
 //! hold back the others (issue 13).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use mtasts::lab::{Lab, MxHostSpec, MxSpec, Scenario, fleet};
 use mtasts::ops::{FleetEvent, Order, check_each};
-use mtasts::probe::{ProbeConfig, ResolverChoice, Timeouts};
+use mtasts::probe::ProbeConfig;
 use mtasts::rfc::DomainName;
 
 const SLOW: &str = "slow.fleet.example";
@@ -25,15 +27,7 @@ fn scenario() -> Scenario {
 }
 
 fn config(lab: &Lab) -> ProbeConfig {
-    let mut cfg = ProbeConfig::new(lab.now);
-    cfg.resolver = ResolverChoice::At(lab.dns_addr);
-    cfg.extra_anchors = vec![lab.ca_der.clone()];
-    cfg.smtp_port = lab.smtp_port;
-    cfg.https_port = lab.https_port;
-    cfg.timeouts =
-        Timeouts { overall: Duration::from_secs(20), ..Timeouts::uniform(Duration::from_secs(10)) };
-    cfg.ehlo_name = "probe.test".into();
-    cfg
+    common::lab_config(lab)
 }
 
 /// Runs the check and returns, per result in hand-over order, the domain and the time since
