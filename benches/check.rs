@@ -137,16 +137,22 @@ fn cpu_split() -> Option<(f64, f64)> {
     Some((lab as f64 / 100.0, client as f64 / 100.0))
 }
 
-/// (b) again with the lab's servers on a runtime of their own (two workers, like the probe's),
-/// so each side's CPU can be read per thread. Returns the median wall time and the mean CPU
-/// seconds per run of the lab and of the probe (plus the judge).
-fn measure_split(scenario: &Scenario, iterations: usize, rt: &tokio::runtime::Runtime) -> (Stats, f64, f64) {
-    let lab_rt = tokio::runtime::Builder::new_multi_thread()
+/// A runtime of its own for the lab's servers (two workers, like the probe's), its threads
+/// named `lab-rt` so [`cpu_split`] can tell them apart.
+fn lab_runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .thread_name("lab-rt")
         .enable_all()
         .build()
-        .unwrap();
+        .unwrap()
+}
+
+/// (b) again with the lab's servers on a runtime of their own (two workers, like the probe's),
+/// so each side's CPU can be read per thread. Returns the median wall time and the mean CPU
+/// seconds per run of the lab and of the probe (plus the judge).
+fn measure_split(scenario: &Scenario, iterations: usize, rt: &tokio::runtime::Runtime) -> (Stats, f64, f64) {
+    let lab_rt = lab_runtime();
     let lab = lab_rt.block_on(Lab::start(scenario, jiff::Timestamp::now())).unwrap();
     let names = domains(scenario);
     rt.block_on(check_once(&lab, &names));

@@ -27,12 +27,7 @@ fn scenario(domains: usize, mx: usize, late_ms: u64) -> Scenario {
 
 /// The child: starts the lab on its own runtime, checks every domain once, prints figures.
 pub fn child(domains: usize, mx: usize, late_ms: u64) {
-    let lab_rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .thread_name("lab-rt")
-        .enable_all()
-        .build()
-        .unwrap();
+    let lab_rt = super::lab_runtime();
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
     let s = scenario(domains, mx, late_ms);
     let lab = lab_rt.block_on(Lab::start(&s, jiff::Timestamp::now())).unwrap();
