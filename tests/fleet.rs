@@ -69,3 +69,92 @@ async fn in_completion_order_every_fast_domain_comes_out_before_the_slow_one() {
     assert_eq!(seen[6].0, SLOW);
     assert!(seen[5].1 < slow, "sixth result at {:?}, the slow domain alone took {slow:?}", seen[5].1);
 }
+
+/// The lab on a runtime of its own, for tests that run the `mtasts` binary against it.
+struct Served {
+    _rt: tokio::runtime::Runtime,
+    lab: Lab,
+    dir: tempfile::TempDir,
+}
+
+impl Served {
+    fn start() -> Served {
+        let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+        let lab = rt.block_on(Lab::start(&scenario(), jiff::Timestamp::now())).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("ca.pem"), &lab.ca_pem).unwrap();
+        Served { _rt: rt, lab, dir }
+    }
+
+    /// `mtasts check` of every domain of [`scenario`] (the slow one third), against the lab.
+    fn args(&self) -> Vec<String> {
+        let mut args: Vec<String> = vec!["check".into()];
+        args.extend(scenario().domains.iter().map(|d| d.name.clone()));
+        for (flag, value) in [
+            ("--resolver", self.lab.dns_addr.to_string()),
+            ("--smtp-port", self.lab.smtp_port.to_string()),
+            ("--https-port", self.lab.https_port.to_string()),
+            ("--ca-file", self.dir.path().join("ca.pem").display().to_string()),
+            ("--timeout", "20".into()),
+        ] {
+            args.extend([flag.to_owned(), value]);
+        }
+        args
+    }
+
+    fn command(&self, extra: &[&str]) -> std::process::Command {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_mtasts"));
+        cmd.args(self.args()).args(extra).env("MTASTS_STATE_DIR", self.dir.path().join("state"));
+        cmd
+    }
+}
+
+#[test]
+fn the_cli_writes_a_json_line_while_the_slow_domain_is_still_pending() {
+    use std::io::BufRead;
+    let served = Served::start();
+    let mut child = served
+        .command(&["--json", "--unordered"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    assert!(child.try_wait().unwrap().is_none(), "the process ended before its first line was read");
+    assert!(!first.contains(SLOW), "the slow domain came first: {first}");
+    let rest: Vec<String> = lines.map(Result::unwrap).collect();
+    assert_eq!(rest.len(), 6);
+    assert!(rest[5].contains(SLOW), "the slow domain is not last: {}", rest[5]);
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("checked "), "progress line on a pipe");
+}
+
+#[test]
+fn the_progress_line_is_drawn_on_a_terminal_and_cleared_at_the_end() {
+    if !std::path::Path::new("/usr/bin/script").exists() {
+        eprintln!("SKIPPED: script (util-linux) not installed");
+        return;
+    }
+    let served = Served::start();
+    let quote = |a: &str| format!("'{}'", a.replace('\'', "'\\''"));
+    let mut line = vec![quote(env!("CARGO_BIN_EXE_mtasts"))];
+    line.extend(served.args().iter().map(|a| quote(a)));
+    let out_file = served.dir.path().join("stdout.txt");
+    line.push(format!(">{}", quote(out_file.to_str().unwrap())));
+    let out = std::process::Command::new("/usr/bin/script")
+        .args(["-qec", &line.join(" "), "/dev/null"])
+        .env("MTASTS_STATE_DIR", served.dir.path().join("state"))
+        .output()
+        .unwrap();
+    let terminal = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        terminal.contains("checked ") && terminal.contains("waiting on"),
+        "no progress line: {terminal:?}"
+    );
+    assert!(terminal.trim_end_matches(['\r', '\n']).ends_with("\r\x1b[2K"), "not cleared: {terminal:?}");
+    let stdout = std::fs::read_to_string(out_file).unwrap();
+    assert!(!stdout.contains("checked "), "progress line on stdout");
+    assert_eq!(stdout.matches(".fleet.example  ").count(), 7, "{stdout}");
+}
