@@ -79,6 +79,20 @@ impl Prober {
 }
 
 type SmtpFuture = Shared<BoxFuture<'static, SmtpEvidence>>;
+type AddressFuture = Shared<BoxFuture<'static, Lookup<Vec<IpAddr>>>>;
+
+/// The future under `key` in `cache`, made by `make` and stored the first time it is asked.
+fn shared<K: std::hash::Hash + Eq, T: Clone>(
+    cache: &Mutex<HashMap<K, Shared<BoxFuture<'static, T>>>>,
+    key: K,
+    make: impl FnOnce() -> BoxFuture<'static, T>,
+) -> Shared<BoxFuture<'static, T>> {
+    let mut cache = match cache.lock() {
+        Ok(c) => c,
+        Err(poisoned) => poisoned.into_inner(),
+    };
+    cache.entry(key).or_insert_with(|| make().shared()).clone()
+}
 
 /// State shared by every probe of one run.
 struct Run {
@@ -88,6 +102,8 @@ struct Run {
     permits: Arc<Semaphore>,
     per_host: Mutex<HashMap<IpAddr, Arc<Semaphore>>>,
     smtp_cache: Mutex<HashMap<(String, IpAddr), SmtpFuture>>,
+    /// The addresses of MX hosts, asked once per run however many domains name them.
+    mx_addresses: Mutex<HashMap<String, AddressFuture>>,
 }
 
 impl Run {
@@ -101,6 +117,7 @@ impl Run {
             permits: Arc::new(Semaphore::new(cfg.concurrency.max(1))),
             per_host: Mutex::new(HashMap::new()),
             smtp_cache: Mutex::new(HashMap::new()),
+            mx_addresses: Mutex::new(HashMap::new()),
         })
     }
 
@@ -175,7 +192,12 @@ impl Run {
         if host == "." {
             return MxEvidence { preference, host, addresses: Lookup::NoData, probes: Vec::new() };
         }
-        let addresses = self.dns.addresses(&host, deadline).await;
+        let run = self.clone();
+        let name = host.clone();
+        let addresses = shared(&self.mx_addresses, host.clone(), || {
+            async move { run.dns.addresses(&name, deadline).await }.boxed()
+        })
+        .await;
         let ips = addresses.found().cloned().unwrap_or_default();
         let probes = join_all(ips.into_iter().map(|ip| self.smtp(&host, ip, deadline))).await;
         MxEvidence { preference, host, addresses, probes }
@@ -183,29 +205,20 @@ impl Run {
 
     /// The SMTP probe of `host` at `ip`, started once per run and shared.
     fn smtp(self: &Arc<Self>, host: &str, ip: IpAddr, deadline: Instant) -> SmtpFuture {
-        let key = (host.to_owned(), ip);
-        let mut cache = match self.smtp_cache.lock() {
-            Ok(c) => c,
-            Err(poisoned) => poisoned.into_inner(),
-        };
-        cache
-            .entry(key)
-            .or_insert_with(|| {
-                let run = self.clone();
-                let host = host.to_owned();
-                async move {
-                    let addr = SocketAddr::new(ip, run.cfg.smtp_port);
-                    let Some(permits) = run.connection_permits(ip, deadline).await else {
-                        return waiting_timed_out(host, addr);
-                    };
-                    let t = &run.cfg.timeouts;
-                    let stores = run.stores.clone();
-                    smtp::probe_smtp(&host, addr, &run.cfg.ehlo_name, t, deadline, stores, permits).await
-                }
-                .boxed()
-                .shared()
-            })
-            .clone()
+        let run = self.clone();
+        let host = host.to_owned();
+        shared(&self.smtp_cache, (host.clone(), ip), || {
+            async move {
+                let addr = SocketAddr::new(ip, run.cfg.smtp_port);
+                let Some(permits) = run.connection_permits(ip, deadline).await else {
+                    return waiting_timed_out(host, addr);
+                };
+                let t = &run.cfg.timeouts;
+                let stores = run.stores.clone();
+                smtp::probe_smtp(&host, addr, &run.cfg.ehlo_name, t, deadline, stores, permits).await
+            }
+            .boxed()
+        })
     }
 
     async fn policy(
