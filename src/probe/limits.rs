@@ -13,8 +13,10 @@ const FALLBACK_FDS: u64 = 256;
 /// Upper bound of the default global socket limit, whatever the descriptor limit.
 const MAX_DEFAULT_SOCKETS: u64 = 4096;
 
-/// Upper bound of the default number of DNS questions in flight.
-const MAX_DEFAULT_DNS: u64 = 1024;
+/// Upper bound of the default number of DNS questions in flight: a resolver (and the lab
+/// on loopback) drops datagrams past a few hundred at once, and a dropped question costs a
+/// whole DNS timeout.
+const MAX_DEFAULT_DNS: u64 = 256;
 
 /// Lower bound of both defaults.
 const MIN_DEFAULT: u64 = 8;
@@ -64,8 +66,9 @@ mod tests {
     #[test]
     fn limits_follow_the_descriptor_limit_within_bounds() {
         assert_eq!(split_fds(1024), (720, 240));
-        assert_eq!(split_fds(20_000), (4096, 1024));
-        assert_eq!(split_fds(u64::MAX), (4096, 1024));
+        assert_eq!(split_fds(4096), (3024, 256));
+        assert_eq!(split_fds(20_000), (4096, 256));
+        assert_eq!(split_fds(u64::MAX), (4096, 256));
         assert_eq!(split_fds(16), (8, 8));
     }
 }
