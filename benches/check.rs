@@ -3,7 +3,9 @@
 //! (b) 200 domains sharing two MX hosts, as a ratio of (a);
 //! (c) the peak memory of (b), measured in a child process;
 //! (d) the CPU time of one (b) run, split between the probe (client) and the lab (servers) by
-//! running the lab on a runtime of its own.
+//! running the lab on a runtime of its own;
+//! (e) fleet scale (see `check/scale.rs`): 5,000 domains on 1,000 MX addresses, every reply
+//! 2 s late, results as they come.
 //!
 //! A small hand-written harness rather than criterion: each iteration is a real network
 //! exchange of ~100 ms and more, dominated by injected sleeps, so a few runs reported as
@@ -11,7 +13,8 @@
 //! re-executes this binary, neither of which criterion's sampling model fits.
 //!
 //! Run with `cargo bench --bench check`; `-- --iterations N` and `-- --latency MS` change the
-//! defaults (10 runs, 20 ms).
+//! defaults (10 runs, 20 ms); `-- --only-scale` runs (e) alone, `--domains N --mx M --late MS`
+//! scale it.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
@@ -23,6 +26,9 @@ use mtasts::lab::{DomainSpec, Lab, MxSpec, PolicyHostSpec, Scenario, fleet};
 use mtasts::ops::check_domains;
 use mtasts::probe::{ProbeConfig, ResolverChoice};
 use mtasts::rfc::DomainName;
+
+#[path = "check/scale.rs"]
+mod scale;
 
 /// Round trips carrying injected latency on the longest dependent chain of one domain: MX
 /// lookup, A/AAAA of the MX host (asked together), SMTP banner, EHLO reply, STARTTLS reply.
@@ -131,16 +137,22 @@ fn cpu_split() -> Option<(f64, f64)> {
     Some((lab as f64 / 100.0, client as f64 / 100.0))
 }
 
-/// (b) again with the lab's servers on a runtime of their own (two workers, like the probe's),
-/// so each side's CPU can be read per thread. Returns the median wall time and the mean CPU
-/// seconds per run of the lab and of the probe (plus the judge).
-fn measure_split(scenario: &Scenario, iterations: usize, rt: &tokio::runtime::Runtime) -> (Stats, f64, f64) {
-    let lab_rt = tokio::runtime::Builder::new_multi_thread()
+/// A runtime of its own for the lab's servers (two workers, like the probe's), its threads
+/// named `lab-rt` so [`cpu_split`] can tell them apart.
+fn lab_runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .thread_name("lab-rt")
         .enable_all()
         .build()
-        .unwrap();
+        .unwrap()
+}
+
+/// (b) again with the lab's servers on a runtime of their own (two workers, like the probe's),
+/// so each side's CPU can be read per thread. Returns the median wall time and the mean CPU
+/// seconds per run of the lab and of the probe (plus the judge).
+fn measure_split(scenario: &Scenario, iterations: usize, rt: &tokio::runtime::Runtime) -> (Stats, f64, f64) {
+    let lab_rt = lab_runtime();
     let lab = lab_rt.block_on(Lab::start(scenario, jiff::Timestamp::now())).unwrap();
     let names = domains(scenario);
     rt.block_on(check_once(&lab, &names));
@@ -205,6 +217,19 @@ fn main() {
         rt.block_on(fleet_child(latency));
         return;
     }
+    let size =
+        |name: &str, default: u64| usize::try_from(arg_value(&args, name, default)).unwrap_or(1).max(1);
+    let (scale_domains, scale_mx, late) =
+        (size("--domains", 5000), size("--mx", 1000), arg_value(&args, "--late", 2000));
+    if args.iter().any(|a| a == scale::SCALE_CHILD) {
+        drop(rt);
+        scale::child(scale_domains, scale_mx, late);
+        return;
+    }
+    if args.iter().any(|a| a == "--only-scale") {
+        scale::report(scale_domains, scale_mx, late);
+        return;
+    }
 
     let critical = Duration::from_millis(latency) * CRITICAL_ROUND_TRIPS;
     println!("injected latency {latency} ms; {iterations} runs each after one warm-up; min / median");
@@ -247,4 +272,6 @@ fn main() {
         client_cpu * 1000.0,
         lab_cpu * 1000.0,
     );
+
+    scale::report(scale_domains, scale_mx, late);
 }

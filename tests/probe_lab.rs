@@ -1,13 +1,15 @@
 //! The probe against the in-process lab: real DNS, SMTP and HTTPS on loopback.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use std::net::IpAddr;
 use std::time::Duration;
 
 use mtasts::lab::{Lab, Scenario, scenario};
 use mtasts::probe::{
-    CertVerdict, Evidence, FetchOutcome, Lookup, ProbeConfig, ResolverChoice, SmtpOutcome, SmtpStage,
-    Timeouts, probe_domain, probe_domains,
+    CertVerdict, Evidence, FetchOutcome, Lookup, ProbeConfig, SmtpOutcome, SmtpStage, Timeouts, probe_domain,
+    probe_domains,
 };
 use mtasts::rfc::DomainName;
 
@@ -16,14 +18,7 @@ fn now() -> jiff::Timestamp {
 }
 
 fn config(lab: &Lab) -> ProbeConfig {
-    let mut cfg = ProbeConfig::new(lab.now);
-    cfg.resolver = ResolverChoice::At(lab.dns_addr);
-    cfg.extra_anchors = vec![lab.ca_der.clone()];
-    cfg.smtp_port = lab.smtp_port;
-    cfg.https_port = lab.https_port;
-    cfg.timeouts = Timeouts { overall: Duration::from_secs(10), ..Timeouts::uniform(Duration::from_secs(2)) };
-    cfg.ehlo_name = "probe.test".into();
-    cfg
+    common::lab_config(lab)
 }
 
 fn domain(name: &str) -> DomainName {

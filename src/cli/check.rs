@@ -10,8 +10,9 @@ use serde_json::json;
 
 use super::output::{Style, format_finding, print_json_line};
 use super::probe_args::ProbeArgs;
+use super::progress::ProgressLine;
 use crate::finding::{Finding, Verdict};
-use crate::ops::{self, Checked};
+use crate::ops::{self, Checked, FleetEvent, Order};
 use crate::rfc::DomainName;
 use crate::sanitize::sanitize;
 
@@ -27,6 +28,9 @@ pub struct CheckArgs {
     /// Print JSON Lines: one object per domain.
     #[arg(long)]
     pub json: bool,
+    /// Write each result as its domain finishes, not in the order given.
+    #[arg(long)]
+    pub unordered: bool,
 }
 
 /// The domains named on the command line and in `--domain-file`, validated, in order, each
@@ -100,26 +104,50 @@ pub fn run(
         }
     }
     let cfg = probe.config(now)?;
-    let checked = runtime.block_on(ops::check_domains(&domains, &cfg, &plans));
-    for c in checked.iter().filter(|c| plans.contains_key(&c.domain)) {
-        if let Err(e) = ops::domain::record(&store, c) {
-            eprintln!("mtasts: could not record the check of {}: {}", c.domain, sanitize(&e.to_string()));
+    let order = if args.unordered { Order::Completion } else { Order::Input };
+    let mut line = ProgressLine::detect();
+    let (mut failed, mut error) = (false, None);
+    runtime.block_on(ops::check_each(&domains, &cfg, &plans, order, |event| match event {
+        FleetEvent::Checked(c, progress) => {
+            if plans.contains_key(&c.domain)
+                && let Err(e) = ops::domain::record(&store, &c)
+            {
+                line.clear();
+                eprintln!("mtasts: could not record the check of {}: {}", c.domain, sanitize(&e.to_string()));
+            }
+            failed |= c.judgement.verdict == Verdict::Fail;
+            line.clear();
+            if let Err(e) = write_result(&c, args.json, style) {
+                error.get_or_insert(e);
+            }
+            line.show(progress);
         }
+        FleetEvent::Tick(progress) => line.show(progress),
+    }));
+    line.clear();
+    if let Some(e) = error {
+        return Err(e);
     }
-    let code = report(&checked, args.json, style)?;
+    let code = super::exit_for(failed);
     Ok(if unreadable && code == ExitCode::SUCCESS { ExitCode::from(1) } else { code })
 }
 
 /// Prints the results and returns exit 1 when any domain has an error finding.
 pub fn report(checked: &[Checked], json: bool, style: &Style) -> Result<ExitCode> {
     for c in checked {
-        if json {
-            print_json_line(&to_json(c))?;
-        } else {
-            crate::out!("{}", render_text(c, style));
-        }
+        write_result(c, json, style)?;
     }
     Ok(super::exit_for(checked.iter().any(|c| c.judgement.verdict == Verdict::Fail)))
+}
+
+/// Writes one domain's result: a JSON line or the text report.
+pub fn write_result(c: &Checked, json: bool, style: &Style) -> Result<()> {
+    if json {
+        print_json_line(&to_json(c))?;
+    } else {
+        crate::out!("{}", render_text(c, style));
+    }
+    Ok(())
 }
 
 /// The JSON Lines object of DESIGN.md §2.

@@ -10,6 +10,7 @@ pub mod lint;
 pub mod output;
 pub mod plan;
 pub mod probe_args;
+pub mod progress;
 pub mod report;
 pub mod reports;
 pub mod shell;

@@ -28,9 +28,13 @@ pub struct ProbeArgs {
     /// Give up on a domain after this many seconds.
     #[arg(long, global = true, value_name = "SECS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub timeout: u64,
-    /// Most SMTP and HTTPS connections in flight at once (domains and DNS questions: 8x this).
-    #[arg(long, global = true, value_name = "N", default_value_t = 32, value_parser = clap::value_parser!(u64).range(1..=1024))]
-    pub concurrency: u64,
+    /// Global limit: most SMTP and HTTPS connections open at once (default: three quarters
+    /// of the file-descriptor limit, at most 4096; domains in flight: 8x this, at most 1024).
+    #[arg(long, global = true, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=65536))]
+    pub concurrency: Option<u64>,
+    /// Most connections to one IP address at once (polite to shared MX hosts and postscreen).
+    #[arg(long, global = true, value_name = "N", default_value_t = 2, value_parser = clap::value_parser!(u64).range(1..=64))]
+    pub per_host: u64,
 }
 
 impl ProbeArgs {
@@ -51,7 +55,10 @@ impl ProbeArgs {
         for step in [&mut t.dns, &mut t.connect, &mut t.smtp_reply, &mut t.tls_handshake, &mut t.https] {
             *step = (*step).min(overall);
         }
-        cfg.concurrency = usize::try_from(self.concurrency).unwrap_or(32);
+        if let Some(n) = self.concurrency {
+            cfg.concurrency = usize::try_from(n).unwrap_or(cfg.concurrency);
+        }
+        cfg.per_host = usize::try_from(self.per_host).unwrap_or(2);
         Ok(cfg)
     }
 }

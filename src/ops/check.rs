@@ -2,8 +2,9 @@
 
 use std::collections::BTreeMap;
 
-use crate::judge::{HeldPolicy, JudgeContext, Judgement, PlanContext, judge};
-use crate::probe::{Evidence, ProbeConfig, probe_domains};
+use super::fleet::{FleetEvent, Order, check_each};
+use crate::judge::{HeldPolicy, Judgement, PlanContext};
+use crate::probe::{Evidence, ProbeConfig};
 use crate::rfc::DomainName;
 use crate::rollout::{DomainState, Observation, held_until};
 
@@ -49,24 +50,20 @@ pub fn held_policies(state: &DomainState) -> Vec<HeldPolicy> {
         .collect()
 }
 
-/// Probes every domain (sharing MX probes across them, bounded by the config's concurrency),
-/// judges each with its plan when one is given, and builds the observations. Output order is
-/// input order.
+/// Probes every domain (sharing MX probes across them, within the config's limits), judges
+/// each with its plan when one is given, and builds the observations. Output order is input
+/// order; [`check_each`] hands each result over as it comes instead.
 pub async fn check_domains(
     domains: &[DomainName],
     cfg: &ProbeConfig,
     plans: &BTreeMap<DomainName, PlanContext>,
 ) -> Vec<Checked> {
-    let now = cfg.now;
-    let evidence = probe_domains(domains, cfg).await;
-    domains
-        .iter()
-        .zip(evidence)
-        .map(|(domain, evidence)| {
-            let ctx = JudgeContext { plan: plans.get(domain).cloned(), ..JudgeContext::new(now) };
-            let judgement = judge(&evidence, &ctx);
-            let observation = super::observe(&evidence, &judgement, now);
-            Checked { domain: domain.clone(), at: now, evidence, judgement, observation }
-        })
-        .collect()
+    let mut all = Vec::with_capacity(domains.len());
+    check_each(domains, cfg, plans, Order::Input, |event| {
+        if let FleetEvent::Checked(c, _) = event {
+            all.push(*c);
+        }
+    })
+    .await;
+    all
 }

@@ -6,10 +6,12 @@ pub mod audit;
 pub mod change;
 pub mod check;
 pub mod domain;
+pub mod fleet;
 pub mod observe;
 pub mod reports;
 pub mod snippet;
 
 pub use check::{Checked, check_domains, plan_context};
 pub use domain::{AddOptions, Added, Advanced, OpsError};
+pub use fleet::{FleetEvent, Order, Progress, check_each};
 pub use observe::observe;

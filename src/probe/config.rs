@@ -66,10 +66,14 @@ pub struct ProbeConfig {
     pub https_port: u16,
     /// Timeouts.
     pub timeouts: Timeouts,
-    /// Most connections (SMTP probes and policy fetches) in flight at once in a run; DNS
-    /// questions and domains probed at once by [`probe_domains`](super::probe_domains) are
-    /// each bounded at eight times this.
+    /// Most connections (SMTP probes and policy fetches) open at once in a run, the global
+    /// limit (default: from the file-descriptor limit, see [`default_limits`](super::default_limits)).
     pub concurrency: usize,
+    /// Most connections to one IP address at once (2: polite to shared MX hosts and to
+    /// postscreen).
+    pub per_host: usize,
+    /// Most DNS questions in flight at once (each on its own UDP socket).
+    pub dns_in_flight: usize,
     /// The name sent in EHLO.
     pub ehlo_name: String,
     /// The time certificates are judged at.
@@ -77,16 +81,20 @@ pub struct ProbeConfig {
 }
 
 impl ProbeConfig {
-    /// Defaults: system resolver, ports 25 and 443, default timeouts, concurrency 32, EHLO
+    /// Defaults: system resolver, ports 25 and 443, default timeouts, connection and DNS
+    /// limits from the file-descriptor limit, 2 connections per address, EHLO
     /// `mtasts.invalid`, certificates judged at `now`.
     pub fn new(now: jiff::Timestamp) -> Self {
+        let (concurrency, dns_in_flight) = super::default_limits();
         Self {
             resolver: ResolverChoice::System,
             extra_anchors: Vec::new(),
             smtp_port: 25,
             https_port: 443,
             timeouts: Timeouts::default(),
-            concurrency: 32,
+            concurrency,
+            per_host: 2,
+            dns_in_flight,
             ehlo_name: "mtasts.invalid".to_owned(),
             now,
         }

@@ -11,6 +11,7 @@ mod evidence {
     pub use crate::evidence::*;
 }
 mod https;
+mod limits;
 #[cfg(test)]
 mod run_tests;
 mod smtp;
@@ -27,7 +28,7 @@ use std::sync::{Arc, Mutex};
 
 use futures::future::{BoxFuture, FutureExt, Shared, join_all};
 use futures::stream::{self, StreamExt};
-use tokio::sync::Semaphore;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::time::{Instant, timeout_at};
 
 pub use crate::evidence::{
@@ -35,27 +36,66 @@ pub use crate::evidence::{
     SmtpOutcome, SmtpReply, SmtpStage, TlsEvidence, TxtEvidence,
 };
 pub use config::{ProbeConfig, ProbeError, ResolverChoice, Timeouts, load_ca_file};
+pub use limits::{default_limits, fd_limit, split_fds};
 
 use crate::rfc::DomainName;
 
 /// Probes one domain.
 pub async fn probe_domain(domain: &DomainName, cfg: &ProbeConfig) -> Evidence {
-    Run::new(cfg).domain(domain).await
+    Prober::new(cfg).probe(domain).await
 }
 
-/// Domains (and DNS questions) in flight per connection permit. A domain spends most of its
-/// time waiting on DNS and on MX probes shared with other domains, so bounding domains by the
-/// connection limit alone would leave the connections idle (see `benches/check.rs`).
+/// Domains in flight per connection permit, and at most this many domains at once: a domain
+/// spends most of its time waiting on DNS and on MX probes shared with other domains, so
+/// bounding domains by the connection limit alone would leave the connections idle (see
+/// `benches/check.rs`), while the cap bounds memory whatever the limits.
 const IN_FLIGHT_PER_PERMIT: usize = 8;
+const MAX_DOMAINS_IN_FLIGHT: usize = 1024;
 
-/// Probes several domains with one resolver, one semaphore and one MX cache: an MX
-/// host:address shared by several domains is probed once. Output order is input order.
+/// How many domains a run of `cfg` probes at once.
+pub fn domain_window(cfg: &ProbeConfig) -> usize {
+    cfg.concurrency.max(1).saturating_mul(IN_FLIGHT_PER_PERMIT).min(MAX_DOMAINS_IN_FLIGHT)
+}
+
+/// Probes several domains with one [`Prober`]: an MX host:address shared by several domains
+/// is probed once. Output order is input order.
 pub async fn probe_domains(domains: &[DomainName], cfg: &ProbeConfig) -> Vec<Evidence> {
-    let run = Run::new(cfg);
-    stream::iter(domains).map(|d| run.domain(d)).buffered(run.in_flight()).collect().await
+    let prober = Prober::new(cfg);
+    stream::iter(domains).map(|d| prober.probe(d)).buffered(domain_window(cfg)).collect().await
+}
+
+/// One run's shared state (resolver, trust stores, connection limits, MX probe cache), cheap
+/// to clone into tasks: every clone shares it, so an MX host:address is probed once per run.
+#[derive(Clone)]
+pub struct Prober(Arc<Run>);
+
+impl Prober {
+    /// A new run with `cfg`'s limits.
+    pub fn new(cfg: &ProbeConfig) -> Self {
+        Self(Run::new(cfg))
+    }
+
+    /// Probes one domain within the run's limits.
+    pub async fn probe(&self, domain: &DomainName) -> Evidence {
+        self.0.domain(domain).await
+    }
 }
 
 type SmtpFuture = Shared<BoxFuture<'static, SmtpEvidence>>;
+type AddressFuture = Shared<BoxFuture<'static, Lookup<Vec<IpAddr>>>>;
+
+/// The future under `key` in `cache`, made by `make` and stored the first time it is asked.
+fn shared<K: std::hash::Hash + Eq, T: Clone>(
+    cache: &Mutex<HashMap<K, Shared<BoxFuture<'static, T>>>>,
+    key: K,
+    make: impl FnOnce() -> BoxFuture<'static, T>,
+) -> Shared<BoxFuture<'static, T>> {
+    let mut cache = match cache.lock() {
+        Ok(c) => c,
+        Err(poisoned) => poisoned.into_inner(),
+    };
+    cache.entry(key).or_insert_with(|| make().shared()).clone()
+}
 
 /// State shared by every probe of one run.
 struct Run {
@@ -63,24 +103,40 @@ struct Run {
     dns: dns::Dns,
     stores: Result<Arc<tls::TrustStores>, String>,
     permits: Arc<Semaphore>,
+    per_host: Mutex<HashMap<IpAddr, Arc<Semaphore>>>,
     smtp_cache: Mutex<HashMap<(String, IpAddr), SmtpFuture>>,
+    /// The addresses of MX hosts, asked once per run however many domains name them.
+    mx_addresses: Mutex<HashMap<String, AddressFuture>>,
 }
 
 impl Run {
     fn new(cfg: &ProbeConfig) -> Arc<Self> {
         Arc::new(Self {
             cfg: cfg.clone(),
-            dns: dns::Dns::new(&cfg.resolver, cfg.timeouts.dns, in_flight(cfg)),
+            dns: dns::Dns::new(&cfg.resolver, cfg.timeouts.dns, cfg.dns_in_flight),
             stores: tls::TrustStores::new(&cfg.extra_anchors, cfg.now)
                 .map(Arc::new)
                 .map_err(|e| e.to_string()),
             permits: Arc::new(Semaphore::new(cfg.concurrency.max(1))),
+            per_host: Mutex::new(HashMap::new()),
             smtp_cache: Mutex::new(HashMap::new()),
+            mx_addresses: Mutex::new(HashMap::new()),
         })
     }
 
-    fn in_flight(&self) -> usize {
-        in_flight(&self.cfg)
+    /// The permits of one connection to `ip`: first its destination's, then a global one, so
+    /// waiting on a busy destination does not hold a global permit. `None` past `deadline`.
+    async fn connection_permits(&self, ip: IpAddr, deadline: Instant) -> Option<Vec<OwnedSemaphorePermit>> {
+        let host = {
+            let mut map = match self.per_host.lock() {
+                Ok(m) => m,
+                Err(poisoned) => poisoned.into_inner(),
+            };
+            map.entry(ip).or_insert_with(|| Arc::new(Semaphore::new(self.cfg.per_host.max(1)))).clone()
+        };
+        let host = timeout_at(deadline, host.acquire_owned()).await.ok()?.ok()?;
+        let global = timeout_at(deadline, self.permits.clone().acquire_owned()).await.ok()?.ok()?;
+        Some(vec![host, global])
     }
 
     async fn domain(self: &Arc<Self>, domain: &DomainName) -> Evidence {
@@ -139,7 +195,12 @@ impl Run {
         if host == "." {
             return MxEvidence { preference, host, addresses: Lookup::NoData, probes: Vec::new() };
         }
-        let addresses = self.dns.addresses(&host, deadline).await;
+        let run = self.clone();
+        let name = host.clone();
+        let addresses = shared(&self.mx_addresses, host.clone(), || {
+            async move { run.dns.addresses(&name, deadline).await }.boxed()
+        })
+        .await;
         let ips = addresses.found().cloned().unwrap_or_default();
         let probes = join_all(ips.into_iter().map(|ip| self.smtp(&host, ip, deadline))).await;
         MxEvidence { preference, host, addresses, probes }
@@ -147,30 +208,20 @@ impl Run {
 
     /// The SMTP probe of `host` at `ip`, started once per run and shared.
     fn smtp(self: &Arc<Self>, host: &str, ip: IpAddr, deadline: Instant) -> SmtpFuture {
-        let key = (host.to_owned(), ip);
-        let mut cache = match self.smtp_cache.lock() {
-            Ok(c) => c,
-            Err(poisoned) => poisoned.into_inner(),
-        };
-        cache
-            .entry(key)
-            .or_insert_with(|| {
-                let run = self.clone();
-                let host = host.to_owned();
-                async move {
-                    let addr = SocketAddr::new(ip, run.cfg.smtp_port);
-                    let permit = match timeout_at(deadline, run.permits.clone().acquire_owned()).await {
-                        Ok(Ok(p)) => p,
-                        _ => return waiting_timed_out(host, addr),
-                    };
-                    let t = &run.cfg.timeouts;
-                    let stores = run.stores.clone();
-                    smtp::probe_smtp(&host, addr, &run.cfg.ehlo_name, t, deadline, stores, Some(permit)).await
-                }
-                .boxed()
-                .shared()
-            })
-            .clone()
+        let run = self.clone();
+        let host = host.to_owned();
+        shared(&self.smtp_cache, (host.clone(), ip), || {
+            async move {
+                let addr = SocketAddr::new(ip, run.cfg.smtp_port);
+                let Some(permits) = run.connection_permits(ip, deadline).await else {
+                    return waiting_timed_out(host, addr);
+                };
+                let t = &run.cfg.timeouts;
+                let stores = run.stores.clone();
+                smtp::probe_smtp(&host, addr, &run.cfg.ehlo_name, t, deadline, stores, permits).await
+            }
+            .boxed()
+        })
     }
 
     async fn policy(
@@ -191,11 +242,6 @@ impl Run {
         let (port, step) = (self.cfg.https_port, self.cfg.timeouts.https);
         https::fetch_policy(host, &url, addrs, port, step, deadline, self.stores.clone()).await
     }
-}
-
-/// How many domains, and how many DNS questions, a run keeps in flight at once.
-fn in_flight(cfg: &ProbeConfig) -> usize {
-    cfg.concurrency.max(1).saturating_mul(IN_FLIGHT_PER_PERMIT)
 }
 
 fn waiting_timed_out(host: String, addr: SocketAddr) -> SmtpEvidence {

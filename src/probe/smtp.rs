@@ -56,9 +56,9 @@ fn io_fail(e: &std::io::Error) -> ReadFail {
 struct ReplyReader<S> {
     stream: S,
     buf: Vec<u8>,
-    /// The run's connection permit, released only when the connection is closed (after the
+    /// The run's connection permits (global, per destination), released only when the connection is closed (after the
     /// background QUIT), so `--concurrency` bounds open connections, not just dialogues.
-    hold: Option<OwnedSemaphorePermit>,
+    hold: Vec<OwnedSemaphorePermit>,
 }
 
 impl<S: AsyncRead + AsyncWrite + Unpin> ReplyReader<S> {
@@ -123,7 +123,7 @@ pub(crate) async fn probe_smtp(
     timeouts: &Timeouts,
     deadline: Instant,
     stores: Result<Arc<TrustStores>, String>,
-    permit: Option<OwnedSemaphorePermit>,
+    permit: Vec<OwnedSemaphorePermit>,
 ) -> SmtpEvidence {
     let start = Instant::now();
     let mut ev = SmtpEvidence::bare(host.to_owned(), addr, SmtpOutcome::Refused);
@@ -144,7 +144,7 @@ async fn dialogue(
     t: &Timeouts,
     deadline: Instant,
     stores: Result<Arc<TrustStores>, String>,
-    permit: Option<OwnedSemaphorePermit>,
+    permit: Vec<OwnedSemaphorePermit>,
 ) -> Result<SmtpOutcome, SmtpOutcome> {
     let tcp = match timeout_at(within(t.connect, deadline), TcpStream::connect(ev.addr)).await {
         Err(_) => {

@@ -85,7 +85,7 @@ pub(super) async fn run(
 ) -> SmtpEvidence {
     let stores = TrustStores::new(anchors, now).map(Arc::new).map_err(|e| e.to_string());
     let timeouts = Timeouts::uniform(t);
-    probe_smtp(HOST, addr, "probe.test", &timeouts, Instant::now() + t * 4, stores, None).await
+    probe_smtp(HOST, addr, "probe.test", &timeouts, Instant::now() + t * 4, stores, Vec::new()).await
 }
 
 pub(super) async fn starttls_server(pki: &Pki) -> SocketAddr {

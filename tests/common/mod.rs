@@ -106,3 +106,18 @@ pub fn test_certificate(host: &str) -> (String, String, String) {
     let cert = params.signed_by(&key, &ca).expect("server cert");
     (ca.pem(), format!("{}{}", cert.pem(), ca.pem()), key.serialize_pem())
 }
+
+/// A probe configuration aimed at `lab`: its resolver, ports and CA; 2 s per step, 10 s per
+/// domain.
+pub fn lab_config(lab: &mtasts::lab::Lab) -> mtasts::probe::ProbeConfig {
+    use mtasts::probe::{ProbeConfig, ResolverChoice, Timeouts};
+    use std::time::Duration;
+    let mut cfg = ProbeConfig::new(lab.now);
+    cfg.resolver = ResolverChoice::At(lab.dns_addr);
+    cfg.extra_anchors = vec![lab.ca_der.clone()];
+    cfg.smtp_port = lab.smtp_port;
+    cfg.https_port = lab.https_port;
+    cfg.timeouts = Timeouts { overall: Duration::from_secs(10), ..Timeouts::uniform(Duration::from_secs(2)) };
+    cfg.ehlo_name = "probe.test".into();
+    cfg
+}

@@ -1,0 +1,122 @@
+//! Checking a fleet: every domain a task on the runtime (so judging and TLS use every core),
+//! each result handed over as it comes, in input order through a bounded reorder buffer or
+//! in completion order.
+
+use std::collections::{BTreeMap, HashMap};
+use std::time::Duration;
+
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use tokio::task::JoinSet;
+use tokio::time::{Instant, MissedTickBehavior, interval};
+
+use super::Checked;
+use crate::finding::Verdict;
+use crate::judge::{JudgeContext, PlanContext, judge};
+use crate::probe::{ProbeConfig, Prober, domain_window};
+use crate::rfc::DomainName;
+
+/// The order results are handed over in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Order {
+    /// The order the domains were given in; a result waits in a buffer of at most
+    /// [`domain_window`] domains until every earlier one has been handed over.
+    Input,
+    /// The order the checks finish in.
+    Completion,
+}
+
+/// Where a fleet check stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Progress {
+    /// Domains to check.
+    pub total: usize,
+    /// Domains handed over so far.
+    pub done: usize,
+    /// Of those, how many failed.
+    pub failing: usize,
+    /// The domain waited on longest, and for how long (`None` when none is in flight).
+    pub waiting_longest: Option<(DomainName, Duration)>,
+}
+
+/// What [`check_each`] reports.
+#[derive(Debug)]
+pub enum FleetEvent<'a> {
+    /// One domain's result, with the progress counting it.
+    Checked(Box<Checked>, &'a Progress),
+    /// A periodic update (every quarter second) while domains are in flight.
+    Tick(&'a Progress),
+}
+
+/// How often [`FleetEvent::Tick`] comes.
+const TICK: Duration = Duration::from_millis(250);
+
+/// Checks every domain as its own task, at most [`domain_window`] at once, sharing MX probes
+/// across them, and calls `on` with each result as soon as `order` allows. Memory is bounded
+/// by the window, not by the number of domains. A panic in a task is resumed here.
+pub async fn check_each(
+    domains: &[DomainName],
+    cfg: &ProbeConfig,
+    plans: &BTreeMap<DomainName, PlanContext>,
+    order: Order,
+    mut on: impl FnMut(FleetEvent<'_>),
+) {
+    let prober = Prober::new(cfg);
+    let window = std::sync::Arc::new(Semaphore::new(domain_window(cfg)));
+    let mut tasks = JoinSet::new();
+    let mut started: HashMap<usize, Instant> = HashMap::new();
+    let mut ids = HashMap::new();
+    let mut buffer: BTreeMap<usize, (Checked, OwnedSemaphorePermit)> = BTreeMap::new();
+    let mut progress = Progress { total: domains.len(), done: 0, failing: 0, waiting_longest: None };
+    let (mut next, mut emit) = (0, 0);
+    let mut ticks = interval(TICK);
+    ticks.set_missed_tick_behavior(MissedTickBehavior::Delay);
+    while progress.done < domains.len() {
+        tokio::select! {
+            permit = window.clone().acquire_owned(), if next < domains.len() => {
+                let Ok(permit) = permit else { return };
+                let (domain, prober) = (domains[next].clone(), prober.clone());
+                let plan = plans.get(&domain).cloned();
+                let now = cfg.now;
+                let handle = tasks.spawn(async move {
+                    let evidence = prober.probe(&domain).await;
+                    let judgement = judge(&evidence, &JudgeContext { plan, ..JudgeContext::new(now) });
+                    let observation = super::observe(&evidence, &judgement, now);
+                    (Checked { domain, at: now, evidence, judgement, observation }, permit)
+                });
+                ids.insert(handle.id(), next);
+                started.insert(next, Instant::now());
+                next += 1;
+            }
+            joined = tasks.join_next_with_id(), if !tasks.is_empty() => {
+                let (id, (checked, permit)) = match joined {
+                    Some(Ok(done)) => done,
+                    Some(Err(e)) => match e.try_into_panic() {
+                        Ok(panic) => std::panic::resume_unwind(panic),
+                        Err(_) => return,
+                    },
+                    None => continue,
+                };
+                let Some(index) = ids.remove(&id) else { continue };
+                started.remove(&index);
+                buffer.insert(index, (checked, permit));
+                if order == Order::Completion {
+                    emit = index;
+                }
+                while let Some((checked, permit)) = buffer.remove(&emit) {
+                    drop(permit);
+                    progress.done += 1;
+                    progress.failing += usize::from(checked.judgement.verdict == Verdict::Fail);
+                    on(FleetEvent::Checked(Box::new(checked), &progress));
+                    emit += 1;
+                }
+            }
+            _ = ticks.tick() => {
+                progress.waiting_longest = started
+                    .iter()
+                    .min_by_key(|(_, at)| **at)
+                    .map(|(i, at)| (domains[*i].clone(), at.elapsed()));
+                on(FleetEvent::Tick(&progress));
+            }
+        }
+    }
+}
