@@ -27,6 +27,9 @@ pub struct CheckArgs {
     /// Print JSON Lines: one object per domain.
     #[arg(long)]
     pub json: bool,
+    /// Metrics and notifications for monitoring.
+    #[command(flatten)]
+    pub watch: super::watch::WatchArgs,
 }
 
 /// The domains named on the command line and in `--domain-file`, validated, in order, each
@@ -107,7 +110,8 @@ pub fn run(
         }
     }
     let code = report(&checked, args.json, style)?;
-    Ok(if unreadable && code == ExitCode::SUCCESS { ExitCode::from(1) } else { code })
+    let watched = super::watch::after_check(&args.watch, &super::state_dir(dir)?, &store, &checked, now);
+    Ok(if (unreadable || !watched) && code == ExitCode::SUCCESS { ExitCode::from(1) } else { code })
 }
 
 /// Prints the results and returns exit 1 when any domain has an error finding.

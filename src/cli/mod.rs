@@ -13,6 +13,7 @@ pub mod reports;
 pub mod status;
 pub mod track;
 pub mod tui;
+pub mod watch;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
