@@ -104,19 +104,16 @@ pub fn render(domains: &[DomainMetrics]) -> String {
             f.sample("mtasts_testing_days_remaining", &[("domain", &d.domain)], f64::from(days));
         }
     }
-    f.head("mtasts_certificate_expiry_days", "Days until the certificate a host presented expires.");
+    let expiry = "mtasts_certificate_expiry_timestamp_seconds";
+    f.head(expiry, "When the certificate a host presented expires (notAfter, Unix time).");
     for d in domains {
         for (role, host, not_after) in &d.certs {
             let role = match role {
                 CertRole::Mx => "mx",
                 CertRole::Policy => "policy",
             };
-            let days = (not_after.as_second() - d.checked_at.as_second()) as f64 / 86_400.0;
-            f.sample(
-                "mtasts_certificate_expiry_days",
-                &[("domain", &d.domain), ("role", role), ("host", host)],
-                (days * 100.0).round() / 100.0,
-            );
+            let labels = [("domain", d.domain.as_str()), ("role", role), ("host", host.as_str())];
+            f.sample(expiry, &labels, not_after.as_second() as f64);
         }
     }
     f.head(
