@@ -10,6 +10,7 @@ pub mod output;
 pub mod plan;
 pub mod probe_args;
 pub mod reports;
+pub mod serve;
 pub mod status;
 pub mod track;
 pub mod tui;
