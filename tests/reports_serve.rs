@@ -50,6 +50,15 @@ fn start(dir: &std::path::Path) -> (Receiver, String) {
     (Receiver { child, port, log }, ca)
 }
 
+/// A client that trusts only the test CA and finds `localhost` at the receiver's port.
+fn client(rx: &Receiver, ca: &str) -> reqwest::Client {
+    reqwest::Client::builder()
+        .add_root_certificate(reqwest::Certificate::from_pem(ca.as_bytes()).unwrap())
+        .resolve("localhost", ([127, 0, 0, 1], rx.port).into())
+        .build()
+        .unwrap()
+}
+
 fn gzip(bytes: &[u8]) -> Vec<u8> {
     let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
     enc.write_all(bytes).unwrap();
@@ -60,11 +69,7 @@ fn gzip(bytes: &[u8]) -> Vec<u8> {
 fn reports_posted_over_tls_are_imported_and_bad_requests_get_precise_4xx() {
     let dir = tempfile::tempdir().unwrap();
     let (rx, ca) = start(dir.path());
-    let client = reqwest::Client::builder()
-        .add_root_certificate(reqwest::Certificate::from_pem(ca.as_bytes()).unwrap())
-        .resolve("localhost", ([127, 0, 0, 1], rx.port).into())
-        .build()
-        .unwrap();
+    let client = client(&rx, &ca);
     let url = format!("https://localhost:{}/tlsrpt", rx.port);
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     let post = |ct: &str, body: Vec<u8>| {
@@ -109,11 +114,7 @@ fn reports_posted_over_tls_are_imported_and_bad_requests_get_precise_4xx() {
 fn a_client_sending_too_many_requests_gets_429() {
     let dir = tempfile::tempdir().unwrap();
     let (rx, ca) = start(dir.path());
-    let client = reqwest::Client::builder()
-        .add_root_certificate(reqwest::Certificate::from_pem(ca.as_bytes()).unwrap())
-        .resolve("localhost", ([127, 0, 0, 1], rx.port).into())
-        .build()
-        .unwrap();
+    let client = client(&rx, &ca);
     let url = format!("https://localhost:{}/", rx.port);
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     let statuses: Vec<u16> = (0..31)
