@@ -74,3 +74,23 @@ fn phase_window_and_certificates() {
     );
     assert!(diff(Some(&m), &enforce, at(32), RULES).0.is_empty(), "announced once per certificate");
 }
+
+#[test]
+fn metric_labels_are_escaped_and_absent_values_give_no_sample() {
+    use super::metrics::{CertRole, DomainMetrics, render};
+    let d = DomainMetrics {
+        domain: "example.org".into(),
+        checked_at: at(0),
+        verdict: crate::finding::Verdict::Warn,
+        phase: None,
+        testing_days_remaining: None,
+        certs: vec![(CertRole::Mx, "mx\"1\\\n.example.org".into(), at(10))],
+        sessions: Some((90, 10)),
+    };
+    let text = render(&[d]);
+    assert!(text.contains(r#"host="mx\"1\\\n.example.org"} "#), "{text}");
+    assert!(text.contains("mtasts_verdict{domain=\"example.org\",verdict=\"warn\"} 1\n"), "{text}");
+    assert!(text.contains("mtasts_tlsrpt_window_sessions{domain=\"example.org\",result=\"failed\"} 10\n"));
+    assert!(!text.contains("mtasts_phase{"), "no phase for an untracked domain");
+    assert_eq!(text.lines().filter(|l| !l.starts_with('#')).count(), 1 + 3 + 1 + 2);
+}
