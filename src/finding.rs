@@ -83,6 +83,8 @@ codes! {
     TlsRptRecordMultiple => "tlsrpt-record-multiple",
     /// The `_smtp._tls` record does not follow the ABNF.
     TlsRptRecordInvalid => "tlsrpt-record-invalid",
+    /// The TLS-RPT record lists several `rua` URIs; some large senders report only to the first.
+    TlsRptRuaSeveral => "tlsrpt-rua-several",
     /// The `_mta-sts` answer is not DNSSEC-validated.
     DnssecUnsigned => "dnssec-unsigned",
     /// `mta-sts.DOMAIN` has no address.

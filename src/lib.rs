@@ -4,6 +4,7 @@
 //! Data flows one way: probe → evidence → judge → findings → (CLI | TUI), and
 //! state + now → rollout plan → (CLI | TUI). See `DESIGN.md` for the layers.
 
+pub mod alerts;
 pub mod audit;
 pub mod cli;
 pub mod evidence;

@@ -31,6 +31,9 @@ pub struct CheckArgs {
     /// Write each result as its domain finishes, not in the order given.
     #[arg(long)]
     pub unordered: bool,
+    /// Metrics and notifications for monitoring.
+    #[command(flatten)]
+    pub watch: super::watch::WatchArgs,
 }
 
 /// The domains named on the command line and in `--domain-file`, validated, in order, each
@@ -107,6 +110,8 @@ pub fn run(
     let order = if args.unordered { Order::Completion } else { Order::Input };
     let mut line = ProgressLine::detect();
     let (mut failed, mut error) = (false, None);
+    // Only --notify and --metrics need every result at the end; plain runs stay streaming.
+    let mut watched = Vec::new();
     runtime.block_on(ops::check_each(&domains, &cfg, &plans, order, |event| match event {
         FleetEvent::Checked(c, progress) => {
             if plans.contains_key(&c.domain)
@@ -121,6 +126,9 @@ pub fn run(
                 error.get_or_insert(e);
             }
             line.show(progress);
+            if args.watch.active() {
+                watched.push(c);
+            }
         }
         FleetEvent::Tick(progress) => line.show(progress),
     }));
@@ -129,7 +137,9 @@ pub fn run(
         return Err(e);
     }
     let code = super::exit_for(failed);
-    Ok(if unreadable && code == ExitCode::SUCCESS { ExitCode::from(1) } else { code })
+    let watched = !args.watch.active()
+        || super::watch::after_check(&args.watch, &super::state_dir(dir)?, &store, &watched, now);
+    Ok(if (unreadable || !watched) && code == ExitCode::SUCCESS { ExitCode::from(1) } else { code })
 }
 
 /// Prints the results and returns exit 1 when any domain has an error finding.

@@ -13,10 +13,12 @@ pub mod probe_args;
 pub mod progress;
 pub mod report;
 pub mod reports;
+pub mod serve;
 pub mod shell;
 pub mod status;
 pub mod track;
 pub mod tui;
+pub mod watch;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;

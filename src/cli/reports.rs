@@ -32,6 +32,18 @@ pub enum ReportsWhat {
         #[arg(long)]
         json: bool,
     },
+    /// Receive reports at an https rua (RFC 8460 section 5.4) until stopped.
+    Serve {
+        /// Address and port to listen on, e.g. 0.0.0.0:8443.
+        #[arg(long, value_name = "ADDR")]
+        listen: std::net::SocketAddr,
+        /// The server certificate chain (PEM).
+        #[arg(long, value_name = "PEM")]
+        cert: PathBuf,
+        /// The server's private key (PEM).
+        #[arg(long, value_name = "PEM")]
+        key: PathBuf,
+    },
     /// Per-domain summary of the imported reports.
     Summary {
         /// Only this domain.
@@ -50,6 +62,9 @@ pub fn run(args: &ReportsArgs, dir: &Path, style: &Style) -> Result<ExitCode> {
     let store = ReportStore::open(dir)?;
     match &args.what {
         ReportsWhat::Import { paths, json } => import(&store, paths, *json, style),
+        ReportsWhat::Serve { listen, cert, key } => {
+            super::serve::run(store, *listen, cert, key).map(|()| ExitCode::SUCCESS)
+        }
         ReportsWhat::Summary { domain, since, json } => {
             summary(&store, domain.as_deref(), *since, *json, style)
         }

@@ -101,7 +101,13 @@ pub(crate) fn reporting(ev: &Evidence) -> Vec<Finding> {
     let mut out = Vec::new();
     let rec = &ev.tlsrpt_record;
     match &rec.records {
-        Lookup::Found(answer) => out.extend(select::<TlsRptRecord>(answer).findings(&rec.name)),
+        Lookup::Found(answer) => {
+            let selection = select::<TlsRptRecord>(answer);
+            out.extend(selection.findings(&rec.name));
+            if let Selection::One { record, .. } = &selection {
+                out.extend(rua_several(&rec.name, record));
+            }
+        }
         Lookup::NxDomain | Lookup::NoData => {
             out.extend(Selection::<TlsRptRecord>::Missing.findings(&rec.name))
         }
@@ -134,6 +140,23 @@ pub(crate) fn reporting(ev: &Evidence) -> Vec<Finding> {
         ));
     }
     out
+}
+
+/// `tlsrpt-rua-several`: RFC 8460 allows several `rua` URIs, but some large senders deliver
+/// only to the first one.
+fn rua_several(name: &str, record: &TlsRptRecord) -> Option<Finding> {
+    let [first, _, ..] = record.rua.as_slice() else { return None };
+    Some(Finding::new(
+        Code::TlsRptRuaSeveral,
+        Severity::Warning,
+        name,
+        format!(
+            "the TLS-RPT record lists {} rua URIs; some large senders send their reports only to the \
+             first one ({first})",
+            record.rua.len()
+        ),
+        "put the address you read first in rua, or keep a single rua and forward reports from there",
+    ))
 }
 
 fn lookup_failed<T>(rec: &TxtEvidence, lookup: &Lookup<T>, code: Code, severity: Severity) -> Finding {

@@ -132,6 +132,19 @@ fn tlsrpt_missing_invalid_multiple_are_warnings() {
 }
 
 #[test]
+fn several_rua_uris_are_a_warning_naming_the_first() {
+    let mut ev = healthy("enforce");
+    ev.tlsrpt_record =
+        txt("_smtp._tls.example.com", &["v=TLSRPTv1; rua=mailto:a@example.com,https://r.example.net/tlsrpt"]);
+    let j = run(&ev);
+    assert_eq!(problems(&j), vec!["tlsrpt-rua-several"]);
+    let f = find(&j, "tlsrpt-rua-several");
+    assert_eq!(f.severity, Severity::Warning);
+    assert!(f.message.contains("mailto:a@example.com") && f.message.contains("2 rua"), "{}", f.message);
+    assert!(problems(&run(&healthy("enforce"))).is_empty(), "one rua is fine");
+}
+
+#[test]
 fn obsolete_tlsrpt_name_is_flagged() {
     let mut ev = healthy("enforce");
     ev.tlsrpt_legacy_record = txt("_smtp-tlsrpt.example.com", &["v=TLSRPTv1; rua=mailto:a@example.com"]);

@@ -16,6 +16,7 @@ pub mod index;
 mod mime;
 mod model;
 mod parse;
+pub mod receiver;
 mod sources;
 mod store;
 mod summary;

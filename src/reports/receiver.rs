@@ -1,0 +1,76 @@
+//! The answer of the https `rua` receiver (RFC 8460 §5.4) to one request, once its body is
+//! read: the method and media type decide whether it is a report, the body is decompressed
+//! with a cap and imported through the same pipeline as files. No network here.
+
+use super::{Outcome, ReportError, ReportStore, gunzip};
+
+/// Largest request body accepted (compressed or not); larger ones get 413 unread.
+pub const MAX_BODY_BYTES: u64 = 4 * 1024 * 1024;
+
+/// The HTTP answer to one request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Answer {
+    /// The status code.
+    pub status: u16,
+    /// A one-line plain-text explanation (also the body).
+    pub message: String,
+}
+
+impl Answer {
+    fn new(status: u16, message: impl Into<String>) -> Answer {
+        Answer { status, message: message.into() }
+    }
+}
+
+/// The reason phrase of the statuses the receiver uses.
+pub fn reason(status: u16) -> &'static str {
+    match status {
+        200 => "OK",
+        201 => "Created",
+        400 => "Bad Request",
+        405 => "Method Not Allowed",
+        411 => "Length Required",
+        413 => "Content Too Large",
+        415 => "Unsupported Media Type",
+        429 => "Too Many Requests",
+        500 => "Internal Server Error",
+        _ => "Error",
+    }
+}
+
+/// The two media types of RFC 8460 §5.4 (parameters ignored, case-insensitive).
+fn is_gzip(content_type: &str) -> Option<bool> {
+    let media = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    match media.as_str() {
+        "application/tlsrpt+gzip" => Some(true),
+        "application/tlsrpt+json" => Some(false),
+        _ => None,
+    }
+}
+
+/// Handles one request whose body was read in full (at most [`MAX_BODY_BYTES`]): 201 for a new
+/// report, 200 for one already stored, 4xx saying precisely what is wrong otherwise.
+pub fn answer(store: &ReportStore, method: &str, content_type: Option<&str>, body: &[u8]) -> Answer {
+    if method != "POST" {
+        return Answer::new(405, "only POST is accepted (RFC 8460 section 5.4)");
+    }
+    let Some(gzip) = content_type.and_then(is_gzip) else {
+        return Answer::new(415, "Content-Type must be application/tlsrpt+gzip or application/tlsrpt+json");
+    };
+    let json = if gzip {
+        match gunzip(body) {
+            Ok(json) => json,
+            Err(e @ ReportError::TooLarge(_)) => {
+                return Answer::new(413, format!("decompressed report: {e}"));
+            }
+            Err(e) => return Answer::new(400, format!("not gzip: {e}")),
+        }
+    } else {
+        body.to_vec()
+    };
+    match store.import_json(&json) {
+        Outcome::Imported { .. } => Answer::new(201, "report stored"),
+        Outcome::Duplicate { .. } => Answer::new(200, "report already stored"),
+        Outcome::Rejected { reason } | Outcome::Ignored { reason } => Answer::new(400, reason),
+    }
+}
