@@ -127,7 +127,7 @@ pub fn run(
             }
             line.show(progress);
             if args.watch.active() {
-                watched.push(c);
+                watched.push(*c);
             }
         }
         FleetEvent::Tick(progress) => line.show(progress),
