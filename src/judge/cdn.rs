@@ -2,8 +2,8 @@
 //! host whose build dropped `.well-known`. Recognised from the response headers the probe
 //! keeps and a bounded look at the start of the body.
 
+use crate::evidence::PolicyFetch;
 use crate::finding::{Code, Finding, Severity};
-use crate::probe::PolicyFetch;
 
 /// How much of the body is looked at for challenge markers.
 const SNIFF_BYTES: usize = 16 * 1024;

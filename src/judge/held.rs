@@ -2,8 +2,8 @@
 //! model, RFC 8461 §5.1): a sender that cached an enforce policy refuses every MX host it does
 //! not list until that policy expires, whatever is published now.
 
+use crate::evidence::{Evidence, Lookup};
 use crate::finding::{Code, Finding, Severity};
-use crate::probe::{Evidence, Lookup};
 use crate::rfc::{Mode, Policy};
 
 use super::{HeldPolicy, PlanContext};

@@ -186,3 +186,21 @@ fn rollback_screen() {
     s = crate::rollout::plan_rollback(s, crate::judge::fixtures::now());
     insta::assert_snapshot!(draw(&domain_app(s, Some(healthy_ev("enforce"))), 80, 24));
 }
+
+#[test]
+fn maintenance_mid_provider_switch() {
+    let ev = healthy_ev("enforce");
+    let s = state(Phase::Enforced, 40, Some(&ev));
+    let now: jiff::Timestamp = "2026-11-29T00:00:00Z".parse().unwrap();
+    let add = vec![crate::rfc::MxPattern::exact(dn("mx.newprovider.example"))];
+    let remove = vec![
+        crate::rfc::MxPattern::exact(dn("mx1.example.com")),
+        crate::rfc::MxPattern::exact(dn("mx2.example.com")),
+    ];
+    let s = crate::rollout::plan_mx(s, add, remove, now).unwrap();
+    let app = domain_app(s, Some(ev));
+    let screen = draw(&app, 80, 72);
+    assert!(screen.contains("senders may still hold"), "{screen}");
+    assert!(screen.contains("mx.newprovider.example"), "{screen}");
+    insta::assert_snapshot!(screen);
+}
