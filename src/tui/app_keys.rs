@@ -196,10 +196,11 @@ impl App {
                 }
             },
             Action::AuditReport => {
-                let context = vec![
-                    format!("Write the auditor's report for {} (one self-contained HTML file:", state.domain),
-                    "records, timeline, checks, acknowledgements, TLS-RPT) to:".into(),
-                ];
+                let context = vec![format!(
+                    "Write the auditor's report for {} — one self-contained HTML file with the \
+                     records, timeline, checks, acknowledgements and TLS-RPT — to:",
+                    state.domain
+                )];
                 let p =
                     Prompt::new(PromptKind::AuditPath, format!("./mtasts-{}.html", state.domain), context);
                 let fx = p.inspect(false);
