@@ -4,10 +4,10 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
 use super::app::{App, Entry, Msg};
+use crate::evidence::Evidence;
 use crate::judge::fixtures::{healthy, now};
 use crate::judge::{JudgeContext, judge};
 use crate::ops::Checked;
-use crate::probe::Evidence;
 use crate::rfc::{DomainName, MxPattern};
 use crate::rollout::{DomainState, Phase, Transition, new_domain, record_check};
 
@@ -80,4 +80,19 @@ pub(crate) fn draw(app: &App, w: u16, h: u16) -> String {
         out.push('\n');
     }
     out
+}
+
+/// A wizard on the domain screen of `s` (the enforced screen while rolling back), with `ev`
+/// as this session's latest check.
+pub(crate) fn domain_app(s: DomainState, ev: Option<Evidence>) -> App {
+    let phase = s.phase;
+    let c = ev.map(|e| checked(e, Some(&s)));
+    let mut app = app_with(vec![s]);
+    if let Some(c) = c {
+        let d = c.domain.clone();
+        app.session_mut(&d).check = Some(c);
+    }
+    let viewing = if phase == Phase::Rollback { Phase::Enforced } else { phase };
+    app.screen = super::app::Screen::Domain(super::app::DomainView::new(dn("example.com"), viewing));
+    app
 }

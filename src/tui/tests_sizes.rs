@@ -4,26 +4,13 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::app::{App, DomainView, Msg, Pane, Screen};
-use super::fixtures::{app_with, checked, dn, draw, healthy_ev, state};
+use super::app::{App, Msg, Pane, Screen};
+use super::fixtures::{app_with, dn, domain_app, draw, healthy_ev, state};
 use crate::rollout::{DomainState, HostingPath, Phase};
 
 const SIZES: [(u16, u16); 3] = [(60, 20), (80, 24), (200, 50)];
 /// The last line of the daily-check snippet the enforce screens end with.
 const LAST_TIMER_LINE: &str = "ExecStart=/usr/local/bin/mtasts check example.com";
-
-fn domain_app(s: DomainState, ev: Option<crate::evidence::Evidence>) -> App {
-    let phase = s.phase;
-    let c = ev.map(|e| checked(e, Some(&s)));
-    let mut app = app_with(vec![s]);
-    if let Some(c) = c {
-        let d = c.domain.clone();
-        app.session_mut(&d).check = Some(c);
-    }
-    let viewing = if phase == Phase::Rollback { Phase::Enforced } else { phase };
-    app.screen = Screen::Domain(DomainView::new(dn("example.com"), viewing));
-    app
-}
 
 fn with_path(phase: Phase, path: HostingPath) -> DomainState {
     let mut s = state(phase, 0, None);

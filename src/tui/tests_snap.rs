@@ -3,27 +3,11 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::app::{App, DomainView, Entry, Msg, Screen};
-use super::fixtures::{app_with, checked, dn, draw, healthy_ev, state};
+use super::app::{App, Entry, Msg};
+use super::fixtures::{app_with, dn, domain_app, draw, healthy_ev, state};
 use crate::judge::fixtures::{days, failed_probe, set_probe};
 use crate::probe::{CertVerdict, SmtpOutcome, SmtpStage};
-use crate::rollout::{DomainState, Phase};
-
-fn open(app: &mut App, phase: Phase) {
-    app.screen = Screen::Domain(DomainView::new(dn("example.com"), phase));
-}
-
-fn domain_app(s: DomainState, ev: Option<crate::probe::Evidence>) -> App {
-    let phase = s.phase;
-    let c = ev.map(|e| checked(e, Some(&s)));
-    let mut app = app_with(vec![s]);
-    if let Some(c) = c {
-        let d = c.domain.clone();
-        app.session_mut(&d).check = Some(c);
-    }
-    open(&mut app, if phase == Phase::Rollback { Phase::Enforced } else { phase });
-    app
-}
+use crate::rollout::Phase;
 
 fn key(app: &mut App, c: char) {
     app.update(Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)));
