@@ -5,7 +5,9 @@
 //! (d) the CPU time of one (b) run, split between the probe (client) and the lab (servers) by
 //! running the lab on a runtime of its own;
 //! (e) fleet scale (see `check/scale.rs`): 5,000 domains on 1,000 MX addresses, every reply
-//! 2 s late, results as they come.
+//! 2 s late, results as they come;
+//! (f) the latency floor (see `check/floor.rs`): 233 domains, MX probes ~1 s, one ~3 s, all
+//! of them against the slowest alone.
 //!
 //! A small hand-written harness rather than criterion: each iteration is a real network
 //! exchange of ~100 ms and more, dominated by injected sleeps, so a few runs reported as
@@ -14,7 +16,7 @@
 //!
 //! Run with `cargo bench --bench check`; `-- --iterations N` and `-- --latency MS` change the
 //! defaults (10 runs, 20 ms); `-- --only-scale` runs (e) alone, `--domains N --mx M --late MS`
-//! scale it.
+//! scale it; `-- --only-floor` runs (f) alone.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
@@ -27,6 +29,8 @@ use mtasts::ops::check_domains;
 use mtasts::probe::{ProbeConfig, ResolverChoice};
 use mtasts::rfc::DomainName;
 
+#[path = "check/floor.rs"]
+mod floor;
 #[path = "check/scale.rs"]
 mod scale;
 
@@ -226,6 +230,10 @@ fn main() {
         scale::child(scale_domains, scale_mx, late);
         return;
     }
+    if args.iter().any(|a| a == "--only-floor") {
+        floor::report(&rt, iterations);
+        return;
+    }
     if args.iter().any(|a| a == "--only-scale") {
         scale::report(scale_domains, scale_mx, late);
         return;
@@ -273,5 +281,6 @@ fn main() {
         lab_cpu * 1000.0,
     );
 
+    floor::report(&rt, iterations.min(3));
     scale::report(scale_domains, scale_mx, late);
 }

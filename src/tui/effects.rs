@@ -255,18 +255,36 @@ pub struct CheckJob {
 impl CheckJob {
     /// Runs the check (reading the plans of tracked domains first).
     pub async fn run(self) -> Msg {
+        let plans = self.plans().await;
+        let results: Vec<Checked> = ops::check_domains(&self.domains, &self.cfg, &plans).await;
+        Msg::Checked { generation: self.generation, purpose: self.purpose, results }
+    }
+
+    /// Runs the check as the CLI does ([`ops::check_each`]), handing each domain's result to
+    /// `on` as a [`Msg::Checked`] of its own as soon as it is known.
+    pub async fn run_each(self, mut on: impl FnMut(Msg)) {
+        let plans = self.plans().await;
+        let (generation, purpose) = (self.generation, self.purpose);
+        ops::check_each(&self.domains, &self.cfg, &plans, ops::Order::Completion, |event| {
+            if let ops::FleetEvent::Checked(c, _) = event {
+                on(Msg::Checked { generation, purpose, results: vec![*c] });
+            }
+        })
+        .await;
+    }
+
+    /// The plans of the tracked domains among those checked, read off the event loop.
+    async fn plans(&self) -> BTreeMap<DomainName, crate::judge::PlanContext> {
         let store = self.store.clone();
         let domains = self.domains.clone();
-        let plans = tokio::task::spawn_blocking(move || {
+        tokio::task::spawn_blocking(move || {
             domains
                 .iter()
                 .filter_map(|d| Some((d.clone(), ops::plan_context(&store.load(d).ok()??))))
                 .collect::<BTreeMap<_, _>>()
         })
         .await
-        .unwrap_or_default();
-        let results: Vec<Checked> = ops::check_domains(&self.domains, &self.cfg, &plans).await;
-        Msg::Checked { generation: self.generation, purpose: self.purpose, results }
+        .unwrap_or_default()
     }
 
     /// The same check split into one job per domain (so each can be replaced on its own).

@@ -2,8 +2,9 @@
 //!
 //! Store reads and writes, report loading, file writes and publishing go, in order, to one
 //! background worker (so an operation and the reload after it cannot swap places). An import
-//! runs in a task of its own, sending progress, and stops when cancelled. Checks run one task
-//! per domain; a new check of a domain drops the one in flight (single flight per domain).
+//! runs in a task of its own, sending progress, and stops when cancelled. A check of one domain
+//! runs as a task of its own, a check of several as one fleet run that sends each result as it
+//! comes; a new check of a domain drops the one in flight (single flight per domain).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -11,6 +12,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
+use tokio::sync::oneshot::error::TryRecvError;
 use tokio::sync::{mpsc, oneshot};
 
 use super::app::{Effect, ImportCounts, Msg, Purpose};
@@ -19,6 +21,8 @@ use crate::rfc::DomainName;
 
 /// How often an import reports progress at most.
 const PROGRESS_EVERY: Duration = Duration::from_millis(50);
+/// How often a fleet check looks whether all its domains were replaced or cancelled.
+const STOP_POLL: Duration = Duration::from_millis(250);
 /// How deep the file count before an import looks (the import itself stops at the same depth).
 const COUNT_DEPTH: usize = 32;
 
@@ -92,6 +96,9 @@ impl Tasks {
 
     fn check(&mut self, domains: Vec<DomainName>, generation: u64, purpose: Purpose) {
         self.checks.retain(|_, s| !s.is_closed());
+        if domains.len() > 1 {
+            return self.check_fleet(domains, generation, purpose);
+        }
         for (domain, job) in self.runtime.check(domains, generation, purpose).per_domain() {
             let (stop, stopped) = oneshot::channel::<()>();
             // Replacing the sender drops the old one, which ends the check in flight.
@@ -108,6 +115,50 @@ impl Tasks {
                 });
             });
         }
+    }
+
+    /// Several domains (the home screen's re-check of everything tracked) go through the
+    /// CLI's fleet path as one run, sharing MX probes, each result sent as it comes. A domain
+    /// checked again meanwhile drops its stop, and its result from this run is not sent; the
+    /// run ends early once every one of its domains was replaced or cancelled.
+    fn check_fleet(&mut self, domains: Vec<DomainName>, generation: u64, purpose: Purpose) {
+        let mut stops = BTreeMap::new();
+        for domain in &domains {
+            let (stop, stopped) = oneshot::channel::<()>();
+            self.checks.insert(domain.clone(), stop);
+            stops.insert(domain.clone(), stopped);
+        }
+        let job = self.runtime.check(domains, generation, purpose);
+        let tx = self.tx.clone();
+        let handle = tokio::runtime::Handle::current();
+        tokio::task::spawn_blocking(move || {
+            let stops = std::cell::RefCell::new(stops);
+            let wanted = |d: &DomainName| {
+                stops.borrow_mut().get_mut(d).is_some_and(|rx| rx.try_recv() == Err(TryRecvError::Empty))
+            };
+            handle.block_on(async {
+                let all_stopped = async {
+                    loop {
+                        tokio::time::sleep(STOP_POLL).await;
+                        let mut stops = stops.borrow_mut();
+                        if stops.values_mut().all(|rx| rx.try_recv() != Err(TryRecvError::Empty)) {
+                            break;
+                        }
+                    }
+                };
+                let run = job.run_each(|msg| {
+                    if let Msg::Checked { results, .. } = &msg
+                        && results.iter().all(|c| wanted(&c.domain))
+                    {
+                        let _ = tx.send(msg);
+                    }
+                });
+                tokio::select! {
+                    () = run => {}
+                    () = all_stopped => {}
+                }
+            });
+        });
     }
 
     fn start_import(&mut self, paths: Vec<PathBuf>) {
