@@ -59,11 +59,13 @@ pub fn report(rt: &tokio::runtime::Runtime, iterations: usize) {
     let lab = lab_rt.block_on(Lab::start(&s, jiff::Timestamp::now())).unwrap();
     let names = super::domains(&s);
     let (mut alone, mut all, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
-    let mut first = Duration::ZERO;
+    let (mut first, mut cpu) = (Duration::ZERO, (0.0, 0.0));
     for _ in 0..iterations {
         let (one, _) = check(rt, &lab, std::slice::from_ref(&slow));
+        let before = super::cpu_split().unwrap_or_default();
         let (every, first_line) = check(rt, &lab, &names);
-        first = first_line;
+        let after = super::cpu_split().unwrap_or_default();
+        (first, cpu) = (first_line, (after.1 - before.1, after.0 - before.0));
         ratios.push(every.as_secs_f64() / one.as_secs_f64());
         alone.push(one);
         all.push(every);
@@ -75,7 +77,7 @@ pub fn report(rt: &tokio::runtime::Runtime, iterations: usize) {
     println!(
         "(f) latency floor, {DOMAINS} domains ({SHARED} on 2 shared MX), MX probes ~1 s, one ~3 s: \
          slowest alone {:.0} / {:.0} ms, all {DOMAINS} {:.0} / {:.0} ms, ratio {:.2} / {:.2} (target {TARGET}), \
-         first result of the last run at {:.0} ms",
+         last run of all: first result at {:.0} ms, CPU probe+judge {:.0} ms / lab {:.0} ms",
         super::ms(alone[0]),
         super::ms(alone[mid]),
         super::ms(all[0]),
@@ -83,5 +85,7 @@ pub fn report(rt: &tokio::runtime::Runtime, iterations: usize) {
         ratios[0],
         ratios[mid],
         super::ms(first),
+        cpu.0 * 1000.0,
+        cpu.1 * 1000.0,
     );
 }

@@ -263,4 +263,35 @@ mod tests {
         let more = tokio::time::timeout(Duration::from_secs(3), rx.recv()).await;
         assert!(more.is_err(), "the replaced check reported too: {more:?}");
     }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn several_domains_come_back_one_message_each_and_a_cancelled_one_not_at_all() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut probe = ProbeConfig::new(jiff::Timestamp::now());
+        probe.resolver = ResolverChoice::At("127.0.0.1:1".parse().unwrap());
+        probe.timeouts = Timeouts::uniform(Duration::from_millis(300));
+        let store = Store::open(dir.path()).unwrap();
+        let runtime = Runtime { store, probe, clock: Clock::system(), publisher: None, last_copy: None };
+        let (tx, mut rx) = mpsc::unbounded_channel();
+        let mut tasks = Tasks::start(runtime, tx);
+        let names = ["a.example", "b.example", "c.example"];
+        let domains: Vec<DomainName> = names.iter().map(|d| DomainName::parse(d).unwrap()).collect();
+        tasks.dispatch(Effect::RunCheck {
+            domains: domains.clone(),
+            generation: 7,
+            purpose: Purpose::Refresh,
+        });
+        tasks.dispatch(Effect::CancelCheck(domains[1].clone()));
+        let mut seen = Vec::new();
+        for _ in 0..2 {
+            let msg = tokio::time::timeout(Duration::from_secs(60), rx.recv()).await.unwrap().unwrap();
+            let Msg::Checked { generation: 7, results, .. } = msg else { panic!("{msg:?}") };
+            assert_eq!(results.len(), 1, "one message per domain");
+            seen.push(results[0].domain.as_str().to_owned());
+        }
+        seen.sort();
+        assert_eq!(seen, ["a.example", "c.example"]);
+        let more = tokio::time::timeout(Duration::from_secs(3), rx.recv()).await;
+        assert!(more.is_err(), "the cancelled domain reported: {more:?}");
+    }
 }
