@@ -31,3 +31,9 @@ pub fn record_ran(store: &Store, domain: &DomainName, ran: &[String], now: jiff:
     })?;
     Ok(())
 }
+
+/// How to tick testers from the command line, with each tester's page for `domain`.
+pub fn hint(domain: &DomainName) -> String {
+    let pages: Vec<String> = Tester::ALL.iter().map(|t| format!("{} {}", t.id(), t.url(domain))).collect();
+    format!("tick the ones you ran: mtasts advance {domain} --ran ID (testers: {})", pages.join("; "))
+}

@@ -192,6 +192,9 @@ pub fn advance(
             for b in &blocked.blockers {
                 let tag = if b.overridable { " (may be acknowledged)" } else { "" };
                 crate::outln!("  ✗ {}{tag}", sanitize(&b.message));
+                if b.kind == BlockerKind::TestersNotRun {
+                    crate::outln!("    {}", super::testers::hint(&domain));
+                }
                 if b.kind == BlockerKind::HostingNotChosen {
                     crate::outln!(
                         "    choose one: mtasts advance {domain} --path nginx (see mtasts generate --help)"

@@ -155,8 +155,9 @@ pub(crate) fn blocker(state: &DomainState) -> Option<Blocker> {
         Blocker::soft(
             BlockerKind::TestersNotRun,
             format!(
-                "{n} of the external testers ticked as run: run at least {TESTERS_NEEDED} (validation \
-                 screen, keys 1–5), or acknowledge"
+                "{n} of {TESTERS_NEEDED} external testers ticked as run: run at least {TESTERS_NEEDED} \
+                 of {} and tick them, or acknowledge",
+                Tester::ALL.map(Tester::name).join(", ")
             ),
         )
     })
