@@ -70,7 +70,10 @@ pub fn summary(p: &SmtpEvidence, now: Timestamp) -> String {
     let issuer = c.issuer.as_deref().map_or("unknown", short_name);
     let expiry = c.not_after.map_or_else(
         || "expiry unknown".to_owned(),
-        |at| format!("expires {} ({}d)", at.strftime("%Y-%m-%d"), days_left(at, now)),
+        |at| match days_left(at, now) {
+            d if d < 0 => format!("expired {} ({} days ago)", at.strftime("%Y-%m-%d"), -d),
+            d => format!("expires {} ({d}d)", at.strftime("%Y-%m-%d")),
+        },
     );
     let san = if san_matches(&p.host, &c.sans) { "SAN names it" } else { "no SAN names it" };
     let version = tls.version.replace("TLSv", "TLS ").replace('_', ".");

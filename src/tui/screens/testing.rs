@@ -73,7 +73,7 @@ pub fn render(cx: &Ctx, gate: &Gate, f: &mut Frame, area: Rect) {
             "no TLS-RPT failures in the window",
             !has(BlockerKind::TlsRptFailures) && !has(BlockerKind::NoTlsRptReports),
         ),
-        ("two external testers ticked (validation screen)", !has(BlockerKind::TestersNotRun)),
+        ("two external testers ticked (← validation, keys 1–5)", !has(BlockerKind::TestersNotRun)),
     ];
     for (what, ok) in items {
         let (sym, st) = if ok { (theme::OK, t.ok()) } else { (theme::TODO, t.warn()) };
