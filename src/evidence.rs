@@ -267,6 +267,34 @@ pub struct CertEvidence {
     pub subject: Option<String>,
     /// The leaf's DNS subjectAltNames.
     pub sans: Vec<String>,
+    /// The presented chain, leaf first, as `openssl s_client` lists it: at most
+    /// [`MAX_CHAIN`] certificates, each name cut at [`MAX_DN_BYTES`] bytes.
+    pub chain: Vec<ChainCert>,
+}
+
+/// Most certificates of a presented chain kept in [`CertEvidence::chain`].
+pub const MAX_CHAIN: usize = 8;
+/// Longest subject or issuer name kept in a [`ChainCert`], in bytes.
+pub const MAX_DN_BYTES: usize = 256;
+
+/// One certificate of a presented chain: who it names and who signed it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ChainCert {
+    /// The subject DN (`s:` in `openssl s_client`).
+    pub subject: String,
+    /// The issuer DN (`i:`).
+    pub issuer: String,
+    /// Its notAfter.
+    pub not_after: Option<jiff::Timestamp>,
+}
+
+/// `s` cut to at most `max` bytes, at a character boundary.
+pub fn cut_bytes(s: &str, max: usize) -> String {
+    let mut end = s.len().min(max);
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    s[..end].to_owned()
 }
 
 /// How the policy fetch ended.

@@ -153,9 +153,13 @@ fn a_domain_goes_from_add_to_enforced_with_nothing_but_commands() {
         );
     }
     assert_ok(&env.run(31, &["reports", "import", reports.to_str().unwrap()]));
-    assert_ok(&env.run(31, &["advance", d]));
+    let out = env.run(31, &["advance", d, "--ran", "hardenize"]);
+    assert_blocked(&out, "1 of 2 external testers ticked");
+    assert!(text(&out.stdout).contains("--ran"), "{}", text(&out.stdout));
+    assert_ok(&env.run(31, &["advance", d, "--ran", "internet.nl"]));
     let s = env.state(d);
     assert_eq!(s.phase, Phase::Enforce);
+    assert_eq!(s.walkthrough.testers.len(), 2);
     assert_eq!(s.plan.mode, mtasts::rfc::Mode::Enforce);
     assert_eq!(s.plan.max_age, 604_800);
 

@@ -88,6 +88,7 @@ async fn demo_rollout_of_fresh_example_from_add_to_enforced() {
     assert_eq!(d.phase(), Phase::Hosting, "{}", d.status());
     d.keys("1pn").await;
     assert_eq!(d.phase(), Phase::Validation, "{}", d.status());
+    d.keys("14").await;
     d.keys("n").await;
     assert_eq!(d.phase(), Phase::Testing, "{}", d.status());
 
@@ -117,6 +118,7 @@ async fn demo_rollout_of_fresh_example_from_add_to_enforced() {
     assert_eq!(saved.phase, Phase::Enforced);
     assert_eq!(saved.acks.len(), 1);
     assert_eq!(saved.acks[0].text, "rehearsal in the demo lab");
+    assert_eq!(saved.walkthrough.testers.len(), 2, "ticks on the validation screen are saved");
 
     // Rollback: b asks, y plans mode: none; p serves it first, then p publishes its id.
     let fresh = DomainName::parse("fresh.example").unwrap();

@@ -197,10 +197,22 @@ pub fn render_text(c: &Checked, style: &Style) -> String {
         for f in group {
             out.push_str(&format_finding(style, f, 4));
         }
+        if name == &"MX hosts" {
+            out.push_str(&starttls_lines(c, style));
+        }
     }
     for note in &j.notes {
         out.push_str(&format!("  {} {}\n", style.dim("note:"), sanitize(note)));
     }
     out.push('\n');
     out
+}
+
+/// One line per probed MX address: what `openssl s_client -starttls smtp` would show, in short.
+fn starttls_lines(c: &Checked, style: &Style) -> String {
+    let probes = c.evidence.mx.found().into_iter().flatten().chain(c.evidence.implicit_mx.as_ref());
+    probes
+        .flat_map(|m| m.probes.iter())
+        .map(|p| format!("    {} {}\n", style.dim("starttls:"), crate::judge::starttls::summary(p, c.at)))
+        .collect()
 }

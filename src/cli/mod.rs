@@ -16,9 +16,11 @@ pub mod reports;
 pub mod serve;
 pub mod shell;
 pub mod status;
+pub mod testers;
 pub mod track;
 pub mod tui;
 pub mod watch;
+pub mod zone;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;

@@ -18,7 +18,7 @@ use crate::sanitize::sanitize;
 use crate::store::Store;
 
 /// Arguments of `mtasts add`.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct AddArgs {
     /// The domain to start tracking.
     pub domain: String,
@@ -34,6 +34,9 @@ pub struct AddArgs {
     /// Length of the testing window in days (default 30, at least 1).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=365))]
     pub window_days: Option<u32>,
+    /// `--zone-file FILE [--all]`: the zone's names that receive mail.
+    #[command(flatten)]
+    pub zone: super::zone::ZoneArgs,
 }
 
 /// Arguments of `mtasts advance`.
@@ -48,6 +51,10 @@ pub struct AdvanceArgs {
     /// or worker-multi.
     #[arg(long, value_name = "P")]
     pub path: Option<String>,
+    /// Tick an external tester you ran (hardenize, internet-nl, mxtoolbox, checktls,
+    /// dmarcian); the enforce gate asks for two. Repeatable.
+    #[arg(long, value_name = "TESTER")]
+    pub ran: Vec<String>,
 }
 
 /// Arguments of `mtasts rollback` and `mtasts remove`.
@@ -90,6 +97,9 @@ pub fn add(
     now: jiff::Timestamp,
     rt: &tokio::runtime::Runtime,
 ) -> Result<ExitCode> {
+    if let Some(file) = &args.zone.zone_file {
+        return super::zone::add_from_zone(args, file, probe, store, style, now, rt);
+    }
     let domain = parse_domain(&args.domain)?;
     if store.load(&domain)?.is_some() {
         bail!("{domain} is already tracked; see `mtasts status {domain}` or `mtasts advance {domain}`");
@@ -151,6 +161,7 @@ pub fn advance(
     let store = &Store::open(dir)?;
     let domain = parse_domain(&args.domain)?;
     let mut state = tracked(store, &domain)?;
+    super::testers::record_ran(store, &domain, &args.ran, now)?;
     if let Some(raw) = &args.path {
         let path = parse_path(raw)?;
         state = ops::domain::edit(store, &domain, |s| crate::rollout::set_hosting(s, path))?;
@@ -181,6 +192,9 @@ pub fn advance(
             for b in &blocked.blockers {
                 let tag = if b.overridable { " (may be acknowledged)" } else { "" };
                 crate::outln!("  ✗ {}{tag}", sanitize(&b.message));
+                if b.kind == BlockerKind::TestersNotRun {
+                    crate::outln!("    {}", super::testers::hint(&domain));
+                }
                 if b.kind == BlockerKind::HostingNotChosen {
                     crate::outln!(
                         "    choose one: mtasts advance {domain} --path nginx (see mtasts generate --help)"

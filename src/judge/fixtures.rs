@@ -35,6 +35,18 @@ pub(crate) fn cert(host: &str, verdict: CertVerdict) -> CertEvidence {
         issuer: Some("CN=Test CA".into()),
         subject: Some(format!("CN={host}")),
         sans: vec![host.to_owned()],
+        chain: vec![
+            crate::evidence::ChainCert {
+                subject: format!("CN={host}"),
+                issuer: "CN=Test CA".into(),
+                not_after: Some(days(60)),
+            },
+            crate::evidence::ChainCert {
+                subject: "CN=Test CA".into(),
+                issuer: "CN=Test Root".into(),
+                not_after: Some(days(900)),
+            },
+        ],
     }
 }
 

@@ -8,12 +8,14 @@
 //! warnings; context is information.
 
 mod cdn;
+pub mod curl;
 mod held;
 mod mx;
 mod mx_probe;
 mod plan;
 mod policy;
 mod records;
+pub mod starttls;
 mod tls;
 mod view;
 
@@ -31,6 +33,7 @@ mod tests_records;
 mod tests_view;
 
 pub use crate::finding::{Code, Finding, Severity, Verdict};
+pub use records::rua_several;
 
 use crate::evidence::{CertVerdict, Evidence, Lookup};
 use crate::rfc::{Mode, Policy, PolicyId, Selection, TlsRptRecord, select};

@@ -143,16 +143,16 @@ pub(crate) fn reporting(ev: &Evidence) -> Vec<Finding> {
 }
 
 /// `tlsrpt-rua-several`: RFC 8460 allows several `rua` URIs, but some large senders deliver
-/// only to the first one.
-fn rua_several(name: &str, record: &TlsRptRecord) -> Option<Finding> {
+/// only to the first one (Microsoft among them). Also used by the wizard for the planned record.
+pub fn rua_several(name: &str, record: &TlsRptRecord) -> Option<Finding> {
     let [first, _, ..] = record.rua.as_slice() else { return None };
     Some(Finding::new(
         Code::TlsRptRuaSeveral,
         Severity::Warning,
         name,
         format!(
-            "the TLS-RPT record lists {} rua URIs; some large senders send their reports only to the \
-             first one ({first})",
+            "the TLS-RPT record lists {} rua URIs; some large senders (Microsoft among them) send their \
+             reports only to the first one ({first})",
             record.rua.len()
         ),
         "put the address you read first in rua, or keep a single rua and forward reports from there",

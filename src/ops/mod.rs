@@ -10,6 +10,7 @@ pub mod fleet;
 pub mod observe;
 pub mod reports;
 pub mod snippet;
+pub mod zone;
 
 pub use check::{Checked, check_domains, plan_context};
 pub use domain::{AddOptions, Added, Advanced, OpsError};

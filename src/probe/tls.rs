@@ -13,7 +13,7 @@ use rustls_pki_types::{CertificateDer, ServerName, UnixTime};
 use x509_parser::extensions::GeneralName;
 
 use super::ProbeError;
-use super::evidence::{CertEvidence, CertVerdict};
+use super::evidence::{CertEvidence, CertVerdict, ChainCert, MAX_CHAIN, MAX_DN_BYTES, cut_bytes};
 
 /// Where a verifier leaves what it saw.
 pub(crate) type CertSlot = Arc<Mutex<Option<CertEvidence>>>;
@@ -139,7 +139,7 @@ impl ServerCertVerifier for RecordingVerifier {
         _now: UnixTime,
     ) -> Result<ServerCertVerified, TlsError> {
         let judgement = self.stores.judge(end_entity, intermediates, server_name);
-        let evidence = cert_evidence(end_entity, intermediates.len() + 1, judgement);
+        let evidence = cert_evidence(end_entity, intermediates, judgement);
         if let Ok(mut slot) = self.slot.lock() {
             *slot = Some(evidence);
         }
@@ -169,9 +169,13 @@ impl ServerCertVerifier for RecordingVerifier {
     }
 }
 
-fn cert_evidence(leaf: &CertificateDer<'_>, chain_len: usize, judgement: Judgement) -> CertEvidence {
+fn cert_evidence(
+    leaf: &CertificateDer<'_>,
+    intermediates: &[CertificateDer<'_>],
+    judgement: Judgement,
+) -> CertEvidence {
     let mut ev = CertEvidence {
-        chain_len,
+        chain_len: intermediates.len() + 1,
         verdict: CertVerdict::Trusted,
         detail: None,
         not_before: None,
@@ -179,6 +183,7 @@ fn cert_evidence(leaf: &CertificateDer<'_>, chain_len: usize, judgement: Judgeme
         issuer: None,
         subject: None,
         sans: Vec::new(),
+        chain: std::iter::once(leaf).chain(intermediates).take(MAX_CHAIN).filter_map(chain_cert).collect(),
     };
     if let Ok((_, cert)) = x509_parser::parse_x509_certificate(leaf.as_ref()) {
         let validity = cert.validity();
@@ -208,6 +213,16 @@ fn cert_evidence(leaf: &CertificateDer<'_>, chain_len: usize, judgement: Judgeme
         }
     };
     ev
+}
+
+/// Subject, issuer and expiry of one presented certificate (`None` when it does not parse).
+fn chain_cert(der: &CertificateDer<'_>) -> Option<ChainCert> {
+    let (_, cert) = x509_parser::parse_x509_certificate(der.as_ref()).ok()?;
+    Some(ChainCert {
+        subject: cut_bytes(&cert.subject().to_string(), MAX_DN_BYTES),
+        issuer: cut_bytes(&cert.issuer().to_string(), MAX_DN_BYTES),
+        not_after: jiff::Timestamp::from_second(cert.validity().not_after.timestamp()).ok(),
+    })
 }
 
 fn classify(err: &TlsError, self_signed: bool) -> CertVerdict {

@@ -59,13 +59,15 @@ pub enum BlockerKind {
     TlsRptFailures,
     /// The rollback countdown has not ended.
     RollbackWaiting,
+    /// Fewer than two external testers were ticked as run.
+    TestersNotRun,
     /// There is no next phase.
     FinalPhase,
 }
 
 impl BlockerKind {
     /// Every kind.
-    pub const ALL: [BlockerKind; 22] = [
+    pub const ALL: [BlockerKind; 23] = [
         BlockerKind::NoCheck,
         BlockerKind::CheckStale,
         BlockerKind::MxUnknown,
@@ -88,6 +90,7 @@ impl BlockerKind {
         BlockerKind::TlsRptFailures,
         BlockerKind::RollbackWaiting,
         BlockerKind::FinalPhase,
+        BlockerKind::TestersNotRun,
     ];
 
     /// The stable kebab-case name.
@@ -115,6 +118,7 @@ impl BlockerKind {
             BlockerKind::TlsRptFailures => "tlsrpt-failures",
             BlockerKind::RollbackWaiting => "rollback-waiting",
             BlockerKind::FinalPhase => "final-phase",
+            BlockerKind::TestersNotRun => "testers-not-run",
         }
     }
 }
@@ -215,7 +219,10 @@ fn phase_blockers(
             out.extend(checks::plan_live(state, obs));
             out.extend(checks::failing(obs, &[]));
         }
-        Phase::Testing => out.extend(live::testing(state, obs, reports, now)),
+        Phase::Testing => {
+            out.extend(live::testing(state, obs, reports, now));
+            out.extend(super::testers::blocker(state));
+        }
         Phase::Enforce => out.extend(live::enforce(state, obs)),
         Phase::Enforced => out.extend(live::maintenance(state, obs)),
         Phase::Rollback => out.extend(live::rollback(state, obs, now)),

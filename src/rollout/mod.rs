@@ -29,6 +29,7 @@ mod phase;
 mod state;
 mod status;
 mod steps;
+mod testers;
 mod testing;
 
 #[cfg(test)]
@@ -62,4 +63,8 @@ pub use state::{
 };
 pub use status::{LastCheck, StatusView, enforced_at, status_line, testing_started};
 pub use steps::{PublishStep, policy_one_line, publish_steps};
+pub use testers::{
+    ChecklistEdit, REVIEW_DAYS_ENFORCED, REVIEW_DAYS_TESTING, ReviewDue, TESTERS_NEEDED, Tester, TesterRun,
+    Walkthrough, apply_checklist, mark_reviewed, next_review, tick_tester, toggle_tester,
+};
 pub use testing::{TestingProgress, testing_progress, utc_date};

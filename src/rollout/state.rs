@@ -59,6 +59,9 @@ pub struct DomainState {
     /// A planned MX or `max_age` change in progress.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub change: Option<PlannedChange>,
+    /// The walkthrough's checklist: testers run, reports reviewed.
+    #[serde(default, skip_serializing_if = "super::testers::Walkthrough::is_empty")]
+    pub walkthrough: super::testers::Walkthrough,
 }
 
 /// The intended `_mta-sts` / `_smtp._tls` records and policy.
@@ -178,6 +181,7 @@ pub fn new_domain(
         history_since: Some(now),
         history: Vec::new(),
         change: None,
+        walkthrough: Default::default(),
     }
 }
 

@@ -1,7 +1,7 @@
 //! The wizard's state and its pure `update`: messages in, effects out. Nothing here awaits,
 //! reads a clock or touches the terminal, the network or files.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use jiff::Timestamp;
@@ -86,8 +86,6 @@ pub struct DomainSession {
     pub reports: Option<DomainReports>,
     /// Blockers of the last advance attempt.
     pub blocked: Option<Vec<Blocker>>,
-    /// External testers ticked off (by index).
-    pub ticked: BTreeSet<usize>,
 }
 
 /// A message on the status line.

@@ -218,13 +218,7 @@ impl App {
                 }));
                 Vec::new()
             }
-            Action::Tick => {
-                let s = self.session_mut(&domain);
-                if !s.ticked.remove(&digit) {
-                    s.ticked.insert(digit);
-                }
-                Vec::new()
-            }
+            Action::Tick => self.tick_tester(state, digit),
             _ => Vec::new(),
         }
     }

@@ -104,6 +104,6 @@ impl App {
             v.pane = pane;
             v.scroll = 0;
         }
-        Vec::new()
+        if pane == Pane::Reports { self.reviewed() } else { Vec::new() }
     }
 }

@@ -247,7 +247,7 @@ impl App {
         }
     }
 
-    fn replace(&mut self, state: crate::rollout::DomainState) {
+    pub(super) fn replace(&mut self, state: crate::rollout::DomainState) {
         let pos = self.entries.iter().position(|e| matches!(e, Entry::Ok(s) if s.domain == state.domain));
         match pos {
             Some(i) => self.entries[i] = Entry::Ok(Box::new(state)),

@@ -98,6 +98,10 @@ impl Runtime {
                 .map(|st| OpOutcome::Saved(Box::new(st))),
             Op::SetHosting(d, h) => ops::domain::edit(s, &d, |st| crate::rollout::set_hosting(st, h))
                 .map(|st| OpOutcome::Saved(Box::new(st))),
+            Op::Checklist(d, edit, now) => {
+                ops::domain::edit(s, &d, |st| crate::rollout::apply_checklist(st, edit, now))
+                    .map(|st| OpOutcome::Saved(Box::new(st)))
+            }
             Op::Remove(d) => s.remove(&d).map(|()| OpOutcome::Removed(d)).map_err(ops::OpsError::from),
         };
         Msg::OpDone(r.map_err(|e| e.to_string()))

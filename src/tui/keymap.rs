@@ -212,6 +212,10 @@ fn hosting(_: &App, p: Place) -> bool {
 fn live(_: &App, p: Place) -> bool {
     viewing(p, &[Phase::Testing, Phase::Enforce, Phase::Enforced])
 }
+/// The screens that list the external testers.
+fn testers_shown(app: &App, p: Place) -> bool {
+    viewing(p, &[Phase::Validation]) || enforced(app, p)
+}
 fn enforced(_: &App, p: Place) -> bool {
     viewing(p, &[Phase::Enforced])
 }
@@ -256,7 +260,7 @@ pub static TABLE: &[Binding] = &[
     b(&[C('c')], "c", "copy snippet", Action::Copy, Some(1), hosting),
     b(&[C('w')], "w", "write snippet to a file", Action::Write, Some(1), hosting),
     b(DIGITS_6, "1-6", "choose hosting path", Action::ChooseHosting, Some(1), hosting),
-    b(DIGITS_5, "1-5", "tick a tester off", Action::Tick, Some(2), enforced),
+    b(DIGITS_5, "1-5", "tick a tester off", Action::Tick, Some(2), testers_shown),
     b(&[C('n')], "n", "next phase", Action::Next, Some(1), phase_screen),
     b(&[Enter], "enter", "blockers and next step in full", Action::Details, None, phase_screen),
     b(&[C('b')], "b", "roll back", Action::RollBack, Some(4), live),

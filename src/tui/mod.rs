@@ -6,6 +6,7 @@
 //! command (in `cli`) starts the lab and hands the wizard a [`effects::Publisher`].
 
 pub mod app;
+mod app_checklist;
 mod app_keys;
 mod app_overlay;
 mod app_reports;
@@ -34,6 +35,8 @@ mod tests_reports;
 mod tests_sizes;
 #[cfg(test)]
 mod tests_snap;
+#[cfg(test)]
+mod tests_steps;
 #[cfg(test)]
 mod tests_terminal;
 

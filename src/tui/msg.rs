@@ -50,6 +50,8 @@ pub enum Op {
     SetHosting(DomainName, HostingPath),
     /// `Store::remove`.
     Remove(DomainName),
+    /// `apply_checklist` through `ops::domain::edit` (testers ticked, reports reviewed).
+    Checklist(DomainName, crate::rollout::ChecklistEdit, Timestamp),
 }
 
 /// What an [`Op`] gave.

@@ -116,7 +116,7 @@ fn reports_pane_at_every_size() {
     if let Screen::Domain(v) = &mut app.screen {
         v.pane = Pane::Reports;
     }
-    at_the_end("reports_pane", &app, &["mode testing 912"]);
+    at_the_end("reports_pane", &app, &["charts"]);
 }
 
 #[test]

@@ -30,15 +30,16 @@ pub(super) fn plus_secs(t: Timestamp, secs: i64) -> Timestamp {
 pub(super) const DAY: i64 = 86_400;
 pub(super) const T0: &str = "2026-11-01T10:00:00Z";
 
-/// example.com with MX mx1/mx2.example.com, created at T0.
+/// example.com with MX mx1/mx2.example.com, created at T0, two external testers ticked.
 pub(super) fn fresh() -> DomainState {
-    new_domain(
+    let s = new_domain(
         dn("example.com"),
         vec![MxPattern::parse("mx1.example.com").unwrap(), MxPattern::parse("mx2.example.com").unwrap()],
         Vec::new(),
         None,
         at(T0),
-    )
+    );
+    tick_tester(tick_tester(s, Tester::Hardenize, at(T0)), Tester::InternetNl, at(T0))
 }
 
 /// A clean check at `when` showing exactly the plan live.

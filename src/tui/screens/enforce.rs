@@ -91,7 +91,7 @@ fn checklist(cx: &Ctx, lines: &mut Vec<Line<'static>>) {
     }
     lines.push(Line::from(Span::styled(" external testers (1–5 ticks one off)", t.title())));
     for (i, (name, url)) in super::validation::testers(&s.domain).iter().enumerate() {
-        let done = cx.app.session(&s.domain).is_some_and(|x| x.ticked.contains(&i));
+        let done = super::validation::tester_ticked(s, i);
         let sym = if done { Span::styled(theme::OK, t.ok()) } else { Span::styled(theme::TODO, t.dim()) };
         lines.push(Line::from(vec![
             Span::raw(format!("  {} ", i + 1)),

@@ -10,7 +10,7 @@ use crate::evidence::{CertVerdict, MxEvidence, SmtpEvidence, SmtpOutcome};
 use crate::finding::Severity;
 use crate::sanitize::sanitize;
 use crate::tui::theme::{self, Theme};
-use crate::tui::widgets::{fit, mark, spinner};
+use crate::tui::widgets::{fit, mark, s_client, spinner};
 
 /// Draws the preflight screen.
 pub fn render(cx: &Ctx, f: &mut Frame, area: Rect) {
@@ -50,7 +50,7 @@ pub fn render(cx: &Ctx, f: &mut Frame, area: Rect) {
         && c.evidence.mx.found().is_none()
     {
         lines.push(Line::from(Span::styled(
-            format!(" {} MX lookup: {:?}", theme::BAD, c.evidence.mx.clone().map(|_| ())),
+            format!(" {} MX lookup: {}", theme::BAD, lookup_words(&c.evidence.mx)),
             t.bad(),
         )));
     }
@@ -71,13 +71,14 @@ fn host_lines(cx: &Ctx, m: &MxEvidence, lines: &mut Vec<Line<'static>>) {
     if m.probes.is_empty() {
         let why = match &m.addresses {
             crate::evidence::Lookup::Found(_) => "not probed".to_owned(),
-            other => format!("no address ({:?})", other.clone().map(|_| ())),
+            other => format!("no address ({})", lookup_words(other)),
         };
         let sym = if cx.busy { spinner(cx.app.frame) } else { theme::BAD };
         lines.push(Line::from(Span::styled(format!("   {sym} {why}"), t.bad())));
     }
     for p in &m.probes {
         lines.push(probe_line(cx, t, p));
+        lines.extend(s_client::lines(t, p, cx.app.now));
     }
 }
 
@@ -126,21 +127,7 @@ fn probe_line(cx: &Ctx, t: &Theme, p: &SmtpEvidence) -> Line<'static> {
 }
 
 fn outcome_text(o: &SmtpOutcome) -> String {
-    let s = match o {
-        SmtpOutcome::TlsEstablished => "TLS established".to_owned(),
-        SmtpOutcome::StartTlsNotOffered => "STARTTLS not offered".to_owned(),
-        SmtpOutcome::Rejected { code, .. } => format!("rejected with {code}"),
-        SmtpOutcome::Refused => "connection refused".to_owned(),
-        SmtpOutcome::Timeout { stage } => format!("timed out at {stage:?}"),
-        SmtpOutcome::Trickle { stage, received } => {
-            format!("too slow at {stage:?}: only {received} bytes before the timeout")
-        }
-        SmtpOutcome::Closed { stage } => format!("closed at {stage:?}"),
-        SmtpOutcome::Garbage { detail, .. } => format!("not SMTP: {detail}"),
-        SmtpOutcome::TlsHandshake { error } => format!("TLS handshake failed: {error}"),
-        SmtpOutcome::Io { error, .. } => format!("network error: {error}"),
-    };
-    sanitize(&s).into_owned()
+    sanitize(&crate::judge::starttls::ended(o)).into_owned()
 }
 
 fn short_dn(dn: &str) -> String {
@@ -177,5 +164,18 @@ fn saved_or_waiting(cx: &Ctx, lines: &mut Vec<Line<'static>>) {
             spans.push(Span::styled("not checked yet — press r", t.dim()));
         }
         lines.push(Line::from(spans));
+    }
+}
+
+/// A failed lookup in words (never the enum's name).
+fn lookup_words<T>(l: &crate::evidence::Lookup<T>) -> &'static str {
+    use crate::evidence::Lookup;
+    match l {
+        Lookup::Found(_) => "found",
+        Lookup::NxDomain => "the name does not exist",
+        Lookup::NoData => "no records of that type",
+        Lookup::ServFail => "the resolver failed (SERVFAIL)",
+        Lookup::Timeout => "the resolver did not answer",
+        Lookup::Error(_) => "the lookup failed",
     }
 }

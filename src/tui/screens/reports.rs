@@ -15,6 +15,7 @@ use crate::reports::{DomainSummary, failure_fix};
 use crate::sanitize::sanitize;
 use crate::tui::app::DomainReports;
 use crate::tui::theme::{self, Theme};
+use crate::tui::widgets::rua;
 
 /// At most this many days are drawn (the most recent ones).
 const MAX_DAYS: usize = 60;
@@ -25,7 +26,7 @@ const LEVELS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█
 pub fn render(cx: &Ctx, f: &mut Frame, area: Rect) {
     let t = cx.t;
     let domain = cx.state.domain.as_str();
-    let lines = match cx.app.session(&cx.state.domain).and_then(|x| x.reports.as_ref()) {
+    let mut lines = match cx.app.session(&cx.state.domain).and_then(|x| x.reports.as_ref()) {
         Some(r @ DomainReports { summary: Some(s), .. }) => view(r, s, cx.app.now, t),
         _ => vec![
             Line::from(Span::styled(" TLS-RPT reports", t.title())),
@@ -39,6 +40,10 @@ pub fn render(cx: &Ctx, f: &mut Frame, area: Rect) {
             )),
         ],
     };
+    lines.push(Line::default());
+    lines.extend(rua::review(t, cx.state, cx.app.now));
+    let live = cx.checked.map(|c| c.judgement.findings.as_slice()).unwrap_or_default();
+    lines.extend(rua::advice(t, cx.state, live));
     pane(lines, cx.view, cx.t, f, area);
 }
 

@@ -73,6 +73,7 @@ pub fn render(cx: &Ctx, gate: &Gate, f: &mut Frame, area: Rect) {
             "no TLS-RPT failures in the window",
             !has(BlockerKind::TlsRptFailures) && !has(BlockerKind::NoTlsRptReports),
         ),
+        ("two external testers ticked (← validation, keys 1–5)", !has(BlockerKind::TestersNotRun)),
     ];
     for (what, ok) in items {
         let (sym, st) = if ok { (theme::OK, t.ok()) } else { (theme::TODO, t.warn()) };
@@ -86,6 +87,7 @@ pub fn render(cx: &Ctx, gate: &Gate, f: &mut Frame, area: Rect) {
         ))),
         _ => lines.push(Line::from(Span::styled(" TLS-RPT: no TLS-RPT reports imported yet", t.dim()))),
     }
+    lines.extend(crate::tui::widgets::rua::review(t, cx.state, cx.app.now));
     if let Some(r @ DomainReports { summary: Some(s), .. }) =
         cx.app.session(&cx.state.domain).and_then(|x| x.reports.as_ref())
     {

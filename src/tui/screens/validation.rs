@@ -7,20 +7,19 @@ use ratatui::text::{Line, Span};
 
 use super::domain::{Ctx, pane};
 use crate::rfc::DomainName;
+use crate::rollout::{DomainState, Tester};
 use crate::sanitize::sanitize;
-use crate::tui::theme;
+use crate::tui::widgets::evidence::fact_lines;
 use crate::tui::widgets::{findings, spinner, verdict};
 
 /// The external testers to try, as (name, URL) for `d`.
 pub fn testers(d: &DomainName) -> [(&'static str, String); 5] {
-    let d = d.as_str();
-    [
-        ("Hardenize", format!("https://www.hardenize.com/report/{d}")),
-        ("internet.nl", format!("https://internet.nl/mail/{d}/")),
-        ("MXToolbox", format!("https://mxtoolbox.com/SuperTool.aspx?action=mta-sts%3a{d}")),
-        ("CheckTLS", format!("https://www.checktls.com/TestReceiver?EMAIL={d}")),
-        ("dmarcian TLS", "https://dmarcian.com/tls-inspector/".to_owned()),
-    ]
+    Tester::ALL.map(|t| (t.name(), t.url(d)))
+}
+
+/// Whether tester number `i` (0-based) is ticked in `s`.
+pub fn tester_ticked(s: &DomainState, i: usize) -> bool {
+    Tester::ALL.get(i).is_some_and(|t| s.walkthrough.ran(*t))
 }
 
 /// Draws the validation screen.
@@ -56,14 +55,27 @@ pub fn render(cx: &Ctx, f: &mut Frame, area: Rect) {
         None => lines.push(Line::from(Span::styled(" No full check this session yet — press r.", t.dim()))),
     }
     lines.push(Line::default());
-    lines.push(Line::from(Span::styled(" Second opinions (open in a browser):", t.title())));
-    for (i, (name, url)) in testers(&cx.state.domain).iter().enumerate() {
-        let ticked = cx.app.session(&cx.state.domain).is_some_and(|x| x.ticked.contains(&i));
-        let sym = if ticked { theme::OK } else { theme::TODO };
-        lines.push(Line::from(vec![
-            Span::raw(format!("  {sym} {name:<12} ")),
-            Span::styled(url.clone(), t.accent()),
-        ]));
-    }
+    curl_lines(cx, &mut lines);
+    lines.push(Line::default());
+    lines.extend(crate::tui::widgets::testers::lines(t, cx.state));
     pane(lines, cx.view, cx.t, f, area);
+}
+
+/// What `curl -I` and `curl` show for the policy URL, from this session's check.
+fn curl_lines(cx: &Ctx, lines: &mut Vec<Line<'static>>) {
+    let t = cx.t;
+    let url = cx.state.domain.policy_url();
+    lines.push(Line::from(vec![
+        Span::styled(" curl -I ", t.title()),
+        Span::styled(sanitize(&url).into_owned(), t.accent()),
+    ]));
+    let Some(c) = cx.checked else {
+        lines.push(Line::from(Span::styled("    not fetched this session — press r", t.dim())));
+        return;
+    };
+    let fetch = &c.evidence.policy;
+    lines.extend(fact_lines(t, crate::judge::curl::head_facts(fetch), 4));
+    lines.push(Line::from(Span::styled(" curl (the body)", t.title())));
+    let planned = cx.state.plan.policy().render();
+    lines.extend(fact_lines(t, vec![crate::judge::curl::body_fact(fetch, &planned)], 4));
 }

@@ -1,8 +1,12 @@
 //! Pieces shared by the screens.
 
+pub mod evidence;
 pub mod findings;
 pub mod footer;
 pub mod rail;
+pub mod rua;
+pub mod s_client;
+pub mod testers;
 
 use ratatui::style::Style;
 use ratatui::text::Span;

@@ -1,0 +1,69 @@
+//! TLS-RPT advice beside the reports: where `rua` can point, the several-`rua` warning (the
+//! judge's `tlsrpt-rua-several`, for the live record or the planned one), and when the next
+//! review of the reports is due.
+
+use ratatui::text::{Line, Span};
+
+use crate::finding::{Code, Finding};
+use crate::judge::rua_several;
+use crate::rfc::TlsRptRecord;
+use crate::rollout::{DomainState, next_review};
+use crate::sanitize::sanitize;
+use crate::tui::theme::{self, Theme};
+
+/// Where reports go, the warning when several `rua` are listed, and where `rua` can point.
+pub fn advice(t: &Theme, s: &DomainState, live: &[Finding]) -> Vec<Line<'static>> {
+    let rua: Vec<&str> = s.plan.rua.iter().map(|r| r.as_str()).collect();
+    let mut out = vec![Line::from(vec![
+        Span::styled(" reports go to ", t.title()),
+        Span::raw(sanitize(&rua.join(", ")).into_owned()),
+    ])];
+    let planned = rua_several(&format!("_smtp._tls.{}", s.domain), &TlsRptRecord::new(s.plan.rua.clone()));
+    let several = live.iter().find(|f| f.code == Code::TlsRptRuaSeveral).or(planned.as_ref());
+    match several {
+        Some(f) => {
+            out.push(Line::from(vec![
+                Span::styled(format!("  {} ", theme::WARN), t.warn()),
+                Span::raw(sanitize(&f.message).into_owned()),
+            ]));
+            out.push(Line::from(Span::styled(format!("    fix: {}", sanitize(&f.fix)), t.dim())));
+        }
+        None => out.push(Line::from(Span::styled(
+            format!("  {} one rua: every sender reports to the same place", theme::OK),
+            t.ok(),
+        ))),
+    }
+    out.push(Line::from(Span::styled(" where rua can point (e on the records screen edits it):", t.dim())));
+    let dedicated = format!("a dedicated address such as tlsrpt@{}", s.domain);
+    for (what, why) in [
+        ("a mailbox someone reads regularly", "reports arrive daily from each large sender"),
+        (dedicated.as_str(), "import its mail here with i"),
+        ("a reporting service's mailto: or https: address", "it charts the reports for you"),
+    ] {
+        out.push(Line::from(vec![
+            Span::raw(format!("  · {what}")),
+            Span::styled(format!(" — {why}"), t.dim()),
+        ]));
+    }
+    out
+}
+
+/// "next review due …" for the domain's phase, or nothing before reports are expected.
+pub fn review(t: &Theme, s: &DomainState, now: jiff::Timestamp) -> Vec<Line<'static>> {
+    let Some(due) = next_review(s, now) else {
+        return Vec::new();
+    };
+    let days = due.at.as_second().saturating_sub(now.as_second()).div_euclid(86_400);
+    let date = due.at.strftime("%Y-%m-%d");
+    let when = match days {
+        d if d < 0 => format!("was due {date} ({} days ago)", -d),
+        0 => format!("is due today ({date})"),
+        d => format!("is due {date} (in {d} days)"),
+    };
+    let every = if due.every_days == 7 { "weekly while testing" } else { "monthly once enforcing" };
+    let (sym, st) = if due.overdue { (theme::WARN, t.warn()) } else { (theme::TODO, t.accent()) };
+    vec![Line::from(vec![
+        Span::styled(format!(" {sym} next review of the reports {when}"), st),
+        Span::styled(format!(" — {every}; opening the reports (R) counts as one"), t.dim()),
+    ])]
+}
