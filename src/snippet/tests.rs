@@ -1,7 +1,7 @@
 use super::*;
 use crate::rfc::{Mode, MxPattern};
 
-fn site(domain: &str) -> Site {
+pub(super) fn site(domain: &str) -> Site {
     let d = DomainName::parse(domain).unwrap();
     Site {
         policy: Policy {

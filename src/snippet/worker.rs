@@ -12,13 +12,17 @@ fn js_string(s: &str) -> String {
     serde_json::to_string(s).unwrap_or_else(|_| String::from("\"\""))
 }
 
+/// The Cloudflare dashboard steps, then the routes and the alternative (wrangler).
 fn route_notes(hosts: &[String]) -> Vec<String> {
-    let mut notes = Vec::new();
+    let mut notes = vec![
+        "Cloudflare dashboard: Workers & Pages → Create → Hello World (Start with Hello World) → \
+         name it (e.g. mta-sts) → Deploy; then Edit code, replace everything with this file → Deploy."
+            .to_owned(),
+    ];
     for host in hosts {
         notes.push(format!(
-            "In Cloudflare, add the route {host}/* to this Worker, or attach {host} as a Custom \
-             Domain of the Worker (Settings → Domains & Routes), which also creates the DNS record \
-             and certificate."
+            "The Worker's Settings → Domains & Routes → Add → Route {host}/* (in the zone of {host}), or \
+             Custom Domain {host}, which also creates the DNS record and certificate."
         ));
     }
     notes.push(
@@ -26,8 +30,11 @@ fn route_notes(hosts: &[String]) -> Vec<String> {
          e.g. AAAA 100:: ."
             .into(),
     );
-    notes
-        .push("Deploy with wrangler deploy (main = worker.js) or paste it into the dashboard editor.".into());
+    notes.push(
+        "Or deploy from a directory with npx wrangler deploy: the wrangler target writes wrangler.jsonc \
+         and this worker.js side by side."
+            .into(),
+    );
     notes
 }
 

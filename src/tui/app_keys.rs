@@ -218,6 +218,13 @@ impl App {
                 }));
                 Vec::new()
             }
+            Action::CopyPolicy
+            | Action::WritePolicy
+            | Action::EditPaths
+            | Action::WriteWrangler
+            | Action::OpenHosting
+            | Action::CopyMonitoring
+            | Action::WriteMonitoring => self.artefact_action(action, &state),
             Action::Tick => {
                 let s = self.session_mut(&domain);
                 if !s.ticked.remove(&digit) {

@@ -6,6 +6,7 @@
 //! command (in `cli`) starts the lab and hands the wizard a [`effects::Publisher`].
 
 pub mod app;
+mod app_artefacts;
 mod app_keys;
 mod app_overlay;
 mod app_reports;

@@ -50,6 +50,8 @@ pub enum Op {
     SetHosting(DomainName, HostingPath),
     /// `Store::remove`.
     Remove(DomainName),
+    /// The web server paths saved in the plan (`None`: the defaults).
+    SetServerPaths(DomainName, Option<crate::snippet::Options>),
 }
 
 /// What an [`Op`] gave.
@@ -117,6 +119,13 @@ pub enum Effect {
         path: PathBuf,
         /// What.
         text: String,
+    },
+    /// Write files into a new folder.
+    WriteFiles {
+        /// The folder (created; never an existing one).
+        dir: PathBuf,
+        /// File names and contents.
+        files: Vec<(String, String)>,
     },
     /// Read the imported TLS-RPT reports and sum them per tracked domain, as of `now`.
     LoadReports {
