@@ -91,9 +91,7 @@ impl Workerd {
         let mut s = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
         s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
         write!(s, "{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n").unwrap();
-        let mut raw = Vec::new();
-        s.take(1 << 20).read_to_end(&mut raw).unwrap();
-        let text = String::from_utf8(raw).unwrap();
+        let text = String::from_utf8(read_response(&mut s, method == "HEAD")).unwrap();
         let (head, body) = text.split_once("\r\n\r\n").expect("a complete response");
         let status = head.split(' ').nth(1).unwrap().parse().unwrap();
         let header = |name: &str| {
@@ -107,6 +105,35 @@ impl Workerd {
             body.to_owned()
         };
         (status, header("content-type").unwrap_or_default(), body)
+    }
+}
+
+/// Reads one response without waiting for the server to close the connection: up to the end
+/// of the headers, then Content-Length bytes or the last chunk (nothing after a HEAD).
+fn read_response(s: &mut TcpStream, head_only: bool) -> Vec<u8> {
+    let mut raw = Vec::new();
+    let mut buf = [0u8; 4096];
+    loop {
+        let text = String::from_utf8_lossy(&raw);
+        if let Some(end) = text.find("\r\n\r\n") {
+            let head = text[..end].to_ascii_lowercase();
+            let have = raw.len() - end - 4;
+            let length = head
+                .lines()
+                .find_map(|l| l.strip_prefix("content-length:"))
+                .and_then(|v| v.trim().parse::<usize>().ok());
+            let done = head_only
+                || length.is_some_and(|n| have >= n)
+                || (head.contains("transfer-encoding: chunked") && text.ends_with("0\r\n\r\n"));
+            if done {
+                return raw;
+            }
+        }
+        let n = s.read(&mut buf).unwrap();
+        if n == 0 || raw.len() > 1 << 20 {
+            return raw;
+        }
+        raw.extend_from_slice(&buf[..n]);
     }
 }
 

@@ -104,7 +104,7 @@ fn wrangler_needs_out_and_never_writes_through_a_link() {
     let tmp = tempfile::tempdir().unwrap();
     let state = tmp.path().join("state");
     let o = mtasts(&["generate", "--target", "wrangler", "example.com", "--mx", "mail.example.net"], &state);
-    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stdout));
+    assert_eq!(o.status.code(), Some(2), "a usage error: {}", text(&o.stdout));
     assert!(text(&o.stderr).contains("give --out DIR"), "{}", text(&o.stderr));
     assert!(o.stdout.is_empty(), "nothing printed half");
 

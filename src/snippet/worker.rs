@@ -21,7 +21,7 @@ fn route_notes(hosts: &[String]) -> Vec<String> {
     ];
     for host in hosts {
         notes.push(format!(
-            "The Worker's Settings → Domains & Routes → Add → Route {host}/* (in the zone of {host}), or \
+            "The Worker's Settings → Domains & Routes → Add → Route {host}/* (pick the zone that holds it), or \
              Custom Domain {host}, which also creates the DNS record and certificate."
         ));
     }
