@@ -15,6 +15,7 @@ mod wrangler;
 
 use options::Checked;
 pub use options::Options;
+pub use worker::WRANGLER_HINT;
 pub use wrangler::{COMPATIBILITY_DATE, CONFIG_FILE as WRANGLER_CONFIG};
 
 use std::fmt;
@@ -141,7 +142,7 @@ pub enum SnippetError {
     #[error("domain {0} is given more than once")]
     DuplicateSite(DomainName),
     /// A cert, key or webroot path that is not safe to place into configuration.
-    #[error("--{option} {value:?} is not usable: {reason}")]
+    #[error("the {option} path {value:?} is not usable: {reason}")]
     BadPath {
         /// Which option (`cert`, `key`, `webroot`).
         option: &'static str,

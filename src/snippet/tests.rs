@@ -35,7 +35,8 @@ fn snapshots_of_every_target() {
     let one = [site("example.com")];
     let three = [site("example.com"), site("example.org"), site("xn--bcher-kva.example")];
     for target in Target::ALL {
-        let sites: &[Site] = if matches!(target, Target::WorkerMulti | Target::Wrangler) { &three } else { &one };
+        let sites: &[Site] =
+            if matches!(target, Target::WorkerMulti | Target::Wrangler) { &three } else { &one };
         let snip = generate(target, sites, &Options::default()).unwrap();
         assert!(!snip.text.contains("{{"), "{target}: unfilled placeholder\n{}", snip.text);
         assert!(!snip.notes.is_empty(), "{target}: no notes");

@@ -30,13 +30,14 @@ fn route_notes(hosts: &[String]) -> Vec<String> {
          e.g. AAAA 100:: ."
             .into(),
     );
-    notes.push(
-        "Or deploy from a directory with npx wrangler deploy: the wrangler target writes wrangler.jsonc \
-         and this worker.js side by side."
-            .into(),
-    );
+    notes.push(WRANGLER_HINT.into());
     notes
 }
+
+/// The last note of the Worker targets: the wrangler alternative (the wizard shows its key
+/// instead).
+pub const WRANGLER_HINT: &str = "Or deploy from a directory with npx wrangler deploy: the wrangler target \
+                                 writes wrangler.jsonc and this worker.js side by side.";
 
 pub(super) fn single(site: &Site) -> Snippet {
     let d = &site.domain;

@@ -239,7 +239,7 @@ fn hosting_worker(app: &App, p: Place) -> bool {
     hosting(app, p) && viewed_state(app).is_some_and(super::app_artefacts::is_worker)
 }
 fn policy_file(_: &App, p: Place) -> bool {
-    viewing(p, &[Phase::Hosting, Phase::Enforce, Phase::Enforced])
+    viewing(p, &[Phase::Hosting, Phase::Enforce])
 }
 fn enforce_screens(_: &App, p: Place) -> bool {
     viewing(p, &[Phase::Enforce, Phase::Enforced])

@@ -28,6 +28,8 @@ mod fixtures;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
+mod tests_artefacts;
+#[cfg(test)]
 mod tests_keys;
 #[cfg(test)]
 mod tests_reports;

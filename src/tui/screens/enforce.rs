@@ -38,19 +38,26 @@ pub fn render(cx: &Ctx, _gate: &Gate, f: &mut Frame, area: Rect) {
         rollback(cx, &mut lines);
     } else if s.phase == Phase::Enforce || cx.view.viewing == Phase::Enforce {
         lines.push(Line::from(Span::styled(" RFC 8461 §8.1: the policy first, then the id", t.title())));
-        for (i, step) in publish_steps(s, cx.obs).into_iter().enumerate() {
-            let sym = if cx.busy {
-                Span::styled(spinner(cx.app.frame), t.accent())
-            } else if step.done || s.phase > Phase::Enforce {
-                Span::styled(theme::OK, t.ok())
-            } else {
-                Span::styled(theme::TODO, t.dim())
-            };
-            lines.push(Line::from(vec![
-                Span::raw(format!("  {}. ", i + 1)),
-                sym,
-                Span::raw(format!(" {}", step.action)),
-            ]));
+        if preview {
+            lines.push(Line::from(Span::raw(
+                "  n advances here once the testing window is done: the plan becomes this policy with \
+                 a new id; serve the file below first, then publish the id.",
+            )));
+        } else {
+            for (i, step) in publish_steps(s, cx.obs).into_iter().enumerate() {
+                let sym = if cx.busy {
+                    Span::styled(spinner(cx.app.frame), t.accent())
+                } else if step.done || s.phase > Phase::Enforce {
+                    Span::styled(theme::OK, t.ok())
+                } else {
+                    Span::styled(theme::TODO, t.dim())
+                };
+                lines.push(Line::from(vec![
+                    Span::raw(format!("  {}. ", i + 1)),
+                    sym,
+                    Span::raw(format!(" {}", step.action)),
+                ]));
+            }
         }
         lines.push(Line::default());
         lines.extend(policy_file_lines(t, &s.domain, &policy));

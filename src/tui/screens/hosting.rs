@@ -11,7 +11,7 @@ use crate::ops::snippet::{options, site};
 use crate::rfc::{DomainName, Policy};
 use crate::rollout::{DomainState, HostingPath};
 use crate::sanitize::sanitize;
-use crate::snippet::{Options, Target, generate};
+use crate::snippet::{Options, Target, WRANGLER_HINT, generate};
 use crate::tui::app::{edits_paths, is_worker};
 use crate::tui::theme::{self, Theme};
 
@@ -136,7 +136,7 @@ fn snippet_pane(cx: &Ctx, t: &Theme, f: &mut Frame, area: Rect) {
             ]));
             lines.extend(s.text.lines().map(|l| highlight(t, l)));
             lines.push(Line::default());
-            for n in &s.notes {
+            for n in s.notes.iter().filter(|n| n.as_str() != WRANGLER_HINT) {
                 lines.push(Line::from(vec![Span::styled(" next: ", t.accent()), Span::raw(n.clone())]));
             }
             if is_worker(cx.state) {
@@ -154,7 +154,7 @@ fn snippet_pane(cx: &Ctx, t: &Theme, f: &mut Frame, area: Rect) {
                     cx.state.domain.policy_host()
                 )),
             ]));
-            format!(" {} · c copy · w write · j/k scroll ", s.file_name)
+            format!(" mta-sts.txt and {} · j/k scroll ", s.file_name)
         }
     };
     let block =
