@@ -202,6 +202,30 @@ mod tests {
     use super::*;
 
     #[test]
+    fn flags_override_the_paths_saved_for_a_tracked_domain() {
+        use clap::Parser;
+        #[derive(Parser)]
+        struct Cli {
+            #[command(flatten)]
+            args: GenerateArgs,
+        }
+        let now = jiff::Timestamp::from_second(1_800_000_000).unwrap();
+        let d = DomainName::parse("example.com").unwrap();
+        let mut state = crate::rollout::new_domain(d.clone(), vec![], vec![], None, now);
+        state.plan.server_paths =
+            Some(Options { cert: Some("/srv/c.pem".into()), webroot: Some("/srv/www".into()), key: None });
+        let cli = Cli::parse_from(["x", "--target", "nginx", "example.com", "--webroot", "/flag/www"]);
+        let one = [Site { domain: d, policy: state.plan.policy(), id: state.plan.id.clone(), rua: vec![] }];
+        let o = options(&cli.args, std::slice::from_ref(&state), &one);
+        assert_eq!(
+            (o.cert.as_deref(), o.key.as_deref(), o.webroot.as_deref()),
+            (Some("/srv/c.pem"), None, Some("/flag/www"))
+        );
+        let two = [one[0].clone(), one[0].clone()];
+        assert_eq!(options(&cli.args, &[state], &two).cert, None, "saved paths are per domain");
+    }
+
+    #[test]
     fn domain_file_lines_with_comments_and_own_mx() {
         let parsed = parse_domain_file("# fleet\na.example mx1.a.example *.b.example\n\n b.example # note\n");
         assert_eq!(

@@ -122,6 +122,11 @@ fn snippet_pane(cx: &Ctx, t: &Theme, f: &mut Frame, area: Rect) {
                     Span::styled(" paths ", t.title()),
                     Span::styled("· e edits", t.dim()),
                 ]));
+                let auto = cx.state.plan.hosting == Some(HostingPath::Caddy)
+                    && options(cx.state).cert.is_none()
+                    && options(cx.state).key.is_none();
+                let (cert, key) =
+                    if auto { ("Caddy obtains it".into(), "Caddy obtains it".into()) } else { (cert, key) };
                 for (what, path) in [("certificate", cert), ("key", key), ("webroot", root)] {
                     lines.push(Line::from(vec![
                         Span::styled(format!("  {what:<12}"), t.dim()),
