@@ -30,6 +30,8 @@ export default {
       status: 200,
       headers: {
         "content-type": "text/plain; charset=utf-8",
+        // Short on purpose: a policy change comes with a new id in DNS at once; an edge
+        // cache still serving the old body would make senders store it under the new id.
         "cache-control": "max-age=300",
       },
     });

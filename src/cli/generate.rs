@@ -18,10 +18,10 @@ const DOMAIN_FILE_CAP: u64 = 1024 * 1024;
 /// Arguments of `mtasts generate`.
 #[derive(Debug, Args)]
 pub struct GenerateArgs {
-    /// policy, dns, nginx, apache, caddy, headers, worker or worker-multi.
+    /// policy, dns, nginx, apache, caddy, headers, worker, worker-multi or wrangler (needs --out).
     #[arg(long, value_name = "T")]
     pub target: Target,
-    /// The domain(s); worker-multi takes several.
+    /// The domain(s); worker-multi and wrangler take several.
     #[arg(value_name = "DOMAIN")]
     pub domains: Vec<String>,
     /// An MX host or `*.` pattern for the policy (repeat for several).
@@ -42,16 +42,19 @@ pub struct GenerateArgs {
     /// File with one domain per line, optionally followed by its MX hosts; `#` starts a comment.
     #[arg(long, value_name = "FILE")]
     pub domain_file: Option<PathBuf>,
-    /// Write the artefact into this directory instead of printing it.
+    /// Write the artefact into this directory instead of printing it (created if missing;
+    /// wrangler writes worker.js and wrangler.jsonc there).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// Certificate path for nginx/apache (default /etc/ssl/mta-sts.DOMAIN/fullchain.pem).
+    /// Certificate path for nginx/apache/caddy (default: the tracked domain's, else certbot's
+    /// /etc/letsencrypt/live/mta-sts.DOMAIN/fullchain.pem).
     #[arg(long, value_name = "PATH")]
     pub cert: Option<String>,
-    /// Private key path for nginx/apache.
+    /// Private key path for nginx/apache/caddy (default certbot's privkey.pem beside it).
     #[arg(long, value_name = "PATH")]
     pub key: Option<String>,
-    /// Directory holding `.well-known/mta-sts.txt` for nginx/apache.
+    /// Directory holding `.well-known/mta-sts.txt` for nginx/apache/caddy (default
+    /// /var/www/mta-sts.DOMAIN).
     #[arg(long, value_name = "PATH")]
     pub webroot: Option<String>,
 }
@@ -60,24 +63,53 @@ pub struct GenerateArgs {
 pub fn run(args: &GenerateArgs, dir: Option<&Path>, now: &jiff::Timestamp) -> Result<ExitCode> {
     let plans = tracked_plans(dir)?;
     let sites = sites(args, &plans, now)?;
-    let opts = Options { cert: args.cert.clone(), key: args.key.clone(), webroot: args.webroot.clone() };
-    let out = snippet::generate(args.target, &sites, &opts)?;
+    let opts = options(args, &plans, &sites);
+    let (files, notes) = snippet::files(args.target, &sites, &opts)?;
     match &args.out {
-        Some(dir) => {
-            std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-            let path = dir.join(&out.file_name);
-            // Temp file + fsync + rename, never through a symbolic link: a failed write leaves
-            // the previous artefact whole.
-            crate::store::safe::write_atomic(&path, out.text.as_bytes())
-                .with_context(|| format!("cannot write {}", sanitize(&path.display().to_string())))?;
-            eprintln!("wrote {}", sanitize(&path.display().to_string()));
-        }
-        None => crate::out!("{}", out.text),
+        Some(dir) => write_files(dir, &files)?,
+        None => match files.as_slice() {
+            [one] => crate::out!("{}", one.text),
+            _ => bail!(
+                "the {} target writes {} files; give --out DIR to write them side by side",
+                args.target,
+                files.len()
+            ),
+        },
     }
-    for note in &out.notes {
+    for note in &notes {
         eprintln!("next: {note}");
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The flags' paths; each missing one from the tracked plan of a single domain.
+fn options(args: &GenerateArgs, plans: &[DomainState], sites: &[Site]) -> Options {
+    let saved = match sites {
+        [one] => plans.iter().find(|s| s.domain == one.domain).and_then(|s| s.plan.server_paths.clone()),
+        _ => None,
+    }
+    .unwrap_or_default();
+    Options {
+        cert: args.cert.clone().or(saved.cert),
+        key: args.key.clone().or(saved.key),
+        webroot: args.webroot.clone().or(saved.webroot),
+    }
+}
+
+/// Writes `files` into `dir` (created when missing, never through a symbolic link), each
+/// atomically (temp file, fsync, rename), in order: a configuration comes last, after the
+/// module it names.
+fn write_files(dir: &Path, files: &[snippet::File]) -> Result<()> {
+    let shown = |p: &Path| sanitize(&p.display().to_string()).into_owned();
+    crate::store::safe::refuse_symlink(dir).with_context(|| format!("cannot write into {}", shown(dir)))?;
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", shown(dir)))?;
+    for f in files {
+        let path = dir.join(&f.name);
+        crate::store::safe::write_atomic(&path, f.text.as_bytes())
+            .with_context(|| format!("cannot write {}", shown(&path)))?;
+        eprintln!("wrote {}", shown(&path));
+    }
+    Ok(())
 }
 
 /// The tracked plans, when a state directory exists (generate never creates one).
@@ -168,6 +200,30 @@ pub fn parse_domain_file(text: &str) -> Vec<(String, Vec<String>)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn flags_override_the_paths_saved_for_a_tracked_domain() {
+        use clap::Parser;
+        #[derive(Parser)]
+        struct Cli {
+            #[command(flatten)]
+            args: GenerateArgs,
+        }
+        let now = jiff::Timestamp::from_second(1_800_000_000).unwrap();
+        let d = DomainName::parse("example.com").unwrap();
+        let mut state = crate::rollout::new_domain(d.clone(), vec![], vec![], None, now);
+        state.plan.server_paths =
+            Some(Options { cert: Some("/srv/c.pem".into()), webroot: Some("/srv/www".into()), key: None });
+        let cli = Cli::parse_from(["x", "--target", "nginx", "example.com", "--webroot", "/flag/www"]);
+        let one = [Site { domain: d, policy: state.plan.policy(), id: state.plan.id.clone(), rua: vec![] }];
+        let o = options(&cli.args, std::slice::from_ref(&state), &one);
+        assert_eq!(
+            (o.cert.as_deref(), o.key.as_deref(), o.webroot.as_deref()),
+            (Some("/srv/c.pem"), None, Some("/flag/www"))
+        );
+        let two = [one[0].clone(), one[0].clone()];
+        assert_eq!(options(&cli.args, &[state], &two).cert, None, "saved paths are per domain");
+    }
 
     #[test]
     fn domain_file_lines_with_comments_and_own_mx() {

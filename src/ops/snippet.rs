@@ -47,5 +47,10 @@ pub fn snippet_for<'a>(
     tracked: impl IntoIterator<Item = &'a DomainState>,
 ) -> Option<Result<Snippet, SnippetError>> {
     let (target, sites) = snippet_input(state, tracked)?;
-    Some(generate(target, &sites, &Options::default()))
+    Some(generate(target, &sites, &options(state)))
+}
+
+/// The web server paths saved in `state`'s plan (the defaults when none were edited).
+pub fn options(state: &DomainState) -> Options {
+    state.plan.server_paths.clone().unwrap_or_default()
 }

@@ -150,6 +150,7 @@ pub fn adopt(domain: DomainName, obs: &Observation, now: Timestamp) -> DomainSta
             id_generated_at: now,
             rua,
             hosting: None,
+            server_paths: None,
             window_days: DEFAULT_WINDOW_DAYS,
         },
         transitions: Vec::new(),

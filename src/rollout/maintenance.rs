@@ -6,7 +6,7 @@ use jiff::{SignedDuration, Timestamp};
 use super::cache::{held_versions, none_held_but, short_time};
 use super::change::ChangeKind;
 use super::observe::Observation;
-use super::phase::Phase;
+use super::phase::{HostingPath, Phase};
 use super::state::{DomainState, ROLLBACK_MAX_AGE, TESTING_MAX_AGE, Transition, enter, replan};
 use super::testing::add_secs;
 use crate::rfc::{DomainName, Mode, MxPattern};
@@ -183,4 +183,80 @@ pub fn senders_meanwhile(state: &DomainState, obs: &Observation) -> Vec<String> 
             )
         })
         .collect()
+}
+
+/// The daily monitoring of `domain` as files: a crontab entry, and a systemd service with its
+/// timer (the same check). `mtasts check` exits non-zero when the check fails, so cron mails
+/// the output and systemd marks the service failed (`systemctl --failed`).
+pub fn monitoring_units(domain: &DomainName) -> Vec<(String, String)> {
+    vec![
+        (
+            format!("mtasts-check-{domain}.cron"),
+            format!(
+                "# crontab -e: check {domain} daily at 06:17; a failing check prints, so cron mails it.\n\
+                 MAILTO=root\n\
+                 17 6 * * * out=$(mtasts check {domain} 2>&1) || echo \"$out\"\n"
+            ),
+        ),
+        (
+            format!("mtasts-check-{domain}.service"),
+            format!(
+                "# /etc/systemd/system/mtasts-check-{domain}.service\n\
+                 [Unit]\n\
+                 Description=MTA-STS check of {domain}\n\
+                 Wants=network-online.target\n\
+                 After=network-online.target\n\
+                 \n\
+                 [Service]\n\
+                 Type=oneshot\n\
+                 ExecStart=/usr/local/bin/mtasts check {domain}\n"
+            ),
+        ),
+        (
+            format!("mtasts-check-{domain}.timer"),
+            format!(
+                "# /etc/systemd/system/mtasts-check-{domain}.timer\n\
+                 # systemctl daemon-reload && systemctl enable --now mtasts-check-{domain}.timer\n\
+                 [Unit]\n\
+                 Description=Daily MTA-STS check of {domain}\n\
+                 \n\
+                 [Timer]\n\
+                 OnCalendar=daily\n\
+                 RandomizedDelaySec=1h\n\
+                 Persistent=true\n\
+                 \n\
+                 [Install]\n\
+                 WantedBy=timers.target\n"
+            ),
+        ),
+    ]
+}
+
+/// What keeps an enforced domain working, one sentence each: certificate renewals (what to
+/// check for this hosting path) and what to do when the MX hosts change.
+pub fn upkeep_lines(state: &DomainState) -> Vec<String> {
+    let host = state.domain.policy_host();
+    let policy_host = match state.plan.hosting {
+        Some(HostingPath::Worker | HostingPath::WorkerMulti) => {
+            format!("Cloudflare renews {host}'s certificate itself (Custom Domain or proxied route).")
+        }
+        Some(HostingPath::Caddy) => {
+            format!("Caddy renews {host}'s certificate itself; keep port 80 or 443 open.")
+        }
+        Some(HostingPath::StaticHeaders) => format!("The static host renews {host}'s certificate itself."),
+        _ => format!(
+            "{host}'s certificate: certbot's timer renews it (systemctl list-timers | grep certbot; \
+             certbot renew --dry-run), and a --deploy-hook reloads the web server."
+        ),
+    };
+    vec![
+        format!("Renewals: {policy_host}"),
+        "Every MX host's certificate must renew automatically too (a name in its SAN, a public CA): \
+         an expired one makes enforcing senders defer mail. The daily check warns 14 days ahead."
+            .into(),
+        "When MX hosts change: add the new hosts to the policy (a new id), publish the policy, then \
+         the id, then change the MX records; drop the old hosts only once the largest max_age has \
+         passed. A check that sees other MX hosts than the policy shows the drift above."
+            .into(),
+    ]
 }

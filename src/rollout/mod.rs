@@ -54,6 +54,7 @@ pub use maintenance::{
     MxDrift, RollbackCountdown, apply_drift, detect_drift, id_not_bumped, plan_rollback, rollback_countdown,
     senders_meanwhile,
 };
+pub use maintenance::{monitoring_units, upkeep_lines};
 pub use observe::{MxResult, Observation, ReportTally};
 pub use phase::{HostingPath, Phase};
 pub use state::{

@@ -82,6 +82,10 @@ pub struct Plan {
     /// How the policy is served, once chosen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hosting: Option<HostingPath>,
+    /// Certificate, key and webroot paths edited for the web server snippets (defaults when
+    /// absent; state files written before this field read as absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server_paths: Option<crate::snippet::Options>,
     /// Length of the testing window in days (at least 1).
     pub window_days: u32,
 }
@@ -170,6 +174,7 @@ pub fn new_domain(
             id_generated_at: now,
             rua,
             hosting: None,
+            server_paths: None,
             window_days: window_days.unwrap_or(DEFAULT_WINDOW_DAYS).max(1),
         },
         domain,

@@ -7,9 +7,16 @@
 //! compiled into the binary.
 
 mod dns;
+mod options;
 mod template;
 mod web;
 mod worker;
+mod wrangler;
+
+use options::Checked;
+pub use options::Options;
+pub use worker::WRANGLER_HINT;
+pub use wrangler::{COMPATIBILITY_DATE, CONFIG_FILE as WRANGLER_CONFIG};
 
 use std::fmt;
 use std::str::FromStr;
@@ -35,11 +42,14 @@ pub enum Target {
     Worker,
     /// One Cloudflare Worker serving the policies of several domains.
     WorkerMulti,
+    /// A wrangler configuration (`wrangler.jsonc`) with a custom domain per site, and the
+    /// Worker module beside it (see [`files`]): `npx wrangler deploy` publishes both.
+    Wrangler,
 }
 
 impl Target {
     /// Every target, in the order they are documented.
-    pub const ALL: [Target; 8] = [
+    pub const ALL: [Target; 9] = [
         Target::Policy,
         Target::Dns,
         Target::Nginx,
@@ -48,6 +58,7 @@ impl Target {
         Target::Headers,
         Target::Worker,
         Target::WorkerMulti,
+        Target::Wrangler,
     ];
 
     /// The name used on the command line.
@@ -61,6 +72,7 @@ impl Target {
             Target::Headers => "headers",
             Target::Worker => "worker",
             Target::WorkerMulti => "worker-multi",
+            Target::Wrangler => "wrangler",
         }
     }
 }
@@ -94,19 +106,6 @@ pub struct Site {
     pub rua: Vec<RuaUri>,
 }
 
-/// Free-text paths for the web server targets (ignored by the others). Each must be an
-/// absolute path without whitespace, quotes, `;`, `{`, `}`, `$`, `#`, `\`, `<`, `>`, control
-/// characters or `..` segments.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Options {
-    /// Certificate chain (PEM) for `mta-sts.<domain>`; default `/etc/ssl/mta-sts.<domain>/fullchain.pem`.
-    pub cert: Option<String>,
-    /// Private key (PEM); default `/etc/ssl/mta-sts.<domain>/privkey.pem`.
-    pub key: Option<String>,
-    /// Directory holding `.well-known/mta-sts.txt`; default `/var/www/mta-sts.<domain>`.
-    pub webroot: Option<String>,
-}
-
 /// Generated text plus what to do with it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Snippet {
@@ -123,7 +122,7 @@ pub struct Snippet {
 pub enum SnippetError {
     /// Not one of [`Target::ALL`].
     #[error(
-        "unknown target {0:?}; expected one of policy, dns, nginx, apache, caddy, headers, worker, worker-multi"
+        "unknown target {0:?}; expected one of policy, dns, nginx, apache, caddy, headers, worker, worker-multi, wrangler"
     )]
     UnknownTarget(String),
     /// A single-domain target was given zero or several domains.
@@ -136,14 +135,14 @@ pub enum SnippetError {
         /// How many sites were given.
         count: usize,
     },
-    /// `worker-multi` without any domain.
-    #[error("the worker-multi target needs at least one domain")]
+    /// `worker-multi` or `wrangler` without any domain.
+    #[error("the worker-multi and wrangler targets need at least one domain")]
     NoSites,
     /// The same domain twice in `worker-multi`.
     #[error("domain {0} is given more than once")]
     DuplicateSite(DomainName),
     /// A cert, key or webroot path that is not safe to place into configuration.
-    #[error("--{option} {value:?} is not usable: {reason}")]
+    #[error("the {option} path {value:?} is not usable: {reason}")]
     BadPath {
         /// Which option (`cert`, `key`, `webroot`).
         option: &'static str,
@@ -157,11 +156,37 @@ pub enum SnippetError {
     CaddyCertPair,
 }
 
+/// One file of a generated artefact.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct File {
+    /// The file name (no directory).
+    pub name: String,
+    /// Its content.
+    pub text: String,
+}
+
+/// Every file `target` needs, to be written side by side into one directory, plus the next
+/// steps: `wrangler` gives the Worker module and then `wrangler.jsonc` (which names it); every
+/// other target gives the one file of [`generate`].
+pub fn files(
+    target: Target,
+    sites: &[Site],
+    opts: &Options,
+) -> Result<(Vec<File>, Vec<String>), SnippetError> {
+    let snip = generate(target, sites, opts)?;
+    let mut out = Vec::new();
+    if target == Target::Wrangler {
+        out.push(File { name: wrangler::MODULE_FILE.into(), text: wrangler::module(sites).text });
+    }
+    out.push(File { name: snip.file_name, text: snip.text });
+    Ok((out, snip.notes))
+}
+
 /// Generates the snippet for `target`. Single-domain targets need exactly one site;
-/// `worker-multi` needs one or more distinct sites.
+/// `worker-multi` and `wrangler` need one or more distinct sites.
 pub fn generate(target: Target, sites: &[Site], opts: &Options) -> Result<Snippet, SnippetError> {
     let opts = Checked::new(opts)?;
-    if target == Target::WorkerMulti {
+    if matches!(target, Target::WorkerMulti | Target::Wrangler) {
         if sites.is_empty() {
             return Err(SnippetError::NoSites);
         }
@@ -170,7 +195,7 @@ pub fn generate(target: Target, sites: &[Site], opts: &Options) -> Result<Snippe
                 return Err(SnippetError::DuplicateSite(s.domain.clone()));
             }
         }
-        return Ok(worker::multi(sites));
+        return Ok(if target == Target::Wrangler { wrangler::config(sites) } else { worker::multi(sites) });
     }
     let [site] = sites else {
         return Err(SnippetError::OneSite { target, count: sites.len() });
@@ -190,63 +215,8 @@ pub fn generate(target: Target, sites: &[Site], opts: &Options) -> Result<Snippe
         Target::Caddy => web::caddy(site, &opts)?,
         Target::Headers => web::headers(site),
         Target::Worker => worker::single(site),
-        Target::WorkerMulti => worker::multi(sites),
+        Target::WorkerMulti | Target::Wrangler => worker::multi(sites),
     })
-}
-
-/// Options whose paths passed [`check_path`].
-struct Checked<'a> {
-    cert: Option<&'a str>,
-    key: Option<&'a str>,
-    webroot: Option<&'a str>,
-}
-
-impl<'a> Checked<'a> {
-    fn new(opts: &'a Options) -> Result<Self, SnippetError> {
-        Ok(Self {
-            cert: opts.cert.as_deref().map(|p| check_path("cert", p)).transpose()?,
-            key: opts.key.as_deref().map(|p| check_path("key", p)).transpose()?,
-            webroot: opts
-                .webroot
-                .as_deref()
-                .map(|p| check_path("webroot", p))
-                .transpose()?
-                .map(|p| if p.len() > 1 { p.trim_end_matches('/') } else { p }),
-        })
-    }
-
-    fn cert(&self, d: &DomainName) -> String {
-        self.cert.map_or_else(|| format!("/etc/ssl/mta-sts.{d}/fullchain.pem"), str::to_owned)
-    }
-
-    fn key(&self, d: &DomainName) -> String {
-        self.key.map_or_else(|| format!("/etc/ssl/mta-sts.{d}/privkey.pem"), str::to_owned)
-    }
-
-    fn webroot(&self, d: &DomainName) -> String {
-        self.webroot.map_or_else(|| format!("/var/www/mta-sts.{d}"), str::to_owned)
-    }
-}
-
-/// Accepts an absolute path that every target's config syntax can hold unquoted.
-fn check_path<'a>(option: &'static str, value: &'a str) -> Result<&'a str, SnippetError> {
-    let bad = |reason: String| SnippetError::BadPath { option, value: value.to_owned(), reason };
-    if !value.starts_with('/') {
-        return Err(bad("it must be an absolute path (starting with '/')".into()));
-    }
-    if let Some(ch) = value.chars().find(|c| {
-        c.is_whitespace()
-            || c.is_control()
-            || matches!(c, '"' | '\'' | '`' | ';' | '{' | '}' | '$' | '#' | '\\' | '<' | '>')
-    }) {
-        return Err(bad(format!(
-            "it contains {ch:?}; whitespace, quotes, control characters and ; {{ }} $ # \\ < > are not allowed"
-        )));
-    }
-    if value.split('/').any(|seg| seg == "..") {
-        return Err(bad("it contains a '..' segment".into()));
-    }
-    Ok(value)
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 use super::*;
 use crate::rfc::{Mode, MxPattern};
 
-fn site(domain: &str) -> Site {
+pub(super) fn site(domain: &str) -> Site {
     let d = DomainName::parse(domain).unwrap();
     Site {
         policy: Policy {
@@ -35,7 +35,8 @@ fn snapshots_of_every_target() {
     let one = [site("example.com")];
     let three = [site("example.com"), site("example.org"), site("xn--bcher-kva.example")];
     for target in Target::ALL {
-        let sites: &[Site] = if target == Target::WorkerMulti { &three } else { &one };
+        let sites: &[Site] =
+            if matches!(target, Target::WorkerMulti | Target::Wrangler) { &three } else { &one };
         let snip = generate(target, sites, &Options::default()).unwrap();
         assert!(!snip.text.contains("{{"), "{target}: unfilled placeholder\n{}", snip.text);
         assert!(!snip.notes.is_empty(), "{target}: no notes");
@@ -123,7 +124,56 @@ fn options_override_the_defaults() {
     let half = Options { cert: Some("/srv/tls/chain.pem".into()), ..Options::default() };
     assert_eq!(generate(Target::Caddy, &one, &half), Err(SnippetError::CaddyCertPair));
     let nginx = generate(Target::Nginx, &one, &half).unwrap().text;
-    assert!(nginx.contains("ssl_certificate_key /etc/ssl/mta-sts.example.com/privkey.pem;"));
+    assert!(nginx.contains("ssl_certificate_key /etc/letsencrypt/live/mta-sts.example.com/privkey.pem;"));
+}
+
+#[test]
+fn nginx_defaults_to_certbot_and_explains_the_short_cache() {
+    let one = [site("example.com")];
+    let nginx = generate(Target::Nginx, &one, &Options::default()).unwrap().text;
+    assert!(nginx.contains("ssl_certificate     /etc/letsencrypt/live/mta-sts.example.com/fullchain.pem;"));
+    for target in [Target::Nginx, Target::Apache, Target::Caddy, Target::Headers, Target::Worker] {
+        let text = generate(target, &one, &Options::default()).unwrap().text;
+        assert!(text.contains("max-age=300"), "{target}");
+        assert!(text.contains("old policy") || text.contains("store it under the new id"), "{target}: why");
+    }
+}
+
+#[test]
+fn server_paths_parse_from_one_line_and_keep_defaults_implicit() {
+    let d = DomainName::parse("example.com").unwrap();
+    let defaults = Options::default().resolved(&d).unwrap().join(" ");
+    assert_eq!(Options::parse_triple(&defaults, &d).unwrap(), Options::default());
+    let o = Options::parse_triple(" /srv/c.pem  /srv/k.pem /var/www/mta-sts.example.com ", &d).unwrap();
+    assert_eq!((o.cert.as_deref(), o.webroot.as_deref()), (Some("/srv/c.pem"), None));
+    assert!(Options::parse_triple("/a /b", &d).unwrap_err().to_string().contains("three paths"));
+    assert!(matches!(
+        Options::parse_triple("/a /b; /c", &d),
+        Err(SnippetError::BadPath { option: "key", .. })
+    ));
+    let json = serde_json::to_string(&o).unwrap();
+    assert_eq!(json, r#"{"cert":"/srv/c.pem","key":"/srv/k.pem"}"#);
+    assert_eq!(serde_json::from_str::<Options>("{}").unwrap(), Options::default());
+}
+
+#[test]
+fn wrangler_files_are_the_module_then_its_configuration() {
+    let one = [site("example.com")];
+    let (f, notes) = files(Target::Wrangler, &one, &Options::default()).unwrap();
+    let names: Vec<&str> = f.iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(names, ["worker.js", "wrangler.jsonc"]);
+    assert_eq!(f[0].text, generate(Target::Worker, &one, &Options::default()).unwrap().text);
+    assert!(f[1].text.contains("\"main\": \"worker.js\""), "{}", f[1].text);
+    assert!(notes.iter().any(|n| n.contains("npx wrangler deploy")));
+    let three = [site("example.com"), site("example.org"), site("xn--bcher-kva.example")];
+    let (f, _) = files(Target::Wrangler, &three, &Options::default()).unwrap();
+    assert_eq!(f[0].text, generate(Target::WorkerMulti, &three, &Options::default()).unwrap().text);
+    for s in &three {
+        assert!(f[1].text.contains(&format!("\"pattern\": \"{}\"", s.domain.policy_host())));
+    }
+    assert_eq!(files(Target::Wrangler, &[], &Options::default()), Err(SnippetError::NoSites));
+    let (f, _) = files(Target::Nginx, &one, &Options::default()).unwrap();
+    assert_eq!(f.len(), 1);
 }
 
 #[test]

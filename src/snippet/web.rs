@@ -49,7 +49,7 @@ impl Vars {
 
     fn common_notes(&self, cert_hint: bool) -> Vec<String> {
         let mut notes = vec![
-            format!("Write the policy (mtasts generate --target policy) to {}.", self.policy_file()),
+            format!("Write the policy file (mta-sts.txt, the policy target) to {}.", self.policy_file()),
             format!(
                 "Point {} at this server in DNS (A/AAAA or CNAME) and keep port 443 reachable.",
                 self.host
@@ -57,9 +57,11 @@ impl Vars {
         ];
         if cert_hint {
             notes.push(format!(
-                "Install a certificate valid for {} at {} (key {}), e.g. from Let's Encrypt, and renew it \
-                 automatically: senders refuse an invalid one.",
-                self.host, self.cert, self.key
+                "Install a certificate valid for {} at {} (key {}), e.g. with certbot certonly -d {} \
+                 (the default paths are certbot's), and renew it automatically: senders refuse an \
+                 expired one. certbot renew --dry-run tests the renewal; a --deploy-hook reloads the \
+                 server after each one.",
+                self.host, self.cert, self.key, self.host
             ));
         }
         notes
@@ -115,7 +117,7 @@ pub(super) fn headers(site: &Site) -> Snippet {
     let text = fill(HEADERS, &[("DOMAIN", d.as_str()), ("HOST", &host)]);
     let notes = vec![
         format!(
-            "Create a site for {host} and put the policy (mtasts generate --target policy) at \
+            "Create a site for {host} and put the policy file (mta-sts.txt, the policy target) at \
              .well-known/mta-sts.txt in the published output: static/.well-known/mta-sts.txt for \
              Hugo, public/.well-known/mta-sts.txt for most other generators (Vite, Next.js export, \
              Astro, Eleventy's passthrough)."
@@ -134,7 +136,7 @@ pub(super) fn headers(site: &Site) -> Snippet {
             "Redirect rules (www, trailing slash, HTTPS-to-other-host, CDN page rules) must exclude \
              /.well-known/mta-sts.txt on {host}: senders do not follow redirects."
         ),
-        format!("Attach {host} as a custom domain with HTTPS, then check it with mtasts check {d}."),
+        format!("Attach {host} as a custom domain with HTTPS, then re-check {d}."),
     ];
     Snippet { text, file_name: "_headers".into(), notes }
 }

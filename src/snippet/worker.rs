@@ -12,13 +12,17 @@ fn js_string(s: &str) -> String {
     serde_json::to_string(s).unwrap_or_else(|_| String::from("\"\""))
 }
 
+/// The Cloudflare dashboard steps, then the routes and the alternative (wrangler).
 fn route_notes(hosts: &[String]) -> Vec<String> {
-    let mut notes = Vec::new();
+    let mut notes = vec![
+        "Cloudflare dashboard: Workers & Pages → Create → Hello World (Start with Hello World) → \
+         name it (e.g. mta-sts) → Deploy; then Edit code, replace everything with this file → Deploy."
+            .to_owned(),
+    ];
     for host in hosts {
         notes.push(format!(
-            "In Cloudflare, add the route {host}/* to this Worker, or attach {host} as a Custom \
-             Domain of the Worker (Settings → Domains & Routes), which also creates the DNS record \
-             and certificate."
+            "The Worker's Settings → Domains & Routes → Add → Route {host}/* (pick the zone that holds it), or \
+             Custom Domain {host}, which also creates the DNS record and certificate."
         ));
     }
     notes.push(
@@ -26,10 +30,14 @@ fn route_notes(hosts: &[String]) -> Vec<String> {
          e.g. AAAA 100:: ."
             .into(),
     );
-    notes
-        .push("Deploy with wrangler deploy (main = worker.js) or paste it into the dashboard editor.".into());
+    notes.push(WRANGLER_HINT.into());
     notes
 }
+
+/// The last note of the Worker targets: the wrangler alternative (the wizard shows its key
+/// instead).
+pub const WRANGLER_HINT: &str = "Or deploy from a directory with npx wrangler deploy: the wrangler target \
+                                 writes wrangler.jsonc and this worker.js side by side.";
 
 pub(super) fn single(site: &Site) -> Snippet {
     let d = &site.domain;

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use jiff::Timestamp;
 
 use super::DemoInfo;
+pub use super::app_artefacts::{Artefact, edits_paths, is_worker, previewing_enforce, shown_policy};
 pub use super::msg::{DomainReports, Effect, ImportCounts, Msg, Op, OpOutcome, Publish, Purpose};
 pub use super::overlay::{Confirm, ConfirmKind, Overlay, Prompt, PromptKind};
 pub use super::paths::PathUse;

@@ -219,6 +219,13 @@ impl App {
                 Vec::new()
             }
             Action::Tick => self.tick_tester(state, digit),
+            Action::CopyPolicy
+            | Action::WritePolicy
+            | Action::EditPaths
+            | Action::WriteWrangler
+            | Action::OpenHosting
+            | Action::CopyMonitoring
+            | Action::WriteMonitoring => self.artefact_action(action, &state),
             _ => Vec::new(),
         }
     }

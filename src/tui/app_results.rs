@@ -32,6 +32,14 @@ pub(super) fn validate(app: &App, kind: PromptKind, input: &str) -> Result<(), S
                 Ok(())
             }
         }
+        PromptKind::ServerPaths => super::app_artefacts::validate_paths(app, input),
+        PromptKind::WriteArtefact(_) => {
+            if input.is_empty() {
+                Err("type a path".into())
+            } else {
+                Ok(())
+            }
+        }
         PromptKind::Ack => {
             if input.is_empty() {
                 Err("say why it is safe to go on (recorded with the time)".into())
@@ -87,6 +95,9 @@ impl App {
                 vec![Effect::WriteAudit { domain, path: PathBuf::from(input) }]
             }
             (PromptKind::ImportPath, _) => self.start_import(vec![PathBuf::from(input)]),
+            (kind @ (PromptKind::WriteArtefact(_) | PromptKind::ServerPaths), Some(_)) => {
+                self.submit_artefact(kind, &input)
+            }
             (PromptKind::Ack, Some(d)) => vec![Effect::Op(Op::Advance {
                 reports: self.tally(&d).cloned(),
                 domain: d,

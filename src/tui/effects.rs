@@ -96,6 +96,11 @@ impl Runtime {
             }
             Op::SetRua(d, rua) => ops::domain::edit(s, &d, |st| crate::rollout::set_rua(st, rua))
                 .map(|st| OpOutcome::Saved(Box::new(st))),
+            Op::SetServerPaths(d, paths) => ops::domain::edit(s, &d, |mut st| {
+                st.plan.server_paths = paths;
+                st
+            })
+            .map(|st| OpOutcome::Saved(Box::new(st))),
             Op::SetHosting(d, h) => ops::domain::edit(s, &d, |st| crate::rollout::set_hosting(st, h))
                 .map(|st| OpOutcome::Saved(Box::new(st))),
             Op::Checklist(d, edit, now) => {
@@ -210,6 +215,7 @@ impl Runtime {
                 Msg::Note(Status::Info("copied".into()))
             }
             Effect::WriteFile { path, text } => write_file(&path, &text),
+            Effect::WriteFiles { dir, files } => super::app_artefacts::write_files(&dir, &files),
             Effect::WriteAudit { domain, path } => self.write_audit(&domain, &path),
             Effect::Publish(p) => self.publish(p),
             Effect::ShiftClock(by) => {

@@ -76,6 +76,20 @@ pub enum Action {
     Tick,
     /// Write the auditor's HTML report of the domain to a file.
     AuditReport,
+    /// Send the policy file (`mta-sts.txt`) to the clipboard.
+    CopyPolicy,
+    /// Write the policy file to a file.
+    WritePolicy,
+    /// Edit the certificate, key and webroot paths of the web server snippets.
+    EditPaths,
+    /// Write the wrangler project (configuration and Worker module) into a new folder.
+    WriteWrangler,
+    /// From an enforce screen: open the hosting snippet (regenerated for the plan).
+    OpenHosting,
+    /// Send the monitoring units (crontab entry, systemd service and timer) to the clipboard.
+    CopyMonitoring,
+    /// Write the monitoring units into a new folder.
+    WriteMonitoring,
 }
 
 /// Where the user is, as the table's conditions see it.
@@ -219,6 +233,21 @@ fn testers_shown(app: &App, p: Place) -> bool {
 fn enforced(_: &App, p: Place) -> bool {
     viewing(p, &[Phase::Enforced])
 }
+fn viewed_state(app: &App) -> Option<&crate::rollout::DomainState> {
+    view(app).and_then(|v| app.state(&v.domain))
+}
+fn hosting_paths(app: &App, p: Place) -> bool {
+    hosting(app, p) && viewed_state(app).is_some_and(super::app_artefacts::edits_paths)
+}
+fn hosting_worker(app: &App, p: Place) -> bool {
+    hosting(app, p) && viewed_state(app).is_some_and(super::app_artefacts::is_worker)
+}
+fn policy_file(_: &App, p: Place) -> bool {
+    viewing(p, &[Phase::Hosting, Phase::Enforce])
+}
+fn enforce_screens(_: &App, p: Place) -> bool {
+    viewing(p, &[Phase::Enforce, Phase::Enforced])
+}
 fn publish(app: &App, p: Place) -> bool {
     app.demo.is_some()
         && match p {
@@ -261,6 +290,13 @@ pub static TABLE: &[Binding] = &[
     b(&[C('w')], "w", "write snippet to a file", Action::Write, Some(1), hosting),
     b(DIGITS_6, "1-6", "choose hosting path", Action::ChooseHosting, Some(1), hosting),
     b(DIGITS_5, "1-5", "tick a tester off", Action::Tick, Some(2), testers_shown),
+    b(&[C('f')], "f", "copy the policy file", Action::CopyPolicy, Some(2), policy_file),
+    b(&[C('F')], "F", "write the policy file", Action::WritePolicy, Some(3), policy_file),
+    b(&[C('e')], "e", "edit cert/key/webroot paths", Action::EditPaths, Some(2), hosting_paths),
+    b(&[C('D')], "D", "write the wrangler project", Action::WriteWrangler, Some(2), hosting_worker),
+    b(&[C('o')], "o", "open the hosting snippet", Action::OpenHosting, Some(2), enforce_screens),
+    b(&[C('c')], "c", "copy the monitoring units", Action::CopyMonitoring, Some(5), enforce_screens),
+    b(&[C('w')], "w", "write the monitoring units", Action::WriteMonitoring, Some(5), enforce_screens),
     b(&[C('n')], "n", "next phase", Action::Next, Some(1), phase_screen),
     b(&[Enter], "enter", "blockers and next step in full", Action::Details, None, phase_screen),
     b(&[C('b')], "b", "roll back", Action::RollBack, Some(4), live),

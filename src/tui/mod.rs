@@ -7,6 +7,7 @@
 
 pub mod app;
 mod app_checklist;
+mod app_artefacts;
 mod app_keys;
 mod app_overlay;
 mod app_reports;
@@ -27,6 +28,8 @@ mod widgets;
 mod fixtures;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_artefacts;
 #[cfg(test)]
 mod tests_keys;
 #[cfg(test)]

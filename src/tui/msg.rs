@@ -52,6 +52,8 @@ pub enum Op {
     Remove(DomainName),
     /// `apply_checklist` through `ops::domain::edit` (testers ticked, reports reviewed).
     Checklist(DomainName, crate::rollout::ChecklistEdit, Timestamp),
+    /// The web server paths saved in the plan (`None`: the defaults).
+    SetServerPaths(DomainName, Option<crate::snippet::Options>),
 }
 
 /// What an [`Op`] gave.
@@ -119,6 +121,13 @@ pub enum Effect {
         path: PathBuf,
         /// What.
         text: String,
+    },
+    /// Write files into a new folder.
+    WriteFiles {
+        /// The folder (created; never an existing one).
+        dir: PathBuf,
+        /// File names and contents.
+        files: Vec<(String, String)>,
     },
     /// Read the imported TLS-RPT reports and sum them per tracked domain, as of `now`.
     LoadReports {

@@ -37,13 +37,19 @@ pub enum PromptKind {
     ImportPath,
     /// The acknowledgement text for overriding blockers.
     Ack,
+    /// Where to write the policy file, the monitoring units or the wrangler project.
+    WriteArtefact(super::app_artefacts::Artefact),
+    /// The certificate, key and webroot paths of the web server snippets.
+    ServerPaths,
 }
 
 impl PromptKind {
     /// What a path typed here is for, when it is a path.
     pub fn path_use(self) -> Option<PathUse> {
         match self {
-            PromptKind::WritePath | PromptKind::AuditPath => Some(PathUse::Write),
+            PromptKind::WritePath | PromptKind::AuditPath | PromptKind::WriteArtefact(_) => {
+                Some(PathUse::Write)
+            }
             PromptKind::ImportPath => Some(PathUse::Import),
             _ => None,
         }

@@ -10,7 +10,7 @@ use crate::rollout::{DomainState, HostingPath, Phase};
 
 const SIZES: [(u16, u16); 3] = [(60, 20), (80, 24), (200, 50)];
 /// The last line of the daily-check snippet the enforce screens end with.
-const LAST_TIMER_LINE: &str = "ExecStart=/usr/local/bin/mtasts check example.com";
+const LAST_TIMER_LINE: &str = "WantedBy=timers.target";
 
 fn with_path(phase: Phase, path: HostingPath) -> DomainState {
     let mut s = state(phase, 0, None);
@@ -72,7 +72,7 @@ fn hosting_worker_at_every_size() {
     at_the_end(
         "hosting_worker",
         &domain_app(with_path(Phase::Hosting, HostingPath::Worker), None),
-        &["re-checks", "wrangler deploy"],
+        &["re-checks", "D writes"],
     );
 }
 

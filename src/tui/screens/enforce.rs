@@ -6,10 +6,13 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
 use super::domain::{Ctx, pane};
+use super::hosting::policy_file_lines;
 use crate::rollout::{
-    Gate, Phase, detect_drift, maintenance_lines, policy_one_line, publish_steps, rollback_countdown,
+    Gate, Phase, detect_drift, maintenance_lines, monitoring_units, policy_one_line, publish_steps,
+    rollback_countdown, upkeep_lines,
 };
 use crate::sanitize::sanitize;
+use crate::tui::app::{previewing_enforce, shown_policy};
 use crate::tui::theme;
 use crate::tui::widgets::{mark, spinner};
 
@@ -17,34 +20,54 @@ use crate::tui::widgets::{mark, spinner};
 pub fn render(cx: &Ctx, _gate: &Gate, f: &mut Frame, area: Rect) {
     let t = cx.t;
     let s = cx.state;
+    let preview = previewing_enforce(s, cx.view.viewing);
+    let policy = shown_policy(s, cx.view.viewing);
+    let id = if preview {
+        Span::styled("a new one, generated when n advances to enforce", t.dim())
+    } else {
+        Span::styled(s.plan.id.as_str().to_owned(), t.accent())
+    };
     let mut lines = vec![
         Line::from(vec![
             Span::styled(" policy ", t.dim()),
-            Span::styled(policy_one_line(&s.plan.policy()), t.string()),
+            Span::styled(policy_one_line(&policy), t.string()),
         ]),
-        Line::from(vec![
-            Span::styled(" id     ", t.dim()),
-            Span::styled(s.plan.id.as_str().to_owned(), t.accent()),
-        ]),
+        Line::from(vec![Span::styled(" id     ", t.dim()), id]),
     ];
     if s.phase == Phase::Rollback {
         rollback(cx, &mut lines);
     } else if s.phase == Phase::Enforce || cx.view.viewing == Phase::Enforce {
         lines.push(Line::from(Span::styled(" RFC 8461 §8.1: the policy first, then the id", t.title())));
-        for (i, step) in publish_steps(s, cx.obs).into_iter().enumerate() {
-            let sym = if cx.busy {
-                Span::styled(spinner(cx.app.frame), t.accent())
-            } else if step.done || s.phase > Phase::Enforce {
-                Span::styled(theme::OK, t.ok())
-            } else {
-                Span::styled(theme::TODO, t.dim())
-            };
-            lines.push(Line::from(vec![
-                Span::raw(format!("  {}. ", i + 1)),
-                sym,
-                Span::raw(format!(" {}", step.action)),
-            ]));
+        if preview {
+            lines.push(Line::from(Span::raw(
+                "  n advances here once the testing window is done: the plan becomes this policy with \
+                 a new id; serve the file below first, then publish the id.",
+            )));
+        } else {
+            for (i, step) in publish_steps(s, cx.obs).into_iter().enumerate() {
+                let sym = if cx.busy {
+                    Span::styled(spinner(cx.app.frame), t.accent())
+                } else if step.done || s.phase > Phase::Enforce {
+                    Span::styled(theme::OK, t.ok())
+                } else {
+                    Span::styled(theme::TODO, t.dim())
+                };
+                lines.push(Line::from(vec![
+                    Span::raw(format!("  {}. ", i + 1)),
+                    sym,
+                    Span::raw(format!(" {}", step.action)),
+                ]));
+            }
         }
+        lines.push(Line::default());
+        lines.extend(policy_file_lines(t, &s.domain, &policy));
+        lines.push(Line::from(vec![
+            Span::styled(" o ", t.accent()),
+            Span::raw(
+                "opens the hosting snippet, regenerated for mode: enforce (a Worker carries the policy: \
+                 deploy it again; a web server only needs the new mta-sts.txt)",
+            ),
+        ]));
     } else {
         checklist(cx, &mut lines);
     }
@@ -123,34 +146,24 @@ fn maintenance(cx: &Ctx, lines: &mut Vec<Line<'static>>) {
     for l in maintenance_lines(s, cx.app.now) {
         lines.push(Line::from(Span::raw(format!("  {}", sanitize(&l)))));
     }
+    for l in upkeep_lines(s) {
+        lines.push(Line::from(Span::raw(format!("  {}", sanitize(&l)))));
+    }
     lines.push(Line::from(Span::styled(
         "  r re-checks · b plans a rollback (mode: none, then a countdown)",
         t.dim(),
     )));
     lines.push(Line::default());
-    lines.push(Line::from(Span::styled(" monitoring (cron or a systemd timer)", t.title())));
-    lines.push(Line::from(Span::styled(
-        format!("  17 6 * * *  mtasts check {} || mail -s 'MTA-STS check failed' root", s.domain),
-        t.string(),
-    )));
-    lines.push(Line::from(Span::styled("  # /etc/systemd/system/mtasts-check.timer", t.dim())));
-    for l in [
-        "[Timer]",
-        "OnCalendar=daily",
-        "RandomizedDelaySec=1h",
-        "Persistent=true",
-        "[Install]",
-        "WantedBy=timers.target",
-    ] {
-        lines.push(Line::from(Span::styled(format!("  {l}"), t.string())));
-    }
-    lines.push(Line::from(Span::styled("  # /etc/systemd/system/mtasts-check.service", t.dim())));
-    for l in [
-        "[Service]".to_owned(),
-        "Type=oneshot".to_owned(),
-        format!("ExecStart=/usr/local/bin/mtasts check {}", s.domain),
-    ] {
-        lines.push(Line::from(Span::styled(format!("  {l}"), t.string())));
+    lines.push(Line::from(vec![
+        Span::styled(" monitoring (cron or a systemd timer)", t.title()),
+        Span::styled(" · c copy · w write into a folder", t.dim()),
+    ]));
+    for (name, text) in monitoring_units(&s.domain) {
+        lines.push(Line::from(Span::styled(format!("  ── {name}"), t.accent())));
+        for l in text.lines() {
+            let style = if l.starts_with('#') { t.dim() } else { t.string() };
+            lines.push(Line::from(Span::styled(format!("  {l}"), style)));
+        }
     }
 }
 

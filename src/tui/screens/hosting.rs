@@ -7,9 +7,12 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::domain::{Ctx, pane};
-use crate::ops::snippet::site;
+use crate::ops::snippet::{options, site};
+use crate::rfc::{DomainName, Policy};
 use crate::rollout::{DomainState, HostingPath};
-use crate::snippet::{Options, Target, generate};
+use crate::sanitize::sanitize;
+use crate::snippet::{Options, Target, WRANGLER_HINT, generate};
+use crate::tui::app::{edits_paths, is_worker};
 use crate::tui::theme::{self, Theme};
 
 const CHOICES: [(&str, &str); 6] = [
@@ -83,20 +86,71 @@ pub fn render(cx: &Ctx, f: &mut Frame, area: Rect) {
     snippet_pane(cx, t, f, areas[areas.len() - 1]);
 }
 
+/// The policy file as a file: its name and keys, the exact lines, and how it is served.
+pub fn policy_file_lines(t: &Theme, domain: &DomainName, policy: &Policy) -> Vec<Line<'static>> {
+    let mut lines = vec![Line::from(vec![
+        Span::styled(" mta-sts.txt", t.title()),
+        Span::styled(" · f copy · F write", t.dim()),
+    ])];
+    for l in policy.render().lines() {
+        lines.push(Line::from(Span::styled(format!("  {l}"), t.string())));
+    }
+    lines.push(Line::from(Span::styled(
+        format!(" CRLF line ends; served as text/plain at {}", domain.policy_url()),
+        t.dim(),
+    )));
+    lines
+}
+
 fn snippet_pane(cx: &Ctx, t: &Theme, f: &mut Frame, area: Rect) {
-    let (title, lines) = match cx.app.snippet(cx.state) {
-        None => (
-            " snippet ".to_owned(),
-            vec![Line::from(Span::styled(" Choose a path with 1–6 to see its snippet.", t.dim()))],
-        ),
+    let mut lines = policy_file_lines(t, &cx.state.domain, &cx.state.plan.policy());
+    lines.push(Line::default());
+    let title = match cx.app.snippet(cx.state) {
+        None => {
+            lines.push(Line::from(Span::styled(" Choose a path with 1–6 to see its snippet.", t.dim())));
+            " snippet ".to_owned()
+        }
         Some(Err(e)) => {
-            (" snippet ".to_owned(), vec![Line::from(Span::styled(format!(" {} {e}", theme::BAD), t.bad()))])
+            lines.push(Line::from(Span::styled(format!(" {} {e}", theme::BAD), t.bad())));
+            " snippet ".to_owned()
         }
         Some(Ok(s)) => {
-            let mut lines: Vec<Line> = s.text.lines().map(|l| highlight(t, l)).collect();
+            if edits_paths(cx.state)
+                && let Ok([cert, key, root]) = options(cx.state).resolved(&cx.state.domain)
+            {
+                lines.push(Line::from(vec![
+                    Span::styled(" paths ", t.title()),
+                    Span::styled("· e edits", t.dim()),
+                ]));
+                let auto = cx.state.plan.hosting == Some(HostingPath::Caddy)
+                    && options(cx.state).cert.is_none()
+                    && options(cx.state).key.is_none();
+                let (cert, key) =
+                    if auto { ("Caddy obtains it".into(), "Caddy obtains it".into()) } else { (cert, key) };
+                for (what, path) in [("certificate", cert), ("key", key), ("webroot", root)] {
+                    lines.push(Line::from(vec![
+                        Span::styled(format!("  {what:<12}"), t.dim()),
+                        Span::raw(sanitize(&path).into_owned()),
+                    ]));
+                }
+                lines.push(Line::default());
+            }
+            lines.push(Line::from(vec![
+                Span::styled(format!(" {}", s.file_name), t.title()),
+                Span::styled(" · c copy · w write", t.dim()),
+            ]));
+            lines.extend(s.text.lines().map(|l| highlight(t, l)));
             lines.push(Line::default());
-            for n in &s.notes {
+            for n in s.notes.iter().filter(|n| n.as_str() != WRANGLER_HINT) {
                 lines.push(Line::from(vec![Span::styled(" next: ", t.accent()), Span::raw(n.clone())]));
+            }
+            if is_worker(cx.state) {
+                lines.push(Line::from(vec![
+                    Span::styled(" or: ", t.accent()),
+                    Span::raw(
+                        "D writes wrangler.jsonc and worker.js into a new folder: npx wrangler deploy there",
+                    ),
+                ]));
             }
             lines.push(Line::from(vec![
                 Span::styled(" then: ", t.accent()),
@@ -105,7 +159,7 @@ fn snippet_pane(cx: &Ctx, t: &Theme, f: &mut Frame, area: Rect) {
                     cx.state.domain.policy_host()
                 )),
             ]));
-            (format!(" {} · c copy · w write · j/k scroll ", s.file_name), lines)
+            format!(" mta-sts.txt and {} · j/k scroll ", s.file_name)
         }
     };
     let block =

@@ -16,6 +16,9 @@ fn title(kind: PromptKind) -> &'static str {
         PromptKind::AuditPath => " write the auditor's report ",
         PromptKind::ImportPath => " import TLS-RPT reports ",
         PromptKind::Ack => " override the gate? ",
+        PromptKind::WriteArtefact(a) if a.is_folder() => " write into a new folder ",
+        PromptKind::WriteArtefact(_) => " write the policy file ",
+        PromptKind::ServerPaths => " certificate, key and webroot ",
     }
 }
 
