@@ -10,6 +10,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::entry::{ReportEntry, entry_of};
 use super::index::{self, Index, Indexed};
+use super::mime::email_items;
 use super::parse::parse_report;
 use super::sources::{Found, walk};
 use super::{ImportOutcome, Outcome, Report, ReportError, Source};
@@ -102,6 +103,28 @@ impl ReportStore {
                 outcome: Outcome::Rejected { reason: format!("cannot save the report index: {e}") },
             });
         }
+    }
+
+    /// Imports the reports found in one e-mail (e.g. fetched over IMAP): one outcome per
+    /// report part, or one `Ignored` when it holds none. The index is saved once.
+    pub fn import_email(&self, source: &Source, raw: &[u8]) -> Vec<ImportOutcome> {
+        let mut idx = self.index().unwrap_or_default();
+        let mut outcomes = Vec::new();
+        for (part, found) in email_items(raw) {
+            let outcome = match found {
+                Found::Json(json) => self.import_into(&mut idx, &json),
+                Found::Rejected(reason) => Outcome::Rejected { reason },
+                Found::Ignored(reason) => Outcome::Ignored { reason },
+            };
+            outcomes.push(ImportOutcome { source: Source { part, ..source.clone() }, outcome });
+        }
+        if let Err(e) = self.save_index(&idx) {
+            outcomes.push(ImportOutcome {
+                source: Source { path: self.dir.join(index::INDEX_FILE), message: None, part: None },
+                outcome: Outcome::Rejected { reason: format!("cannot save the report index: {e}") },
+            });
+        }
+        outcomes
     }
 
     /// Parses and stores one report JSON document (already decompressed), and updates the

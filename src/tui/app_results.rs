@@ -32,6 +32,9 @@ pub(super) fn validate(app: &App, kind: PromptKind, input: &str) -> Result<(), S
                 Ok(())
             }
         }
+        PromptKind::FetchUrl => crate::reports::imap::ImapUrl::parse(input)
+            .map(|_| ())
+            .map_err(|e| sanitize(&e.to_string()).into_owned()),
         PromptKind::Ack => {
             if input.is_empty() {
                 Err("say why it is safe to go on (recorded with the time)".into())
@@ -87,6 +90,7 @@ impl App {
                 vec![Effect::WriteAudit { domain, path: PathBuf::from(input) }]
             }
             (PromptKind::ImportPath, _) => self.start_import(vec![PathBuf::from(input)]),
+            (PromptKind::FetchUrl, _) => self.start_fetch(input),
             (PromptKind::Ack, Some(d)) => vec![Effect::Op(Op::Advance {
                 reports: self.tally(&d).cloned(),
                 domain: d,

@@ -11,6 +11,7 @@ mod app_overlay;
 mod app_reports;
 mod app_results;
 pub mod effects;
+mod fetch;
 pub mod keymap;
 pub mod msg;
 mod overlay;
@@ -26,6 +27,8 @@ mod widgets;
 mod fixtures;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_fetch;
 #[cfg(test)]
 mod tests_keys;
 #[cfg(test)]

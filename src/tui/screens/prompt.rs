@@ -15,6 +15,7 @@ fn title(kind: PromptKind) -> &'static str {
         PromptKind::WritePath => " write snippet ",
         PromptKind::AuditPath => " write the auditor's report ",
         PromptKind::ImportPath => " import TLS-RPT reports ",
+        PromptKind::FetchUrl => " fetch TLS-RPT reports (IMAP) ",
         PromptKind::Ack => " override the gate? ",
     }
 }
