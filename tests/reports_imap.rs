@@ -294,6 +294,7 @@ fn fetch_imports_once_survives_renumbering_refuses_bad_passwords_and_moves() {
     assert_eq!(refused.status.code(), Some(2), "{out}");
     assert!(out.contains("the server refused the login of rep"), "{out}");
     assert!(out.contains("nothing was fetched or changed"), "{out}");
+    assert!(out.contains(": [AUTHENTICATIONFAILED] Authentication failed.;"), "{out}");
     assert!(!out.contains("wrong"), "the password is never printed: {out}");
     assert_eq!(snapshot(state.path()), before, "a refused login changed the state");
     assert_eq!((dovecot.messages_in("INBOX"), dovecot.messages_in("Processed")), (5, 0));
@@ -340,6 +341,11 @@ fn starttls_works_and_limits_hold() {
     assert_eq!(lines[0]["status"], "imported");
     assert_eq!(lines[0]["report_id"], "r2");
     assert_eq!(stored(state.path()), 3);
+
+    let missing = dovecot.fetch(state.path(), &dovecot.url("Nope"), PASSWORD, &[]);
+    let out = text(&missing);
+    assert_eq!(missing.status.code(), Some(2), "{out}");
+    assert!(out.contains("EXAMINE failed: Mailbox doesn't exist: Nope"), "{out}");
 
     let untrusted = Command::new(env!("CARGO_BIN_EXE_mtasts"))
         .arg("--state-dir")

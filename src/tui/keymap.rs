@@ -268,7 +268,7 @@ pub static TABLE: &[Binding] = &[
     b(&[C('R')], "R", "TLS-RPT reports", Action::Reports, Some(4), phase_screen),
     b(&[C('A')], "A", "auditor's report (HTML)", Action::AuditReport, Some(7), domain),
     b(&[C('R'), C('q'), Esc], "R q esc", "back to the phase", Action::CloseReports, Some(2), reports_pane),
-    b(&[C('f')], "f", "fetch reports (IMAP)", Action::Fetch, Some(3), reports_pane_idle),
+    b(&[C('f')], "f", "fetch (IMAP)", Action::Fetch, Some(4), reports_pane_idle),
     b(&[C('r')], "r", "re-check", Action::Recheck, Some(3), domain),
     b(&[Left, C('h'), BackTab], "← h", "previous phase's screen", Action::PhasePrev, Some(6), can_go_back),
     b(&[Right, C('l'), Tab], "→ l", "next phase's screen", Action::PhaseNext, Some(6), can_go_on),

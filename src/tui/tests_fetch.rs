@@ -27,7 +27,7 @@ fn type_text(app: &mut App, text: &str) {
 #[test]
 fn f_in_the_reports_view_asks_for_a_mailbox_and_enter_fetches_it() {
     let mut app = reports_view();
-    assert!(draw(&app, 120, 30).contains("f fetch reports (IMAP)"), "{}", draw(&app, 120, 30));
+    assert!(draw(&app, 80, 24).contains("f fetch (IMAP)"), "{}", draw(&app, 80, 24));
     assert!(key(&mut app, KeyCode::Char('f')).is_empty());
     let Some(Overlay::Prompt(p)) = &app.overlay else { panic!("no prompt") };
     assert_eq!((p.kind, p.value()), (PromptKind::FetchUrl, "imaps://"));
@@ -44,7 +44,7 @@ fn f_in_the_reports_view_asks_for_a_mailbox_and_enter_fetches_it() {
     assert_eq!(url, "imaps://tlsrpt@imap.example.com/Reports");
     assert!(app.overlay.is_none());
     assert!(app.import.as_ref().is_some_and(|c| c.fetch));
-    assert!(!draw(&app, 120, 30).contains("f fetch reports"), "no second fetch while one runs");
+    assert!(!draw(&app, 120, 30).contains("f fetch (IMAP)"), "no second fetch while one runs");
 }
 
 #[test]

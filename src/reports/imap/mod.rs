@@ -187,8 +187,11 @@ pub enum ImapError {
     State(String),
 }
 
-/// Server text shortened to one bounded line.
+/// Server text shortened to one bounded line; of async-imap's `code: …, info: Some("…")`
+/// (or `Outcome { …, information: Some("…") }`) only what the server said.
 pub(crate) fn short(text: &str) -> String {
+    let said = text.split_once("Some(\"").and_then(|(_, rest)| rest.rfind("\")").map(|end| &rest[..end]));
+    let text = said.map_or_else(|| text.to_owned(), |t| t.replace("\\\"", "\""));
     let one: String = text.chars().map(|c| if c.is_control() { ' ' } else { c }).take(200).collect();
     one.trim().to_owned()
 }
@@ -209,6 +212,16 @@ mod tests {
         let err = Secret::from_default_env(env(&[])).unwrap_err().to_string();
         assert!(err.contains(PASSWORD_ENV) && err.contains("--password-file"), "{err}");
         assert_eq!(format!("{pw:?}"), "Password(…)");
+    }
+
+    #[test]
+    fn server_text_is_what_the_server_said() {
+        let raw = r#"code: None, info: Some("[AUTHENTICATIONFAILED] Authentication \"failed\".")"#;
+        assert_eq!(short(raw), r#"[AUTHENTICATIONFAILED] Authentication "failed"."#);
+        let select = r#"no response: outcome: Outcome { code: None, information: Some("No such: Nope") }"#;
+        assert_eq!(short(select), "No such: Nope");
+        assert_eq!(short("connection\r\nlost"), "connection  lost");
+        assert_eq!(short(&"x".repeat(500)).len(), 200);
     }
 
     #[test]
