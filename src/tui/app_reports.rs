@@ -110,9 +110,8 @@ impl App {
             PromptKind::FetchUrl,
             "imaps://",
             vec![
-                "Fetch TLS-RPT reports from an IMAP mailbox: imaps://USER@HOST[:PORT]/MAILBOX".into(),
-                "The password comes from MTASTS_IMAP_PASSWORD (or _FILE); a token from MTASTS_IMAP_TOKEN."
-                    .into(),
+                "Mailbox: imaps://USER@HOST[:PORT]/MAILBOX (imap:// uses STARTTLS)".into(),
+                "Password: $MTASTS_IMAP_PASSWORD or _FILE; OAuth2: $MTASTS_IMAP_TOKEN".into(),
             ],
         );
         self.overlay = Some(Overlay::Prompt(p));

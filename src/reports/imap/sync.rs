@@ -9,6 +9,7 @@ use futures::TryStreamExt;
 
 use super::conn::{self, COMMAND_BYTES, Session, proto, timed};
 use super::{FetchRequest, ImapError};
+use crate::reports::index::Index;
 use crate::reports::{ImportOutcome, Outcome, ReportStore, Source};
 use crate::store::imap_sync::{MailboxSync, SyncPosition};
 
@@ -83,7 +84,10 @@ pub async fn fetch(
     let sync = MailboxSync::open(state_dir, &req.url.account(), &req.url.mailbox).map_err(state)?;
     let position = sync.position().map_err(state)?;
     let mut session = conn::open(req).await?;
-    let result = run(req, store, &sync, position, &mut session, each).await;
+    let mut idx = store.index().unwrap_or_default();
+    let result = run(req, (store, &mut idx), &sync, position, &mut session, each).await;
+    // A stale index would heal on the next read; saving it now spares that.
+    let _ = store.save_index(&idx);
     // A polite goodbye; the result stands whatever the server says to it.
     session.get_mut().allow(COMMAND_BYTES);
     let _ = tokio::time::timeout(req.step_timeout, session.logout()).await;
@@ -92,7 +96,7 @@ pub async fn fetch(
 
 async fn run(
     req: &FetchRequest,
-    store: &ReportStore,
+    (store, idx): (&ReportStore, &mut Index),
     sync: &MailboxSync,
     position: Option<SyncPosition>,
     session: &mut Session,
@@ -149,7 +153,7 @@ async fn run(
                 },
             }],
             Some(&size) => match body(req, session, uid, size).await? {
-                Some(raw) => store.import_email(&source, &raw),
+                Some(raw) => store.import_email_into(idx, &source, &raw),
                 None => vec![ImportOutcome {
                     source,
                     outcome: Outcome::Rejected { reason: "the server sent no message body".into() },
