@@ -189,3 +189,15 @@ async fn login(req: &FetchRequest, client: Client<Capped>) -> Result<Session, Im
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn xoauth2_sends_the_token_once_then_the_empty_answer_to_an_error_challenge() {
+        let mut auth = XOAuth2 { user: "tlsrpt@example.com", token: "ya29.tok", sent: false };
+        assert_eq!(auth.process(b""), "user=tlsrpt@example.com\x01auth=Bearer ya29.tok\x01\x01");
+        assert_eq!(auth.process(br#"{"status":"401"}"#), "");
+    }
+}
