@@ -13,6 +13,7 @@ pub mod probe_args;
 pub mod progress;
 pub mod report;
 pub mod reports;
+pub mod reports_fetch;
 pub mod serve;
 pub mod shell;
 pub mod status;
@@ -105,7 +106,7 @@ pub fn run(cli: Cli, rt: &tokio::runtime::Runtime) -> Result<ExitCode> {
         Some(Command::Plan(args)) => {
             plan::run(&args, &cli.probe, &open_store(dir)?, &style, clock::now()?, rt)
         }
-        Some(Command::Reports(args)) => reports::run(&args, &state_dir(dir)?, &style),
+        Some(Command::Reports(args)) => reports::run(&args, &state_dir(dir)?, &style, &cli.probe, rt),
         Some(Command::Report(args)) => {
             report::run(&args, &cli.probe, &state_dir(dir)?, &style, clock::now()?, rt)
         }

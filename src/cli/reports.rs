@@ -32,6 +32,8 @@ pub enum ReportsWhat {
         #[arg(long)]
         json: bool,
     },
+    /// Fetch reports from an IMAP mailbox: only messages not fetched before.
+    Fetch(super::reports_fetch::FetchArgs),
     /// Receive reports at an https rua (RFC 8460 section 5.4) until stopped.
     Serve {
         /// Address and port to listen on, e.g. 0.0.0.0:8443.
@@ -57,10 +59,17 @@ pub enum ReportsWhat {
     },
 }
 
-/// Runs `reports`.
-pub fn run(args: &ReportsArgs, dir: &Path, style: &Style) -> Result<ExitCode> {
+/// Runs `reports` (`fetch` reads the probes' `--ca-file` and `--timeout`).
+pub fn run(
+    args: &ReportsArgs,
+    dir: &Path,
+    style: &Style,
+    probe: &super::probe_args::ProbeArgs,
+    rt: &tokio::runtime::Runtime,
+) -> Result<ExitCode> {
     let store = ReportStore::open(dir)?;
     match &args.what {
+        ReportsWhat::Fetch(f) => super::reports_fetch::run(f, &store, dir, probe, style, rt),
         ReportsWhat::Import { paths, json } => import(&store, paths, *json, style),
         ReportsWhat::Serve { listen, cert, key } => {
             super::serve::run(store, *listen, cert, key).map(|()| ExitCode::SUCCESS)

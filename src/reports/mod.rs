@@ -12,6 +12,7 @@ use crate::sanitize::sanitize;
 
 mod entry;
 mod fixes;
+pub mod imap;
 pub mod index;
 mod mime;
 mod model;

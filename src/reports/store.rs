@@ -10,6 +10,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::entry::{ReportEntry, entry_of};
 use super::index::{self, Index, Indexed};
+use super::mime::email_items;
 use super::parse::parse_report;
 use super::sources::{Found, walk};
 use super::{ImportOutcome, Outcome, Report, ReportError, Source};
@@ -56,7 +57,8 @@ impl ReportStore {
         Ok(idx)
     }
 
-    fn save_index(&self, idx: &Index) -> Result<(), ReportError> {
+    /// Saves the tally index (after a batch of [`import_email_into`](Self::import_email_into)).
+    pub fn save_index(&self, idx: &Index) -> Result<(), ReportError> {
         let io = |source| ReportError::Io { path: self.lock.clone(), source };
         let lock = safe::open_lock(&self.lock).map_err(io)?;
         lock.lock_shared().map_err(io)?;
@@ -102,6 +104,36 @@ impl ReportStore {
                 outcome: Outcome::Rejected { reason: format!("cannot save the report index: {e}") },
             });
         }
+    }
+
+    /// Imports the reports found in one e-mail (e.g. fetched over IMAP): one outcome per
+    /// report part, or one `Ignored` when it holds none. The index is saved once.
+    pub fn import_email(&self, source: &Source, raw: &[u8]) -> Vec<ImportOutcome> {
+        let mut idx = self.index().unwrap_or_default();
+        let mut outcomes = self.import_email_into(&mut idx, source, raw);
+        if let Err(e) = self.save_index(&idx) {
+            outcomes.push(ImportOutcome {
+                source: Source { path: self.dir.join(index::INDEX_FILE), message: None, part: None },
+                outcome: Outcome::Rejected { reason: format!("cannot save the report index: {e}") },
+            });
+        }
+        outcomes
+    }
+
+    /// [`import_email`](Self::import_email) into an index held by the caller (from
+    /// [`index`](Self::index)), saved with [`save_index`](Self::save_index) after the batch.
+    pub fn import_email_into(&self, idx: &mut Index, source: &Source, raw: &[u8]) -> Vec<ImportOutcome> {
+        email_items(raw)
+            .into_iter()
+            .map(|(part, found)| {
+                let outcome = match found {
+                    Found::Json(json) => self.import_into(idx, &json),
+                    Found::Rejected(reason) => Outcome::Rejected { reason },
+                    Found::Ignored(reason) => Outcome::Ignored { reason },
+                };
+                ImportOutcome { source: Source { part, ..source.clone() }, outcome }
+            })
+            .collect()
     }
 
     /// Parses and stores one report JSON document (already decompressed), and updates the

@@ -10,6 +10,7 @@
 //! never overwritten. No write and no lock follows a symbolic link ([`safe`]).
 
 mod file;
+pub mod imap_sync;
 pub mod safe;
 
 #[cfg(test)]

@@ -84,6 +84,7 @@ impl App {
                 Vec::new()
             }
             Action::Import => self.import_prompt(),
+            Action::Fetch => self.fetch_prompt(),
             Action::Reports => self.show_pane(Pane::Reports),
             Action::CloseReports => self.show_pane(Pane::Phase),
             _ => self.domain_action(action, digit),

@@ -34,7 +34,7 @@ impl App {
 
     pub(super) fn on_imported(&mut self, r: Result<ImportCounts, String>) -> Vec<Effect> {
         self.dirty = true;
-        self.import = None;
+        let fetching = self.import.take().is_some_and(|c| c.fetch);
         match r {
             Ok(c) => {
                 let mut lines = vec![format!(
@@ -45,7 +45,11 @@ impl App {
                     c.rejected,
                     c.ignored
                 )];
-                if c.cancelled {
+                if c.cancelled && c.fetch {
+                    lines.push(
+                        "Reports stored before Esc are kept whole; the next fetch goes on from there.".into(),
+                    );
+                } else if c.cancelled {
                     lines.push(
                         "Reports stored before Esc are kept whole; importing the same path again skips them."
                             .into(),
@@ -60,11 +64,13 @@ impl App {
                     }
                 }
                 self.set_status(lines[0].clone(), c.rejected > 0 || c.cancelled);
-                self.overlay = Some(Overlay::Note { title: " TLS-RPT import ", lines });
+                let title = if c.fetch { " TLS-RPT fetch (IMAP) " } else { " TLS-RPT import " };
+                self.overlay = Some(Overlay::Note { title, lines });
                 vec![self.load_reports()]
             }
             Err(e) => {
-                self.set_status(format!("import failed: {e}"), true);
+                let what = if fetching { "fetch" } else { "import" };
+                self.set_status(format!("{what} failed: {e}"), true);
                 Vec::new()
             }
         }
@@ -96,6 +102,27 @@ impl App {
         let fx = p.inspect(false);
         self.overlay = Some(Overlay::Prompt(p));
         fx
+    }
+
+    /// Opens the fetch prompt: an IMAP mailbox URL; the secret comes from the environment.
+    pub(super) fn fetch_prompt(&mut self) -> Vec<Effect> {
+        let p = Prompt::new(
+            PromptKind::FetchUrl,
+            "imaps://",
+            vec![
+                "Mailbox: imaps://USER@HOST[:PORT]/MAILBOX (imap:// uses STARTTLS)".into(),
+                "Password: $MTASTS_IMAP_PASSWORD or _FILE; OAuth2: $MTASTS_IMAP_TOKEN".into(),
+            ],
+        );
+        self.overlay = Some(Overlay::Prompt(p));
+        Vec::new()
+    }
+
+    /// Starts a fetch in the background (progress in the status line; Esc cancels it).
+    pub(super) fn start_fetch(&mut self, url: String) -> Vec<Effect> {
+        self.import = Some(ImportCounts { fetch: true, ..ImportCounts::default() });
+        self.status = None;
+        vec![Effect::Fetch(url)]
     }
 
     /// Shows the reports pane (or the phase's) of the open domain.

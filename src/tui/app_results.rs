@@ -40,6 +40,9 @@ pub(super) fn validate(app: &App, kind: PromptKind, input: &str) -> Result<(), S
                 Ok(())
             }
         }
+        PromptKind::FetchUrl => crate::reports::imap::ImapUrl::parse(input)
+            .map(|_| ())
+            .map_err(|e| sanitize(&e.to_string()).into_owned()),
         PromptKind::Ack => {
             if input.is_empty() {
                 Err("say why it is safe to go on (recorded with the time)".into())
@@ -98,6 +101,7 @@ impl App {
             (kind @ (PromptKind::WriteArtefact(_) | PromptKind::ServerPaths), Some(_)) => {
                 self.submit_artefact(kind, &input)
             }
+            (PromptKind::FetchUrl, _) => self.start_fetch(input),
             (PromptKind::Ack, Some(d)) => vec![Effect::Op(Op::Advance {
                 reports: self.tally(&d).cloned(),
                 domain: d,

@@ -202,6 +202,7 @@ impl Runtime {
             Effect::Op(op) => self.op(op),
             Effect::LoadReports { now } => self.load_reports(now),
             Effect::Import(paths) => self.import(&paths),
+            Effect::Fetch(url) => self.fetch_with(&url, &AtomicBool::new(false), &mut |_| {}).await,
             Effect::InspectPath { typed, usage, submit } => {
                 Msg::PathInspected { verdict: super::paths::inspect(&typed, usage), typed, submit }
             }

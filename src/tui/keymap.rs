@@ -34,6 +34,8 @@ pub enum Action {
     SelectUp,
     /// Ask where to import TLS-RPT reports from.
     Import,
+    /// Ask which IMAP mailbox to fetch TLS-RPT reports from.
+    Fetch,
     /// Check and try to move on to the next phase.
     Next,
     /// Re-check the open domain.
@@ -214,6 +216,9 @@ fn phase_screen(_: &App, p: Place) -> bool {
 fn reports_pane(_: &App, p: Place) -> bool {
     p == Place::Reports
 }
+fn reports_pane_idle(app: &App, p: Place) -> bool {
+    p == Place::Reports && app.import.is_none()
+}
 fn viewing(p: Place, phases: &[Phase]) -> bool {
     matches!(p, Place::Phase { viewing, rollback: false } if phases.contains(&viewing))
 }
@@ -303,6 +308,7 @@ pub static TABLE: &[Binding] = &[
     b(&[C('R')], "R", "TLS-RPT reports", Action::Reports, Some(4), phase_screen),
     b(&[C('A')], "A", "auditor's report (HTML)", Action::AuditReport, Some(7), domain),
     b(&[C('R'), C('q'), Esc], "R q esc", "back to the phase", Action::CloseReports, Some(2), reports_pane),
+    b(&[C('f')], "f", "fetch (IMAP)", Action::Fetch, Some(4), reports_pane_idle),
     b(&[C('r')], "r", "re-check", Action::Recheck, Some(3), domain),
     b(&[Left, C('h'), BackTab], "← h", "previous phase's screen", Action::PhasePrev, Some(6), can_go_back),
     b(&[Right, C('l'), Tab], "→ l", "next phase's screen", Action::PhaseNext, Some(6), can_go_on),

@@ -13,6 +13,7 @@ mod app_overlay;
 mod app_reports;
 mod app_results;
 pub mod effects;
+mod fetch;
 pub mod keymap;
 pub mod msg;
 mod overlay;
@@ -30,6 +31,8 @@ mod fixtures;
 mod tests;
 #[cfg(test)]
 mod tests_artefacts;
+#[cfg(test)]
+mod tests_fetch;
 #[cfg(test)]
 mod tests_keys;
 #[cfg(test)]

@@ -137,6 +137,9 @@ pub enum Effect {
     /// Import TLS-RPT reports from these files and directories (in the background, with
     /// progress; one import at a time).
     Import(Vec<PathBuf>),
+    /// Fetch TLS-RPT reports from this IMAP mailbox URL (the secret from the environment, as
+    /// `reports fetch` reads it), in the background with progress; one import or fetch at a time.
+    Fetch(String),
     /// Ask the file system what a typed path is (a path prompt's validation).
     InspectPath {
         /// The path as typed.
@@ -247,6 +250,8 @@ pub struct ImportCounts {
     pub total_files: Option<usize>,
     /// The import was cancelled before the end.
     pub cancelled: bool,
+    /// A fetch from an IMAP mailbox: `files` counts messages.
+    pub fetch: bool,
 }
 
 impl ImportCounts {
@@ -255,11 +260,17 @@ impl ImportCounts {
         self.imported + self.duplicate + self.rejected + self.ignored
     }
 
-    /// "8,412 of 20,000 files, 8,390 reports": the progress line.
+    /// "import" or "fetch".
+    pub fn label(&self) -> &'static str {
+        if self.fetch { "fetch" } else { "import" }
+    }
+
+    /// "8,412 of 20,000 files, 8,390 reports": the progress line ("messages" for a fetch).
     pub fn progress(&self) -> String {
+        let unit = if self.fetch { "messages" } else { "files" };
         let files = match self.total_files {
-            Some(t) => format!("{} of {} files", thousands(self.files), thousands(t)),
-            None => format!("{} files", thousands(self.files)),
+            Some(t) => format!("{} of {} {unit}", thousands(self.files), thousands(t)),
+            None => format!("{} {unit}", thousands(self.files)),
         };
         format!("{files}, {} new reports", thousands(self.imported))
     }

@@ -35,6 +35,8 @@ pub enum PromptKind {
     AuditPath,
     /// Where to import TLS-RPT reports from.
     ImportPath,
+    /// The IMAP mailbox to fetch TLS-RPT reports from.
+    FetchUrl,
     /// The acknowledgement text for overriding blockers.
     Ack,
     /// Where to write the policy file, the monitoring units or the wrangler project.

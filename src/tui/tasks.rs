@@ -68,6 +68,7 @@ impl Tasks {
                 self.checks.remove(&d);
             }
             Effect::Import(paths) => self.start_import(paths),
+            Effect::Fetch(url) => self.start_fetch(url),
             Effect::CancelImport => {
                 if let Some(cancel) = &self.import {
                     cancel.store(true, Ordering::Relaxed);
@@ -190,6 +191,46 @@ impl Tasks {
             if !told {
                 let _ = tx.send(msg);
             }
+        });
+    }
+
+    /// Runs a fetch like an import (one at a time, Esc cancels). Esc answers at once with the
+    /// counts so far; the fetch is dropped where it waits (each message's reports and the
+    /// mailbox position are saved before the next message starts).
+    fn start_fetch(&mut self, url: String) {
+        if let Some(old) = self.import.take() {
+            old.store(true, Ordering::Relaxed);
+        }
+        let cancel = Arc::new(AtomicBool::new(false));
+        self.import = Some(cancel.clone());
+        let runtime = self.runtime.clone();
+        let tx = self.tx.clone();
+        let handle = tokio::runtime::Handle::current();
+        tokio::task::spawn_blocking(move || {
+            let so_far = std::cell::RefCell::new(ImportCounts { fetch: true, ..ImportCounts::default() });
+            let mut last = Instant::now();
+            let mut on_progress = |c: &ImportCounts| {
+                *so_far.borrow_mut() = c.clone();
+                if last.elapsed() >= PROGRESS_EVERY || c.total_files == Some(c.files) {
+                    last = Instant::now();
+                    let _ = tx.send(Msg::ImportProgress(c.clone()));
+                }
+            };
+            handle.block_on(async {
+                let fetch = runtime.fetch_with(&url, &cancel, &mut on_progress);
+                let cancelled = async {
+                    while !cancel.load(Ordering::Relaxed) {
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                    }
+                };
+                tokio::select! {
+                    msg = fetch => { let _ = tx.send(msg); }
+                    () = cancelled => {
+                        let c = ImportCounts { cancelled: true, ..so_far.borrow().clone() };
+                        let _ = tx.send(Msg::Imported(Ok(c)));
+                    }
+                }
+            });
         });
     }
 }

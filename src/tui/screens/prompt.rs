@@ -15,6 +15,7 @@ fn title(kind: PromptKind) -> &'static str {
         PromptKind::WritePath => " write snippet ",
         PromptKind::AuditPath => " write the auditor's report ",
         PromptKind::ImportPath => " import TLS-RPT reports ",
+        PromptKind::FetchUrl => " fetch TLS-RPT reports (IMAP) ",
         PromptKind::Ack => " override the gate? ",
         PromptKind::WriteArtefact(a) if a.is_folder() => " write into a new folder ",
         PromptKind::WriteArtefact(_) => " write the policy file ",

@@ -27,7 +27,7 @@ pub fn status(app: &App, t: &Theme) -> Line<'static> {
     if let Some(c) = &app.import {
         let spin = super::spinner(app.frame);
         return Line::from(vec![
-            Span::styled(format!(" {spin} import: {}", c.progress()), t.accent()),
+            Span::styled(format!(" {spin} {}: {}", c.label(), c.progress()), t.accent()),
             Span::styled("  Esc cancels", t.dim()),
         ]);
     }

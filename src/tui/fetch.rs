@@ -1,0 +1,84 @@
+//! The wizard's IMAP fetch: the same [`crate::reports::imap::fetch`] as `reports fetch`, with
+//! the secret from the same environment variables, the probe's trust anchors and timeouts,
+//! and progress as [`ImportCounts`] (`fetch: 12 of 40 messages, 9 new reports`).
+
+use std::ops::ControlFlow;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use super::app::{ImportCounts, Msg};
+use super::effects::Runtime;
+use crate::reports::imap::{FetchEvent, FetchLimits, FetchRequest, ImapUrl, Secret, fetch};
+use crate::reports::{Outcome, ReportStore};
+use crate::sanitize::sanitize;
+
+/// How many outcome lines the fetch note shows.
+const FETCH_LINES: usize = 12;
+
+impl Runtime {
+    fn fetch_request(&self, url: &str) -> Result<FetchRequest, String> {
+        let url = ImapUrl::parse(url).map_err(|e| e.to_string())?;
+        let secret = Secret::from_default_env(|k| std::env::var(k).ok()).map_err(|e| e.to_string())?;
+        Ok(FetchRequest {
+            url,
+            secret,
+            insecure_plain: false,
+            move_to: None,
+            limits: FetchLimits::default(),
+            anchors: self.probe.extra_anchors.clone(),
+            connect_timeout: self.probe.timeouts.connect,
+            step_timeout: self.probe.timeouts.overall,
+        })
+    }
+
+    /// Fetches from the mailbox at `url`, handing the running counts to `progress` after every
+    /// message and stopping after the message being handled once `cancel` is set.
+    pub async fn fetch_with(
+        &self,
+        url: &str,
+        cancel: &AtomicBool,
+        progress: &mut dyn FnMut(&ImportCounts),
+    ) -> Msg {
+        let err = |e: String| Msg::Imported(Err(sanitize(&e).into_owned()));
+        let req = match self.fetch_request(url) {
+            Ok(r) => r,
+            Err(e) => return err(e),
+        };
+        let dir = self.store.domains_dir().parent().unwrap_or(self.store.domains_dir()).to_owned();
+        let store = match ReportStore::open(&dir) {
+            Ok(s) => s,
+            Err(e) => return err(e.to_string()),
+        };
+        let mut c = ImportCounts { fetch: true, ..ImportCounts::default() };
+        let mut each = |event: FetchEvent| {
+            match event {
+                FetchEvent::Selected { to_fetch, .. } => c.total_files = Some(to_fetch),
+                FetchEvent::Message { outcomes, .. } => {
+                    c.files += 1;
+                    for o in &outcomes {
+                        match &o.outcome {
+                            Outcome::Imported { .. } => c.imported += 1,
+                            Outcome::Duplicate { .. } => c.duplicate += 1,
+                            Outcome::Rejected { .. } => c.rejected += 1,
+                            Outcome::Ignored { .. } => c.ignored += 1,
+                        }
+                        if c.lines.len() < FETCH_LINES {
+                            c.lines.push(sanitize(&o.to_string()).into_owned());
+                        }
+                    }
+                }
+            }
+            c.cancelled = cancel.load(Ordering::Relaxed);
+            progress(&c);
+            if c.cancelled { ControlFlow::Break(()) } else { ControlFlow::Continue(()) }
+        };
+        match fetch(&req, &store, &dir, &mut each).await {
+            Ok(summary) => {
+                if summary.waiting > 0 {
+                    c.lines.push(format!("{} more messages wait for the next fetch", summary.waiting));
+                }
+                Msg::Imported(Ok(c))
+            }
+            Err(e) => err(e.to_string()),
+        }
+    }
+}
