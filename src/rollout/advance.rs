@@ -160,6 +160,7 @@ pub fn adopt(domain: DomainName, obs: &Observation, now: Timestamp) -> DomainSta
         history_since: Some(now),
         history: Vec::new(),
         change: None,
+        removal: None,
     };
     if obs.sts_id.as_ref() == Some(&state.plan.id) && obs.live_policy.is_some() {
         state = note_published(state, &policy, obs.at);

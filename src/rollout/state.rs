@@ -59,6 +59,9 @@ pub struct DomainState {
     /// A planned MX or `max_age` change in progress.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub change: Option<PlannedChange>,
+    /// The removal of MTA-STS after a rollback, once chosen.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub removal: Option<super::removal::Removal>,
 }
 
 /// The intended `_mta-sts` / `_smtp._tls` records and policy.
@@ -178,6 +181,7 @@ pub fn new_domain(
         history_since: Some(now),
         history: Vec::new(),
         change: None,
+        removal: None,
     }
 }
 
@@ -265,7 +269,7 @@ pub fn record_check(mut state: DomainState, obs: &Observation) -> DomainState {
     if obs.sts_id.as_ref() == Some(&state.plan.id) && obs.live_policy.as_ref() == Some(&policy) {
         state = note_published(state, &policy, obs.at);
     }
-    state
+    super::removal::observe_removal(state, obs)
 }
 
 /// Logs the plan's id as published with `policy`, unless already logged.

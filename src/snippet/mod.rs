@@ -7,6 +7,7 @@
 //! compiled into the binary.
 
 mod dns;
+pub use dns::order_note;
 mod template;
 mod web;
 mod worker;

@@ -27,6 +27,8 @@ mod fixtures;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
+mod tests_flow;
+#[cfg(test)]
 mod tests_keys;
 #[cfg(test)]
 mod tests_reports;

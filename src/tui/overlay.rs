@@ -37,6 +37,10 @@ pub enum PromptKind {
     ImportPath,
     /// The acknowledgement text for overriding blockers.
     Ack,
+    /// The MX hosts of the domain being added (prefilled from DNS when it answered).
+    AddMx,
+    /// New planned MX hosts of the open domain.
+    Mx,
 }
 
 impl PromptKind {
@@ -105,6 +109,10 @@ pub enum ConfirmKind {
     Add(Box<Checked>),
     /// Plan the rollback of a domain.
     Rollback(DomainName),
+    /// Back to testing after a rollback.
+    Resume(DomainName),
+    /// Remove MTA-STS after the rollback countdown.
+    Retire(DomainName),
 }
 
 /// A yes/no question.

@@ -10,7 +10,7 @@ use crate::evidence::{CertVerdict, MxEvidence, SmtpEvidence, SmtpOutcome};
 use crate::finding::Severity;
 use crate::sanitize::sanitize;
 use crate::tui::theme::{self, Theme};
-use crate::tui::widgets::{fit, mark, spinner};
+use crate::tui::widgets::{fit, mark, spinner, stage_words};
 
 /// Draws the preflight screen.
 pub fn render(cx: &Ctx, f: &mut Frame, area: Rect) {
@@ -44,13 +44,24 @@ pub fn render(cx: &Ctx, f: &mut Frame, area: Rect) {
                 }
             }
         }
-        None => saved_or_waiting(cx, &mut lines),
+        None => match cx.checked.filter(|c| !c.planned_mx.is_empty()) {
+            Some(c) => {
+                lines.push(Line::from(Span::styled(
+                    " DNS named no MX host: the planned MX hosts were probed instead.",
+                    t.warn(),
+                )));
+                for m in &c.planned_mx {
+                    host_lines(cx, m, &mut lines);
+                }
+            }
+            None => saved_or_waiting(cx, &mut lines),
+        },
     }
     if let Some(c) = cx.checked
         && c.evidence.mx.found().is_none()
     {
         lines.push(Line::from(Span::styled(
-            format!(" {} MX lookup: {:?}", theme::BAD, c.evidence.mx.clone().map(|_| ())),
+            format!(" {} MX lookup: {}", theme::BAD, crate::tui::widgets::lookup_words(&c.evidence.mx)),
             t.bad(),
         )));
     }
@@ -71,7 +82,7 @@ fn host_lines(cx: &Ctx, m: &MxEvidence, lines: &mut Vec<Line<'static>>) {
     if m.probes.is_empty() {
         let why = match &m.addresses {
             crate::evidence::Lookup::Found(_) => "not probed".to_owned(),
-            other => format!("no address ({:?})", other.clone().map(|_| ())),
+            other => format!("no address ({})", crate::tui::widgets::lookup_words(other)),
         };
         let sym = if cx.busy { spinner(cx.app.frame) } else { theme::BAD };
         lines.push(Line::from(Span::styled(format!("   {sym} {why}"), t.bad())));
@@ -131,11 +142,11 @@ fn outcome_text(o: &SmtpOutcome) -> String {
         SmtpOutcome::StartTlsNotOffered => "STARTTLS not offered".to_owned(),
         SmtpOutcome::Rejected { code, .. } => format!("rejected with {code}"),
         SmtpOutcome::Refused => "connection refused".to_owned(),
-        SmtpOutcome::Timeout { stage } => format!("timed out at {stage:?}"),
+        SmtpOutcome::Timeout { stage } => format!("timed out at {}", stage_words(*stage)),
         SmtpOutcome::Trickle { stage, received } => {
-            format!("too slow at {stage:?}: only {received} bytes before the timeout")
+            format!("too slow at {}: only {received} bytes before the timeout", stage_words(*stage))
         }
-        SmtpOutcome::Closed { stage } => format!("closed at {stage:?}"),
+        SmtpOutcome::Closed { stage } => format!("closed at {}", stage_words(*stage)),
         SmtpOutcome::Garbage { detail, .. } => format!("not SMTP: {detail}"),
         SmtpOutcome::TlsHandshake { error } => format!("TLS handshake failed: {error}"),
         SmtpOutcome::Io { error, .. } => format!("network error: {error}"),
@@ -154,7 +165,7 @@ fn short_dn(dn: &str) -> String {
 /// Without a check this session: the saved per-host results, or spinners while probing.
 fn saved_or_waiting(cx: &Ctx, lines: &mut Vec<Line<'static>>) {
     let t = cx.t;
-    let saved = cx.state.last_observation.as_ref().map(|o| &o.mx_results);
+    let saved = cx.obs.map(|o| &o.mx_results);
     for pat in &cx.state.plan.mx {
         let host = pat.to_string();
         let r = saved.and_then(|rs| rs.iter().find(|r| r.host.as_str() == host));
@@ -173,6 +184,8 @@ fn saved_or_waiting(cx: &Ctx, lines: &mut Vec<Line<'static>>) {
                 Span::raw(" name  "),
                 Span::styled("(saved; r re-checks)", t.dim()),
             ]);
+        } else if cx.obs.is_some() {
+            spans.push(Span::styled("not probed: no address was found for it (r re-checks)", t.dim()));
         } else {
             spans.push(Span::styled("not checked yet — press r", t.dim()));
         }

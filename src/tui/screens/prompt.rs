@@ -16,6 +16,8 @@ fn title(kind: PromptKind) -> &'static str {
         PromptKind::AuditPath => " write the auditor's report ",
         PromptKind::ImportPath => " import TLS-RPT reports ",
         PromptKind::Ack => " override the gate? ",
+        PromptKind::AddMx => " MX hosts of the new domain ",
+        PromptKind::Mx => " edit MX hosts ",
     }
 }
 
@@ -30,7 +32,8 @@ pub fn render_prompt(p: &Prompt, t: &Theme, f: &mut Frame) {
     }
     if p.kind == PromptKind::AddDomain {
         lines.push(Line::from(Span::styled(
-            "The mail domain (the part after @). Its MX hosts are looked up next.",
+            "The mail domain (the part after @). Its MX hosts are looked up next; if DNS does \
+             not answer, you type them.",
             t.dim(),
         )));
     }

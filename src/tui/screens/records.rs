@@ -77,6 +77,11 @@ pub fn render(cx: &Ctx, f: &mut Frame, area: Rect) {
         " Publish both records at your DNS provider, then r re-checks and n moves on.",
         t.dim(),
     )));
+    lines.push(Line::default());
+    lines.push(Line::from(Span::styled(" Records or policy first? You decide:", t.title())));
+    for l in crate::snippet::order_note(d) {
+        lines.push(Line::from(Span::styled(format!(" {l}"), t.dim())));
+    }
     pane(lines, cx.view, cx.t, f, area);
 }
 
@@ -87,6 +92,6 @@ fn live_text(ev: &TxtEvidence) -> String {
         }
         crate::evidence::Lookup::Found(_) | crate::evidence::Lookup::NoData => "no TXT record".into(),
         crate::evidence::Lookup::NxDomain => "name does not exist".into(),
-        other => sanitize(&format!("{:?}", other.clone().map(|_| ()))).into_owned(),
+        other => crate::tui::widgets::lookup_words(other),
     }
 }

@@ -39,7 +39,7 @@ pub fn render(cx: &Ctx, gate: &Gate, f: &mut Frame, area: Rect) {
         head,
     );
     let label = if p.complete {
-        format!("window complete ({} days)", p.total)
+        format!("{} ({}-day window complete)", p.words(cx.app.now), p.total)
     } else {
         format!("day {}/{}, {} left", p.day, p.total, p.days_remaining)
     };
@@ -51,9 +51,10 @@ pub fn render(cx: &Ctx, gate: &Gate, f: &mut Frame, area: Rect) {
     );
 
     let mut lines = vec![Line::from(Span::styled(" enforce gate", t.title()))];
-    let has = |k: BlockerKind| gate.blockers.iter().any(|b| b.kind == k);
+    let checked = cx.obs.is_some();
+    let has = |k: BlockerKind| !checked || gate.blockers.iter().any(|b| b.kind == k);
     let items = [
-        ("testing window complete", !has(BlockerKind::WindowIncomplete)),
+        ("testing window complete", p.complete),
         (
             "latest check passes",
             cx.obs.is_some()
