@@ -64,7 +64,7 @@ pub fn render(app: &App, view: &DomainView, t: &Theme, f: &mut Frame, area: Rect
         _ => Some(true),
     };
     f.render_widget(rail(t, state.phase, view.viewing, mark, area.width), rail_a);
-    f.render_widget(summary_line(&cx, &gate), summary);
+    f.render_widget(summary_line(&cx, &gate, area.width), summary);
     match view.viewing {
         _ if view.pane == crate::tui::app::Pane::Reports => super::reports::render(&cx, f, body),
         Phase::Preflight => super::preflight::render(&cx, f, body),
@@ -77,16 +77,16 @@ pub fn render(app: &App, view: &DomainView, t: &Theme, f: &mut Frame, area: Rect
     gate_box(&cx, &blockers, gate_lines, cut, f, gate_a);
 }
 
-fn summary_line(cx: &Ctx, gate: &Gate) -> Line<'static> {
+/// Mode, id (when there is room), when last checked and the gate in a word or two.
+fn summary_line(cx: &Ctx, gate: &Gate, width: u16) -> Line<'static> {
     let t = cx.t;
     let s = cx.state;
-    let mut spans = vec![
-        Span::styled(" mode ", t.dim()),
-        Span::raw(s.plan.mode.as_str()),
-        Span::styled("  id ", t.dim()),
-        Span::raw(s.plan.id.as_str().to_owned()),
-        Span::styled("  checked ", t.dim()),
-    ];
+    let mut spans = vec![Span::styled(" mode ", t.dim()), Span::raw(s.plan.mode.as_str())];
+    if width >= 70 {
+        spans.push(Span::styled("  id ", t.dim()));
+        spans.push(Span::raw(s.plan.id.as_str().to_owned()));
+    }
+    spans.push(Span::styled("  checked ", t.dim()));
     if cx.busy {
         spans.push(Span::styled(format!("{} checking…", spinner(cx.app.frame)), t.accent()));
     } else if let Some(o) = cx.obs {
@@ -144,6 +144,10 @@ fn gate_box(
         Span::styled(format!(" {} gate: {} blocker(s) ", theme::BAD, blockers.len()), t.bad())
     };
     let mut block = Block::default().borders(Borders::TOP).border_style(t.border()).title(title);
+    if cx.view.viewing != cx.state.phase && cx.state.phase != Phase::Rollback {
+        let whose = format!(" the {} gate (looking at {}) ", cx.state.phase, cx.view.viewing);
+        block = block.title(Span::styled(whose, t.dim()));
+    }
     if cut {
         block = block.title(Span::styled(" enter: in full ", t.accent()));
     }

@@ -19,11 +19,20 @@ pub fn render(cx: &Ctx, gate: &Gate, f: &mut Frame, area: Rect) {
     let t = cx.t;
     let Some(p) = testing_progress(cx.state, cx.app.now) else {
         let msg = if cx.state.phase > Phase::Testing {
-            " The testing window is over."
+            " The testing window is over.".to_owned()
         } else {
-            " Testing starts once validation passes."
+            format!(
+                " Testing starts once validation passes: a {}-day window with the policy in \
+                 mode: testing (max_age 86400), senders report failures by TLS-RPT but deliver \
+                 anyway. Enforcing waits for its end, a passing check, MX certificates good for \
+                 14 more days and reports without failures.",
+                cx.state.plan.window_days
+            )
         };
-        f.render_widget(Paragraph::new(Span::styled(msg, t.dim())), area);
+        f.render_widget(
+            Paragraph::new(Span::styled(msg, t.dim())).wrap(ratatui::widgets::Wrap { trim: false }),
+            area,
+        );
         return;
     };
     let [head, gauge, rest] =
