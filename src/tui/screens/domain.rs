@@ -107,6 +107,9 @@ pub fn gate_word(t: &Theme, gate: &Gate, checked: bool) -> (String, ratatui::sty
     match () {
         _ if !checked => ("not checked".to_owned(), t.dim()),
         _ if gate.passed && gate.phase == Phase::Enforced => (format!("{} healthy", theme::OK), t.ok()),
+        _ if gate.passed && gate.phase == Phase::Rollback => {
+            (format!("{} countdown over", theme::OK), t.ok())
+        }
         _ if gate.passed => (format!("{} open", theme::OK), t.ok()),
         _ if gate.blockers.iter().all(|b| b.overridable) => {
             (format!("{} {n} to acknowledge", theme::WARN), t.warn())
@@ -130,7 +133,7 @@ fn gate_box(
     } else if blockers.is_empty() && cx.obs.is_some() && cx.state.removal.is_some() {
         Span::styled(format!(" {} MTA-STS removed: the policy host may go ", theme::OK), t.ok())
     } else if blockers.is_empty() && cx.obs.is_some() && cx.state.phase == Phase::Rollback {
-        Span::styled(format!(" {} rollback complete: the records may go ", theme::OK), t.ok())
+        Span::styled(format!(" {} countdown over: t resumes testing, x removes MTA-STS ", theme::OK), t.ok())
     } else if blockers.is_empty() && cx.obs.is_some() {
         Span::styled(format!(" {} gate open: n moves on ", theme::OK), t.ok())
     } else if cx.obs.is_none() {
