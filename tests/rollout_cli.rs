@@ -198,6 +198,58 @@ fn a_domain_goes_from_add_to_enforced_with_nothing_but_commands() {
     let s = env.state(d);
     assert_eq!(s.plan.mode, mtasts::rfc::Mode::None);
     assert_eq!(s.phase, Phase::Rollback);
+
+    // Removing needs the countdown; resuming does not: back to testing with a new id.
+    let early = env.run(34, &["retire", d]);
+    assert_eq!(early.status.code(), Some(2), "{}", text(&early.stdout));
+    assert!(
+        text(&early.stderr).contains("countdown of fresh.example has not started"),
+        "{}",
+        text(&early.stderr)
+    );
+    let none_id = s.plan.id;
+    let resumed = env.run(34, &["resume", d]);
+    assert_ok(&resumed);
+    assert!(text(&resumed.stdout).contains("next: Serve the new policy"), "{}", text(&resumed.stdout));
+    let s = env.state(d);
+    assert_eq!((s.phase, s.plan.mode), (Phase::Testing, mtasts::rfc::Mode::Testing));
+    assert_ne!(s.plan.id, none_id);
+}
+
+#[test]
+fn add_says_in_words_why_dns_gave_no_mx_host() {
+    let env = Env::new("demo-fresh");
+    let out = Command::new(env!("CARGO_BIN_EXE_mtasts"))
+        .args(["add", "example.com", "--resolver", "127.0.0.1:1", "--timeout", "2"])
+        .env("MTASTS_STATE_DIR", env.state_dir())
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(err.contains("the DNS resolver did not answer") && err.contains("--mx HOST"), "{err}");
+    assert!(!err.contains("Timeout") && !err.contains("NxDomain"), "{err}");
+    let typed = Command::new(env!("CARGO_BIN_EXE_mtasts"))
+        .args([
+            "add",
+            "example.com",
+            "--mx",
+            "mx1.example.com",
+            "--resolver",
+            "127.0.0.1:1",
+            "--timeout",
+            "2",
+        ])
+        .env("MTASTS_STATE_DIR", env.state_dir())
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert_ok(&typed);
+    assert!(
+        text(&typed.stdout).contains("could not be looked up: the DNS resolver did not answer"),
+        "{}",
+        text(&typed.stdout)
+    );
 }
 
 #[test]

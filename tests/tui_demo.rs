@@ -1,6 +1,7 @@
-//! A scripted key sequence through a whole demo rollout of `fresh.example`: add → preflight →
-//! records → hosting → validation → testing → (clock moved forward) → enforce → enforced,
-//! against the real lab in-process, performing the wizard's effects inline.
+//! Scripted key sequences through whole demo rollouts of `fresh.example`: add → preflight →
+//! records → hosting → validation → testing → (clock moved forward) → enforce → enforced →
+//! rollback, then either back to testing or MTA-STS removed, against the real lab in-process,
+//! performing the wizard's effects inline.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::collections::VecDeque;
@@ -45,20 +46,27 @@ impl Driver {
     }
 
     fn status(&self) -> String {
+        format!("{:?} / gate {:?}", self.app.status, self.gate())
+    }
+
+    /// The gate as drawn now: from the clock and the latest check.
+    fn gate(&self) -> mtasts::rollout::Gate {
         let fresh = DomainName::parse(demo::FRESH).unwrap();
-        format!("{:?} / blocked {:?}", self.app.status, self.app.session(&fresh).map(|s| &s.blocked))
+        let state = self.app.state(&fresh).expect("tracked");
+        let obs = self.app.checked(&fresh).map(|c| &c.observation).or(state.last_observation.as_ref());
+        mtasts::rollout::evaluate(state, obs, self.app.tally(&fresh), self.app.now)
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn demo_rollout_of_fresh_example_from_add_to_enforced() {
+/// Adds `fresh.example` (typing its MX hosts as DNS gave them), walks it to enforced, rolls it
+/// back and publishes the `mode: none` policy and its id.
+async fn rolled_back(dir: &std::path::Path) -> (Driver, Store) {
     let start: jiff::Timestamp = "2026-11-29T09:00:00Z".parse().unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path()).unwrap();
+    let store = Store::open(dir).unwrap();
     let (lab, probe) = demo::start_lab(start).await.unwrap();
     demo::seed(&store, &probe, start).await.unwrap();
     let clock = Clock::starting_at(start);
-    let info = DemoInfo { state_dir: dir.path().to_owned(), domains: vec![demo::FRESH.into()] };
+    let info = DemoInfo { state_dir: dir.to_owned(), domains: vec![demo::FRESH.into()] };
     let (app, first) = App::new(clock.now(), false, Some(info));
     let rt = Runtime {
         store: store.clone(),
@@ -75,7 +83,11 @@ async fn demo_rollout_of_fresh_example_from_add_to_enforced() {
     assert_eq!(d.app.entries.len(), 4, "the four seeded demo domains");
 
     d.keys("afresh.example\n").await;
-    d.keys("y").await;
+    let Some(mtasts::tui::app::Overlay::Prompt(p)) = &d.app.overlay else {
+        panic!("no MX prompt: {}", d.status())
+    };
+    assert!(!p.value().is_empty(), "prefilled from the lab's DNS");
+    d.keys("\n").await;
     assert!(matches!(&d.app.screen, Screen::Domain(v) if v.domain.as_str() == "fresh.example"));
     assert_eq!(d.phase(), Phase::Preflight);
     assert!(d.app.checked(&DomainName::parse("fresh.example").unwrap()).is_some(), "opened and checked");
@@ -99,7 +111,7 @@ async fn demo_rollout_of_fresh_example_from_add_to_enforced() {
     d.keys("WWWWTT").await;
     d.keys("n").await;
     // The window is over; only "no TLS-RPT reports seen" is left, and it is acknowledged.
-    let blockers = d.app.session(&DomainName::parse(demo::FRESH).unwrap()).unwrap().blocked.clone().unwrap();
+    let blockers = d.gate().blockers;
     assert!(
         blockers.iter().all(|b| b.kind != mtasts::rollout::BlockerKind::WindowIncomplete),
         "{blockers:?}"
@@ -130,4 +142,75 @@ async fn demo_rollout_of_fresh_example_from_add_to_enforced() {
     let obs = &d.app.checked(&fresh).unwrap().observation;
     assert_eq!(obs.live_policy.as_ref().map(|p| p.mode), Some(mtasts::rfc::Mode::None), "{}", d.status());
     assert_eq!(obs.sts_id.as_ref(), Some(&d.app.state(&fresh).unwrap().plan.id));
+    (d, store)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn demo_rollout_reaches_enforced_rolls_back_and_resumes_testing() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut d, store) = rolled_back(dir.path()).await;
+    let fresh = DomainName::parse(demo::FRESH).unwrap();
+    let none_id = d.app.state(&fresh).unwrap().plan.id.clone();
+    // Fixed it: t asks, y plans mode: testing with a new id and a fresh window.
+    d.keys("tn").await;
+    assert_eq!(d.phase(), Phase::Rollback, "declined");
+    d.keys("ty").await;
+    assert_eq!(d.phase(), Phase::Testing, "{}", d.status());
+    let state = d.app.state(&fresh).unwrap().clone();
+    assert_eq!(state.plan.mode, mtasts::rfc::Mode::Testing);
+    assert_ne!(state.plan.id, none_id);
+    // Policy first (hosting screen), then the records (records screen), both with p.
+    d.keys("hhp").await;
+    d.keys("hp").await;
+    d.keys("r").await;
+    let obs = &d.app.checked(&fresh).unwrap().observation;
+    assert_eq!(obs.live_policy.as_ref().map(|p| p.mode), Some(mtasts::rfc::Mode::Testing), "{}", d.status());
+    assert_eq!(obs.sts_id.as_ref(), Some(&state.plan.id));
+    let kinds: Vec<_> = d.gate().blockers.iter().map(|b| b.kind).collect();
+    assert!(kinds.contains(&mtasts::rollout::BlockerKind::WindowIncomplete), "{kinds:?}");
+    assert!(d.gate().blockers.iter().all(|b| b.overridable), "{}", d.status());
+    let saved = store.load(&fresh).unwrap().unwrap();
+    assert_eq!(saved.phase, Phase::Testing);
+    assert_eq!(mtasts::rollout::testing_progress(&saved, d.app.now).map(|p| p.day), Some(1));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn demo_rollout_rolls_back_and_removes_mta_sts() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut d, store) = rolled_back(dir.path()).await;
+    let fresh = DomainName::parse(demo::FRESH).unwrap();
+    // Too early: the countdown still runs, so x is refused in words.
+    d.keys("xy").await;
+    assert!(d.app.state(&fresh).unwrap().removal.is_none());
+    assert!(d.app.status.as_ref().is_some_and(|s| s.is_error()), "{}", d.status());
+    d.keys("WT").await;
+    d.keys("r").await;
+    assert!(d.gate().passed, "{}", d.status());
+    d.keys("xy").await;
+    assert!(d.app.state(&fresh).unwrap().removal.is_some(), "{}", d.status());
+    assert!(d.gate().blockers[0].message.contains("still published"), "{}", d.status());
+    // p removes the records in the lab; the check sees them gone and the wait starts.
+    d.keys("p").await;
+    let obs = &d.app.checked(&fresh).unwrap().observation;
+    assert_eq!(obs.sts_id, None, "{}", d.status());
+    let v = mtasts::rollout::removal_view(d.app.state(&fresh).unwrap(), d.app.now).unwrap();
+    assert!(v.records_gone_at.is_some() && !v.complete, "{v:?}");
+    assert!(d.gate().blockers[0].message.contains("keep serving it until"), "{}", d.status());
+    d.keys("WT").await;
+    d.keys("r").await;
+    let gate = d.gate();
+    assert!(gate.passed, "{}", d.status());
+    assert_eq!(gate.next.verbs().collect::<Vec<_>>(), vec![mtasts::rollout::Verb::StopTracking]);
+    // Stop tracking from the home screen.
+    d.keys("q").await;
+    let i = d
+        .app
+        .entries
+        .iter()
+        .position(|e| matches!(e, mtasts::tui::app::Entry::Ok(s) if s.domain == fresh))
+        .unwrap();
+    d.app.selected = i;
+    d.keys("dy").await;
+    assert!(d.app.state(&fresh).is_none());
+    assert!(store.load(&fresh).unwrap().is_none());
 }

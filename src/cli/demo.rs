@@ -32,6 +32,10 @@ impl Publisher for LabPublisher {
                 .publish_txt(&domain.child("_mta-sts"), vec![vec![sts]])
                 .and_then(|()| lab.publish_txt(&domain.child("_smtp._tls"), vec![vec![tlsrpt]]))
                 .map(|()| "the TXT records".to_owned()),
+            Publish::RemoveRecords { domain } => lab
+                .publish_txt(&domain.child("_mta-sts"), Vec::new())
+                .and_then(|()| lab.publish_txt(&domain.child("_smtp._tls"), Vec::new()))
+                .map(|()| "the removal of the TXT records".to_owned()),
             Publish::Policy { domain, body } => lab
                 .publish_policy(domain.as_str(), Some(body.into_bytes()))
                 .map(|()| "the policy file".to_owned()),

@@ -67,6 +67,10 @@ pub enum Command {
     Rollback(track::DomainArg),
     /// Stop tracking a domain (asks for --yes).
     Remove(track::DomainArg),
+    /// After a rollback, once the problem is fixed: back to testing with a new id.
+    Resume(track::DomainArg),
+    /// After the rollback countdown: remove MTA-STS entirely (records first, then the policy host).
+    Retire(track::DomainArg),
     /// Where each tracked domain stands: phase, testing day, days left, next action.
     Status(status::StatusArgs),
     /// Plan a change of a live policy (MX hosts, max_age) as dated steps, each checked live.
@@ -102,6 +106,8 @@ pub fn run(cli: Cli, rt: &tokio::runtime::Runtime) -> Result<ExitCode> {
         }
         Some(Command::Rollback(args)) => track::rollback(&args, &open_store(dir)?, &style, clock::now()?),
         Some(Command::Remove(args)) => track::remove(&args, &open_store(dir)?),
+        Some(Command::Resume(args)) => track::resume(&args, &open_store(dir)?, &style, clock::now()?),
+        Some(Command::Retire(args)) => track::retire(&args, &open_store(dir)?, &style, clock::now()?),
         Some(Command::Status(args)) => status::run(&args, &state_dir(dir)?, &style, clock::now()?),
         Some(Command::Plan(args)) => {
             plan::run(&args, &cli.probe, &open_store(dir)?, &style, clock::now()?, rt)

@@ -261,3 +261,26 @@ pub fn remove(args: &DomainArg, store: &Store) -> Result<ExitCode> {
     crate::outln!("{domain} is no longer tracked");
     Ok(ExitCode::SUCCESS)
 }
+
+/// Runs `resume`: after a rollback, plans `mode: testing` with a new id and a fresh window.
+pub fn resume(args: &DomainArg, store: &Store, style: &Style, now: jiff::Timestamp) -> Result<ExitCode> {
+    let domain = parse_domain(&args.domain)?;
+    tracked(store, &domain)?;
+    let state = ops::domain::resume(store, &domain, now)?;
+    crate::outln!("{} back to testing with a new id and a fresh window", style.bold(domain.as_str()));
+    crate::outln!("  policy: {}", policy_one_line(&state.plan.policy()));
+    crate::outln!("  new id: {}", state.plan.id);
+    print_gate(style, &state, &evaluate(&state, state.last_observation.as_ref(), None, now));
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Runs `retire`: after the rollback countdown, removes MTA-STS: the records first, then the
+/// policy host once the largest `max_age` ever published has passed.
+pub fn retire(args: &DomainArg, store: &Store, style: &Style, now: jiff::Timestamp) -> Result<ExitCode> {
+    let domain = parse_domain(&args.domain)?;
+    tracked(store, &domain)?;
+    let state = ops::domain::retire(store, &domain, now)?;
+    crate::outln!("{} removing MTA-STS (RFC 8461 §8.3)", style.bold(domain.as_str()));
+    print_gate(style, &state, &evaluate(&state, state.last_observation.as_ref(), None, now));
+    Ok(ExitCode::SUCCESS)
+}

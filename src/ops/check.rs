@@ -21,6 +21,21 @@ pub struct Checked {
     pub judgement: Judgement,
     /// The facts the rollout gates need.
     pub observation: Observation,
+    /// The planned MX hosts, probed because DNS gave no MX answer (empty otherwise); their
+    /// results are in the observation's `mx_results`.
+    pub planned_mx: Vec<crate::probe::MxEvidence>,
+}
+
+/// The plan's exact MX hosts to probe when DNS gives no MX host (lookup failed, NXDOMAIN or
+/// no MX records), else none.
+pub fn planned_hosts(evidence: &Evidence, plan: Option<&PlanContext>) -> Vec<DomainName> {
+    let dns_named = evidence.mx.found().is_some_and(|l| !l.is_empty()) || evidence.null_mx;
+    match plan {
+        Some(p) if !dns_named => {
+            p.policy.mx.iter().filter(|m| !m.is_wildcard()).map(|m| m.base().clone()).collect()
+        }
+        _ => Vec::new(),
+    }
 }
 
 /// The judge's view of a tracked plan: the intended policy, every id published so far, and

@@ -16,15 +16,37 @@ pub enum OpsError {
     /// Reading or writing state failed.
     #[error(transparent)]
     Store(#[from] StoreError),
-    /// No MX hosts were given and DNS has none.
+    /// No MX hosts were given and DNS named none; the second field says why, in words.
     #[error(
-        "{0} has no MX records in DNS (or the lookup failed); give the MX hosts with --mx HOST, \
-         or, if the domain receives no mail, it needs no MTA-STS"
+        "{0}: {1}; give the MX hosts with --mx HOST, or, if the domain receives no mail, it \
+         needs no MTA-STS"
     )]
-    NoMx(DomainName),
+    NoMx(DomainName, String),
     /// A planned change could not be made.
     #[error(transparent)]
     Plan(#[from] rollout::PlanError),
+    /// A way out of a rollback cannot be taken now.
+    #[error(transparent)]
+    WayOut(#[from] rollout::WayOutError),
+}
+
+/// What the MX lookup of a check said, in words, when it named no MX host: "the DNS resolver
+/// did not answer", "the domain does not exist (NXDOMAIN)", "the domain has no MX records".
+pub fn mx_lookup_words(checked: &Checked) -> Option<String> {
+    use crate::evidence::Lookup;
+    let words = match &checked.evidence.mx {
+        Lookup::Found(list) if !list.is_empty() => return None,
+        Lookup::Found(_) | Lookup::NoData => "the domain has no MX records".to_owned(),
+        Lookup::NxDomain => "the domain does not exist (NXDOMAIN)".to_owned(),
+        Lookup::Timeout => "the DNS resolver did not answer in time".to_owned(),
+        Lookup::ServFail => "the DNS resolver did not answer: it returned SERVFAIL (often a DNSSEC \
+                             failure upstream)"
+            .to_owned(),
+        Lookup::Error(e) => {
+            format!("the DNS resolver did not answer ({})", crate::sanitize::sanitize(e))
+        }
+    };
+    Some(words)
 }
 
 /// What `add` may override; empty values mean "from DNS" / "the default".
@@ -64,7 +86,8 @@ pub fn add(store: &Store, checked: &Checked, opts: AddOptions) -> Result<Added, 
             opts.mx
         };
         if mx.is_empty() {
-            return Err(OpsError::NoMx(checked.domain.clone()));
+            let why = mx_lookup_words(checked).unwrap_or_else(|| "no MX host was given".to_owned());
+            return Err(OpsError::NoMx(checked.domain.clone(), why));
         }
         let rua = if opts.rua.is_empty() { vec![RuaUri::default_for(&checked.domain)] } else { opts.rua };
         record_check(new_domain(checked.domain.clone(), mx, rua, opts.window_days, now), obs)
@@ -138,4 +161,36 @@ pub fn edit(
     change: impl FnOnce(DomainState) -> DomainState,
 ) -> Result<DomainState, OpsError> {
     store.update(domain, |state| Ok(change(state)))
+}
+
+/// Back to testing after a rollback: a new id and a fresh testing window.
+pub fn resume(store: &Store, domain: &DomainName, now: jiff::Timestamp) -> Result<DomainState, OpsError> {
+    store.update(domain, |state| Ok(rollout::resume_testing(state, now)?.0))
+}
+
+/// Starts removing MTA-STS after the rollback countdown: the records first.
+pub fn retire(store: &Store, domain: &DomainName, now: jiff::Timestamp) -> Result<DomainState, OpsError> {
+    store.update(domain, |state| Ok(rollout::plan_removal(state, now)?))
+}
+
+/// Replaces the planned MX hosts with `mx`: before any policy was published the plan simply
+/// changes (with a new id); once one was, the change is planned step by step
+/// ([`rollout::plan_mx`]) so no sender's cached policy refuses a live MX host.
+pub fn set_mx(
+    store: &Store,
+    domain: &DomainName,
+    mx: Vec<MxPattern>,
+    now: jiff::Timestamp,
+) -> Result<DomainState, OpsError> {
+    store.update(domain, |state| {
+        if state.published.is_empty() && state.history.is_empty() {
+            if mx.is_empty() {
+                return Err(rollout::PlanError::NoMx.into());
+            }
+            return Ok(rollout::set_mx(state, mx, now));
+        }
+        let add: Vec<MxPattern> = mx.iter().filter(|m| !state.plan.mx.contains(m)).cloned().collect();
+        let remove: Vec<MxPattern> = state.plan.mx.iter().filter(|m| !mx.contains(m)).cloned().collect();
+        Ok(rollout::plan_mx(state, add, remove, now)?)
+    })
 }

@@ -79,9 +79,12 @@ pub async fn check_each(
                 let now = cfg.now;
                 let handle = tasks.spawn(async move {
                     let evidence = prober.probe(&domain).await;
+                    let planned = super::check::planned_hosts(&evidence, plan.as_ref());
+                    let planned_mx = if planned.is_empty() { Vec::new() } else { prober.mx_hosts(&planned).await };
                     let judgement = judge(&evidence, &JudgeContext { plan, ..JudgeContext::new(now) });
-                    let observation = super::observe(&evidence, &judgement, now);
-                    (Checked { domain, at: now, evidence, judgement, observation }, permit)
+                    let mut observation = super::observe(&evidence, &judgement, now);
+                    observation.mx_results.extend(super::observe::mx_results(&planned_mx));
+                    (Checked { domain, at: now, evidence, judgement, observation, planned_mx }, permit)
                 });
                 ids.insert(handle.id(), next);
                 started.insert(next, Instant::now());

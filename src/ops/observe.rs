@@ -57,6 +57,12 @@ fn live_mx(ev: &Evidence) -> Option<Vec<DomainName>> {
     }
 }
 
+/// The results of MX hosts probed outside the MX lookup (the planned hosts): a host with no
+/// address and so no probe has no result (it was not probed).
+pub fn mx_results(planned: &[MxEvidence]) -> Vec<MxResult> {
+    planned.iter().filter(|m| !m.probes.is_empty()).filter_map(mx_result).collect()
+}
+
 fn mx_result(mx: &MxEvidence) -> Option<MxResult> {
     let host = DomainName::parse(&mx.host).ok()?;
     let tls: Vec<_> = mx.probes.iter().map(|p| (&p.outcome, p.tls.as_ref())).collect();

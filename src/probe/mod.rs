@@ -79,6 +79,13 @@ impl Prober {
     pub async fn probe(&self, domain: &DomainName) -> Evidence {
         self.0.domain(domain).await
     }
+
+    /// Probes MX hosts by name (their addresses, then STARTTLS on each), as if DNS had
+    /// listed them: the planned hosts of a domain whose MX lookup gave no answer.
+    pub async fn mx_hosts(&self, hosts: &[DomainName]) -> Vec<MxEvidence> {
+        let deadline = Instant::now() + self.0.cfg.timeouts.overall;
+        join_all(hosts.iter().map(|h| self.0.mx_host(0, h.as_str().to_owned(), deadline))).await
+    }
 }
 
 type SmtpFuture = Shared<BoxFuture<'static, SmtpEvidence>>;

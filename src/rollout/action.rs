@@ -4,8 +4,10 @@ use jiff::Timestamp;
 
 use super::gate::{Blocker, BlockerKind};
 use super::maintenance::rollback_countdown;
+use super::next::{Next, Verb};
 use super::observe::Observation;
 use super::phase::Phase;
+use super::removal::removal_action;
 use super::state::{DomainState, ENFORCE_MAX_AGE};
 use super::steps::{policy_one_line, publish_steps};
 use super::testing::testing_progress;
@@ -31,81 +33,81 @@ pub(crate) fn next_action(
     obs: Option<&Observation>,
     blockers: &[Blocker],
     now: Timestamp,
-) -> String {
+) -> Next {
     let d = &state.domain;
     if has(blockers, BlockerKind::NoCheck) || has(blockers, BlockerKind::CheckStale) {
-        return format!("Run a check: mtasts check {d}");
+        return Next::text("Run a check: ").verb(Verb::Check);
     }
     if let Some(step) = super::change_view::change_action(state, obs, now) {
         return step;
     }
     if let Some(b) = blockers.iter().find(|b| b.kind == BlockerKind::MxDrift) {
-        return format!(
-            "{}. Advancing plans the updated policy with a new id and a fresh testing window.",
-            b
-        );
+        return Next::text(format!("{b}. Advancing ("))
+            .verb(Verb::Advance)
+            .then(") plans the updated policy with a new id and a fresh testing window.");
     }
     if has(blockers, BlockerKind::IdNotBumped) {
-        return format!(
-            "Advance to give the plan a new id, then serve {} and publish its new id in TXT {}.",
+        return Next::text("Advance (").verb(Verb::Advance).then(format!(
+            ") to give the plan a new id, then serve {} and publish its new id in TXT {}.",
             policy_one_line(&state.plan.policy()),
             d.child("_mta-sts")
-        );
+        ));
     }
-    let blocked = |default: String| match blockers.first() {
-        Some(b) => format!("Fix: {b}."),
+    let blocked = |default: Next| match blockers.first() {
+        Some(b) => Next::text(format!("Fix: {b}.")),
         None => default,
     };
+    let advance = |before: &str, after: String| Next::text(before).verb(Verb::Advance).then(after);
     match state.phase {
         Phase::Preflight => {
             let hosts: Vec<String> = state.plan.mx.iter().map(ToString::to_string).collect();
-            let lead = blocked(String::from("Advance to plan the DNS records."));
-            format!(
-                "{lead} Every MX host ({}) must offer STARTTLS with a publicly trusted, unexpired \
+            let lead = blocked(advance("Advance (", ") to plan the DNS records.".into()));
+            lead.then(format!(
+                " Every MX host ({}) must offer STARTTLS with a publicly trusted, unexpired \
                  certificate for its own name. Every domain and subdomain that has MX records needs \
                  its own rollout.",
                 hosts.join(", ")
-            )
+            ))
         }
-        Phase::Records if blockers.is_empty() => {
-            String::from("Both records are live as planned: advance to choose how to host the policy.")
-        }
-        Phase::Records => format!(
-            "Publish TXT {} \"{}\" and TXT {} \"{}\", then advance.",
+        Phase::Records if blockers.is_empty() => advance(
+            "Both records are live as planned: advance (",
+            ") to choose how to host the policy.".into(),
+        ),
+        Phase::Records => Next::text(format!(
+            "Publish TXT {} \"{}\" and TXT {} \"{}\", then advance (",
             d.child("_mta-sts"),
             StsRecord::new(state.plan.id.clone()).render(),
             d.child("_smtp._tls"),
             TlsRptRecord::new(state.plan.rua.clone()).render()
-        ),
+        ))
+        .verb(Verb::Advance)
+        .then(")."),
         Phase::Hosting if blockers.is_empty() => {
-            String::from("The planned policy is live: advance to run the full validation.")
+            advance("The planned policy is live: advance (", ") to run the full validation.".into())
         }
         Phase::Hosting => {
             let body = policy_one_line(&state.plan.policy());
             match state.plan.hosting {
-                None => format!(
-                    "Choose a hosting path (nginx, apache, caddy, static-headers, worker, worker-multi), \
-                     then serve at {} as text/plain: {body}",
-                    d.policy_url()
-                ),
-                Some(h) => format!(
-                    "Serve at {} as text/plain (snippet: mtasts generate --target {} {d}): {body}",
-                    d.policy_url(),
-                    h.generate_target()
-                ),
+                None => Next::text("Choose a hosting path (")
+                    .verb(Verb::ChooseHosting)
+                    .then(format!("), then serve at {} as text/plain: {body}", d.policy_url())),
+                Some(h) => Next::text(format!("Serve at {} as text/plain (snippet: ", d.policy_url()))
+                    .verb(Verb::Generate(h))
+                    .then(format!("): {body}")),
             }
         }
-        Phase::Validation => {
-            blocked(format!("Advance to start the {}-day testing window.", state.plan.window_days))
-        }
+        Phase::Validation => blocked(advance(
+            "Advance (",
+            format!(") to start the {}-day testing window.", state.plan.window_days),
+        )),
         Phase::Testing => testing_action(state, obs, blockers, now),
         Phase::Enforce => match first_undone_step(state, obs) {
-            Some(step) => step,
-            None => blocked(format!("Advance: {d} is enforced.")),
+            Some(step) => Next::text(step),
+            None => blocked(advance("Advance (", format!("): {d} is enforced."))),
         },
-        Phase::Enforced => blocked(format!(
+        Phase::Enforced => blocked(Next::text(format!(
             "Nothing to do: {d} is enforced. Keep checking it regularly, e.g. daily from cron."
-        )),
+        ))),
         Phase::Rollback => rollback_action(state, obs, blockers, now),
     }
 }
@@ -115,27 +117,31 @@ fn testing_action(
     obs: Option<&Observation>,
     blockers: &[Blocker],
     now: Timestamp,
-) -> String {
-    let d = &state.domain;
+) -> Next {
     if let Some(step) = pending_step(state, obs, blockers) {
-        return step;
+        return Next::text(step);
     }
     let hard: Vec<&Blocker> =
         blockers.iter().filter(|b| !b.overridable || b.kind == BlockerKind::MxCertExpiring).collect();
     if let Some(b) = hard.first() {
-        return format!("Fix: {b}.");
+        return Next::text(format!("Fix: {b}."));
     }
     if let Some(p) = testing_progress(state, now).filter(|p| !p.complete) {
-        return format!(
-            "Keep testing until {} (day {} of {}, {} days remaining); watch TLS-RPT reports \
-             (mtasts reports summary {d}).",
+        return Next::text(format!(
+            "Keep testing until {} (day {} of {}, {} days remaining); watch TLS-RPT reports (",
             p.ends_at, p.day, p.total, p.days_remaining
-        );
+        ))
+        .verb(Verb::Reports)
+        .then(").");
     }
     if let Some(b) = blockers.first() {
-        return format!("Review: {b}. Advance with an acknowledgement to enforce anyway.");
+        return Next::text(format!("Review: {b}. Advance ("))
+            .verb(Verb::Advance)
+            .then(") with an acknowledgement to enforce anyway.");
     }
-    format!("Advance to enforce: the plan becomes mode: enforce, max_age: {ENFORCE_MAX_AGE}, with a new id.")
+    Next::text("Advance (").verb(Verb::Advance).then(format!(
+        ") to enforce: the plan becomes mode: enforce, max_age: {ENFORCE_MAX_AGE}, with a new id."
+    ))
 }
 
 fn rollback_action(
@@ -143,21 +149,32 @@ fn rollback_action(
     obs: Option<&Observation>,
     blockers: &[Blocker],
     now: Timestamp,
-) -> String {
+) -> Next {
     let d = &state.domain;
-    if let Some(step) = pending_step(state, obs, blockers) {
+    if let Some(step) = removal_action(state, obs, now) {
         return step;
     }
+    if let Some(step) = pending_step(state, obs, blockers) {
+        return Next::text(step);
+    }
     match rollback_countdown(state, now) {
-        Some(c) if c.complete => format!(
-            "Remove TXT {} and stop serving {} (and TXT {} if you no longer want reports), then \
-             mtasts remove {d}.",
-            d.child("_mta-sts"),
-            d.policy_url(),
-            d.child("_smtp._tls")
-        ),
-        Some(c) => format!("Keep the records and the mode: none policy until {}.", c.removable_at),
-        None => format!("Record a check of {d} showing the mode: none policy live to start the countdown."),
+        Some(c) if c.complete => Next::text("The countdown is over. Fixed the problem? Resume testing (")
+            .verb(Verb::Resume)
+            .then(": a new id and a fresh testing window). Or remove MTA-STS entirely (")
+            .verb(Verb::Retire)
+            .then(": the records first, then the policy host after the largest max_age ever published)."),
+        Some(c) => Next::text(format!(
+            "Keep the records and the mode: none policy until {}. Fixed the problem meanwhile? \
+             Resume testing (",
+            c.removable_at
+        ))
+        .verb(Verb::Resume)
+        .then(")."),
+        None => Next::text(format!(
+            "Record a check of {d} showing the mode: none policy live to start the countdown ("
+        ))
+        .verb(Verb::Check)
+        .then(")."),
     }
 }
 

@@ -162,6 +162,7 @@ pub fn adopt(domain: DomainName, obs: &Observation, now: Timestamp) -> DomainSta
         history: Vec::new(),
         change: None,
         walkthrough: Default::default(),
+        removal: None,
     };
     if obs.sts_id.as_ref() == Some(&state.plan.id) && obs.live_policy.is_some() {
         state = note_published(state, &policy, obs.at);

@@ -6,6 +6,7 @@ use jiff::Timestamp;
 use super::cache::{HeldVersion, held_versions, max_age_words, no_version_lacks, short_time};
 use super::change::{ChangeKind, MX_CACHE_WAIT_SECS, Step, steps};
 use super::change_check::{longer_held_until, step_complete};
+use super::next::{Next, Verb};
 use super::observe::Observation;
 use super::state::DomainState;
 use super::steps::policy_one_line;
@@ -172,7 +173,7 @@ pub fn change_view(state: &DomainState, obs: Option<&Observation>, now: Timestam
 }
 
 /// The next action while a change is in progress: the current step, with its date.
-pub fn change_action(state: &DomainState, obs: Option<&Observation>, now: Timestamp) -> Option<String> {
+pub fn change_action(state: &DomainState, obs: Option<&Observation>, now: Timestamp) -> Option<Next> {
     let view = change_view(state, obs, now)?;
     let total = view.steps.len();
     let step = view.steps.into_iter().find(|s| s.status == StepStatus::Current)?;
@@ -180,10 +181,14 @@ pub fn change_action(state: &DomainState, obs: Option<&Observation>, now: Timest
         Some(t) if t > now => format!(" (from {})", short_time(t)),
         _ => String::new(),
     };
-    Some(format!(
-        "Planned change ({}), step {} of {total}{when}: {}. Then: mtasts plan confirm {}",
-        view.what, step.number, step.action, state.domain
-    ))
+    Some(
+        Next::text(format!(
+            "Planned change ({}), step {} of {total}{when}: {}. Then confirm it (",
+            view.what, step.number, step.action
+        ))
+        .verb(Verb::ConfirmChange)
+        .then(")."),
+    )
 }
 
 /// The versions senders may hold at `now`, judged against the MX hosts `obs` saw.

@@ -27,11 +27,27 @@ pub(crate) fn stale(obs: &Observation, now: Timestamp) -> Vec<Blocker> {
     }
 }
 
-/// The MX hosts the gate looks at: live ones, or the plan's exact hosts if DNS failed.
+/// The MX hosts the gate looks at: live ones, or the plan's exact hosts when DNS named none
+/// (the check probes those instead).
 fn mx_hosts(state: &DomainState, obs: &Observation) -> Vec<DomainName> {
     match &obs.live_mx {
-        Some(live) => live.clone(),
-        None => state.plan.mx.iter().filter(|p| !p.is_wildcard()).map(|p| p.base().clone()).collect(),
+        Some(live) if !live.is_empty() => live.clone(),
+        _ => planned_hosts(state),
+    }
+}
+
+fn planned_hosts(state: &DomainState) -> Vec<DomainName> {
+    state.plan.mx.iter().filter(|p| !p.is_wildcard()).map(|p| p.base().clone()).collect()
+}
+
+/// ", so the planned MX hosts (a, b) were probed instead" when the check did so.
+fn probed_instead(state: &DomainState, obs: &Observation) -> String {
+    let hosts = planned_hosts(state);
+    if hosts.iter().any(|h| obs.mx_result(h).is_some()) {
+        let names: Vec<&str> = hosts.iter().map(DomainName::as_str).collect();
+        format!("; the planned MX hosts ({}) were probed instead", names.join(", "))
+    } else {
+        String::new()
     }
 }
 
@@ -41,11 +57,20 @@ pub(crate) fn preflight(state: &DomainState, obs: &Observation, now: Timestamp) 
     match &obs.live_mx {
         None => out.push(Blocker::hard(
             BlockerKind::MxUnknown,
-            format!("the MX records of {} could not be looked up", state.domain),
+            format!(
+                "the MX records of {} could not be looked up: the DNS resolver did not answer{}",
+                state.domain,
+                probed_instead(state, obs)
+            ),
         )),
         Some(live) if live.is_empty() => out.push(Blocker::hard(
             BlockerKind::MxUnknown,
-            format!("{} has no MX records; MTA-STS protects mail to MX hosts", state.domain),
+            format!(
+                "DNS lists no MX host for {} (no MX records, or the domain does not exist); MTA-STS \
+                 protects mail to MX hosts{}",
+                state.domain,
+                probed_instead(state, obs)
+            ),
         )),
         Some(live) => {
             for host in live.iter().filter(|h| !state.plan.policy().covers(h.as_str())) {
@@ -73,7 +98,12 @@ pub(crate) fn mx_tls(state: &DomainState, obs: &Observation, now: Timestamp, str
     let mut out = Vec::new();
     for host in mx_hosts(state, obs) {
         let Some(r) = obs.mx_result(&host) else {
-            out.push(make(BlockerKind::MxNotChecked, format!("MX host {host} was not probed")));
+            let msg = if obs.live_mx.as_ref().is_some_and(|l| !l.is_empty()) {
+                format!("MX host {host} was not probed")
+            } else {
+                format!("planned MX host {host} could not be probed: no address was found for it")
+            };
+            out.push(make(BlockerKind::MxNotChecked, msg));
             continue;
         };
         if !r.starttls_ok {

@@ -5,6 +5,7 @@ use std::fmt;
 use jiff::Timestamp;
 
 use super::action::next_action;
+use super::next::Next;
 use super::observe::{Observation, ReportTally};
 use super::phase::Phase;
 use super::state::DomainState;
@@ -175,8 +176,12 @@ pub struct Gate {
     pub passed: bool,
     /// What stands in the way.
     pub blockers: Vec<Blocker>,
-    /// The next thing to do, with the exact record or policy to publish.
+    /// The next thing to do, with the exact record or policy to publish, as the CLI says it
+    /// (verbs as commands).
     pub next_action: String,
+    /// The same with its verbs typed, for the wizard to name its keys.
+    #[serde(skip)]
+    pub next: Next,
 }
 
 /// Evaluates the current phase's gate against the latest check and the TLS-RPT summary.
@@ -193,10 +198,12 @@ pub fn evaluate(
         )],
         Some(obs) => phase_blockers(state, obs, reports, now),
     };
+    let next = next_action(state, obs, &blockers, now);
     Gate {
         phase: state.phase,
         passed: blockers.is_empty(),
-        next_action: next_action(state, obs, &blockers, now),
+        next_action: next.cli(&state.domain),
+        next,
         blockers,
     }
 }

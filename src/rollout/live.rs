@@ -115,6 +115,9 @@ pub(crate) fn maintenance(state: &DomainState, obs: &Observation) -> Vec<Blocker
 
 /// Rollback: the `mode: none` policy and its id are live and the countdown has ended.
 pub(crate) fn rollback(state: &DomainState, obs: &Observation, now: Timestamp) -> Vec<Blocker> {
+    if let Some(removing) = super::removal::removal_blockers(state, obs, now) {
+        return removing;
+    }
     let mut out = policy_live(state, obs);
     out.extend(records(state, obs).into_iter().filter(|b| b.kind == BlockerKind::StsRecordNotLive));
     if out.is_empty() {

@@ -3,7 +3,8 @@
 //! clock, the network or files.
 //!
 //! Phases run `preflight → records → hosting → validation → testing → enforce → enforced`;
-//! `rollback` leaves MTA-STS (RFC 8461 §8.3). Each phase has a gate ([`evaluate`]); a gate
+//! `rollback` leaves MTA-STS (RFC 8461 §8.3); after its countdown the domain resumes testing
+//! ([`resume_testing`]) or MTA-STS is removed, records first ([`plan_removal`]). Each phase has a gate ([`evaluate`]); a gate
 //! that does not pass lists [`Blocker`]s in plain words, and only judgement calls among them
 //! may be overridden, by an acknowledgement that is recorded ([`Ack`]). Every change of the
 //! policy body gets a new id, never one used before.
@@ -24,8 +25,10 @@ mod gate;
 mod history;
 mod live;
 mod maintenance;
+mod next;
 mod observe;
 mod phase;
+mod removal;
 mod state;
 mod status;
 mod steps;
@@ -55,8 +58,10 @@ pub use maintenance::{
     senders_meanwhile,
 };
 pub use maintenance::{monitoring_units, upkeep_lines};
+pub use next::{Next, Part, Verb};
 pub use observe::{MxResult, Observation, ReportTally};
 pub use phase::{HostingPath, Phase};
+pub use removal::{Removal, RemovalView, WayOutError, plan_removal, removal_view, resume_testing};
 pub use state::{
     Ack, CheckRecord, DEFAULT_WINDOW_DAYS, DomainState, ENFORCE_MAX_AGE, MAX_CHECKS, Plan, PublishedId,
     ROLLBACK_MAX_AGE, SCHEMA, TESTING_MAX_AGE, Transition, bump_id, entered_at, new_domain, planned_policy,

@@ -62,6 +62,9 @@ pub struct DomainState {
     /// The walkthrough's checklist: testers run, reports reviewed.
     #[serde(default, skip_serializing_if = "super::testers::Walkthrough::is_empty")]
     pub walkthrough: super::testers::Walkthrough,
+    /// The removal of MTA-STS after a rollback, once chosen.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub removal: Option<super::removal::Removal>,
 }
 
 /// The intended `_mta-sts` / `_smtp._tls` records and policy.
@@ -187,6 +190,7 @@ pub fn new_domain(
         history: Vec::new(),
         change: None,
         walkthrough: Default::default(),
+        removal: None,
     }
 }
 
@@ -274,7 +278,7 @@ pub fn record_check(mut state: DomainState, obs: &Observation) -> DomainState {
     if obs.sts_id.as_ref() == Some(&state.plan.id) && obs.live_policy.as_ref() == Some(&policy) {
         state = note_published(state, &policy, obs.at);
     }
-    state
+    super::removal::observe_removal(state, obs)
 }
 
 /// Logs the plan's id as published with `policy`, unless already logged.

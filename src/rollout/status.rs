@@ -40,8 +40,11 @@ pub struct StatusView {
     pub days_remaining: Option<u32>,
     /// UTC date the testing window ends.
     pub window_ends: Option<Date>,
-    /// What to do next.
+    /// What to do next, as the CLI says it.
     pub next_action: String,
+    /// The same with its verbs typed (the wizard names keys instead of commands).
+    #[serde(skip)]
+    pub next: super::next::Next,
     /// What blocks the current gate, in words.
     pub blockers: Vec<String>,
     /// The latest recorded check.
@@ -73,6 +76,7 @@ pub fn status_line(
         days_remaining: progress.map(|p| p.days_remaining),
         window_ends: progress.map(|p| p.window_ends),
         next_action: gate.next_action,
+        next: gate.next,
         blockers: gate.blockers.into_iter().map(|b| b.message).collect(),
         last_check: state.checks.last().map(|c| LastCheck { verdict: c.verdict, at: c.at }),
         senders_may_hold: held_now(state, obs_last, now),

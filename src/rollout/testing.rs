@@ -68,3 +68,20 @@ pub fn testing_progress(state: &DomainState, now: Timestamp) -> Option<TestingPr
         complete: now >= ends_at,
     })
 }
+
+impl TestingProgress {
+    /// Whole days since the window ended (0 on the day it ended), once complete.
+    pub fn ended_days_ago(&self, now: Timestamp) -> Option<i64> {
+        self.complete.then(|| now.as_second().saturating_sub(self.ends_at.as_second()).max(0) / DAY_SECS)
+    }
+
+    /// "day 12 of 30, 19 days left", or once complete "ended 3 days ago" / "ended today".
+    pub fn words(&self, now: Timestamp) -> String {
+        match self.ended_days_ago(now) {
+            Some(0) => "window ended today".to_owned(),
+            Some(1) => "window ended 1 day ago".to_owned(),
+            Some(n) => format!("window ended {n} days ago"),
+            None => format!("day {} of {}, {} days left", self.day, self.total, self.days_remaining),
+        }
+    }
+}

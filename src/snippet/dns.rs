@@ -26,7 +26,9 @@ pub(super) fn zone(site: &Site) -> Snippet {
     let host = d.policy_host();
     let text = format!(
         "; MTA-STS (RFC 8461) and TLS-RPT (RFC 8460) records for {d}.\n\
-         ; Publish the policy first, then this _mta-sts record; change the id whenever the policy changes.\n\
+         ; Either order is safe for delivery: a sender that finds this record but cannot fetch\n\
+         ; the policy treats {d} as having no MTA-STS (RFC 8461 §3.3); until the policy is served,\n\
+         ; senders' TLS-RPT reports show sts-policy-fetch-error. Change the id whenever the policy changes.\n\
          {sts_name}. {TTL} IN TXT {sts_txt}\n\
          {rpt_name}. {TTL} IN TXT {rpt_txt}\n\
          ; Also required: {host}. must resolve to the web host serving the policy, e.g.\n\
@@ -80,6 +82,25 @@ pub(super) fn quote_txt(value: &str) -> String {
         })
         .collect();
     parts.join(" ")
+}
+
+/// Why the records and the policy may be published in either order (RFC 8461 §3.3), in lines:
+/// shown where the user decides (the wizard's records screen).
+pub fn order_note(d: &crate::rfc::DomainName) -> [String; 3] {
+    [
+        format!(
+            "Either order is safe for delivery: a sender that finds TXT {} but cannot fetch the \
+             policy treats {d} as having no MTA-STS (RFC 8461 §3.3).",
+            d.child("_mta-sts")
+        ),
+        format!(
+            "Until {} serves the policy, senders' TLS-RPT reports show sts-policy-fetch-error.",
+            d.policy_host()
+        ),
+        "The wizard asks for the records first; to serve the policy first instead, open the \
+         hosting screen (→) now."
+            .to_owned(),
+    ]
 }
 
 #[cfg(test)]

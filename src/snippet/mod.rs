@@ -8,6 +8,7 @@
 
 mod dns;
 mod options;
+pub use dns::order_note;
 mod template;
 mod web;
 mod worker;

@@ -13,7 +13,7 @@ pub use super::overlay::{Confirm, ConfirmKind, Overlay, Prompt, PromptKind};
 pub use super::paths::PathUse;
 use crate::ops::Checked;
 use crate::rfc::DomainName;
-use crate::rollout::{Blocker, DomainState, Phase, ReportTally};
+use crate::rollout::{DomainState, Phase, ReportTally};
 
 /// One tracked domain as loaded from the store.
 #[derive(Debug, Clone, PartialEq)]
@@ -85,8 +85,6 @@ pub struct DomainSession {
     pub pending: Option<u64>,
     /// What the imported TLS-RPT reports say (the reports pane; its tally is the gate's input).
     pub reports: Option<DomainReports>,
-    /// Blockers of the last advance attempt.
-    pub blocked: Option<Vec<Blocker>>,
 }
 
 /// A message on the status line.
@@ -137,6 +135,8 @@ pub struct App {
     pub generation: u64,
     /// A one-line message for the status line.
     pub status: Option<Status>,
+    /// The checked domain waiting for its MX hosts to be typed before it is added.
+    pub pending_add: Option<Box<Checked>>,
     /// The import in progress (its running counts), if one runs.
     pub import: Option<ImportCounts>,
     /// Spinner frame.
@@ -162,6 +162,7 @@ impl App {
             sessions: BTreeMap::new(),
             generation: 0,
             status: None,
+            pending_add: None,
             import: None,
             frame: 0,
             size: (80, 24),
@@ -309,7 +310,6 @@ impl App {
     pub(super) fn open(&mut self, domain: DomainName) -> Vec<Effect> {
         let viewing = self.state(&domain).map_or(Phase::Preflight, |s| s.phase);
         self.screen = Screen::Domain(DomainView::new(domain.clone(), viewing));
-        self.session_mut(&domain).blocked = None;
         let mut fx = vec![Effect::Reload];
         fx.extend(self.start_check(vec![domain], Purpose::Refresh));
         fx
@@ -318,12 +318,10 @@ impl App {
     /// Back to the home screen; checks of the domain being left are dropped.
     pub(super) fn go_home(&mut self) -> Vec<Effect> {
         let mut fx = vec![Effect::Reload];
-        if let Screen::Domain(v) = std::mem::replace(&mut self.screen, Screen::Home) {
-            let s = self.session_mut(&v.domain);
-            s.blocked = None;
-            if s.pending.take().is_some() {
-                fx.push(Effect::CancelCheck(v.domain));
-            }
+        if let Screen::Domain(v) = std::mem::replace(&mut self.screen, Screen::Home)
+            && self.session_mut(&v.domain).pending.take().is_some()
+        {
+            fx.push(Effect::CancelCheck(v.domain));
         }
         fx
     }

@@ -96,17 +96,11 @@ impl App {
             return Vec::new();
         };
         let domain = view.domain.clone();
-        let current = self.entries.iter().find_map(|e| match e {
-            super::app::Entry::Ok(s) if s.domain == domain => Some(s.phase),
-            _ => None,
-        });
-        let current = current.unwrap_or(Phase::Preflight);
-        let max_view = if current == Phase::Rollback { Phase::Enforced } else { current };
         let page = self.size.1.saturating_sub(8).max(1);
         match action {
             Action::PhasePrev | Action::PhaseNext => {
                 let by = if action == Action::PhasePrev { -1 } else { 1 };
-                view.viewing = step(view.viewing, by, max_view);
+                view.viewing = step(view.viewing, by, Phase::Enforced);
                 view.scroll = 0;
                 view.pane = Pane::Phase;
             }
@@ -128,7 +122,6 @@ impl App {
                 return fx;
             }
             Action::Next => {
-                self.session_mut(&domain).blocked = None;
                 self.set_status(format!("checking {domain} before advancing…"), false);
                 return self.start_check(vec![domain], Purpose::Advance);
             }
@@ -154,8 +147,8 @@ impl App {
             Action::Details => {
                 let obs = self.checked(&domain).map(|c| &c.observation).or(state.last_observation.as_ref());
                 let gate = evaluate(&state, obs, self.tally(&domain), self.now);
-                let blockers = self.session(&domain).and_then(|s| s.blocked.clone()).unwrap_or(gate.blockers);
-                let mut lines: Vec<String> = blockers
+                let mut lines: Vec<String> = gate
+                    .blockers
                     .iter()
                     .map(|b| format!("{} {}", if b.overridable { "!" } else { "✗" }, b.message))
                     .collect();
@@ -163,7 +156,7 @@ impl App {
                     lines.push("no blockers".into());
                 }
                 lines.push(String::new());
-                lines.push(format!("next: {}", gate.next_action));
+                lines.push(format!("next: {}", gate.next.render(keymap::verb_keys)));
                 self.overlay = Some(Overlay::Note { title: " gate ", lines });
                 Vec::new()
             }
@@ -227,6 +220,46 @@ impl App {
             | Action::OpenHosting
             | Action::CopyMonitoring
             | Action::WriteMonitoring => self.artefact_action(action, &state),
+            Action::EditMx => {
+                let input = state.plan.mx.iter().map(ToString::to_string).collect::<Vec<_>>().join(" ");
+                let how = if state.published.is_empty() && state.history.is_empty() {
+                    "The plan changes at once, with a new policy id."
+                } else {
+                    "A policy is live: the change is planned step by step, each with a new policy id."
+                };
+                let context = vec![
+                    format!(
+                        "The MX hosts the policy of {domain} lists (space or comma separated; *.example.net patterns allowed)."
+                    ),
+                    how.into(),
+                ];
+                self.overlay = Some(Overlay::Prompt(Prompt::new(PromptKind::Mx, input, context)));
+                Vec::new()
+            }
+            Action::Resume => {
+                self.overlay = Some(Overlay::Confirm(Confirm {
+                    lines: vec![
+                        format!("Fixed it? Resume testing {domain}?"),
+                        "This plans mode: testing with a new id and starts a fresh testing window; \
+                         publish the policy, then its id."
+                            .into(),
+                    ],
+                    kind: ConfirmKind::Resume(domain),
+                }));
+                Vec::new()
+            }
+            Action::Retire => {
+                self.overlay = Some(Overlay::Confirm(Confirm {
+                    lines: vec![
+                        format!("Remove MTA-STS from {domain} entirely?"),
+                        "The records go first; the policy host stays until the largest max_age ever \
+                         published has passed since, then it may be shut down."
+                            .into(),
+                    ],
+                    kind: ConfirmKind::Retire(domain),
+                }));
+                Vec::new()
+            }
             _ => Vec::new(),
         }
     }
@@ -234,6 +267,9 @@ impl App {
     /// Demo: publishes what is due next: the records, unless the new policy must go live first.
     fn publish(&mut self, state: DomainState, viewing: Phase) -> Vec<Effect> {
         let domain = state.domain.clone();
+        if state.removal.is_some() {
+            return vec![Effect::Publish(Publish::RemoveRecords { domain })];
+        }
         let records_first = matches!(viewing, Phase::Records | Phase::Enforce | Phase::Enforced)
             && records_next(&state, self);
         if records_first {

@@ -100,6 +100,8 @@ impl App {
             ConfirmKind::Remove(d) => vec![Effect::Op(Op::Remove(d))],
             ConfirmKind::Add(checked) => vec![Effect::Op(Op::Add(checked, Default::default()))],
             ConfirmKind::Rollback(d) => vec![Effect::Op(Op::Rollback(d, self.now))],
+            ConfirmKind::Resume(d) => vec![Effect::Op(Op::Resume(d, self.now))],
+            ConfirmKind::Retire(d) => vec![Effect::Op(Op::Retire(d, self.now))],
         }
     }
 }

@@ -6,7 +6,7 @@ use super::app::{
     App, Confirm, ConfirmKind, Effect, Entry, Op, OpOutcome, Overlay, Prompt, PromptKind, Purpose, Screen,
 };
 use crate::ops::Checked;
-use crate::rfc::{DomainName, RuaUri};
+use crate::rfc::{DomainName, MxPattern, RuaUri};
 use crate::rollout::Phase;
 use crate::sanitize::sanitize;
 
@@ -43,6 +43,11 @@ pub(super) fn validate(app: &App, kind: PromptKind, input: &str) -> Result<(), S
         PromptKind::FetchUrl => crate::reports::imap::ImapUrl::parse(input)
             .map(|_| ())
             .map_err(|e| sanitize(&e.to_string()).into_owned()),
+        PromptKind::AddMx | PromptKind::Mx => match parse_mx(input) {
+            Ok(mx) if mx.is_empty() => Err("type at least one MX host, e.g. mx1.example.com".into()),
+            Ok(_) => Ok(()),
+            Err(e) => Err(e),
+        },
         PromptKind::Ack => {
             if input.is_empty() {
                 Err("say why it is safe to go on (recorded with the time)".into())
@@ -51,6 +56,18 @@ pub(super) fn validate(app: &App, kind: PromptKind, input: &str) -> Result<(), S
             }
         }
     }
+}
+
+/// MX hosts or `*.` patterns, separated by spaces or commas (duplicates dropped).
+fn parse_mx(input: &str) -> Result<Vec<MxPattern>, String> {
+    let mut out: Vec<MxPattern> = Vec::new();
+    for raw in input.split(|c: char| c == ',' || c.is_whitespace()).filter(|s| !s.is_empty()) {
+        let p = MxPattern::parse(raw).map_err(|e| format!("{}: {e}", sanitize(raw)))?;
+        if !out.contains(&p) {
+            out.push(p);
+        }
+    }
+    Ok(out)
 }
 
 fn parse_rua(input: &str) -> Result<Vec<RuaUri>, String> {
@@ -97,6 +114,16 @@ impl App {
             (PromptKind::AuditPath, Some(domain)) => {
                 vec![Effect::WriteAudit { domain, path: PathBuf::from(input) }]
             }
+            (PromptKind::AddMx, _) => match (self.pending_add.take(), parse_mx(&input)) {
+                (Some(checked), Ok(mx)) => {
+                    vec![Effect::Op(Op::Add(checked, crate::ops::AddOptions { mx, ..Default::default() }))]
+                }
+                _ => Vec::new(),
+            },
+            (PromptKind::Mx, Some(d)) => match parse_mx(&input) {
+                Ok(mx) => vec![Effect::Op(Op::SetMx(d, mx, self.now))],
+                Err(_) => Vec::new(),
+            },
             (PromptKind::ImportPath, _) => self.start_import(vec![PathBuf::from(input)]),
             (kind @ (PromptKind::WriteArtefact(_) | PromptKind::ServerPaths), Some(_)) => {
                 self.submit_artefact(kind, &input)
@@ -141,6 +168,10 @@ impl App {
             let tracked = self.state(&c.domain).is_some();
             match purpose {
                 Purpose::AddPreview => self.confirm_add(c),
+                Purpose::Advance if self.state(&c.domain).is_some_and(|s| s.change.is_some()) => {
+                    self.session_mut(&c.domain).check = Some(c.clone());
+                    fx.push(Effect::Op(Op::ConfirmChange(Box::new(c), self.now)));
+                }
                 Purpose::Advance if tracked => {
                     self.session_mut(&c.domain).check = Some(c.clone());
                     fx.push(Effect::Op(Op::Advance {
@@ -162,44 +193,43 @@ impl App {
         fx
     }
 
+    /// After the preview check: a domain that already publishes MTA-STS is confirmed and
+    /// adopted; any other is asked for its MX hosts, prefilled from DNS when DNS named them,
+    /// with what DNS said in words.
     fn confirm_add(&mut self, c: Checked) {
-        let mut lines = vec![format!("Track {}?", c.domain)];
-        match c.evidence.mx.found() {
-            Some(mx) if !mx.is_empty() => {
-                lines.push("MX hosts in DNS (the policy will list them):".into());
-                for m in mx {
-                    lines.push(format!("  {:>3}  {}", m.preference, sanitize(&m.host)));
-                }
-            }
-            _ if c.evidence.null_mx => {
-                self.set_status(
-                    format!("{} publishes a null MX: it receives no mail and needs no MTA-STS", c.domain),
-                    true,
-                );
-                return;
-            }
-            _ => {
-                use crate::evidence::Lookup;
-                let why = match &c.evidence.mx {
-                    Lookup::NxDomain => "does not exist in DNS".to_owned(),
-                    Lookup::NoData | Lookup::Found(_) => {
-                        "has no MX records in DNS: nothing to protect".to_owned()
-                    }
-                    Lookup::Timeout => {
-                        "could not be looked up: the DNS resolver did not answer in time".to_owned()
-                    }
-                    Lookup::ServFail => "could not be looked up: the resolver answered SERVFAIL".to_owned(),
-                    Lookup::Error(e) => format!("could not be looked up: {}", sanitize(e)),
-                };
-                self.set_status(format!("{} {why}", c.domain), true);
-                return;
-            }
+        if c.evidence.null_mx {
+            self.set_status(
+                format!("{} publishes a null MX: it receives no mail and needs no MTA-STS", c.domain),
+                true,
+            );
+            return;
         }
-        if c.observation.sts_id.is_some() || c.observation.live_policy.is_some() {
-            lines.push("It already publishes MTA-STS: its live setup is adopted as the plan.".into());
-        }
+        let found: Vec<String> = c
+            .evidence
+            .mx
+            .found()
+            .map(|l| l.iter().map(|m| sanitize(&m.host).into_owned()).collect())
+            .unwrap_or_default();
         self.status = None;
-        self.overlay = Some(Overlay::Confirm(Confirm { lines, kind: ConfirmKind::Add(Box::new(c)) }));
+        if c.observation.sts_id.is_some() || c.observation.live_policy.is_some() {
+            let mut lines = vec![format!("Track {}?", c.domain)];
+            lines.push("It already publishes MTA-STS: its live setup is adopted as the plan.".into());
+            if !found.is_empty() {
+                lines.push(format!("MX hosts in DNS: {}", found.join(", ")));
+            }
+            self.overlay = Some(Overlay::Confirm(Confirm { lines, kind: ConfirmKind::Add(Box::new(c)) }));
+            return;
+        }
+        let mut context = vec![format!("Track {}: the MX hosts its policy lists.", c.domain)];
+        match crate::ops::domain::mx_lookup_words(&c) {
+            None => context.push("Prefilled from DNS; edit if mail should go elsewhere.".into()),
+            Some(why) => context.push(format!("DNS gave none ({why}): type them.")),
+        }
+        context.push("MX hosts (space or comma separated; *.example.net patterns allowed):".into());
+        let mut p = Prompt::new(PromptKind::AddMx, found.join(" "), context);
+        p.error = validate(self, PromptKind::AddMx, p.value()).err();
+        self.pending_add = Some(Box::new(c));
+        self.overlay = Some(Overlay::Prompt(p));
     }
 
     pub(super) fn on_op(&mut self, result: Result<super::app::OpOutcome, String>) -> Vec<Effect> {
@@ -210,11 +240,16 @@ impl App {
                 vec![Effect::Reload]
             }
             Ok(OpOutcome::Saved(state)) => {
+                let before = self.state(&state.domain).map(|s| s.phase);
                 if let Screen::Domain(v) = &mut self.screen
                     && v.domain == state.domain
-                    && state.phase == Phase::Rollback
+                    && before != Some(state.phase)
                 {
-                    v.viewing = Phase::Enforced;
+                    v.viewing = if state.phase == Phase::Rollback { Phase::Enforced } else { state.phase };
+                    v.scroll = 0;
+                }
+                if before != Some(state.phase) {
+                    self.set_status(format!("{}: now in {}", state.domain, state.phase), false);
                 }
                 self.replace(*state);
                 Vec::new()
@@ -240,7 +275,6 @@ impl App {
                 let mut fx = Vec::new();
                 if let Some(t) = &adv.transition {
                     fx.push(self.load_reports());
-                    self.session_mut(&d).blocked = None;
                     self.set_status(format!("{d}: now in {} ", t.phase), false);
                     if let Screen::Domain(v) = &mut self.screen
                         && v.domain == d
@@ -255,7 +289,6 @@ impl App {
                     } else {
                         self.set_status(format!("cannot leave {}: fix the blockers below", b.phase), true);
                     }
-                    self.session_mut(&d).blocked = Some(b.blockers.clone());
                 }
                 fx
             }

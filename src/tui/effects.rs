@@ -108,6 +108,14 @@ impl Runtime {
                     .map(|st| OpOutcome::Saved(Box::new(st)))
             }
             Op::Remove(d) => s.remove(&d).map(|()| OpOutcome::Removed(d)).map_err(ops::OpsError::from),
+            Op::Resume(d, now) => ops::domain::resume(s, &d, now).map(|st| OpOutcome::Saved(Box::new(st))),
+            Op::Retire(d, now) => ops::domain::retire(s, &d, now).map(|st| OpOutcome::Saved(Box::new(st))),
+            Op::SetMx(d, mx, now) => {
+                ops::domain::set_mx(s, &d, mx, now).map(|st| OpOutcome::Saved(Box::new(st)))
+            }
+            Op::ConfirmChange(c, now) => {
+                ops::change::confirm(s, &c, now).map(|(st, _)| OpOutcome::Saved(Box::new(st)))
+            }
         };
         Msg::OpDone(r.map_err(|e| e.to_string()))
     }
@@ -187,7 +195,9 @@ impl Runtime {
             return Msg::Published(Err("publishing is only possible in the demo".into()));
         };
         let domain = match &p {
-            Publish::Records { domain, .. } | Publish::Policy { domain, .. } => domain.clone(),
+            Publish::Records { domain, .. }
+            | Publish::RemoveRecords { domain }
+            | Publish::Policy { domain, .. } => domain.clone(),
         };
         Msg::Published(publisher.publish(p).map(|what| (domain, what)))
     }

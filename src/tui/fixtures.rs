@@ -21,10 +21,15 @@ pub(crate) fn ts(days: i64) -> jiff::Timestamp {
 
 /// A full check of hand-built evidence, judged against `state`'s plan when given.
 pub(crate) fn checked(ev: Evidence, state: Option<&DomainState>) -> Checked {
-    let ctx = JudgeContext { plan: state.map(crate::ops::plan_context), ..JudgeContext::new(now()) };
+    checked_at(ev, state, now())
+}
+
+/// [`checked`] made at `at` (the fixture clock, never the system clock).
+pub(crate) fn checked_at(ev: Evidence, state: Option<&DomainState>, at: jiff::Timestamp) -> Checked {
+    let ctx = JudgeContext { plan: state.map(crate::ops::plan_context), ..JudgeContext::new(at) };
     let judgement = judge(&ev, &ctx);
-    let observation = crate::ops::observe(&ev, &judgement, now());
-    Checked { domain: ev.domain.clone(), at: now(), evidence: ev, judgement, observation }
+    let observation = crate::ops::observe(&ev, &judgement, at);
+    Checked { domain: ev.domain.clone(), at, evidence: ev, judgement, observation, planned_mx: Vec::new() }
 }
 
 /// example.com (mx1/mx2) in `phase`, entered `days_in` days ago, with a recorded check of

@@ -92,6 +92,12 @@ pub enum Action {
     CopyMonitoring,
     /// Write the monitoring units into a new folder.
     WriteMonitoring,
+    /// Edit the planned MX hosts (a new id is planned).
+    EditMx,
+    /// After a rollback: back to testing with a new id.
+    Resume,
+    /// After a rollback's countdown: remove MTA-STS entirely.
+    Retire,
 }
 
 /// Where the user is, as the table's conditions see it.
@@ -103,8 +109,8 @@ pub enum Place {
     Phase {
         /// The phase being viewed.
         viewing: Phase,
-        /// The domain is rolling back.
-        rollback: bool,
+        /// The domain's current phase.
+        current: Phase,
     },
     /// A domain's reports pane.
     Reports,
@@ -117,7 +123,7 @@ pub fn place(app: &App) -> Place {
         Screen::Domain(v) if v.pane == super::app::Pane::Reports => Place::Reports,
         Screen::Domain(v) => Place::Phase {
             viewing: v.viewing,
-            rollback: app.state(&v.domain).is_some_and(|s| s.phase == Phase::Rollback),
+            current: app.state(&v.domain).map_or(Phase::Preflight, |s| s.phase),
         },
     }
 }
@@ -193,19 +199,12 @@ fn can_scroll_down(app: &App, _: Place) -> bool {
 fn can_scroll_up(app: &App, _: Place) -> bool {
     view(app).is_some_and(|v| v.scroll.min(v.scroll_max.get()) > 0)
 }
-/// The last phase whose screen can be viewed: the current one (Enforced while rolling back).
-fn last_viewable(app: &App, v: &super::app::DomainView) -> Phase {
-    match app.state(&v.domain).map(|s| s.phase) {
-        Some(Phase::Rollback) => Phase::Enforced,
-        Some(p) => p,
-        None => Phase::Preflight,
-    }
-}
 fn can_go_back(app: &App, _: Place) -> bool {
     view(app).is_some_and(|v| v.viewing != Phase::ORDER[0] || v.pane == super::app::Pane::Reports)
 }
+/// Every phase's screen can be looked at, whatever the gate says (gates block advancing only).
 fn can_go_on(app: &App, _: Place) -> bool {
-    view(app).is_some_and(|v| v.viewing < last_viewable(app, v) || v.pane == super::app::Pane::Reports)
+    view(app).is_some_and(|v| v.viewing < Phase::Enforced || v.pane == super::app::Pane::Reports)
 }
 fn domain(_: &App, p: Place) -> bool {
     p != Place::Home
@@ -220,7 +219,10 @@ fn reports_pane_idle(app: &App, p: Place) -> bool {
     p == Place::Reports && app.import.is_none()
 }
 fn viewing(p: Place, phases: &[Phase]) -> bool {
-    matches!(p, Place::Phase { viewing, rollback: false } if phases.contains(&viewing))
+    matches!(p, Place::Phase { viewing, .. } if phases.contains(&viewing))
+}
+fn in_phase(p: Place, phases: &[Phase]) -> bool {
+    matches!(p, Place::Phase { current, .. } if phases.contains(&current))
 }
 fn records(_: &App, p: Place) -> bool {
     viewing(p, &[Phase::Records])
@@ -229,14 +231,17 @@ fn hosting(_: &App, p: Place) -> bool {
     viewing(p, &[Phase::Hosting])
 }
 fn live(_: &App, p: Place) -> bool {
-    viewing(p, &[Phase::Testing, Phase::Enforce, Phase::Enforced])
+    in_phase(p, &[Phase::Testing, Phase::Enforce, Phase::Enforced])
+}
+fn rolling_back(_: &App, p: Place) -> bool {
+    in_phase(p, &[Phase::Rollback])
 }
 /// The screens that list the external testers.
 fn testers_shown(app: &App, p: Place) -> bool {
     viewing(p, &[Phase::Validation]) || enforced(app, p)
 }
 fn enforced(_: &App, p: Place) -> bool {
-    viewing(p, &[Phase::Enforced])
+    viewing(p, &[Phase::Enforced]) && !in_phase(p, &[Phase::Rollback])
 }
 fn viewed_state(app: &App) -> Option<&crate::rollout::DomainState> {
     view(app).and_then(|v| app.state(&v.domain))
@@ -256,7 +261,7 @@ fn enforce_screens(_: &App, p: Place) -> bool {
 fn publish(app: &App, p: Place) -> bool {
     app.demo.is_some()
         && match p {
-            Place::Phase { rollback: true, .. } => true,
+            Place::Phase { current: Phase::Rollback, .. } => true,
             Place::Phase { viewing, .. } => {
                 matches!(viewing, Phase::Records | Phase::Hosting | Phase::Enforce)
             }
@@ -305,6 +310,9 @@ pub static TABLE: &[Binding] = &[
     b(&[C('n')], "n", "next phase", Action::Next, Some(1), phase_screen),
     b(&[Enter], "enter", "blockers and next step in full", Action::Details, None, phase_screen),
     b(&[C('b')], "b", "roll back", Action::RollBack, Some(4), live),
+    b(&[C('t')], "t", "fixed it: resume testing", Action::Resume, Some(2), rolling_back),
+    b(&[C('x')], "x", "remove MTA-STS entirely", Action::Retire, Some(2), rolling_back),
+    b(&[C('m')], "m", "edit MX hosts", Action::EditMx, Some(5), phase_screen),
     b(&[C('R')], "R", "TLS-RPT reports", Action::Reports, Some(4), phase_screen),
     b(&[C('A')], "A", "auditor's report (HTML)", Action::AuditReport, Some(7), domain),
     b(&[C('R'), C('q'), Esc], "R q esc", "back to the phase", Action::CloseReports, Some(2), reports_pane),
@@ -381,4 +389,23 @@ pub fn footer(app: &App, width: usize) -> Vec<Key> {
     }
     out.push(more);
     out
+}
+
+/// The keys that do `verb` in the wizard, as a next step names them (read from [`TABLE`], so
+/// the words and the keys cannot disagree).
+pub fn verb_keys(verb: crate::rollout::Verb) -> String {
+    use crate::rollout::Verb;
+    let shown = |action: Action| TABLE.iter().find(|b| b.action == action).map_or("?", |b| b.shown);
+    match verb {
+        Verb::Check => format!("press {}", shown(Action::Recheck)),
+        Verb::Advance | Verb::ConfirmChange => format!("press {}", shown(Action::Next)),
+        Verb::Reports => format!("press {}", shown(Action::Reports)),
+        Verb::Generate(_) => {
+            format!("{} copies it, {} writes it to a file", shown(Action::Copy), shown(Action::Write))
+        }
+        Verb::ChooseHosting => format!("{} on the hosting screen", shown(Action::ChooseHosting)),
+        Verb::Resume => format!("press {}", shown(Action::Resume)),
+        Verb::Retire => format!("press {}", shown(Action::Retire)),
+        Verb::StopTracking => format!("{} on the home screen", shown(Action::Remove)),
+    }
 }

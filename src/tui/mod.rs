@@ -6,8 +6,8 @@
 //! command (in `cli`) starts the lab and hands the wizard a [`effects::Publisher`].
 
 pub mod app;
-mod app_checklist;
 mod app_artefacts;
+mod app_checklist;
 mod app_keys;
 mod app_overlay;
 mod app_reports;
@@ -33,6 +33,8 @@ mod tests;
 mod tests_artefacts;
 #[cfg(test)]
 mod tests_fetch;
+#[cfg(test)]
+mod tests_flow;
 #[cfg(test)]
 mod tests_keys;
 #[cfg(test)]

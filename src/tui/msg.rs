@@ -54,6 +54,14 @@ pub enum Op {
     Checklist(DomainName, crate::rollout::ChecklistEdit, Timestamp),
     /// The web server paths saved in the plan (`None`: the defaults).
     SetServerPaths(DomainName, Option<crate::snippet::Options>),
+    /// `ops::domain::resume`: back to testing after a rollback.
+    Resume(DomainName, Timestamp),
+    /// `ops::domain::retire`: remove MTA-STS after the rollback countdown.
+    Retire(DomainName, Timestamp),
+    /// `ops::domain::set_mx`: new planned MX hosts.
+    SetMx(DomainName, Vec<crate::rfc::MxPattern>, Timestamp),
+    /// `ops::change::confirm`: complete the steps of a planned change a check shows done.
+    ConfirmChange(Box<Checked>, Timestamp),
 }
 
 /// What an [`Op`] gave.
@@ -80,6 +88,11 @@ pub enum Publish {
         sts: String,
         /// The `_smtp._tls` record value.
         tlsrpt: String,
+    },
+    /// Removing MTA-STS: the `_mta-sts` and `_smtp._tls` records go.
+    RemoveRecords {
+        /// The domain.
+        domain: DomainName,
     },
     /// The planned policy file.
     Policy {

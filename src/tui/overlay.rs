@@ -43,6 +43,10 @@ pub enum PromptKind {
     WriteArtefact(super::app_artefacts::Artefact),
     /// The certificate, key and webroot paths of the web server snippets.
     ServerPaths,
+    /// The MX hosts of the domain being added (prefilled from DNS when it answered).
+    AddMx,
+    /// New planned MX hosts of the open domain.
+    Mx,
 }
 
 impl PromptKind {
@@ -113,6 +117,10 @@ pub enum ConfirmKind {
     Add(Box<Checked>),
     /// Plan the rollback of a domain.
     Rollback(DomainName),
+    /// Back to testing after a rollback.
+    Resume(DomainName),
+    /// Remove MTA-STS after the rollback countdown.
+    Retire(DomainName),
 }
 
 /// A yes/no question.

@@ -112,7 +112,7 @@ fn records_gate_compares_id_and_rua_set() {
     assert_eq!(
         g.next_action,
         "Publish TXT _mta-sts.example.com \"v=STSv1; id=20261101T100000\" and TXT _smtp._tls.example.com \
-         \"v=TLSRPTv1; rua=mailto:tlsrpt@example.com\", then advance."
+         \"v=TLSRPTv1; rua=mailto:tlsrpt@example.com\", then advance (mtasts advance example.com)."
     );
     let two = vec![
         RuaUri::parse("https://r.example.net/tlsrpt").unwrap(),

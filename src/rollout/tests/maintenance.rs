@@ -85,7 +85,7 @@ fn changed_policy_without_new_id_is_caught_and_advance_bumps_the_id() {
     assert!(!id_not_bumped(&s, &good_obs(&s, now)));
     let g = evaluate(&s, Some(&obs), None, now);
     assert!(kinds(&g).contains(&BlockerKind::IdNotBumped));
-    assert!(g.next_action.starts_with("Advance to give the plan a new id"));
+    assert!(g.next_action.starts_with("Advance (mtasts advance example.com) to give the plan a new id"));
     let (b, t) = advance(s.clone(), Some(&obs), None, None, now).unwrap();
     assert_eq!(t, Transition { phase: Phase::Enforced, at: now });
     assert_eq!(b.transitions, s.transitions, "an id bump is not a phase change");
@@ -123,7 +123,8 @@ fn rollback_plans_none_and_counts_down_from_the_largest_max_age() {
     assert!(c.complete && c.remaining.is_zero());
     let g = evaluate(&r, Some(&good_obs(&r, end)), None, end);
     assert!(g.passed);
-    assert!(g.next_action.starts_with("Remove TXT _mta-sts.example.com"));
+    assert!(g.next_action.contains("mtasts resume example.com"), "{}", g.next_action);
+    assert!(g.next_action.contains("mtasts retire example.com"), "{}", g.next_action);
     assert_eq!(
         advance(r, Some(&obs), None, None, end).unwrap_err().blockers[0].kind,
         BlockerKind::FinalPhase

@@ -6,6 +6,7 @@ mod enforce;
 mod gates;
 mod maintenance;
 mod props;
+mod removal;
 mod status;
 mod window;
 

@@ -53,7 +53,7 @@ fn enforce_gate_waits_for_the_window() {
     let done = plus_secs(start(), 30 * DAY);
     let g = evaluate(&s, Some(&good_obs(&s, done)), Some(&reports_ok()), done);
     assert!(g.passed, "{:?}", g.blockers);
-    assert!(g.next_action.starts_with("Advance to enforce"));
+    assert!(g.next_action.starts_with("Advance (mtasts advance example.com) to enforce"));
 }
 
 #[test]

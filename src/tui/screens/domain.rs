@@ -10,7 +10,7 @@ use crate::rollout::{DomainState, Gate, Observation, Phase, evaluate};
 use crate::sanitize::sanitize;
 use crate::tui::app::{App, DomainView};
 use crate::tui::theme::{self, Theme};
-use crate::tui::widgets::{age, rail::rail, spinner, verdict};
+use crate::tui::widgets::{age, rail::rail, spinner};
 
 /// What every phase screen gets.
 pub struct Ctx<'a> {
@@ -41,15 +41,11 @@ pub fn render(app: &App, view: &DomainView, t: &Theme, f: &mut Frame, area: Rect
         f.render_widget(Paragraph::new(format!(" {msg}")), area);
         return;
     };
-    let session = app.session(&view.domain);
     let checked = app.checked(&view.domain);
     let obs = checked.map(|c| &c.observation).or(state.last_observation.as_ref());
     let cx = Ctx { app, state, view, t, checked, obs, busy: app.checking(&view.domain) };
     let gate = evaluate(state, obs, app.tally(&state.domain), app.now);
-    let blockers = match session.and_then(|s| s.blocked.as_ref()) {
-        Some(b) => b.clone(),
-        None => gate.blockers.clone(),
-    };
+    let blockers = gate.blockers.clone();
     let gate_lines = gate_lines(&cx, &gate, &blockers);
     let needed = Paragraph::new(gate_lines.clone()).wrap(Wrap { trim: false }).line_count(area.width);
     let room = (area.height / 3).max(3);
@@ -68,7 +64,7 @@ pub fn render(app: &App, view: &DomainView, t: &Theme, f: &mut Frame, area: Rect
         _ => Some(true),
     };
     f.render_widget(rail(t, state.phase, view.viewing, mark, area.width), rail_a);
-    f.render_widget(summary_line(&cx), summary);
+    f.render_widget(summary_line(&cx, &gate, area.width), summary);
     match view.viewing {
         _ if view.pane == crate::tui::app::Pane::Reports => super::reports::render(&cx, f, body),
         Phase::Preflight => super::preflight::render(&cx, f, body),
@@ -81,26 +77,46 @@ pub fn render(app: &App, view: &DomainView, t: &Theme, f: &mut Frame, area: Rect
     gate_box(&cx, &blockers, gate_lines, cut, f, gate_a);
 }
 
-fn summary_line(cx: &Ctx) -> Line<'static> {
+/// Mode, id (when there is room), when last checked and the gate in a word or two.
+fn summary_line(cx: &Ctx, gate: &Gate, width: u16) -> Line<'static> {
     let t = cx.t;
     let s = cx.state;
-    let mut spans = vec![
-        Span::styled(" mode ", t.dim()),
-        Span::raw(s.plan.mode.as_str()),
-        Span::styled("  id ", t.dim()),
-        Span::raw(s.plan.id.as_str().to_owned()),
-        Span::styled("  last check ", t.dim()),
-    ];
+    let mut spans = vec![Span::styled(" mode ", t.dim()), Span::raw(s.plan.mode.as_str())];
+    if width >= 70 {
+        spans.push(Span::styled("  id ", t.dim()));
+        spans.push(Span::raw(s.plan.id.as_str().to_owned()));
+    }
+    spans.push(Span::styled("  checked ", t.dim()));
     if cx.busy {
         spans.push(Span::styled(format!("{} checking…", spinner(cx.app.frame)), t.accent()));
-    } else if let Some(c) = s.checks.last() {
-        let (w, st) = verdict(t, c.verdict);
-        spans.push(Span::styled(w, st));
-        spans.push(Span::styled(format!(" {}", age(cx.app.now, c.at)), t.dim()));
+    } else if let Some(o) = cx.obs {
+        spans.push(Span::styled(age(cx.app.now, o.at), t.dim()));
+        let (word, style) = gate_word(t, gate, true);
+        spans.push(Span::styled("  gate ", t.dim()));
+        spans.push(Span::styled(word, style));
     } else {
         spans.push(Span::styled("never", t.dim()));
     }
     Line::from(spans)
+}
+
+/// The gate in a word or two, from the same evaluation the gate box shows (so the header, the
+/// home screen and the gate cannot disagree): `✓ open`, `! 2 to acknowledge`, `✗ 3 blockers`.
+pub fn gate_word(t: &Theme, gate: &Gate, checked: bool) -> (String, ratatui::style::Style) {
+    let n = gate.blockers.len();
+    match () {
+        _ if !checked => ("not checked".to_owned(), t.dim()),
+        _ if gate.passed && gate.phase == Phase::Enforced => (format!("{} healthy", theme::OK), t.ok()),
+        _ if gate.passed && gate.phase == Phase::Rollback => {
+            (format!("{} countdown over", theme::OK), t.ok())
+        }
+        _ if gate.passed => (format!("{} open", theme::OK), t.ok()),
+        _ if gate.blockers.iter().all(|b| b.overridable) => {
+            (format!("{} {n} to acknowledge", theme::WARN), t.warn())
+        }
+        _ if n == 1 => (format!("{} 1 blocker", theme::BAD), t.bad()),
+        _ => (format!("{} {n} blockers", theme::BAD), t.bad()),
+    }
 }
 
 fn gate_box(
@@ -114,8 +130,10 @@ fn gate_box(
     let t = cx.t;
     let title = if blockers.is_empty() && cx.obs.is_some() && cx.state.phase == Phase::Enforced {
         Span::styled(format!(" {} enforced and healthy ", theme::OK), t.ok())
+    } else if blockers.is_empty() && cx.obs.is_some() && cx.state.removal.is_some() {
+        Span::styled(format!(" {} MTA-STS removed: the policy host may go ", theme::OK), t.ok())
     } else if blockers.is_empty() && cx.obs.is_some() && cx.state.phase == Phase::Rollback {
-        Span::styled(format!(" {} rollback complete: the records may go ", theme::OK), t.ok())
+        Span::styled(format!(" {} countdown over: t resumes testing, x removes MTA-STS ", theme::OK), t.ok())
     } else if blockers.is_empty() && cx.obs.is_some() {
         Span::styled(format!(" {} gate open: n moves on ", theme::OK), t.ok())
     } else if cx.obs.is_none() {
@@ -129,6 +147,10 @@ fn gate_box(
         Span::styled(format!(" {} gate: {} blocker(s) ", theme::BAD, blockers.len()), t.bad())
     };
     let mut block = Block::default().borders(Borders::TOP).border_style(t.border()).title(title);
+    if cx.view.viewing != cx.state.phase && cx.state.phase != Phase::Rollback {
+        let whose = format!(" the {} gate (looking at {}) ", cx.state.phase, cx.view.viewing);
+        block = block.title(Span::styled(whose, t.dim()));
+    }
     if cut {
         block = block.title(Span::styled(" enter: in full ", t.accent()));
     }
@@ -152,7 +174,7 @@ fn gate_lines(cx: &Ctx, gate: &Gate, blockers: &[crate::rollout::Blocker]) -> Ve
         .collect();
     lines.push(Line::from(vec![
         Span::styled(" next: ", t.accent()),
-        Span::raw(sanitize(&gate.next_action).into_owned()),
+        Span::raw(sanitize(&gate.next.render(crate::tui::keymap::verb_keys)).into_owned()),
     ]));
     lines
 }

@@ -5,11 +5,12 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
-use crate::rollout::{DomainState, status_line, testing_progress};
+use super::domain::gate_word;
+use crate::rollout::{DomainState, evaluate, status_line, testing_progress};
 use crate::sanitize::sanitize;
 use crate::tui::app::{App, Entry};
 use crate::tui::theme::{self, Theme};
-use crate::tui::widgets::{age, bar, fit, spinner, verdict};
+use crate::tui::widgets::{age, bar, fit, spinner};
 
 /// Draws the home screen.
 pub fn render(app: &App, t: &Theme, f: &mut Frame, area: Rect) {
@@ -57,7 +58,9 @@ fn row(app: &App, t: &Theme, e: &Entry, wide: bool, selected: bool, width: u16) 
         }
         Entry::Ok(s) => s.as_ref(),
     };
-    let st = status_line(s, s.last_observation.as_ref(), app.tally(&s.domain), app.now);
+    let obs = app.checked(&s.domain).map(|c| &c.observation).or(s.last_observation.as_ref());
+    let st = status_line(s, obs, app.tally(&s.domain), app.now);
+    let gate = evaluate(s, obs, app.tally(&s.domain), app.now);
     let mut spans = vec![
         Span::raw(sel),
         Span::styled(
@@ -77,16 +80,18 @@ fn row(app: &App, t: &Theme, e: &Entry, wide: bool, selected: bool, width: u16) 
     if app.checking(&s.domain) {
         spans.push(Span::styled(format!("{} checking", spinner(app.frame)), t.accent()));
     } else {
-        match st.last_check {
-            Some(c) => {
-                let (w, style) = verdict(t, c.verdict);
-                spans.push(Span::styled(w, style));
-                spans.push(Span::styled(format!(" {}", age(app.now, c.at)), t.dim()));
+        match obs {
+            Some(o) => {
+                let (w, style) = gate_word(t, &gate, true);
+                let sym: String = w.chars().take(1).collect();
+                spans.push(Span::styled(sym, style));
+                spans.push(Span::styled(format!(" {}", age(app.now, o.at)), t.dim()));
             }
             None => spans.push(Span::styled("never", t.dim())),
         }
     }
-    let next = Line::from(Span::styled(format!("    {}", fit(&sanitize(&st.next_action), next_w)), t.dim()));
+    let words = st.next.render(crate::tui::keymap::verb_keys);
+    let next = Line::from(Span::styled(format!("    {}", fit(&sanitize(&words), next_w)), t.dim()));
     [pick(Line::from(spans)), pick(next)]
 }
 
@@ -101,10 +106,16 @@ fn phase_style(t: &Theme, s: &DomainState) -> ratatui::style::Style {
 
 fn window_cell(s: &DomainState, now: jiff::Timestamp, wide: bool) -> String {
     let text = match testing_progress(s, now) {
-        Some(p) if wide => {
-            format!("{} day {}/{}, {} left", bar(p.day, p.total, 5), p.day, p.total, p.days_remaining)
-        }
-        Some(p) => format!("{}/{} {}left", p.day, p.total, p.days_remaining),
+        Some(p) => match p.ended_days_ago(now) {
+            Some(0) => "ended today".to_owned(),
+            Some(1) if wide => format!("{} ended 1 day ago", bar(p.total, p.total, 5)),
+            Some(n) if wide => format!("{} ended {n} days ago", bar(p.total, p.total, 5)),
+            Some(n) => format!("ended {n}d ago"),
+            None if wide => {
+                format!("{} day {}/{}, {} left", bar(p.day, p.total, 5), p.day, p.total, p.days_remaining)
+            }
+            None => format!("{}/{} {}left", p.day, p.total, p.days_remaining),
+        },
         None => "—".to_owned(),
     };
     if wide { format!("{text:<25}") } else { format!("{text:<13}") }
@@ -116,7 +127,16 @@ fn empty(app: &App, t: &Theme, f: &mut Frame, area: Rect) {
         Line::from(Span::styled(" No domains tracked yet.", t.title())),
         Line::from(
             " mtasts takes a mail domain step by step from no MTA-STS to mode: enforce, checking every \
-             step live so no mail bounces. Press a to add your first domain.",
+             step live so no mail bounces.",
+        ),
+        Line::default(),
+        Line::from(Span::styled(
+            " Press a, then type the mail domain (e.g. example.com) and Enter.",
+            t.title(),
+        )),
+        Line::from(
+            " mtasts looks up its MX hosts and asks you to confirm them; if DNS does not answer, \
+             type them yourself (space or comma separated) — every step works offline too.",
         ),
     ];
     if let Some(d) = &app.demo {

@@ -50,7 +50,7 @@ pub fn render(cx: &Ctx, f: &mut Frame, area: Rect) {
         && c.evidence.mx.found().is_none()
     {
         lines.push(Line::from(Span::styled(
-            format!(" {} MX lookup: {}", theme::BAD, lookup_words(&c.evidence.mx)),
+            format!(" {} MX lookup: {}", theme::BAD, crate::tui::widgets::lookup_words(&c.evidence.mx)),
             t.bad(),
         )));
     }
@@ -71,7 +71,7 @@ fn host_lines(cx: &Ctx, m: &MxEvidence, lines: &mut Vec<Line<'static>>) {
     if m.probes.is_empty() {
         let why = match &m.addresses {
             crate::evidence::Lookup::Found(_) => "not probed".to_owned(),
-            other => format!("no address ({})", lookup_words(other)),
+            other => format!("no address ({})", crate::tui::widgets::lookup_words(other)),
         };
         let sym = if cx.busy { spinner(cx.app.frame) } else { theme::BAD };
         lines.push(Line::from(Span::styled(format!("   {sym} {why}"), t.bad())));
@@ -164,18 +164,5 @@ fn saved_or_waiting(cx: &Ctx, lines: &mut Vec<Line<'static>>) {
             spans.push(Span::styled("not checked yet — press r", t.dim()));
         }
         lines.push(Line::from(spans));
-    }
-}
-
-/// A failed lookup in words (never the enum's name).
-fn lookup_words<T>(l: &crate::evidence::Lookup<T>) -> &'static str {
-    use crate::evidence::Lookup;
-    match l {
-        Lookup::Found(_) => "found",
-        Lookup::NxDomain => "the name does not exist",
-        Lookup::NoData => "no records of that type",
-        Lookup::ServFail => "the resolver failed (SERVFAIL)",
-        Lookup::Timeout => "the resolver did not answer",
-        Lookup::Error(_) => "the lookup failed",
     }
 }

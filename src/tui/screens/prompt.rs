@@ -20,6 +20,8 @@ fn title(kind: PromptKind) -> &'static str {
         PromptKind::WriteArtefact(a) if a.is_folder() => " write into a new folder ",
         PromptKind::WriteArtefact(_) => " write the policy file ",
         PromptKind::ServerPaths => " certificate, key and webroot ",
+        PromptKind::AddMx => " MX hosts of the new domain ",
+        PromptKind::Mx => " edit MX hosts ",
     }
 }
 
@@ -34,7 +36,8 @@ pub fn render_prompt(p: &Prompt, t: &Theme, f: &mut Frame) {
     }
     if p.kind == PromptKind::AddDomain {
         lines.push(Line::from(Span::styled(
-            "The mail domain (the part after @). Its MX hosts are looked up next.",
+            "The mail domain (the part after @). Its MX hosts are looked up next; if DNS does \
+             not answer, you type them.",
             t.dim(),
         )));
     }

@@ -6,7 +6,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
 use super::domain::{Ctx, pane};
-use crate::evidence::TxtEvidence;
+use crate::evidence::{Lookup, TxtEvidence};
 use crate::rfc::{StsRecord, TlsRptRecord};
 use crate::sanitize::sanitize;
 use crate::tui::theme;
@@ -19,8 +19,14 @@ pub fn render(cx: &Ctx, f: &mut Frame, area: Rect) {
     let d = &s.domain;
     let sts = StsRecord::new(s.plan.id.clone()).render();
     let rpt = TlsRptRecord::new(s.plan.rua.clone()).render();
-    let sts_live = cx.obs.map(|o| o.sts_id.as_ref() == Some(&s.plan.id));
-    let rpt_live = cx.obs.map(|o| o.tlsrpt_rua.as_ref() == Some(&s.plan.rua));
+    // A lookup the resolver did not answer says nothing either way.
+    let answered = |ev: Option<&TxtEvidence>| {
+        ev.is_none_or(|e| matches!(e.records, Lookup::Found(_) | Lookup::NoData | Lookup::NxDomain))
+    };
+    let sts_ev = cx.checked.map(|c| &c.evidence.sts_record);
+    let rpt_ev = cx.checked.map(|c| &c.evidence.tlsrpt_record);
+    let sts_live = cx.obs.filter(|_| answered(sts_ev)).map(|o| o.sts_id.as_ref() == Some(&s.plan.id));
+    let rpt_live = cx.obs.filter(|_| answered(rpt_ev)).map(|o| o.tlsrpt_rua.as_ref() == Some(&s.plan.rua));
     let mut lines = vec![
         Line::from(vec![
             Span::styled(" id ", t.dim()),
@@ -42,10 +48,9 @@ pub fn render(cx: &Ctx, f: &mut Frame, area: Rect) {
         Line::default(),
         Line::from(Span::styled(" published?  record", t.dim())),
     ];
-    for (name, value, live, ev) in [
-        (d.child("_mta-sts"), sts, sts_live, cx.checked.map(|c| &c.evidence.sts_record)),
-        (d.child("_smtp._tls"), rpt, rpt_live, cx.checked.map(|c| &c.evidence.tlsrpt_record)),
-    ] {
+    for (name, value, live, ev) in
+        [(d.child("_mta-sts"), sts, sts_live, sts_ev), (d.child("_smtp._tls"), rpt, rpt_live, rpt_ev)]
+    {
         let status = if cx.busy {
             Span::styled(format!(" {} checking ", spinner(cx.app.frame)), t.accent())
         } else {
@@ -62,7 +67,7 @@ pub fn render(cx: &Ctx, f: &mut Frame, area: Rect) {
             Span::raw("\""),
         ]));
         if let Some(ev) = ev
-            && live == Some(false)
+            && live != Some(true)
         {
             lines.push(Line::from(Span::styled(format!("             live: {}", live_text(ev)), t.dim())));
         }
@@ -77,6 +82,11 @@ pub fn render(cx: &Ctx, f: &mut Frame, area: Rect) {
         " Publish both records at your DNS provider, then r re-checks and n moves on.",
         t.dim(),
     )));
+    lines.push(Line::default());
+    lines.push(Line::from(Span::styled(" Records or policy first? You decide:", t.title())));
+    for l in crate::snippet::order_note(d) {
+        lines.push(Line::from(Span::styled(format!(" {l}"), t.dim())));
+    }
     pane(lines, cx.view, cx.t, f, area);
 }
 
@@ -87,6 +97,6 @@ fn live_text(ev: &TxtEvidence) -> String {
         }
         crate::evidence::Lookup::Found(_) | crate::evidence::Lookup::NoData => "no TXT record".into(),
         crate::evidence::Lookup::NxDomain => "name does not exist".into(),
-        other => sanitize(&format!("{:?}", other.clone().map(|_| ()))).into_owned(),
+        other => crate::tui::widgets::lookup_words(other),
     }
 }

@@ -19,11 +19,20 @@ pub fn render(cx: &Ctx, gate: &Gate, f: &mut Frame, area: Rect) {
     let t = cx.t;
     let Some(p) = testing_progress(cx.state, cx.app.now) else {
         let msg = if cx.state.phase > Phase::Testing {
-            " The testing window is over."
+            " The testing window is over.".to_owned()
         } else {
-            " Testing starts once validation passes."
+            format!(
+                " Testing starts once validation passes: a {}-day window with the policy in \
+                 mode: testing (max_age 86400), senders report failures by TLS-RPT but deliver \
+                 anyway. Enforcing waits for its end, a passing check, MX certificates good for \
+                 14 more days and reports without failures.",
+                cx.state.plan.window_days
+            )
         };
-        f.render_widget(Paragraph::new(Span::styled(msg, t.dim())), area);
+        f.render_widget(
+            Paragraph::new(Span::styled(msg, t.dim())).wrap(ratatui::widgets::Wrap { trim: false }),
+            area,
+        );
         return;
     };
     let [head, gauge, rest] =
@@ -39,7 +48,7 @@ pub fn render(cx: &Ctx, gate: &Gate, f: &mut Frame, area: Rect) {
         head,
     );
     let label = if p.complete {
-        format!("window complete ({} days)", p.total)
+        format!("{} ({}-day window complete)", p.words(cx.app.now), p.total)
     } else {
         format!("day {}/{}, {} left", p.day, p.total, p.days_remaining)
     };
@@ -51,9 +60,10 @@ pub fn render(cx: &Ctx, gate: &Gate, f: &mut Frame, area: Rect) {
     );
 
     let mut lines = vec![Line::from(Span::styled(" enforce gate", t.title()))];
-    let has = |k: BlockerKind| gate.blockers.iter().any(|b| b.kind == k);
+    let checked = cx.obs.is_some();
+    let has = |k: BlockerKind| !checked || gate.blockers.iter().any(|b| b.kind == k);
     let items = [
-        ("testing window complete", !has(BlockerKind::WindowIncomplete)),
+        ("testing window complete", p.complete),
         (
             "latest check passes",
             cx.obs.is_some()

@@ -64,3 +64,16 @@ pub fn fit(s: &str, w: usize) -> String {
     out.push('…');
     out
 }
+
+/// A DNS lookup that found nothing, in words (never the enum's name).
+pub fn lookup_words<T>(l: &crate::evidence::Lookup<T>) -> String {
+    use crate::evidence::Lookup;
+    match l {
+        Lookup::Found(_) => "found".into(),
+        Lookup::NoData => "no records of this type".into(),
+        Lookup::NxDomain => "the name does not exist (NXDOMAIN)".into(),
+        Lookup::ServFail => "the DNS resolver did not answer (SERVFAIL)".into(),
+        Lookup::Timeout => "the DNS resolver did not answer in time".into(),
+        Lookup::Error(e) => format!("the DNS resolver did not answer ({})", crate::sanitize::sanitize(e)),
+    }
+}
