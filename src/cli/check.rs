@@ -170,6 +170,7 @@ pub fn to_json(c: &Checked) -> serde_json::Value {
         "senders_view": c.judgement.senders_view,
         "notes": c.judgement.notes,
         "findings": c.judgement.findings,
+        "dane": super::check_dns::json(&c.evidence),
         "evidence": c.evidence,
     })
 }
@@ -198,6 +199,7 @@ pub fn render_text(c: &Checked, style: &Style) -> String {
             out.push_str(&format_finding(style, f, 4));
         }
     }
+    out.push_str(&super::check_dns::text(&c.evidence, style));
     for note in &j.notes {
         out.push_str(&format!("  {} {}\n", style.dim("note:"), sanitize(note)));
     }
