@@ -173,6 +173,8 @@ const EXPECTED: &[(&str, &str, &[&str], Verdict, &str)] = &[
     ("dane-unsigned-zone", "dane-unsigned.example", &[], Pass, "mx1.dane-unsigned.example"),
     ("dnssec-no-ds", "no-ds.example", &["dnssec-ds-missing"], Warn, "mx1.no-ds.example"),
     ("dnssec-bogus", "bogus.example", &["dnssec-bogus"], Fail, "mx1.bogus.example"),
+    ("ns-stale", "ns-stale.example", &["ns-inconsistent"], Warn, "mx1.ns-stale.example"),
+    ("ns-lame", "ns-lame.example", &["ns-unreachable"], Warn, "mx1.ns-lame.example"),
 ];
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -24,6 +24,7 @@ use tokio::task::JoinHandle;
 
 use super::LabError;
 use super::dnssec::Signing;
+use super::nameservers::Authority;
 use super::scenario::Scenario;
 
 const TTL: u32 = 300;
@@ -32,6 +33,8 @@ pub(super) struct Dns {
     pub addr: SocketAddr,
     pub task: JoinHandle<()>,
     pub zones: Arc<Zones>,
+    /// The extra (stale and lame) nameservers.
+    pub extra_tasks: Vec<JoinHandle<()>>,
 }
 
 /// What is served: every zone, and (when the lab signs zones) the root alone, which answers
@@ -41,13 +44,34 @@ pub(super) struct Served {
     parent: Option<Catalog>,
 }
 
-/// The catalog being served, replaced whole on every change, and the lab's DNSSEC keys.
+impl Served {
+    /// Serves `all`, with `parent` answering DS questions for zone apexes.
+    pub(super) fn new(all: Catalog, parent: Option<Catalog>) -> Served {
+        Served { all, parent }
+    }
+}
+
+/// The catalog being served, replaced whole on every change, the lab's keys and extra
+/// nameservers, and the stale nameservers that follow it only when synced.
 pub(super) struct Zones {
     served: RwLock<Arc<Served>>,
-    signing: Signing,
+    auth: Arc<Authority>,
+    stale: Vec<Arc<Zones>>,
 }
 
 impl Zones {
+    pub(super) fn new(served: Served, auth: Arc<Authority>, stale: Vec<Arc<Zones>>) -> Zones {
+        Zones { served: RwLock::new(Arc::new(served)), auth, stale }
+    }
+
+    /// Makes every stale nameserver serve what this one serves now.
+    pub(super) fn sync_stale(&self) {
+        let now = self.current();
+        for z in &self.stale {
+            *z.served.write().unwrap_or_else(PoisonError::into_inner) = now.clone();
+        }
+    }
+
     fn current(&self) -> Arc<Served> {
         self.served.read().unwrap_or_else(PoisonError::into_inner).clone()
     }
@@ -65,12 +89,12 @@ impl Zones {
         mx_addrs: &BTreeMap<String, Ipv4Addr>,
         extra: &ExtraTxt,
     ) -> Result<Served, LabError> {
-        catalog(s, mx_addrs, extra, &self.signing)
+        catalog(s, mx_addrs, extra, &self.auth)
     }
 
     /// The root's DNSKEY as a trust anchor file, when the lab signs zones.
     pub(super) fn anchor(&self) -> Option<String> {
-        self.signing.anchor()
+        self.auth.signing.anchor()
     }
 }
 
@@ -200,9 +224,15 @@ fn root_records(zones: &BTreeMap<Name, Vec<Record>>, signing: &Signing) -> Resul
 }
 
 /// The current catalog behind an optional delay (for benchmarks with injected latency).
-struct Delayed {
+pub(super) struct Delayed {
     zones: Arc<Zones>,
     delay: Duration,
+}
+
+impl Delayed {
+    pub(super) fn new(zones: Arc<Zones>, delay: Duration) -> Delayed {
+        Delayed { zones, delay }
+    }
 }
 
 // Written out because `RequestHandler` is an `async_trait` and this crate does not depend on it.
@@ -259,10 +289,13 @@ fn catalog(
     s: &Scenario,
     mx_addrs: &BTreeMap<String, Ipv4Addr>,
     extra: &ExtraTxt,
-    signing: &Signing,
+    auth: &Authority,
 ) -> Result<Served, LabError> {
+    let signing = &auth.signing;
     let mut all = Catalog::new();
-    let mut zones = zones(s, records(s, mx_addrs, extra, signing)?)?;
+    let mut recs = records(s, mx_addrs, extra, signing)?;
+    recs.extend(auth.ns_records()?);
+    let mut zones = zones(s, recs)?;
     let mut parent = None;
     if signing.active() {
         let root = root_records(&zones, signing)?;
@@ -285,16 +318,19 @@ pub(super) async fn start(
     mx_addrs: &BTreeMap<String, Ipv4Addr>,
     signing: Signing,
 ) -> Result<Dns, LabError> {
-    let served = catalog(s, mx_addrs, &ExtraTxt::new(), &signing)?;
-    let zones = Arc::new(Zones { served: RwLock::new(Arc::new(served)), signing });
+    let auth = Arc::new(Authority::new(s, signing));
+    let served = catalog(s, mx_addrs, &ExtraTxt::new(), &auth)?;
     let (udp, tcp) = bind().await?;
     let addr = udp.local_addr()?;
+    let build = |view: &Scenario| catalog(view, mx_addrs, &ExtraTxt::new(), &auth);
+    let (stale, extra_tasks) = super::nameservers::start(s, &auth, addr.port(), build).await?;
+    let zones = Arc::new(Zones::new(served, auth.clone(), stale));
     let delay = Duration::from_millis(s.dns_latency_ms);
-    let mut server = Server::new(Delayed { zones: zones.clone(), delay });
+    let mut server = Server::new(Delayed::new(zones.clone(), delay));
     server.register_socket(udp);
     server.register_listener(tcp, Duration::from_secs(5), 32);
     let task = tokio::spawn(async move {
         let _ = server.block_until_done().await;
     });
-    Ok(Dns { addr, task, zones })
+    Ok(Dns { addr, task, zones, extra_tasks })
 }

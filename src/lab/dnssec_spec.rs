@@ -53,3 +53,32 @@ pub struct SignedZone {
     #[serde(default)]
     pub ds: DsState,
 }
+
+/// What an extra authoritative nameserver of a lab zone does.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum NsRole {
+    /// Serves the zone as it was when the lab started (with `sts_txt` if given) until
+    /// [`Lab::sync_nameservers`](super::Lab::sync_nameservers): a secondary that stopped
+    /// transferring the zone.
+    #[default]
+    Stale,
+    /// Refuses every question (a lame delegation).
+    Lame,
+}
+
+/// A second (third, …) authoritative nameserver for a lab zone, on its own loopback address
+/// and the lab's DNS port; the lab's own server is then listed as `ns1.ZONE`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NsSpec {
+    /// The zone (one of the scenario's domains).
+    pub zone: String,
+    /// What it does.
+    #[serde(default)]
+    pub role: NsRole,
+    /// For a stale server: the `_mta-sts` TXT records it still serves (empty: the same as the
+    /// lab's at start).
+    #[serde(default)]
+    pub sts_txt: Vec<Vec<String>>,
+}

@@ -15,6 +15,7 @@ mod dnssec;
 mod dnssec_spec;
 mod hostile;
 mod https;
+mod nameservers;
 mod net;
 mod publish;
 pub mod registry;
@@ -31,8 +32,8 @@ pub use ca::{IssuedCert, LabCa};
 pub use publish::MAX_PUBLISHED_BODY;
 pub use registry::{ALL_SCENARIOS, fleet, scenario};
 pub use scenario::{
-    CertKind, CnameSpec, DomainSpec, DsState, MxBehaviour, MxHostSpec, MxSpec, Padding, PolicyBehaviour,
-    PolicyHostSpec, Scenario, SignedZone, TlsaOf, TlsaSpec, TxtFiller,
+    CertKind, CnameSpec, DomainSpec, DsState, MxBehaviour, MxHostSpec, MxSpec, NsRole, NsSpec, Padding,
+    PolicyBehaviour, PolicyHostSpec, Scenario, SignedZone, TlsaOf, TlsaSpec, TxtFiller,
 };
 
 /// Why the lab could not start.
@@ -114,6 +115,7 @@ impl Lab {
         let dns = dns::start(scenario, &smtp.addrs, signing).await?;
         let dnssec_anchor = dns.zones.anchor();
         tasks.push(dns.task);
+        tasks.extend(dns.extra_tasks);
 
         Ok(Lab {
             dns_addr: dns.addr,

@@ -77,6 +77,11 @@ impl Live {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
+    /// The lab's own DNS server's zones.
+    pub(super) fn zones(&self) -> &Arc<Zones> {
+        &self.zones
+    }
+
     pub(super) fn mx_addr(&self, name: &str) -> Option<Ipv4Addr> {
         self.lock().mx_addrs.get(&normalize(name)).copied()
     }

@@ -62,6 +62,8 @@ scenarios![
     "dane-unsigned-zone",
     "dnssec-no-ds",
     "dnssec-bogus",
+    "ns-stale",
+    "ns-lame",
     "demo-fresh",
     "demo",
 ];
@@ -128,6 +130,7 @@ pub fn fleet(n: usize) -> Scenario {
         mx_hosts: Vec::new(),
         dns_latency_ms: 0,
         signed_zones: Vec::new(),
+        nameservers: Vec::new(),
     }
 }
 

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::LabError;
 pub use super::behaviour::{CnameSpec, MxBehaviour, PolicyBehaviour, TxtFiller};
-pub use super::dnssec_spec::{DsState, SignedZone, TlsaOf, TlsaSpec};
+pub use super::dnssec_spec::{DsState, NsRole, NsSpec, SignedZone, TlsaOf, TlsaSpec};
 use crate::rfc::domain::DomainName;
 
 /// The property a served certificate has, relative to the lab's `now`.
@@ -216,6 +216,9 @@ pub struct Scenario {
     /// [`Lab::dnssec_anchor`](super::Lab::dnssec_anchor).
     #[serde(default)]
     pub signed_zones: Vec<SignedZone>,
+    /// Extra authoritative nameservers (stale or lame) for some zones.
+    #[serde(default)]
+    pub nameservers: Vec<NsSpec>,
 }
 
 fn yes() -> bool {
@@ -270,6 +273,7 @@ impl Scenario {
             out.domains.extend(part.domains);
             out.mx_hosts.extend(part.mx_hosts);
             out.signed_zones.extend(part.signed_zones);
+            out.nameservers.extend(part.nameservers);
         }
         out
     }
