@@ -82,3 +82,23 @@ async fn another_trust_anchor_makes_the_lab_zones_bogus() {
     assert_eq!(ev.dnssec_chain.unwrap().validation, DnssecProof::Bogus);
     assert!(codes(&j).contains(&"dnssec-bogus"), "{:#?}", j.findings);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn check_text_and_json_show_dane_per_mx_and_the_chain() {
+    let (ev, j) = probe("dane-valid-ee", true).await;
+    let observation = mtasts::ops::observe(&ev, &j, now());
+    let checked = mtasts::ops::Checked {
+        domain: ev.domain.clone(),
+        at: now(),
+        evidence: ev,
+        judgement: j,
+        observation,
+    };
+    let text = mtasts::cli::check::render_text(&checked, &mtasts::cli::output::Style::plain());
+    assert!(text.contains("DANE         mx1.dane-ee.example: valid (3 1 1 "), "{text}");
+    assert!(text.contains("DNSSEC       DNSKEY 1, DS at the parent 1, validation secure"), "{text}");
+    let json = mtasts::cli::check::to_json(&checked);
+    assert_eq!(json["dane"][0], serde_json::json!({"host": "mx1.dane-ee.example", "status": "valid"}));
+    assert_eq!(json["evidence"]["dnssec_chain"]["validation"], "secure");
+    assert_eq!(json["evidence"]["mx"]["value"][0]["tlsa"]["records"]["value"][0]["usage"], 3);
+}

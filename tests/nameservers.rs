@@ -59,3 +59,24 @@ async fn a_lame_nameserver_is_unreachable() {
     assert_eq!(lame.name, "ns2.ns-lame.example");
     assert!(lame.error.unwrap().contains("Refused"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn check_text_and_json_show_nameserver_agreement_and_dane() {
+    let lab = Lab::start(&scenario("ns-stale").unwrap(), now()).await.unwrap();
+    let (ev, j) = check(&lab).await;
+    let style = mtasts::cli::output::Style::plain();
+    let observation = mtasts::ops::observe::observe(&ev, &j, now());
+    let checked = mtasts::ops::Checked {
+        domain: ev.domain.clone(),
+        at: now(),
+        evidence: ev,
+        judgement: j,
+        observation,
+    };
+    let text = mtasts::cli::check::render_text(&checked, &style);
+    assert!(text.contains("Nameservers  2 of 2 answer, they disagree on _mta-sts TXT"), "{text}");
+    let json = mtasts::cli::check::to_json(&checked);
+    assert_eq!(json["nameservers_agree"], false);
+    assert_eq!(json["evidence"]["nameservers"]["servers"].as_array().unwrap().len(), 2);
+    assert_eq!(json["dane"][0]["status"], "none");
+}

@@ -171,6 +171,7 @@ pub fn to_json(c: &Checked) -> serde_json::Value {
         "notes": c.judgement.notes,
         "findings": c.judgement.findings,
         "dane": super::check_dns::json(&c.evidence),
+        "nameservers_agree": super::check_dns::nameservers_agree(&c.evidence),
         "evidence": c.evidence,
     })
 }

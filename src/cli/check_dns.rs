@@ -33,7 +33,26 @@ pub fn text(ev: &Evidence, style: &Style) -> String {
     if let Some(chain) = ev.dnssec_chain.as_ref().filter(|c| signed(c)) {
         out.push_str(&format!("  {:<12} {}\n", "DNSSEC", chain_line(chain)));
     }
+    if let Some(line) = nameservers_line(ev) {
+        out.push_str(&format!("  {:<12} {}\n", "Nameservers", sanitize(&line)));
+    }
     out
+}
+
+/// `2 of 2 answer, all serve the same records` (or what they disagree on).
+fn nameservers_line(ev: &Evidence) -> Option<String> {
+    let ns = ev.nameservers.as_ref()?;
+    if ns.servers.is_empty() {
+        return None;
+    }
+    let answering = ns.servers.iter().filter(|s| s.answers.is_some()).count();
+    let disagree: Vec<&str> = crate::judge::ns::disagreements(ev).into_iter().map(|(what, _)| what).collect();
+    let agreement = if disagree.is_empty() {
+        "all serve the same records".to_owned()
+    } else {
+        format!("they disagree on {}", disagree.join(", "))
+    };
+    Some(format!("{answering} of {} answer, {agreement}", ns.servers.len()))
 }
 
 fn signed(c: &DnssecChain) -> bool {
@@ -68,9 +87,17 @@ fn abbreviated(presentation: &str) -> String {
     }
 }
 
-/// The `dane` object of the JSON line: status per MX host.
+/// The `dane` array of the JSON line: status per MX host.
 pub fn json(ev: &Evidence) -> Value {
     let hosts: Vec<Value> =
         dane::hosts(ev).into_iter().map(|mx| json!({"host": mx.host, "status": dane::status(mx)})).collect();
     json!(hosts)
+}
+
+/// The `nameservers_agree` field of the JSON line: `null` when no nameserver was asked.
+pub fn nameservers_agree(ev: &Evidence) -> Value {
+    match &ev.nameservers {
+        Some(ns) if !ns.servers.is_empty() => json!(crate::judge::ns::disagreements(ev).is_empty()),
+        _ => Value::Null,
+    }
 }
