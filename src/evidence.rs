@@ -7,6 +7,10 @@ use serde::Serialize;
 
 use crate::rfc::DomainName;
 
+mod dns;
+
+pub use dns::{DnssecChain, DnssecProof, NsAnswers, NsEvidence, NsServer, TlsaEvidence, TlsaRecord, hex};
+
 /// The outcome of one DNS question.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "status", content = "value", rename_all = "snake_case")]
@@ -81,6 +85,10 @@ pub struct Evidence {
     pub extra_anchors: usize,
     /// True when the overall timeout cut some step short (those steps report `timeout`).
     pub overall_timeout_hit: bool,
+    /// The domain's DNSSEC chain (keys, DS at the parent, validation), when asked.
+    pub dnssec_chain: Option<DnssecChain>,
+    /// The authoritative nameservers and what each serves, when asked.
+    pub nameservers: Option<NsEvidence>,
     /// Wall-clock time spent on this domain, in milliseconds.
     pub elapsed_ms: u64,
 }
@@ -108,6 +116,8 @@ pub struct MxEvidence {
     pub addresses: Lookup<Vec<IpAddr>>,
     /// One SMTP probe per address.
     pub probes: Vec<SmtpEvidence>,
+    /// The TLSA records at `_25._tcp.HOST` (DANE), when asked.
+    pub tlsa: Option<TlsaEvidence>,
 }
 
 /// The stage of the SMTP dialogue.
@@ -224,7 +234,16 @@ pub struct TlsEvidence {
     pub cipher: String,
     /// The server's certificate and its verdict.
     pub cert: CertEvidence,
+    /// The presented chain as DER, leaf first (at most [`MAX_CHAIN_CERTS`] certificates of at
+    /// most [`MAX_CHAIN_CERT_BYTES`] each), for matching TLSA records; not serialised.
+    #[serde(skip)]
+    pub chain_der: Vec<Vec<u8>>,
 }
+
+/// Most certificates of a presented chain kept in [`TlsEvidence::chain_der`].
+pub const MAX_CHAIN_CERTS: usize = 8;
+/// Largest certificate kept in [`TlsEvidence::chain_der`] (bytes).
+pub const MAX_CHAIN_CERT_BYTES: usize = 16 * 1024;
 
 /// The certificate verdict against webpki-roots (and any extra anchors), at the config's `now`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -147,6 +147,23 @@ codes! {
     MxTlsTooOld => "mx-tls-too-old",
     /// A live MX host that a policy senders may still hold in enforce does not list.
     MxNotCoveredByHeldPolicy => "mx-not-covered-by-held-policy",
+    /// No secure TLSA record of an MX host matches the chain an address presented: DANE
+    /// senders refuse this MX.
+    DaneTlsaMismatch => "dane-tlsa-mismatch",
+    /// TLSA records in a zone DNSSEC does not secure: DANE senders ignore them.
+    DaneTlsaInsecure => "dane-tlsa-insecure",
+    /// Secure TLSA records, but only with usages, selectors or matching types SMTP does not use.
+    DaneTlsaUnusable => "dane-tlsa-unusable",
+    /// The MX host's secure TLSA records match what every address presented.
+    DaneValid => "dane-valid",
+    /// The zone has DNSKEYs but the parent has no DS: nothing is validated.
+    DnssecDsMissing => "dnssec-ds-missing",
+    /// DNSSEC validation fails: senders treat the answers as failures and defer mail.
+    DnssecBogus => "dnssec-bogus",
+    /// The authoritative nameservers serve different records for a name MTA-STS reads.
+    NsInconsistent => "ns-inconsistent",
+    /// An authoritative nameserver gives no authoritative answer (lame or dead).
+    NsUnreachable => "ns-unreachable",
 }
 
 impl fmt::Display for Code {

@@ -7,7 +7,7 @@ use std::time::Duration;
 use mtasts::finding::{Severity, Verdict};
 use mtasts::judge::{JudgeContext, Judgement, judge};
 use mtasts::lab::{ALL_SCENARIOS, Lab, scenario};
-use mtasts::probe::{ProbeConfig, ResolverChoice, Timeouts, probe_domain};
+use mtasts::probe::{Timeouts, probe_domain};
 use mtasts::rfc::DomainName;
 
 fn now() -> jiff::Timestamp {
@@ -17,11 +17,7 @@ fn now() -> jiff::Timestamp {
 async fn judge_scenario(name: &str) -> Vec<(String, Judgement)> {
     let s = scenario(name).unwrap_or_else(|| panic!("no scenario {name}"));
     let lab = Lab::start(&s, now()).await.unwrap();
-    let mut cfg = ProbeConfig::new(now());
-    cfg.resolver = ResolverChoice::At(lab.dns_addr);
-    cfg.smtp_port = lab.smtp_port;
-    cfg.https_port = lab.https_port;
-    cfg.extra_anchors = vec![lab.ca_der.clone()];
+    let mut cfg = lab.probe_config(now());
     cfg.timeouts = Timeouts::uniform(Duration::from_secs(3));
     let mut out = Vec::new();
     for d in &s.domains {
@@ -171,6 +167,14 @@ const EXPECTED: &[(&str, &str, &[&str], Verdict, &str)] = &[
         Fail,
         "MTA-STS is not configured",
     ),
+    ("dane-valid-ee", "dane-ee.example", &[], Pass, "deliver over TLS to mx1.dane-ee.example"),
+    ("dane-valid-ta", "dane-ta.example", &[], Pass, "deliver over TLS to mx1.dane-ta.example"),
+    ("dane-previous-key", "dane-stale.example", &["dane-tlsa-mismatch"], Fail, "mx1.dane-stale.example"),
+    ("dane-unsigned-zone", "dane-unsigned.example", &[], Pass, "mx1.dane-unsigned.example"),
+    ("dnssec-no-ds", "no-ds.example", &["dnssec-ds-missing"], Warn, "mx1.no-ds.example"),
+    ("dnssec-bogus", "bogus.example", &["dnssec-bogus"], Fail, "mx1.bogus.example"),
+    ("ns-stale", "ns-stale.example", &["ns-inconsistent"], Warn, "mx1.ns-stale.example"),
+    ("ns-lame", "ns-lame.example", &["ns-unreachable"], Warn, "mx1.ns-lame.example"),
 ];
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

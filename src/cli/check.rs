@@ -170,6 +170,8 @@ pub fn to_json(c: &Checked) -> serde_json::Value {
         "senders_view": c.judgement.senders_view,
         "notes": c.judgement.notes,
         "findings": c.judgement.findings,
+        "dane": super::check_dns::json(&c.evidence),
+        "nameservers_agree": super::check_dns::nameservers_agree(&c.evidence),
         "evidence": c.evidence,
     })
 }
@@ -201,6 +203,7 @@ pub fn render_text(c: &Checked, style: &Style) -> String {
             out.push_str(&starttls_lines(c, style));
         }
     }
+    out.push_str(&super::check_dns::text(&c.evidence, style));
     for note in &j.notes {
         out.push_str(&format!("  {} {}\n", style.dim("note:"), sanitize(note)));
     }

@@ -2,6 +2,7 @@
 //! turning arguments into calls and results into text or JSON.
 
 pub mod check;
+pub mod check_dns;
 pub mod clock;
 pub mod demo;
 pub mod generate;

@@ -19,9 +19,16 @@ pub struct ProbeArgs {
     /// Extra trust anchors (PEM), e.g. a private test CA; findings say when only these matched.
     #[arg(long, global = true, value_name = "PEM")]
     pub ca_file: Option<PathBuf>,
+    /// DNSSEC trust anchor: a file of DNSKEY records in zone-file form, e.g. a private or test
+    /// root (default: the root zone's published anchors).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub trust_anchor: Option<PathBuf>,
     /// SMTP port on the MX hosts.
     #[arg(long, global = true, value_name = "N", default_value_t = 25)]
     pub smtp_port: u16,
+    /// DNS port on the authoritative nameservers, asked directly to compare what each serves.
+    #[arg(long, global = true, value_name = "N", default_value_t = 53)]
+    pub ns_port: u16,
     /// HTTPS port on the policy host.
     #[arg(long, global = true, value_name = "N", default_value_t = 443)]
     pub https_port: u16,
@@ -47,7 +54,11 @@ impl ProbeArgs {
         if let Some(path) = &self.ca_file {
             cfg.extra_anchors = load_ca_file(path).map_err(|e| anyhow!("--ca-file: {e}"))?;
         }
+        if let Some(path) = &self.trust_anchor {
+            cfg.dnssec_anchor = Some(read_trust_anchor(path)?);
+        }
         cfg.smtp_port = self.smtp_port;
+        cfg.ns_port = self.ns_port;
         cfg.https_port = self.https_port;
         let overall = Duration::from_secs(self.timeout);
         let t = &mut cfg.timeouts;
@@ -61,6 +72,20 @@ impl ProbeArgs {
         cfg.per_host = usize::try_from(self.per_host).unwrap_or(2);
         Ok(cfg)
     }
+}
+
+/// Reads a trust anchor file (at most 1 MiB) and checks that it parses as DNSKEY records.
+fn read_trust_anchor(path: &std::path::Path) -> Result<String> {
+    use std::io::Read;
+    let mut text = String::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(crate::probe::MAX_CA_FILE_BYTES + 1).read_to_string(&mut text))
+        .map_err(|e| anyhow!("--trust-anchor {}: {e}", path.display()))?;
+    if text.len() as u64 > crate::probe::MAX_CA_FILE_BYTES {
+        return Err(anyhow!("--trust-anchor {}: larger than 1 MiB", path.display()));
+    }
+    crate::probe::parse_trust_anchor(&text).map_err(|e| anyhow!("--trust-anchor {}: {e}", path.display()))?;
+    Ok(text)
 }
 
 /// Parses `IP`, `IP:PORT` or `[IPv6]:PORT`; the port defaults to 53.

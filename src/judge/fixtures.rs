@@ -63,6 +63,7 @@ pub(crate) fn probe(host: &str, last_octet: u8) -> SmtpEvidence {
             version: "TLSv1_3".into(),
             cipher: "TLS13_AES_256_GCM_SHA384".into(),
             cert: cert(host, CertVerdict::Trusted),
+            chain_der: Vec::new(),
         }),
         elapsed_ms: 5,
     }
@@ -78,6 +79,7 @@ pub(crate) fn mx(preference: u16, host: &str, probes: Vec<SmtpEvidence>) -> MxEv
         host: host.to_owned(),
         addresses: Lookup::Found(probes.iter().map(|p| p.addr.ip()).collect()),
         probes,
+        tlsa: None,
     }
 }
 
@@ -136,6 +138,8 @@ pub(crate) fn healthy(mode: &str) -> Evidence {
         policy: fetch(&body(mode, &["mx1.example.com", "mx2.example.com"])),
         extra_anchors: 0,
         overall_timeout_hit: false,
+        dnssec_chain: None,
+        nameservers: None,
         elapsed_ms: 20,
     }
 }

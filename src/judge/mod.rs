@@ -9,9 +9,12 @@
 
 mod cdn;
 pub mod curl;
+pub mod dane;
+pub mod dnssec;
 mod held;
 mod mx;
 mod mx_probe;
+pub mod ns;
 mod plan;
 mod policy;
 mod records;
@@ -21,6 +24,8 @@ mod view;
 
 #[cfg(test)]
 pub(crate) mod fixtures;
+#[cfg(test)]
+mod tests_dane;
 #[cfg(test)]
 mod tests_held;
 #[cfg(test)]
@@ -122,6 +127,13 @@ pub fn judge(ev: &Evidence, ctx: &JudgeContext) -> Judgement {
         let (held, held_notes) = held::check(ev, plan, pol.parsed.as_ref(), live_id, ctx.now);
         findings.extend(held);
         notes.extend(held_notes);
+    }
+    findings.extend(dane::check(ev));
+    findings.extend(dnssec::check(ev));
+    findings.extend(ns::check(ev));
+    dane::annotate_expiry(ev, &mut findings);
+    if dnssec::validated(ev) {
+        findings.retain(|f| f.code != Code::DnssecUnsigned);
     }
     let mut findings = crate::finding::cap_findings(findings);
     findings.sort_by_key(|f| std::cmp::Reverse(f.severity));

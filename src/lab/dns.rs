@@ -11,9 +11,10 @@ use std::pin::Pin;
 use std::sync::{Arc, PoisonError, RwLock};
 use std::time::Duration;
 
-use hickory_proto::rr::rdata::{A, CNAME, MX, SOA, TXT};
-use hickory_proto::rr::{LowerName, Name, RData, Record};
+use hickory_proto::rr::rdata::{A, CNAME, MX, NS, SOA, TXT};
+use hickory_proto::rr::{LowerName, Name, RData, Record, RecordType};
 use hickory_server::Server;
+use hickory_server::dnssec::NxProofKind;
 use hickory_server::net::runtime::Time;
 use hickory_server::server::{Request, RequestHandler, ResponseHandler, ResponseInfo};
 use hickory_server::store::in_memory::InMemoryZoneHandler;
@@ -22,6 +23,8 @@ use tokio::net::{TcpListener, UdpSocket};
 use tokio::task::JoinHandle;
 
 use super::LabError;
+use super::dnssec::Signing;
+use super::nameservers::Authority;
 use super::scenario::Scenario;
 
 const TTL: u32 = 300;
@@ -30,19 +33,68 @@ pub(super) struct Dns {
     pub addr: SocketAddr,
     pub task: JoinHandle<()>,
     pub zones: Arc<Zones>,
+    /// The extra (stale and lame) nameservers.
+    pub extra_tasks: Vec<JoinHandle<()>>,
 }
 
-/// The catalog being served; replaced whole on every change.
-pub(super) struct Zones(RwLock<Arc<Catalog>>);
+/// What is served: every zone, and (when the lab signs zones) the root alone, which answers
+/// the DS questions for zone apexes as a parent would.
+pub(super) struct Served {
+    all: Catalog,
+    parent: Option<Catalog>,
+}
+
+impl Served {
+    /// Serves `all`, with `parent` answering DS questions for zone apexes.
+    pub(super) fn new(all: Catalog, parent: Option<Catalog>) -> Served {
+        Served { all, parent }
+    }
+}
+
+/// The catalog being served, replaced whole on every change, the lab's keys and extra
+/// nameservers, and the stale nameservers that follow it only when synced.
+pub(super) struct Zones {
+    served: RwLock<Arc<Served>>,
+    auth: Arc<Authority>,
+    stale: Vec<Arc<Zones>>,
+}
 
 impl Zones {
-    fn current(&self) -> Arc<Catalog> {
-        self.0.read().unwrap_or_else(PoisonError::into_inner).clone()
+    pub(super) fn new(served: Served, auth: Arc<Authority>, stale: Vec<Arc<Zones>>) -> Zones {
+        Zones { served: RwLock::new(Arc::new(served)), auth, stale }
+    }
+
+    /// Makes every stale nameserver serve what this one serves now.
+    pub(super) fn sync_stale(&self) {
+        let now = self.current();
+        for z in &self.stale {
+            *z.served.write().unwrap_or_else(PoisonError::into_inner) = now.clone();
+        }
+    }
+
+    fn current(&self) -> Arc<Served> {
+        self.served.read().unwrap_or_else(PoisonError::into_inner).clone()
     }
 
     /// Serves `catalog` from the next query on.
-    pub(super) fn replace(&self, catalog: Catalog) {
-        *self.0.write().unwrap_or_else(PoisonError::into_inner) = Arc::new(catalog);
+    pub(super) fn replace(&self, catalog: Served) {
+        *self.served.write().unwrap_or_else(PoisonError::into_inner) = Arc::new(catalog);
+    }
+
+    /// The whole catalog for a scenario, its MX hosts' addresses and extra TXT records, signed
+    /// with the lab's keys.
+    pub(super) fn catalog(
+        &self,
+        s: &Scenario,
+        mx_addrs: &BTreeMap<String, Ipv4Addr>,
+        extra: &ExtraTxt,
+    ) -> Result<Served, LabError> {
+        catalog(s, mx_addrs, extra, &self.auth)
+    }
+
+    /// The root's DNSKEY as a trust anchor file, when the lab signs zones.
+    pub(super) fn anchor(&self) -> Option<String> {
+        self.auth.signing.anchor()
     }
 }
 
@@ -50,8 +102,12 @@ impl Zones {
 pub(super) type ExtraTxt = BTreeMap<String, Vec<Vec<String>>>;
 
 fn name(s: &str) -> Result<Name, LabError> {
-    let fqdn = if s.ends_with('.') { s.to_owned() } else { format!("{s}.") };
-    Name::from_ascii(&fqdn).map_err(|e| LabError::Dns(format!("{s}: {e}")))
+    super::dnssec::fqdn(s)
+}
+
+/// `label.ORIGIN` (`label.lab-root.` for the root).
+fn under(origin: &Name, label: &str) -> Result<Name, LabError> {
+    if origin.is_root() { name(&format!("{label}.lab-root")) } else { name(&format!("{label}.{origin}")) }
 }
 
 /// Every record the scenario publishes, as (owner, data).
@@ -59,6 +115,7 @@ pub(super) fn records(
     s: &Scenario,
     mx_addrs: &BTreeMap<String, Ipv4Addr>,
     extra: &ExtraTxt,
+    signing: &Signing,
 ) -> Result<Vec<(Name, RData)>, LabError> {
     let mut out = Vec::new();
     for d in &s.domains {
@@ -104,6 +161,7 @@ pub(super) fn records(
             out.push((name(owner)?, RData::TXT(TXT::new(strings.clone()))));
         }
     }
+    out.extend(signing.tlsa().iter().cloned());
     Ok(out)
 }
 
@@ -126,18 +184,19 @@ fn zones(s: &Scenario, records: Vec<(Name, RData)>) -> Result<BTreeMap<Name, Vec
     Ok(zones)
 }
 
-fn handler(origin: Name, records: Vec<Record>) -> Result<InMemoryZoneHandler, LabError> {
-    let mut zone = InMemoryZoneHandler::empty(origin.clone(), ZoneType::Primary, AxfrPolicy::Deny, None);
-    let soa = SOA::new(
-        name(&format!("ns.{origin}"))?,
-        name(&format!("hostmaster.{origin}"))?,
-        1,
-        3600,
-        600,
-        86400,
-        60,
-    );
+fn handler(origin: Name, records: Vec<Record>, signing: &Signing) -> Result<InMemoryZoneHandler, LabError> {
+    let signer = signing.signer(&origin)?;
+    let proofs = signer.as_ref().map(|_| NxProofKind::Nsec);
+    let mut zone = InMemoryZoneHandler::empty(origin.clone(), ZoneType::Primary, AxfrPolicy::Deny, proofs);
+    let soa = SOA::new(under(&origin, "ns")?, under(&origin, "hostmaster")?, 1, 3600, 600, 86400, 60);
     let mut all = vec![Record::from_rdata(origin.clone(), TTL, RData::SOA(soa))];
+    if signing.active() {
+        let ns = under(&origin, "ns")?;
+        all.push(Record::from_rdata(origin.clone(), TTL, RData::NS(NS(ns.clone()))));
+        if !origin.is_root() {
+            all.push(Record::from_rdata(ns, TTL, RData::A(A(Ipv4Addr::LOCALHOST))));
+        }
+    }
     all.extend(records);
     for r in all {
         let owner = r.name.clone();
@@ -145,13 +204,35 @@ fn handler(origin: Name, records: Vec<Record>) -> Result<InMemoryZoneHandler, La
             return Err(LabError::Dns(format!("cannot add a record for {owner} to zone {origin}")));
         }
     }
+    if let Some(signer) = signer {
+        zone.add_zone_signing_key_mut(signer).map_err(|e| LabError::Dns(format!("{origin}: {e}")))?;
+        zone.secure_zone_mut().map_err(|e| LabError::Dns(format!("signing {origin}: {e}")))?;
+    }
     Ok(zone)
 }
 
+/// The lab root: a delegation (NS) for every zone, and the DS records the scenario publishes.
+fn root_records(zones: &BTreeMap<Name, Vec<Record>>, signing: &Signing) -> Result<Vec<Record>, LabError> {
+    let mut out = Vec::new();
+    for origin in zones.keys().filter(|z| !z.is_root()) {
+        out.push(Record::from_rdata(origin.clone(), TTL, RData::NS(NS(under(origin, "ns")?))));
+        if let Some(ds) = signing.ds(origin)? {
+            out.push(Record::from_rdata(origin.clone(), TTL, ds));
+        }
+    }
+    Ok(out)
+}
+
 /// The current catalog behind an optional delay (for benchmarks with injected latency).
-struct Delayed {
+pub(super) struct Delayed {
     zones: Arc<Zones>,
     delay: Duration,
+}
+
+impl Delayed {
+    pub(super) fn new(zones: Arc<Zones>, delay: Duration) -> Delayed {
+        Delayed { zones, delay }
+    }
 }
 
 // Written out because `RequestHandler` is an `async_trait` and this crate does not depend on it.
@@ -172,7 +253,11 @@ impl RequestHandler for Delayed {
             if !self.delay.is_zero() {
                 tokio::time::sleep(self.delay).await;
             }
-            let catalog = self.zones.current();
+            let served = self.zones.current();
+            let catalog = match &served.parent {
+                Some(parent) if asks_parent(&served.all, request) => parent,
+                _ => &served.all,
+            };
             catalog.handle_request::<R, T>(request, response_handle).await
         })
     }
@@ -191,30 +276,61 @@ async fn bind() -> Result<(UdpSocket, TcpListener), LabError> {
     Err(last.map_or_else(|| LabError::Dns("no free port".into()), LabError::Io))
 }
 
-/// The whole catalog for a scenario, its MX hosts' addresses and extra TXT records.
-pub(super) fn catalog(
+/// Whether `request` is a DS question for a zone apex below the root: the parent answers it.
+fn asks_parent(all: &Catalog, request: &Request) -> bool {
+    let Ok(info) = request.request_info() else { return false };
+    let (qname, qtype) = (info.query.name(), info.query.query_type());
+    qtype == RecordType::DS
+        && !qname.is_root()
+        && all.find(qname).and_then(|zs| zs.first()).is_some_and(|z| z.origin() == qname)
+}
+
+fn catalog(
     s: &Scenario,
     mx_addrs: &BTreeMap<String, Ipv4Addr>,
     extra: &ExtraTxt,
-) -> Result<Catalog, LabError> {
-    let mut catalog = Catalog::new();
-    for (origin, recs) in zones(s, records(s, mx_addrs, extra)?)? {
-        let zone: Arc<dyn ZoneHandler> = Arc::new(handler(origin.clone(), recs)?);
-        catalog.upsert(LowerName::new(&origin), vec![zone]);
+    auth: &Authority,
+) -> Result<Served, LabError> {
+    let signing = &auth.signing;
+    let mut all = Catalog::new();
+    let mut recs = records(s, mx_addrs, extra, signing)?;
+    recs.extend(auth.ns_records()?);
+    let mut zones = zones(s, recs)?;
+    let mut parent = None;
+    if signing.active() {
+        let root = root_records(&zones, signing)?;
+        zones.entry(Name::root()).or_default().extend(root);
     }
-    Ok(catalog)
+    for (origin, recs) in zones {
+        let zone: Arc<dyn ZoneHandler> = Arc::new(handler(origin.clone(), recs, signing)?);
+        if origin.is_root() {
+            let mut only = Catalog::new();
+            only.upsert(LowerName::new(&origin), vec![zone.clone()]);
+            parent = Some(only);
+        }
+        all.upsert(LowerName::new(&origin), vec![zone]);
+    }
+    Ok(Served { all, parent })
 }
 
-pub(super) async fn start(s: &Scenario, mx_addrs: &BTreeMap<String, Ipv4Addr>) -> Result<Dns, LabError> {
-    let zones = Arc::new(Zones(RwLock::new(Arc::new(catalog(s, mx_addrs, &ExtraTxt::new())?))));
+pub(super) async fn start(
+    s: &Scenario,
+    mx_addrs: &BTreeMap<String, Ipv4Addr>,
+    signing: Signing,
+) -> Result<Dns, LabError> {
+    let auth = Arc::new(Authority::new(s, signing));
+    let served = catalog(s, mx_addrs, &ExtraTxt::new(), &auth)?;
     let (udp, tcp) = bind().await?;
     let addr = udp.local_addr()?;
+    let build = |view: &Scenario| catalog(view, mx_addrs, &ExtraTxt::new(), &auth);
+    let (stale, extra_tasks) = super::nameservers::start(s, &auth, addr.port(), build).await?;
+    let zones = Arc::new(Zones::new(served, auth.clone(), stale));
     let delay = Duration::from_millis(s.dns_latency_ms);
-    let mut server = Server::new(Delayed { zones: zones.clone(), delay });
+    let mut server = Server::new(Delayed::new(zones.clone(), delay));
     server.register_socket(udp);
     server.register_listener(tcp, Duration::from_secs(5), 32);
     let task = tokio::spawn(async move {
         let _ = server.block_until_done().await;
     });
-    Ok(Dns { addr, task, zones })
+    Ok(Dns { addr, task, zones, extra_tasks })
 }

@@ -11,8 +11,11 @@
 mod behaviour;
 pub mod ca;
 mod dns;
+mod dnssec;
+mod dnssec_spec;
 mod hostile;
 mod https;
+mod nameservers;
 mod net;
 mod publish;
 pub mod registry;
@@ -29,8 +32,8 @@ pub use ca::{IssuedCert, LabCa};
 pub use publish::MAX_PUBLISHED_BODY;
 pub use registry::{ALL_SCENARIOS, fleet, scenario};
 pub use scenario::{
-    CertKind, CnameSpec, DomainSpec, MxBehaviour, MxHostSpec, MxSpec, Padding, PolicyBehaviour,
-    PolicyHostSpec, Scenario, TxtFiller,
+    CertKind, CnameSpec, DomainSpec, DsState, MxBehaviour, MxHostSpec, MxSpec, NsRole, NsSpec, Padding,
+    PolicyBehaviour, PolicyHostSpec, Scenario, SignedZone, TlsaOf, TlsaSpec, TxtFiller,
 };
 
 /// Why the lab could not start.
@@ -78,6 +81,9 @@ pub struct Lab {
     pub mx_addrs: BTreeMap<String, Ipv4Addr>,
     /// The scenario the lab started with; see [`Lab::published`] for what it serves now.
     pub scenario: Scenario,
+    /// The lab root's DNSKEY in zone-file form, to be given to a probe as its DNSSEC trust
+    /// anchor (`--trust-anchor`), when the scenario signs zones.
+    pub dnssec_anchor: Option<String>,
     live: publish::Live,
 }
 
@@ -105,8 +111,11 @@ impl Lab {
         tasks.extend(smtp.tasks);
         let https = https::start(scenario, &ca).await?;
         tasks.push(https.task);
-        let dns = dns::start(scenario, &smtp.addrs).await?;
+        let signing = dnssec::Signing::new(scenario, &smtp.leaves, &ca)?;
+        let dns = dns::start(scenario, &smtp.addrs, signing).await?;
+        let dnssec_anchor = dns.zones.anchor();
         tasks.push(dns.task);
+        tasks.extend(dns.extra_tasks);
 
         Ok(Lab {
             dns_addr: dns.addr,
@@ -117,6 +126,7 @@ impl Lab {
             now,
             mx_addrs: smtp.addrs.clone(),
             scenario: scenario.clone(),
+            dnssec_anchor,
             live: publish::Live::new(publish::Started {
                 scenario: scenario.clone(),
                 mx_addrs: smtp.addrs,
@@ -134,6 +144,20 @@ impl Lab {
     pub async fn start_named(name: &str, now: jiff::Timestamp) -> Result<Lab, LabError> {
         let s = scenario(name).ok_or_else(|| LabError::Scenario(format!("no scenario named {name:?}")))?;
         Lab::start(&s, now).await
+    }
+
+    /// A probe configuration pointed at this lab, judged at `now`: its DNS server as resolver
+    /// and as every nameserver's port, its SMTP and HTTPS ports, its CA as extra anchor and
+    /// its root as DNSSEC trust anchor.
+    pub fn probe_config(&self, now: jiff::Timestamp) -> crate::probe::ProbeConfig {
+        let mut cfg = crate::probe::ProbeConfig::new(now);
+        cfg.resolver = crate::probe::ResolverChoice::At(self.dns_addr);
+        cfg.ns_port = self.dns_addr.port();
+        cfg.smtp_port = self.smtp_port;
+        cfg.https_port = self.https_port;
+        cfg.extra_anchors = vec![self.ca_der.clone()];
+        cfg.dnssec_anchor = self.dnssec_anchor.clone();
+        cfg
     }
 
     /// The HTTPS server's address (127.0.0.1).

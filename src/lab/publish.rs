@@ -12,7 +12,7 @@ use tokio::runtime::Handle;
 use tokio::task::JoinHandle;
 
 use super::ca::LabCa;
-use super::dns::{self, ExtraTxt, Zones};
+use super::dns::{ExtraTxt, Zones};
 use super::https::{Page, Sites};
 use super::net::{SessionGauge, next_loopback};
 use super::scenario::{MxBehaviour, MxHostSpec, MxSpec, PolicyHostSpec, Scenario};
@@ -75,6 +75,11 @@ impl Live {
 
     fn lock(&self) -> MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The lab's own DNS server's zones.
+    pub(super) fn zones(&self) -> &Arc<Zones> {
+        &self.zones
     }
 
     pub(super) fn mx_addr(&self, name: &str) -> Option<Ipv4Addr> {
@@ -147,7 +152,7 @@ impl Lab {
         } else {
             extra.insert(owner, records);
         }
-        let catalog = dns::catalog(&next, &st.mx_addrs, &extra)?;
+        let catalog = self.live.zones.catalog(&next, &st.mx_addrs, &extra)?;
         st.scenario = next;
         st.extra_txt = extra;
         self.live.zones.replace(catalog);
@@ -235,7 +240,7 @@ impl Lab {
         }
         next.domains[i].mx = mx;
         next.domains[i].null_mx = false;
-        let catalog = dns::catalog(&next, &addrs, &st.extra_txt)?;
+        let catalog = self.live.zones.catalog(&next, &addrs, &st.extra_txt)?;
         let _runtime = self.live.runtime.enter();
         let mut spawned = Vec::with_capacity(added.len());
         for (spec, ip) in &added {

@@ -56,6 +56,14 @@ scenarios![
     "hostile-dns-100-mx",
     "policy-bot-challenge",
     "policy-github-pages",
+    "dane-valid-ee",
+    "dane-valid-ta",
+    "dane-previous-key",
+    "dane-unsigned-zone",
+    "dnssec-no-ds",
+    "dnssec-bogus",
+    "ns-stale",
+    "ns-lame",
     "demo-fresh",
     "demo",
 ];
@@ -121,6 +129,8 @@ pub fn fleet(n: usize) -> Scenario {
         domains,
         mx_hosts: Vec::new(),
         dns_latency_ms: 0,
+        signed_zones: Vec::new(),
+        nameservers: Vec::new(),
     }
 }
 

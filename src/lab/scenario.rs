@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::LabError;
 pub use super::behaviour::{CnameSpec, MxBehaviour, PolicyBehaviour, TxtFiller};
+pub use super::dnssec_spec::{DsState, NsRole, NsSpec, SignedZone, TlsaOf, TlsaSpec};
 use crate::rfc::domain::DomainName;
 
 /// The property a served certificate has, relative to the lab's `now`.
@@ -67,6 +68,9 @@ pub struct MxHostSpec {
     /// when `None`).
     #[serde(default)]
     pub greeting: Option<String>,
+    /// TLSA records published at `_25._tcp.NAME` (DANE).
+    #[serde(default)]
+    pub tlsa: Vec<TlsaSpec>,
 }
 
 impl MxHostSpec {
@@ -79,6 +83,7 @@ impl MxHostSpec {
             behaviour: MxBehaviour::Normal,
             latency_ms: 0,
             greeting: None,
+            tlsa: Vec::new(),
         }
     }
 }
@@ -207,6 +212,13 @@ pub struct Scenario {
     /// Delay before every DNS answer.
     #[serde(default)]
     pub dns_latency_ms: u64,
+    /// Zones signed with DNSSEC; when any is, the lab also serves a signed root whose key is
+    /// [`Lab::dnssec_anchor`](super::Lab::dnssec_anchor).
+    #[serde(default)]
+    pub signed_zones: Vec<SignedZone>,
+    /// Extra authoritative nameservers (stale or lame) for some zones.
+    #[serde(default)]
+    pub nameservers: Vec<NsSpec>,
 }
 
 fn yes() -> bool {
@@ -243,6 +255,14 @@ impl Scenario {
         for h in &self.mx_hosts {
             DomainName::parse(&h.name).map_err(|_| bad(&h.name))?;
         }
+        for z in &self.signed_zones {
+            if self.domain(&z.name).is_none() {
+                return Err(LabError::Scenario(format!(
+                    "{}: signed zone {} is not a domain",
+                    self.name, z.name
+                )));
+            }
+        }
         Ok(())
     }
 
@@ -252,6 +272,8 @@ impl Scenario {
         for part in parts {
             out.domains.extend(part.domains);
             out.mx_hosts.extend(part.mx_hosts);
+            out.signed_zones.extend(part.signed_zones);
+            out.nameservers.extend(part.nameservers);
         }
         out
     }

@@ -25,6 +25,8 @@ pub(super) struct Smtp {
     pub addrs: BTreeMap<String, Ipv4Addr>,
     pub tasks: Vec<JoinHandle<()>>,
     pub gauge: Arc<SessionGauge>,
+    /// The leaf certificate (DER) each host presents, by lower-case name.
+    pub leaves: BTreeMap<String, Vec<u8>>,
 }
 
 struct Host {
@@ -80,8 +82,9 @@ fn bind_all(hosts: &[(Ipv4Addr, bool)]) -> Result<(u16, Vec<Bound>), LabError> {
     Err(last.map_or_else(|| LabError::Tls("no free SMTP port".into()), LabError::Io))
 }
 
-fn acceptor(ca: &LabCa, spec: &MxHostSpec) -> Result<TlsAcceptor, LabError> {
+fn acceptor(ca: &LabCa, spec: &MxHostSpec) -> Result<(TlsAcceptor, Vec<u8>), LabError> {
     let cert = ca.issue(&spec.name, &spec.cert)?;
+    let leaf = cert.leaf().as_ref().to_vec();
     let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
     let config = rustls::ServerConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
@@ -89,7 +92,7 @@ fn acceptor(ca: &LabCa, spec: &MxHostSpec) -> Result<TlsAcceptor, LabError> {
         .with_no_client_auth()
         .with_single_cert(cert.chain.clone(), rustls::pki_types::PrivateKeyDer::Pkcs8(cert.key))
         .map_err(|e| LabError::Tls(e.to_string()))?;
-    Ok(TlsAcceptor::from(Arc::new(config)))
+    Ok((TlsAcceptor::from(Arc::new(config)), leaf))
 }
 
 pub(super) async fn start(hosts: &[MxHostSpec], ca: &LabCa) -> Result<Smtp, LabError> {
@@ -100,11 +103,14 @@ pub(super) async fn start(hosts: &[MxHostSpec], ca: &LabCa) -> Result<Smtp, LabE
     let mut addrs = BTreeMap::new();
     let mut tasks = Vec::new();
     let gauge = Arc::new(SessionGauge::default());
+    let mut leaves = BTreeMap::new();
     for ((spec, (ip, _)), b) in hosts.into_iter().zip(&plan).zip(bound) {
         addrs.insert(spec.name.to_ascii_lowercase(), *ip);
-        tasks.push(spawn_host(spec, ca, b, &gauge)?);
+        let (task, leaf) = spawn_host(spec, ca, b, &gauge)?;
+        tasks.push(task);
+        leaves.insert(spec.name.to_ascii_lowercase(), leaf);
     }
-    Ok(Smtp { port, addrs, tasks, gauge })
+    Ok(Smtp { port, addrs, tasks, gauge, leaves })
 }
 
 /// Serves one more host on `ip`, on the lab's SMTP `port`. Must run inside the Tokio runtime.
@@ -116,7 +122,7 @@ pub(super) fn serve_one(
     gauge: &Arc<SessionGauge>,
 ) -> Result<JoinHandle<()>, LabError> {
     let bound = bind_one(ip, port, spec.behaviour == MxBehaviour::RefuseConnections)?;
-    spawn_host(spec, ca, bound, gauge)
+    spawn_host(spec, ca, bound, gauge).map(|(task, _)| task)
 }
 
 fn spawn_host(
@@ -124,15 +130,17 @@ fn spawn_host(
     ca: &LabCa,
     bound: Bound,
     gauge: &Arc<SessionGauge>,
-) -> Result<JoinHandle<()>, LabError> {
-    let host = Arc::new(Host { spec: spec.clone(), acceptor: acceptor(ca, spec)?, gauge: gauge.clone() });
-    Ok(match bound {
+) -> Result<(JoinHandle<()>, Vec<u8>), LabError> {
+    let (acceptor, leaf) = acceptor(ca, spec)?;
+    let host = Arc::new(Host { spec: spec.clone(), acceptor, gauge: gauge.clone() });
+    let task = match bound {
         Bound::Listening(listener) => tokio::spawn(accept_loop(listener, host)),
         Bound::Refusing(socket) => tokio::spawn(async move {
             let _held = socket;
             std::future::pending::<()>().await
         }),
-    })
+    };
+    Ok((task, leaf))
 }
 
 async fn accept_loop(listener: TcpListener, host: Arc<Host>) {

@@ -78,6 +78,11 @@ pub struct ProbeConfig {
     pub ehlo_name: String,
     /// The time certificates are judged at.
     pub now: jiff::Timestamp,
+    /// The DNSSEC trust anchor as DNSKEY records in zone-file text (`--trust-anchor`); `None`:
+    /// the root's.
+    pub dnssec_anchor: Option<String>,
+    /// The port authoritative nameservers are asked on directly (53; a lab's port in tests).
+    pub ns_port: u16,
 }
 
 impl ProbeConfig {
@@ -97,6 +102,8 @@ impl ProbeConfig {
             dns_in_flight,
             ehlo_name: "mtasts.invalid".to_owned(),
             now,
+            dnssec_anchor: None,
+            ns_port: 53,
         }
     }
 }

@@ -3,7 +3,9 @@
 use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
-use hickory_resolver::config::{ConnectionConfig, NameServerConfig, ResolveHosts, ResolverConfig};
+use hickory_resolver::config::{
+    ConnectionConfig, NameServerConfig, ResolveHosts, ResolverConfig, ResolverOpts,
+};
 use hickory_resolver::net::runtime::TokioRuntimeProvider;
 use hickory_resolver::net::udp::UdpClientStream;
 use hickory_resolver::net::xfer::{DnsHandle, FirstAnswer};
@@ -32,21 +34,7 @@ pub(crate) struct Dns {
 impl Dns {
     /// Builds the resolver. A broken system configuration becomes an error inside every answer.
     pub(crate) fn new(choice: &ResolverChoice, step: Duration, in_flight: usize) -> Self {
-        let built = match choice {
-            ResolverChoice::System => hickory_resolver::system_conf::read_system_conf()
-                .map_err(|e| format!("reading the system resolver configuration: {e}")),
-            ResolverChoice::At(addr) => {
-                let conns = [ConnectionConfig::udp(), ConnectionConfig::tcp()]
-                    .into_iter()
-                    .map(|mut c| {
-                        c.port = addr.port();
-                        c
-                    })
-                    .collect();
-                let ns = NameServerConfig::new(addr.ip(), true, conns);
-                Ok((ResolverConfig::from_name_servers(vec![ns]), Default::default()))
-            }
-        };
+        let built = resolver_config(choice);
         let dnssec_server = built.as_ref().ok().and_then(|(config, _)| {
             let ns = config.name_servers().first()?;
             let port = ns.connections.first().map_or(53, |c| c.port);
@@ -56,9 +44,6 @@ impl Dns {
             opts.timeout = step;
             opts.attempts = 1;
             opts.preserve_intermediates = true;
-            if matches!(choice, ResolverChoice::At(_)) {
-                opts.use_hosts_file = ResolveHosts::Never;
-            }
             Resolver::builder_with_config(config, TokioRuntimeProvider::default())
                 .with_options(opts)
                 .build()
@@ -67,7 +52,7 @@ impl Dns {
         Self { resolver, dnssec_server, step, permits: Semaphore::new(in_flight.max(1)) }
     }
 
-    async fn query(&self, name: &str, rtype: RecordType, deadline: Instant) -> Lookup<Message> {
+    pub(crate) async fn query(&self, name: &str, rtype: RecordType, deadline: Instant) -> Lookup<Message> {
         let resolver = match &self.resolver {
             Ok(r) => r,
             Err(e) => return Lookup::Error(e.clone()),
@@ -85,6 +70,11 @@ impl Dns {
             Ok(Ok(lookup)) => Lookup::Found(lookup.message().clone()),
             Ok(Err(e)) => classify(&e),
         }
+    }
+
+    /// A permit for one more question in flight (each its own socket); `None` past `deadline`.
+    pub(crate) async fn permit(&self, deadline: Instant) -> Option<tokio::sync::SemaphorePermit<'_>> {
+        timeout_at(deadline, self.permits.acquire()).await.ok()?.ok()
     }
 
     /// MX records as (preference, exchange), sorted by preference then host.
@@ -192,11 +182,33 @@ impl Dns {
     }
 }
 
-fn step_deadline(step: Duration, overall: Instant) -> Instant {
+/// The resolver configuration and options for `choice` (hosts file unused for an explicit
+/// resolver).
+pub(crate) fn resolver_config(choice: &ResolverChoice) -> Result<(ResolverConfig, ResolverOpts), String> {
+    match choice {
+        ResolverChoice::System => hickory_resolver::system_conf::read_system_conf()
+            .map_err(|e| format!("reading the system resolver configuration: {e}")),
+        ResolverChoice::At(addr) => {
+            let conns = [ConnectionConfig::udp(), ConnectionConfig::tcp()]
+                .into_iter()
+                .map(|mut c| {
+                    c.port = addr.port();
+                    c
+                })
+                .collect();
+            let ns = NameServerConfig::new(addr.ip(), true, conns);
+            let mut opts = ResolverOpts::default();
+            opts.use_hosts_file = ResolveHosts::Never;
+            Ok((ResolverConfig::from_name_servers(vec![ns]), opts))
+        }
+    }
+}
+
+pub(crate) fn step_deadline(step: Duration, overall: Instant) -> Instant {
     (Instant::now() + step).min(overall)
 }
 
-fn fqdn(name: &str) -> Result<Name, String> {
+pub(crate) fn fqdn(name: &str) -> Result<Name, String> {
     Name::from_ascii(format!("{}.", name.trim_end_matches('.')))
         .map_err(|e| format!("bad name {name:?}: {e}"))
 }
@@ -219,7 +231,7 @@ fn cname_targets(msg: &Message) -> Vec<String> {
         .collect()
 }
 
-fn classify<T>(err: &NetError) -> Lookup<T> {
+pub(crate) fn classify<T>(err: &NetError) -> Lookup<T> {
     match err {
         NetError::Dns(DnsError::NoRecordsFound(nr)) => match nr.response_code {
             ResponseCode::NXDomain => Lookup::NxDomain,

@@ -6,6 +6,8 @@ mod config;
 mod dns;
 #[cfg(test)]
 mod dns_tests;
+mod dnssec;
+mod ns;
 /// The evidence types live in [`crate::evidence`]; this keeps `probe`'s own paths working.
 mod evidence {
     pub use crate::evidence::*;
@@ -33,10 +35,12 @@ use tokio::time::{Instant, timeout_at};
 
 pub use crate::evidence::{
     CertEvidence, CertVerdict, Evidence, FetchOutcome, Lookup, MxEvidence, PolicyFetch, SmtpEvidence,
-    SmtpOutcome, SmtpReply, SmtpStage, TlsEvidence, TxtEvidence,
+    SmtpOutcome, SmtpReply, SmtpStage, TlsEvidence, TlsaEvidence, TxtEvidence,
 };
-pub use config::{ProbeConfig, ProbeError, ResolverChoice, Timeouts, load_ca_file};
+pub use config::{MAX_CA_FILE_BYTES, ProbeConfig, ProbeError, ResolverChoice, Timeouts, load_ca_file};
+pub use dnssec::{MAX_TLSA_RECORDS, parse_trust_anchor};
 pub use limits::{default_limits, fd_limit, split_fds};
+pub use ns::MAX_NAMESERVERS;
 
 use crate::rfc::DomainName;
 
@@ -90,6 +94,10 @@ impl Prober {
 
 type SmtpFuture = Shared<BoxFuture<'static, SmtpEvidence>>;
 type AddressFuture = Shared<BoxFuture<'static, Lookup<Vec<IpAddr>>>>;
+type TlsaFuture = Shared<BoxFuture<'static, TlsaEvidence>>;
+
+/// The port DANE for SMTP names its TLSA records after (RFC 7672 §2.2.3), whatever port is probed.
+const DANE_SMTP_PORT: u16 = 25;
 
 /// The future under `key` in `cache`, made by `make` and stored the first time it is asked.
 fn shared<K: std::hash::Hash + Eq, T: Clone>(
@@ -114,6 +122,10 @@ struct Run {
     smtp_cache: Mutex<HashMap<(String, IpAddr), SmtpFuture>>,
     /// The addresses of MX hosts, asked once per run however many domains name them.
     mx_addresses: Mutex<HashMap<String, AddressFuture>>,
+    /// DNSSEC-validated questions (TLSA, the domain's chain).
+    validator: dnssec::Validator,
+    /// The TLSA records of MX hosts, asked once per run.
+    mx_tlsa: Mutex<HashMap<String, TlsaFuture>>,
 }
 
 impl Run {
@@ -128,6 +140,8 @@ impl Run {
             per_host: Mutex::new(HashMap::new()),
             smtp_cache: Mutex::new(HashMap::new()),
             mx_addresses: Mutex::new(HashMap::new()),
+            validator: dnssec::Validator::new(&cfg.resolver, cfg.dnssec_anchor.as_deref(), cfg.timeouts.dns),
+            mx_tlsa: Mutex::new(HashMap::new()),
         })
     }
 
@@ -171,13 +185,26 @@ impl Run {
         };
         let (sts, tlsrpt, legacy) =
             (domain.child("_mta-sts"), domain.child("_smtp._tls"), domain.child("_smtp-tlsrpt"));
-        let ((mx, implicit_mx), sts_record, sts_dnssec, tlsrpt_record, tlsrpt_legacy_record, (addrs, policy)) = tokio::join!(
+        let chain = self.validator.chain(name, &self.dns, deadline);
+        let nameservers = ns::nameservers(&self.dns, name, self.cfg.ns_port, self.cfg.timeouts.dns, deadline);
+        let (
+            (mx, implicit_mx),
+            sts_record,
+            sts_dnssec,
+            tlsrpt_record,
+            tlsrpt_legacy_record,
+            (addrs, policy),
+            chain,
+            nameservers,
+        ) = tokio::join!(
             mx,
             self.dns.txt(&sts, deadline),
             self.dns.authenticated(&sts, deadline),
             self.dns.txt(&tlsrpt, deadline),
             self.dns.txt(&legacy, deadline),
             policy,
+            chain,
+            nameservers,
         );
         let null_mx = mx.found().is_some_and(|list| list.len() == 1 && list[0].host == ".");
         Evidence {
@@ -194,13 +221,21 @@ impl Run {
             policy,
             extra_anchors: self.cfg.extra_anchors.len(),
             overall_timeout_hit: Instant::now() >= deadline,
+            dnssec_chain: Some(chain),
+            nameservers: Some(nameservers),
             elapsed_ms: u64::try_from(start.elapsed().as_millis()).unwrap_or(u64::MAX),
         }
     }
 
     async fn mx_host(self: &Arc<Self>, preference: u16, host: String, deadline: Instant) -> MxEvidence {
         if host == "." {
-            return MxEvidence { preference, host, addresses: Lookup::NoData, probes: Vec::new() };
+            return MxEvidence {
+                preference,
+                host,
+                addresses: Lookup::NoData,
+                probes: Vec::new(),
+                tlsa: None,
+            };
         }
         let run = self.clone();
         let name = host.clone();
@@ -209,8 +244,14 @@ impl Run {
         })
         .await;
         let ips = addresses.found().cloned().unwrap_or_default();
-        let probes = join_all(ips.into_iter().map(|ip| self.smtp(&host, ip, deadline))).await;
-        MxEvidence { preference, host, addresses, probes }
+        let run = self.clone();
+        let name = host.clone();
+        let tlsa = shared(&self.mx_tlsa, host.clone(), || {
+            async move { run.validator.tlsa(&run.dns, &name, DANE_SMTP_PORT, deadline).await }.boxed()
+        });
+        let probes = join_all(ips.into_iter().map(|ip| self.smtp(&host, ip, deadline)));
+        let (probes, tlsa) = tokio::join!(probes, tlsa);
+        MxEvidence { preference, host, addresses, probes, tlsa: Some(tlsa) }
     }
 
     /// The SMTP probe of `host` at `ip`, started once per run and shared.

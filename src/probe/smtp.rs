@@ -16,6 +16,7 @@ use super::Timeouts;
 use super::evidence::{SmtpEvidence, SmtpOutcome, SmtpReply, SmtpStage, TlsEvidence};
 use super::smtp_reply::{MAX_LINE, ReplyAccumulator, ehlo_has};
 use super::tls::{CertSlot, TrustStores};
+use crate::evidence::{MAX_CHAIN_CERT_BYTES, MAX_CHAIN_CERTS};
 
 /// How long QUIT may take; its answer is a courtesy, not evidence.
 const QUIT_WAIT: Duration = Duration::from_secs(2);
@@ -217,8 +218,23 @@ async fn dialogue(
     else {
         return Err(tls_fail("handshake completed without a recorded certificate".into()));
     };
-    ev.tls =
-        Some(TlsEvidence { version: format!("{version:?}"), cipher: format!("{:?}", suite.suite()), cert });
+    let chain_der = kept_chain(session.peer_certificates().unwrap_or_default());
+    ev.tls = Some(TlsEvidence {
+        version: format!("{version:?}"),
+        cipher: format!("{:?}", suite.suite()),
+        cert,
+        chain_der,
+    });
     ReplyReader { stream, buf: Vec::new(), hold: conn.hold }.quit();
     Ok(SmtpOutcome::TlsEstablished)
+}
+
+/// The presented chain as DER, bounded by [`MAX_CHAIN_CERTS`] and [`MAX_CHAIN_CERT_BYTES`].
+fn kept_chain(certs: &[rustls_pki_types::CertificateDer<'_>]) -> Vec<Vec<u8>> {
+    certs
+        .iter()
+        .take(MAX_CHAIN_CERTS)
+        .filter(|c| c.len() <= MAX_CHAIN_CERT_BYTES)
+        .map(|c| c.as_ref().to_vec())
+        .collect()
 }

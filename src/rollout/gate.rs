@@ -64,11 +64,13 @@ pub enum BlockerKind {
     TestersNotRun,
     /// There is no next phase.
     FinalPhase,
+    /// Not every authoritative nameserver serves the newly published records yet.
+    NsLagging,
 }
 
 impl BlockerKind {
     /// Every kind.
-    pub const ALL: [BlockerKind; 23] = [
+    pub const ALL: [BlockerKind; 24] = [
         BlockerKind::NoCheck,
         BlockerKind::CheckStale,
         BlockerKind::MxUnknown,
@@ -92,6 +94,7 @@ impl BlockerKind {
         BlockerKind::RollbackWaiting,
         BlockerKind::FinalPhase,
         BlockerKind::TestersNotRun,
+        BlockerKind::NsLagging,
     ];
 
     /// The stable kebab-case name.
@@ -120,6 +123,7 @@ impl BlockerKind {
             BlockerKind::RollbackWaiting => "rollback-waiting",
             BlockerKind::FinalPhase => "final-phase",
             BlockerKind::TestersNotRun => "testers-not-run",
+            BlockerKind::NsLagging => "ns-lagging",
         }
     }
 }
@@ -234,5 +238,19 @@ fn phase_blockers(
         Phase::Enforced => out.extend(live::maintenance(state, obs)),
         Phase::Rollback => out.extend(live::rollback(state, obs, now)),
     }
+    if matches!(state.phase, Phase::Records | Phase::Hosting | Phase::Enforce | Phase::Rollback) {
+        out.extend(ns_lagging(obs));
+    }
     out
+}
+
+/// The gates that depend on a newly published id wait until every authoritative nameserver
+/// serves the same records (`ns-inconsistent` names which one lags).
+fn ns_lagging(obs: &Observation) -> Option<Blocker> {
+    obs.warning_codes.contains(&crate::finding::Code::NsInconsistent).then(|| {
+        Blocker::hard(
+            BlockerKind::NsLagging,
+            "not every authoritative nameserver serves the new records yet (see ns-inconsistent in              `mtasts check`); wait until each one does, then for the previous record's TTL",
+        )
+    })
 }

@@ -1,0 +1,103 @@
+//! The DANE and DNSSEC lines of `check`: TLSA per MX host and the domain's chain, shown only
+//! when there is something to show (TLSA records, or a signed zone).
+
+use serde_json::{Value, json};
+
+use super::output::Style;
+use crate::evidence::{DnssecChain, Evidence, Lookup};
+use crate::judge::dane::{self, DaneStatus};
+use crate::sanitize::sanitize;
+
+/// Text lines for the report, or nothing when the domain has no TLSA and no DNSSEC keys.
+pub fn text(ev: &Evidence, style: &Style) -> String {
+    let mut out = String::new();
+    for mx in dane::hosts(ev) {
+        let status = dane::status(mx);
+        if status == DaneStatus::None {
+            continue;
+        }
+        let records = match mx.tlsa.as_ref().map(|t| &t.records) {
+            Some(Lookup::Found(list)) => {
+                list.iter().map(|r| abbreviated(&r.presentation())).collect::<Vec<_>>().join(", ")
+            }
+            _ => String::new(),
+        };
+        out.push_str(&format!(
+            "  {:<12} {}: {} {}\n",
+            "DANE",
+            sanitize(&mx.host),
+            status.as_str(),
+            style.dim(&format!("({records})"))
+        ));
+    }
+    if let Some(chain) = ev.dnssec_chain.as_ref().filter(|c| signed(c)) {
+        out.push_str(&format!("  {:<12} {}\n", "DNSSEC", chain_line(chain)));
+    }
+    if let Some(line) = nameservers_line(ev) {
+        out.push_str(&format!("  {:<12} {}\n", "Nameservers", sanitize(&line)));
+    }
+    out
+}
+
+/// `2 of 2 answer, all serve the same records` (or what they disagree on).
+fn nameservers_line(ev: &Evidence) -> Option<String> {
+    let ns = ev.nameservers.as_ref()?;
+    if ns.servers.is_empty() {
+        return None;
+    }
+    let answering = ns.servers.iter().filter(|s| s.answers.is_some()).count();
+    let disagree: Vec<&str> = crate::judge::ns::disagreements(ev).into_iter().map(|(what, _)| what).collect();
+    let agreement = if disagree.is_empty() {
+        "all serve the same records".to_owned()
+    } else {
+        format!("they disagree on {}", disagree.join(", "))
+    };
+    Some(format!("{answering} of {} answer, {agreement}", ns.servers.len()))
+}
+
+fn signed(c: &DnssecChain) -> bool {
+    [&c.dnskey, &c.ds].iter().any(|l| l.found().is_some_and(|n| *n > 0))
+}
+
+fn count(l: &Lookup<usize>) -> String {
+    match l {
+        Lookup::Found(n) => n.to_string(),
+        Lookup::NoData | Lookup::NxDomain => "none".to_owned(),
+        Lookup::ServFail => "servfail".to_owned(),
+        Lookup::Timeout => "timeout".to_owned(),
+        Lookup::Error(_) => "error".to_owned(),
+    }
+}
+
+/// `DNSKEY 1, DS at the parent 1, validation secure`.
+pub fn chain_line(c: &DnssecChain) -> String {
+    format!(
+        "DNSKEY {}, DS at the parent {}, validation {}",
+        count(&c.dnskey),
+        count(&c.ds),
+        c.validation.as_str()
+    )
+}
+
+/// A TLSA record with its data cut to 16 hex digits.
+fn abbreviated(presentation: &str) -> String {
+    match presentation.rsplit_once(' ') {
+        Some((head, data)) if data.len() > 16 => format!("{head} {}…", &data[..16]),
+        _ => presentation.to_owned(),
+    }
+}
+
+/// The `dane` array of the JSON line: status per MX host.
+pub fn json(ev: &Evidence) -> Value {
+    let hosts: Vec<Value> =
+        dane::hosts(ev).into_iter().map(|mx| json!({"host": mx.host, "status": dane::status(mx)})).collect();
+    json!(hosts)
+}
+
+/// The `nameservers_agree` field of the JSON line: `null` when no nameserver was asked.
+pub fn nameservers_agree(ev: &Evidence) -> Value {
+    match &ev.nameservers {
+        Some(ns) if !ns.servers.is_empty() => json!(crate::judge::ns::disagreements(ev).is_empty()),
+        _ => Value::Null,
+    }
+}

@@ -1,0 +1,58 @@
+//! The domain's DNSSEC chain: keys without a DS at the parent, and validation failures.
+
+use super::{Code, Finding, Severity};
+use crate::evidence::{DnssecChain, DnssecProof, Evidence, Lookup};
+
+/// The steps that finish "enable DNSSEC": Cloudflare's, then everyone else's.
+pub const DS_STEPS: &str = "publish the DS record at your registrar: on Cloudflare, DNS → Settings → \
+                            DNSSEC → Enable DNSSEC, then copy the DS record shown there to the registrar; \
+                            elsewhere, take the DS (or DNSKEY) from your DNS provider and add it in the \
+                            registrar's DNSSEC settings";
+
+/// The error for an answer that fails validation (`what`: e.g. "the MX answer").
+pub(crate) fn bogus(subject: &str, what: &str) -> Finding {
+    Finding::new(
+        Code::DnssecBogus,
+        Severity::Error,
+        subject,
+        format!(
+            "DNSSEC validation of {what} for {subject} fails: validating senders treat the answer as a \
+             failure and defer mail"
+        ),
+        "re-sign the zone (expired or missing signatures), or make the DS at the registrar match the \
+         zone's current key; if the zone is no longer signed, remove the DS at the registrar first",
+    )
+}
+
+/// Findings about the chain, when it was asked.
+pub(crate) fn check(ev: &Evidence) -> Vec<Finding> {
+    let Some(chain) = &ev.dnssec_chain else { return Vec::new() };
+    let domain = ev.domain.as_str();
+    if chain.validation == DnssecProof::Bogus {
+        return vec![bogus(domain, "the MX answer")];
+    }
+    if ds_missing(chain) {
+        return vec![Finding::new(
+            Code::DnssecDsMissing,
+            Severity::Warning,
+            domain,
+            format!(
+                "{domain} is signed ({} DNSKEY record(s)) but its parent has no DS for it: nothing is \
+                 validated, so DANE and DNSSEC protect nothing",
+                chain.dnskey.found().copied().unwrap_or(0)
+            ),
+            DS_STEPS,
+        )];
+    }
+    Vec::new()
+}
+
+/// Keys at the domain and no DS at its parent.
+pub fn ds_missing(chain: &DnssecChain) -> bool {
+    chain.dnskey.found().is_some_and(|n| *n > 0) && matches!(chain.ds, Lookup::NoData | Lookup::NxDomain)
+}
+
+/// Whether our own validation found the domain's answers secure.
+pub fn validated(ev: &Evidence) -> bool {
+    ev.dnssec_chain.as_ref().is_some_and(|c| c.validation == DnssecProof::Secure)
+}

@@ -1,0 +1,113 @@
+//! Every authoritative nameserver: which ones do not answer, and which serve something else
+//! than the others.
+
+use std::collections::BTreeMap;
+
+use super::{Code, Finding, Severity};
+use crate::evidence::{Evidence, Lookup, NsAnswers, NsServer};
+
+/// Picks one compared answer out of a nameserver's answers.
+type Pick = fn(&NsAnswers) -> &Lookup<Vec<String>>;
+
+/// The names compared across nameservers, with how each is shown.
+const ITEMS: [(&str, Pick); 4] = [
+    ("_mta-sts TXT", |a| &a.sts),
+    ("_smtp._tls TXT", |a| &a.tlsrpt),
+    ("MX", |a| &a.mx),
+    ("mta-sts addresses", |a| &a.policy_host),
+];
+
+/// `ns1.example.net [192.0.2.1]:53`.
+pub fn server_label(s: &NsServer) -> String {
+    format!("{} [{}]:{}", s.name, s.addr.ip(), s.addr.port())
+}
+
+/// An answer in a few words: the records, or what stood in for them.
+pub fn shown(l: &Lookup<Vec<String>>) -> String {
+    match l {
+        Lookup::Found(v) => v.iter().map(|s| format!("\"{s}\"")).collect::<Vec<_>>().join(", "),
+        Lookup::NoData => "no record".to_owned(),
+        Lookup::NxDomain => "NXDOMAIN".to_owned(),
+        Lookup::ServFail => "SERVFAIL".to_owned(),
+        Lookup::Timeout => "no answer".to_owned(),
+        Lookup::Error(e) => format!("error ({e})"),
+    }
+}
+
+/// Per compared name, the distinct answers and who serves each (only names where the
+/// answering nameservers disagree).
+pub fn disagreements(ev: &Evidence) -> Vec<(&'static str, BTreeMap<String, Vec<String>>)> {
+    let Some(ns) = &ev.nameservers else { return Vec::new() };
+    let mut out = Vec::new();
+    for (label, pick) in ITEMS {
+        let mut by_answer: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for s in &ns.servers {
+            if let Some(a) = &s.answers {
+                by_answer.entry(shown(pick(a))).or_default().push(server_label(s));
+            }
+        }
+        if by_answer.len() > 1 {
+            out.push((label, by_answer));
+        }
+    }
+    out
+}
+
+/// The `_mta-sts` answer of every nameserver that answered, by server label.
+pub fn sts_by_server(ev: &Evidence) -> Vec<(String, Lookup<Vec<String>>)> {
+    let Some(ns) = &ev.nameservers else { return Vec::new() };
+    ns.servers.iter().filter_map(|s| Some((server_label(s), s.answers.as_ref()?.sts.clone()))).collect()
+}
+
+/// Findings: `ns-unreachable` per dead or lame address or unresolvable name,
+/// `ns-inconsistent` per name the nameservers disagree on.
+pub(crate) fn check(ev: &Evidence) -> Vec<Finding> {
+    let Some(ns) = &ev.nameservers else { return Vec::new() };
+    let mut out = Vec::new();
+    for name in &ns.unresolved {
+        out.push(Finding::new(
+            Code::NsUnreachable,
+            Severity::Warning,
+            name,
+            format!("the nameserver {name} of {} has no address", ev.domain),
+            format!(
+                "give {name} an address, or remove it from the NS records of {} (at the registrar too)",
+                ev.domain
+            ),
+        ));
+    }
+    for s in ns.servers.iter().filter(|s| s.answers.is_none()) {
+        let label = server_label(s);
+        out.push(Finding::new(
+            Code::NsUnreachable,
+            Severity::Warning,
+            &label,
+            format!(
+                "the nameserver {label} of {} gave no authoritative answer: {}; resolvers that ask it wait \
+                 and retry",
+                ev.domain,
+                s.error.as_deref().unwrap_or("no answer")
+            ),
+            format!(
+                "make {} serve the zone {} again, or remove it from the NS records at the zone and the registrar",
+                s.name, ev.domain
+            ),
+        ));
+    }
+    for (label, by_answer) in disagreements(ev) {
+        let who = by_answer
+            .iter()
+            .map(|(answer, servers)| format!("{} serve(s) {answer}", servers.join(", ")))
+            .collect::<Vec<_>>()
+            .join("; ");
+        out.push(Finding::new(
+            Code::NsInconsistent,
+            Severity::Warning,
+            format!("{} {label}", ev.domain),
+            format!("the nameservers of {} disagree on {label}: {who}", ev.domain),
+            "publish the same records on every nameserver (a secondary that stopped transferring the zone, \
+             or a provider change not finished); mtasts waits for every nameserver before the next step",
+        ));
+    }
+    out
+}
