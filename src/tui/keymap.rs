@@ -304,7 +304,7 @@ pub static TABLE: &[Binding] = &[
     b(&[C('F')], "F", "write the policy file", Action::WritePolicy, Some(3), policy_file),
     b(&[C('e')], "e", "edit cert/key/webroot paths", Action::EditPaths, Some(2), hosting_paths),
     b(&[C('D')], "D", "write the wrangler project", Action::WriteWrangler, Some(2), hosting_worker),
-    b(&[C('o')], "o", "open the hosting snippet", Action::OpenHosting, Some(2), enforce_screens),
+    b(&[C('o')], "o", "open the hosting snippet", Action::OpenHosting, Some(4), enforce_screens),
     b(&[C('c')], "c", "copy the monitoring units", Action::CopyMonitoring, Some(5), enforce_screens),
     b(&[C('w')], "w", "write the monitoring units", Action::WriteMonitoring, Some(5), enforce_screens),
     b(&[C('n')], "n", "next phase", Action::Next, Some(1), phase_screen),
