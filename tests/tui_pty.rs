@@ -84,11 +84,26 @@ fn write_hosting_file(session: &str, dir: &Path, digit: &str, name: &str) {
     literal(session, &format!("./{name}"));
     std::thread::sleep(Duration::from_millis(300));
     keys(session, &["Enter"]);
+    wait_for_file(session, &dir.join(name));
+}
+
+/// Presses `key` (policy file `F`, wrangler project `D`), accepts the prefilled path and waits
+/// until `written` (relative to `dir`) exists.
+fn write_artefact(session: &str, dir: &Path, key: &str, prompt: &str, written: &str) {
+    keys(session, &[key]);
+    wait_for(session, prompt, 10);
+    std::thread::sleep(Duration::from_millis(300));
+    keys(session, &["Enter"]);
+    wait_for_file(session, &dir.join(written));
+}
+
+/// Waits up to 10 s for `path` to exist; fails with the screen otherwise.
+fn wait_for_file(session: &str, path: &Path) {
     let start = Instant::now();
-    while !dir.join(name).exists() {
+    while !path.exists() {
         if start.elapsed() > Duration::from_secs(10) {
             let screen = tmux(&["capture-pane", "-p", "-t", session]);
-            panic!("{name} was not written:\n{screen}");
+            panic!("{} was not written:\n{screen}", path.display());
         }
         std::thread::sleep(Duration::from_millis(100));
     }
@@ -113,6 +128,19 @@ fn check_hosting_files(dir: &Path, policy: &str) {
             let body = worker_get(&node, &module, "https://mta-sts.example.com/.well-known/mta-sts.txt");
             assert_eq!(body, policy, "{worker} serves the planned policy");
         }
+    }
+    assert_eq!(std::fs::read_to_string(dir.join("mta-sts.txt")).unwrap(), policy, "the policy file");
+    let project = dir.join("mta-sts-worker");
+    let config = std::fs::read_to_string(project.join("wrangler.jsonc")).unwrap();
+    assert!(config.contains("mta-sts.example.com"), "{config}");
+    if let Some(bin) = common::cloudflare::workerd() {
+        let w = common::cloudflare::Workerd::start(&bin, &project, "worker.js");
+        let (status, ctype, body) = w.get("GET", "mta-sts.example.com", "/.well-known/mta-sts.txt");
+        assert_eq!((status, ctype.as_str(), body.as_str()), (200, "text/plain; charset=utf-8", policy));
+        assert_eq!(w.get("GET", "mta-sts.example.com", "/").0, 404);
+    }
+    if let Some(wrangler) = common::require_tool("wrangler") {
+        common::cloudflare::dry_run(&wrangler, &project);
     }
 }
 
@@ -156,6 +184,14 @@ fn offline_wizard_adds_typed_mx_hosts_and_writes_every_hosting_file() {
     ] {
         write_hosting_file(&session, &work, digit, name);
     }
+    write_artefact(&session, &work, "F", "Write the policy file to", "mta-sts.txt");
+    write_artefact(
+        &session,
+        &work,
+        "D",
+        "Write wrangler.jsonc and worker.js",
+        "mta-sts-worker/wrangler.jsonc",
+    );
     keys(&session, &["q", "q"]);
     std::thread::sleep(Duration::from_millis(500));
     tmux(&["kill-session", "-t", &session]);

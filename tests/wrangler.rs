@@ -39,30 +39,6 @@ fn generate(domains: &[&str], tmp: &Path) -> (std::path::PathBuf, serde_json::Va
     (out, serde_json::from_str(&json).unwrap())
 }
 
-/// `wrangler deploy --dry-run` in `dir`, offline: a private HOME, no token, no metrics.
-fn dry_run(wrangler: &Path, dir: &Path) {
-    let home = dir.join("home");
-    std::fs::create_dir_all(&home).unwrap();
-    let o = Command::new(wrangler)
-        .args(["deploy", "--dry-run", "--outdir", "bundle"])
-        .current_dir(dir)
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", &home)
-        .env("XDG_CONFIG_HOME", home.join(".config"))
-        .env("WRANGLER_SEND_METRICS", "false")
-        .env("CI", "true")
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
-    let (stdout, stderr) = (text(&o.stdout), text(&o.stderr));
-    assert!(o.status.success(), "wrangler rejected the configuration:\n{stdout}\n{stderr}");
-    assert!(!stderr.contains("WARNING") && !stdout.contains("WARNING"), "wrangler warned:\n{stderr}");
-    assert!(stdout.contains("--dry-run: exiting now"), "{stdout}");
-    let bundled = std::fs::read_to_string(dir.join("bundle/worker.js")).unwrap();
-    assert!(bundled.contains("/.well-known/mta-sts.txt"), "the module was bundled");
-}
-
 #[test]
 fn single_domain_configuration_passes_wrangler_dry_run() {
     let tmp = tempfile::tempdir().unwrap();
@@ -78,7 +54,7 @@ fn single_domain_configuration_passes_wrangler_dry_run() {
     let Some(wrangler) = common::require_tool("wrangler") else {
         return;
     };
-    dry_run(&wrangler, &dir);
+    common::cloudflare::dry_run(&wrangler, &dir);
 }
 
 #[test]
@@ -96,7 +72,7 @@ fn multi_domain_configuration_passes_wrangler_dry_run() {
     let Some(wrangler) = common::require_tool("wrangler") else {
         return;
     };
-    dry_run(&wrangler, &dir);
+    common::cloudflare::dry_run(&wrangler, &dir);
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! Helpers shared by integration tests that need external programs (nginx, node, …).
 #![allow(dead_code)]
 
+pub mod cloudflare;
 pub mod server;
 
 use std::path::{Path, PathBuf};
