@@ -44,7 +44,18 @@ pub fn render(cx: &Ctx, f: &mut Frame, area: Rect) {
                 }
             }
         }
-        None => saved_or_waiting(cx, &mut lines),
+        None => match cx.checked.filter(|c| !c.planned_mx.is_empty()) {
+            Some(c) => {
+                lines.push(Line::from(Span::styled(
+                    " DNS named no MX host: the planned MX hosts were probed instead.",
+                    t.warn(),
+                )));
+                for m in &c.planned_mx {
+                    host_lines(cx, m, &mut lines);
+                }
+            }
+            None => saved_or_waiting(cx, &mut lines),
+        },
     }
     if let Some(c) = cx.checked
         && c.evidence.mx.found().is_none()
@@ -141,7 +152,7 @@ fn short_dn(dn: &str) -> String {
 /// Without a check this session: the saved per-host results, or spinners while probing.
 fn saved_or_waiting(cx: &Ctx, lines: &mut Vec<Line<'static>>) {
     let t = cx.t;
-    let saved = cx.state.last_observation.as_ref().map(|o| &o.mx_results);
+    let saved = cx.obs.map(|o| &o.mx_results);
     for pat in &cx.state.plan.mx {
         let host = pat.to_string();
         let r = saved.and_then(|rs| rs.iter().find(|r| r.host.as_str() == host));
@@ -160,6 +171,8 @@ fn saved_or_waiting(cx: &Ctx, lines: &mut Vec<Line<'static>>) {
                 Span::raw(" name  "),
                 Span::styled("(saved; r re-checks)", t.dim()),
             ]);
+        } else if cx.obs.is_some() {
+            spans.push(Span::styled("not probed: no address was found for it (r re-checks)", t.dim()));
         } else {
             spans.push(Span::styled("not checked yet — press r", t.dim()));
         }
