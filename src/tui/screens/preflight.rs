@@ -22,7 +22,7 @@ pub fn render(cx: &Ctx, f: &mut Frame, area: Rect) {
     match cx.checked.and_then(|c| c.evidence.mx.found().map(|m| (c, m))) {
         Some((c, hosts)) => {
             for m in hosts {
-                host_lines(cx, m, &mut lines);
+                host_lines(cx, m, false, &mut lines);
                 for fd in c
                     .judgement
                     .findings
@@ -51,7 +51,7 @@ pub fn render(cx: &Ctx, f: &mut Frame, area: Rect) {
                     t.warn(),
                 )));
                 for m in &c.planned_mx {
-                    host_lines(cx, m, &mut lines);
+                    host_lines(cx, m, true, &mut lines);
                 }
             }
             None => saved_or_waiting(cx, &mut lines),
@@ -73,11 +73,13 @@ pub fn render(cx: &Ctx, f: &mut Frame, area: Rect) {
     pane(lines, cx.view, cx.t, f, area);
 }
 
-fn host_lines(cx: &Ctx, m: &MxEvidence, lines: &mut Vec<Line<'static>>) {
+/// One MX host and its probes; `planned` hosts come from the plan, not DNS, so have no preference.
+fn host_lines(cx: &Ctx, m: &MxEvidence, planned: bool, lines: &mut Vec<Line<'static>>) {
     let t = cx.t;
+    let pref = if planned { "(planned)".to_owned() } else { format!("pref {}", m.preference) };
     lines.push(Line::from(vec![
         Span::styled(format!(" {} ", sanitize(&m.host)), t.title()),
-        Span::styled(format!("pref {}", m.preference), t.dim()),
+        Span::styled(pref, t.dim()),
     ]));
     if m.probes.is_empty() {
         let why = match &m.addresses {
