@@ -4,7 +4,7 @@
 use serde_json::{Value, json};
 
 use super::output::Style;
-use crate::evidence::{DnssecChain, Evidence, Lookup};
+use crate::evidence::{Evidence, Lookup};
 use crate::judge::dane::{self, DaneStatus};
 use crate::sanitize::sanitize;
 
@@ -30,53 +30,13 @@ pub fn text(ev: &Evidence, style: &Style) -> String {
             style.dim(&format!("({records})"))
         ));
     }
-    if let Some(chain) = ev.dnssec_chain.as_ref().filter(|c| signed(c)) {
-        out.push_str(&format!("  {:<12} {}\n", "DNSSEC", chain_line(chain)));
+    if let Some(chain) = ev.dnssec_chain.as_ref().filter(|c| crate::judge::dnssec::signed(c)) {
+        out.push_str(&format!("  {:<12} {}\n", "DNSSEC", crate::judge::dnssec::chain_line(chain)));
     }
-    if let Some(line) = nameservers_line(ev) {
+    if let Some(line) = crate::judge::ns::summary(ev) {
         out.push_str(&format!("  {:<12} {}\n", "Nameservers", sanitize(&line)));
     }
     out
-}
-
-/// `2 of 2 answer, all serve the same records` (or what they disagree on).
-fn nameservers_line(ev: &Evidence) -> Option<String> {
-    let ns = ev.nameservers.as_ref()?;
-    if ns.servers.is_empty() {
-        return None;
-    }
-    let answering = ns.servers.iter().filter(|s| s.answers.is_some()).count();
-    let disagree: Vec<&str> = crate::judge::ns::disagreements(ev).into_iter().map(|(what, _)| what).collect();
-    let agreement = if disagree.is_empty() {
-        "all serve the same records".to_owned()
-    } else {
-        format!("they disagree on {}", disagree.join(", "))
-    };
-    Some(format!("{answering} of {} answer, {agreement}", ns.servers.len()))
-}
-
-fn signed(c: &DnssecChain) -> bool {
-    [&c.dnskey, &c.ds].iter().any(|l| l.found().is_some_and(|n| *n > 0))
-}
-
-fn count(l: &Lookup<usize>) -> String {
-    match l {
-        Lookup::Found(n) => n.to_string(),
-        Lookup::NoData | Lookup::NxDomain => "none".to_owned(),
-        Lookup::ServFail => "servfail".to_owned(),
-        Lookup::Timeout => "timeout".to_owned(),
-        Lookup::Error(_) => "error".to_owned(),
-    }
-}
-
-/// `DNSKEY 1, DS at the parent 1, validation secure`.
-pub fn chain_line(c: &DnssecChain) -> String {
-    format!(
-        "DNSKEY {}, DS at the parent {}, validation {}",
-        count(&c.dnskey),
-        count(&c.ds),
-        c.validation.as_str()
-    )
 }
 
 /// A TLSA record with its data cut to 16 hex digits.

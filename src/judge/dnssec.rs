@@ -56,3 +56,28 @@ pub fn ds_missing(chain: &DnssecChain) -> bool {
 pub fn validated(ev: &Evidence) -> bool {
     ev.dnssec_chain.as_ref().is_some_and(|c| c.validation == DnssecProof::Secure)
 }
+
+fn count(l: &Lookup<usize>) -> String {
+    match l {
+        Lookup::Found(n) => n.to_string(),
+        Lookup::NoData | Lookup::NxDomain => "none".to_owned(),
+        Lookup::ServFail => "servfail".to_owned(),
+        Lookup::Timeout => "timeout".to_owned(),
+        Lookup::Error(_) => "error".to_owned(),
+    }
+}
+
+/// `DNSKEY 1, DS at the parent 1, validation secure`.
+pub fn chain_line(c: &DnssecChain) -> String {
+    format!(
+        "DNSKEY {}, DS at the parent {}, validation {}",
+        count(&c.dnskey),
+        count(&c.ds),
+        c.validation.as_str()
+    )
+}
+
+/// Whether the domain has DNSKEYs or a DS: a signed zone, or one on its way to being signed.
+pub fn signed(c: &DnssecChain) -> bool {
+    [&c.dnskey, &c.ds].iter().any(|l| l.found().is_some_and(|n| *n > 0))
+}

@@ -111,3 +111,19 @@ pub(crate) fn check(ev: &Evidence) -> Vec<Finding> {
     }
     out
 }
+
+/// `2 of 2 answer, all serve the same records` (or what they disagree on).
+pub fn summary(ev: &Evidence) -> Option<String> {
+    let ns = ev.nameservers.as_ref()?;
+    if ns.servers.is_empty() {
+        return None;
+    }
+    let answering = ns.servers.iter().filter(|s| s.answers.is_some()).count();
+    let disagree: Vec<&str> = disagreements(ev).into_iter().map(|(what, _)| what).collect();
+    let agreement = if disagree.is_empty() {
+        "all serve the same records".to_owned()
+    } else {
+        format!("they disagree on {}", disagree.join(", "))
+    };
+    Some(format!("{answering} of {} answer, {agreement}", ns.servers.len()))
+}

@@ -10,7 +10,7 @@ use crate::evidence::{CertVerdict, MxEvidence, SmtpEvidence, SmtpOutcome};
 use crate::finding::Severity;
 use crate::sanitize::sanitize;
 use crate::tui::theme::{self, Theme};
-use crate::tui::widgets::{fit, mark, s_client, spinner};
+use crate::tui::widgets::{dane, fit, mark, s_client, spinner};
 
 /// Draws the preflight screen.
 pub fn render(cx: &Ctx, f: &mut Frame, area: Rect) {
@@ -65,6 +65,9 @@ pub fn render(cx: &Ctx, f: &mut Frame, area: Rect) {
             t.bad(),
         )));
     }
+    if let Some(c) = cx.checked {
+        lines.extend(dane::dns_lines(t, &c.evidence));
+    }
     lines.push(Line::default());
     lines.push(Line::from(Span::styled(
         " Every domain and subdomain with MX records needs its own rollout.",
@@ -81,6 +84,7 @@ fn host_lines(cx: &Ctx, m: &MxEvidence, planned: bool, lines: &mut Vec<Line<'sta
         Span::styled(format!(" {} ", sanitize(&m.host)), t.title()),
         Span::styled(pref, t.dim()),
     ]));
+    lines.extend(dane::mx_line(t, m));
     if m.probes.is_empty() {
         let why = match &m.addresses {
             crate::evidence::Lookup::Found(_) => "not probed".to_owned(),

@@ -1,5 +1,6 @@
 //! Pieces shared by the screens.
 
+pub mod dane;
 pub mod evidence;
 pub mod findings;
 pub mod footer;
