@@ -47,6 +47,11 @@ pub fn render(cx: &Ctx, f: &mut Frame, area: Rect) {
             }
             lines.push(Line::default());
             lines.extend(findings::lines(t, &c.judgement.findings));
+            let servers = crate::tui::widgets::dane::nameserver_lines(t, &c.evidence);
+            if !servers.is_empty() {
+                lines.push(Line::default());
+                lines.extend(servers);
+            }
         }
         None if cx.busy => lines.push(Line::from(Span::styled(
             format!(" {} running the full check…", spinner(cx.app.frame)),

@@ -1,5 +1,5 @@
 //! DANE per MX host and the domain's DNS truth (the DNSSEC chain, every authoritative
-//! nameserver) as preflight lines, in words a mail admin acts on.
+//! nameserver) as preflight and validation lines, in words a mail admin acts on.
 
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
@@ -42,6 +42,25 @@ pub fn dns_lines(t: &Theme, ev: &Evidence) -> Vec<Line<'static>> {
     if let Some(summary) = ns::summary(ev) {
         let style = if ns::disagreements(ev).is_empty() { t.dim() } else { t.warn() };
         lines.push(Line::from(Span::styled(format!(" Nameservers: {}", sanitize(&summary)), style)));
+    }
+    lines
+}
+
+/// What every authoritative nameserver serves for `_mta-sts`, one line each (the validation
+/// screen): a lagging or dead nameserver is visible before the gate waits for it.
+pub fn nameserver_lines(t: &Theme, ev: &Evidence) -> Vec<Line<'static>> {
+    let Some(found) = ev.nameservers.as_ref().filter(|n| !n.servers.is_empty()) else { return Vec::new() };
+    let odd = !ns::disagreements(ev).is_empty();
+    let mut lines = vec![Line::from(Span::styled(" nameservers: _mta-sts TXT as each serves it", t.title()))];
+    for s in &found.servers {
+        let (text, style) = match &s.answers {
+            Some(a) => (ns::shown(&a.sts), if odd { t.warn() } else { t.dim() }),
+            None => (format!("no answer ({})", s.error.as_deref().unwrap_or("lame or dead")), t.bad()),
+        };
+        lines.push(Line::from(vec![
+            Span::raw(format!("  {}  ", sanitize(&ns::server_label(s)))),
+            Span::styled(sanitize(&text).into_owned(), style),
+        ]));
     }
     lines
 }
@@ -127,5 +146,8 @@ mod tests {
         assert!(out.contains("DNSSEC: DNSKEY 2, DS at the parent none"), "{out}");
         assert!(out.contains("publish the DS at your registrar"), "{out}");
         assert!(out.contains("Nameservers: 2 of 2 answer, they disagree on _mta-sts TXT"), "{out}");
+        let each = text(&nameserver_lines(&t, &ev));
+        assert!(each.contains("ns1.example.net [192.0.2.53]:53  \"v=STSv1; id=2\""), "{each}");
+        assert!(each.contains("ns2.example.net [192.0.2.53]:53  \"v=STSv1; id=1\""), "{each}");
     }
 }
