@@ -281,16 +281,21 @@ mod tests {
     use crate::store::Store;
     use crate::tui::Clock;
 
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn a_new_check_of_a_domain_replaces_the_one_in_flight() {
-        let dir = tempfile::tempdir().unwrap();
+    /// Tasks over a fresh store whose resolver never answers (checks fail fast, offline).
+    fn offline_tasks(dir: &std::path::Path) -> (Tasks, mpsc::UnboundedReceiver<Msg>) {
         let mut probe = ProbeConfig::new(jiff::Timestamp::now());
         probe.resolver = ResolverChoice::At("127.0.0.1:1".parse().unwrap());
         probe.timeouts = Timeouts::uniform(Duration::from_millis(300));
-        let store = Store::open(dir.path()).unwrap();
+        let store = Store::open(dir).unwrap();
         let runtime = Runtime { store, probe, clock: Clock::system(), publisher: None, last_copy: None };
-        let (tx, mut rx) = mpsc::unbounded_channel();
-        let mut tasks = Tasks::start(runtime, tx);
+        let (tx, rx) = mpsc::unbounded_channel();
+        (Tasks::start(runtime, tx), rx)
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_new_check_of_a_domain_replaces_the_one_in_flight() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut tasks, mut rx) = offline_tasks(dir.path());
         let d = DomainName::parse("example.com").unwrap();
         for generation in [1, 2] {
             tasks.dispatch(Effect::RunCheck {
@@ -308,13 +313,7 @@ mod tests {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn several_domains_come_back_one_message_each_and_a_cancelled_one_not_at_all() {
         let dir = tempfile::tempdir().unwrap();
-        let mut probe = ProbeConfig::new(jiff::Timestamp::now());
-        probe.resolver = ResolverChoice::At("127.0.0.1:1".parse().unwrap());
-        probe.timeouts = Timeouts::uniform(Duration::from_millis(300));
-        let store = Store::open(dir.path()).unwrap();
-        let runtime = Runtime { store, probe, clock: Clock::system(), publisher: None, last_copy: None };
-        let (tx, mut rx) = mpsc::unbounded_channel();
-        let mut tasks = Tasks::start(runtime, tx);
+        let (mut tasks, mut rx) = offline_tasks(dir.path());
         let names = ["a.example", "b.example", "c.example"];
         let domains: Vec<DomainName> = names.iter().map(|d| DomainName::parse(d).unwrap()).collect();
         tasks.dispatch(Effect::RunCheck {
