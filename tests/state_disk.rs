@@ -78,8 +78,14 @@ fn report_json() -> Vec<u8> {
         .unwrap()
 }
 
+/// The two tmpfs tests run one at a time: a `mount` child forked by one test inherits the other's
+/// open filler file until it execs, and a removed filler only frees the tmpfs once every copy of
+/// its descriptor is closed (under load that came too late: a flaky ENOSPC after the removal).
+static MOUNTS: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 #[test]
 fn a_full_disk_fails_the_save_cleanly_and_keeps_the_old_state() {
+    let _serial = MOUNTS.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("m");
     let Some(_mount) = Mount::tmpfs(&root, "64k") else {
@@ -172,6 +178,7 @@ fn full_disk_by_file_size_limit(dir: &Path) {
 
 #[test]
 fn a_read_only_state_dir_fails_cleanly_and_names_the_file() {
+    let _serial = MOUNTS.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("m");
     let mount = Mount::tmpfs(&root, "1m");
