@@ -162,12 +162,18 @@ impl Tasks {
         });
     }
 
-    fn start_import(&mut self, paths: Vec<PathBuf>) {
+    /// Cancels the import or fetch in flight (one at a time) and arms the new one's flag.
+    fn arm_import(&mut self) -> Arc<AtomicBool> {
         if let Some(old) = self.import.take() {
             old.store(true, Ordering::Relaxed);
         }
         let cancel = Arc::new(AtomicBool::new(false));
         self.import = Some(cancel.clone());
+        cancel
+    }
+
+    fn start_import(&mut self, paths: Vec<PathBuf>) {
+        let cancel = self.arm_import();
         let runtime = self.runtime.clone();
         let tx = self.tx.clone();
         tokio::task::spawn_blocking(move || {
@@ -198,11 +204,7 @@ impl Tasks {
     /// counts so far; the fetch is dropped where it waits (each message's reports and the
     /// mailbox position are saved before the next message starts).
     fn start_fetch(&mut self, url: String) {
-        if let Some(old) = self.import.take() {
-            old.store(true, Ordering::Relaxed);
-        }
-        let cancel = Arc::new(AtomicBool::new(false));
-        self.import = Some(cancel.clone());
+        let cancel = self.arm_import();
         let runtime = self.runtime.clone();
         let tx = self.tx.clone();
         let handle = tokio::runtime::Handle::current();
