@@ -11,6 +11,7 @@ mod cdn;
 pub mod curl;
 pub mod dane;
 pub mod dnssec;
+pub mod dnssec_step;
 mod held;
 mod mx;
 mod mx_probe;

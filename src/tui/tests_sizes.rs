@@ -54,8 +54,14 @@ fn preflight_at_every_size() {
 
 #[test]
 fn records_at_every_size() {
-    let ev = healthy_ev("testing");
-    at_the_end("records", &domain_app(state(Phase::Records, 0, None), Some(ev)), &["n moves on."]);
+    let mut ev = healthy_ev("testing");
+    ev.dnssec_chain = Some(crate::evidence::DnssecChain {
+        dnskey: crate::evidence::Lookup::Found(2),
+        ds: crate::evidence::Lookup::NoData,
+        validation: crate::evidence::DnssecProof::Insecure,
+        detail: None,
+    });
+    at_the_end("records", &domain_app(state(Phase::Records, 0, None), Some(ev)), &["secure"]);
 }
 
 #[test]

@@ -87,6 +87,8 @@ pub fn render(cx: &Ctx, f: &mut Frame, area: Rect) {
     for l in crate::snippet::order_note(d) {
         lines.push(Line::from(Span::styled(format!(" {l}"), t.dim())));
     }
+    lines.push(Line::default());
+    lines.extend(crate::tui::widgets::dnssec::section(t, cx.checked.map(|c| &c.evidence), cx.busy));
     pane(lines, cx.view, cx.t, f, area);
 }
 
