@@ -103,3 +103,16 @@ async fn check_text_and_json_show_dane_per_mx_and_the_chain() {
     assert_eq!(json["evidence"]["dnssec_chain"]["validation"], "secure");
     assert_eq!(json["evidence"]["mx"]["value"][0]["tlsa"]["records"]["value"][0]["usage"], 3);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_resolver_that_does_not_answer_leaves_the_chain_undecided_not_unsigned() {
+    let s = scenario("dane-unsigned-zone").unwrap();
+    let lab = Lab::start(&s, now()).await.unwrap();
+    let mut cfg = lab.probe_config(now());
+    cfg.resolver = mtasts::probe::ResolverChoice::At("127.0.0.1:1".parse().unwrap());
+    cfg.timeouts = Timeouts::uniform(Duration::from_millis(500));
+    let ev = probe_domain(&DomainName::parse(&s.domains[0].name).unwrap(), &cfg).await;
+    let chain = ev.dnssec_chain.as_ref().unwrap();
+    assert_eq!(chain.validation, DnssecProof::Indeterminate, "{chain:?}");
+    assert_eq!(mtasts::judge::dnssec_step::stage(chain), mtasts::judge::dnssec_step::Stage::Indeterminate);
+}

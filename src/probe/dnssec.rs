@@ -133,7 +133,11 @@ impl Validator {
         let (dnskey, ds) = tokio::join!(count(RecordType::DNSKEY), count(RecordType::DS));
         let signed = [&dnskey, &ds].iter().any(|l| l.found().is_some_and(|n| *n > 0));
         if !signed {
-            return DnssecChain { dnskey, ds, validation: DnssecProof::Insecure, detail: None };
+            let answered = [&dnskey, &ds]
+                .iter()
+                .all(|l| matches!(l, Lookup::Found(_) | Lookup::NoData | Lookup::NxDomain));
+            let validation = if answered { DnssecProof::Insecure } else { DnssecProof::Indeterminate };
+            return DnssecChain { dnskey, ds, validation, detail: None };
         }
         let v = self.validated(domain, RecordType::MX, deadline).await;
         DnssecChain { dnskey, ds, validation: v.proof, detail: v.detail }
