@@ -105,7 +105,10 @@ fn checklist(cx: &Ctx, lines: &mut Vec<Line<'static>>) {
             let dnssec = cx.checked.and_then(|c| c.evidence.sts_dnssec.found().copied());
             let (sym, text) = match dnssec {
                 Some(true) => (theme::OK, "DNSSEC signs the _mta-sts record"),
-                Some(false) => (theme::WARN, "DNSSEC: unsigned (optional, but protects the record)"),
+                Some(false) => (
+                    theme::WARN,
+                    "DNSSEC: not validated (optional; the records screen's DNSSEC step says how)",
+                ),
                 None => (theme::TODO, "DNSSEC: not known until a check this session"),
             };
             lines.push(Line::from(Span::raw(format!("  {sym} {text}"))));
