@@ -7,11 +7,8 @@ mod common;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
-use std::path::PathBuf;
 use std::process::{Command, Output};
 use std::sync::{Arc, Mutex};
-
-use mtasts::lab::Lab;
 
 /// A webhook receiver on 127.0.0.1: records each POST body, answers `status`.
 struct Hook {
@@ -57,40 +54,12 @@ impl Hook {
     }
 }
 
-struct Env {
-    rt: tokio::runtime::Runtime,
-    lab: Lab,
-    dir: tempfile::TempDir,
-    ca: PathBuf,
-    now: jiff::Timestamp,
-}
+use common::lab_env::LabEnv as Env;
 
 impl Env {
-    fn new() -> Env {
-        let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
-        let now = jiff::Timestamp::from_second(jiff::Timestamp::now().as_second()).unwrap();
-        let lab = rt.block_on(Lab::start_named("demo-fresh", now)).unwrap();
-        let dir = tempfile::tempdir().unwrap();
-        let ca = dir.path().join("ca.pem");
-        std::fs::write(&ca, &lab.ca_pem).unwrap();
-        Env { rt, lab, dir, ca, now }
-    }
-
     fn run(&self, days: i64, args: &[&str]) -> Output {
-        let at = self.now.checked_add(jiff::SignedDuration::from_hours(24 * days)).unwrap();
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_mtasts"));
-        cmd.args(args)
-            .env("MTASTS_STATE_DIR", self.dir.path().join("state"))
-            .env("MTASTS_NOW", at.to_string())
-            .env("NO_COLOR", "1");
-        if matches!(args.first(), Some(&"add") | Some(&"advance") | Some(&"check")) {
-            cmd.args(["--resolver", &self.lab.dns_addr.to_string()])
-                .args(["--smtp-port", &self.lab.smtp_port.to_string()])
-                .args(["--https-port", &self.lab.https_port.to_string()])
-                .args(["--ca-file", self.ca.to_str().unwrap()])
-                .args(["--timeout", "5"]);
-        }
-        cmd.output().unwrap()
+        let probe = matches!(args.first(), Some(&"add") | Some(&"advance") | Some(&"check"));
+        self.command(24 * days, args, probe).output().unwrap()
     }
 }
 
@@ -102,7 +71,7 @@ const D: &str = "fresh.example";
 
 #[test]
 fn changes_are_posted_once_and_nothing_when_nothing_changed() {
-    let env = Env::new();
+    let env = Env::new("demo-fresh");
     let hook = Hook::start(200);
     assert!(env.run(0, &["add", D]).status.success());
     let check = |days| env.run(days, &["check", D, "--notify", &hook.url]);
@@ -135,7 +104,7 @@ fn changes_are_posted_once_and_nothing_when_nothing_changed() {
 
 #[test]
 fn a_failed_delivery_is_retried_by_the_next_check() {
-    let env = Env::new();
+    let env = Env::new("demo-fresh");
     let broken = Hook::start(500);
     let out = env.run(0, &["check", D, "--notify", &broken.url]);
     assert_eq!(out.status.code(), Some(1));
@@ -150,7 +119,7 @@ fn a_failed_delivery_is_retried_by_the_next_check() {
 
 #[test]
 fn the_metrics_file_passes_promtool() {
-    let env = Env::new();
+    let env = Env::new("demo-fresh");
     assert!(env.run(0, &["add", D]).status.success());
     let file = env.dir.path().join("mtasts.prom");
     env.run(0, &["check", "--metrics", file.to_str().unwrap()]);

@@ -4,12 +4,10 @@
 //! not slowness — keep its peak RSS under a cap, and report the precise finding.
 
 use std::io::Read;
-use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use mtasts::lab::Lab;
 use serde_json::Value;
 
 /// `--timeout` given to every hostile run.
@@ -19,24 +17,9 @@ const MARGIN: Duration = Duration::from_secs(10);
 /// Peak resident memory allowed for one `check` run.
 const MAX_RSS_KIB: u64 = 200 * 1024;
 
-struct Env {
-    rt: tokio::runtime::Runtime,
-    lab: Lab,
-    dir: tempfile::TempDir,
-    ca: PathBuf,
-}
+mod common;
 
-impl Env {
-    fn new(scenario: &str) -> Env {
-        let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
-        let now = jiff::Timestamp::from_second(jiff::Timestamp::now().as_second()).unwrap();
-        let lab = rt.block_on(Lab::start_named(scenario, now)).unwrap();
-        let dir = tempfile::tempdir().unwrap();
-        let ca = dir.path().join("ca.pem");
-        std::fs::write(&ca, &lab.ca_pem).unwrap();
-        Env { rt, lab, dir, ca }
-    }
-}
+use common::lab_env::LabEnv as Env;
 
 /// One finished `check` run.
 struct Run {

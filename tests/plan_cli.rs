@@ -4,64 +4,27 @@
 //! between steps. And what `check` says when the MX records move without a plan.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
+use std::process::Output;
 
-use mtasts::lab::Lab;
-use mtasts::rfc::{DomainName, MxPattern};
-use mtasts::rollout::{DomainState, Phase};
-use mtasts::store::Store;
+use mtasts::rfc::MxPattern;
+use mtasts::rollout::Phase;
 
 const D: &str = "good.example";
 const NEW: &str = "mx.newprovider.example";
 
-struct Env {
-    rt: tokio::runtime::Runtime,
-    lab: Lab,
-    dir: tempfile::TempDir,
-    ca: PathBuf,
-    now: jiff::Timestamp,
-}
+mod common;
+
+use common::lab_env::LabEnv as Env;
 
 impl Env {
-    fn new() -> Env {
-        let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
-        let now = jiff::Timestamp::from_second(jiff::Timestamp::now().as_second()).unwrap();
-        let lab = rt.block_on(Lab::start_named("all-good-enforce", now)).unwrap();
-        let dir = tempfile::tempdir().unwrap();
-        let ca = dir.path().join("ca.pem");
-        std::fs::write(&ca, &lab.ca_pem).unwrap();
-        Env { rt, lab, dir, ca, now }
-    }
-
-    fn at(&self, hours: i64) -> jiff::Timestamp {
-        self.now.checked_add(jiff::SignedDuration::from_hours(hours)).unwrap()
-    }
-
     /// Runs mtasts `hours` after the start, probing the lab.
     fn run(&self, hours: i64, args: &[&str]) -> Output {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_mtasts"));
-        cmd.args(args)
-            .env("MTASTS_STATE_DIR", self.dir.path().join("state"))
-            .env("MTASTS_NOW", self.at(hours).to_string())
-            .env("NO_COLOR", "1");
-        if args.first() != Some(&"status") {
-            cmd.args(["--resolver", &self.lab.dns_addr.to_string()])
-                .args(["--smtp-port", &self.lab.smtp_port.to_string()])
-                .args(["--https-port", &self.lab.https_port.to_string()])
-                .args(["--ca-file", self.ca.to_str().unwrap(), "--timeout", "5"]);
-        }
-        cmd.output().unwrap()
-    }
-
-    fn state(&self) -> DomainState {
-        let store = Store::open(&self.dir.path().join("state")).unwrap();
-        store.load(&DomainName::parse(D).unwrap()).unwrap().unwrap()
+        self.command(hours, args, args.first() != Some(&"status")).output().unwrap()
     }
 
     /// Serves the plan's policy, then its id (RFC 8461 §8.1), as the user would.
     fn publish_plan(&self) {
-        let s = self.state();
+        let s = self.state(D);
         self.lab.publish_policy(D, Some(s.plan.policy().render().into_bytes())).unwrap();
         self.lab
             .publish_txt(&format!("_mta-sts.{D}"), vec![vec![format!("v=STSv1; id={}", s.plan.id)]])
@@ -86,10 +49,10 @@ fn code(out: &Output, want: i32) -> String {
 
 #[test]
 fn an_enforced_domain_switches_provider_step_by_step() {
-    let env = Env::new();
+    let env = Env::new("all-good-enforce");
     code(&env.run(0, &["add", D]), 0);
-    assert_eq!(env.state().phase, Phase::Enforced);
-    let old_id = env.state().plan.id.clone();
+    assert_eq!(env.state(D).phase, Phase::Enforced);
+    let old_id = env.state(D).plan.id.clone();
 
     let out = code(&env.run(0, &["plan", "mx", D, "--add", NEW, "--remove", "mx1.good.example"]), 0);
     assert!(
@@ -103,7 +66,7 @@ fn an_enforced_domain_switches_provider_step_by_step() {
         "{out}"
     );
     assert!(out.contains(&format!("· 3. from {week}: change the MX records of {D}")), "{out}");
-    let planned = env.state();
+    let planned = env.state(D);
     assert_eq!(
         planned.plan.mx,
         vec![MxPattern::parse("mx1.good.example").unwrap(), MxPattern::parse(NEW).unwrap()]
@@ -158,12 +121,12 @@ fn an_enforced_domain_switches_provider_step_by_step() {
     // A day later the old host leaves the policy, under yet another id.
     let out = code(&env.run(3 + 8 * 24, &["plan", "confirm", D]), 0);
     assert!(out.contains("✓ step 4 done") && out.contains("▶ 5."), "{out}");
-    let s = env.state();
+    let s = env.state(D);
     assert_eq!(s.plan.mx, vec![MxPattern::parse(NEW).unwrap()]);
     env.publish_plan();
     let out = code(&env.run(4 + 8 * 24, &["plan", "confirm", D]), 0);
     assert!(out.contains("✓ step 5 done") && out.contains("the planned change is complete"), "{out}");
-    let s = env.state();
+    let s = env.state(D);
     assert_eq!((s.phase, s.change.is_none()), (Phase::Enforced, true));
     assert_eq!(s.history.len(), 3, "{:?}", s.history);
     code(&env.run(5 + 8 * 24, &["check", D]), 0);
@@ -185,7 +148,7 @@ fn an_enforced_domain_switches_provider_step_by_step() {
     let busy = env.run(6 + 8 * 24, &["plan", "mx", D, "--add", "mx2.newprovider.example"]);
     assert!(text(&busy.stderr).contains("a change is already in progress"), "{}", text(&busy.stderr));
     code(&env.run(6 + 8 * 24, &["plan", "cancel", D]), 0);
-    assert!(env.state().change.is_none());
+    assert!(env.state(D).change.is_none());
     let none = env.run(6 + 8 * 24, &["plan", "confirm", D]);
     assert_eq!(none.status.code(), Some(2));
     assert!(text(&none.stderr).contains("no change is in progress"), "{}", text(&none.stderr));
@@ -193,9 +156,9 @@ fn an_enforced_domain_switches_provider_step_by_step() {
 
 #[test]
 fn moving_mx_without_a_plan_is_an_error_until_the_held_policy_expires() {
-    let env = Env::new();
+    let env = Env::new("all-good-enforce");
     code(&env.run(0, &["add", D]), 0);
-    let old_id = env.state().plan.id.clone();
+    let old_id = env.state(D).plan.id.clone();
     env.set_mx(&[NEW]);
     let out = code(&env.run(1, &["check", D]), 1);
     assert!(out.contains("mx-not-covered "), "{out}");

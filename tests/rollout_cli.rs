@@ -6,55 +6,18 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use mtasts::lab::{Lab, MxSpec};
-use mtasts::rfc::DomainName;
-use mtasts::rollout::{DomainState, Phase};
-use mtasts::store::Store;
+use mtasts::lab::MxSpec;
+use mtasts::rollout::Phase;
 
-struct Env {
-    rt: tokio::runtime::Runtime,
-    lab: Lab,
-    dir: tempfile::TempDir,
-    ca: PathBuf,
-    now: jiff::Timestamp,
-}
+mod common;
+
+use common::lab_env::LabEnv as Env;
 
 impl Env {
-    fn new(scenario: &str) -> Env {
-        let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
-        let now = jiff::Timestamp::from_second(jiff::Timestamp::now().as_second()).unwrap();
-        let lab = rt.block_on(Lab::start_named(scenario, now)).unwrap();
-        let dir = tempfile::tempdir().unwrap();
-        let ca = dir.path().join("ca.pem");
-        std::fs::write(&ca, &lab.ca_pem).unwrap();
-        Env { rt, lab, dir, ca, now }
-    }
-
-    fn state_dir(&self) -> PathBuf {
-        self.dir.path().join("state")
-    }
-
     /// Runs mtasts at `now + days` with the probe options pointing at the lab.
     fn run(&self, days: i64, args: &[&str]) -> Output {
-        let at = self.now.checked_add(jiff::SignedDuration::from_hours(24 * days)).unwrap();
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_mtasts"));
-        cmd.args(args)
-            .env("MTASTS_STATE_DIR", self.state_dir())
-            .env("MTASTS_NOW", at.to_string())
-            .env("NO_COLOR", "1");
-        if matches!(args.first(), Some(&"add") | Some(&"advance") | Some(&"check")) {
-            cmd.args(["--resolver", &self.lab.dns_addr.to_string()])
-                .args(["--smtp-port", &self.lab.smtp_port.to_string()])
-                .args(["--https-port", &self.lab.https_port.to_string()])
-                .args(["--ca-file", self.ca.to_str().unwrap()])
-                .args(["--timeout", "5"]);
-        }
-        cmd.output().unwrap()
-    }
-
-    fn state(&self, domain: &str) -> DomainState {
-        let store = Store::open(&self.state_dir()).unwrap();
-        store.load(&DomainName::parse(domain).unwrap()).unwrap().unwrap()
+        let probe = matches!(args.first(), Some(&"add") | Some(&"advance") | Some(&"check"));
+        self.command(24 * days, args, probe).output().unwrap()
     }
 
     fn publish_records(&self, domain: &str) {

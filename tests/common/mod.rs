@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod cloudflare;
+pub mod lab_env;
 pub mod server;
 
 use std::path::{Path, PathBuf};

@@ -1,0 +1,70 @@
+//! A lab scenario, a state directory and a clock for command-line tests: the real binary runs
+//! with `MTASTS_NOW` moved on and its probe options pointed at the lab.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use mtasts::lab::Lab;
+use mtasts::rfc::DomainName;
+use mtasts::rollout::DomainState;
+use mtasts::store::Store;
+
+/// The lab on its own runtime, a temporary directory (state, the lab's CA) and the start time.
+pub struct LabEnv {
+    /// The runtime the lab's servers run on.
+    pub rt: tokio::runtime::Runtime,
+    /// The lab.
+    pub lab: Lab,
+    /// Holds the state directory and `ca.pem`.
+    pub dir: tempfile::TempDir,
+    /// The lab CA's certificate, for `--ca-file`.
+    pub ca: PathBuf,
+    /// The start time, whole seconds.
+    pub now: jiff::Timestamp,
+}
+
+impl LabEnv {
+    /// Starts the named lab scenario.
+    pub fn new(scenario: &str) -> LabEnv {
+        let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+        let now = jiff::Timestamp::from_second(jiff::Timestamp::now().as_second()).unwrap();
+        let lab = rt.block_on(Lab::start_named(scenario, now)).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let ca = dir.path().join("ca.pem");
+        std::fs::write(&ca, &lab.ca_pem).unwrap();
+        LabEnv { rt, lab, dir, ca, now }
+    }
+
+    /// Where the binary keeps its state.
+    pub fn state_dir(&self) -> PathBuf {
+        self.dir.path().join("state")
+    }
+
+    /// `hours` after the start.
+    pub fn at(&self, hours: i64) -> jiff::Timestamp {
+        self.now.checked_add(jiff::SignedDuration::from_hours(hours)).unwrap()
+    }
+
+    /// The binary with `args`, run `hours` after the start; with `probe`, the options that
+    /// point its probes at the lab (resolver, ports, CA, a 5 s timeout).
+    pub fn command(&self, hours: i64, args: &[&str], probe: bool) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_mtasts"));
+        cmd.args(args)
+            .env("MTASTS_STATE_DIR", self.state_dir())
+            .env("MTASTS_NOW", self.at(hours).to_string())
+            .env("NO_COLOR", "1");
+        if probe {
+            cmd.args(["--resolver", &self.lab.dns_addr.to_string()])
+                .args(["--smtp-port", &self.lab.smtp_port.to_string()])
+                .args(["--https-port", &self.lab.https_port.to_string()])
+                .args(["--ca-file", self.ca.to_str().unwrap(), "--timeout", "5"]);
+        }
+        cmd
+    }
+
+    /// The saved state of `domain`.
+    pub fn state(&self, domain: &str) -> DomainState {
+        let store = Store::open(&self.state_dir()).unwrap();
+        store.load(&DomainName::parse(domain).unwrap()).unwrap().unwrap()
+    }
+}
