@@ -50,17 +50,30 @@ pub fn dns_lines(t: &Theme, ev: &Evidence) -> Vec<Line<'static>> {
 /// screen): a lagging or dead nameserver is visible before the gate waits for it.
 pub fn nameserver_lines(t: &Theme, ev: &Evidence) -> Vec<Line<'static>> {
     let Some(found) = ev.nameservers.as_ref().filter(|n| !n.servers.is_empty()) else { return Vec::new() };
-    let odd = !ns::disagreements(ev).is_empty();
-    let mut lines = vec![Line::from(Span::styled(" nameservers: _mta-sts TXT as each serves it", t.title()))];
+    let differ = ns::disagreements(ev);
+    let odd = !differ.is_empty();
+    let title = if odd {
+        " nameservers: _mta-sts TXT as each serves it, and whatever else differs"
+    } else {
+        " nameservers: _mta-sts TXT as each serves it (the rest agrees)"
+    };
+    let mut lines = vec![Line::from(Span::styled(title, t.title()))];
     for s in &found.servers {
+        let label = ns::server_label(s);
         let (text, style) = match &s.answers {
             Some(a) => (ns::shown(&a.sts), if odd { t.warn() } else { t.dim() }),
             None => (format!("no answer ({})", s.error.as_deref().unwrap_or("lame or dead")), t.bad()),
         };
         lines.push(Line::from(vec![
-            Span::raw(format!("  {}  ", sanitize(&ns::server_label(s)))),
+            Span::raw(format!("  {}  ", sanitize(&label))),
             Span::styled(sanitize(&text).into_owned(), style),
         ]));
+        for (what, by_answer) in differ.iter().filter(|(what, _)| *what != "_mta-sts TXT") {
+            let Some((answer, _)) = by_answer.iter().find(|(_, servers)| servers.contains(&label)) else {
+                continue;
+            };
+            lines.push(Line::from(Span::styled(format!("      {what}: {}", sanitize(answer)), t.warn())));
+        }
     }
     lines
 }
@@ -149,5 +162,13 @@ mod tests {
         let each = text(&nameserver_lines(&t, &ev));
         assert!(each.contains("ns1.example.net [192.0.2.53]:53  \"v=STSv1; id=2\""), "{each}");
         assert!(each.contains("ns2.example.net [192.0.2.53]:53  \"v=STSv1; id=1\""), "{each}");
+        assert!(!each.contains("MX:"), "agreeing answers are not repeated: {each}");
+        if let Some(a) = ev.nameservers.as_mut().and_then(|n| n.servers[1].answers.as_mut()) {
+            a.mx = Lookup::Found(vec!["10 old-mx.example.com".into()]);
+        }
+        let each = text(&nameserver_lines(&t, &ev));
+        assert!(each.contains("      MX: \"10 old-mx.example.com\"\n"), "{each}");
+        assert!(each.contains("      MX: \"10 mx1.example.com\"\n"), "{each}");
+        assert!(each.contains("and whatever else differs"), "{each}");
     }
 }
