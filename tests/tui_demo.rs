@@ -80,7 +80,7 @@ async fn rolled_back(dir: &std::path::Path) -> (Driver, Store) {
         let m = d.rt.perform(e).await.unwrap();
         d.app.update(m);
     }
-    assert_eq!(d.app.entries.len(), 4, "the four seeded demo domains");
+    assert_eq!(d.app.entries.len(), 5, "the five seeded demo domains");
 
     d.keys("afresh.example\n").await;
     let Some(mtasts::tui::app::Overlay::Prompt(p)) = &d.app.overlay else {

@@ -7,7 +7,7 @@ use jiff::{SignedDuration, Timestamp};
 
 use crate::lab::Lab;
 use crate::ops::{self, AddOptions};
-use crate::probe::{ProbeConfig, ResolverChoice};
+use crate::probe::ProbeConfig;
 use crate::rfc::DomainName;
 use crate::rollout::Phase;
 use crate::store::Store;
@@ -16,7 +16,8 @@ use crate::tui::effects::Publisher;
 use crate::tui::{Clock, DemoInfo, TuiConfig, TuiError};
 
 /// The demo domains that are tracked from the start.
-pub const SEEDED: [&str; 4] = ["good.example", "expired.example", "html.example", "testing.example"];
+pub const SEEDED: [&str; 5] =
+    ["good.example", "expired.example", "html.example", "testing.example", "dane-ee.example"];
 /// The demo domain the user takes from add to enforced.
 pub const FRESH: &str = "fresh.example";
 
@@ -47,11 +48,7 @@ impl Publisher for LabPublisher {
 /// Starts the lab and a probe config pointing at it.
 pub async fn start_lab(now: Timestamp) -> Result<(Arc<Lab>, ProbeConfig), TuiError> {
     let lab = Lab::start_named("demo", now).await.map_err(|e| TuiError::Demo(e.to_string()))?;
-    let mut probe = ProbeConfig::new(now);
-    probe.resolver = ResolverChoice::At(lab.dns_addr);
-    probe.smtp_port = lab.smtp_port;
-    probe.https_port = lab.https_port;
-    probe.extra_anchors = vec![lab.ca_der.clone()];
+    let mut probe = lab.probe_config(now);
     probe.timeouts = crate::probe::Timeouts::uniform(std::time::Duration::from_secs(5));
     Ok((Arc::new(lab), probe))
 }

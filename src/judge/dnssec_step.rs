@@ -49,6 +49,13 @@ pub fn on_cloudflare(ev: &Evidence) -> bool {
     names.iter().any(|n| n.to_ascii_lowercase().trim_end_matches('.').ends_with(".ns.cloudflare.com"))
 }
 
+/// Whether the domain's answers (the `_mta-sts` record among them) are DNSSEC-validated: by
+/// our own validation when its chain is secure, else by the resolver's AD bit; `None` when
+/// neither could tell.
+pub fn answers_validated(ev: &Evidence) -> Option<bool> {
+    if super::dnssec::validated(ev) { Some(true) } else { ev.sts_dnssec.found().copied() }
+}
+
 /// The rows of the chain: DNSKEY at the domain, DS at its parent, what validation concluded.
 pub fn rows(domain: &str, chain: &DnssecChain) -> Vec<(String, String)> {
     let parent = domain.split_once('.').map_or(".", |(_, p)| p);
@@ -170,5 +177,17 @@ mod tests {
         assert!(other.iter().any(|s| s.contains("at your registrar")), "{other:?}");
         assert!(steps(Stage::Unsigned, false).contains(&ENABLE));
         assert!(steps(Stage::Bogus, false).iter().any(|s| s.contains("remove the DS")));
+    }
+
+    #[test]
+    fn our_own_validation_outranks_the_resolvers_ad_bit() {
+        let mut ev = healthy("testing");
+        ev.sts_dnssec = Lookup::Found(false);
+        assert_eq!(answers_validated(&ev), Some(false));
+        ev.dnssec_chain = Some(chain(Lookup::Found(1), Lookup::Found(1), DnssecProof::Secure));
+        assert_eq!(answers_validated(&ev), Some(true));
+        ev.dnssec_chain = None;
+        ev.sts_dnssec = Lookup::Timeout;
+        assert_eq!(answers_validated(&ev), None);
     }
 }

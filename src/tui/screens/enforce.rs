@@ -102,9 +102,9 @@ fn checklist(cx: &Ctx, lines: &mut Vec<Line<'static>>) {
             for (ok, text) in rows {
                 lines.push(Line::from(vec![Span::raw("  "), mark(t, ok), Span::raw(format!(" {text}"))]));
             }
-            let dnssec = cx.checked.and_then(|c| c.evidence.sts_dnssec.found().copied());
+            let dnssec = cx.checked.and_then(|c| crate::judge::dnssec_step::answers_validated(&c.evidence));
             let (sym, text) = match dnssec {
-                Some(true) => (theme::OK, "DNSSEC signs the _mta-sts record"),
+                Some(true) => (theme::OK, "DNSSEC validates the _mta-sts record"),
                 Some(false) => (
                     theme::WARN,
                     "DNSSEC: not validated (optional; the records screen's DNSSEC step says how)",

@@ -34,9 +34,9 @@ pub fn section(t: &Theme, ev: Option<&Evidence>, busy: bool) -> Vec<Line<'static
             Span::raw(sanitize(&value).into_owned()),
         ]));
     }
-    let signed = match ev.sts_dnssec.found() {
-        Some(true) => "validated by your resolver",
-        Some(false) => "not validated by your resolver",
+    let signed = match dnssec_step::answers_validated(ev) {
+        Some(true) => "validated",
+        Some(false) => "not validated",
         None => "not known (the lookup failed)",
     };
     lines.push(Line::from(vec![
