@@ -94,11 +94,12 @@ pub fn ns_settled(
     let until = s.until();
     if until > now {
         return Err(format!(
-            "every nameserver serves id {id} since {}; wait until {} (TTL {} s) for resolvers to drop the \
-             old record",
+            "every nameserver serves id {id} since {}; wait until {} (TTL {} s, {} left) for resolvers to \
+             drop the old record",
             short_time(s.since),
-            short_time(until),
-            s.wait_secs
+            until.strftime("%Y-%m-%d %H:%M:%S UTC"),
+            s.wait_secs,
+            left(until.as_second() - now.as_second())
         ));
     }
     Ok(Some(until))
@@ -118,4 +119,12 @@ fn known(state: &DomainState, obs: Option<&Observation>, id: &PolicyId) -> Optio
 /// seen serving it.
 pub(crate) fn settles_at(state: &DomainState, obs: Option<&Observation>, id: &PolicyId) -> Option<Timestamp> {
     known(state, obs, id).map(|s| s.until())
+}
+
+/// "45 s", "12 min" (rounded up).
+fn left(secs: i64) -> String {
+    match secs.max(1) {
+        s if s < 120 => format!("{s} s"),
+        s => format!("{} min", (s + 59) / 60),
+    }
 }

@@ -88,13 +88,14 @@ fn the_enforce_switch_waits_for_every_nameserver_then_for_the_ttl() {
     assert_eq!(
         g.blockers[0].message,
         format!(
-            "every nameserver serves id {new} since {}; wait until {} (TTL 300 s) for resolvers to drop the old \
-             record",
+            "every nameserver serves id {new} since {}; wait until {} (TTL 300 s, 5 min left) for resolvers to \
+             drop the old record",
             short_time(t1),
-            short_time(plus_secs(t1, 300))
+            plus_secs(t1, 300).strftime("%Y-%m-%d %H:%M:%S UTC")
         )
     );
-    assert!(advance(s.clone(), Some(&agreed), None, None, plus_secs(t1, 299)).is_err());
+    let late = advance(s.clone(), Some(&agreed), None, None, plus_secs(t1, 299)).unwrap_err();
+    assert!(late.blockers[0].message.contains("(TTL 300 s, 1 s left)"), "{late}");
     let (done, _) = advance(s.clone(), Some(&agreed), None, None, plus_secs(t1, 300)).unwrap();
     assert_eq!(done.phase, Phase::Enforced);
 
@@ -151,7 +152,7 @@ fn a_planned_change_publication_waits_for_the_nameservers_and_the_ttl() {
     let agreed = with_ns(good_obs(&s, t2), Some(&new), 300);
     let s = record_check(s, &agreed);
     let waiting = step_complete(&s, Some(&agreed), t2).unwrap_err();
-    assert!(waiting.contains("(TTL 3600 s)"), "the previous record's TTL: {waiting}");
+    assert!(waiting.contains("(TTL 3600 s, 60 min left)"), "the previous record's TTL: {waiting}");
     let v = change_view(&s, Some(&agreed), t2).unwrap();
     assert_eq!(v.steps[0].earliest, Some(plus_secs(t2, 3600)));
     assert_eq!(v.waiting_for.as_deref(), Some(waiting.as_str()));
