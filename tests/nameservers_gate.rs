@@ -1,5 +1,6 @@
-//! The gates that depend on a newly published id wait for a lagging nameserver: `demo-fresh`
-//! with a stale secondary for `fresh.example`, driven through the command line.
+//! The gates that depend on a newly published id wait for a lagging nameserver, then for the
+//! previous record's TTL (300 s in the lab): `demo-fresh` with a stale secondary for
+//! `fresh.example`, driven through the command line with `MTASTS_NOW`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::process::{Command, Output};
@@ -10,6 +11,9 @@ use mtasts::rollout::{DomainState, Phase};
 use mtasts::store::Store;
 
 const D: &str = "fresh.example";
+const DAY: i64 = 86_400;
+/// The TTL the lab's nameservers give every record.
+const TTL: i64 = 300;
 
 struct Env {
     _rt: tokio::runtime::Runtime,
@@ -30,8 +34,13 @@ impl Env {
         Env { _rt: rt, lab, dir, now }
     }
 
-    fn run(&self, days: i64, args: &[&str]) -> Output {
-        let at = self.now.checked_add(jiff::SignedDuration::from_hours(24 * days)).unwrap();
+    fn at(&self, secs: i64) -> jiff::Timestamp {
+        self.now.checked_add(jiff::SignedDuration::from_secs(secs)).unwrap()
+    }
+
+    /// Runs `mtasts` `secs` seconds after the start.
+    fn run(&self, secs: i64, args: &[&str]) -> Output {
+        let at = self.at(secs);
         let ca = self.dir.path().join("ca.pem");
         Command::new(env!("CARGO_BIN_EXE_mtasts"))
             .args(args)
@@ -52,14 +61,14 @@ impl Env {
         store.load(&DomainName::parse(D).unwrap()).unwrap().unwrap()
     }
 
-    fn publish(&self, days: i64) {
+    fn publish(&self, secs: i64) {
         let s = self.state();
         let sts = vec![vec![format!("v=STSv1; id={}", s.plan.id)]];
         self.lab.publish_txt(&format!("_mta-sts.{D}"), sts).unwrap();
         let rua: Vec<&str> = s.plan.rua.iter().map(|r| r.as_str()).collect();
         let rpt = vec![vec![format!("v=TLSRPTv1; rua={}", rua.join(","))]];
         self.lab.publish_txt(&format!("_smtp._tls.{D}"), rpt).unwrap();
-        let out = self.run(days, &["generate", "--target", "policy", D]);
+        let out = self.run(secs, &["generate", "--target", "policy", D]);
         self.lab.publish_policy(D, Some(out.stdout)).unwrap();
     }
 }
@@ -77,8 +86,27 @@ fn waits_for_the_stale_nameserver(out: &Output) {
     assert!(text(out).contains("not every authoritative nameserver serves the new records"), "{}", text(out));
 }
 
+/// Blocked by the previous record's TTL at `secs`: names the id, since when every nameserver
+/// serves it, until when to wait and how long that is.
+fn waits_for_the_ttl(env: &Env, secs: i64, agreed: i64, args: &[&str]) {
+    let out = env.run(secs, args);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let want = format!(
+        "every nameserver serves id {} since {}; wait until {} (TTL 300 s, {} left) for resolvers to drop \
+         the old record",
+        env.state().plan.id,
+        env.at(agreed).strftime("%Y-%m-%d %H:%M UTC"),
+        env.at(agreed + TTL).strftime("%Y-%m-%d %H:%M:%S UTC"),
+        match agreed + TTL - secs {
+            s if s < 120 => format!("{s} s"),
+            s => format!("{} min", (s + 59) / 60),
+        }
+    );
+    assert!(text(&out).contains(&want), "{want}\n{}", text(&out));
+}
+
 #[test]
-fn leaving_records_and_the_enforce_switch_wait_for_a_lagging_nameserver() {
+fn leaving_records_and_the_enforce_switch_wait_for_a_lagging_nameserver_then_the_ttl() {
     let env = Env::new();
     ok(&env.run(0, &["add", D]));
     ok(&env.run(0, &["advance", D]));
@@ -92,17 +120,56 @@ fn leaving_records_and_the_enforce_switch_wait_for_a_lagging_nameserver() {
     assert!(text(&check).contains("ns2.fresh.example"), "{}", text(&check));
 
     env.lab.sync_nameservers();
-    ok(&env.run(0, &["advance", D]));
-    ok(&env.run(0, &["advance", D, "--path", "nginx"]));
-    ok(&env.run(0, &["advance", D]));
+    // The first id replaces no record: once every nameserver serves it, no TTL to wait for.
+    ok(&env.run(60, &["advance", D]));
+    assert_eq!(env.state().phase, Phase::Hosting);
+    ok(&env.run(60, &["advance", D, "--path", "nginx"]));
+    ok(&env.run(60, &["advance", D]));
     assert_eq!(env.state().phase, Phase::Testing);
-    ok(&env.run(31, &["advance", D, "--ack", "no-tlsrpt-reports"]));
+    ok(&env.run(31 * DAY, &["advance", D, "--ack", "no-tlsrpt-reports"]));
     assert_eq!(env.state().phase, Phase::Enforce);
 
-    env.publish(31);
-    waits_for_the_stale_nameserver(&env.run(31, &["advance", D]));
+    env.publish(31 * DAY);
+    waits_for_the_stale_nameserver(&env.run(31 * DAY, &["advance", D]));
     assert_eq!(env.state().phase, Phase::Enforce);
     env.lab.sync_nameservers();
-    ok(&env.run(31, &["advance", D]));
+    let agreed = 31 * DAY + 120;
+    waits_for_the_ttl(&env, agreed, agreed, &["advance", D]);
+    let status = env.run(agreed + 60, &["status", D]);
+    assert!(text(&status).contains("(TTL 300 s, 4 min left)"), "{}", text(&status));
+    waits_for_the_ttl(&env, agreed + TTL - 1, agreed, &["advance", D]);
+    assert_eq!(env.state().phase, Phase::Enforce);
+    ok(&env.run(agreed + TTL, &["advance", D]));
     assert_eq!(env.state().phase, Phase::Enforced);
+}
+
+#[test]
+fn a_planned_change_publication_waits_for_a_lagging_nameserver_then_the_ttl() {
+    let env = Env::new();
+    env.lab.publish_txt(&format!("_mta-sts.{D}"), vec![vec!["v=STSv1; id=20260101T000000".into()]]).unwrap();
+    env.lab
+        .publish_txt(&format!("_smtp._tls.{D}"), vec![vec![format!("v=TLSRPTv1; rua=mailto:tlsrpt@{D}")]])
+        .unwrap();
+    let policy =
+        format!("version: STSv1\r\nmode: enforce\r\nmx: mx1.{D}\r\nmx: mx2.{D}\r\nmax_age: 604800\r\n");
+    env.lab.publish_policy(D, Some(policy.into_bytes())).unwrap();
+    env.lab.sync_nameservers();
+    ok(&env.run(0, &["add", D]));
+    assert_eq!(env.state().phase, Phase::Enforced, "adopted: the live id needs no wait");
+
+    ok(&env.run(60, &["plan", "max-age", D, "1209600"]));
+    env.publish(60);
+    let out = env.run(120, &["plan", "confirm", D]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let lagging = format!("not every authoritative nameserver serves id {} yet", env.state().plan.id);
+    assert!(text(&out).contains(&lagging), "{}", text(&out));
+
+    env.lab.sync_nameservers();
+    waits_for_the_ttl(&env, 180, 180, &["plan", "confirm", D]);
+    assert!(env.state().change.is_some());
+    let out = env.run(180 + TTL, &["plan", "confirm", D]);
+    ok(&out);
+    assert!(text(&out).contains("✓ step 1 done"), "{}", text(&out));
+    assert_eq!(env.state().change, None);
+    assert_eq!(env.state().plan.max_age, 1_209_600);
 }

@@ -66,6 +66,7 @@ fn track_testing(state: &Path) {
         sts_id: Some(s.plan.id.clone()),
         tlsrpt_rua: Some(s.plan.rua.clone()),
         live_policy: Some(s.plan.policy()),
+        ns_sts: None,
     });
     store.create(&s).unwrap();
 }

@@ -124,6 +124,11 @@ async fn rolled_back(dir: &std::path::Path) -> (Driver, Store) {
     d.keys("n").await;
     assert_eq!(d.phase(), Phase::Enforce, "the id is not published yet");
     d.keys("pn").await;
+    // Every nameserver serves the new id, but resolvers may hold the testing id for its TTL.
+    assert_eq!(d.phase(), Phase::Enforce, "{}", d.status());
+    let kinds: Vec<_> = d.gate().blockers.iter().map(|b| b.kind).collect();
+    assert_eq!(kinds, [mtasts::rollout::BlockerKind::NsLagging], "{}", d.status());
+    d.keys("Tn").await;
     assert_eq!(d.phase(), Phase::Enforced, "{}", d.status());
 
     let saved = store.load(&DomainName::parse("fresh.example").unwrap()).unwrap().unwrap();

@@ -94,6 +94,10 @@ fn hex_bytes<S: serde::Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error
 pub struct NsAnswers {
     /// `_mta-sts.DOMAIN` TXT, each record's strings joined.
     pub sts: Lookup<Vec<String>>,
+    /// The TTL (seconds) the nameserver gives its `_mta-sts` records: how long a resolver may
+    /// hold them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sts_ttl: Option<u32>,
     /// `_smtp._tls.DOMAIN` TXT, each record's strings joined.
     pub tlsrpt: Lookup<Vec<String>>,
     /// The MX records as `PREF HOST`, sorted.

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use super::{Code, Finding, Severity};
 use crate::evidence::{Evidence, Lookup, NsAnswers, NsServer};
+use crate::rfc::{PolicyId, Selection, StsRecord, select};
 
 /// Picks one compared answer out of a nameserver's answers.
 type Pick = fn(&NsAnswers) -> &Lookup<Vec<String>>;
@@ -57,6 +58,24 @@ pub fn disagreements(ev: &Evidence) -> Vec<(&'static str, BTreeMap<String, Vec<S
 pub fn sts_by_server(ev: &Evidence) -> Vec<(String, Lookup<Vec<String>>)> {
     let Some(ns) = &ev.nameservers else { return Vec::new() };
     ns.servers.iter().filter_map(|s| Some((server_label(s), s.answers.as_ref()?.sts.clone()))).collect()
+}
+
+/// What the nameservers that answered serve for `_mta-sts`: `None` when none was asked or none
+/// answered; otherwise the id every one of them serves (`None` when they disagree or serve no
+/// single valid record) and the highest TTL they give it.
+pub fn sts_agreement(ev: &Evidence) -> Option<(Option<PolicyId>, Option<u32>)> {
+    let answers: Vec<&NsAnswers> =
+        ev.nameservers.as_ref()?.servers.iter().filter_map(|s| s.answers.as_ref()).collect();
+    let first = answers.first()?;
+    let id = |a: &NsAnswers| {
+        let records: Vec<Vec<String>> = a.sts.found()?.iter().map(|r| vec![r.clone()]).collect();
+        match select::<StsRecord>(&records) {
+            Selection::One { record, .. } => Some(record.id),
+            _ => None,
+        }
+    };
+    let agreed = id(first).filter(|x| answers.iter().all(|a| id(a).as_ref() == Some(x)));
+    Some((agreed, answers.iter().filter_map(|a| a.sts_ttl).max()))
 }
 
 /// Findings: `ns-unreachable` per dead or lame address or unresolvable name,
@@ -126,4 +145,53 @@ pub fn summary(ev: &Evidence) -> Option<String> {
         format!("they disagree on {}", disagree.join(", "))
     };
     Some(format!("{answering} of {} answer, {agreement}", ns.servers.len()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::evidence::NsEvidence;
+    use crate::judge::fixtures::healthy;
+
+    fn server(name: &str, sts: Lookup<Vec<String>>, ttl: Option<u32>) -> NsServer {
+        let answers = NsAnswers {
+            sts,
+            sts_ttl: ttl,
+            tlsrpt: Lookup::NoData,
+            mx: Lookup::NoData,
+            policy_host: Lookup::NoData,
+        };
+        NsServer {
+            name: name.into(),
+            addr: "192.0.2.53:53".parse().unwrap(),
+            answers: Some(answers),
+            error: None,
+        }
+    }
+
+    fn with(servers: Vec<NsServer>) -> Evidence {
+        let mut ev = healthy("enforce");
+        ev.nameservers = Some(NsEvidence { ns: Lookup::NoData, unresolved: Vec::new(), servers });
+        ev
+    }
+
+    fn sts(id: &str) -> Lookup<Vec<String>> {
+        Lookup::Found(vec![format!("v=STSv1; id={id}")])
+    }
+
+    #[test]
+    fn the_agreed_id_is_the_one_every_answering_nameserver_serves_with_the_highest_ttl() {
+        assert_eq!(sts_agreement(&healthy("enforce")), None, "no nameserver asked");
+        let dead =
+            NsServer { answers: None, error: Some("no answer".into()), ..server("ns3", sts("a"), None) };
+        let ev =
+            with(vec![server("ns1", sts("a"), Some(300)), server("ns2", sts("a"), Some(3600)), dead.clone()]);
+        let id = PolicyId::parse("a").unwrap();
+        assert_eq!(sts_agreement(&ev), Some((Some(id), Some(3600))));
+        let ev = with(vec![server("ns1", sts("a"), Some(300)), server("ns2", sts("b"), Some(300))]);
+        assert_eq!(sts_agreement(&ev), Some((None, Some(300))));
+        let ev = with(vec![server("ns1", Lookup::NoData, None), server("ns2", Lookup::NoData, None)]);
+        assert_eq!(sts_agreement(&ev), Some((None, None)));
+        assert_eq!(sts_agreement(&with(vec![dead])), None, "nobody answered: nothing known");
+    }
 }

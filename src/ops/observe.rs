@@ -4,7 +4,7 @@ use crate::finding::Severity;
 use crate::judge::Judgement;
 use crate::probe::{CertVerdict, Evidence, Lookup, MxEvidence, SmtpOutcome};
 use crate::rfc::{DomainName, Selection, StsRecord, TlsRptRecord, parse_strict, select};
-use crate::rollout::{MxResult, Observation};
+use crate::rollout::{MxResult, NsSts, Observation};
 
 /// Builds the observation of one check made at `now`.
 pub fn observe(ev: &Evidence, judgement: &Judgement, now: jiff::Timestamp) -> Observation {
@@ -30,6 +30,7 @@ pub fn observe(ev: &Evidence, judgement: &Judgement, now: jiff::Timestamp) -> Ob
             _ => None,
         }),
         live_policy: live_policy(ev),
+        ns_sts: crate::judge::ns::sts_agreement(ev).map(|(id, ttl)| NsSts { id, ttl }),
     }
 }
 

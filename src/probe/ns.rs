@@ -89,7 +89,8 @@ async fn server(
     if let Some(Err(first)) = all.iter().find(|r| r.is_err()).filter(|_| all.iter().all(|r| r.is_err())) {
         return NsServer { name, addr, answers: None, error: Some(first.clone()) };
     }
-    let lookup = |r: Result<Lookup<Vec<String>>, String>| r.unwrap_or_else(Lookup::Error);
+    let sts_ttl = sts.as_ref().ok().and_then(|(_, ttl)| *ttl);
+    let lookup = |r: Result<Answer, String>| r.map_or_else(Lookup::Error, |(l, _)| l);
     let addresses = match (lookup(a), lookup(aaaa)) {
         (Lookup::Found(mut v4), Lookup::Found(v6)) => {
             v4.extend(v6);
@@ -98,10 +99,18 @@ async fn server(
         (Lookup::Found(v), _) | (_, Lookup::Found(v)) => Lookup::Found(v),
         (first, _) => first,
     };
-    let answers =
-        NsAnswers { sts: lookup(sts), tlsrpt: lookup(tlsrpt), mx: lookup(mx), policy_host: addresses };
+    let answers = NsAnswers {
+        sts: lookup(sts),
+        sts_ttl,
+        tlsrpt: lookup(tlsrpt),
+        mx: lookup(mx),
+        policy_host: addresses,
+    };
     NsServer { name, addr, answers: Some(answers), error: None }
 }
+
+/// An authoritative answer: the records, and their TTL when there are any.
+type Answer = (Lookup<Vec<String>>, Option<u32>);
 
 /// One non-recursive question to `addr`. `Err` when the server gave no authoritative answer
 /// (timeout, REFUSED, SERVFAIL, or an answer without the AA bit: lame).
@@ -111,7 +120,7 @@ async fn ask(
     rtype: RecordType,
     step: Duration,
     deadline: Instant,
-) -> Result<Lookup<Vec<String>>, String> {
+) -> Result<Answer, String> {
     let qname = fqdn(name)?;
     let exchange =
         UdpClientStream::builder(addr, TokioRuntimeProvider::default()).with_timeout(Some(step)).exchange();
@@ -128,8 +137,11 @@ async fn ask(
         ResponseCode::NoError | ResponseCode::NXDomain if !resp.metadata.authoritative => {
             Err("answered without authority (lame delegation)".to_owned())
         }
-        ResponseCode::NXDomain => Ok(Lookup::NxDomain),
-        ResponseCode::NoError => Ok(values(&resp, rtype)),
+        ResponseCode::NXDomain => Ok((Lookup::NxDomain, None)),
+        ResponseCode::NoError => {
+            let ttl = resp.answers.iter().filter(|r| r.record_type() == rtype).map(|r| r.ttl).max();
+            Ok((values(&resp, rtype), ttl))
+        }
         other => Err(format!("response code {other}")),
     }
 }

@@ -53,6 +53,12 @@ pub(crate) fn next_action(
             d.child("_mta-sts")
         ));
     }
+    if let [b] = blockers
+        && b.kind == BlockerKind::NsLagging
+        && matches!(state.phase, Phase::Records | Phase::Hosting | Phase::Enforce)
+    {
+        return Next::text(format!("Wait: {b}. Then advance (")).verb(Verb::Advance).then(").");
+    }
     let blocked = |default: Next| match blockers.first() {
         Some(b) => Next::text(format!("Fix: {b}.")),
         None => default,

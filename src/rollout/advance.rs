@@ -163,6 +163,7 @@ pub fn adopt(domain: DomainName, obs: &Observation, now: Timestamp) -> DomainSta
         change: None,
         walkthrough: Default::default(),
         removal: None,
+        ns_settle: super::settle::adopted(obs),
     };
     if obs.sts_id.as_ref() == Some(&state.plan.id) && obs.live_policy.is_some() {
         state = note_published(state, &policy, obs.at);

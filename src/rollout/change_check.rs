@@ -1,5 +1,6 @@
-//! Whether the current step of a planned change is done — checked live for publications and
-//! the MX switch, by the clock and the sender-cache model for waits — and moving on.
+//! Whether the current step of a planned change is done — checked live for publications (and
+//! every nameserver serving the new id for the previous record's TTL) and the MX switch, by
+//! the clock and the sender-cache model for waits — and moving on.
 
 use jiff::Timestamp;
 
@@ -7,6 +8,7 @@ use super::cache::{no_version_lacks, projected_until};
 use super::change::{MX_CACHE_WAIT_SECS, PlannedChange, Step, current_step, enter_step, steps};
 use super::history::PolicyVersion;
 use super::observe::Observation;
+use super::settle::ns_settled;
 use super::state::DomainState;
 use super::testing::add_secs;
 use crate::rfc::{DomainName, MxPattern};
@@ -35,7 +37,8 @@ pub fn step_complete(
                     if o.sts_id.as_ref() == Some(&state.plan.id)
                         && o.live_policy.as_ref() == Some(&policy) =>
                 {
-                    Ok(o.at)
+                    let settled = ns_settled(state, o, &state.plan.id, now)?;
+                    Ok(settled.map_or(o.at, |t| t.max(o.at)))
                 }
                 Some(_) => Err("the check does not show the new policy and its id live yet".into()),
                 None => Err("no check since this step started".into()),

@@ -139,6 +139,11 @@ pub fn change_view(state: &DomainState, obs: Option<&Observation>, now: Timestam
         } else {
             t = match step {
                 Step::Publish { .. } => {
+                    if i == current
+                        && let Some(until) = super::settle::settles_at(state, obs, &state.plan.id)
+                    {
+                        t = t.max(until);
+                    }
                     published = t;
                     t
                 }

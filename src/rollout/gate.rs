@@ -239,18 +239,27 @@ fn phase_blockers(
         Phase::Rollback => out.extend(live::rollback(state, obs, now)),
     }
     if matches!(state.phase, Phase::Records | Phase::Hosting | Phase::Enforce | Phase::Rollback) {
-        out.extend(ns_lagging(obs));
+        out.extend(ns_lagging(state, obs, now));
     }
     out
 }
 
 /// The gates that depend on a newly published id wait until every authoritative nameserver
-/// serves the same records (`ns-inconsistent` names which one lags).
-fn ns_lagging(obs: &Observation) -> Option<Blocker> {
-    obs.warning_codes.contains(&crate::finding::Code::NsInconsistent).then(|| {
-        Blocker::hard(
+/// serves the same records (`ns-inconsistent` names which one lags) and then for the previous
+/// `_mta-sts` record's TTL.
+fn ns_lagging(state: &DomainState, obs: &Observation, now: Timestamp) -> Option<Blocker> {
+    if obs.warning_codes.contains(&crate::finding::Code::NsInconsistent) {
+        return Some(Blocker::hard(
             BlockerKind::NsLagging,
-            "not every authoritative nameserver serves the new records yet (see ns-inconsistent in              `mtasts check`); wait until each one does, then for the previous record's TTL",
-        )
-    })
+            "not every authoritative nameserver serves the new records yet (see ns-inconsistent in \
+             `mtasts check`); wait until each one does, then for the previous record's TTL",
+        ));
+    }
+    // A record not live at all is another blocker's to name.
+    if obs.sts_id.as_ref() != Some(&state.plan.id) {
+        return None;
+    }
+    super::settle::ns_settled(state, obs, &state.plan.id, now)
+        .err()
+        .map(|m| Blocker::hard(BlockerKind::NsLagging, m))
 }

@@ -29,6 +29,7 @@ mod next;
 mod observe;
 mod phase;
 mod removal;
+mod settle;
 mod state;
 mod status;
 mod steps;
@@ -59,9 +60,10 @@ pub use maintenance::{
 };
 pub use maintenance::{monitoring_units, upkeep_lines};
 pub use next::{Next, Part, Verb};
-pub use observe::{MxResult, Observation, ReportTally};
+pub use observe::{MxResult, NsSts, Observation, ReportTally};
 pub use phase::{HostingPath, Phase};
 pub use removal::{Removal, RemovalView, WayOutError, plan_removal, removal_view, resume_testing};
+pub use settle::{NsSettle, ns_settled, settle as settle_ns};
 pub use state::{
     Ack, CheckRecord, DEFAULT_WINDOW_DAYS, DomainState, ENFORCE_MAX_AGE, MAX_CHECKS, Plan, PublishedId,
     ROLLBACK_MAX_AGE, SCHEMA, TESTING_MAX_AGE, Transition, bump_id, entered_at, new_domain, planned_policy,

@@ -33,6 +33,22 @@ pub struct Observation {
     /// The policy served at the well-known URL, if it was fetched and parsed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub live_policy: Option<Policy>,
+    /// What the authoritative nameservers serve for `_mta-sts`, asked directly; `None` when
+    /// none was asked or none answered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ns_sts: Option<NsSts>,
+}
+
+/// The `_mta-sts` record as every authoritative nameserver that answered serves it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct NsSts {
+    /// The id every one of them serves; `None` while they disagree or serve no single valid
+    /// record.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<PolicyId>,
+    /// The highest TTL (seconds) they give the record: how long a resolver may hold it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ttl: Option<u32>,
 }
 
 impl Observation {

@@ -65,6 +65,9 @@ pub struct DomainState {
     /// The removal of MTA-STS after a rollback, once chosen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub removal: Option<super::removal::Removal>,
+    /// When every authoritative nameserver was first seen serving the live `_mta-sts` id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ns_settle: Option<super::settle::NsSettle>,
 }
 
 /// The intended `_mta-sts` / `_smtp._tls` records and policy.
@@ -191,6 +194,7 @@ pub fn new_domain(
         change: None,
         walkthrough: Default::default(),
         removal: None,
+        ns_settle: None,
     }
 }
 
@@ -260,8 +264,9 @@ pub fn entered_at(state: &DomainState, phase: Phase) -> Option<Timestamp> {
     state.transitions.iter().rev().find(|t| t.phase == phase).map(|t| t.at)
 }
 
-/// Records a check result (keeping the last [`MAX_CHECKS`]) and, the first time the planned
-/// id and the planned policy are both live, logs the id as published with the policy's hash.
+/// Records a check result (keeping the last [`MAX_CHECKS`]), notes when every nameserver came
+/// to serve the live id and, the first time the planned id and the planned policy are both
+/// live, logs the id as published with the policy's hash.
 pub fn record_check(mut state: DomainState, obs: &Observation) -> DomainState {
     state.checks.push(CheckRecord {
         at: obs.at,
@@ -274,6 +279,7 @@ pub fn record_check(mut state: DomainState, obs: &Observation) -> DomainState {
     state.last_observation = Some(obs.clone());
     state.history_since.get_or_insert(obs.at);
     state.history = history::observe(std::mem::take(&mut state.history), obs);
+    state.ns_settle = super::settle::settle(state.ns_settle.take(), obs);
     let policy = state.plan.policy();
     if obs.sts_id.as_ref() == Some(&state.plan.id) && obs.live_policy.as_ref() == Some(&policy) {
         state = note_published(state, &policy, obs.at);

@@ -39,6 +39,7 @@ fn sample() -> DomainState {
         sts_id: Some(s.plan.id.clone()),
         tlsrpt_rua: None,
         live_policy: Some(s.plan.policy()),
+        ns_sts: None,
     };
     s = record_check(s, &obs);
     s.acks.push(Ack {

@@ -188,3 +188,27 @@ fn maintenance_mid_provider_switch() {
     assert!(screen.contains("mx.newprovider.example"), "{screen}");
     insta::assert_snapshot!(screen);
 }
+
+#[test]
+fn enforce_waits_for_the_previous_record_ttl() {
+    let mut ev = healthy_ev("enforce");
+    let server = |name: &str| crate::evidence::NsServer {
+        name: name.into(),
+        addr: "192.0.2.53:53".parse().unwrap(),
+        answers: Some(crate::evidence::NsAnswers {
+            sts: crate::evidence::Lookup::Found(vec!["v=STSv1; id=20261101T000000".into()]),
+            sts_ttl: Some(3600),
+            tlsrpt: crate::evidence::Lookup::NoData,
+            mx: crate::evidence::Lookup::NoData,
+            policy_host: crate::evidence::Lookup::NoData,
+        }),
+        error: None,
+    };
+    let servers = vec![server("ns1.example.net"), server("ns2.example.net")];
+    ev.nameservers = Some(crate::evidence::NsEvidence {
+        ns: crate::evidence::Lookup::Found(vec!["ns1.example.net".into(), "ns2.example.net".into()]),
+        unresolved: Vec::new(),
+        servers,
+    });
+    insta::assert_snapshot!(draw(&domain_app(state(Phase::Enforce, 0, Some(&ev)), Some(ev)), 80, 24));
+}

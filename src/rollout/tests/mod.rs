@@ -7,6 +7,7 @@ mod gates;
 mod maintenance;
 mod props;
 mod removal;
+mod settle;
 mod status;
 mod window;
 
@@ -65,6 +66,7 @@ pub(super) fn good_obs(state: &DomainState, when: Timestamp) -> Observation {
         sts_id: Some(state.plan.id.clone()),
         tlsrpt_rua: Some(state.plan.rua.clone()),
         live_policy: Some(state.plan.policy()),
+        ns_sts: None,
     }
 }
 

@@ -81,6 +81,7 @@ fn observe_world(w: &World, when: Timestamp) -> Observation {
         sts_id: Some(w.id.clone()),
         tlsrpt_rua: None,
         live_policy: Some(w.policy.clone()),
+        ns_sts: None,
     }
 }
 

@@ -93,6 +93,7 @@ mod tests {
     fn answers(sts: &str) -> NsAnswers {
         NsAnswers {
             sts: Lookup::Found(vec![sts.to_owned()]),
+            sts_ttl: Some(300),
             tlsrpt: Lookup::NoData,
             mx: Lookup::Found(vec!["10 mx1.example.com".into()]),
             policy_host: Lookup::Found(vec!["192.0.2.80".into()]),

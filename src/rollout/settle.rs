@@ -1,0 +1,134 @@
+//! Nameserver settling: a newly published `_mta-sts` id reaches every sender only once every
+//! authoritative nameserver serves it and the previous record's TTL has passed since the last
+//! one did (until then a resolver may still hold the old record). The state remembers when a
+//! check first saw them all serve the id ([`NsSettle`]); the gates that depend on a new id and
+//! each publication step of a planned change wait for it ([`ns_settled`]).
+
+use jiff::Timestamp;
+
+use super::cache::short_time;
+use super::observe::Observation;
+use super::state::DomainState;
+use super::testing::add_secs;
+use crate::rfc::PolicyId;
+
+/// When every authoritative nameserver came to serve one `_mta-sts` id (kept in the state
+/// file).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct NsSettle {
+    /// The id they all serve.
+    pub id: PolicyId,
+    /// When a check first saw every nameserver serve it.
+    pub since: Timestamp,
+    /// The TTL (seconds) they give its record.
+    #[serde(default)]
+    pub ttl: u32,
+    /// How long after `since` a resolver may still hold the record before it (seconds): the
+    /// longer of that record's TTL, when a check saw it, and this one's.
+    #[serde(default)]
+    pub wait_secs: u32,
+    /// The last check that asked the nameservers did not see every one serve `id`; `since`
+    /// starts again when one does.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub lapsed: bool,
+}
+
+impl NsSettle {
+    /// When a resolver can no longer hold the record before `id`.
+    pub fn until(&self) -> Timestamp {
+        add_secs(self.since, i64::from(self.wait_secs))
+    }
+}
+
+/// The settle after one more check. A check that did not hear from the nameservers leaves it
+/// as it was; applying the same check twice changes nothing.
+pub fn settle(prev: Option<NsSettle>, obs: &Observation) -> Option<NsSettle> {
+    let Some(ns) = &obs.ns_sts else { return prev };
+    let Some(id) = &ns.id else {
+        return prev.map(|p| NsSettle { lapsed: true, ..p });
+    };
+    let ttl = ns.ttl.unwrap_or(0);
+    match prev {
+        Some(p) if &p.id == id && !p.lapsed => Some(p),
+        Some(p) if &p.id == id => Some(NsSettle { since: obs.at, lapsed: false, ..p }),
+        prev => Some(NsSettle {
+            id: id.clone(),
+            since: obs.at,
+            ttl,
+            wait_secs: prev.map_or(ttl, |p| p.ttl.max(ttl)),
+            lapsed: false,
+        }),
+    }
+}
+
+/// The settle of an adopted domain: an id every nameserver serves was live before tracking
+/// started, so there is nothing to wait for.
+pub(crate) fn adopted(obs: &Observation) -> Option<NsSettle> {
+    let ns = obs.ns_sts.as_ref()?;
+    Some(NsSettle {
+        id: ns.id.clone()?,
+        since: obs.at,
+        ttl: ns.ttl.unwrap_or(0),
+        wait_secs: 0,
+        lapsed: false,
+    })
+}
+
+/// Whether no resolver can hold a record older than `id` at `now`, judged by the check `obs`
+/// and the settle the state remembers: `Ok(None)` when nothing is known about the nameservers
+/// (no wait is invented) or no other id was ever live (nothing older to drop), `Ok(Some(t))` when the wait ended at `t`, `Err(what is left)` while
+/// a nameserver lags or the previous record's TTL runs.
+pub fn ns_settled(
+    state: &DomainState,
+    obs: &Observation,
+    id: &PolicyId,
+    now: Timestamp,
+) -> Result<Option<Timestamp>, String> {
+    if obs.ns_sts.as_ref().is_some_and(|ns| ns.id.as_ref() != Some(id)) {
+        return Err(format!(
+            "not every authoritative nameserver serves id {id} yet; wait until each one does, then for the \
+             previous record's TTL"
+        ));
+    }
+    // A first publication replaces no record, so no resolver holds one to drop.
+    if !state.published.iter().any(|p| &p.id != id) {
+        return Ok(None);
+    }
+    let Some(s) = known(state, Some(obs), id) else { return Ok(None) };
+    let until = s.until();
+    if until > now {
+        return Err(format!(
+            "every nameserver serves id {id} since {}; wait until {} (TTL {} s, {} left) for resolvers to \
+             drop the old record",
+            short_time(s.since),
+            until.strftime("%Y-%m-%d %H:%M:%S UTC"),
+            s.wait_secs,
+            left(until.as_second() - now.as_second())
+        ));
+    }
+    Ok(Some(until))
+}
+
+/// The settle of `id` as known after `obs` (or from the state alone when `obs` did not hear
+/// from the nameservers): `None` when no check saw every nameserver serve `id`.
+fn known(state: &DomainState, obs: Option<&Observation>, id: &PolicyId) -> Option<NsSettle> {
+    let s = match obs.filter(|o| o.ns_sts.is_some()) {
+        Some(o) => settle(state.ns_settle.clone(), o)?,
+        None => state.ns_settle.clone()?,
+    };
+    (&s.id == id && !s.lapsed).then_some(s)
+}
+
+/// When no resolver can hold a record older than `id` any more, once every nameserver was
+/// seen serving it.
+pub(crate) fn settles_at(state: &DomainState, obs: Option<&Observation>, id: &PolicyId) -> Option<Timestamp> {
+    known(state, obs, id).map(|s| s.until())
+}
+
+/// "45 s", "12 min" (rounded up).
+fn left(secs: i64) -> String {
+    match secs.max(1) {
+        s if s < 120 => format!("{s} s"),
+        s => format!("{} min", (s + 59) / 60),
+    }
+}
