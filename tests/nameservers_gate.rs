@@ -3,66 +3,35 @@
 //! `fresh.example`, driven through the command line with `MTASTS_NOW`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::process::{Command, Output};
+use std::process::Output;
 
-use mtasts::lab::{Lab, NsRole, NsSpec, scenario};
-use mtasts::rfc::DomainName;
-use mtasts::rollout::{DomainState, Phase};
-use mtasts::store::Store;
+use mtasts::lab::{NsRole, NsSpec, scenario};
+use mtasts::rollout::Phase;
 
 const D: &str = "fresh.example";
 const DAY: i64 = 86_400;
 /// The TTL the lab's nameservers give every record.
 const TTL: i64 = 300;
 
-struct Env {
-    _rt: tokio::runtime::Runtime,
-    lab: Lab,
-    dir: tempfile::TempDir,
-    now: jiff::Timestamp,
-}
+mod common;
+
+use common::lab_env::LabEnv as Env;
 
 impl Env {
-    fn new() -> Env {
-        let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
-        let now = jiff::Timestamp::from_second(jiff::Timestamp::now().as_second()).unwrap();
+    fn with_stale_secondary() -> Env {
         let mut s = scenario("demo-fresh").unwrap();
         s.nameservers.push(NsSpec { zone: D.into(), role: NsRole::Stale, sts_txt: Vec::new() });
-        let lab = rt.block_on(Lab::start(&s, now)).unwrap();
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("ca.pem"), &lab.ca_pem).unwrap();
-        Env { _rt: rt, lab, dir, now }
+        Env::start(&s)
     }
 
-    fn at(&self, secs: i64) -> jiff::Timestamp {
-        self.now.checked_add(jiff::SignedDuration::from_secs(secs)).unwrap()
-    }
-
-    /// Runs `mtasts` `secs` seconds after the start.
+    /// Runs `mtasts` `secs` seconds after the start, asking the lab's nameservers directly.
     fn run(&self, secs: i64, args: &[&str]) -> Output {
-        let at = self.at(secs);
-        let ca = self.dir.path().join("ca.pem");
-        Command::new(env!("CARGO_BIN_EXE_mtasts"))
-            .args(args)
-            .args(["--resolver", &self.lab.dns_addr.to_string()])
-            .args(["--ns-port", &self.lab.dns_addr.port().to_string()])
-            .args(["--smtp-port", &self.lab.smtp_port.to_string()])
-            .args(["--https-port", &self.lab.https_port.to_string()])
-            .args(["--ca-file", ca.to_str().unwrap(), "--timeout", "5"])
-            .env("MTASTS_STATE_DIR", self.dir.path().join("state"))
-            .env("MTASTS_NOW", at.to_string())
-            .env("NO_COLOR", "1")
-            .output()
-            .unwrap()
-    }
-
-    fn state(&self) -> DomainState {
-        let store = Store::open(&self.dir.path().join("state")).unwrap();
-        store.load(&DomainName::parse(D).unwrap()).unwrap().unwrap()
+        let mut cmd = self.command_at(self.at_secs(secs), args, true);
+        cmd.args(["--ns-port", &self.lab.dns_addr.port().to_string()]).output().unwrap()
     }
 
     fn publish(&self, secs: i64) {
-        let s = self.state();
+        let s = self.state(D);
         let sts = vec![vec![format!("v=STSv1; id={}", s.plan.id)]];
         self.lab.publish_txt(&format!("_mta-sts.{D}"), sts).unwrap();
         let rua: Vec<&str> = s.plan.rua.iter().map(|r| r.as_str()).collect();
@@ -94,9 +63,9 @@ fn waits_for_the_ttl(env: &Env, secs: i64, agreed: i64, args: &[&str]) {
     let want = format!(
         "every nameserver serves id {} since {}; wait until {} (TTL 300 s, {} left) for resolvers to drop \
          the old record",
-        env.state().plan.id,
-        env.at(agreed).strftime("%Y-%m-%d %H:%M UTC"),
-        env.at(agreed + TTL).strftime("%Y-%m-%d %H:%M:%S UTC"),
+        env.state(D).plan.id,
+        env.at_secs(agreed).strftime("%Y-%m-%d %H:%M UTC"),
+        env.at_secs(agreed + TTL).strftime("%Y-%m-%d %H:%M:%S UTC"),
         match agreed + TTL - secs {
             s if s < 120 => format!("{s} s"),
             s => format!("{} min", (s + 59) / 60),
@@ -107,14 +76,14 @@ fn waits_for_the_ttl(env: &Env, secs: i64, agreed: i64, args: &[&str]) {
 
 #[test]
 fn leaving_records_and_the_enforce_switch_wait_for_a_lagging_nameserver_then_the_ttl() {
-    let env = Env::new();
+    let env = Env::with_stale_secondary();
     ok(&env.run(0, &["add", D]));
     ok(&env.run(0, &["advance", D]));
-    assert_eq!(env.state().phase, Phase::Records);
+    assert_eq!(env.state(D).phase, Phase::Records);
 
     env.publish(0);
     waits_for_the_stale_nameserver(&env.run(0, &["advance", D]));
-    assert_eq!(env.state().phase, Phase::Records);
+    assert_eq!(env.state(D).phase, Phase::Records);
     let check = env.run(0, &["check", D]);
     assert!(text(&check).contains("ns-inconsistent"), "{}", text(&check));
     assert!(text(&check).contains("ns2.fresh.example"), "{}", text(&check));
@@ -122,30 +91,30 @@ fn leaving_records_and_the_enforce_switch_wait_for_a_lagging_nameserver_then_the
     env.lab.sync_nameservers();
     // The first id replaces no record: once every nameserver serves it, no TTL to wait for.
     ok(&env.run(60, &["advance", D]));
-    assert_eq!(env.state().phase, Phase::Hosting);
+    assert_eq!(env.state(D).phase, Phase::Hosting);
     ok(&env.run(60, &["advance", D, "--path", "nginx"]));
     ok(&env.run(60, &["advance", D]));
-    assert_eq!(env.state().phase, Phase::Testing);
+    assert_eq!(env.state(D).phase, Phase::Testing);
     ok(&env.run(31 * DAY, &["advance", D, "--ack", "no-tlsrpt-reports"]));
-    assert_eq!(env.state().phase, Phase::Enforce);
+    assert_eq!(env.state(D).phase, Phase::Enforce);
 
     env.publish(31 * DAY);
     waits_for_the_stale_nameserver(&env.run(31 * DAY, &["advance", D]));
-    assert_eq!(env.state().phase, Phase::Enforce);
+    assert_eq!(env.state(D).phase, Phase::Enforce);
     env.lab.sync_nameservers();
     let agreed = 31 * DAY + 120;
     waits_for_the_ttl(&env, agreed, agreed, &["advance", D]);
     let status = env.run(agreed + 60, &["status", D]);
     assert!(text(&status).contains("(TTL 300 s, 4 min left)"), "{}", text(&status));
     waits_for_the_ttl(&env, agreed + TTL - 1, agreed, &["advance", D]);
-    assert_eq!(env.state().phase, Phase::Enforce);
+    assert_eq!(env.state(D).phase, Phase::Enforce);
     ok(&env.run(agreed + TTL, &["advance", D]));
-    assert_eq!(env.state().phase, Phase::Enforced);
+    assert_eq!(env.state(D).phase, Phase::Enforced);
 }
 
 #[test]
 fn a_planned_change_publication_waits_for_a_lagging_nameserver_then_the_ttl() {
-    let env = Env::new();
+    let env = Env::with_stale_secondary();
     env.lab.publish_txt(&format!("_mta-sts.{D}"), vec![vec!["v=STSv1; id=20260101T000000".into()]]).unwrap();
     env.lab
         .publish_txt(&format!("_smtp._tls.{D}"), vec![vec![format!("v=TLSRPTv1; rua=mailto:tlsrpt@{D}")]])
@@ -155,21 +124,21 @@ fn a_planned_change_publication_waits_for_a_lagging_nameserver_then_the_ttl() {
     env.lab.publish_policy(D, Some(policy.into_bytes())).unwrap();
     env.lab.sync_nameservers();
     ok(&env.run(0, &["add", D]));
-    assert_eq!(env.state().phase, Phase::Enforced, "adopted: the live id needs no wait");
+    assert_eq!(env.state(D).phase, Phase::Enforced, "adopted: the live id needs no wait");
 
     ok(&env.run(60, &["plan", "max-age", D, "1209600"]));
     env.publish(60);
     let out = env.run(120, &["plan", "confirm", D]);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
-    let lagging = format!("not every authoritative nameserver serves id {} yet", env.state().plan.id);
+    let lagging = format!("not every authoritative nameserver serves id {} yet", env.state(D).plan.id);
     assert!(text(&out).contains(&lagging), "{}", text(&out));
 
     env.lab.sync_nameservers();
     waits_for_the_ttl(&env, 180, 180, &["plan", "confirm", D]);
-    assert!(env.state().change.is_some());
+    assert!(env.state(D).change.is_some());
     let out = env.run(180 + TTL, &["plan", "confirm", D]);
     ok(&out);
     assert!(text(&out).contains("✓ step 1 done"), "{}", text(&out));
-    assert_eq!(env.state().change, None);
-    assert_eq!(env.state().plan.max_age, 1_209_600);
+    assert_eq!(env.state(D).change, None);
+    assert_eq!(env.state(D).plan.max_age, 1_209_600);
 }

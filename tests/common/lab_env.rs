@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::process::Command;
 
-use mtasts::lab::Lab;
+use mtasts::lab::{Lab, Scenario, scenario};
 use mtasts::rfc::DomainName;
 use mtasts::rollout::DomainState;
 use mtasts::store::Store;
@@ -25,10 +25,15 @@ pub struct LabEnv {
 
 impl LabEnv {
     /// Starts the named lab scenario.
-    pub fn new(scenario: &str) -> LabEnv {
+    pub fn new(name: &str) -> LabEnv {
+        LabEnv::start(&scenario(name).unwrap())
+    }
+
+    /// Starts the lab serving `s`.
+    pub fn start(s: &Scenario) -> LabEnv {
         let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
         let now = jiff::Timestamp::from_second(jiff::Timestamp::now().as_second()).unwrap();
-        let lab = rt.block_on(Lab::start_named(scenario, now)).unwrap();
+        let lab = rt.block_on(Lab::start(s, now)).unwrap();
         let dir = tempfile::tempdir().unwrap();
         let ca = dir.path().join("ca.pem");
         std::fs::write(&ca, &lab.ca_pem).unwrap();
@@ -45,13 +50,23 @@ impl LabEnv {
         self.now.checked_add(jiff::SignedDuration::from_hours(hours)).unwrap()
     }
 
+    /// `secs` seconds after the start.
+    pub fn at_secs(&self, secs: i64) -> jiff::Timestamp {
+        self.now.checked_add(jiff::SignedDuration::from_secs(secs)).unwrap()
+    }
+
     /// The binary with `args`, run `hours` after the start; with `probe`, the options that
     /// point its probes at the lab (resolver, ports, CA, a 5 s timeout).
     pub fn command(&self, hours: i64, args: &[&str], probe: bool) -> Command {
+        self.command_at(self.at(hours), args, probe)
+    }
+
+    /// [`LabEnv::command`] with its clock at `at`.
+    pub fn command_at(&self, at: jiff::Timestamp, args: &[&str], probe: bool) -> Command {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_mtasts"));
         cmd.args(args)
             .env("MTASTS_STATE_DIR", self.state_dir())
-            .env("MTASTS_NOW", self.at(hours).to_string())
+            .env("MTASTS_NOW", at.to_string())
             .env("NO_COLOR", "1");
         if probe {
             cmd.args(["--resolver", &self.lab.dns_addr.to_string()])
