@@ -72,6 +72,13 @@ fn waits_for_the_ttl(env: &Env, secs: i64, agreed: i64, args: &[&str]) {
         }
     );
     assert!(text(&out).contains(&want), "{want}\n{}", text(&out));
+    if args.first() == Some(&"advance") {
+        assert!(
+            text(&out).contains(&format!("  ! {want} (time clears it)")),
+            "a wait, not a failure: {}",
+            text(&out)
+        );
+    }
 }
 
 #[test]

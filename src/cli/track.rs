@@ -190,8 +190,12 @@ pub fn advance(
         (None, Some(blocked)) => {
             crate::outln!("{} cannot leave {} yet:", style.bold(domain.as_str()), blocked.phase);
             for b in &blocked.blockers {
-                let tag = if b.overridable { " (may be acknowledged)" } else { "" };
-                crate::outln!("  ✗ {}{tag}", sanitize(&b.message));
+                let (mark, tag) = match () {
+                    _ if b.overridable => ("✗", " (may be acknowledged)"),
+                    _ if b.is_wait() => ("!", " (time clears it)"),
+                    _ => ("✗", ""),
+                };
+                crate::outln!("  {mark} {}{tag}", sanitize(&b.message));
                 if b.kind == BlockerKind::TestersNotRun {
                     crate::outln!("    {}", super::testers::hint(&domain));
                 }

@@ -162,6 +162,12 @@ impl Blocker {
     pub fn soft(kind: BlockerKind, message: impl Into<String>) -> Self {
         Self { kind, message: message.into(), overridable: true }
     }
+
+    /// Whether time alone clears it (a countdown, or nameservers and resolver caches catching
+    /// up): a wait, not something to fix.
+    pub fn is_wait(&self) -> bool {
+        matches!(self.kind, BlockerKind::NsLagging | BlockerKind::RollbackWaiting)
+    }
 }
 
 impl fmt::Display for Blocker {

@@ -150,7 +150,9 @@ impl App {
                 let mut lines: Vec<String> = gate
                     .blockers
                     .iter()
-                    .map(|b| format!("{} {}", if b.overridable { "!" } else { "✗" }, b.message))
+                    .map(|b| {
+                        format!("{} {}", if b.overridable || b.is_wait() { "!" } else { "✗" }, b.message)
+                    })
                     .collect();
                 if lines.is_empty() {
                     lines.push("no blockers".into());

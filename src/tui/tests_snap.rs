@@ -210,5 +210,17 @@ fn enforce_waits_for_the_previous_record_ttl() {
         unresolved: Vec::new(),
         servers,
     });
-    insta::assert_snapshot!(draw(&domain_app(state(Phase::Enforce, 0, Some(&ev)), Some(ev)), 80, 24));
+    let mut s = state(Phase::Enforce, 0, Some(&ev));
+    // The testing id was live before: resolvers may still hold its record.
+    s.published.insert(
+        0,
+        crate::rollout::PublishedId {
+            id: crate::rfc::PolicyId::parse("20261001T000000").unwrap(),
+            policy_sha256: String::new(),
+            max_age: 86_400,
+            mode: crate::rfc::Mode::Testing,
+            at: s.plan.id_generated_at,
+        },
+    );
+    insta::assert_snapshot!(draw(&domain_app(s, Some(ev)), 80, 24));
 }

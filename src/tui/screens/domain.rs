@@ -60,7 +60,7 @@ pub fn render(app: &App, view: &DomainView, t: &Theme, f: &mut Frame, area: Rect
     .areas(area);
     let mark = match () {
         _ if blockers.is_empty() || obs.is_none() => None,
-        _ if blockers.iter().all(|b| b.overridable) => Some(false),
+        _ if blockers.iter().all(|b| b.overridable || b.is_wait()) => Some(false),
         _ => Some(true),
     };
     f.render_widget(rail(t, state.phase, view.viewing, mark, area.width), rail_a);
@@ -111,8 +111,12 @@ pub fn gate_word(t: &Theme, gate: &Gate, checked: bool) -> (String, ratatui::sty
             (format!("{} countdown over", theme::OK), t.ok())
         }
         _ if gate.passed => (format!("{} open", theme::OK), t.ok()),
+        _ if gate.blockers.iter().all(|b| b.is_wait()) => (format!("{} waiting", theme::WARN), t.warn()),
         _ if gate.blockers.iter().all(|b| b.overridable) => {
             (format!("{} {n} to acknowledge", theme::WARN), t.warn())
+        }
+        _ if gate.blockers.iter().all(|b| b.overridable || b.is_wait()) => {
+            (format!("{} {n} to wait for or acknowledge", theme::WARN), t.warn())
         }
         _ if n == 1 => (format!("{} 1 blocker", theme::BAD), t.bad()),
         _ => (format!("{} {n} blockers", theme::BAD), t.bad()),
@@ -138,7 +142,9 @@ fn gate_box(
         Span::styled(format!(" {} gate open: n moves on ", theme::OK), t.ok())
     } else if cx.obs.is_none() {
         Span::styled(" gate: not checked yet ", t.dim())
-    } else if blockers.iter().all(|b| b.overridable) {
+    } else if blockers.iter().all(|b| b.is_wait()) {
+        Span::styled(format!(" {} gate: waiting ", theme::WARN), t.warn())
+    } else if blockers.iter().all(|b| b.overridable || b.is_wait()) {
         Span::styled(
             format!(" {} gate: {} to wait for or acknowledge (n) ", theme::WARN, blockers.len()),
             t.warn(),
@@ -165,7 +171,8 @@ fn gate_lines(cx: &Ctx, gate: &Gate, blockers: &[crate::rollout::Blocker]) -> Ve
     let mut lines: Vec<Line> = blockers
         .iter()
         .map(|b| {
-            let (sym, st) = if b.overridable { (theme::WARN, t.warn()) } else { (theme::BAD, t.bad()) };
+            let (sym, st) =
+                if b.overridable || b.is_wait() { (theme::WARN, t.warn()) } else { (theme::BAD, t.bad()) };
             Line::from(vec![
                 Span::styled(format!(" {sym} "), st),
                 Span::raw(sanitize(&b.message).into_owned()),
