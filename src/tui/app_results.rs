@@ -286,6 +286,11 @@ impl App {
                     if b.overridable() {
                         let context = b.blockers.iter().map(|x| format!("! {}", x.message)).collect();
                         self.overlay = Some(Overlay::Prompt(Prompt::new(PromptKind::Ack, "", context)));
+                    } else if b.blockers.iter().all(|x| x.is_wait()) {
+                        self.set_status(
+                            format!("{}: waiting; the gate below says until when", b.phase),
+                            false,
+                        );
                     } else {
                         self.set_status(format!("cannot leave {}: fix the blockers below", b.phase), true);
                     }

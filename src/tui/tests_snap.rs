@@ -51,6 +51,15 @@ fn home_narrow() {
 }
 
 #[test]
+fn home_narrow_keeps_an_ended_window_apart_from_the_check() {
+    let ev = healthy_ev("testing");
+    let app = app_with(vec![state(Phase::Testing, 50, Some(&ev)), state(Phase::Testing, 35, Some(&ev))]);
+    let screen = draw(&app, 60, 20);
+    assert!(screen.contains(" ended 20d    "), "{screen}");
+    assert!(!screen.contains("ago✗") && !screen.contains("ago!"), "{screen}");
+}
+
+#[test]
 fn home_checking_all() {
     let mut app = fleet();
     key(&mut app, 'r');

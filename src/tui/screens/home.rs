@@ -110,7 +110,8 @@ fn window_cell(s: &DomainState, now: jiff::Timestamp, wide: bool) -> String {
             Some(0) => "ended today".to_owned(),
             Some(1) if wide => format!("{} ended 1 day ago", bar(p.total, p.total, 5)),
             Some(n) if wide => format!("{} ended {n} days ago", bar(p.total, p.total, 5)),
-            Some(n) => format!("ended {n}d ago"),
+            Some(n) if n < 10 => format!("ended {n}d ago"),
+            Some(n) => format!("ended {n}d"),
             None if wide => {
                 format!("{} day {}/{}, {} left", bar(p.day, p.total, 5), p.day, p.total, p.days_remaining)
             }
@@ -118,7 +119,8 @@ fn window_cell(s: &DomainState, now: jiff::Timestamp, wide: bool) -> String {
         },
         None => "—".to_owned(),
     };
-    if wide { format!("{text:<25}") } else { format!("{text:<13}") }
+    // The cell always ends in a space, so the check column never runs into it.
+    if wide { format!("{text:<25}") } else { format!("{:<12} ", fit(&text, 12)) }
 }
 
 fn empty(app: &App, t: &Theme, f: &mut Frame, area: Rect) {
