@@ -81,6 +81,8 @@ async fn rolled_back(dir: &std::path::Path) -> (Driver, Store) {
         d.app.update(m);
     }
     assert_eq!(d.app.entries.len(), 5, "the five seeded demo domains");
+    let dane = store.load(&DomainName::parse("dane-ee.example").unwrap()).unwrap().unwrap();
+    assert_eq!(dane.phase, Phase::Enforced, "the signed demo domain is served by the demo's lab");
 
     d.keys("afresh.example\n").await;
     let Some(mtasts::tui::app::Overlay::Prompt(p)) = &d.app.overlay else {

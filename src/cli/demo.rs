@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use jiff::{SignedDuration, Timestamp};
 
-use crate::lab::Lab;
+use crate::lab::{Lab, Scenario, scenario};
 use crate::ops::{self, AddOptions};
 use crate::probe::ProbeConfig;
 use crate::rfc::DomainName;
@@ -45,9 +45,19 @@ impl Publisher for LabPublisher {
     }
 }
 
+/// The lab `demo` serves: the `demo` scenario and a DNSSEC-signed domain whose MX is pinned
+/// by a valid TLSA record (kept apart from the `demo` scenario, which other tests probe
+/// without asking nameservers: a signed zone gives every zone in its lab NS records).
+pub fn demo_scenario() -> Result<Scenario, TuiError> {
+    let missing = |n: &str| TuiError::Demo(format!("built-in scenario {n} is missing"));
+    let demo = scenario("demo").ok_or_else(|| missing("demo"))?;
+    let dane = scenario("dane-valid-ee").ok_or_else(|| missing("dane-valid-ee"))?;
+    Ok(Scenario::merge("demo", [demo, dane]))
+}
+
 /// Starts the lab and a probe config pointing at it.
 pub async fn start_lab(now: Timestamp) -> Result<(Arc<Lab>, ProbeConfig), TuiError> {
-    let lab = Lab::start_named("demo", now).await.map_err(|e| TuiError::Demo(e.to_string()))?;
+    let lab = Lab::start(&demo_scenario()?, now).await.map_err(|e| TuiError::Demo(e.to_string()))?;
     let mut probe = lab.probe_config(now);
     probe.timeouts = crate::probe::Timeouts::uniform(std::time::Duration::from_secs(5));
     Ok((Arc::new(lab), probe))

@@ -159,19 +159,12 @@ mod tests {
     }
 
     #[test]
-    fn demo_combines_six_domains() {
+    fn demo_combines_five_domains() {
         let demo = scenario("demo").unwrap();
         let names: Vec<&str> = demo.domains.iter().map(|d| d.name.as_str()).collect();
         assert_eq!(
             names,
-            [
-                "good.example",
-                "expired.example",
-                "html.example",
-                "testing.example",
-                "fresh.example",
-                "dane-ee.example"
-            ]
+            ["good.example", "expired.example", "html.example", "testing.example", "fresh.example"]
         );
         let fresh = demo.domain("fresh.example").unwrap();
         assert!(fresh.sts_txt.is_empty() && fresh.tlsrpt_txt.is_empty());
