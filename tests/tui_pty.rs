@@ -44,7 +44,7 @@ fn demo_starts_navigates_and_quits_with_the_terminal_restored() {
     tmux(&["new-session", "-d", "-s", &session, "-x", "80", "-y", "24", &script]);
     let home = wait_for(&session, "testing.example", 30);
     assert!(home.contains("DEMO") && home.contains("good.example"), "{home}");
-    tmux(&["send-keys", "-t", &session, "j", "j", "j", "Enter"]);
+    tmux(&["send-keys", "-t", &session, "j", "j", "j", "j", "Enter"]);
     let domain = wait_for(&session, "home › testing.example", 10);
     assert!(domain.contains("day 21/30"), "{domain}");
     tmux(&["send-keys", "-t", &session, "?"]);
