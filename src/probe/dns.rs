@@ -13,11 +13,11 @@ use hickory_resolver::net::{DnsError, NetError};
 use hickory_resolver::proto::op::{DnsRequestOptions, Message, Query, ResponseCode};
 use hickory_resolver::proto::rr::{Name, RData, RecordType};
 use hickory_resolver::{Resolver, TokioResolver};
-use tokio::sync::Semaphore;
 use tokio::time::{Instant, timeout_at};
 
 use super::ResolverChoice;
 use super::evidence::{Lookup, TxtEvidence};
+use super::gate::{Gate, Permit, Urgency};
 
 /// Most CNAME hops retraced for a name without data.
 const MAX_CNAME_HOPS: usize = 8;
@@ -27,8 +27,8 @@ pub(crate) struct Dns {
     resolver: Result<TokioResolver, String>,
     dnssec_server: Option<SocketAddr>,
     step: Duration,
-    /// Bounds the questions (each its own UDP socket) in flight at once.
-    permits: Semaphore,
+    /// Bounds the questions (each its own UDP socket) in flight at once, critical ones first.
+    gate: Gate,
 }
 
 impl Dns {
@@ -49,10 +49,21 @@ impl Dns {
                 .build()
                 .map_err(|e| format!("building the resolver: {e}"))
         });
-        Self { resolver, dnssec_server, step, permits: Semaphore::new(in_flight.max(1)) }
+        Self { resolver, dnssec_server, step, gate: Gate::new(in_flight) }
     }
 
+    /// One question off the critical path.
     pub(crate) async fn query(&self, name: &str, rtype: RecordType, deadline: Instant) -> Lookup<Message> {
+        self.ask(name, rtype, Urgency::Normal, deadline).await
+    }
+
+    async fn ask(
+        &self,
+        name: &str,
+        rtype: RecordType,
+        urgency: Urgency,
+        deadline: Instant,
+    ) -> Lookup<Message> {
         let resolver = match &self.resolver {
             Ok(r) => r,
             Err(e) => return Lookup::Error(e.clone()),
@@ -61,7 +72,7 @@ impl Dns {
             Ok(n) => n,
             Err(e) => return Lookup::Error(e),
         };
-        let Ok(Ok(_permit)) = timeout_at(deadline, self.permits.acquire()).await else {
+        let Some(_permit) = self.gate.enter(urgency, deadline).await else {
             return Lookup::Timeout;
         };
         match timeout_at(step_deadline(self.step, deadline), resolver.lookup(name, rtype)).await {
@@ -73,13 +84,13 @@ impl Dns {
     }
 
     /// A permit for one more question in flight (each its own socket); `None` past `deadline`.
-    pub(crate) async fn permit(&self, deadline: Instant) -> Option<tokio::sync::SemaphorePermit<'_>> {
-        timeout_at(deadline, self.permits.acquire()).await.ok()?.ok()
+    pub(crate) async fn permit(&self, deadline: Instant) -> Option<Permit> {
+        self.gate.enter(Urgency::Normal, deadline).await
     }
 
-    /// MX records as (preference, exchange), sorted by preference then host.
+    /// MX records as (preference, exchange), sorted by preference then host: a critical question.
     pub(crate) async fn mx(&self, name: &str, deadline: Instant) -> Lookup<Vec<(u16, String)>> {
-        self.query(name, RecordType::MX, deadline).await.map(|msg| {
+        self.ask(name, RecordType::MX, Urgency::Critical, deadline).await.map(|msg| {
             let mut mx: Vec<(u16, String)> = msg
                 .answers
                 .iter()
@@ -140,10 +151,15 @@ impl Dns {
     }
 
     /// A and AAAA of `name`, IPv4 first.
-    pub(crate) async fn addresses(&self, name: &str, deadline: Instant) -> Lookup<Vec<IpAddr>> {
+    pub(crate) async fn addresses(
+        &self,
+        name: &str,
+        urgency: Urgency,
+        deadline: Instant,
+    ) -> Lookup<Vec<IpAddr>> {
         let (a, aaaa) = tokio::join!(
-            self.query(name, RecordType::A, deadline),
-            self.query(name, RecordType::AAAA, deadline)
+            self.ask(name, RecordType::A, urgency, deadline),
+            self.ask(name, RecordType::AAAA, urgency, deadline)
         );
         let ips =
             |msg: Message| -> Vec<IpAddr> { msg.answers.iter().filter_map(|r| r.data.ip_addr()).collect() };
@@ -159,7 +175,7 @@ impl Dns {
             Ok(n) => n,
             Err(e) => return Lookup::Error(e),
         };
-        let Ok(Ok(_permit)) = timeout_at(deadline, self.permits.acquire()).await else {
+        let Some(_permit) = self.permit(deadline).await else {
             return Lookup::Timeout;
         };
         let exchange = UdpClientStream::builder(server, TokioRuntimeProvider::default())

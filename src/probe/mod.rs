@@ -7,6 +7,7 @@ mod dns;
 #[cfg(test)]
 mod dns_tests;
 mod dnssec;
+mod gate;
 mod ns;
 /// The evidence types live in [`crate::evidence`]; this keeps `probe`'s own paths working.
 mod evidence {
@@ -179,7 +180,7 @@ impl Run {
             }
         };
         let policy = async {
-            let addresses = self.dns.addresses(&policy_host, deadline).await;
+            let addresses = self.dns.addresses(&policy_host, gate::Urgency::Normal, deadline).await;
             let fetch = self.policy(domain, &policy_host, &addresses, deadline).await;
             (addresses, fetch)
         };
@@ -240,7 +241,7 @@ impl Run {
         let run = self.clone();
         let name = host.clone();
         let addresses = shared(&self.mx_addresses, host.clone(), || {
-            async move { run.dns.addresses(&name, deadline).await }.boxed()
+            async move { run.dns.addresses(&name, gate::Urgency::Critical, deadline).await }.boxed()
         })
         .await;
         let ips = addresses.found().cloned().unwrap_or_default();

@@ -14,6 +14,7 @@ use tokio::time::{Instant, timeout_at};
 
 use super::dns::{Dns, fqdn, host_text, step_deadline};
 use super::evidence::{Lookup, NsAnswers, NsEvidence, NsServer};
+use super::gate::Urgency;
 
 /// Most nameservers asked, and most addresses asked per nameserver.
 pub const MAX_NAMESERVERS: usize = 8;
@@ -43,7 +44,7 @@ pub(crate) async fn nameservers(
         names
     });
     let names = ns.found().cloned().unwrap_or_default();
-    let addresses = join_all(names.iter().map(|n| dns.addresses(n, deadline))).await;
+    let addresses = join_all(names.iter().map(|n| dns.addresses(n, Urgency::Normal, deadline))).await;
     let mut unresolved = Vec::new();
     let mut targets = Vec::new();
     for (name, addrs) in names.iter().zip(addresses) {
