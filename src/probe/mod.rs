@@ -24,6 +24,7 @@ mod smtp_tests;
 mod tls;
 #[cfg(test)]
 mod tls_tests;
+mod wire;
 
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
