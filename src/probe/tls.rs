@@ -183,9 +183,17 @@ fn cert_evidence(
         issuer: None,
         subject: None,
         sans: Vec::new(),
-        chain: std::iter::once(leaf).chain(intermediates).take(MAX_CHAIN).filter_map(chain_cert).collect(),
+        chain: Vec::new(),
     };
-    if let Ok((_, cert)) = x509_parser::parse_x509_certificate(leaf.as_ref()) {
+    // The leaf is parsed once, for its own fields and its line of the chain.
+    let parsed = x509_parser::parse_x509_certificate(leaf.as_ref()).ok().map(|(_, cert)| cert);
+    ev.chain = parsed
+        .as_ref()
+        .map(summary)
+        .into_iter()
+        .chain(intermediates.iter().take(MAX_CHAIN.saturating_sub(1)).filter_map(chain_cert))
+        .collect();
+    if let Some(cert) = parsed {
         let validity = cert.validity();
         ev.not_before = jiff::Timestamp::from_second(validity.not_before.timestamp()).ok();
         ev.not_after = jiff::Timestamp::from_second(validity.not_after.timestamp()).ok();
@@ -218,11 +226,15 @@ fn cert_evidence(
 /// Subject, issuer and expiry of one presented certificate (`None` when it does not parse).
 fn chain_cert(der: &CertificateDer<'_>) -> Option<ChainCert> {
     let (_, cert) = x509_parser::parse_x509_certificate(der.as_ref()).ok()?;
-    Some(ChainCert {
+    Some(summary(&cert))
+}
+
+fn summary(cert: &x509_parser::certificate::X509Certificate<'_>) -> ChainCert {
+    ChainCert {
         subject: cut_bytes(&cert.subject().to_string(), MAX_DN_BYTES),
         issuer: cut_bytes(&cert.issuer().to_string(), MAX_DN_BYTES),
         not_after: jiff::Timestamp::from_second(cert.validity().not_after.timestamp()).ok(),
-    })
+    }
 }
 
 fn classify(err: &TlsError, self_signed: bool) -> CertVerdict {
