@@ -3,9 +3,12 @@
 //! it (TXT, DNSSEC, nameserver questions), whatever the order they came in. With a plain FIFO
 //! semaphore the last domain of a large run queues its MX question behind every earlier
 //! domain's off-path questions, and its slow MX probe starts late (bench (f)). A quarter of
-//! the places is kept for critical waiters.
+//! the places is kept for critical waiters. Within each class, the waiter of the domain started
+//! first goes first ([`ORDER`]), so domains finish roughly in the order given: the first result
+//! line comes early and the reorder buffer stays small.
 
-use std::collections::VecDeque;
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use tokio::sync::oneshot;
@@ -20,14 +23,49 @@ pub(crate) enum Urgency {
     Normal,
 }
 
+tokio::task_local! {
+    /// The position of the domain a task works for, in the order the run started them.
+    pub(crate) static ORDER: u64;
+}
+
+/// A waiter, ordered by its domain's position, then by arrival.
+#[derive(Debug)]
+struct Waiter {
+    key: (u64, u64),
+    tx: oneshot::Sender<Permit>,
+}
+
+impl PartialEq for Waiter {
+    fn eq(&self, other: &Self) -> bool {
+        self.key == other.key
+    }
+}
+
+impl Eq for Waiter {}
+
+impl PartialOrd for Waiter {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Waiter {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.key.cmp(&other.key)
+    }
+}
+
+type Queue = BinaryHeap<Reverse<Waiter>>;
+
 #[derive(Debug)]
 struct State {
     available: usize,
     /// Places only critical waiters may take, so that a burst of off-path questions never
     /// leaves a critical one waiting for a place.
     reserved: usize,
-    critical: VecDeque<oneshot::Sender<Permit>>,
-    normal: VecDeque<oneshot::Sender<Permit>>,
+    critical: Queue,
+    normal: Queue,
+    arrivals: u64,
 }
 
 impl State {
@@ -41,16 +79,15 @@ impl State {
     /// The next waiter to hand a place to, if any may take one now.
     fn next_waiter(&mut self) -> Option<oneshot::Sender<Permit>> {
         let next = if self.admits(Urgency::Critical) && !self.critical.is_empty() {
-            self.critical.pop_front()
+            self.critical.pop()
         } else if self.admits(Urgency::Normal) {
-            self.normal.pop_front()
+            self.normal.pop()
         } else {
             None
         };
-        if next.is_some() {
-            self.available -= 1;
-        }
-        next
+        let Reverse(waiter) = next?;
+        self.available -= 1;
+        Some(waiter.tx)
     }
 }
 
@@ -75,7 +112,8 @@ impl Gate {
     pub(crate) fn new(size: usize) -> Self {
         let size = size.max(1);
         let reserved = size / 4;
-        let state = State { available: size, reserved, critical: VecDeque::new(), normal: VecDeque::new() };
+        let state =
+            State { available: size, reserved, critical: Queue::new(), normal: Queue::new(), arrivals: 0 };
         Self(Arc::new(Mutex::new(state)))
     }
 
@@ -88,9 +126,12 @@ impl Gate {
                 return Some(Permit(Some(self.0.clone())));
             }
             let (tx, rx) = oneshot::channel();
+            let order = ORDER.try_with(|o| *o).unwrap_or(u64::MAX);
+            state.arrivals += 1;
+            let waiter = Reverse(Waiter { key: (order, state.arrivals), tx });
             match urgency {
-                Urgency::Critical => state.critical.push_back(tx),
-                Urgency::Normal => state.normal.push_back(tx),
+                Urgency::Critical => state.critical.push(waiter),
+                Urgency::Normal => state.normal.push(waiter),
             }
             rx
         };
@@ -140,6 +181,29 @@ mod tests {
             t.await.unwrap();
         }
         assert_eq!(*order.lock().unwrap(), ["critical", "normal"]);
+    }
+
+    #[tokio::test]
+    async fn within_a_class_the_domain_started_first_goes_first() {
+        let gate = Arc::new(Gate::new(1));
+        let far = Instant::now() + Duration::from_secs(5);
+        let held = gate.enter(Urgency::Normal, far).await.unwrap();
+        let order = Arc::new(Mutex::new(Vec::new()));
+        let mut tasks = Vec::new();
+        for position in [7u64, 3, 5] {
+            let (gate, order) = (gate.clone(), order.clone());
+            tasks.push(tokio::spawn(ORDER.scope(position, async move {
+                let _p = gate.enter(Urgency::Normal, far).await.unwrap();
+                order.lock().unwrap().push(position);
+            })));
+            tokio::task::yield_now().await;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        drop(held);
+        for t in tasks {
+            t.await.unwrap();
+        }
+        assert_eq!(*order.lock().unwrap(), [3, 5, 7]);
     }
 
     #[tokio::test]

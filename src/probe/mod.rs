@@ -81,9 +81,11 @@ impl Prober {
         Self(Run::new(cfg))
     }
 
-    /// Probes one domain within the run's limits.
+    /// Probes one domain within the run's limits; domains started earlier have their DNS
+    /// questions answered first.
     pub async fn probe(&self, domain: &DomainName) -> Evidence {
-        self.0.domain(domain).await
+        let order = self.0.started.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        gate::ORDER.scope(order, self.0.domain(domain)).await
     }
 
     /// Probes MX hosts by name (their addresses, then STARTTLS on each), as if DNS had
@@ -128,6 +130,8 @@ struct Run {
     validator: dnssec::Validator,
     /// The TLSA records of MX hosts, asked once per run.
     mx_tlsa: Mutex<HashMap<String, TlsaFuture>>,
+    /// Domains started so far.
+    started: std::sync::atomic::AtomicU64,
 }
 
 impl Run {
@@ -144,6 +148,7 @@ impl Run {
             mx_addresses: Mutex::new(HashMap::new()),
             validator: dnssec::Validator::new(&cfg.resolver, cfg.dnssec_anchor.as_deref(), cfg.timeouts.dns),
             mx_tlsa: Mutex::new(HashMap::new()),
+            started: std::sync::atomic::AtomicU64::new(0),
         })
     }
 
