@@ -97,7 +97,7 @@ impl Dns {
             match self.wire.exchange(direct.server, &request, until).await {
                 Err(WireError::Timeout) => return Lookup::Timeout,
                 Ok(answer) => {
-                    if let Some(plain) = plain_answer(answer, &name, rtype) {
+                    if let Some(plain) = wire::plain_answer(answer, &name, rtype) {
                         return plain;
                     }
                 }
@@ -234,23 +234,6 @@ impl Dns {
                 other => Lookup::Error(format!("response code {other}")),
             },
         }
-    }
-}
-
-/// `answer` as a [`Lookup`] when it is plain: no CNAME or other record than `rtype` at `name`
-/// in its answers, not truncated, NOERROR, NXDOMAIN or SERVFAIL. `None` otherwise.
-fn plain_answer(answer: Message, name: &Name, rtype: RecordType) -> Option<Lookup<Message>> {
-    if answer.metadata.truncation
-        || answer.answers.iter().any(|r| r.record_type() != rtype || r.name != *name)
-    {
-        return None;
-    }
-    match answer.metadata.response_code {
-        ResponseCode::NoError if answer.answers.is_empty() => Some(Lookup::NoData),
-        ResponseCode::NoError => Some(Lookup::Found(answer)),
-        ResponseCode::NXDomain if answer.answers.is_empty() => Some(Lookup::NxDomain),
-        ResponseCode::ServFail => Some(Lookup::ServFail),
-        _ => None,
     }
 }
 

@@ -9,12 +9,15 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
 use std::time::Duration;
 
-use hickory_resolver::proto::op::{DnsRequest, DnsRequestOptions, Message, MessageType, Query};
+use hickory_resolver::proto::op::{DnsRequest, DnsRequestOptions, Message, MessageType, Query, ResponseCode};
+use hickory_resolver::proto::rr::{Name, RecordType};
 use tokio::net::UdpSocket;
 use tokio::sync::OnceCell;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 use tokio::task::AbortHandle;
 use tokio::time::{Instant, sleep_until, timeout_at};
+
+use super::evidence::Lookup;
 
 /// How long before a question is sent again, and how many times it is sent at most (as
 /// hickory's UDP client does).
@@ -175,6 +178,23 @@ impl Wire {
     }
 }
 
+/// `answer` as a [`Lookup`] when it is plain: no CNAME or other record than `rtype` at `name`
+/// in its answers, not truncated, NOERROR, NXDOMAIN or SERVFAIL. `None` otherwise.
+pub(crate) fn plain_answer(answer: Message, name: &Name, rtype: RecordType) -> Option<Lookup<Message>> {
+    if answer.metadata.truncation
+        || answer.answers.iter().any(|r| r.record_type() != rtype || r.name != *name)
+    {
+        return None;
+    }
+    match answer.metadata.response_code {
+        ResponseCode::NoError if answer.answers.is_empty() => Some(Lookup::NoData),
+        ResponseCode::NoError => Some(Lookup::Found(answer)),
+        ResponseCode::NXDomain if answer.answers.is_empty() => Some(Lookup::NxDomain),
+        ResponseCode::ServFail => Some(Lookup::ServFail),
+        _ => None,
+    }
+}
+
 /// `datagram` parsed when it answers `request` from `server`: same id, a response, the same
 /// questions (anything else is ignored, as a spoofing screen).
 fn matching(request: &Message, datagram: &[u8], src: SocketAddr, server: SocketAddr) -> Option<Message> {
@@ -191,7 +211,32 @@ fn matching(request: &Message, datagram: &[u8], src: SocketAddr, server: SocketA
 #[cfg(test)]
 mod tests {
     use super::*;
-    use hickory_resolver::proto::rr::{Name, RecordType};
+    use hickory_resolver::proto::rr::rdata::{CNAME, TXT};
+    use hickory_resolver::proto::rr::{RData, Record};
+
+    #[test]
+    fn only_plain_answers_skip_the_resolver() {
+        let name = Name::from_ascii("_mta-sts.a.test.").unwrap();
+        let answer = |code: ResponseCode, records: Vec<RData>| {
+            let mut m = Message::response(1, hickory_resolver::proto::op::OpCode::Query);
+            m.metadata.response_code = code;
+            m.answers = records.into_iter().map(|d| Record::from_rdata(name.clone(), 300, d)).collect();
+            m
+        };
+        let txt = || RData::TXT(TXT::new(vec!["v=STSv1; id=1;".into()]));
+        let plain = |m: Message| plain_answer(m, &name, RecordType::TXT);
+        assert!(matches!(plain(answer(ResponseCode::NoError, vec![txt()])), Some(Lookup::Found(_))));
+        assert_eq!(plain(answer(ResponseCode::NoError, vec![])), Some(Lookup::NoData));
+        assert_eq!(plain(answer(ResponseCode::NXDomain, vec![])), Some(Lookup::NxDomain));
+        assert_eq!(plain(answer(ResponseCode::ServFail, vec![])), Some(Lookup::ServFail));
+        // A CNAME, truncation or an unusual code goes to hickory's resolver.
+        let cname = RData::CNAME(CNAME(Name::from_ascii("elsewhere.test.").unwrap()));
+        assert_eq!(plain(answer(ResponseCode::NoError, vec![cname, txt()])), None);
+        assert_eq!(plain(answer(ResponseCode::Refused, vec![])), None);
+        let mut cut = answer(ResponseCode::NoError, vec![txt()]);
+        cut.metadata.truncation = true;
+        assert_eq!(plain(cut), None);
+    }
 
     fn question(name: &str) -> Message {
         let name = Name::from_ascii(name).unwrap();
