@@ -55,7 +55,8 @@ impl TrustStores {
         })
     }
 
-    /// A fresh client config (TLS 1.2 and 1.3 only) whose verifier reports into `slot`.
+    /// A fresh client config (TLS 1.2 and 1.3 only, no resumption) whose verifier reports into
+    /// `slot`.
     pub(crate) fn client_config(
         self: &Arc<Self>,
         alpn: &[&[u8]],
@@ -69,6 +70,9 @@ impl TrustStores {
             .with_custom_certificate_verifier(verifier)
             .with_no_client_auth();
         config.alpn_protocols = alpn.iter().map(|p| p.to_vec()).collect();
+        // Each config serves one connection, so there is never a session to resume; the default
+        // in-memory store would allocate room for 256 sessions per connection.
+        config.resumption = rustls::client::Resumption::disabled();
         Ok(config)
     }
 
