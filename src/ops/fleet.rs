@@ -74,21 +74,29 @@ pub async fn check_each(
         tokio::select! {
             permit = window.clone().acquire_owned(), if next < domains.len() => {
                 let Ok(permit) = permit else { return };
-                let (domain, prober) = (domains[next].clone(), prober.clone());
-                let plan = plans.get(&domain).cloned();
-                let now = cfg.now;
-                let handle = tasks.spawn(async move {
-                    let evidence = prober.probe(&domain).await;
-                    let planned = super::check::planned_hosts(&evidence, plan.as_ref());
-                    let planned_mx = if planned.is_empty() { Vec::new() } else { prober.mx_hosts(&planned).await };
-                    let judgement = judge(&evidence, &JudgeContext { plan, ..JudgeContext::new(now) });
-                    let mut observation = super::observe(&evidence, &judgement, now);
-                    observation.mx_results.extend(super::observe::mx_results(&planned_mx));
-                    (Checked { domain, at: now, evidence, judgement, observation, planned_mx }, permit)
-                });
-                ids.insert(handle.id(), next);
-                started.insert(next, Instant::now());
-                next += 1;
+                // Every free place at once, so the domains of a window start together.
+                let mut permit = Some(permit);
+                while let Some(p) = permit.take().or_else(|| window.clone().try_acquire_owned().ok()) {
+                    if next >= domains.len() {
+                        break;
+                    }
+                    let (domain, prober) = (domains[next].clone(), prober.clone());
+                    let plan = plans.get(&domain).cloned();
+                    let now = cfg.now;
+                    let handle = tasks.spawn(async move {
+                        let evidence = prober.probe(&domain).await;
+                        let planned = super::check::planned_hosts(&evidence, plan.as_ref());
+                        let planned_mx =
+                            if planned.is_empty() { Vec::new() } else { prober.mx_hosts(&planned).await };
+                        let judgement = judge(&evidence, &JudgeContext { plan, ..JudgeContext::new(now) });
+                        let mut observation = super::observe(&evidence, &judgement, now);
+                        observation.mx_results.extend(super::observe::mx_results(&planned_mx));
+                        (Checked { domain, at: now, evidence, judgement, observation, planned_mx }, p)
+                    });
+                    ids.insert(handle.id(), next);
+                    started.insert(next, Instant::now());
+                    next += 1;
+                }
             }
             joined = tasks.join_next_with_id(), if !tasks.is_empty() => {
                 let (id, (checked, permit)) = match joined {

@@ -72,7 +72,7 @@ pub struct ProbeConfig {
     /// Most connections to one IP address at once (2: polite to shared MX hosts and to
     /// postscreen).
     pub per_host: usize,
-    /// Most DNS questions in flight at once (each on its own UDP socket).
+    /// Most DNS questions in flight at once (those on a domain's MX chain pass first).
     pub dns_in_flight: usize,
     /// The name sent in EHLO.
     pub ehlo_name: String,

@@ -7,17 +7,16 @@ use hickory_resolver::config::{
     ConnectionConfig, NameServerConfig, ResolveHosts, ResolverConfig, ResolverOpts,
 };
 use hickory_resolver::net::runtime::TokioRuntimeProvider;
-use hickory_resolver::net::udp::UdpClientStream;
-use hickory_resolver::net::xfer::{DnsHandle, FirstAnswer};
 use hickory_resolver::net::{DnsError, NetError};
 use hickory_resolver::proto::op::{DnsRequestOptions, Message, Query, ResponseCode};
 use hickory_resolver::proto::rr::{Name, RData, RecordType};
 use hickory_resolver::{Resolver, TokioResolver};
-use tokio::sync::Semaphore;
 use tokio::time::{Instant, timeout_at};
 
 use super::ResolverChoice;
 use super::evidence::{Lookup, TxtEvidence};
+use super::gate::{Gate, Permit, Urgency};
+use super::wire::{self, Wire, WireError};
 
 /// Most CNAME hops retraced for a name without data.
 const MAX_CNAME_HOPS: usize = 8;
@@ -27,8 +26,20 @@ pub(crate) struct Dns {
     resolver: Result<TokioResolver, String>,
     dnssec_server: Option<SocketAddr>,
     step: Duration,
-    /// Bounds the questions (each its own UDP socket) in flight at once.
-    permits: Semaphore,
+    /// Bounds the questions in flight at once, critical ones first.
+    gate: Gate,
+    /// The run's own sockets, for questions asked without hickory's resolver.
+    wire: Wire,
+    /// The resolver, when it is the only one and plain questions may go to it directly.
+    direct: Option<Direct>,
+}
+
+/// Where plain questions go without hickory's resolver: its only name server, and whether
+/// address questions must still go through hickory (which reads the hosts file).
+#[derive(Debug, Clone, Copy)]
+struct Direct {
+    server: SocketAddr,
+    addresses_too: bool,
 }
 
 impl Dns {
@@ -40,6 +51,10 @@ impl Dns {
             let port = ns.connections.first().map_or(53, |c| c.port);
             Some(SocketAddr::new(ns.ip, port))
         });
+        let direct = built.as_ref().ok().and_then(|(config, opts)| {
+            let server = dnssec_server.filter(|_| config.name_servers().len() == 1)?;
+            Some(Direct { server, addresses_too: opts.use_hosts_file == ResolveHosts::Never })
+        });
         let resolver = built.and_then(|(config, mut opts)| {
             opts.timeout = step;
             opts.attempts = 1;
@@ -49,10 +64,21 @@ impl Dns {
                 .build()
                 .map_err(|e| format!("building the resolver: {e}"))
         });
-        Self { resolver, dnssec_server, step, permits: Semaphore::new(in_flight.max(1)) }
+        Self { resolver, dnssec_server, step, gate: Gate::new(in_flight), wire: Wire::default(), direct }
     }
 
+    /// One question off the critical path.
     pub(crate) async fn query(&self, name: &str, rtype: RecordType, deadline: Instant) -> Lookup<Message> {
+        self.ask(name, rtype, Urgency::Normal, deadline).await
+    }
+
+    async fn ask(
+        &self,
+        name: &str,
+        rtype: RecordType,
+        urgency: Urgency,
+        deadline: Instant,
+    ) -> Lookup<Message> {
         let resolver = match &self.resolver {
             Ok(r) => r,
             Err(e) => return Lookup::Error(e.clone()),
@@ -61,10 +87,26 @@ impl Dns {
             Ok(n) => n,
             Err(e) => return Lookup::Error(e),
         };
-        let Ok(Ok(_permit)) = timeout_at(deadline, self.permits.acquire()).await else {
+        let Some(_permit) = self.gate.enter(urgency, deadline).await else {
             return Lookup::Timeout;
         };
-        match timeout_at(step_deadline(self.step, deadline), resolver.lookup(name, rtype)).await {
+        let until = step_deadline(self.step, deadline);
+        let address = matches!(rtype, RecordType::A | RecordType::AAAA);
+        if let Some(direct) = self.direct.filter(|d| d.addresses_too || !address) {
+            let request = wire::request(Query::query(name.clone(), rtype), DnsRequestOptions::default());
+            match self.wire.exchange(direct.server, &request, until).await {
+                Err(WireError::Timeout) => return Lookup::Timeout,
+                Ok(answer) => {
+                    if let Some(plain) = wire::plain_answer(answer, &name, rtype) {
+                        return plain;
+                    }
+                }
+                Err(WireError::Io(_)) => {}
+            }
+        }
+        // Anything but a plain answer (a CNAME, truncation, an unusual response code) goes
+        // through hickory's resolver, which follows CNAMEs and retries over TCP.
+        match timeout_at(until, resolver.lookup(name, rtype)).await {
             Err(_) => Lookup::Timeout,
             Ok(Ok(lookup)) if !lookup.answers().iter().any(|r| r.record_type() == rtype) => Lookup::NoData,
             Ok(Ok(lookup)) => Lookup::Found(lookup.message().clone()),
@@ -72,14 +114,25 @@ impl Dns {
         }
     }
 
-    /// A permit for one more question in flight (each its own socket); `None` past `deadline`.
-    pub(crate) async fn permit(&self, deadline: Instant) -> Option<tokio::sync::SemaphorePermit<'_>> {
-        timeout_at(deadline, self.permits.acquire()).await.ok()?.ok()
+    /// One question to `server` over the run's own sockets, as hickory would send it.
+    pub(crate) async fn exchange(
+        &self,
+        server: SocketAddr,
+        query: Query,
+        opts: DnsRequestOptions,
+        until: Instant,
+    ) -> Result<Message, WireError> {
+        self.wire.exchange(server, &wire::request(query, opts), until).await
     }
 
-    /// MX records as (preference, exchange), sorted by preference then host.
+    /// A permit for one more question in flight; `None` past `deadline`.
+    pub(crate) async fn permit(&self, deadline: Instant) -> Option<Permit> {
+        self.gate.enter(Urgency::Normal, deadline).await
+    }
+
+    /// MX records as (preference, exchange), sorted by preference then host: a critical question.
     pub(crate) async fn mx(&self, name: &str, deadline: Instant) -> Lookup<Vec<(u16, String)>> {
-        self.query(name, RecordType::MX, deadline).await.map(|msg| {
+        self.ask(name, RecordType::MX, Urgency::Critical, deadline).await.map(|msg| {
             let mut mx: Vec<(u16, String)> = msg
                 .answers
                 .iter()
@@ -140,10 +193,15 @@ impl Dns {
     }
 
     /// A and AAAA of `name`, IPv4 first.
-    pub(crate) async fn addresses(&self, name: &str, deadline: Instant) -> Lookup<Vec<IpAddr>> {
+    pub(crate) async fn addresses(
+        &self,
+        name: &str,
+        urgency: Urgency,
+        deadline: Instant,
+    ) -> Lookup<Vec<IpAddr>> {
         let (a, aaaa) = tokio::join!(
-            self.query(name, RecordType::A, deadline),
-            self.query(name, RecordType::AAAA, deadline)
+            self.ask(name, RecordType::A, urgency, deadline),
+            self.ask(name, RecordType::AAAA, urgency, deadline)
         );
         let ips =
             |msg: Message| -> Vec<IpAddr> { msg.answers.iter().filter_map(|r| r.data.ip_addr()).collect() };
@@ -159,21 +217,18 @@ impl Dns {
             Ok(n) => n,
             Err(e) => return Lookup::Error(e),
         };
-        let Ok(Ok(_permit)) = timeout_at(deadline, self.permits.acquire()).await else {
+        let Some(_permit) = self.permit(deadline).await else {
             return Lookup::Timeout;
         };
-        let exchange = UdpClientStream::builder(server, TokioRuntimeProvider::default())
-            .with_timeout(Some(self.step))
-            .exchange();
         let mut opts = DnsRequestOptions::default();
         opts.use_edns = true;
         opts.edns_set_dnssec_ok = true;
         opts.recursion_desired = true;
-        let answer = exchange.lookup(Query::query(name, RecordType::TXT), opts).first_answer();
-        match timeout_at(step_deadline(self.step, deadline), answer).await {
-            Err(_) => Lookup::Timeout,
-            Ok(Err(e)) => classify(&e),
-            Ok(Ok(resp)) => match resp.metadata.response_code {
+        let query = Query::query(name, RecordType::TXT);
+        match self.exchange(server, query, opts, step_deadline(self.step, deadline)).await {
+            Err(WireError::Timeout) => Lookup::Timeout,
+            Err(WireError::Io(e)) => Lookup::Error(e),
+            Ok(resp) => match resp.metadata.response_code {
                 ResponseCode::NoError | ResponseCode::NXDomain => Lookup::Found(resp.metadata.authentic_data),
                 ResponseCode::ServFail => Lookup::ServFail,
                 other => Lookup::Error(format!("response code {other}")),

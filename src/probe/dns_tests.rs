@@ -76,5 +76,5 @@ async fn ad_bit_is_read_from_a_separate_query() {
 async fn the_overall_deadline_cuts_a_step_short() {
     let dns = Dns::new(&ResolverChoice::At(responder().await), Duration::from_secs(30), 64);
     let deadline = Instant::now() + Duration::from_millis(300);
-    assert_eq!(dns.addresses("silent.test", deadline).await, Lookup::Timeout);
+    assert_eq!(dns.addresses("silent.test", super::gate::Urgency::Critical, deadline).await, Lookup::Timeout);
 }

@@ -36,7 +36,8 @@ fn parse_fd_limit(text: &str) -> Option<u64> {
 
 /// Default limits for a process allowed `fds` open descriptors: three quarters of what is
 /// left after the reserve go to connections (SMTP and HTTPS), one quarter to DNS questions
-/// (each on its own UDP socket). Returns `(sockets, dns_questions)`.
+/// (most share the run's socket; one that falls back to hickory's resolver opens its own).
+/// Returns `(sockets, dns_questions)`.
 pub fn split_fds(fds: u64) -> (usize, usize) {
     let usable = fds.saturating_sub(RESERVED_FDS);
     let sockets = (usable / 4 * 3).clamp(MIN_DEFAULT, MAX_DEFAULT_SOCKETS);

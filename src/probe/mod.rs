@@ -7,6 +7,7 @@ mod dns;
 #[cfg(test)]
 mod dns_tests;
 mod dnssec;
+mod gate;
 mod ns;
 /// The evidence types live in [`crate::evidence`]; this keeps `probe`'s own paths working.
 mod evidence {
@@ -23,6 +24,7 @@ mod smtp_tests;
 mod tls;
 #[cfg(test)]
 mod tls_tests;
+mod wire;
 
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
@@ -79,9 +81,11 @@ impl Prober {
         Self(Run::new(cfg))
     }
 
-    /// Probes one domain within the run's limits.
+    /// Probes one domain within the run's limits; domains started earlier have their DNS
+    /// questions answered first.
     pub async fn probe(&self, domain: &DomainName) -> Evidence {
-        self.0.domain(domain).await
+        let order = self.0.started.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        gate::ORDER.scope(order, self.0.domain(domain)).await
     }
 
     /// Probes MX hosts by name (their addresses, then STARTTLS on each), as if DNS had
@@ -126,6 +130,8 @@ struct Run {
     validator: dnssec::Validator,
     /// The TLSA records of MX hosts, asked once per run.
     mx_tlsa: Mutex<HashMap<String, TlsaFuture>>,
+    /// Domains started so far.
+    started: std::sync::atomic::AtomicU64,
 }
 
 impl Run {
@@ -142,6 +148,7 @@ impl Run {
             mx_addresses: Mutex::new(HashMap::new()),
             validator: dnssec::Validator::new(&cfg.resolver, cfg.dnssec_anchor.as_deref(), cfg.timeouts.dns),
             mx_tlsa: Mutex::new(HashMap::new()),
+            started: std::sync::atomic::AtomicU64::new(0),
         })
     }
 
@@ -179,7 +186,7 @@ impl Run {
             }
         };
         let policy = async {
-            let addresses = self.dns.addresses(&policy_host, deadline).await;
+            let addresses = self.dns.addresses(&policy_host, gate::Urgency::Normal, deadline).await;
             let fetch = self.policy(domain, &policy_host, &addresses, deadline).await;
             (addresses, fetch)
         };
@@ -240,7 +247,7 @@ impl Run {
         let run = self.clone();
         let name = host.clone();
         let addresses = shared(&self.mx_addresses, host.clone(), || {
-            async move { run.dns.addresses(&name, deadline).await }.boxed()
+            async move { run.dns.addresses(&name, gate::Urgency::Critical, deadline).await }.boxed()
         })
         .await;
         let ips = addresses.found().cloned().unwrap_or_default();

@@ -5,15 +5,14 @@ use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
 use futures::future::join_all;
-use hickory_resolver::net::runtime::TokioRuntimeProvider;
-use hickory_resolver::net::udp::UdpClientStream;
-use hickory_resolver::net::xfer::{DnsHandle, FirstAnswer};
 use hickory_resolver::proto::op::{DnsRequestOptions, Message, Query, ResponseCode};
 use hickory_resolver::proto::rr::{RData, RecordType};
-use tokio::time::{Instant, timeout_at};
+use tokio::time::Instant;
 
 use super::dns::{Dns, fqdn, host_text, step_deadline};
 use super::evidence::{Lookup, NsAnswers, NsEvidence, NsServer};
+use super::gate::Urgency;
+use super::wire::WireError;
 
 /// Most nameservers asked, and most addresses asked per nameserver.
 pub const MAX_NAMESERVERS: usize = 8;
@@ -43,7 +42,7 @@ pub(crate) async fn nameservers(
         names
     });
     let names = ns.found().cloned().unwrap_or_default();
-    let addresses = join_all(names.iter().map(|n| dns.addresses(n, deadline))).await;
+    let addresses = join_all(names.iter().map(|n| dns.addresses(n, Urgency::Normal, deadline))).await;
     let mut unresolved = Vec::new();
     let mut targets = Vec::new();
     for (name, addrs) in names.iter().zip(addresses) {
@@ -75,7 +74,7 @@ async fn server(
         let Some(_permit) = dns.permit(deadline).await else {
             return Err("no answer (timeout)".to_owned());
         };
-        ask(addr, &qname, rtype, step, deadline).await
+        ask(dns, addr, &qname, rtype, step, deadline).await
     };
     let policy_host = format!("mta-sts.{domain}");
     let (sts, tlsrpt, mx, a, aaaa) = tokio::join!(
@@ -115,6 +114,7 @@ type Answer = (Lookup<Vec<String>>, Option<u32>);
 /// One non-recursive question to `addr`. `Err` when the server gave no authoritative answer
 /// (timeout, REFUSED, SERVFAIL, or an answer without the AA bit: lame).
 async fn ask(
+    dns: &Dns,
     addr: SocketAddr,
     name: &str,
     rtype: RecordType,
@@ -122,16 +122,14 @@ async fn ask(
     deadline: Instant,
 ) -> Result<Answer, String> {
     let qname = fqdn(name)?;
-    let exchange =
-        UdpClientStream::builder(addr, TokioRuntimeProvider::default()).with_timeout(Some(step)).exchange();
     let mut opts = DnsRequestOptions::default();
     opts.use_edns = true;
     opts.recursion_desired = false;
-    let answer = exchange.lookup(Query::query(qname, rtype), opts).first_answer();
-    let resp = match timeout_at(step_deadline(step, deadline), answer).await {
-        Err(_) => return Err("no answer (timeout)".to_owned()),
-        Ok(Err(e)) => return Err(e.to_string()),
-        Ok(Ok(resp)) => resp,
+    let until = step_deadline(step, deadline);
+    let resp = match dns.exchange(addr, Query::query(qname, rtype), opts, until).await {
+        Err(WireError::Timeout) => return Err("no answer (timeout)".to_owned()),
+        Err(WireError::Io(e)) => return Err(e),
+        Ok(resp) => resp,
     };
     match resp.metadata.response_code {
         ResponseCode::NoError | ResponseCode::NXDomain if !resp.metadata.authoritative => {

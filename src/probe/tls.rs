@@ -55,7 +55,8 @@ impl TrustStores {
         })
     }
 
-    /// A fresh client config (TLS 1.2 and 1.3 only) whose verifier reports into `slot`.
+    /// A fresh client config (TLS 1.2 and 1.3 only, no resumption) whose verifier reports into
+    /// `slot`.
     pub(crate) fn client_config(
         self: &Arc<Self>,
         alpn: &[&[u8]],
@@ -69,6 +70,9 @@ impl TrustStores {
             .with_custom_certificate_verifier(verifier)
             .with_no_client_auth();
         config.alpn_protocols = alpn.iter().map(|p| p.to_vec()).collect();
+        // Each config serves one connection, so there is never a session to resume; the default
+        // in-memory store would allocate room for 256 sessions per connection.
+        config.resumption = rustls::client::Resumption::disabled();
         Ok(config)
     }
 
@@ -183,9 +187,17 @@ fn cert_evidence(
         issuer: None,
         subject: None,
         sans: Vec::new(),
-        chain: std::iter::once(leaf).chain(intermediates).take(MAX_CHAIN).filter_map(chain_cert).collect(),
+        chain: Vec::new(),
     };
-    if let Ok((_, cert)) = x509_parser::parse_x509_certificate(leaf.as_ref()) {
+    // The leaf is parsed once, for its own fields and its line of the chain.
+    let parsed = x509_parser::parse_x509_certificate(leaf.as_ref()).ok().map(|(_, cert)| cert);
+    ev.chain = parsed
+        .as_ref()
+        .map(summary)
+        .into_iter()
+        .chain(intermediates.iter().take(MAX_CHAIN.saturating_sub(1)).filter_map(chain_cert))
+        .collect();
+    if let Some(cert) = parsed {
         let validity = cert.validity();
         ev.not_before = jiff::Timestamp::from_second(validity.not_before.timestamp()).ok();
         ev.not_after = jiff::Timestamp::from_second(validity.not_after.timestamp()).ok();
@@ -218,11 +230,15 @@ fn cert_evidence(
 /// Subject, issuer and expiry of one presented certificate (`None` when it does not parse).
 fn chain_cert(der: &CertificateDer<'_>) -> Option<ChainCert> {
     let (_, cert) = x509_parser::parse_x509_certificate(der.as_ref()).ok()?;
-    Some(ChainCert {
+    Some(summary(&cert))
+}
+
+fn summary(cert: &x509_parser::certificate::X509Certificate<'_>) -> ChainCert {
+    ChainCert {
         subject: cut_bytes(&cert.subject().to_string(), MAX_DN_BYTES),
         issuer: cut_bytes(&cert.issuer().to_string(), MAX_DN_BYTES),
         not_after: jiff::Timestamp::from_second(cert.validity().not_after.timestamp()).ok(),
-    })
+    }
 }
 
 fn classify(err: &TlsError, self_signed: bool) -> CertVerdict {

@@ -1,0 +1,298 @@
+//! DNS questions over one long-lived UDP socket per address family for the whole run,
+//! answers matched to questions by message id, question and source. hickory opens, binds,
+//! registers and closes a fresh socket for every question (and runs it through its resolver's
+//! cache and retry layers), which was the largest CPU cost per domain of a fleet check.
+
+use std::collections::HashMap;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, Weak};
+use std::time::Duration;
+
+use hickory_resolver::proto::op::{DnsRequest, DnsRequestOptions, Message, MessageType, Query, ResponseCode};
+use hickory_resolver::proto::rr::{Name, RecordType};
+use tokio::net::UdpSocket;
+use tokio::sync::OnceCell;
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
+use tokio::task::AbortHandle;
+use tokio::time::{Instant, sleep_until, timeout_at};
+
+use super::evidence::Lookup;
+
+/// How long before a question is sent again, and how many times it is sent at most (as
+/// hickory's UDP client does).
+const RESEND_AFTER: Duration = Duration::from_millis(333);
+const MAX_SENDS: u32 = 3;
+
+/// Largest datagram read.
+const MAX_DATAGRAM: usize = 65_535;
+
+/// Why an exchange gave no answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum WireError {
+    /// No matching answer before the deadline.
+    Timeout,
+    /// The socket failed.
+    Io(String),
+}
+
+type Inbox = UnboundedSender<(Vec<u8>, SocketAddr)>;
+
+/// The run's sockets, opened on first use.
+#[derive(Debug, Default)]
+pub(crate) struct Wire {
+    v4: OnceCell<Arc<Sock>>,
+    v6: OnceCell<Arc<Sock>>,
+}
+
+#[derive(Debug)]
+struct Sock {
+    socket: Arc<UdpSocket>,
+    /// The questions waiting, by message id (ids may repeat; each waiter checks its question).
+    waiting: Mutex<HashMap<u16, Vec<(u64, Inbox)>>>,
+    tokens: AtomicU64,
+    reader: AbortHandle,
+}
+
+impl Drop for Sock {
+    fn drop(&mut self) {
+        self.reader.abort();
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    match m.lock() {
+        Ok(g) => g,
+        Err(poisoned) => poisoned.into_inner(),
+    }
+}
+
+/// Hands every datagram to the waiters of its message id, until the socket is dropped.
+async fn read(socket: Arc<UdpSocket>, sock: Weak<Sock>) {
+    let mut buf = vec![0u8; MAX_DATAGRAM];
+    loop {
+        let Ok((len, src)) = socket.recv_from(&mut buf).await else {
+            // An ICMP error surfaced on the socket; the waiters time out or get their answer.
+            tokio::task::yield_now().await;
+            continue;
+        };
+        let Some(sock) = sock.upgrade() else { return };
+        let Some(id) = buf.get(..2).map(|b| u16::from_be_bytes([b[0], b[1]])) else { continue };
+        if let Some(inboxes) = lock(&sock.waiting).get(&id) {
+            for (_, inbox) in inboxes {
+                let _ = inbox.send((buf[..len].to_vec(), src));
+            }
+        }
+    }
+}
+
+/// A question's place among the waiters, removed when dropped.
+struct Waiting<'a> {
+    sock: &'a Sock,
+    id: u16,
+    token: u64,
+}
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        let mut waiting = lock(&self.sock.waiting);
+        if let Some(list) = waiting.get_mut(&self.id) {
+            list.retain(|(t, _)| *t != self.token);
+            if list.is_empty() {
+                waiting.remove(&self.id);
+            }
+        }
+    }
+}
+
+impl Sock {
+    async fn open(family: IpAddr) -> std::io::Result<Arc<Self>> {
+        let socket = Arc::new(UdpSocket::bind(SocketAddr::new(family, 0)).await?);
+        Ok(Arc::new_cyclic(|weak| {
+            let reader = tokio::spawn(read(socket.clone(), weak.clone())).abort_handle();
+            Self { socket, waiting: Mutex::new(HashMap::new()), tokens: AtomicU64::new(0), reader }
+        }))
+    }
+
+    fn wait_for(&self, id: u16) -> (Waiting<'_>, UnboundedReceiver<(Vec<u8>, SocketAddr)>) {
+        let (tx, rx) = unbounded_channel();
+        let token = self.tokens.fetch_add(1, Ordering::Relaxed);
+        lock(&self.waiting).entry(id).or_default().push((token, tx));
+        (Waiting { sock: self, id, token }, rx)
+    }
+}
+
+/// The request hickory would send for `query` with `opts` (random id, EDNS as asked).
+pub(crate) fn request(query: Query, opts: DnsRequestOptions) -> Message {
+    let request = DnsRequest::from_query(query, opts);
+    Message::clone(&request)
+}
+
+impl Wire {
+    async fn sock(&self, server: SocketAddr) -> Result<&Arc<Sock>, WireError> {
+        let (cell, any) = match server {
+            SocketAddr::V4(_) => (&self.v4, IpAddr::V4(Ipv4Addr::UNSPECIFIED)),
+            SocketAddr::V6(_) => (&self.v6, IpAddr::V6(Ipv6Addr::UNSPECIFIED)),
+        };
+        cell.get_or_try_init(|| Sock::open(any)).await.map_err(|e| WireError::Io(e.to_string()))
+    }
+
+    /// Sends `request` to `server` (again every [`RESEND_AFTER`], at most [`MAX_SENDS`] times)
+    /// and returns the first response from that address with the same id and question.
+    pub(crate) async fn exchange(
+        &self,
+        server: SocketAddr,
+        request: &Message,
+        until: Instant,
+    ) -> Result<Message, WireError> {
+        let bytes = request.to_vec().map_err(|e| WireError::Io(e.to_string()))?;
+        let sock = self.sock(server).await?;
+        let (_waiting, mut inbox) = sock.wait_for(request.metadata.id);
+        let (mut sends, mut resend) = (0, Instant::now());
+        loop {
+            if sends < MAX_SENDS && Instant::now() >= resend {
+                let sent = timeout_at(until, sock.socket.send_to(&bytes, server)).await;
+                match sent {
+                    Err(_) => return Err(WireError::Timeout),
+                    Ok(Err(e)) => return Err(WireError::Io(e.to_string())),
+                    Ok(Ok(_)) => {}
+                }
+                sends += 1;
+                resend = Instant::now() + RESEND_AFTER;
+            }
+            let next = if sends < MAX_SENDS { resend.min(until) } else { until };
+            tokio::select! {
+                got = inbox.recv() => {
+                    let Some((datagram, src)) = got else { return Err(WireError::Timeout) };
+                    if let Some(answer) = matching(request, &datagram, src, server) {
+                        return Ok(answer);
+                    }
+                }
+                () = sleep_until(next) => {
+                    if Instant::now() >= until {
+                        return Err(WireError::Timeout);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// `answer` as a [`Lookup`] when it is plain: no CNAME or other record than `rtype` at `name`
+/// in its answers, not truncated, NOERROR, NXDOMAIN or SERVFAIL. `None` otherwise.
+pub(crate) fn plain_answer(answer: Message, name: &Name, rtype: RecordType) -> Option<Lookup<Message>> {
+    if answer.metadata.truncation
+        || answer.answers.iter().any(|r| r.record_type() != rtype || r.name != *name)
+    {
+        return None;
+    }
+    match answer.metadata.response_code {
+        ResponseCode::NoError if answer.answers.is_empty() => Some(Lookup::NoData),
+        ResponseCode::NoError => Some(Lookup::Found(answer)),
+        ResponseCode::NXDomain if answer.answers.is_empty() => Some(Lookup::NxDomain),
+        ResponseCode::ServFail => Some(Lookup::ServFail),
+        _ => None,
+    }
+}
+
+/// `datagram` parsed when it answers `request` from `server`: same id, a response, the same
+/// questions (anything else is ignored, as a spoofing screen).
+fn matching(request: &Message, datagram: &[u8], src: SocketAddr, server: SocketAddr) -> Option<Message> {
+    if src.ip().to_canonical() != server.ip().to_canonical() || src.port() != server.port() {
+        return None;
+    }
+    let answer = Message::from_vec(datagram).ok()?;
+    let same = answer.metadata.id == request.metadata.id
+        && answer.metadata.message_type == MessageType::Response
+        && answer.queries == request.queries;
+    same.then_some(answer)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use hickory_resolver::proto::rr::rdata::{CNAME, TXT};
+    use hickory_resolver::proto::rr::{RData, Record};
+
+    #[test]
+    fn only_plain_answers_skip_the_resolver() {
+        let name = Name::from_ascii("_mta-sts.a.test.").unwrap();
+        let answer = |code: ResponseCode, records: Vec<RData>| {
+            let mut m = Message::response(1, hickory_resolver::proto::op::OpCode::Query);
+            m.metadata.response_code = code;
+            m.answers = records.into_iter().map(|d| Record::from_rdata(name.clone(), 300, d)).collect();
+            m
+        };
+        let txt = || RData::TXT(TXT::new(vec!["v=STSv1; id=1;".into()]));
+        let plain = |m: Message| plain_answer(m, &name, RecordType::TXT);
+        assert!(matches!(plain(answer(ResponseCode::NoError, vec![txt()])), Some(Lookup::Found(_))));
+        assert_eq!(plain(answer(ResponseCode::NoError, vec![])), Some(Lookup::NoData));
+        assert_eq!(plain(answer(ResponseCode::NXDomain, vec![])), Some(Lookup::NxDomain));
+        assert_eq!(plain(answer(ResponseCode::ServFail, vec![])), Some(Lookup::ServFail));
+        // A CNAME, truncation or an unusual code goes to hickory's resolver.
+        let cname = RData::CNAME(CNAME(Name::from_ascii("elsewhere.test.").unwrap()));
+        assert_eq!(plain(answer(ResponseCode::NoError, vec![cname, txt()])), None);
+        assert_eq!(plain(answer(ResponseCode::Refused, vec![])), None);
+        let mut cut = answer(ResponseCode::NoError, vec![txt()]);
+        cut.metadata.truncation = true;
+        assert_eq!(plain(cut), None);
+    }
+
+    fn question(name: &str) -> Message {
+        let name = Name::from_ascii(name).unwrap();
+        request(Query::query(name, RecordType::TXT), DnsRequestOptions::default())
+    }
+
+    /// A server that answers every question twice: first with a wrong id, then properly.
+    async fn server() -> SocketAddr {
+        let socket = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+        let addr = socket.local_addr().unwrap();
+        tokio::spawn(async move {
+            let mut buf = vec![0u8; 4096];
+            while let Ok((len, from)) = socket.recv_from(&mut buf).await {
+                let query = Message::from_vec(&buf[..len]).unwrap();
+                let mut answer = Message::response(query.metadata.id.wrapping_add(1), query.metadata.op_code);
+                answer.queries = query.queries.clone();
+                socket.send_to(&answer.to_vec().unwrap(), from).await.unwrap();
+                answer.metadata.id = query.metadata.id;
+                answer.metadata.authoritative = true;
+                socket.send_to(&answer.to_vec().unwrap(), from).await.unwrap();
+            }
+        });
+        addr
+    }
+
+    #[tokio::test]
+    async fn answers_reach_their_question_and_forgeries_are_ignored() {
+        let addr = server().await;
+        let wire = Wire::default();
+        let until = Instant::now() + Duration::from_secs(5);
+        let (one, two) = (question("a.test."), question("b.test."));
+        let (a, b) = tokio::join!(wire.exchange(addr, &one, until), wire.exchange(addr, &two, until));
+        let (a, b) = (a.unwrap(), b.unwrap());
+        assert!(a.metadata.authoritative && b.metadata.authoritative);
+        assert_eq!((a.metadata.id, b.metadata.id), (one.metadata.id, two.metadata.id));
+        assert_eq!(a.queries, one.queries);
+        assert_eq!(b.queries, two.queries);
+        assert!(lock(&wire.v4.get().unwrap().waiting).is_empty());
+    }
+
+    #[tokio::test]
+    async fn silence_is_a_timeout_after_resends() {
+        let silent = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+        let wire = Wire::default();
+        let start = Instant::now();
+        let got = wire
+            .exchange(silent.local_addr().unwrap(), &question("c.test."), start + Duration::from_millis(800))
+            .await;
+        assert_eq!(got, Err(WireError::Timeout));
+        let mut buf = [0u8; 512];
+        let mut received = 0;
+        while let Ok(Ok(_)) =
+            timeout_at(Instant::now() + Duration::from_millis(50), silent.recv_from(&mut buf)).await
+        {
+            received += 1;
+        }
+        assert_eq!(received, MAX_SENDS);
+    }
+}
