@@ -227,7 +227,7 @@ fn main() {
         (size("--domains", 5000), size("--mx", 1000), arg_value(&args, "--late", 2000));
     if args.iter().any(|a| a == scale::SCALE_CHILD) {
         drop(rt);
-        scale::child(scale_domains, scale_mx, late);
+        scale::child(&args, scale_domains);
         return;
     }
     if args.iter().any(|a| a == "--only-floor") {
