@@ -86,15 +86,7 @@ async fn another_trust_anchor_makes_the_lab_zones_bogus() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn check_text_and_json_show_dane_per_mx_and_the_chain() {
     let (ev, j) = probe("dane-valid-ee", true).await;
-    let observation = mtasts::ops::observe(&ev, &j, now());
-    let checked = mtasts::ops::Checked {
-        domain: ev.domain.clone(),
-        at: now(),
-        evidence: ev,
-        judgement: j,
-        observation,
-        planned_mx: Vec::new(),
-    };
+    let checked = mtasts::ops::Checked::new(ev, j, now());
     let text = mtasts::cli::check::render_text(&checked, &mtasts::cli::output::Style::plain());
     assert!(text.contains("DANE         mx1.dane-ee.example: valid (3 1 1 "), "{text}");
     assert!(text.contains("DNSSEC       DNSKEY 1, DS at the parent 1, validation secure"), "{text}");

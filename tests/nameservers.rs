@@ -65,15 +65,7 @@ async fn check_text_and_json_show_nameserver_agreement_and_dane() {
     let lab = Lab::start(&scenario("ns-stale").unwrap(), now()).await.unwrap();
     let (ev, j) = check(&lab).await;
     let style = mtasts::cli::output::Style::plain();
-    let observation = mtasts::ops::observe::observe(&ev, &j, now());
-    let checked = mtasts::ops::Checked {
-        domain: ev.domain.clone(),
-        at: now(),
-        evidence: ev,
-        judgement: j,
-        observation,
-        planned_mx: Vec::new(),
-    };
+    let checked = mtasts::ops::Checked::new(ev, j, now());
     let text = mtasts::cli::check::render_text(&checked, &style);
     assert!(text.contains("Nameservers  2 of 2 answer, they disagree on _mta-sts TXT"), "{text}");
     let json = mtasts::cli::check::to_json(&checked);

@@ -26,6 +26,21 @@ pub struct Checked {
     pub planned_mx: Vec<crate::probe::MxEvidence>,
 }
 
+impl Checked {
+    /// The check of `evidence` as judged at `at`, with no planned MX hosts probed.
+    pub fn new(evidence: Evidence, judgement: Judgement, at: jiff::Timestamp) -> Checked {
+        let observation = super::observe(&evidence, &judgement, at);
+        Checked {
+            domain: evidence.domain.clone(),
+            at,
+            evidence,
+            judgement,
+            observation,
+            planned_mx: Vec::new(),
+        }
+    }
+}
+
 /// The plan's exact MX hosts to probe when DNS gives no MX host (lookup failed, NXDOMAIN or
 /// no MX records), else none.
 pub fn planned_hosts(evidence: &Evidence, plan: Option<&PlanContext>) -> Vec<DomainName> {

@@ -89,9 +89,10 @@ pub async fn check_each(
                         let planned_mx =
                             if planned.is_empty() { Vec::new() } else { prober.mx_hosts(&planned).await };
                         let judgement = judge(&evidence, &JudgeContext { plan, ..JudgeContext::new(now) });
-                        let mut observation = super::observe(&evidence, &judgement, now);
-                        observation.mx_results.extend(super::observe::mx_results(&planned_mx));
-                        (Checked { domain, at: now, evidence, judgement, observation, planned_mx }, p)
+                        let mut checked = Checked::new(evidence, judgement, now);
+                        checked.observation.mx_results.extend(super::observe::mx_results(&planned_mx));
+                        checked.planned_mx = planned_mx;
+                        (checked, p)
                     });
                     ids.insert(handle.id(), next);
                     started.insert(next, Instant::now());
