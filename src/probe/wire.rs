@@ -13,7 +13,7 @@ use hickory_resolver::proto::op::{DnsRequest, DnsRequestOptions, Message, Messag
 use hickory_resolver::proto::rr::{Name, RecordType};
 use tokio::net::UdpSocket;
 use tokio::sync::OnceCell;
-use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
+use tokio::sync::mpsc::{Receiver, Sender, channel};
 use tokio::task::AbortHandle;
 use tokio::time::{Instant, sleep_until, timeout_at};
 
@@ -36,7 +36,18 @@ pub(crate) enum WireError {
     Io(String),
 }
 
-type Inbox = UnboundedSender<(Vec<u8>, SocketAddr)>;
+/// One question waiting: where it went, what it asked, and where its answer goes.
+#[derive(Debug)]
+struct Waiter {
+    token: u64,
+    server: SocketAddr,
+    queries: Vec<Query>,
+    inbox: Sender<Message>,
+}
+
+/// Answers held for one question before more are dropped. Forgeries never get this far (the
+/// reader screens source, id and question), so this bounds only repeated genuine answers.
+const INBOX: usize = 8;
 
 /// The run's sockets, opened on first use.
 #[derive(Debug, Default)]
@@ -49,7 +60,7 @@ pub(crate) struct Wire {
 struct Sock {
     socket: Arc<UdpSocket>,
     /// The questions waiting, by message id (ids may repeat; each waiter checks its question).
-    waiting: Mutex<HashMap<u16, Vec<(u64, Inbox)>>>,
+    waiting: Mutex<HashMap<u16, Vec<Waiter>>>,
     tokens: AtomicU64,
     reader: AbortHandle,
 }
@@ -78,9 +89,13 @@ async fn read(socket: Arc<UdpSocket>, sock: Weak<Sock>) {
         };
         let Some(sock) = sock.upgrade() else { return };
         let Some(id) = buf.get(..2).map(|b| u16::from_be_bytes([b[0], b[1]])) else { continue };
-        if let Some(inboxes) = lock(&sock.waiting).get(&id) {
-            for (_, inbox) in inboxes {
-                let _ = inbox.send((buf[..len].to_vec(), src));
+        if !lock(&sock.waiting).contains_key(&id) {
+            continue;
+        }
+        let Some(answer) = buf.get(..len).and_then(|d| Message::from_vec(d).ok()) else { continue };
+        if let Some(waiters) = lock(&sock.waiting).get(&id) {
+            for w in waiters.iter().filter(|w| answers(&w.queries, &answer, src, w.server)) {
+                let _ = w.inbox.try_send(answer.clone());
             }
         }
     }
@@ -97,7 +112,7 @@ impl Drop for Waiting<'_> {
     fn drop(&mut self) {
         let mut waiting = lock(&self.sock.waiting);
         if let Some(list) = waiting.get_mut(&self.id) {
-            list.retain(|(t, _)| *t != self.token);
+            list.retain(|w| w.token != self.token);
             if list.is_empty() {
                 waiting.remove(&self.id);
             }
@@ -114,10 +129,12 @@ impl Sock {
         }))
     }
 
-    fn wait_for(&self, id: u16) -> (Waiting<'_>, UnboundedReceiver<(Vec<u8>, SocketAddr)>) {
-        let (tx, rx) = unbounded_channel();
+    fn wait_for(&self, server: SocketAddr, request: &Message) -> (Waiting<'_>, Receiver<Message>) {
+        let (inbox, rx) = channel(INBOX);
         let token = self.tokens.fetch_add(1, Ordering::Relaxed);
-        lock(&self.waiting).entry(id).or_default().push((token, tx));
+        let id = request.metadata.id;
+        let waiter = Waiter { token, server, queries: request.queries.clone(), inbox };
+        lock(&self.waiting).entry(id).or_default().push(waiter);
         (Waiting { sock: self, id, token }, rx)
     }
 }
@@ -147,7 +164,7 @@ impl Wire {
     ) -> Result<Message, WireError> {
         let bytes = request.to_vec().map_err(|e| WireError::Io(e.to_string()))?;
         let sock = self.sock(server).await?;
-        let (_waiting, mut inbox) = sock.wait_for(request.metadata.id);
+        let (_waiting, mut inbox) = sock.wait_for(server, request);
         let (mut sends, mut resend) = (0, Instant::now());
         loop {
             if sends < MAX_SENDS && Instant::now() >= resend {
@@ -163,10 +180,7 @@ impl Wire {
             let next = if sends < MAX_SENDS { resend.min(until) } else { until };
             tokio::select! {
                 got = inbox.recv() => {
-                    let Some((datagram, src)) = got else { return Err(WireError::Timeout) };
-                    if let Some(answer) = matching(request, &datagram, src, server) {
-                        return Ok(answer);
-                    }
+                    return got.ok_or(WireError::Timeout);
                 }
                 () = sleep_until(next) => {
                     if Instant::now() >= until {
@@ -195,17 +209,14 @@ pub(crate) fn plain_answer(answer: Message, name: &Name, rtype: RecordType) -> O
     }
 }
 
-/// `datagram` parsed when it answers `request` from `server`: same id, a response, the same
-/// questions (anything else is ignored, as a spoofing screen).
-fn matching(request: &Message, datagram: &[u8], src: SocketAddr, server: SocketAddr) -> Option<Message> {
-    if src.ip().to_canonical() != server.ip().to_canonical() || src.port() != server.port() {
-        return None;
-    }
-    let answer = Message::from_vec(datagram).ok()?;
-    let same = answer.metadata.id == request.metadata.id
+/// Whether `answer`, from `src`, answers the question `queries` sent to `server`: a response
+/// from that address with the same questions (its id was matched already). Anything else is
+/// ignored, as a spoofing screen.
+fn answers(queries: &[Query], answer: &Message, src: SocketAddr, server: SocketAddr) -> bool {
+    src.ip().to_canonical() == server.ip().to_canonical()
+        && src.port() == server.port()
         && answer.metadata.message_type == MessageType::Response
-        && answer.queries == request.queries;
-    same.then_some(answer)
+        && answer.queries == queries
 }
 
 #[cfg(test)]
@@ -275,6 +286,48 @@ mod tests {
         assert_eq!(a.queries, one.queries);
         assert_eq!(b.queries, two.queries);
         assert!(lock(&wire.v4.get().unwrap().waiting).is_empty());
+    }
+
+    /// A server that answers each question with a flood of forgeries (the right id, another
+    /// question) before the real answer.
+    async fn flooding_server(forgeries: usize) -> SocketAddr {
+        let socket = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+        let addr = socket.local_addr().unwrap();
+        tokio::spawn(async move {
+            let mut buf = vec![0u8; 4096];
+            while let Ok((len, from)) = socket.recv_from(&mut buf).await {
+                let query = Message::from_vec(&buf[..len]).unwrap();
+                let mut forged = Message::response(query.metadata.id, query.metadata.op_code);
+                forged.queries = question("forged.test.").queries;
+                let forged = forged.to_vec().unwrap();
+                for _ in 0..forgeries {
+                    let _ = socket.send_to(&forged, from).await;
+                }
+                let mut answer = Message::response(query.metadata.id, query.metadata.op_code);
+                answer.queries = query.queries.clone();
+                socket.send_to(&answer.to_vec().unwrap(), from).await.unwrap();
+            }
+        });
+        addr
+    }
+
+    #[tokio::test]
+    async fn a_flood_of_forgeries_is_dropped_not_queued_and_the_answer_still_comes() {
+        let addr = flooding_server(500).await;
+        let wire = Wire::default();
+        let q = question("d.test.");
+        let sock = wire.sock(addr).await.unwrap();
+        let (_held, inbox) = sock.wait_for(addr, &q);
+        let got = wire.exchange(addr, &q, Instant::now() + Duration::from_secs(5)).await.unwrap();
+        assert_eq!(got.queries, q.queries);
+        // A second waiter for the same question that reads nothing: the forgeries never reach
+        // it, only the genuine answer does.
+        // (one genuine answer per send of the question)
+        assert!(
+            (1..=MAX_SENDS as usize).contains(&inbox.len()),
+            "{} queued: forgeries among them",
+            inbox.len()
+        );
     }
 
     #[tokio::test]
