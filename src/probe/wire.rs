@@ -254,18 +254,21 @@ mod tests {
         request(Query::query(name, RecordType::TXT), DnsRequestOptions::default())
     }
 
-    /// A server that answers every question twice: first with a wrong id, then properly.
-    async fn server() -> SocketAddr {
+    /// A server that answers every question with `forgeries` copies of `forge(question)`, then
+    /// properly.
+    async fn serve(forgeries: usize, forge: fn(&Message) -> Message) -> SocketAddr {
         let socket = UdpSocket::bind("127.0.0.1:0").await.unwrap();
         let addr = socket.local_addr().unwrap();
         tokio::spawn(async move {
             let mut buf = vec![0u8; 4096];
             while let Ok((len, from)) = socket.recv_from(&mut buf).await {
                 let query = Message::from_vec(&buf[..len]).unwrap();
-                let mut answer = Message::response(query.metadata.id.wrapping_add(1), query.metadata.op_code);
+                let forged = forge(&query).to_vec().unwrap();
+                for _ in 0..forgeries {
+                    let _ = socket.send_to(&forged, from).await;
+                }
+                let mut answer = Message::response(query.metadata.id, query.metadata.op_code);
                 answer.queries = query.queries.clone();
-                socket.send_to(&answer.to_vec().unwrap(), from).await.unwrap();
-                answer.metadata.id = query.metadata.id;
                 answer.metadata.authoritative = true;
                 socket.send_to(&answer.to_vec().unwrap(), from).await.unwrap();
             }
@@ -273,9 +276,23 @@ mod tests {
         addr
     }
 
+    /// The question's answer with another id.
+    fn wrong_id(q: &Message) -> Message {
+        let mut m = Message::response(q.metadata.id.wrapping_add(1), q.metadata.op_code);
+        m.queries = q.queries.clone();
+        m
+    }
+
+    /// An answer with the question's id to another question.
+    fn other_question(q: &Message) -> Message {
+        let mut m = Message::response(q.metadata.id, q.metadata.op_code);
+        m.queries = question("forged.test.").queries;
+        m
+    }
+
     #[tokio::test]
     async fn answers_reach_their_question_and_forgeries_are_ignored() {
-        let addr = server().await;
+        let addr = serve(1, wrong_id).await;
         let wire = Wire::default();
         let until = Instant::now() + Duration::from_secs(5);
         let (one, two) = (question("a.test."), question("b.test."));
@@ -288,32 +305,9 @@ mod tests {
         assert!(lock(&wire.v4.get().unwrap().waiting).is_empty());
     }
 
-    /// A server that answers each question with a flood of forgeries (the right id, another
-    /// question) before the real answer.
-    async fn flooding_server(forgeries: usize) -> SocketAddr {
-        let socket = UdpSocket::bind("127.0.0.1:0").await.unwrap();
-        let addr = socket.local_addr().unwrap();
-        tokio::spawn(async move {
-            let mut buf = vec![0u8; 4096];
-            while let Ok((len, from)) = socket.recv_from(&mut buf).await {
-                let query = Message::from_vec(&buf[..len]).unwrap();
-                let mut forged = Message::response(query.metadata.id, query.metadata.op_code);
-                forged.queries = question("forged.test.").queries;
-                let forged = forged.to_vec().unwrap();
-                for _ in 0..forgeries {
-                    let _ = socket.send_to(&forged, from).await;
-                }
-                let mut answer = Message::response(query.metadata.id, query.metadata.op_code);
-                answer.queries = query.queries.clone();
-                socket.send_to(&answer.to_vec().unwrap(), from).await.unwrap();
-            }
-        });
-        addr
-    }
-
     #[tokio::test]
     async fn a_flood_of_forgeries_is_dropped_not_queued_and_the_answer_still_comes() {
-        let addr = flooding_server(500).await;
+        let addr = serve(500, other_question).await;
         let wire = Wire::default();
         let q = question("d.test.");
         let sock = wire.sock(addr).await.unwrap();
