@@ -17,6 +17,19 @@ fn enter(app: &mut App) -> Vec<Effect> {
     app.update(Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)))
 }
 
+fn typed(app: &mut App, text: &str) {
+    for c in text.chars() {
+        key(app, c);
+    }
+}
+
+/// `a`, the domain, Enter: the check the wizard starts before asking for MX hosts.
+fn start_adding(app: &mut App, domain: &str) -> (u64, Purpose) {
+    key(app, 'a');
+    typed(app, domain);
+    check_of(&enter(app))
+}
+
 fn check_of(fx: &[Effect]) -> (u64, Purpose) {
     match fx.iter().find(|e| matches!(e, Effect::RunCheck { .. })) {
         Some(Effect::RunCheck { generation, purpose, .. }) => (*generation, *purpose),
@@ -131,11 +144,7 @@ fn adding_asks_for_mx_hosts_and_says_why_dns_gave_none() {
         (Lookup::Error("connection refused".into()), "the DNS resolver did not answer"),
     ] {
         let mut app = app_with(vec![]);
-        key(&mut app, 'a');
-        for c in "example.com".chars() {
-            key(&mut app, c);
-        }
-        let (g, p) = check_of(&enter(&mut app));
+        let (g, p) = start_adding(&mut app, "example.com");
         let mut ev = healthy_ev("testing");
         ev.mx = lookup;
         ev.sts_record.records = Lookup::NxDomain;
@@ -145,9 +154,7 @@ fn adding_asks_for_mx_hosts_and_says_why_dns_gave_none() {
         assert!(screen.contains(words), "{words}:\n{screen}");
         let Some(Overlay::Prompt(prompt)) = &app.overlay else { panic!("no MX prompt:\n{screen}") };
         assert_eq!(prompt.value(), "");
-        for c in "mx1.example.com, mx2.example.com".chars() {
-            key(&mut app, c);
-        }
+        typed(&mut app, "mx1.example.com, mx2.example.com");
         let fx = enter(&mut app);
         let [Effect::Op(Op::Add(c, opts))] = fx.as_slice() else { panic!("{fx:?}") };
         assert_eq!(c.domain, dn("example.com"));
@@ -159,11 +166,7 @@ fn adding_asks_for_mx_hosts_and_says_why_dns_gave_none() {
 #[test]
 fn the_mx_prompt_is_prefilled_from_dns() {
     let mut app = app_with(vec![]);
-    key(&mut app, 'a');
-    for c in "example.com".chars() {
-        key(&mut app, c);
-    }
-    let (g, p) = check_of(&enter(&mut app));
+    let (g, p) = start_adding(&mut app, "example.com");
     let mut ev = healthy_ev("testing");
     ev.sts_record.records = Lookup::NxDomain;
     ev.policy.status = Some(404);
@@ -179,9 +182,7 @@ fn m_edits_the_planned_mx_hosts() {
     key(&mut app, 'm');
     let Some(Overlay::Prompt(p)) = &app.overlay else { panic!("no prompt") };
     assert_eq!(p.value(), "mx1.example.com mx2.example.com");
-    for c in " mx3.example.com".chars() {
-        key(&mut app, c);
-    }
+    typed(&mut app, " mx3.example.com");
     let fx = enter(&mut app);
     let [Effect::Op(Op::SetMx(d, mx, _))] = fx.as_slice() else { panic!("{fx:?}") };
     assert_eq!((d.as_str(), mx.len()), ("example.com", 3));
