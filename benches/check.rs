@@ -23,11 +23,11 @@
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-use mtasts::finding::Verdict;
-use mtasts::lab::{DomainSpec, Lab, MxSpec, PolicyHostSpec, Scenario, fleet};
 use mtasts::ops::check_domains;
-use mtasts::probe::{ProbeConfig, ResolverChoice};
-use mtasts::rfc::DomainName;
+use mtasts_core::finding::Verdict;
+use mtasts_core::rfc::DomainName;
+use mtasts_lab::{DomainSpec, Lab, MxSpec, PolicyHostSpec, Scenario, fleet};
+use mtasts_probe::{ProbeConfig, ResolverChoice};
 
 #[path = "check/floor.rs"]
 mod floor;

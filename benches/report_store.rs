@@ -12,10 +12,10 @@ use std::process::Command;
 use std::time::Instant;
 
 use clap::Parser;
-use mtasts::lab::Lab;
-use mtasts::rfc::{DomainName, MxPattern};
-use mtasts::rollout::{Phase, Transition, new_domain};
 use mtasts::store::Store;
+use mtasts_core::rfc::{DomainName, MxPattern};
+use mtasts_core::rollout::{Phase, Transition, new_domain};
+use mtasts_lab::Lab;
 
 const CHILD_ENV: &str = "MTASTS_BENCH_CHILD";
 const REPORTS: usize = 24;
@@ -144,7 +144,7 @@ fn main() {
             println!("{name:<28} {ms:>6} ms  peak RSS {mb:>7.1} MB  (run {})", run + 1);
         }
     }
-    std::fs::remove_file(state.join("reports").join(mtasts::reports::index::INDEX_FILE)).unwrap();
+    std::fs::remove_file(state.join("reports").join(mtasts_reports::index::INDEX_FILE)).unwrap();
     let (ms, mb) = measure(&state, &now_s, &["status"]);
     println!("{:<28} {ms:>6} ms  peak RSS {mb:>7.1} MB", "status, index deleted");
     let (ms, mb) = measure(&state, &now_s, &["status"]);

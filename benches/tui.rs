@@ -14,12 +14,12 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
 use mtasts::cli::demo;
-use mtasts::rfc::DomainName;
-use mtasts::rollout::Phase;
 use mtasts::store::Store;
 use mtasts::tui::app::{App, DomainView, Msg, Purpose, Screen};
 use mtasts::tui::effects::Runtime;
 use mtasts::tui::{Clock, render::render};
+use mtasts_core::rfc::DomainName;
+use mtasts_core::rollout::Phase;
 
 fn setup() -> (App, tempfile::TempDir, tokio::runtime::Runtime) {
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();

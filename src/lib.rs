@@ -1,23 +1,15 @@
 //! mtasts: takes a domain from "MTA-STS: not configured" to `mode: enforce` without taking
 //! its mail offline, and keeps it there.
 //!
-//! Data flows one way: probe → evidence → judge → findings → (CLI | TUI), and
-//! state + now → rollout plan → (CLI | TUI). See `DESIGN.md` for the layers.
+//! This crate is the front end and the glue: the command line ([`cli`]), the wizard ([`tui`]),
+//! the operations both call ([`ops`]), rollout-state persistence ([`store`]), alerts and the
+//! evidence report. The layers below are their own crates: `mtasts-core` (pure model, judge,
+//! rollout, snippets), `mtasts-probe` (live probing), `mtasts-reports` (TLS-RPT ingestion),
+//! `mtasts-lab` (the loopback lab) and `mtasts-fs` (safe writes). See `DESIGN.md`.
 
 pub mod alerts;
 pub mod audit;
 pub mod cli;
-pub mod evidence;
-pub mod finding;
-pub mod judge;
-pub mod lab;
 pub mod ops;
-pub mod probe;
-pub mod providers;
-pub mod reports;
-pub mod rfc;
-pub mod rollout;
-pub mod sanitize;
-pub mod snippet;
 pub mod store;
 pub mod tui;

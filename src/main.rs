@@ -16,7 +16,7 @@ fn main() -> ExitCode {
     match mtasts::cli::run(cli, &runtime) {
         Ok(code) => code,
         Err(err) => {
-            eprintln!("mtasts: error: {}", mtasts::sanitize::sanitize(&format!("{err:#}")));
+            eprintln!("mtasts: error: {}", mtasts_core::sanitize::sanitize(&format!("{err:#}")));
             ExitCode::from(2)
         }
     }

@@ -7,7 +7,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-use mtasts::lab::Lab;
+use mtasts_lab::Lab;
 
 struct Env {
     _rt: tokio::runtime::Runtime,
@@ -143,7 +143,7 @@ fn findings_are_capped_and_memory_bounded_for_a_policy_of_newlines() {
         assert!(out.stdout.len() < 200_000, "{name}: {} bytes of JSON", out.stdout.len());
         let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
         let findings = v["findings"].as_array().unwrap();
-        assert!(findings.len() <= mtasts::finding::MAX_PER_DOMAIN);
+        assert!(findings.len() <= mtasts_core::finding::MAX_PER_DOMAIN);
         assert!(findings.iter().any(|f| f["message"].as_str().unwrap().contains("more like this")));
     }
 }

@@ -4,12 +4,12 @@
 
 use std::time::Duration;
 
-use mtasts::evidence::{DnssecProof, Evidence, Lookup};
-use mtasts::judge::dane::{DaneStatus, status};
-use mtasts::judge::{JudgeContext, Judgement, judge};
-use mtasts::lab::{Lab, scenario};
-use mtasts::probe::{Timeouts, probe_domain};
-use mtasts::rfc::DomainName;
+use mtasts_core::evidence::{DnssecProof, Evidence, Lookup};
+use mtasts_core::judge::dane::{DaneStatus, status};
+use mtasts_core::judge::{JudgeContext, Judgement, judge};
+use mtasts_core::rfc::DomainName;
+use mtasts_lab::{Lab, scenario};
+use mtasts_probe::{Timeouts, probe_domain};
 
 fn now() -> jiff::Timestamp {
     jiff::Timestamp::from_second(jiff::Timestamp::now().as_second()).unwrap()
@@ -18,7 +18,7 @@ fn now() -> jiff::Timestamp {
 async fn probe(name: &str, anchor: bool) -> (Evidence, Judgement) {
     let s = scenario(name).unwrap_or_else(|| panic!("no scenario {name}"));
     let lab = Lab::start(&s, now()).await.unwrap();
-    let mut cfg = lab.probe_config(now());
+    let mut cfg = mtasts::cli::lab::probe_config(&lab, now());
     if !anchor {
         cfg.dnssec_anchor = None;
     }
@@ -100,11 +100,14 @@ async fn check_text_and_json_show_dane_per_mx_and_the_chain() {
 async fn a_resolver_that_does_not_answer_leaves_the_chain_undecided_not_unsigned() {
     let s = scenario("dane-unsigned-zone").unwrap();
     let lab = Lab::start(&s, now()).await.unwrap();
-    let mut cfg = lab.probe_config(now());
-    cfg.resolver = mtasts::probe::ResolverChoice::At("127.0.0.1:1".parse().unwrap());
+    let mut cfg = mtasts::cli::lab::probe_config(&lab, now());
+    cfg.resolver = mtasts_probe::ResolverChoice::At("127.0.0.1:1".parse().unwrap());
     cfg.timeouts = Timeouts::uniform(Duration::from_millis(500));
     let ev = probe_domain(&DomainName::parse(&s.domains[0].name).unwrap(), &cfg).await;
     let chain = ev.dnssec_chain.as_ref().unwrap();
     assert_eq!(chain.validation, DnssecProof::Indeterminate, "{chain:?}");
-    assert_eq!(mtasts::judge::dnssec_step::stage(chain), mtasts::judge::dnssec_step::Stage::Indeterminate);
+    assert_eq!(
+        mtasts_core::judge::dnssec_step::stage(chain),
+        mtasts_core::judge::dnssec_step::Stage::Indeterminate
+    );
 }

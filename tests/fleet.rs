@@ -7,10 +7,10 @@ mod common;
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-use mtasts::lab::{Lab, MxHostSpec, MxSpec, Scenario, fleet};
 use mtasts::ops::{FleetEvent, Order, check_each};
-use mtasts::probe::ProbeConfig;
-use mtasts::rfc::DomainName;
+use mtasts_core::rfc::DomainName;
+use mtasts_lab::{Lab, MxHostSpec, MxSpec, Scenario, fleet};
+use mtasts_probe::ProbeConfig;
 
 const SLOW: &str = "slow.fleet.example";
 

@@ -5,14 +5,14 @@
 
 use std::path::Path;
 
-use mtasts::finding::{Code, Severity};
-use mtasts::probe::smtp_reply::{MAX_LINES, MAX_REPLY_BYTES, ReplyAccumulator, parse_reply_line};
-use mtasts::reports::{Report, parse_report, report_json, summarize};
-use mtasts::rfc::{
+use mtasts_core::finding::{Code, Severity};
+use mtasts_core::rfc::{
     DomainName, MxPattern, Selection, StsRecord, TlsRptRecord, lint_policy, parse_lenient, parse_strict,
     parse_sts_record, parse_tlsrpt_record, select,
 };
-use mtasts::sanitize::sanitize;
+use mtasts_core::sanitize::sanitize;
+use mtasts_probe::smtp_reply::{MAX_LINES, MAX_REPLY_BYTES, ReplyAccumulator, parse_reply_line};
+use mtasts_reports::{Report, parse_report, report_json, summarize};
 
 /// Every seed and regression input of a target; fails if there are none (a typo in the name).
 fn inputs(target: &str) -> Vec<(String, Vec<u8>)> {

@@ -10,7 +10,7 @@ use hickory_proto::rr::RData;
 use hickory_resolver::TokioResolver;
 use hickory_resolver::config::{ConnectionConfig, NameServerConfig, ResolverConfig};
 use hickory_resolver::net::runtime::TokioRuntimeProvider;
-use mtasts::lab::{Lab, Scenario, scenario};
+use mtasts_lab::{Lab, Scenario, scenario};
 use tokio::io::{AsyncBufRead, AsyncBufReadExt, AsyncWrite, AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
 

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use hickory_resolver::TokioResolver;
 use hickory_resolver::config::{ConnectionConfig, NameServerConfig, ResolverConfig};
 use hickory_resolver::net::runtime::TokioRuntimeProvider;
-use mtasts::lab::{Lab, scenario};
+use mtasts_lab::{Lab, scenario};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
 
@@ -76,7 +76,7 @@ async fn the_demo_lab_starts_with_all_five_domains() {
 
 #[tokio::test]
 async fn starttls_rejected_close_immediately_and_stall_before_banner() {
-    use mtasts::lab::{MxBehaviour, MxHostSpec};
+    use mtasts_lab::{MxBehaviour, MxHostSpec};
     let mut s = scenario("all-good-enforce").unwrap();
     let hosts = [
         ("mx1.good.example", MxBehaviour::StarttlsRejected),

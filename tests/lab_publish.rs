@@ -9,7 +9,7 @@ use hickory_proto::rr::RData;
 use hickory_resolver::TokioResolver;
 use hickory_resolver::config::{ConnectionConfig, NameServerConfig, ResolverConfig};
 use hickory_resolver::net::runtime::TokioRuntimeProvider;
-use mtasts::lab::{Lab, LabError, MxSpec, Scenario, scenario};
+use mtasts_lab::{Lab, LabError, MxSpec, Scenario, scenario};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
 
@@ -214,7 +214,7 @@ async fn only_lab_domains_and_valid_content_can_be_published() {
     let bad_mx = vec![MxSpec { preference: 10, host: "not a host".into() }];
     assert!(invalid(lab.set_mx("fresh.example", bad_mx)));
     assert!(invalid(
-        lab.publish_policy("fresh.example", Some(vec![b'a'; mtasts::lab::MAX_PUBLISHED_BODY + 1]))
+        lab.publish_policy("fresh.example", Some(vec![b'a'; mtasts_lab::MAX_PUBLISHED_BODY + 1]))
     ));
     // Nothing changed.
     assert!(txt(&lab, "_mta-sts.fresh.example").await.is_empty());

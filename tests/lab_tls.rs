@@ -5,7 +5,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use mtasts::lab::{CertKind, Lab, LabCa, Scenario, scenario};
+use mtasts_lab::{CertKind, Lab, LabCa, Scenario, scenario};
 use rustls::CertificateError;
 use rustls::client::WebPkiServerVerifier;
 use rustls::client::danger::ServerCertVerifier;

@@ -4,18 +4,18 @@
 
 use std::time::Duration;
 
-use mtasts::evidence::Evidence;
-use mtasts::judge::{JudgeContext, Judgement, judge};
-use mtasts::lab::{Lab, scenario};
-use mtasts::probe::{Timeouts, probe_domain};
-use mtasts::rfc::DomainName;
+use mtasts_core::evidence::Evidence;
+use mtasts_core::judge::{JudgeContext, Judgement, judge};
+use mtasts_core::rfc::DomainName;
+use mtasts_lab::{Lab, scenario};
+use mtasts_probe::{Timeouts, probe_domain};
 
 fn now() -> jiff::Timestamp {
     "2026-11-29T09:00:00Z".parse().unwrap()
 }
 
 async fn check(lab: &Lab) -> (Evidence, Judgement) {
-    let mut cfg = lab.probe_config(now());
+    let mut cfg = mtasts::cli::lab::probe_config(lab, now());
     cfg.timeouts = Timeouts::uniform(Duration::from_secs(2));
     let ev = probe_domain(&DomainName::parse(&lab.scenario.domains[0].name).unwrap(), &cfg).await;
     let j = judge(&ev, &JudgeContext::new(now()));

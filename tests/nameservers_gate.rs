@@ -5,8 +5,8 @@
 
 use std::process::Output;
 
-use mtasts::lab::{NsRole, NsSpec, scenario};
-use mtasts::rollout::Phase;
+use mtasts_core::rollout::Phase;
+use mtasts_lab::{NsRole, NsSpec, scenario};
 
 const D: &str = "fresh.example";
 const DAY: i64 = 86_400;

@@ -6,8 +6,8 @@
 
 use std::process::Output;
 
-use mtasts::rfc::MxPattern;
-use mtasts::rollout::Phase;
+use mtasts_core::rfc::MxPattern;
+use mtasts_core::rollout::Phase;
 
 const D: &str = "good.example";
 const NEW: &str = "mx.newprovider.example";

@@ -6,12 +6,12 @@ mod common;
 use std::net::IpAddr;
 use std::time::Duration;
 
-use mtasts::lab::{Lab, Scenario, scenario};
-use mtasts::probe::{
-    CertVerdict, Evidence, FetchOutcome, Lookup, ProbeConfig, SmtpOutcome, SmtpStage, Timeouts, probe_domain,
-    probe_domains,
+use mtasts_core::evidence::{
+    CertVerdict, Evidence, FetchOutcome, Lookup, SmtpEvidence, SmtpOutcome, SmtpStage,
 };
-use mtasts::rfc::DomainName;
+use mtasts_core::rfc::DomainName;
+use mtasts_lab::{Lab, Scenario, scenario};
+use mtasts_probe::{ProbeConfig, Timeouts, probe_domain, probe_domains};
 
 fn now() -> jiff::Timestamp {
     "2026-06-01T12:00:00Z".parse().unwrap()
@@ -30,7 +30,7 @@ async fn probe_named(scenario_name: &str, domain_name: &str) -> Evidence {
     probe_domain(&domain(domain_name), &config(&lab)).await
 }
 
-fn only_probe(ev: &Evidence) -> &mtasts::probe::SmtpEvidence {
+fn only_probe(ev: &Evidence) -> &SmtpEvidence {
     let mx = ev.mx.found().expect("MX found");
     assert_eq!(mx.len(), 1);
     assert_eq!(mx[0].probes.len(), 1);
@@ -239,7 +239,7 @@ async fn misbehaving_mx_hosts() {
 
 #[tokio::test]
 async fn shared_mx_hosts_are_probed_once_per_run() {
-    let lab = Lab::start(&mtasts::lab::fleet(3), now()).await.unwrap();
+    let lab = Lab::start(&mtasts_lab::fleet(3), now()).await.unwrap();
     let domains = ["d0.fleet.example", "d1.fleet.example", "d2.fleet.example"].map(domain);
     let all = probe_domains(&domains, &config(&lab)).await;
     assert_eq!(

@@ -5,7 +5,7 @@
 
 use std::process::Command;
 
-use mtasts::lab::{Lab, Scenario};
+use mtasts_lab::{Lab, Scenario};
 
 const SCENARIO: &str = r#"
 name = "provider-proton"

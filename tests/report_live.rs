@@ -4,7 +4,7 @@
 
 use std::process::Command;
 
-use mtasts::lab::Lab;
+use mtasts_lab::Lab;
 
 #[test]
 fn report_check_adds_the_policy_host_certificate_and_dnssec() {

@@ -12,8 +12,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use mtasts::lab::LabCa;
-use mtasts::lab::scenario::CertKind;
+use mtasts_lab::LabCa;
+use mtasts_lab::scenario::CertKind;
 use reports_common::gzip;
 use rustls_pki_types::pem::PemObject;
 

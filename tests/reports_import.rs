@@ -5,7 +5,7 @@ mod reports_common;
 
 use std::path::Path;
 
-use mtasts::reports::{ImportOutcome, Outcome, ReportStore, entry_of, parse_report, report_key, summarize};
+use mtasts_reports::{ImportOutcome, Outcome, ReportStore, entry_of, parse_report, report_key, summarize};
 use reports_common::{describe, fixtures, stored_files};
 
 #[test]

@@ -5,10 +5,10 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use mtasts::finding::Verdict;
-use mtasts::rfc::{DomainName, MxPattern};
-use mtasts::rollout::{Observation, Phase, Transition, new_domain};
 use mtasts::store::Store;
+use mtasts_core::finding::Verdict;
+use mtasts_core::rfc::{DomainName, MxPattern};
+use mtasts_core::rollout::{Observation, Phase, Transition, new_domain};
 
 const DOMAIN: &str = "example.org";
 const NOW: &str = "2026-11-25T12:00:00Z";

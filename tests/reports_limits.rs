@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use flate2::Compression;
 use flate2::write::GzEncoder;
-use mtasts::reports::{Outcome, ReportStore};
+use mtasts_reports::{Outcome, ReportStore};
 use reports_common::{describe, fixtures, gzip};
 
 fn rejection(name: &str, content: &[u8]) -> String {

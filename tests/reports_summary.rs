@@ -4,8 +4,8 @@
 mod reports_common;
 
 use jiff::civil::date;
-use mtasts::reports::{DaySummary, PolicyType, Report, ResultType, parse_report, summarize};
-use mtasts::rfc::policy::Mode;
+use mtasts_core::rfc::policy::Mode;
+use mtasts_reports::{DaySummary, PolicyType, Report, ResultType, parse_report, summarize};
 use reports_common::{load, map, ts};
 
 #[test]

@@ -6,8 +6,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use mtasts::lab::MxSpec;
-use mtasts::rollout::Phase;
+use mtasts_core::rollout::Phase;
+use mtasts_lab::MxSpec;
 
 mod common;
 
@@ -93,7 +93,7 @@ fn a_domain_goes_from_add_to_enforced_with_nothing_but_commands() {
     assert_eq!(env.state(d).phase, Phase::Hosting);
     assert_blocked(&env.run(0, &["advance", d]), "--path nginx");
     assert_blocked(&env.run(0, &["advance", d, "--path", "nginx"]), "cannot leave hosting");
-    assert_eq!(env.state(d).plan.hosting, Some(mtasts::rollout::HostingPath::Nginx));
+    assert_eq!(env.state(d).plan.hosting, Some(mtasts_core::rollout::HostingPath::Nginx));
 
     env.publish_policy(d, 0);
     assert_ok(&env.run(0, &["advance", d]));
@@ -123,7 +123,7 @@ fn a_domain_goes_from_add_to_enforced_with_nothing_but_commands() {
     let s = env.state(d);
     assert_eq!(s.phase, Phase::Enforce);
     assert_eq!(s.walkthrough.testers.len(), 2);
-    assert_eq!(s.plan.mode, mtasts::rfc::Mode::Enforce);
+    assert_eq!(s.plan.mode, mtasts_core::rfc::Mode::Enforce);
     assert_eq!(s.plan.max_age, 604_800);
 
     // RFC 8461 §8.1: the new id before the policy is refused; policy first, then the id.
@@ -159,7 +159,7 @@ fn a_domain_goes_from_add_to_enforced_with_nothing_but_commands() {
     // Rollback: mode none, small max_age, yet another id.
     assert_ok(&env.run(34, &["rollback", d]));
     let s = env.state(d);
-    assert_eq!(s.plan.mode, mtasts::rfc::Mode::None);
+    assert_eq!(s.plan.mode, mtasts_core::rfc::Mode::None);
     assert_eq!(s.phase, Phase::Rollback);
 
     // Removing needs the countdown; resuming does not: back to testing with a new id.
@@ -175,7 +175,7 @@ fn a_domain_goes_from_add_to_enforced_with_nothing_but_commands() {
     assert_ok(&resumed);
     assert!(text(&resumed.stdout).contains("next: Serve the new policy"), "{}", text(&resumed.stdout));
     let s = env.state(d);
-    assert_eq!((s.phase, s.plan.mode), (Phase::Testing, mtasts::rfc::Mode::Testing));
+    assert_eq!((s.phase, s.plan.mode), (Phase::Testing, mtasts_core::rfc::Mode::Testing));
     assert_ne!(s.plan.id, none_id);
 }
 

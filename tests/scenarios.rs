@@ -4,11 +4,11 @@
 
 use std::time::Duration;
 
-use mtasts::finding::{Severity, Verdict};
-use mtasts::judge::{JudgeContext, Judgement, judge};
-use mtasts::lab::{ALL_SCENARIOS, Lab, scenario};
-use mtasts::probe::{Timeouts, probe_domain};
-use mtasts::rfc::DomainName;
+use mtasts_core::finding::{Severity, Verdict};
+use mtasts_core::judge::{JudgeContext, Judgement, judge};
+use mtasts_core::rfc::DomainName;
+use mtasts_lab::{ALL_SCENARIOS, Lab, scenario};
+use mtasts_probe::{Timeouts, probe_domain};
 
 fn now() -> jiff::Timestamp {
     "2026-11-29T09:00:00Z".parse().unwrap()
@@ -17,7 +17,7 @@ fn now() -> jiff::Timestamp {
 async fn judge_scenario(name: &str) -> Vec<(String, Judgement)> {
     let s = scenario(name).unwrap_or_else(|| panic!("no scenario {name}"));
     let lab = Lab::start(&s, now()).await.unwrap();
-    let mut cfg = lab.probe_config(now());
+    let mut cfg = mtasts::cli::lab::probe_config(&lab, now());
     cfg.timeouts = Timeouts::uniform(Duration::from_secs(3));
     let mut out = Vec::new();
     for d in &s.domains {
@@ -216,7 +216,7 @@ async fn every_lab_scenario_is_judged_as_a_strict_sender_would() {
 async fn lab_certificates_are_noted_as_trusted_via_the_extra_anchor() {
     let results = judge_scenario("all-good-testing").await;
     let (_, j) = &results[0];
-    assert_eq!(j.policy_mode, Some(mtasts::rfc::Mode::Testing));
+    assert_eq!(j.policy_mode, Some(mtasts_core::rfc::Mode::Testing));
     assert_eq!(j.notes.len(), 1);
     assert!(j.notes[0].contains("mta-sts.testing.example"), "{}", j.notes[0]);
     assert!(j.notes[0].contains("mx2.testing.example ["), "{}", j.notes[0]);

@@ -10,7 +10,7 @@ use std::path::Path;
 use std::process::Command;
 
 use common::server::{Server, assert_config_ok, assert_serves_policy};
-use mtasts::snippet::{Options, Target, generate};
+use mtasts_core::snippet::{Options, Target, generate};
 
 const HOST: &str = "mta-sts.example.com";
 const APACHE_MODULES: &str = "/usr/lib/apache2/modules";

@@ -12,8 +12,8 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use mtasts::reports::{Outcome, ReportStore};
 use mtasts::store::{Store, StoreError, render_state};
+use mtasts_reports::{Outcome, ReportStore};
 use state_common::*;
 
 /// Runs the writer when spawned by the tests below; does nothing in a normal test run.

@@ -200,9 +200,9 @@ fn report_temp_files_left_by_a_killed_import_are_removed_unless_an_import_runs()
     create();
     let running = std::fs::File::create(dir.path().join(".reports.lock")).unwrap();
     running.lock_shared().unwrap();
-    mtasts::reports::ReportStore::open(dir.path()).unwrap();
+    mtasts_reports::ReportStore::open(dir.path()).unwrap();
     assert_eq!(left().len(), 4, "an import in progress keeps its temp file");
     running.unlock().unwrap();
-    mtasts::reports::ReportStore::open(dir.path()).unwrap();
+    mtasts_reports::ReportStore::open(dir.path()).unwrap();
     assert_eq!(left(), [".tmp-x-1", "notes.txt"]);
 }

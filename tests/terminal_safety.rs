@@ -7,8 +7,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use mtasts::lab::Lab;
-use mtasts::lab::scenario::{CertKind, DomainSpec, MxHostSpec, MxSpec, PolicyHostSpec, Scenario};
+use mtasts_lab::Lab;
+use mtasts_lab::scenario::{CertKind, DomainSpec, MxHostSpec, MxSpec, PolicyHostSpec, Scenario};
 
 /// Clear screen, OSC 52 clipboard write (BEL-terminated), right-to-left override.
 const EVIL: &str = "\x1b[2J\x1b]52;c;ZXZpbA==\x07\u{202e}";

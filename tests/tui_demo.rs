@@ -8,12 +8,12 @@ use std::collections::VecDeque;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use mtasts::cli::demo;
-use mtasts::rfc::DomainName;
-use mtasts::rollout::Phase;
 use mtasts::store::Store;
 use mtasts::tui::app::{App, Msg, Screen};
 use mtasts::tui::effects::Runtime;
 use mtasts::tui::{Clock, DemoInfo};
+use mtasts_core::rfc::DomainName;
+use mtasts_core::rollout::Phase;
 
 struct Driver {
     app: App,
@@ -50,11 +50,11 @@ impl Driver {
     }
 
     /// The gate as drawn now: from the clock and the latest check.
-    fn gate(&self) -> mtasts::rollout::Gate {
+    fn gate(&self) -> mtasts_core::rollout::Gate {
         let fresh = DomainName::parse(demo::FRESH).unwrap();
         let state = self.app.state(&fresh).expect("tracked");
         let obs = self.app.checked(&fresh).map(|c| &c.observation).or(state.last_observation.as_ref());
-        mtasts::rollout::evaluate(state, obs, self.app.tally(&fresh), self.app.now)
+        mtasts_core::rollout::evaluate(state, obs, self.app.tally(&fresh), self.app.now)
     }
 }
 
@@ -115,7 +115,7 @@ async fn rolled_back(dir: &std::path::Path) -> (Driver, Store) {
     // The window is over; only "no TLS-RPT reports seen" is left, and it is acknowledged.
     let blockers = d.gate().blockers;
     assert!(
-        blockers.iter().all(|b| b.kind != mtasts::rollout::BlockerKind::WindowIncomplete),
+        blockers.iter().all(|b| b.kind != mtasts_core::rollout::BlockerKind::WindowIncomplete),
         "{blockers:?}"
     );
     d.keys("rehearsal in the demo lab\n").await;
@@ -129,7 +129,7 @@ async fn rolled_back(dir: &std::path::Path) -> (Driver, Store) {
     // Every nameserver serves the new id, but resolvers may hold the testing id for its TTL.
     assert_eq!(d.phase(), Phase::Enforce, "{}", d.status());
     let kinds: Vec<_> = d.gate().blockers.iter().map(|b| b.kind).collect();
-    assert_eq!(kinds, [mtasts::rollout::BlockerKind::NsLagging], "{}", d.status());
+    assert_eq!(kinds, [mtasts_core::rollout::BlockerKind::NsLagging], "{}", d.status());
     d.keys("Tn").await;
     assert_eq!(d.phase(), Phase::Enforced, "{}", d.status());
 
@@ -147,7 +147,12 @@ async fn rolled_back(dir: &std::path::Path) -> (Driver, Store) {
     assert_eq!(d.phase(), Phase::Rollback);
     d.keys("pp").await;
     let obs = &d.app.checked(&fresh).unwrap().observation;
-    assert_eq!(obs.live_policy.as_ref().map(|p| p.mode), Some(mtasts::rfc::Mode::None), "{}", d.status());
+    assert_eq!(
+        obs.live_policy.as_ref().map(|p| p.mode),
+        Some(mtasts_core::rfc::Mode::None),
+        "{}",
+        d.status()
+    );
     assert_eq!(obs.sts_id.as_ref(), Some(&d.app.state(&fresh).unwrap().plan.id));
     (d, store)
 }
@@ -164,21 +169,26 @@ async fn demo_rollout_reaches_enforced_rolls_back_and_resumes_testing() {
     d.keys("ty").await;
     assert_eq!(d.phase(), Phase::Testing, "{}", d.status());
     let state = d.app.state(&fresh).unwrap().clone();
-    assert_eq!(state.plan.mode, mtasts::rfc::Mode::Testing);
+    assert_eq!(state.plan.mode, mtasts_core::rfc::Mode::Testing);
     assert_ne!(state.plan.id, none_id);
     // Policy first (hosting screen), then the records (records screen), both with p.
     d.keys("hhp").await;
     d.keys("hp").await;
     d.keys("r").await;
     let obs = &d.app.checked(&fresh).unwrap().observation;
-    assert_eq!(obs.live_policy.as_ref().map(|p| p.mode), Some(mtasts::rfc::Mode::Testing), "{}", d.status());
+    assert_eq!(
+        obs.live_policy.as_ref().map(|p| p.mode),
+        Some(mtasts_core::rfc::Mode::Testing),
+        "{}",
+        d.status()
+    );
     assert_eq!(obs.sts_id.as_ref(), Some(&state.plan.id));
     let kinds: Vec<_> = d.gate().blockers.iter().map(|b| b.kind).collect();
-    assert!(kinds.contains(&mtasts::rollout::BlockerKind::WindowIncomplete), "{kinds:?}");
+    assert!(kinds.contains(&mtasts_core::rollout::BlockerKind::WindowIncomplete), "{kinds:?}");
     assert!(d.gate().blockers.iter().all(|b| b.overridable), "{}", d.status());
     let saved = store.load(&fresh).unwrap().unwrap();
     assert_eq!(saved.phase, Phase::Testing);
-    assert_eq!(mtasts::rollout::testing_progress(&saved, d.app.now).map(|p| p.day), Some(1));
+    assert_eq!(mtasts_core::rollout::testing_progress(&saved, d.app.now).map(|p| p.day), Some(1));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -200,14 +210,14 @@ async fn demo_rollout_rolls_back_and_removes_mta_sts() {
     d.keys("p").await;
     let obs = &d.app.checked(&fresh).unwrap().observation;
     assert_eq!(obs.sts_id, None, "{}", d.status());
-    let v = mtasts::rollout::removal_view(d.app.state(&fresh).unwrap(), d.app.now).unwrap();
+    let v = mtasts_core::rollout::removal_view(d.app.state(&fresh).unwrap(), d.app.now).unwrap();
     assert!(v.records_gone_at.is_some() && !v.complete, "{v:?}");
     assert!(d.gate().blockers[0].message.contains("keep serving it until"), "{}", d.status());
     d.keys("WT").await;
     d.keys("r").await;
     let gate = d.gate();
     assert!(gate.passed, "{}", d.status());
-    assert_eq!(gate.next.verbs().collect::<Vec<_>>(), vec![mtasts::rollout::Verb::StopTracking]);
+    assert_eq!(gate.next.verbs().collect::<Vec<_>>(), vec![mtasts_core::rollout::Verb::StopTracking]);
     // Stop tracking from the home screen.
     d.keys("q").await;
     let i = d

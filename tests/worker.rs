@@ -7,7 +7,7 @@ mod common;
 use std::path::Path;
 use std::process::Command;
 
-use mtasts::snippet::{Options, Site, Target, generate};
+use mtasts_core::snippet::{Options, Site, Target, generate};
 
 const HARNESS: &str = r#"
 import { readFileSync } from "node:fs";

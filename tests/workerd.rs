@@ -8,7 +8,7 @@ mod common;
 
 use common::cloudflare::{Workerd, workerd};
 
-use mtasts::snippet::{Options, Site, Target, files};
+use mtasts_core::snippet::{Options, Site, Target, files};
 
 const PATH: &str = "/.well-known/mta-sts.txt";
 
@@ -19,7 +19,7 @@ fn wrangler_files(sites: &[Site]) -> (tempfile::TempDir, String) {
     for f in &files {
         std::fs::write(dir.path().join(&f.name), &f.text).unwrap();
     }
-    let config = files.iter().find(|f| f.name == mtasts::snippet::WRANGLER_CONFIG).unwrap();
+    let config = files.iter().find(|f| f.name == mtasts_core::snippet::WRANGLER_CONFIG).unwrap();
     let json: String = config.text.lines().filter(|l| !l.starts_with("//")).collect();
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
     (dir, v["main"].as_str().unwrap().to_owned())

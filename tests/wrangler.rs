@@ -44,7 +44,7 @@ fn single_domain_configuration_passes_wrangler_dry_run() {
     let tmp = tempfile::tempdir().unwrap();
     let (dir, cfg) = generate(&["example.com"], tmp.path());
     assert_eq!(cfg["main"], "worker.js");
-    assert_eq!(cfg["compatibility_date"], mtasts::snippet::COMPATIBILITY_DATE);
+    assert_eq!(cfg["compatibility_date"], mtasts_core::snippet::COMPATIBILITY_DATE);
     assert_eq!(
         cfg["routes"],
         serde_json::json!([{ "pattern": "mta-sts.example.com", "custom_domain": true }])

@@ -6,8 +6,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-use mtasts::rfc::DomainName;
 use mtasts::store::Store;
+use mtasts_core::rfc::DomainName;
 
 fn zone(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/zones").join(name)

@@ -7,10 +7,10 @@
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-use mtasts::finding::Verdict;
-use mtasts::lab::{Lab, MxHostSpec, MxSpec, Scenario, fleet};
 use mtasts::ops::{FleetEvent, Order, check_each};
-use mtasts::rfc::DomainName;
+use mtasts_core::finding::Verdict;
+use mtasts_core::rfc::DomainName;
+use mtasts_lab::{Lab, MxHostSpec, MxSpec, Scenario, fleet};
 
 /// Domains in the fleet, and how many of them share the two MX hosts.
 const DOMAINS: usize = 233;

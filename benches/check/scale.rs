@@ -9,10 +9,10 @@
 use std::collections::BTreeMap;
 use std::time::Instant;
 
-use mtasts::finding::Verdict;
-use mtasts::lab::{Lab, MxHostSpec, MxSpec, Scenario, fleet};
 use mtasts::ops::{FleetEvent, Order, check_each};
-use mtasts::probe::{ProbeConfig, ResolverChoice};
+use mtasts_core::finding::Verdict;
+use mtasts_lab::{Lab, MxHostSpec, MxSpec, Scenario, fleet};
+use mtasts_probe::{ProbeConfig, ResolverChoice};
 
 /// The flag that makes the bench binary run (e) as a child.
 pub const SCALE_CHILD: &str = "--scale-child";

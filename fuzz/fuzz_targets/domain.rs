@@ -7,7 +7,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use mtasts::rfc::{DomainName, MxPattern};
+use mtasts_core::rfc::{DomainName, MxPattern};
 
 fuzz_target!(|data: &[u8]| {
     let input = String::from_utf8_lossy(data);

@@ -8,8 +8,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use mtasts::finding::{Code, Severity};
-use mtasts::rfc::{lint_policy, parse_lenient, parse_strict};
+use mtasts_core::finding::{Code, Severity};
+use mtasts_core::rfc::{lint_policy, parse_lenient, parse_strict};
 
 fuzz_target!(|body: &[u8]| {
     let strict = parse_strict(body);

@@ -9,7 +9,7 @@
 use std::io::Write;
 
 use libfuzzer_sys::fuzz_target;
-use mtasts::reports::{MAX_REPORT_BYTES, Report, gunzip, parse_report, report_json, summarize, window_tally};
+use mtasts_reports::{MAX_REPORT_BYTES, Report, gunzip, parse_report, report_json, summarize, window_tally};
 
 fuzz_target!(|data: &[u8]| {
     let cap = usize::try_from(MAX_REPORT_BYTES).unwrap_or(usize::MAX);

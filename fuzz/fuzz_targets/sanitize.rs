@@ -10,7 +10,7 @@
 use std::borrow::Cow;
 
 use libfuzzer_sys::fuzz_target;
-use mtasts::sanitize::{sanitize, sanitize_bytes};
+use mtasts_core::sanitize::{sanitize, sanitize_bytes};
 
 fn is_unsafe(c: char) -> bool {
     c.is_control()

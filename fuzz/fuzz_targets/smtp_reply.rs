@@ -7,7 +7,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use mtasts::probe::smtp_reply::{MAX_LINE, MAX_LINES, MAX_REPLY_BYTES, ReplyAccumulator, parse_reply_line};
+use mtasts_probe::smtp_reply::{MAX_LINE, MAX_LINES, MAX_REPLY_BYTES, ReplyAccumulator, parse_reply_line};
 
 fuzz_target!(|data: &[u8]| {
     let mut acc = ReplyAccumulator::new();

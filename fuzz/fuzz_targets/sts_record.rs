@@ -6,7 +6,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use mtasts::rfc::{Selection, SelectionError, StsRecord, lint_record, parse_sts_record, select};
+use mtasts_core::rfc::{Selection, SelectionError, StsRecord, lint_record, parse_sts_record, select};
 
 #[path = "common/split.rs"]
 mod split;

@@ -6,7 +6,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use mtasts::rfc::{Selection, SelectionError, TlsRptRecord, lint_record, parse_tlsrpt_record, select};
+use mtasts_core::rfc::{Selection, SelectionError, TlsRptRecord, lint_record, parse_tlsrpt_record, select};
 
 #[path = "common/split.rs"]
 mod split;

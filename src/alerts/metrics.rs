@@ -5,8 +5,8 @@ use std::fmt::Write as _;
 
 use jiff::Timestamp;
 
-use crate::finding::Verdict;
-use crate::rollout::Phase;
+use mtasts_core::finding::Verdict;
+use mtasts_core::rollout::Phase;
 
 /// Which server presented a certificate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

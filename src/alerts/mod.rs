@@ -11,8 +11,8 @@ use std::collections::BTreeMap;
 
 use jiff::Timestamp;
 
-use crate::finding::Severity;
-use crate::rollout::Phase;
+use mtasts_core::finding::Severity;
+use mtasts_core::rollout::Phase;
 
 const DAY_SECS: i64 = 86_400;
 

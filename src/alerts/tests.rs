@@ -81,7 +81,7 @@ fn metric_labels_are_escaped_and_absent_values_give_no_sample() {
     let d = DomainMetrics {
         domain: "example.org".into(),
         checked_at: at(0),
-        verdict: crate::finding::Verdict::Warn,
+        verdict: mtasts_core::finding::Verdict::Warn,
         phase: None,
         testing_days_remaining: None,
         certs: vec![(CertRole::Mx, "mx\"1\\\n.example.org".into(), at(10))],

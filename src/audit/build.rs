@@ -6,9 +6,9 @@ use super::{
     AckView, AuditReport, CertView, DomainAudit, FailureView, LiveView, Milestones, PlanView, SummaryRow,
     TimelineEvent, TlsRptView,
 };
-use crate::reports::{ReportEntry, failure_fix, summarize_entries};
-use crate::rfc::{StsRecord, TlsRptRecord};
-use crate::rollout::{DomainState, Phase};
+use mtasts_core::rfc::{StsRecord, TlsRptRecord};
+use mtasts_core::rollout::{DomainState, Phase};
+use mtasts_reports::{ReportEntry, failure_fix, summarize_entries};
 
 /// The report for `states` (in the order given) from the report index's entries (each report
 /// counted once, by its worst copy).

@@ -5,9 +5,9 @@
 use std::fmt::Write;
 
 use super::html_parts::esc;
-use crate::finding::Verdict;
-use crate::reports::DaySummary;
-use crate::rollout::CheckRecord;
+use mtasts_core::finding::Verdict;
+use mtasts_core::rollout::CheckRecord;
+use mtasts_reports::DaySummary;
 
 const W: f64 = 720.0;
 const H: f64 = 220.0;

@@ -2,7 +2,7 @@
 
 use jiff::Timestamp;
 
-use crate::finding::Verdict;
+use mtasts_core::finding::Verdict;
 
 /// Escapes text for HTML content and attribute values; control characters (and the bidi
 /// controls the sanitiser knows) are made visible instead of passed through. Line ends are
@@ -12,7 +12,7 @@ pub(super) fn esc(s: &str) -> String {
 }
 
 fn esc_line(s: &str) -> String {
-    let safe = crate::sanitize::sanitize(s);
+    let safe = mtasts_core::sanitize::sanitize(s);
     let mut out = String::with_capacity(safe.len());
     for c in safe.chars() {
         match c {

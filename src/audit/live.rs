@@ -5,7 +5,7 @@
 use jiff::Timestamp;
 
 use super::{AuditReport, CertView, DomainAudit};
-use crate::probe::{CertVerdict, Evidence, Lookup};
+use mtasts_core::evidence::{CertVerdict, Evidence, Lookup};
 
 /// What a live check adds to a domain's section.
 #[derive(Debug, Clone, PartialEq, Eq)]

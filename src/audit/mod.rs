@@ -15,8 +15,8 @@ mod live;
 use jiff::Timestamp;
 use serde::Serialize;
 
-use crate::finding::Verdict;
-use crate::rollout::{CheckRecord, Phase, PublishedId};
+use mtasts_core::finding::Verdict;
+use mtasts_core::rollout::{CheckRecord, Phase, PublishedId};
 
 pub use build::{build, domain_audit};
 pub use html::render_html;
@@ -173,7 +173,7 @@ pub struct AckView {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TlsRptView {
     /// The summary over every imported report.
-    pub summary: crate::reports::DomainSummary,
+    pub summary: mtasts_reports::DomainSummary,
     /// Failures by result type, most sessions first, each with its fix.
     pub failures: Vec<FailureView>,
 }

@@ -11,10 +11,10 @@ use serde_json::json;
 use super::output::{Style, format_finding, print_json_line};
 use super::probe_args::ProbeArgs;
 use super::progress::ProgressLine;
-use crate::finding::{Finding, Verdict};
 use crate::ops::{self, Checked, FleetEvent, Order};
-use crate::rfc::DomainName;
-use crate::sanitize::sanitize;
+use mtasts_core::finding::{Finding, Verdict};
+use mtasts_core::rfc::DomainName;
+use mtasts_core::sanitize::sanitize;
 
 /// Arguments of `mtasts check`.
 #[derive(Debug, Args)]
@@ -216,6 +216,8 @@ fn starttls_lines(c: &Checked, style: &Style) -> String {
     let probes = c.evidence.mx.found().into_iter().flatten().chain(c.evidence.implicit_mx.as_ref());
     probes
         .flat_map(|m| m.probes.iter())
-        .map(|p| format!("    {} {}\n", style.dim("starttls:"), crate::judge::starttls::summary(p, c.at)))
+        .map(|p| {
+            format!("    {} {}\n", style.dim("starttls:"), mtasts_core::judge::starttls::summary(p, c.at))
+        })
         .collect()
 }

@@ -4,9 +4,9 @@
 use serde_json::{Value, json};
 
 use super::output::Style;
-use crate::evidence::{Evidence, Lookup};
-use crate::judge::dane::{self, DaneStatus};
-use crate::sanitize::sanitize;
+use mtasts_core::evidence::{Evidence, Lookup};
+use mtasts_core::judge::dane::{self, DaneStatus};
+use mtasts_core::sanitize::sanitize;
 
 /// Text lines for the report, or nothing when the domain has no TLSA and no DNSSEC keys.
 pub fn text(ev: &Evidence, style: &Style) -> String {
@@ -30,10 +30,10 @@ pub fn text(ev: &Evidence, style: &Style) -> String {
             style.dim(&format!("({records})"))
         ));
     }
-    if let Some(chain) = ev.dnssec_chain.as_ref().filter(|c| crate::judge::dnssec::signed(c)) {
-        out.push_str(&format!("  {:<12} {}\n", "DNSSEC", crate::judge::dnssec::chain_line(chain)));
+    if let Some(chain) = ev.dnssec_chain.as_ref().filter(|c| mtasts_core::judge::dnssec::signed(c)) {
+        out.push_str(&format!("  {:<12} {}\n", "DNSSEC", mtasts_core::judge::dnssec::chain_line(chain)));
     }
-    if let Some(line) = crate::judge::ns::summary(ev) {
+    if let Some(line) = mtasts_core::judge::ns::summary(ev) {
         out.push_str(&format!("  {:<12} {}\n", "Nameservers", sanitize(&line)));
     }
     out
@@ -57,7 +57,7 @@ pub fn json(ev: &Evidence) -> Value {
 /// The `nameservers_agree` field of the JSON line: `null` when no nameserver was asked.
 pub fn nameservers_agree(ev: &Evidence) -> Value {
     match &ev.nameservers {
-        Some(ns) if !ns.servers.is_empty() => json!(crate::judge::ns::disagreements(ev).is_empty()),
+        Some(ns) if !ns.servers.is_empty() => json!(mtasts_core::judge::ns::disagreements(ev).is_empty()),
         _ => Value::Null,
     }
 }

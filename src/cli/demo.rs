@@ -5,15 +5,15 @@ use std::sync::Arc;
 
 use jiff::{SignedDuration, Timestamp};
 
-use crate::lab::{Lab, Scenario, scenario};
 use crate::ops::{self, AddOptions};
-use crate::probe::ProbeConfig;
-use crate::rfc::DomainName;
-use crate::rollout::Phase;
 use crate::store::Store;
 use crate::tui::app::Publish;
 use crate::tui::effects::Publisher;
 use crate::tui::{Clock, DemoInfo, TuiConfig, TuiError};
+use mtasts_core::rfc::DomainName;
+use mtasts_core::rollout::Phase;
+use mtasts_lab::{Lab, Scenario, scenario};
+use mtasts_probe::ProbeConfig;
 
 /// The demo domains that are tracked from the start.
 pub const SEEDED: [&str; 5] =
@@ -58,8 +58,8 @@ pub fn demo_scenario() -> Result<Scenario, TuiError> {
 /// Starts the lab and a probe config pointing at it.
 pub async fn start_lab(now: Timestamp) -> Result<(Arc<Lab>, ProbeConfig), TuiError> {
     let lab = Lab::start(&demo_scenario()?, now).await.map_err(|e| TuiError::Demo(e.to_string()))?;
-    let mut probe = lab.probe_config(now);
-    probe.timeouts = crate::probe::Timeouts::uniform(std::time::Duration::from_secs(5));
+    let mut probe = super::lab::probe_config(&lab, now);
+    probe.timeouts = mtasts_probe::Timeouts::uniform(std::time::Duration::from_secs(5));
     Ok((Arc::new(lab), probe))
 }
 

@@ -6,11 +6,11 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, anyhow, bail};
 use clap::Args;
 
-use crate::rfc::{DomainName, MAX_MAX_AGE, Mode, MxPattern, Policy, PolicyId, RuaUri};
-use crate::rollout::{DomainState, TESTING_MAX_AGE};
-use crate::sanitize::sanitize;
-use crate::snippet::{self, Options, Site, Target};
 use crate::store::Store;
+use mtasts_core::rfc::{DomainName, MAX_MAX_AGE, Mode, MxPattern, Policy, PolicyId, RuaUri};
+use mtasts_core::rollout::{DomainState, TESTING_MAX_AGE};
+use mtasts_core::sanitize::sanitize;
+use mtasts_core::snippet::{self, Options, Site, Target};
 
 /// Largest `--domain-file` read.
 const DOMAIN_FILE_CAP: u64 = 1024 * 1024;
@@ -101,11 +101,11 @@ fn options(args: &GenerateArgs, plans: &[DomainState], sites: &[Site]) -> Option
 /// module it names.
 fn write_files(dir: &Path, files: &[snippet::File]) -> Result<()> {
     let shown = |p: &Path| sanitize(&p.display().to_string()).into_owned();
-    crate::store::safe::refuse_symlink(dir).with_context(|| format!("cannot write into {}", shown(dir)))?;
+    mtasts_fs::refuse_symlink(dir).with_context(|| format!("cannot write into {}", shown(dir)))?;
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", shown(dir)))?;
     for f in files {
         let path = dir.join(&f.name);
-        crate::store::safe::write_atomic(&path, f.text.as_bytes())
+        mtasts_fs::write_atomic(&path, f.text.as_bytes())
             .with_context(|| format!("cannot write {}", shown(&path)))?;
         eprintln!("wrote {}", shown(&path));
     }
@@ -211,7 +211,7 @@ mod tests {
         }
         let now = jiff::Timestamp::from_second(1_800_000_000).unwrap();
         let d = DomainName::parse("example.com").unwrap();
-        let mut state = crate::rollout::new_domain(d.clone(), vec![], vec![], None, now);
+        let mut state = mtasts_core::rollout::new_domain(d.clone(), vec![], vec![], None, now);
         state.plan.server_paths =
             Some(Options { cert: Some("/srv/c.pem".into()), webroot: Some("/srv/www".into()), key: None });
         let cli = Cli::parse_from(["x", "--target", "nginx", "example.com", "--webroot", "/flag/www"]);

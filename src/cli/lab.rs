@@ -6,7 +6,8 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, anyhow};
 use clap::Args;
 
-use crate::lab::{ALL_SCENARIOS, Lab};
+use mtasts_lab::{ALL_SCENARIOS, Lab};
+use mtasts_probe::{ProbeConfig, ResolverChoice};
 
 /// Arguments of `mtasts lab`.
 #[derive(Debug, Args)]
@@ -18,11 +19,25 @@ pub struct LabArgs {
     pub list: bool,
 }
 
+/// A probe configuration pointed at `lab`, judged at `now`: its DNS server as resolver and as
+/// every nameserver's port, its SMTP and HTTPS ports, its CA as extra anchor and its root as
+/// DNSSEC trust anchor.
+pub fn probe_config(lab: &Lab, now: jiff::Timestamp) -> ProbeConfig {
+    let mut cfg = ProbeConfig::new(now);
+    cfg.resolver = ResolverChoice::At(lab.dns_addr);
+    cfg.ns_port = lab.dns_addr.port();
+    cfg.smtp_port = lab.smtp_port;
+    cfg.https_port = lab.https_port;
+    cfg.extra_anchors = vec![lab.ca_der.clone()];
+    cfg.dnssec_anchor = lab.dnssec_anchor.clone();
+    cfg
+}
+
 /// Runs `lab`.
 pub fn run(args: &LabArgs, now: jiff::Timestamp, runtime: &tokio::runtime::Runtime) -> Result<ExitCode> {
     if args.list {
         for name in ALL_SCENARIOS {
-            let desc = crate::lab::scenario(name).map(|s| s.description).unwrap_or_default();
+            let desc = mtasts_lab::scenario(name).map(|s| s.description).unwrap_or_default();
             crate::outln!("{name:<30} {desc}");
         }
         return Ok(ExitCode::SUCCESS);
@@ -31,7 +46,7 @@ pub fn run(args: &LabArgs, now: jiff::Timestamp, runtime: &tokio::runtime::Runti
     runtime.block_on(async {
         let lab = Lab::start_named(name, now).await.map_err(|e| anyhow!("lab {name:?}: {e}"))?;
         let ca = std::env::temp_dir().join(format!("mtasts-lab-{}-ca.pem", std::process::id()));
-        crate::store::safe::write_atomic(&ca, lab.ca_pem.as_bytes())
+        mtasts_fs::write_atomic(&ca, lab.ca_pem.as_bytes())
             .with_context(|| format!("cannot write {}", ca.display()))?;
         let domains: Vec<&str> = lab.scenario.domains.iter().map(|d| d.name.as_str()).collect();
         crate::outln!("serving lab scenario {name:?} on loopback (Ctrl-C stops it)");

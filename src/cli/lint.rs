@@ -9,9 +9,9 @@ use clap::{Args, Subcommand};
 use serde_json::json;
 
 use super::output::{Style, format_finding, print_json_line};
-use crate::finding::{Finding, Severity};
-use crate::rfc::{ParsedRecord, Policy, RecordKind, lint_policy, lint_record};
-use crate::sanitize::sanitize;
+use mtasts_core::finding::{Finding, Severity};
+use mtasts_core::rfc::{ParsedRecord, Policy, RecordKind, lint_policy, lint_record};
+use mtasts_core::sanitize::sanitize;
 
 /// Read at most this much of a policy: enough to tell the user it is far over 64 KiB.
 const POLICY_READ_CAP: u64 = 1024 * 1024;

@@ -148,7 +148,7 @@ pub fn exit_for(failed: bool) -> ExitCode {
 /// Reads a user-named file with a size cap and a clear error naming the file.
 pub fn read_bounded(path: &Path, cap: u64) -> Result<Vec<u8>> {
     use std::io::Read;
-    let shown = crate::sanitize::sanitize(&path.display().to_string()).into_owned();
+    let shown = mtasts_core::sanitize::sanitize(&path.display().to_string()).into_owned();
     let file = std::fs::File::open(path).map_err(|e| anyhow!("cannot read {shown}: {e}"))?;
     let mut buf = Vec::new();
     file.take(cap + 1).read_to_end(&mut buf).map_err(|e| anyhow!("cannot read {shown}: {e}"))?;

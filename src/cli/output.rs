@@ -3,8 +3,8 @@
 use std::io::{IsTerminal, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use crate::finding::{Finding, Severity, Verdict};
-use crate::sanitize::sanitize;
+use mtasts_core::finding::{Finding, Severity, Verdict};
+use mtasts_core::sanitize::sanitize;
 
 /// Whether to colour text output, decided once from `--no-color`, `NO_COLOR` and whether
 /// stdout is a terminal.
@@ -113,9 +113,9 @@ macro_rules! outln {
 }
 
 /// Writes one JSON value as a line to stdout, every control and bidi control character
-/// escaped as `\uXXXX` (see [`crate::sanitize::json_line`]).
+/// escaped as `\uXXXX` (see [`mtasts_core::sanitize::json_line`]).
 pub fn print_json_line(value: &serde_json::Value) -> anyhow::Result<()> {
-    let line = crate::sanitize::json_line(value)?;
+    let line = mtasts_core::sanitize::json_line(value)?;
     write_out(format_args!("{line}\n"));
     Ok(())
 }
@@ -123,7 +123,7 @@ pub fn print_json_line(value: &serde_json::Value) -> anyhow::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::finding::Code;
+    use mtasts_core::finding::Code;
 
     #[test]
     fn finding_text_is_sanitised_and_shows_the_fix() {

@@ -10,10 +10,10 @@ use serde_json::json;
 use super::output::{Style, print_json_line};
 use super::probe_args::ProbeArgs;
 use crate::ops::change::{self, ChangeRequest};
-use crate::rfc::{DomainName, MxPattern};
-use crate::rollout::{DomainState, change_view, held_now, maintenance_lines};
-use crate::sanitize::sanitize;
 use crate::store::Store;
+use mtasts_core::rfc::{DomainName, MxPattern};
+use mtasts_core::rollout::{DomainState, change_view, held_now, maintenance_lines};
+use mtasts_core::sanitize::sanitize;
 
 /// Arguments of `mtasts plan`.
 #[derive(Debug, Args)]
@@ -129,7 +129,7 @@ pub fn run(
 }
 
 fn plan_line(state: &DomainState) -> String {
-    format!("{} (id {})", crate::rollout::policy_one_line(&state.plan.policy()), state.plan.id)
+    format!("{} (id {})", mtasts_core::rollout::policy_one_line(&state.plan.policy()), state.plan.id)
 }
 
 fn confirm(
@@ -172,7 +172,7 @@ fn show(
             "completed_now": done,
             "senders_may_hold": held_now(state, obs, now),
             "history_since": state.history_since,
-            "plan": {"policy": crate::rollout::policy_one_line(&state.plan.policy()), "id": state.plan.id},
+            "plan": {"policy": mtasts_core::rollout::policy_one_line(&state.plan.policy()), "id": state.plan.id},
         }));
     }
     let headline = match &view {

@@ -7,7 +7,7 @@ use std::time::Duration;
 use anyhow::{Result, anyhow};
 use clap::Args;
 
-use crate::probe::{ProbeConfig, ResolverChoice, load_ca_file};
+use mtasts_probe::{ProbeConfig, ResolverChoice, load_ca_file};
 
 /// How to reach the world: resolver, ports, trust anchors, timeouts. Defined once, on the
 /// top-level command, as global options: accepted before or after any subcommand.
@@ -79,12 +79,12 @@ fn read_trust_anchor(path: &std::path::Path) -> Result<String> {
     use std::io::Read;
     let mut text = String::new();
     std::fs::File::open(path)
-        .and_then(|f| f.take(crate::probe::MAX_CA_FILE_BYTES + 1).read_to_string(&mut text))
+        .and_then(|f| f.take(mtasts_probe::MAX_CA_FILE_BYTES + 1).read_to_string(&mut text))
         .map_err(|e| anyhow!("--trust-anchor {}: {e}", path.display()))?;
-    if text.len() as u64 > crate::probe::MAX_CA_FILE_BYTES {
+    if text.len() as u64 > mtasts_probe::MAX_CA_FILE_BYTES {
         return Err(anyhow!("--trust-anchor {}: larger than 1 MiB", path.display()));
     }
-    crate::probe::parse_trust_anchor(&text).map_err(|e| anyhow!("--trust-anchor {}: {e}", path.display()))?;
+    mtasts_probe::parse_trust_anchor(&text).map_err(|e| anyhow!("--trust-anchor {}: {e}", path.display()))?;
     Ok(text)
 }
 

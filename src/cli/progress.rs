@@ -5,7 +5,7 @@
 use std::io::{IsTerminal, Write};
 
 use crate::ops::Progress;
-use crate::sanitize::sanitize;
+use mtasts_core::sanitize::sanitize;
 
 /// Draws and clears the progress line (a no-op when standard error is not a terminal).
 #[derive(Debug)]
@@ -60,7 +60,7 @@ mod tests {
     use std::time::Duration;
 
     use super::*;
-    use crate::rfc::DomainName;
+    use mtasts_core::rfc::DomainName;
 
     #[test]
     fn line_names_counts_and_the_longest_wait() {

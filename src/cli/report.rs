@@ -13,8 +13,8 @@ use super::probe_args::ProbeArgs;
 use crate::audit::{add_live, live_facts};
 use crate::ops;
 use crate::ops::audit::{load_report, write_html};
-use crate::rfc::DomainName;
-use crate::sanitize::sanitize;
+use mtasts_core::rfc::DomainName;
+use mtasts_core::sanitize::sanitize;
 
 /// Arguments of `mtasts report`.
 #[derive(Debug, Args)]

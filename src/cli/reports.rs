@@ -8,9 +8,9 @@ use clap::{Args, Subcommand};
 
 use super::output::{Style, print_json_line};
 use crate::ops::reports::{ReportNumbers, for_state};
-use crate::reports::{Conflict, DomainSummary, Outcome, ReportStore, failure_fix, summarize_entries};
-use crate::rollout::DomainState;
-use crate::sanitize::sanitize;
+use mtasts_core::rollout::DomainState;
+use mtasts_core::sanitize::sanitize;
+use mtasts_reports::{Conflict, DomainSummary, Outcome, ReportStore, failure_fix, summarize_entries};
 
 /// Arguments of `mtasts reports`.
 #[derive(Debug, Args)]
@@ -123,7 +123,7 @@ fn summary(
     style: &Style,
 ) -> Result<ExitCode> {
     let domain = domain
-        .map(|d| crate::rfc::DomainName::parse(d).map_err(|e| anyhow!("domain {:?}: {e}", sanitize(d))))
+        .map(|d| mtasts_core::rfc::DomainName::parse(d).map_err(|e| anyhow!("domain {:?}: {e}", sanitize(d))))
         .transpose()?;
     let index = store.index()?;
     for (name, why) in index.broken() {
@@ -173,7 +173,7 @@ pub fn render(s: &DomainSummary, style: &Style) -> String {
     for (kind, n) in &s.failures_by_type {
         out.push_str(&format!(
             "  {} {:<28} {n:>8} sessions\n",
-            style.severity(crate::finding::Severity::Error),
+            style.severity(mtasts_core::finding::Severity::Error),
             sanitize(kind)
         ));
         let mx = (s.failures_by_mx.len() == 1)
@@ -201,7 +201,7 @@ pub fn render(s: &DomainSummary, style: &Style) -> String {
 pub fn render_conflicts(conflicts: &[Conflict], style: &Style) -> String {
     conflicts
         .iter()
-        .map(|c| format!("  {} {c}\n", style.severity(crate::finding::Severity::Warning)))
+        .map(|c| format!("  {} {c}\n", style.severity(mtasts_core::finding::Severity::Warning)))
         .collect()
 }
 

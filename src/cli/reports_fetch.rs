@@ -11,10 +11,10 @@ use clap::Args;
 
 use super::output::{Style, print_json_line};
 use super::probe_args::ProbeArgs;
-use crate::probe::load_ca_file;
-use crate::reports::imap::{FetchEvent, FetchLimits, FetchRequest, ImapUrl, Secret, fetch};
-use crate::reports::{Outcome, ReportStore};
-use crate::sanitize::sanitize;
+use mtasts_core::sanitize::sanitize;
+use mtasts_probe::load_ca_file;
+use mtasts_reports::imap::{FetchEvent, FetchLimits, FetchRequest, ImapUrl, Secret, fetch};
+use mtasts_reports::{Outcome, ReportStore};
 
 /// Arguments of `mtasts reports fetch`. The secret never comes from the command line.
 #[derive(Debug, Args)]

@@ -1,7 +1,7 @@
 //! `mtasts reports serve --listen ADDR --cert PEM --key PEM`: the https `rua` endpoint of
 //! RFC 8460 §5.4. HTTP/1.1 over TLS, one request per connection, bounded headers, body and
 //! time; at most [`PER_MINUTE`] requests per client address per minute; one log line per
-//! request on stderr. What a request gets is decided by [`crate::reports::receiver`].
+//! request on stderr. What a request gets is decided by [`mtasts_reports::receiver`].
 
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
@@ -16,9 +16,9 @@ use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWriteExt, BufRead
 use tokio::net::TcpListener;
 use tokio_rustls::TlsAcceptor;
 
-use crate::reports::ReportStore;
-use crate::reports::receiver::{Answer, MAX_BODY_BYTES, answer, reason};
-use crate::sanitize::sanitize;
+use mtasts_core::sanitize::sanitize;
+use mtasts_reports::ReportStore;
+use mtasts_reports::receiver::{Answer, MAX_BODY_BYTES, answer, reason};
 
 /// Requests accepted per client address per minute; more get 429.
 pub const PER_MINUTE: u32 = 30;

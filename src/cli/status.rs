@@ -7,10 +7,10 @@ use clap::Args;
 use serde_json::json;
 
 use super::output::{Style, print_json_line};
-use crate::rfc::DomainName;
-use crate::rollout::{DomainState, StatusView, status_line};
-use crate::sanitize::sanitize;
 use crate::store::Store;
+use mtasts_core::rfc::DomainName;
+use mtasts_core::rollout::{DomainState, StatusView, status_line};
+use mtasts_core::sanitize::sanitize;
 
 /// Arguments of `mtasts status`.
 #[derive(Debug, Args)]
@@ -73,7 +73,11 @@ pub fn run(
                 if args.json {
                     print_json_line(&json!({"file": path, "error": problem}))?;
                 } else {
-                    crate::outln!("{} {}", style.verdict(crate::finding::Verdict::Fail), sanitize(&problem));
+                    crate::outln!(
+                        "{} {}",
+                        style.verdict(mtasts_core::finding::Verdict::Fail),
+                        sanitize(&problem)
+                    );
                 }
             }
         }
@@ -111,7 +115,7 @@ pub fn render(v: &StatusView, style: &Style, now: jiff::Timestamp) -> String {
         }
     }
     if let Some(c) = &v.change {
-        let current = c.steps.iter().find(|s| s.status == crate::rollout::StepStatus::Current);
+        let current = c.steps.iter().find(|s| s.status == mtasts_core::rollout::StepStatus::Current);
         if let Some(s) = current {
             out.push_str(&format!(
                 "\n  {} {} — step {} of {}; see mtasts plan mx {}",

@@ -4,10 +4,10 @@
 use anyhow::{Result, anyhow};
 
 use crate::ops;
-use crate::rfc::DomainName;
-use crate::rollout::{ChecklistEdit, Tester, apply_checklist};
-use crate::sanitize::sanitize;
 use crate::store::Store;
+use mtasts_core::rfc::DomainName;
+use mtasts_core::rollout::{ChecklistEdit, Tester, apply_checklist};
+use mtasts_core::sanitize::sanitize;
 
 /// Ticks each named tester for `domain` (saved before the gate is evaluated).
 pub fn record_ran(store: &Store, domain: &DomainName, ran: &[String], now: jiff::Timestamp) -> Result<()> {

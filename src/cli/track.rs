@@ -10,12 +10,12 @@ use clap::Args;
 use super::output::Style;
 use super::probe_args::ProbeArgs;
 use crate::ops::{self, AddOptions, Checked};
-use crate::rfc::{DomainName, MxPattern, RuaUri};
-use crate::rollout::{
+use crate::store::Store;
+use mtasts_core::rfc::{DomainName, MxPattern, RuaUri};
+use mtasts_core::rollout::{
     BlockerKind, DomainState, Gate, HostingPath, evaluate, policy_one_line, rollback_countdown,
 };
-use crate::sanitize::sanitize;
-use crate::store::Store;
+use mtasts_core::sanitize::sanitize;
 
 /// Arguments of `mtasts add`.
 #[derive(Debug, Clone, Args)]
@@ -122,7 +122,7 @@ pub fn add(
     };
     eprintln!("checking {domain} …");
     let checked = check_one(&domain, None, probe, now, rt)?;
-    let proposal = checked.observation.live_mx.as_deref().and_then(crate::providers::propose);
+    let proposal = checked.observation.live_mx.as_deref().and_then(mtasts_core::providers::propose);
     if let Some(p) = &proposal {
         crate::outln!("{} {}", style.dim("provider:"), sanitize(&p.describe()));
         if opts.mx.is_empty() {
@@ -164,7 +164,7 @@ pub fn advance(
     super::testers::record_ran(store, &domain, &args.ran, now)?;
     if let Some(raw) = &args.path {
         let path = parse_path(raw)?;
-        state = ops::domain::edit(store, &domain, |s| crate::rollout::set_hosting(s, path))?;
+        state = ops::domain::edit(store, &domain, |s| mtasts_core::rollout::set_hosting(s, path))?;
     }
     eprintln!("checking {domain} …");
     let checked = check_one(&domain, Some(&state), probe, now, rt)?;
@@ -181,7 +181,7 @@ pub fn advance(
             crate::outln!(
                 "{} {} {}",
                 style.bold(domain.as_str()),
-                style.verdict(crate::finding::Verdict::Pass),
+                style.verdict(mtasts_core::finding::Verdict::Pass),
                 format_args!("now in {}", t.phase)
             );
             print_gate(style, &result.state, &gate);

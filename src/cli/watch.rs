@@ -13,11 +13,11 @@ use serde_json::json;
 
 use crate::alerts::metrics::{CertRole, DomainMetrics, render};
 use crate::alerts::{Change, Current, Memory, Rules, Seen, diff};
-use crate::finding::Severity;
 use crate::ops::Checked;
-use crate::rollout::{DomainState, testing_progress};
-use crate::sanitize::sanitize;
-use crate::store::{Store, safe};
+use crate::store::Store;
+use mtasts_core::finding::Severity;
+use mtasts_core::rollout::{DomainState, testing_progress};
+use mtasts_core::sanitize::sanitize;
 
 /// Largest alert memory file read back.
 const MAX_MEMORY_BYTES: u64 = 1024 * 1024;
@@ -69,7 +69,7 @@ pub fn after_check(
     }
     if let Some(path) = &args.metrics {
         let text = render(&domains.iter().map(|d| metrics_of(d, state_dir, now)).collect::<Vec<_>>());
-        if let Err(e) = safe::write_atomic(path, text.as_bytes()) {
+        if let Err(e) = mtasts_fs::write_atomic(path, text.as_bytes()) {
             eprintln!(
                 "mtasts: cannot write the metrics to {}: {}",
                 sanitize(&path.display().to_string()),
@@ -85,7 +85,7 @@ fn alerts(args: &WatchArgs, state_dir: &Path, domains: &[Domain], now: jiff::Tim
     let dir = state_dir.join("alerts");
     let rules = Rules {
         remind_days: i64::from(args.remind_days),
-        expiry_warning_days: crate::judge::DEFAULT_EXPIRY_WARNING_DAYS,
+        expiry_warning_days: mtasts_core::judge::DEFAULT_EXPIRY_WARNING_DAYS,
     };
     let mut report = Vec::new();
     let mut memories = Vec::new();
@@ -108,7 +108,7 @@ fn alerts(args: &WatchArgs, state_dir: &Path, domains: &[Domain], now: jiff::Tim
     }
     for (path, memory) in memories {
         let bytes = serde_json::to_vec_pretty(&memory)?;
-        safe::write_atomic(&path, &bytes).with_context(|| format!("cannot save {}", path.display()))?;
+        mtasts_fs::write_atomic(&path, &bytes).with_context(|| format!("cannot save {}", path.display()))?;
     }
     Ok(())
 }
@@ -125,7 +125,7 @@ fn load_memory(path: &Path) -> Result<Option<Memory>> {
     match std::fs::symlink_metadata(path) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(anyhow!("cannot read {}: {e}", path.display())),
-        Ok(m) if m.file_type().is_symlink() => return Err(safe::symlink_refused(path).into()),
+        Ok(m) if m.file_type().is_symlink() => return Err(mtasts_fs::symlink_refused(path).into()),
         Ok(_) => {}
     }
     let bytes = super::read_bounded(path, MAX_MEMORY_BYTES)?;

@@ -14,8 +14,8 @@ use super::output::Style;
 use super::probe_args::ProbeArgs;
 use super::track::{AddArgs, add};
 use crate::ops::zone::{MailName, read_zone};
-use crate::rfc::DomainName;
 use crate::store::Store;
+use mtasts_core::rfc::DomainName;
 
 /// The `--zone-file` options of `mtasts add`.
 #[derive(Debug, Clone, Default, Args)]
@@ -40,9 +40,9 @@ pub fn add_from_zone(
     rt: &tokio::runtime::Runtime,
 ) -> Result<ExitCode> {
     let origin = DomainName::parse(&args.domain)
-        .map_err(|e| anyhow!("domain {:?}: {e}", crate::sanitize::sanitize(&args.domain)))?;
-    let names =
-        read_zone(file, &origin).map_err(|e| anyhow!("{}", crate::sanitize::sanitize(&e.to_string())))?;
+        .map_err(|e| anyhow!("domain {:?}: {e}", mtasts_core::sanitize::sanitize(&args.domain)))?;
+    let names = read_zone(file, &origin)
+        .map_err(|e| anyhow!("{}", mtasts_core::sanitize::sanitize(&e.to_string())))?;
     if names.is_empty() {
         crate::outln!(
             "no name in {} has MX records: nothing receives mail, nothing to track",
@@ -89,7 +89,7 @@ pub fn add_from_zone(
         };
         if let Err(e) = add(&one, probe, store, style, now, rt) {
             failed = true;
-            eprintln!("mtasts: {}: {}", n.name, crate::sanitize::sanitize(&format!("{e:#}")));
+            eprintln!("mtasts: {}: {}", n.name, mtasts_core::sanitize::sanitize(&format!("{e:#}")));
         }
     }
     Ok(if failed || skipped > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })

@@ -6,10 +6,10 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::audit::{AuditReport, build, render_html};
-use crate::reports::ReportStore;
-use crate::rfc::DomainName;
-use crate::rollout::DomainState;
 use crate::store::Store;
+use mtasts_core::rfc::DomainName;
+use mtasts_core::rollout::DomainState;
+use mtasts_reports::ReportStore;
 
 /// Why the report could not be made.
 #[derive(Debug, thiserror::Error)]
@@ -19,7 +19,7 @@ pub enum AuditError {
     Store(#[from] crate::store::StoreError),
     /// The report directory could not be opened.
     #[error(transparent)]
-    Reports(#[from] crate::reports::ReportError),
+    Reports(#[from] mtasts_reports::ReportError),
     /// A named domain is not tracked.
     #[error("{0} is not tracked; start with `mtasts add {0}`")]
     NotTracked(DomainName),

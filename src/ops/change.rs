@@ -1,9 +1,9 @@
 //! Planned MX and `max_age` changes: each operation records the check it is given and then
 //! plans, advances or cancels the change, in one locked update of the domain's state file.
 
-use crate::rfc::{DomainName, MxPattern};
-use crate::rollout::{self, DomainState, record_check};
 use crate::store::Store;
+use mtasts_core::rfc::{DomainName, MxPattern};
+use mtasts_core::rollout::{self, DomainState, record_check};
 
 use super::{Checked, OpsError};
 

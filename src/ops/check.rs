@@ -3,10 +3,11 @@
 use std::collections::BTreeMap;
 
 use super::fleet::{FleetEvent, Order, check_each};
-use crate::judge::{HeldPolicy, Judgement, PlanContext};
-use crate::probe::{Evidence, ProbeConfig};
-use crate::rfc::DomainName;
-use crate::rollout::{DomainState, Observation, held_until};
+use mtasts_core::evidence::Evidence;
+use mtasts_core::judge::{HeldPolicy, Judgement, PlanContext};
+use mtasts_core::rfc::DomainName;
+use mtasts_core::rollout::{DomainState, Observation, held_until};
+use mtasts_probe::ProbeConfig;
 
 /// One checked domain.
 #[derive(Debug, Clone)]
@@ -23,7 +24,7 @@ pub struct Checked {
     pub observation: Observation,
     /// The planned MX hosts, probed because DNS gave no MX answer (empty otherwise); their
     /// results are in the observation's `mx_results`.
-    pub planned_mx: Vec<crate::probe::MxEvidence>,
+    pub planned_mx: Vec<mtasts_core::evidence::MxEvidence>,
 }
 
 impl Checked {

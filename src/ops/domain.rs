@@ -1,12 +1,12 @@
 //! Tracked-domain operations shared by the CLI and the TUI: each is one read-modify-write of
 //! the domain's state file under the store's lock, around the pure rollout functions.
 
-use crate::rfc::{DomainName, MxPattern, RuaUri};
-use crate::rollout::{
+use crate::store::{Store, StoreError};
+use mtasts_core::rfc::{DomainName, MxPattern, RuaUri};
+use mtasts_core::rollout::{
     self, Blocked, DomainState, HostingPath, ReportTally, Transition, adopt, new_domain, plan_rollback,
     record_check, set_hosting, set_window_days,
 };
-use crate::store::{Store, StoreError};
 
 use super::Checked;
 
@@ -33,7 +33,7 @@ pub enum OpsError {
 /// What the MX lookup of a check said, in words, when it named no MX host: "the DNS resolver
 /// did not answer", "the domain does not exist (NXDOMAIN)", "the domain has no MX records".
 pub fn mx_lookup_words(checked: &Checked) -> Option<String> {
-    use crate::evidence::Lookup;
+    use mtasts_core::evidence::Lookup;
     let words = match &checked.evidence.mx {
         Lookup::Found(list) if !list.is_empty() => return None,
         Lookup::Found(_) | Lookup::NoData => "the domain has no MX records".to_owned(),
@@ -43,7 +43,7 @@ pub fn mx_lookup_words(checked: &Checked) -> Option<String> {
                              failure upstream)"
             .to_owned(),
         Lookup::Error(e) => {
-            format!("the DNS resolver did not answer ({})", crate::sanitize::sanitize(e))
+            format!("the DNS resolver did not answer ({})", mtasts_core::sanitize::sanitize(e))
         }
     };
     Some(words)

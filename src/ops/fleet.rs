@@ -10,10 +10,10 @@ use tokio::task::JoinSet;
 use tokio::time::{Instant, MissedTickBehavior, interval};
 
 use super::Checked;
-use crate::finding::Verdict;
-use crate::judge::{JudgeContext, PlanContext, judge};
-use crate::probe::{ProbeConfig, Prober, domain_window};
-use crate::rfc::DomainName;
+use mtasts_core::finding::Verdict;
+use mtasts_core::judge::{JudgeContext, PlanContext, judge};
+use mtasts_core::rfc::DomainName;
+use mtasts_probe::{ProbeConfig, Prober, domain_window};
 
 /// The order results are handed over in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

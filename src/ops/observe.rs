@@ -1,10 +1,10 @@
 //! Evidence + judgement → the rollout's [`Observation`]: the facts the phase gates need. Pure.
 
-use crate::finding::Severity;
-use crate::judge::Judgement;
-use crate::probe::{CertVerdict, Evidence, Lookup, MxEvidence, SmtpOutcome};
-use crate::rfc::{DomainName, Selection, StsRecord, TlsRptRecord, parse_strict, select};
-use crate::rollout::{MxResult, NsSts, Observation};
+use mtasts_core::evidence::{CertVerdict, Evidence, Lookup, MxEvidence, SmtpOutcome};
+use mtasts_core::finding::Severity;
+use mtasts_core::judge::Judgement;
+use mtasts_core::rfc::{DomainName, Selection, StsRecord, TlsRptRecord, parse_strict, select};
+use mtasts_core::rollout::{MxResult, NsSts, Observation};
 
 /// Builds the observation of one check made at `now`.
 pub fn observe(ev: &Evidence, judgement: &Judgement, now: jiff::Timestamp) -> Observation {
@@ -30,7 +30,7 @@ pub fn observe(ev: &Evidence, judgement: &Judgement, now: jiff::Timestamp) -> Ob
             _ => None,
         }),
         live_policy: live_policy(ev),
-        ns_sts: crate::judge::ns::sts_agreement(ev).map(|(id, ttl)| NsSts { id, ttl }),
+        ns_sts: mtasts_core::judge::ns::sts_agreement(ev).map(|(id, ttl)| NsSts { id, ttl }),
     }
 }
 
@@ -92,7 +92,7 @@ fn mx_result(mx: &MxEvidence) -> Option<MxResult> {
 }
 
 /// The policy served with status 200 that strict senders accept.
-fn live_policy(ev: &Evidence) -> Option<crate::rfc::Policy> {
+fn live_policy(ev: &Evidence) -> Option<mtasts_core::rfc::Policy> {
     let fetch = &ev.policy;
     if fetch.status != Some(200) || fetch.too_large {
         return None;
@@ -103,12 +103,12 @@ fn live_policy(ev: &Evidence) -> Option<crate::rfc::Policy> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::judge::fixtures::{cert, failed_probe, healthy, probe, run, set_probe};
-    use crate::probe::SmtpStage;
-    use crate::rfc::Mode;
+    use mtasts_core::evidence::SmtpStage;
+    use mtasts_core::judge::fixtures::{cert, failed_probe, healthy, probe, run, set_probe};
+    use mtasts_core::rfc::Mode;
 
     fn observe_of(ev: &Evidence) -> Observation {
-        observe(ev, &run(ev), crate::judge::fixtures::now())
+        observe(ev, &run(ev), mtasts_core::judge::fixtures::now())
     }
 
     #[test]
@@ -134,7 +134,7 @@ mod tests {
         let obs = observe_of(&ev);
         let r = &obs.mx_results[0];
         assert!(r.cert_trusted && r.name_ok && r.starttls_ok);
-        assert!(obs.error_codes.contains(&crate::finding::Code::MxCertExpired));
+        assert!(obs.error_codes.contains(&mtasts_core::finding::Code::MxCertExpired));
     }
 
     #[test]

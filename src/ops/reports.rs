@@ -8,11 +8,11 @@ use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 
-use crate::reports::{
+use mtasts_core::rfc::DomainName;
+use mtasts_core::rollout::{DomainState, ReportTally, testing_started};
+use mtasts_reports::{
     Conflict, DomainSummary, ReportEntry, ReportError, ReportStore, summarize_entries, tally_entries,
 };
-use crate::rfc::DomainName;
-use crate::rollout::{DomainState, ReportTally, testing_started};
 
 /// Days summarised when the domain is not (yet) in its testing window.
 pub const LOOKBACK_DAYS: i64 = 30;
@@ -84,7 +84,7 @@ pub fn for_state(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::reports::{entry_of, parse_report};
+    use mtasts_reports::{entry_of, parse_report};
 
     fn report(org: &str, id: &str, failed: u64) -> ReportEntry {
         let json = serde_json::json!({

@@ -1,8 +1,8 @@
 //! From a tracked domain's plan to snippet input: the one place the CLI and the wizard turn a
 //! chosen hosting path into the text to deploy.
 
-use crate::rollout::{DomainState, HostingPath};
-use crate::snippet::{Options, Site, Snippet, SnippetError, Target, generate};
+use mtasts_core::rollout::{DomainState, HostingPath};
+use mtasts_core::snippet::{Options, Site, Snippet, SnippetError, Target, generate};
 
 /// The snippet target of a hosting path.
 pub fn target(p: HostingPath) -> Target {

@@ -9,7 +9,7 @@ use std::path::Path;
 use hickory_proto::rr::{Name, RData, RecordType};
 use hickory_proto::serialize::txt::Parser;
 
-use crate::rfc::DomainName;
+use mtasts_core::rfc::DomainName;
 
 /// Largest zone file read (4 MiB: far beyond any hand-kept zone).
 pub const MAX_ZONE_BYTES: u64 = 4 << 20;

@@ -5,8 +5,8 @@ use std::io::{self, Read};
 use std::path::Path;
 
 use super::{StoreError, io_err};
-use crate::rfc::DomainName;
-use crate::rollout::{DomainState, SCHEMA};
+use mtasts_core::rfc::DomainName;
+use mtasts_core::rollout::{DomainState, SCHEMA};
 
 /// Largest state file read (1 MiB).
 pub const MAX_STATE_BYTES: u64 = 1 << 20;
@@ -110,10 +110,10 @@ pub(super) fn remove_stale_temps(dir: &Path, domain: &DomainName) {
     }
 }
 
-/// Writes `text` to `path` atomically (see [`super::safe::write_atomic`]: never through a
+/// Writes `text` to `path` atomically (see [`mtasts_fs::write_atomic`]: never through a
 /// symbolic link). The temp file is removed if anything fails.
 pub(super) fn write_atomic(path: &Path, text: &str) -> Result<(), StoreError> {
-    super::safe::write_atomic(path, text.as_bytes())
+    mtasts_fs::write_atomic(path, text.as_bytes())
         .map_err(|source| StoreError::Save { path: path.to_owned(), source })
 }
 

@@ -7,11 +7,9 @@
 //! A writer only has a temp file while it holds the lock, so any temp file of the domain found
 //! by the lock holder was left by a killed process and is removed.
 //! A file that does not parse, or comes from a newer mtasts, is reported with its path and
-//! never overwritten. No write and no lock follows a symbolic link ([`safe`]).
+//! never overwritten. No write and no lock follows a symbolic link ([`mtasts_fs`]).
 
 mod file;
-pub mod imap_sync;
-pub mod safe;
 
 #[cfg(test)]
 mod tests;
@@ -20,8 +18,8 @@ use std::fs::{self, File};
 use std::io;
 use std::path::{Path, PathBuf};
 
-use crate::rfc::DomainName;
-use crate::rollout::{DomainState, SCHEMA};
+use mtasts_core::rfc::DomainName;
+use mtasts_core::rollout::{DomainState, SCHEMA};
 
 pub use file::{MAX_STATE_BYTES, parse_state, render_state};
 
@@ -127,7 +125,7 @@ impl Store {
         let path = self.domains.join(format!(".{}.lock", domain.as_str()));
         // Never through a symbolic link; on a read-only file system an existing lock file still
         // locks, so the error that follows names the state file, not the lock.
-        let file = safe::open_lock(&path).map_err(io_err("lock", &path))?;
+        let file = mtasts_fs::open_lock(&path).map_err(io_err("lock", &path))?;
         file.lock().map_err(io_err("lock", &path))?;
         file::remove_stale_temps(&self.domains, domain);
         Ok(file)

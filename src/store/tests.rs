@@ -5,9 +5,9 @@ use std::path::Path;
 use std::sync::Arc;
 
 use super::*;
-use crate::finding::Verdict;
-use crate::rfc::MxPattern;
-use crate::rollout::{
+use mtasts_core::finding::Verdict;
+use mtasts_core::rfc::MxPattern;
+use mtasts_core::rollout::{
     Ack, BlockerKind, HostingPath, Observation, Phase, new_domain, record_check, set_hosting,
 };
 
@@ -33,7 +33,7 @@ fn sample() -> DomainState {
         at: t("2026-11-01T11:00:00Z"),
         verdict: Verdict::Warn,
         error_codes: Vec::new(),
-        warning_codes: vec![crate::finding::Code::TlsRptRecordMissing],
+        warning_codes: vec![mtasts_core::finding::Code::TlsRptRecordMissing],
         live_mx: None,
         mx_results: Vec::new(),
         sts_id: Some(s.plan.id.clone()),

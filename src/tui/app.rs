@@ -12,8 +12,8 @@ pub use super::msg::{DomainReports, Effect, ImportCounts, Msg, Op, OpOutcome, Pu
 pub use super::overlay::{Confirm, ConfirmKind, Overlay, Prompt, PromptKind};
 pub use super::paths::PathUse;
 use crate::ops::Checked;
-use crate::rfc::DomainName;
-use crate::rollout::{DomainState, Phase, ReportTally};
+use mtasts_core::rfc::DomainName;
+use mtasts_core::rollout::{DomainState, Phase, ReportTally};
 
 /// One tracked domain as loaded from the store.
 #[derive(Debug, Clone, PartialEq)]
@@ -276,7 +276,7 @@ impl App {
     pub fn snippet(
         &self,
         state: &DomainState,
-    ) -> Option<Result<crate::snippet::Snippet, crate::snippet::SnippetError>> {
+    ) -> Option<Result<mtasts_core::snippet::Snippet, mtasts_core::snippet::SnippetError>> {
         crate::ops::snippet::snippet_for(state, self.tracked_states())
     }
 

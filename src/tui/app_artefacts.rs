@@ -7,9 +7,9 @@ use std::path::PathBuf;
 use super::app::{App, Effect, Op, Overlay, Prompt, PromptKind, Screen};
 use super::keymap::Action;
 use crate::ops::snippet::{options, snippet_input};
-use crate::rfc::{Mode, Policy};
-use crate::rollout::{DomainState, ENFORCE_MAX_AGE, HostingPath, Phase, monitoring_units};
-use crate::snippet::{self, File, Options, Target};
+use mtasts_core::rfc::{Mode, Policy};
+use mtasts_core::rollout::{DomainState, ENFORCE_MAX_AGE, HostingPath, Phase, monitoring_units};
+use mtasts_core::snippet::{self, File, Options, Target};
 
 /// What a write prompt writes (besides the hosting snippet, which has its own prompt).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -206,7 +206,7 @@ pub(super) fn validate_paths(app: &App, input: &str) -> Result<(), String> {
 /// Writes `files` into the new folder `dir` (never into an existing one, never over a file).
 pub fn write_files(dir: &std::path::Path, files: &[(String, String)]) -> super::app::Msg {
     use super::app::{Msg, Status};
-    let shown = crate::sanitize::sanitize(&dir.display().to_string()).into_owned();
+    let shown = mtasts_core::sanitize::sanitize(&dir.display().to_string()).into_owned();
     if let Err(e) = std::fs::create_dir(dir) {
         return Msg::Note(Status::Error(format!("cannot create the folder {shown}: {e}")));
     }

@@ -2,7 +2,7 @@
 //! domain's state at once, shown at once) and noting a review of the TLS-RPT reports.
 
 use super::app::{App, Effect, Op, Screen};
-use crate::rollout::{ChecklistEdit, DomainState, Tester, apply_checklist};
+use mtasts_core::rollout::{ChecklistEdit, DomainState, Tester, apply_checklist};
 
 impl App {
     /// Ticks (or unticks) tester number `i` (0-based) of the open domain.

@@ -7,8 +7,8 @@ use super::app::{
     App, Confirm, ConfirmKind, Effect, Op, Overlay, Pane, Prompt, PromptKind, Publish, Purpose, Screen,
 };
 use super::keymap::{self, Action};
-use crate::rfc::{DomainName, StsRecord, TlsRptRecord};
-use crate::rollout::{DomainState, HostingPath, Phase, evaluate, publish_steps};
+use mtasts_core::rfc::{DomainName, StsRecord, TlsRptRecord};
+use mtasts_core::rollout::{DomainState, HostingPath, Phase, evaluate, publish_steps};
 
 const DAY: SignedDuration = SignedDuration::from_hours(24);
 

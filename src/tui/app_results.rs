@@ -6,9 +6,9 @@ use super::app::{
     App, Confirm, ConfirmKind, Effect, Entry, Op, OpOutcome, Overlay, Prompt, PromptKind, Purpose, Screen,
 };
 use crate::ops::Checked;
-use crate::rfc::{DomainName, MxPattern, RuaUri};
-use crate::rollout::Phase;
-use crate::sanitize::sanitize;
+use mtasts_core::rfc::{DomainName, MxPattern, RuaUri};
+use mtasts_core::rollout::Phase;
+use mtasts_core::sanitize::sanitize;
 
 /// Checks a prompt's input as it is typed; `Err` is shown under the input.
 pub(super) fn validate(app: &App, kind: PromptKind, input: &str) -> Result<(), String> {
@@ -40,7 +40,7 @@ pub(super) fn validate(app: &App, kind: PromptKind, input: &str) -> Result<(), S
                 Ok(())
             }
         }
-        PromptKind::FetchUrl => crate::reports::imap::ImapUrl::parse(input)
+        PromptKind::FetchUrl => mtasts_reports::imap::ImapUrl::parse(input)
             .map(|_| ())
             .map_err(|e| sanitize(&e.to_string()).into_owned()),
         PromptKind::AddMx | PromptKind::Mx => match parse_mx(input) {
@@ -300,7 +300,7 @@ impl App {
         }
     }
 
-    pub(super) fn replace(&mut self, state: crate::rollout::DomainState) {
+    pub(super) fn replace(&mut self, state: mtasts_core::rollout::DomainState) {
         let pos = self.entries.iter().position(|e| matches!(e, Entry::Ok(s) if s.domain == state.domain));
         match pos {
             Some(i) => self.entries[i] = Entry::Ok(Box::new(state)),

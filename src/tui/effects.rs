@@ -15,12 +15,12 @@ use jiff::Timestamp;
 use super::Clock;
 use super::app::{DomainReports, Effect, Entry, ImportCounts, Msg, Op, OpOutcome, Publish, Purpose, Status};
 use crate::ops::{self, Checked};
-use crate::probe::ProbeConfig;
-use crate::reports::{Outcome, ReportEntry, ReportStore};
-use crate::rfc::DomainName;
-use crate::rollout::{DomainState, testing_started};
-use crate::sanitize::sanitize;
 use crate::store::Store;
+use mtasts_core::rfc::DomainName;
+use mtasts_core::rollout::{DomainState, testing_started};
+use mtasts_core::sanitize::sanitize;
+use mtasts_probe::ProbeConfig;
+use mtasts_reports::{Outcome, ReportEntry, ReportStore};
 
 /// What effects are performed against.
 #[derive(Clone)]
@@ -94,17 +94,17 @@ impl Runtime {
             Op::Rollback(d, now) => {
                 ops::domain::rollback(s, &d, now).map(|st| OpOutcome::Saved(Box::new(st)))
             }
-            Op::SetRua(d, rua) => ops::domain::edit(s, &d, |st| crate::rollout::set_rua(st, rua))
+            Op::SetRua(d, rua) => ops::domain::edit(s, &d, |st| mtasts_core::rollout::set_rua(st, rua))
                 .map(|st| OpOutcome::Saved(Box::new(st))),
             Op::SetServerPaths(d, paths) => ops::domain::edit(s, &d, |mut st| {
                 st.plan.server_paths = paths;
                 st
             })
             .map(|st| OpOutcome::Saved(Box::new(st))),
-            Op::SetHosting(d, h) => ops::domain::edit(s, &d, |st| crate::rollout::set_hosting(st, h))
+            Op::SetHosting(d, h) => ops::domain::edit(s, &d, |st| mtasts_core::rollout::set_hosting(st, h))
                 .map(|st| OpOutcome::Saved(Box::new(st))),
             Op::Checklist(d, edit, now) => {
-                ops::domain::edit(s, &d, |st| crate::rollout::apply_checklist(st, edit, now))
+                ops::domain::edit(s, &d, |st| mtasts_core::rollout::apply_checklist(st, edit, now))
                     .map(|st| OpOutcome::Saved(Box::new(st)))
             }
             Op::Remove(d) => s.remove(&d).map(|()| OpOutcome::Removed(d)).map_err(ops::OpsError::from),
@@ -251,7 +251,7 @@ pub fn domain_reports(entries: &[ReportEntry], state: &DomainState, now: Timesta
 /// Writes a snippet; refuses to overwrite an existing file.
 pub fn write_file(path: &std::path::Path, text: &str) -> Msg {
     use std::io::Write;
-    let shown = crate::sanitize::sanitize(&path.display().to_string()).into_owned();
+    let shown = mtasts_core::sanitize::sanitize(&path.display().to_string()).into_owned();
     let r = std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)
@@ -295,7 +295,7 @@ impl CheckJob {
     }
 
     /// The plans of the tracked domains among those checked, read off the event loop.
-    async fn plans(&self) -> BTreeMap<DomainName, crate::judge::PlanContext> {
+    async fn plans(&self) -> BTreeMap<DomainName, mtasts_core::judge::PlanContext> {
         let store = self.store.clone();
         let domains = self.domains.clone();
         tokio::task::spawn_blocking(move || {

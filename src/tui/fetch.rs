@@ -1,4 +1,4 @@
-//! The wizard's IMAP fetch: the same [`crate::reports::imap::fetch`] as `reports fetch`, with
+//! The wizard's IMAP fetch: the same [`mtasts_reports::imap::fetch`] as `reports fetch`, with
 //! the secret from the same environment variables, the probe's trust anchors and timeouts,
 //! and progress as [`ImportCounts`] (`fetch: 12 of 40 messages, 9 new reports`).
 
@@ -7,9 +7,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::app::{ImportCounts, Msg};
 use super::effects::Runtime;
-use crate::reports::imap::{FetchEvent, FetchLimits, FetchRequest, ImapUrl, Secret, fetch};
-use crate::reports::{Outcome, ReportStore};
-use crate::sanitize::sanitize;
+use mtasts_core::sanitize::sanitize;
+use mtasts_reports::imap::{FetchEvent, FetchLimits, FetchRequest, ImapUrl, Secret, fetch};
+use mtasts_reports::{Outcome, ReportStore};
 
 /// How many outcome lines the fetch note shows.
 const FETCH_LINES: usize = 12;

@@ -4,12 +4,12 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
 use super::app::{App, Entry, Msg};
-use crate::evidence::Evidence;
-use crate::judge::fixtures::{healthy, now};
-use crate::judge::{JudgeContext, judge};
 use crate::ops::Checked;
-use crate::rfc::{DomainName, MxPattern};
-use crate::rollout::{DomainState, Phase, Transition, new_domain, record_check};
+use mtasts_core::evidence::Evidence;
+use mtasts_core::judge::fixtures::{healthy, now};
+use mtasts_core::judge::{JudgeContext, judge};
+use mtasts_core::rfc::{DomainName, MxPattern};
+use mtasts_core::rollout::{DomainState, Phase, Transition, new_domain, record_check};
 
 pub(crate) fn dn(s: &str) -> DomainName {
     DomainName::parse(s).unwrap()
@@ -38,16 +38,16 @@ pub(crate) fn state(phase: Phase, days_in: i64, ev: Option<&Evidence>) -> Domain
     let mx = vec![MxPattern::exact(dn("mx1.example.com")), MxPattern::exact(dn("mx2.example.com"))];
     let mut s = new_domain(dn("example.com"), mx, Vec::new(), None, ts(-days_in - 3));
     s.phase = phase;
-    s.plan.id = crate::rfc::PolicyId::parse("20261101T000000").unwrap();
+    s.plan.id = mtasts_core::rfc::PolicyId::parse("20261101T000000").unwrap();
     if phase >= Phase::Enforce {
-        s.plan.mode = crate::rfc::Mode::Enforce;
-        s.plan.max_age = crate::rollout::ENFORCE_MAX_AGE;
+        s.plan.mode = mtasts_core::rfc::Mode::Enforce;
+        s.plan.max_age = mtasts_core::rollout::ENFORCE_MAX_AGE;
     }
     if phase != Phase::Preflight {
         s.transitions.push(Transition { phase, at: ts(-days_in) });
     }
     if phase >= Phase::Records {
-        s.plan.hosting = Some(crate::rollout::HostingPath::Nginx);
+        s.plan.hosting = Some(mtasts_core::rollout::HostingPath::Nginx);
     }
     if let Some(ev) = ev {
         let c = checked(ev.clone(), Some(&s));
@@ -59,7 +59,7 @@ pub(crate) fn state(phase: Phase, days_in: i64, ev: Option<&Evidence>) -> Domain
 pub(crate) fn healthy_ev(mode: &str) -> Evidence {
     let mut ev = healthy(mode);
     if mode == "testing" {
-        ev.policy = crate::judge::fixtures::fetch(
+        ev.policy = mtasts_core::judge::fixtures::fetch(
             "version: STSv1\r\nmode: testing\r\nmx: mx1.example.com\r\nmx: mx2.example.com\r\nmax_age: 86400\r\n",
         );
     }

@@ -5,7 +5,7 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::app::{App, Screen};
-use crate::rollout::Phase;
+use mtasts_core::rollout::Phase;
 
 /// What a key does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -243,7 +243,7 @@ fn testers_shown(app: &App, p: Place) -> bool {
 fn enforced(_: &App, p: Place) -> bool {
     viewing(p, &[Phase::Enforced]) && !in_phase(p, &[Phase::Rollback])
 }
-fn viewed_state(app: &App) -> Option<&crate::rollout::DomainState> {
+fn viewed_state(app: &App) -> Option<&mtasts_core::rollout::DomainState> {
     view(app).and_then(|v| app.state(&v.domain))
 }
 fn hosting_paths(app: &App, p: Place) -> bool {
@@ -393,8 +393,8 @@ pub fn footer(app: &App, width: usize) -> Vec<Key> {
 
 /// The keys that do `verb` in the wizard, as a next step names them (read from [`TABLE`], so
 /// the words and the keys cannot disagree).
-pub fn verb_keys(verb: crate::rollout::Verb) -> String {
-    use crate::rollout::Verb;
+pub fn verb_keys(verb: mtasts_core::rollout::Verb) -> String {
+    use mtasts_core::rollout::Verb;
     let shown = |action: Action| TABLE.iter().find(|b| b.action == action).map_or("?", |b| b.shown);
     match verb {
         Verb::Check => format!("press {}", shown(Action::Recheck)),

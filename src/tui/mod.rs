@@ -52,8 +52,8 @@ use std::path::PathBuf;
 
 use jiff::{SignedDuration, Timestamp};
 
-use crate::probe::ProbeConfig;
 use crate::store::Store;
+use mtasts_probe::ProbeConfig;
 
 pub use run::{Stats, drive, run, run_async};
 

@@ -7,9 +7,9 @@ use jiff::{SignedDuration, Timestamp};
 
 use super::app::Entry;
 use crate::ops::{AddOptions, Added, Advanced, Checked};
-use crate::reports::DomainSummary;
-use crate::rfc::{DomainName, RuaUri};
-use crate::rollout::{DomainState, HostingPath, ReportTally};
+use mtasts_core::rfc::{DomainName, RuaUri};
+use mtasts_core::rollout::{DomainState, HostingPath, ReportTally};
+use mtasts_reports::DomainSummary;
 
 /// Why a check was started, which decides what its result leads to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,15 +51,15 @@ pub enum Op {
     /// `Store::remove`.
     Remove(DomainName),
     /// `apply_checklist` through `ops::domain::edit` (testers ticked, reports reviewed).
-    Checklist(DomainName, crate::rollout::ChecklistEdit, Timestamp),
+    Checklist(DomainName, mtasts_core::rollout::ChecklistEdit, Timestamp),
     /// The web server paths saved in the plan (`None`: the defaults).
-    SetServerPaths(DomainName, Option<crate::snippet::Options>),
+    SetServerPaths(DomainName, Option<mtasts_core::snippet::Options>),
     /// `ops::domain::resume`: back to testing after a rollback.
     Resume(DomainName, Timestamp),
     /// `ops::domain::retire`: remove MTA-STS after the rollback countdown.
     Retire(DomainName, Timestamp),
     /// `ops::domain::set_mx`: new planned MX hosts.
-    SetMx(DomainName, Vec<crate::rfc::MxPattern>, Timestamp),
+    SetMx(DomainName, Vec<mtasts_core::rfc::MxPattern>, Timestamp),
     /// `ops::change::confirm`: complete the steps of a planned change a check shows done.
     ConfirmChange(Box<Checked>, Timestamp),
 }

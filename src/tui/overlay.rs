@@ -2,7 +2,7 @@
 
 use super::app::{Effect, PathUse};
 use crate::ops::Checked;
-use crate::rfc::DomainName;
+use mtasts_core::rfc::DomainName;
 
 /// A modal on top of the screen.
 #[derive(Debug, Clone)]

@@ -25,7 +25,7 @@ fn expand(typed: &str) -> PathBuf {
 }
 
 fn shown(p: &Path) -> String {
-    crate::sanitize::sanitize(&p.display().to_string()).into_owned()
+    mtasts_core::sanitize::sanitize(&p.display().to_string()).into_owned()
 }
 
 /// Checks a typed path for `usage`: `Ok` says what it is, `Err` why it is refused.

@@ -17,7 +17,7 @@ use tokio::sync::{mpsc, oneshot};
 
 use super::app::{Effect, ImportCounts, Msg, Purpose};
 use super::effects::Runtime;
-use crate::rfc::DomainName;
+use mtasts_core::rfc::DomainName;
 
 /// How often an import reports progress at most.
 const PROGRESS_EVERY: Duration = Duration::from_millis(50);
@@ -279,9 +279,9 @@ mod tests {
     use std::time::Duration;
 
     use super::*;
-    use crate::probe::{ProbeConfig, ResolverChoice, Timeouts};
     use crate::store::Store;
     use crate::tui::Clock;
+    use mtasts_probe::{ProbeConfig, ResolverChoice, Timeouts};
 
     /// Tasks over a fresh store whose resolver never answers (checks fail fast, offline).
     fn offline_tasks(dir: &std::path::Path) -> (Tasks, mpsc::UnboundedReceiver<Msg>) {

@@ -7,7 +7,7 @@ use super::app::{
 };
 use super::fixtures::{app_with, checked, dn, healthy_ev, state};
 use crate::ops::Advanced;
-use crate::rollout::{Blocked, Blocker, BlockerKind, HostingPath, Phase};
+use mtasts_core::rollout::{Blocked, Blocker, BlockerKind, HostingPath, Phase};
 
 fn key(c: char) -> Msg {
     Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))

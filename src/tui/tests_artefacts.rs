@@ -4,7 +4,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::app::{App, Artefact, Effect, Msg, Op, Overlay, PromptKind, Screen};
 use super::fixtures::{app_with, domain_app, draw, state};
-use crate::rollout::{HostingPath, Phase};
+use mtasts_core::rollout::{HostingPath, Phase};
 
 fn key(c: char) -> Msg {
     Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))

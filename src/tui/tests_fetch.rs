@@ -4,7 +4,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::app::{App, DomainView, Effect, ImportCounts, Msg, Overlay, PromptKind, Screen};
 use super::fixtures::{app_with, dn, draw, healthy_ev, state};
-use crate::rollout::Phase;
+use mtasts_core::rollout::Phase;
 
 fn key(app: &mut App, code: KeyCode) -> Vec<Effect> {
     app.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))

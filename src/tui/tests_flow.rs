@@ -6,8 +6,8 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::app::{App, Effect, Msg, Op, Overlay, Purpose, Screen};
 use super::fixtures::{app_with, checked, checked_at, dn, domain_app, draw, healthy_ev, state, ts};
-use crate::evidence::Lookup;
-use crate::rollout::{BlockerKind, Phase, evaluate};
+use mtasts_core::evidence::Lookup;
+use mtasts_core::rollout::{BlockerKind, Phase, evaluate};
 
 fn key(app: &mut App, c: char) -> Vec<Effect> {
     app.update(Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)))
@@ -76,7 +76,7 @@ fn the_header_agrees_with_the_gate() {
     ev.policy.status = Some(404);
     let s = state(Phase::Records, 0, Some(&ev));
     let c = checked(ev.clone(), Some(&s));
-    assert_eq!(c.judgement.verdict, crate::finding::Verdict::Fail);
+    assert_eq!(c.judgement.verdict, mtasts_core::finding::Verdict::Fail);
     let screen = draw(&domain_app(s, Some(ev)), 80, 24);
     assert!(screen.contains("gate ✓ open"), "{screen}");
     assert!(screen.contains("gate open: n moves on"), "{screen}");
@@ -119,9 +119,12 @@ fn every_phase_screen_opens_whatever_the_gate_says() {
     assert!(matches!(&app.screen, Screen::Domain(v) if v.viewing == Phase::Hosting));
     key(&mut app, '1');
     let fx = key(&mut app, '2');
-    assert!(matches!(fx.as_slice(), [Effect::Op(Op::SetHosting(_, crate::rollout::HostingPath::Apache))]));
+    assert!(matches!(
+        fx.as_slice(),
+        [Effect::Op(Op::SetHosting(_, mtasts_core::rollout::HostingPath::Apache))]
+    ));
     let mut s = state(Phase::Preflight, 0, None);
-    s.plan.hosting = Some(crate::rollout::HostingPath::Nginx);
+    s.plan.hosting = Some(mtasts_core::rollout::HostingPath::Nginx);
     let mut app = domain_app(s, None);
     if let Screen::Domain(v) = &mut app.screen {
         v.viewing = Phase::Hosting;
@@ -191,7 +194,7 @@ fn m_edits_the_planned_mx_hosts() {
 #[test]
 fn rollback_offers_resume_and_remove_with_confirmation() {
     let mut s = state(Phase::Enforced, 30, Some(&healthy_ev("enforce")));
-    s = crate::rollout::plan_rollback(s, crate::judge::fixtures::now());
+    s = mtasts_core::rollout::plan_rollback(s, mtasts_core::judge::fixtures::now());
     let mut app = domain_app(s, Some(healthy_ev("enforce")));
     key(&mut app, 't');
     assert!(matches!(&app.overlay, Some(Overlay::Confirm(_))));

@@ -6,7 +6,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use super::app::{App, DomainView, ImportCounts, Msg, Pane, Screen};
 use super::fixtures::{app_with, checked, dn, draw, healthy_ev, state};
 use super::keymap;
-use crate::rollout::{DomainState, Phase};
+use mtasts_core::rollout::{DomainState, Phase};
 
 /// Every key a user could press (the ones the wizard could plausibly bind).
 fn universe() -> Vec<KeyEvent> {

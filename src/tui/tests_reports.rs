@@ -9,8 +9,8 @@ use super::app::{
     App, DomainReports, DomainView, Effect, ImportCounts, Msg, Op, Overlay, PromptKind, Purpose, Screen,
 };
 use super::fixtures::{app_with, checked, dn, draw, healthy_ev, state, ts};
-use crate::reports::{DaySummary, DomainSummary};
-use crate::rollout::{Phase, ReportTally};
+use mtasts_core::rollout::{Phase, ReportTally};
+use mtasts_reports::{DaySummary, DomainSummary};
 
 fn key(app: &mut App, c: char) -> Vec<Effect> {
     app.update(Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)))
@@ -145,7 +145,7 @@ fn an_import_result_shows_a_note_and_reloads_the_reports() {
 
 #[test]
 fn state_changes_reload_the_reports() {
-    let (mut app, _) = App::new(crate::judge::fixtures::now(), false, None);
+    let (mut app, _) = App::new(mtasts_core::judge::fixtures::now(), false, None);
     let fx = app.update(Msg::Loaded(vec![]));
     assert!(matches!(fx.as_slice(), [Effect::LoadReports { .. }]));
     assert!(app.update(Msg::Loaded(vec![])).is_empty());

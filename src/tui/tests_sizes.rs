@@ -6,7 +6,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::app::{App, Msg, Pane, Screen};
 use super::fixtures::{app_with, dn, domain_app, draw, healthy_ev, state};
-use crate::rollout::{DomainState, HostingPath, Phase};
+use mtasts_core::rollout::{DomainState, HostingPath, Phase};
 
 const SIZES: [(u16, u16); 3] = [(60, 20), (80, 24), (200, 50)];
 /// The last line of the daily-check snippet the enforce screens end with.
@@ -55,10 +55,10 @@ fn preflight_at_every_size() {
 #[test]
 fn records_at_every_size() {
     let mut ev = healthy_ev("testing");
-    ev.dnssec_chain = Some(crate::evidence::DnssecChain {
-        dnskey: crate::evidence::Lookup::Found(2),
-        ds: crate::evidence::Lookup::NoData,
-        validation: crate::evidence::DnssecProof::Insecure,
+    ev.dnssec_chain = Some(mtasts_core::evidence::DnssecChain {
+        dnskey: mtasts_core::evidence::Lookup::Found(2),
+        ds: mtasts_core::evidence::Lookup::NoData,
+        validation: mtasts_core::evidence::DnssecProof::Insecure,
         detail: None,
     });
     at_the_end("records", &domain_app(state(Phase::Records, 0, None), Some(ev)), &["secure"]);

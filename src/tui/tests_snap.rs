@@ -5,9 +5,9 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::app::{App, Entry, Msg};
 use super::fixtures::{app_with, dn, domain_app, draw, healthy_ev, state};
-use crate::judge::fixtures::{days, failed_probe, set_probe};
-use crate::probe::{CertVerdict, SmtpOutcome, SmtpStage};
-use crate::rollout::Phase;
+use mtasts_core::evidence::{CertVerdict, SmtpOutcome, SmtpStage};
+use mtasts_core::judge::fixtures::{days, failed_probe, set_probe};
+use mtasts_core::rollout::Phase;
 
 fn key(app: &mut App, c: char) {
     app.update(Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)));
@@ -20,7 +20,7 @@ fn home_empty() {
 
 #[test]
 fn home_loading() {
-    let (app, _) = App::new(crate::judge::fixtures::now(), false, None);
+    let (app, _) = App::new(mtasts_core::judge::fixtures::now(), false, None);
     insta::assert_snapshot!(draw(&app, 80, 24));
 }
 
@@ -69,7 +69,7 @@ fn home_checking_all() {
 #[test]
 fn preflight_with_an_expired_certificate() {
     let mut ev = healthy_ev("testing");
-    let mut p = crate::judge::fixtures::probe("mx2.example.com", 3);
+    let mut p = mtasts_core::judge::fixtures::probe("mx2.example.com", 3);
     if let Some(tls) = &mut p.tls {
         tls.cert.verdict = CertVerdict::Expired;
         tls.cert.not_after = Some(days(-3));
@@ -100,7 +100,7 @@ fn preflight_unreachable_mx_is_data_not_a_crash() {
 #[test]
 fn records_not_yet_published() {
     let mut ev = healthy_ev("testing");
-    ev.sts_record = crate::judge::fixtures::txt("_mta-sts.example.com", &[]);
+    ev.sts_record = mtasts_core::judge::fixtures::txt("_mta-sts.example.com", &[]);
     insta::assert_snapshot!(draw(&domain_app(state(Phase::Records, 0, None), Some(ev)), 80, 24));
 }
 
@@ -176,7 +176,7 @@ fn tiny_terminal_does_not_panic() {
 #[test]
 fn rollback_screen() {
     let mut s = state(Phase::Enforced, 30, Some(&healthy_ev("enforce")));
-    s = crate::rollout::plan_rollback(s, crate::judge::fixtures::now());
+    s = mtasts_core::rollout::plan_rollback(s, mtasts_core::judge::fixtures::now());
     insta::assert_snapshot!(draw(&domain_app(s, Some(healthy_ev("enforce"))), 80, 24));
 }
 
@@ -185,12 +185,12 @@ fn maintenance_mid_provider_switch() {
     let ev = healthy_ev("enforce");
     let s = state(Phase::Enforced, 40, Some(&ev));
     let now: jiff::Timestamp = "2026-11-29T00:00:00Z".parse().unwrap();
-    let add = vec![crate::rfc::MxPattern::exact(dn("mx.newprovider.example"))];
+    let add = vec![mtasts_core::rfc::MxPattern::exact(dn("mx.newprovider.example"))];
     let remove = vec![
-        crate::rfc::MxPattern::exact(dn("mx1.example.com")),
-        crate::rfc::MxPattern::exact(dn("mx2.example.com")),
+        mtasts_core::rfc::MxPattern::exact(dn("mx1.example.com")),
+        mtasts_core::rfc::MxPattern::exact(dn("mx2.example.com")),
     ];
-    let s = crate::rollout::plan_mx(s, add, remove, now).unwrap();
+    let s = mtasts_core::rollout::plan_mx(s, add, remove, now).unwrap();
     let app = domain_app(s, Some(ev));
     let screen = draw(&app, 80, 72);
     assert!(screen.contains("senders may still hold"), "{screen}");
@@ -201,21 +201,21 @@ fn maintenance_mid_provider_switch() {
 #[test]
 fn enforce_waits_for_the_previous_record_ttl() {
     let mut ev = healthy_ev("enforce");
-    let server = |name: &str| crate::evidence::NsServer {
+    let server = |name: &str| mtasts_core::evidence::NsServer {
         name: name.into(),
         addr: "192.0.2.53:53".parse().unwrap(),
-        answers: Some(crate::evidence::NsAnswers {
-            sts: crate::evidence::Lookup::Found(vec!["v=STSv1; id=20261101T000000".into()]),
+        answers: Some(mtasts_core::evidence::NsAnswers {
+            sts: mtasts_core::evidence::Lookup::Found(vec!["v=STSv1; id=20261101T000000".into()]),
             sts_ttl: Some(3600),
-            tlsrpt: crate::evidence::Lookup::NoData,
-            mx: crate::evidence::Lookup::NoData,
-            policy_host: crate::evidence::Lookup::NoData,
+            tlsrpt: mtasts_core::evidence::Lookup::NoData,
+            mx: mtasts_core::evidence::Lookup::NoData,
+            policy_host: mtasts_core::evidence::Lookup::NoData,
         }),
         error: None,
     };
     let servers = vec![server("ns1.example.net"), server("ns2.example.net")];
-    ev.nameservers = Some(crate::evidence::NsEvidence {
-        ns: crate::evidence::Lookup::Found(vec!["ns1.example.net".into(), "ns2.example.net".into()]),
+    ev.nameservers = Some(mtasts_core::evidence::NsEvidence {
+        ns: mtasts_core::evidence::Lookup::Found(vec!["ns1.example.net".into(), "ns2.example.net".into()]),
         unresolved: Vec::new(),
         servers,
     });
@@ -223,11 +223,11 @@ fn enforce_waits_for_the_previous_record_ttl() {
     // The testing id was live before: resolvers may still hold its record.
     s.published.insert(
         0,
-        crate::rollout::PublishedId {
-            id: crate::rfc::PolicyId::parse("20261001T000000").unwrap(),
+        mtasts_core::rollout::PublishedId {
+            id: mtasts_core::rfc::PolicyId::parse("20261001T000000").unwrap(),
             policy_sha256: String::new(),
             max_age: 86_400,
-            mode: crate::rfc::Mode::Testing,
+            mode: mtasts_core::rfc::Mode::Testing,
             at: s.plan.id_generated_at,
         },
     );

@@ -5,14 +5,14 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::app::{App, Effect, Msg, Op};
 use super::fixtures::{dn, domain_app, draw, healthy_ev, state};
-use crate::rfc::RuaUri;
-use crate::rollout::{BlockerKind, ChecklistEdit, Phase, Tester, evaluate};
+use mtasts_core::rfc::RuaUri;
+use mtasts_core::rollout::{BlockerKind, ChecklistEdit, Phase, Tester, evaluate};
 
 fn key(app: &mut App, c: char) -> Vec<Effect> {
     app.update(Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)))
 }
 
-fn example(app: &App) -> &crate::rollout::DomainState {
+fn example(app: &App) -> &mtasts_core::rollout::DomainState {
     app.state(&dn("example.com")).unwrap()
 }
 
@@ -58,7 +58,7 @@ fn validation_shows_curl_and_saves_tester_ticks() {
 #[test]
 fn validation_names_the_first_line_the_served_policy_differs() {
     let mut ev = healthy_ev("testing");
-    ev.policy = crate::judge::fixtures::fetch(
+    ev.policy = mtasts_core::judge::fixtures::fetch(
         "version: STSv1\r\nmode: enforce\r\nmx: mx1.example.com\r\nmx: mx2.example.com\r\nmax_age: 86400\r\n",
     );
     ev.policy.status = Some(301);
@@ -74,8 +74,8 @@ fn validation_names_the_first_line_the_served_policy_differs() {
 fn the_enforce_gate_wants_two_testers_or_an_acknowledgement() {
     let ev = healthy_ev("testing");
     let s = state(Phase::Testing, 31, Some(&ev));
-    let kinds = |s: &crate::rollout::DomainState| {
-        evaluate(s, s.last_observation.as_ref(), None, crate::judge::fixtures::now())
+    let kinds = |s: &mtasts_core::rollout::DomainState| {
+        evaluate(s, s.last_observation.as_ref(), None, mtasts_core::judge::fixtures::now())
             .blockers
             .into_iter()
             .filter(|b| b.kind == BlockerKind::TestersNotRun)
@@ -83,9 +83,9 @@ fn the_enforce_gate_wants_two_testers_or_an_acknowledgement() {
             .collect::<Vec<_>>()
     };
     assert_eq!(kinds(&s), vec![true]);
-    let now = crate::judge::fixtures::now();
-    let s = crate::rollout::tick_tester(
-        crate::rollout::tick_tester(s, Tester::Hardenize, now),
+    let now = mtasts_core::judge::fixtures::now();
+    let s = mtasts_core::rollout::tick_tester(
+        mtasts_core::rollout::tick_tester(s, Tester::Hardenize, now),
         Tester::Mxtoolbox,
         now,
     );
@@ -124,5 +124,5 @@ fn opening_imported_reports_counts_as_a_review() {
         fx.iter().any(|e| matches!(e, Effect::Op(Op::Checklist(_, ChecklistEdit::Reviewed, _)))),
         "{fx:?}"
     );
-    assert_eq!(example(&app).walkthrough.reports_reviewed_at, Some(crate::judge::fixtures::now()));
+    assert_eq!(example(&app).walkthrough.reports_reviewed_at, Some(mtasts_core::judge::fixtures::now()));
 }

@@ -7,9 +7,9 @@ use ratatui::backend::TestBackend;
 
 use super::app::{App, DomainView, Entry, Screen};
 use super::fixtures::{app_with, checked, dn, healthy_ev, state};
-use crate::judge::fixtures::{fetch, probe, set_probe, txt};
-use crate::probe::{CertVerdict, Evidence, SmtpReply};
-use crate::rollout::{DomainState, Phase, ReportTally};
+use mtasts_core::evidence::{CertVerdict, Evidence, SmtpReply};
+use mtasts_core::judge::fixtures::{fetch, probe, set_probe, txt};
+use mtasts_core::rollout::{DomainState, Phase, ReportTally};
 
 const EVIL: &str = "\x1b[2J\x1b]52;c;ZXZpbA==\x07\u{9b}31m\u{202e}";
 

@@ -47,7 +47,7 @@ impl Workerd {
                modules = [ (name = \"{main}\", esModule = embed \"{main}\") ],\n\
                compatibilityDate = \"{}\",\n\
              );\n",
-            mtasts::snippet::COMPATIBILITY_DATE
+            mtasts_core::snippet::COMPATIBILITY_DATE
         );
         std::fs::write(dir.join("config.capnp"), config).unwrap();
         let log = dir.join("workerd.log");

@@ -4,10 +4,10 @@
 use std::path::PathBuf;
 use std::process::Command;
 
-use mtasts::lab::{Lab, Scenario, scenario};
-use mtasts::rfc::DomainName;
-use mtasts::rollout::DomainState;
 use mtasts::store::Store;
+use mtasts_core::rfc::DomainName;
+use mtasts_core::rollout::DomainState;
+use mtasts_lab::{Lab, Scenario, scenario};
 
 /// The lab on its own runtime, a temporary directory (state, the lab's CA) and the start time.
 pub struct LabEnv {

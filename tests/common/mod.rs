@@ -62,10 +62,10 @@ pub fn optional_tool(names: &[&str]) -> Option<PathBuf> {
 }
 
 /// A site with two MX patterns (one wildcard) and two report URIs.
-pub fn site(domain: &str) -> mtasts::snippet::Site {
-    use mtasts::rfc::{DomainName, Mode, MxPattern, Policy, PolicyId, RuaUri};
+pub fn site(domain: &str) -> mtasts_core::snippet::Site {
+    use mtasts_core::rfc::{DomainName, Mode, MxPattern, Policy, PolicyId, RuaUri};
     let d = DomainName::parse(domain).expect("valid test domain");
-    mtasts::snippet::Site {
+    mtasts_core::snippet::Site {
         policy: Policy {
             mode: Mode::Enforce,
             max_age: 604_800,
@@ -111,8 +111,8 @@ pub fn test_certificate(host: &str) -> (String, String, String) {
 
 /// A probe configuration aimed at `lab`: its resolver, ports and CA; 2 s per step, 10 s per
 /// domain.
-pub fn lab_config(lab: &mtasts::lab::Lab) -> mtasts::probe::ProbeConfig {
-    use mtasts::probe::{ProbeConfig, ResolverChoice, Timeouts};
+pub fn lab_config(lab: &mtasts_lab::Lab) -> mtasts_probe::ProbeConfig {
+    use mtasts_probe::{ProbeConfig, ResolverChoice, Timeouts};
     use std::time::Duration;
     let mut cfg = ProbeConfig::new(lab.now);
     cfg.resolver = ResolverChoice::At(lab.dns_addr);

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use flate2::Compression;
 use flate2::write::GzEncoder;
 use jiff::Timestamp;
-use mtasts::reports::{ImportOutcome, Outcome, Report, ReportStore, gunzip, parse_report};
+use mtasts_reports::{ImportOutcome, Outcome, Report, ReportStore, gunzip, parse_report};
 
 pub fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/reports")

@@ -6,9 +6,9 @@
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 
-use mtasts::rfc::{DomainName, MxPattern};
-use mtasts::rollout::{Ack, DomainState, Phase, new_domain};
 use mtasts::store::{Store, StoreError};
+use mtasts_core::rfc::{DomainName, MxPattern};
+use mtasts_core::rollout::{Ack, DomainState, Phase, new_domain};
 use sha2::{Digest, Sha256};
 
 /// Selects the child mode of a test binary (`hammer` or `concurrent`).

@@ -12,9 +12,9 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 
-use mtasts::probe::{ProbeConfig, ResolverChoice};
 use mtasts::store::Store;
 use mtasts::tui::{Clock, Stats, TuiConfig, drive};
+use mtasts_probe::{ProbeConfig, ResolverChoice};
 
 /// Writes `n` small, distinct TLS-RPT reports as JSON files into `dir/inbox`.
 pub fn make_reports(dir: &Path, n: usize) -> PathBuf {

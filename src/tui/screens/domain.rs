@@ -6,11 +6,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use crate::ops::Checked;
-use crate::rollout::{DomainState, Gate, Observation, Phase, evaluate};
-use crate::sanitize::sanitize;
 use crate::tui::app::{App, DomainView};
 use crate::tui::theme::{self, Theme};
 use crate::tui::widgets::{age, rail::rail, spinner};
+use mtasts_core::rollout::{DomainState, Gate, Observation, Phase, evaluate};
+use mtasts_core::sanitize::sanitize;
 
 /// What every phase screen gets.
 pub struct Ctx<'a> {
@@ -125,7 +125,7 @@ pub fn gate_word(t: &Theme, gate: &Gate, checked: bool) -> (String, ratatui::sty
 
 fn gate_box(
     cx: &Ctx,
-    blockers: &[crate::rollout::Blocker],
+    blockers: &[mtasts_core::rollout::Blocker],
     lines: Vec<Line<'static>>,
     cut: bool,
     f: &mut Frame,
@@ -166,7 +166,7 @@ fn gate_box(
 }
 
 /// The gate's blockers and next step, in full (they wrap; Enter opens them in a note).
-fn gate_lines(cx: &Ctx, gate: &Gate, blockers: &[crate::rollout::Blocker]) -> Vec<Line<'static>> {
+fn gate_lines(cx: &Ctx, gate: &Gate, blockers: &[mtasts_core::rollout::Blocker]) -> Vec<Line<'static>> {
     let t = cx.t;
     let mut lines: Vec<Line> = blockers
         .iter()

@@ -7,14 +7,14 @@ use ratatui::text::{Line, Span};
 
 use super::domain::{Ctx, pane};
 use super::hosting::policy_file_lines;
-use crate::rollout::{
-    Gate, Phase, detect_drift, maintenance_lines, monitoring_units, policy_one_line, publish_steps,
-    rollback_countdown, upkeep_lines,
-};
-use crate::sanitize::sanitize;
 use crate::tui::app::{previewing_enforce, shown_policy};
 use crate::tui::theme;
 use crate::tui::widgets::{mark, spinner};
+use mtasts_core::rollout::{
+    Gate, Phase, detect_drift, maintenance_lines, monitoring_units, policy_one_line, publish_steps,
+    rollback_countdown, upkeep_lines,
+};
+use mtasts_core::sanitize::sanitize;
 
 /// Draws the enforce / enforced / rollback screen.
 pub fn render(cx: &Ctx, _gate: &Gate, f: &mut Frame, area: Rect) {
@@ -93,7 +93,8 @@ fn checklist(cx: &Ctx, lines: &mut Vec<Line<'static>>) {
                     Span::raw(format!(" MX {} certificate {how_long}", r.host)),
                 ]));
             }
-            let enforce_live = o.live_policy.as_ref().is_some_and(|p| p.mode == crate::rfc::Mode::Enforce);
+            let enforce_live =
+                o.live_policy.as_ref().is_some_and(|p| p.mode == mtasts_core::rfc::Mode::Enforce);
             let rows = [
                 (enforce_live, "mode: enforce is served live".to_owned()),
                 (o.sts_id.as_ref() == Some(&s.plan.id), format!("_mta-sts id is current ({})", s.plan.id)),
@@ -102,7 +103,8 @@ fn checklist(cx: &Ctx, lines: &mut Vec<Line<'static>>) {
             for (ok, text) in rows {
                 lines.push(Line::from(vec![Span::raw("  "), mark(t, ok), Span::raw(format!(" {text}"))]));
             }
-            let dnssec = cx.checked.and_then(|c| crate::judge::dnssec_step::answers_validated(&c.evidence));
+            let dnssec =
+                cx.checked.and_then(|c| mtasts_core::judge::dnssec_step::answers_validated(&c.evidence));
             let (sym, text) = match dnssec {
                 Some(true) => (theme::OK, "DNSSEC validates the _mta-sts record"),
                 Some(false) => (

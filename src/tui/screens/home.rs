@@ -6,11 +6,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use super::domain::gate_word;
-use crate::rollout::{DomainState, evaluate, status_line, testing_progress};
-use crate::sanitize::sanitize;
 use crate::tui::app::{App, Entry};
 use crate::tui::theme::{self, Theme};
 use crate::tui::widgets::{age, bar, fit, spinner};
+use mtasts_core::rollout::{DomainState, evaluate, status_line, testing_progress};
+use mtasts_core::sanitize::sanitize;
 
 /// Draws the home screen.
 pub fn render(app: &App, t: &Theme, f: &mut Frame, area: Rect) {
@@ -96,7 +96,7 @@ fn row(app: &App, t: &Theme, e: &Entry, wide: bool, selected: bool, width: u16) 
 }
 
 fn phase_style(t: &Theme, s: &DomainState) -> ratatui::style::Style {
-    use crate::rollout::Phase;
+    use mtasts_core::rollout::Phase;
     match s.phase {
         Phase::Enforced => t.ok(),
         Phase::Rollback => t.warn(),

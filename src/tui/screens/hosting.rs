@@ -8,12 +8,12 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::domain::{Ctx, pane};
 use crate::ops::snippet::{options, site};
-use crate::rfc::{DomainName, Policy};
-use crate::rollout::{DomainState, HostingPath};
-use crate::sanitize::sanitize;
-use crate::snippet::{Options, Target, WRANGLER_HINT, generate};
 use crate::tui::app::{edits_paths, is_worker};
 use crate::tui::theme::{self, Theme};
+use mtasts_core::rfc::{DomainName, Policy};
+use mtasts_core::rollout::{DomainState, HostingPath};
+use mtasts_core::sanitize::sanitize;
+use mtasts_core::snippet::{Options, Target, WRANGLER_HINT, generate};
 
 const CHOICES: [(&str, &str); 6] = [
     ("A nginx", "you run nginx and can add a server block"),

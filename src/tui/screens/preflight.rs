@@ -6,11 +6,11 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
 use super::domain::{Ctx, pane};
-use crate::evidence::{CertVerdict, MxEvidence, SmtpEvidence, SmtpOutcome};
-use crate::finding::Severity;
-use crate::sanitize::sanitize;
 use crate::tui::theme::{self, Theme};
 use crate::tui::widgets::{dane, fit, mark, s_client, spinner};
+use mtasts_core::evidence::{CertVerdict, MxEvidence, SmtpEvidence, SmtpOutcome};
+use mtasts_core::finding::Severity;
+use mtasts_core::sanitize::sanitize;
 
 /// Draws the preflight screen.
 pub fn render(cx: &Ctx, f: &mut Frame, area: Rect) {
@@ -87,7 +87,7 @@ fn host_lines(cx: &Ctx, m: &MxEvidence, planned: bool, lines: &mut Vec<Line<'sta
     lines.extend(dane::mx_line(t, m));
     if m.probes.is_empty() {
         let why = match &m.addresses {
-            crate::evidence::Lookup::Found(_) => "not probed".to_owned(),
+            mtasts_core::evidence::Lookup::Found(_) => "not probed".to_owned(),
             other => format!("no address ({})", crate::tui::widgets::lookup_words(other)),
         };
         let sym = if cx.busy { spinner(cx.app.frame) } else { theme::BAD };
@@ -144,7 +144,7 @@ fn probe_line(cx: &Ctx, t: &Theme, p: &SmtpEvidence) -> Line<'static> {
 }
 
 fn outcome_text(o: &SmtpOutcome) -> String {
-    sanitize(&crate::judge::starttls::ended(o)).into_owned()
+    sanitize(&mtasts_core::judge::starttls::ended(o)).into_owned()
 }
 
 fn short_dn(dn: &str) -> String {

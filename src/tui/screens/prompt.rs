@@ -4,9 +4,9 @@ use ratatui::Frame;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
-use crate::sanitize::sanitize;
 use crate::tui::app::{Confirm, Prompt, PromptKind};
 use crate::tui::theme::{self, Theme};
+use mtasts_core::sanitize::sanitize;
 
 fn title(kind: PromptKind) -> &'static str {
     match kind {

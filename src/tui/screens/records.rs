@@ -6,11 +6,11 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
 use super::domain::{Ctx, pane};
-use crate::evidence::{Lookup, TxtEvidence};
-use crate::rfc::{StsRecord, TlsRptRecord};
-use crate::sanitize::sanitize;
 use crate::tui::theme;
 use crate::tui::widgets::{age, spinner};
+use mtasts_core::evidence::{Lookup, TxtEvidence};
+use mtasts_core::rfc::{StsRecord, TlsRptRecord};
+use mtasts_core::sanitize::sanitize;
 
 /// Draws the records screen.
 pub fn render(cx: &Ctx, f: &mut Frame, area: Rect) {
@@ -84,7 +84,7 @@ pub fn render(cx: &Ctx, f: &mut Frame, area: Rect) {
     )));
     lines.push(Line::default());
     lines.push(Line::from(Span::styled(" Records or policy first? You decide:", t.title())));
-    for l in crate::snippet::order_note(d) {
+    for l in mtasts_core::snippet::order_note(d) {
         lines.push(Line::from(Span::styled(format!(" {l}"), t.dim())));
     }
     lines.push(Line::default());
@@ -94,11 +94,13 @@ pub fn render(cx: &Ctx, f: &mut Frame, area: Rect) {
 
 fn live_text(ev: &TxtEvidence) -> String {
     match &ev.records {
-        crate::evidence::Lookup::Found(rs) if !rs.is_empty() => {
+        mtasts_core::evidence::Lookup::Found(rs) if !rs.is_empty() => {
             rs.iter().map(|r| format!("\"{}\"", sanitize(&r.concat()))).collect::<Vec<_>>().join(", ")
         }
-        crate::evidence::Lookup::Found(_) | crate::evidence::Lookup::NoData => "no TXT record".into(),
-        crate::evidence::Lookup::NxDomain => "name does not exist".into(),
+        mtasts_core::evidence::Lookup::Found(_) | mtasts_core::evidence::Lookup::NoData => {
+            "no TXT record".into()
+        }
+        mtasts_core::evidence::Lookup::NxDomain => "name does not exist".into(),
         other => crate::tui::widgets::lookup_words(other),
     }
 }

@@ -11,11 +11,11 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
 use super::domain::{Ctx, pane};
-use crate::reports::{DomainSummary, failure_fix};
-use crate::sanitize::sanitize;
 use crate::tui::app::DomainReports;
 use crate::tui::theme::{self, Theme};
 use crate::tui::widgets::rua;
+use mtasts_core::sanitize::sanitize;
+use mtasts_reports::{DomainSummary, failure_fix};
 
 /// At most this many days are drawn (the most recent ones).
 const MAX_DAYS: usize = 60;

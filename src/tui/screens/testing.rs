@@ -7,12 +7,12 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Gauge, Paragraph};
 
 use super::domain::{Ctx, pane};
-use crate::reports::failure_fix;
-use crate::rollout::{BlockerKind, Gate, Phase, testing_progress};
-use crate::sanitize::sanitize;
 use crate::tui::app::DomainReports;
 use crate::tui::theme;
 use crate::tui::widgets::verdict;
+use mtasts_core::rollout::{BlockerKind, Gate, Phase, testing_progress};
+use mtasts_core::sanitize::sanitize;
+use mtasts_reports::failure_fix;
 
 /// Draws the testing screen.
 pub fn render(cx: &Ctx, gate: &Gate, f: &mut Frame, area: Rect) {

@@ -6,11 +6,11 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
 use super::domain::{Ctx, pane};
-use crate::rfc::DomainName;
-use crate::rollout::{DomainState, Tester};
-use crate::sanitize::sanitize;
 use crate::tui::widgets::evidence::fact_lines;
 use crate::tui::widgets::{findings, spinner, verdict};
+use mtasts_core::rfc::DomainName;
+use mtasts_core::rollout::{DomainState, Tester};
+use mtasts_core::sanitize::sanitize;
 
 /// The external testers to try, as (name, URL) for `d`.
 pub fn testers(d: &DomainName) -> [(&'static str, String); 5] {
@@ -79,8 +79,8 @@ fn curl_lines(cx: &Ctx, lines: &mut Vec<Line<'static>>) {
         return;
     };
     let fetch = &c.evidence.policy;
-    lines.extend(fact_lines(t, crate::judge::curl::head_facts(fetch), 4));
+    lines.extend(fact_lines(t, mtasts_core::judge::curl::head_facts(fetch), 4));
     lines.push(Line::from(Span::styled(" curl (the body)", t.title())));
     let planned = cx.state.plan.policy().render();
-    lines.extend(fact_lines(t, vec![crate::judge::curl::body_fact(fetch, &planned)], 4));
+    lines.extend(fact_lines(t, vec![mtasts_core::judge::curl::body_fact(fetch, &planned)], 4));
 }

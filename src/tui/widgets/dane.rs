@@ -4,11 +4,11 @@
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
-use crate::evidence::{Evidence, MxEvidence};
-use crate::judge::dane::{self, DaneStatus};
-use crate::judge::{dnssec, ns};
-use crate::sanitize::sanitize;
 use crate::tui::theme::{self, Theme};
+use mtasts_core::evidence::{Evidence, MxEvidence};
+use mtasts_core::judge::dane::{self, DaneStatus};
+use mtasts_core::judge::{dnssec, ns};
+use mtasts_core::sanitize::sanitize;
 
 /// The DANE line under an MX host, or nothing when the host has no TLSA records.
 pub fn mx_line(t: &Theme, mx: &MxEvidence) -> Option<Line<'static>> {
@@ -81,10 +81,10 @@ pub fn nameserver_lines(t: &Theme, ev: &Evidence) -> Vec<Line<'static>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::evidence::{
+    use mtasts_core::evidence::{
         DnssecChain, DnssecProof, Lookup, NsAnswers, NsEvidence, NsServer, TlsaEvidence, TlsaRecord,
     };
-    use crate::judge::fixtures::healthy;
+    use mtasts_core::judge::fixtures::healthy;
 
     fn text(lines: &[Line<'static>]) -> String {
         lines.iter().map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect::<String>() + "\n").collect()

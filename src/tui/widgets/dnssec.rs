@@ -3,10 +3,10 @@
 
 use ratatui::text::{Line, Span};
 
-use crate::evidence::Evidence;
-use crate::judge::dnssec_step::{self, Stage};
-use crate::sanitize::sanitize;
 use crate::tui::theme::{self, Theme};
+use mtasts_core::evidence::Evidence;
+use mtasts_core::judge::dnssec_step::{self, Stage};
+use mtasts_core::sanitize::sanitize;
 
 /// The step's lines: `None` evidence means no check ran this session.
 pub fn section(t: &Theme, ev: Option<&Evidence>, busy: bool) -> Vec<Line<'static>> {
@@ -55,8 +55,8 @@ pub fn section(t: &Theme, ev: Option<&Evidence>, busy: bool) -> Vec<Line<'static
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::evidence::{DnssecChain, DnssecProof, Lookup};
-    use crate::judge::fixtures::healthy;
+    use mtasts_core::evidence::{DnssecChain, DnssecProof, Lookup};
+    use mtasts_core::judge::fixtures::healthy;
 
     fn text(lines: &[Line<'static>]) -> String {
         lines.iter().map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect::<String>() + "\n").collect()

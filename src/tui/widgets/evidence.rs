@@ -2,8 +2,8 @@
 
 use ratatui::text::{Line, Span};
 
-use crate::judge::starttls::{Fact, Tone};
 use crate::tui::theme::Theme;
+use mtasts_core::judge::starttls::{Fact, Tone};
 
 /// One styled line per fact, indented by `indent` spaces.
 pub fn fact_lines(t: &Theme, facts: Vec<Fact>, indent: usize) -> Vec<Line<'static>> {

@@ -2,9 +2,9 @@
 
 use ratatui::text::{Line, Span};
 
-use crate::finding::{Finding, Severity};
-use crate::sanitize::sanitize;
 use crate::tui::theme::{self, Theme};
+use mtasts_core::finding::{Finding, Severity};
+use mtasts_core::sanitize::sanitize;
 
 /// The area a finding code belongs to (DESIGN.md §3).
 pub fn area(f: &Finding) -> &'static str {

@@ -37,8 +37,8 @@ pub fn mark(t: &Theme, ok: bool) -> Span<'static> {
 }
 
 /// A coloured verdict word with its symbol.
-pub fn verdict(t: &Theme, v: crate::finding::Verdict) -> (String, Style) {
-    use crate::finding::Verdict;
+pub fn verdict(t: &Theme, v: mtasts_core::finding::Verdict) -> (String, Style) {
+    use mtasts_core::finding::Verdict;
     match v {
         Verdict::Pass => (format!("{} pass", super::theme::OK), t.ok()),
         Verdict::Warn => (format!("{} warn", super::theme::WARN), t.warn()),
@@ -68,14 +68,16 @@ pub fn fit(s: &str, w: usize) -> String {
 }
 
 /// A DNS lookup that found nothing, in words (never the enum's name).
-pub fn lookup_words<T>(l: &crate::evidence::Lookup<T>) -> String {
-    use crate::evidence::Lookup;
+pub fn lookup_words<T>(l: &mtasts_core::evidence::Lookup<T>) -> String {
+    use mtasts_core::evidence::Lookup;
     match l {
         Lookup::Found(_) => "found".into(),
         Lookup::NoData => "no records of this type".into(),
         Lookup::NxDomain => "the name does not exist (NXDOMAIN)".into(),
         Lookup::ServFail => "the DNS resolver did not answer (SERVFAIL)".into(),
         Lookup::Timeout => "the DNS resolver did not answer in time".into(),
-        Lookup::Error(e) => format!("the DNS resolver did not answer ({})", crate::sanitize::sanitize(e)),
+        Lookup::Error(e) => {
+            format!("the DNS resolver did not answer ({})", mtasts_core::sanitize::sanitize(e))
+        }
     }
 }

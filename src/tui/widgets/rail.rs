@@ -3,8 +3,8 @@
 
 use ratatui::text::{Line, Span};
 
-use crate::rollout::Phase;
 use crate::tui::theme::{self, Theme};
+use mtasts_core::rollout::Phase;
 
 fn short(p: Phase) -> &'static str {
     match p {

@@ -4,12 +4,12 @@
 
 use ratatui::text::{Line, Span};
 
-use crate::finding::{Code, Finding};
-use crate::judge::rua_several;
-use crate::rfc::TlsRptRecord;
-use crate::rollout::{DomainState, next_review};
-use crate::sanitize::sanitize;
 use crate::tui::theme::{self, Theme};
+use mtasts_core::finding::{Code, Finding};
+use mtasts_core::judge::rua_several;
+use mtasts_core::rfc::TlsRptRecord;
+use mtasts_core::rollout::{DomainState, next_review};
+use mtasts_core::sanitize::sanitize;
 
 /// Where reports go, the warning when several `rua` are listed, and where `rua` can point.
 pub fn advice(t: &Theme, s: &DomainState, live: &[Finding]) -> Vec<Line<'static>> {

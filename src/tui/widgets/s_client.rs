@@ -3,9 +3,9 @@
 
 use ratatui::text::Line;
 
-use crate::evidence::SmtpEvidence;
-use crate::judge::starttls::s_client_facts;
 use crate::tui::theme::Theme;
+use mtasts_core::evidence::SmtpEvidence;
+use mtasts_core::judge::starttls::s_client_facts;
 
 /// The indented detail lines for `p` at `now`.
 pub fn lines(t: &Theme, p: &SmtpEvidence, now: jiff::Timestamp) -> Vec<Line<'static>> {

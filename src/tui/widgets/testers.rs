@@ -3,8 +3,8 @@
 
 use ratatui::text::{Line, Span};
 
-use crate::rollout::{DomainState, TESTERS_NEEDED, Tester};
 use crate::tui::theme::{self, Theme};
+use mtasts_core::rollout::{DomainState, TESTERS_NEEDED, Tester};
 
 /// The heading, one numbered row per tester, and the gate's count.
 pub fn lines(t: &Theme, s: &DomainState) -> Vec<Line<'static>> {

@@ -1,0 +1,263 @@
+//! `<state-dir>/reports/`: one file per report, the JSON as received, named by hashes of its
+//! key (organisation and report-id) and of its content (nothing from outside becomes a path),
+//! written atomically, never through a symbolic link; plus the tally index (`index.rs`).
+
+use std::fs::File;
+use std::io::Write;
+use std::ops::ControlFlow;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use super::entry::{ReportEntry, entry_of};
+use super::index::{self, Index, Indexed};
+use super::mime::email_items;
+use super::parse::parse_report;
+use super::sources::{Found, walk};
+use super::{ImportOutcome, Outcome, Report, ReportError, Source};
+
+static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);
+
+/// The report directory of a state directory.
+#[derive(Debug, Clone)]
+pub struct ReportStore {
+    dir: PathBuf,
+    lock: PathBuf,
+}
+
+impl ReportStore {
+    /// Opens (creating if needed) `<state_dir>/reports/`.
+    pub fn open(state_dir: &Path) -> Result<ReportStore, ReportError> {
+        let dir = state_dir.join("reports");
+        std::fs::create_dir_all(&dir).map_err(|source| ReportError::Io { path: dir.clone(), source })?;
+        let store = ReportStore { dir, lock: state_dir.join(".reports.lock") };
+        store.remove_stale_temps();
+        Ok(store)
+    }
+
+    /// The directory holding the stored reports.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The file a report is stored in: its key (organisation and report-id) and its content
+    /// hash, so a second copy with other content is kept next to the first, never dropped.
+    pub fn path_for(&self, entry: &ReportEntry) -> PathBuf {
+        self.dir.join(format!("{}-{}.json", short(&entry.key), short(&entry.content)))
+    }
+
+    /// The tally index, brought up to date with the stored files (and saved when it changed).
+    /// Only new or changed report files are parsed.
+    pub fn index(&self) -> Result<Index, ReportError> {
+        let mut idx = index::read(&self.dir);
+        if index::refresh(&self.dir, &mut idx)? {
+            // A read-only state directory still answers; the next writer saves the index.
+            let _ = self.save_index(&idx);
+        }
+        Ok(idx)
+    }
+
+    /// Saves the tally index (after a batch of [`import_email_into`](Self::import_email_into)).
+    pub fn save_index(&self, idx: &Index) -> Result<(), ReportError> {
+        let io = |source| ReportError::Io { path: self.lock.clone(), source };
+        let lock = mtasts_fs::open_lock(&self.lock).map_err(io)?;
+        lock.lock_shared().map_err(io)?;
+        index::write(&self.dir, idx)
+    }
+
+    /// Imports every report found in the paths (files, directories, mbox files, maildirs).
+    /// One outcome per item; a bad item never stops the others. The index is saved once, at
+    /// the end.
+    pub fn import_paths(&self, paths: &[PathBuf]) -> Vec<ImportOutcome> {
+        let mut outcomes = Vec::new();
+        self.import_paths_with(paths, &mut |o| {
+            outcomes.push(o);
+            ControlFlow::Continue(())
+        });
+        outcomes
+    }
+
+    /// [`import_paths`](Self::import_paths), handing each outcome to `each` as it happens (for
+    /// progress). Once `each` breaks, nothing more is stored: what was stored stays whole, and
+    /// the index is saved for it.
+    pub fn import_paths_with(
+        &self,
+        paths: &[PathBuf],
+        each: &mut dyn FnMut(ImportOutcome) -> ControlFlow<()>,
+    ) {
+        let mut idx = self.index().unwrap_or_default();
+        let mut stopped = false;
+        walk(paths, &mut |source, found| {
+            if stopped {
+                return;
+            }
+            let outcome = match found {
+                Found::Json(json) => self.import_into(&mut idx, &json),
+                Found::Rejected(reason) => Outcome::Rejected { reason },
+                Found::Ignored(reason) => Outcome::Ignored { reason },
+            };
+            stopped = each(ImportOutcome { source, outcome }).is_break();
+        });
+        if let Err(e) = self.save_index(&idx) {
+            let _ = each(ImportOutcome {
+                source: Source { path: self.dir.join(index::INDEX_FILE), message: None, part: None },
+                outcome: Outcome::Rejected { reason: format!("cannot save the report index: {e}") },
+            });
+        }
+    }
+
+    /// Imports the reports found in one e-mail (e.g. fetched over IMAP): one outcome per
+    /// report part, or one `Ignored` when it holds none. The index is saved once.
+    pub fn import_email(&self, source: &Source, raw: &[u8]) -> Vec<ImportOutcome> {
+        let mut idx = self.index().unwrap_or_default();
+        let mut outcomes = self.import_email_into(&mut idx, source, raw);
+        if let Err(e) = self.save_index(&idx) {
+            outcomes.push(ImportOutcome {
+                source: Source { path: self.dir.join(index::INDEX_FILE), message: None, part: None },
+                outcome: Outcome::Rejected { reason: format!("cannot save the report index: {e}") },
+            });
+        }
+        outcomes
+    }
+
+    /// [`import_email`](Self::import_email) into an index held by the caller (from
+    /// [`index`](Self::index)), saved with [`save_index`](Self::save_index) after the batch.
+    pub fn import_email_into(&self, idx: &mut Index, source: &Source, raw: &[u8]) -> Vec<ImportOutcome> {
+        email_items(raw)
+            .into_iter()
+            .map(|(part, found)| {
+                let outcome = match found {
+                    Found::Json(json) => self.import_into(idx, &json),
+                    Found::Rejected(reason) => Outcome::Rejected { reason },
+                    Found::Ignored(reason) => Outcome::Ignored { reason },
+                };
+                ImportOutcome { source: Source { part, ..source.clone() }, outcome }
+            })
+            .collect()
+    }
+
+    /// Parses and stores one report JSON document (already decompressed), and updates the
+    /// index.
+    pub fn import_json(&self, json: &[u8]) -> Outcome {
+        let mut idx = self.index().unwrap_or_default();
+        let outcome = self.import_into(&mut idx, json);
+        let _ = self.save_index(&idx);
+        outcome
+    }
+
+    fn import_into(&self, idx: &mut Index, json: &[u8]) -> Outcome {
+        let report = match parse_report(json) {
+            Ok(r) => r,
+            Err(e) => return Outcome::Rejected { reason: e.to_string() },
+        };
+        let entry = entry_of(&report).bounded();
+        let report_id = report.report_id.clone();
+        let target = self.path_for(&entry);
+        if idx.find(&entry.key, &entry.content).is_some() || target.exists() {
+            return Outcome::Duplicate { report_id };
+        }
+        let conflicts: Vec<String> = idx
+            .files
+            .iter()
+            .filter(|(_, i)| i.entry.as_ref().is_ok_and(|e| e.key == entry.key))
+            .map(|(name, _)| name.clone())
+            .collect();
+        match self.write_new(&target, json) {
+            Ok(true) => {
+                if let (Some(name), Some(stamp)) = (target.file_name(), index::stamp(&target)) {
+                    let indexed = Indexed { stamp, entry: Ok(entry) };
+                    idx.files.insert(name.to_string_lossy().into_owned(), indexed);
+                }
+                Outcome::Imported { report_id, domains: report.domains(), conflicts }
+            }
+            Ok(false) => Outcome::Duplicate { report_id },
+            Err(e) => Outcome::Rejected { reason: format!("cannot store: {e}") },
+        }
+    }
+
+    /// Writes a temp file, fsyncs it and moves it into place without replacing an existing
+    /// report (another instance may have stored the same one meanwhile). `false`: it existed.
+    fn write_new(&self, target: &Path, bytes: &[u8]) -> std::io::Result<bool> {
+        let n = TEMP_COUNTER.fetch_add(1, Ordering::Relaxed);
+        let temp = self.dir.join(format!(".tmp-{}-{n}", std::process::id()));
+        let lock = mtasts_fs::open_lock(&self.lock)?;
+        lock.lock_shared()?;
+        let result = (|| {
+            let mut file = std::fs::OpenOptions::new().write(true).create_new(true).open(&temp)?;
+            file.write_all(bytes)?;
+            file.sync_all()?;
+            drop(file);
+            match std::fs::hard_link(&temp, target) {
+                Ok(()) => Ok(true),
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
+                // File systems without hard links: a rename (which could replace) still keeps
+                // the file whole; the existence check above already ran.
+                Err(_) => {
+                    mtasts_fs::refuse_symlink(target)?;
+                    std::fs::rename(&temp, target).map(|()| true)
+                }
+            }
+        })();
+        let _ = std::fs::remove_file(&temp);
+        if let Ok(dir) = File::open(&self.dir) {
+            let _ = dir.sync_all();
+        }
+        result
+    }
+
+    /// Every import holds a shared lock on `<state-dir>/.reports.lock` while it has a temp file,
+    /// so whoever gets it exclusively knows that every `.tmp-<pid>-<n>` file was left by a
+    /// killed import. Errors are ignored: a stale temp file is harmless and never read as a
+    /// report.
+    fn remove_stale_temps(&self) {
+        let Ok(lock) = mtasts_fs::open_lock(&self.lock) else { return };
+        if lock.try_lock().is_err() {
+            return;
+        }
+        let Ok(entries) = std::fs::read_dir(&self.dir) else { return };
+        for entry in entries.flatten() {
+            let is_temp =
+                entry.file_name().to_str().and_then(|n| n.strip_prefix(".tmp-")).is_some_and(|rest| {
+                    rest.split_once('-').is_some_and(|(pid, n)| {
+                        [pid, n].iter().all(|s| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()))
+                    })
+                });
+            let index_temp = entry
+                .file_name()
+                .to_str()
+                .is_some_and(|n| n.starts_with(&format!(".{}.", index::INDEX_FILE)) && n.ends_with(".tmp"));
+            if is_temp || index_temp {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
+    }
+
+    /// Every stored report, sorted by start time then id, plus the stored files that could not
+    /// be read or parsed (left untouched) with the reason.
+    pub fn load_all(&self) -> (Vec<Report>, Vec<(PathBuf, String)>) {
+        let mut reports = Vec::new();
+        let mut broken = Vec::new();
+        let entries = match std::fs::read_dir(&self.dir) {
+            Ok(rd) => rd,
+            Err(e) => return (reports, vec![(self.dir.clone(), e.to_string())]),
+        };
+        let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+        paths.sort();
+        for path in paths {
+            let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            if name.starts_with('.') || !name.ends_with(".json") {
+                continue;
+            }
+            match index::read_capped(&path).and_then(|bytes| parse_report(&bytes)) {
+                Ok(report) => reports.push(report),
+                Err(e) => broken.push((path, e.to_string())),
+            }
+        }
+        reports.sort_by(|a, b| (a.start, &a.report_id).cmp(&(b.start, &b.report_id)));
+        (reports, broken)
+    }
+}
+
+/// The first 32 hex digits (128 bits) of a hash.
+fn short(hex: &str) -> &str {
+    hex.get(..32).unwrap_or(hex)
+}

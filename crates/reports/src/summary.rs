@@ -1,0 +1,253 @@
+//! Per-domain numbers over imported reports (pure: no files, no clock). Copies of one report
+//! (same organisation and report-id) count once, as the worst of them, so a forged copy can
+//! never hide a real one's failures; copies that differ are returned as [`Conflict`]s.
+
+use std::collections::BTreeMap;
+
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
+use serde::Serialize;
+
+use super::entry::{DomainCounts, ReportEntry, entry_of};
+use super::model::Report;
+use super::parse::normalize_domain as normalize;
+use mtasts_core::sanitize::sanitize;
+
+/// Sessions of one UTC day (by the reports' start-datetime).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DaySummary {
+    /// The UTC day.
+    pub date: Date,
+    /// Successful sessions.
+    pub successful: u64,
+    /// Failed sessions.
+    pub failed: u64,
+}
+
+/// Everything the reports say about one policy domain.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DomainSummary {
+    /// The policy domain (`unknown` for policies no report entry names).
+    pub domain: String,
+    /// Number of distinct reports.
+    pub reports: u32,
+    /// Reporting organizations, sorted.
+    pub organizations: Vec<String>,
+    /// Successful plus failed sessions.
+    pub total_sessions: u64,
+    /// Failed sessions (the summaries' `total-failure-session-count`).
+    pub failed_sessions: u64,
+    /// `failed_sessions / total_sessions`, 0 without sessions.
+    pub failure_rate: f64,
+    /// Failed sessions per result type (`other: <value>` for types outside RFC 8460).
+    pub failures_by_type: BTreeMap<String, u64>,
+    /// Failed sessions per receiving MX (`unknown` when the sender did not say).
+    pub failures_by_mx: BTreeMap<String, u64>,
+    /// Sessions per policy type (`sts`, `tlsa`, `no-policy-found`, ...).
+    pub policy_types_seen: BTreeMap<String, u64>,
+    /// Sessions per policy mode seen by senders (`testing`, `enforce`, `none`).
+    pub modes_seen: BTreeMap<String, u64>,
+    /// Per UTC day, sorted.
+    pub days: Vec<DaySummary>,
+    /// Earliest start-datetime of the reports.
+    pub window_start: jiff::Timestamp,
+    /// Latest end-datetime of the reports.
+    pub window_end: jiff::Timestamp,
+}
+
+/// Session counts of the reports overlapping a time window: the rollout's enforce-gate input.
+pub use mtasts_core::rollout::ReportTally as Tally;
+
+/// Two or more different copies of one report (same organisation and report-id) for a domain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Conflict {
+    /// The organisation (from outside: sanitize before printing).
+    pub organization: Option<String>,
+    /// The report-id (from outside: sanitize before printing).
+    pub report_id: String,
+    /// Failed sessions for the domain in each copy, largest first; the first is counted.
+    pub failed_per_copy: Vec<u64>,
+}
+
+impl std::fmt::Display for Conflict {
+    /// One terminal-safe line.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let failed: Vec<String> = self.failed_per_copy.iter().map(u64::to_string).collect();
+        write!(
+            f,
+            "report {} from {} exists in {} different copies (failed sessions {}); the worst is counted",
+            sanitize(&self.report_id),
+            sanitize(self.organization.as_deref().unwrap_or("an unnamed organization")),
+            self.failed_per_copy.len(),
+            failed.join(" / ")
+        )
+    }
+}
+
+fn utc_day(t: jiff::Timestamp) -> Date {
+    t.to_zoned(TimeZone::UTC).date()
+}
+
+/// Counts come from outside: saturate instead of overflowing.
+fn add(counter: &mut u64, n: u64) {
+    *counter = counter.saturating_add(n);
+}
+
+fn add_all(into: &mut BTreeMap<String, u64>, from: &BTreeMap<String, u64>) {
+    for (k, v) in from {
+        add(into.entry(k.clone()).or_default(), *v);
+    }
+}
+
+fn rate(failed: u64, total: u64) -> f64 {
+    if total == 0 { 0.0 } else { failed as f64 / total as f64 }
+}
+
+/// Per domain, per report key, the copies (entry and the domain's counts), worst first.
+type Copies<'a> = BTreeMap<&'a str, BTreeMap<&'a str, Vec<(&'a ReportEntry, &'a DomainCounts)>>>;
+
+/// Groups the entries kept by `keep` per domain (only `wanted`, when given) and report key,
+/// one copy per distinct content, the worst copy first.
+fn copies<'a>(
+    entries: &'a [ReportEntry],
+    wanted: Option<&str>,
+    keep: impl Fn(&ReportEntry) -> bool,
+) -> Copies<'a> {
+    let mut out: Copies<'a> = BTreeMap::new();
+    for e in entries.iter().filter(|e| keep(e)) {
+        for (domain, counts) in &e.domains {
+            if wanted.is_some_and(|w| w != domain) {
+                continue;
+            }
+            let list = out.entry(domain.as_str()).or_default().entry(e.key.as_str()).or_default();
+            if !list.iter().any(|(other, _)| other.content == e.content) {
+                list.push((e, counts));
+            }
+        }
+    }
+    for by_key in out.values_mut() {
+        for list in by_key.values_mut() {
+            list.sort_by(|a, b| {
+                b.1.badness().cmp(&a.1.badness()).then_with(|| a.0.content.cmp(&b.0.content))
+            });
+        }
+    }
+    out
+}
+
+fn conflicts_of(by_key: &BTreeMap<&str, Vec<(&ReportEntry, &DomainCounts)>>) -> Vec<Conflict> {
+    by_key
+        .values()
+        .filter(|list| list.len() > 1)
+        .map(|list| Conflict {
+            organization: list[0].0.organization.clone(),
+            report_id: list[0].0.report_id.clone(),
+            failed_per_copy: list.iter().map(|(_, c)| c.failed).collect(),
+        })
+        .collect()
+}
+
+/// Sums per policy domain over report entries, sorted by domain, with the conflicting copies
+/// of each domain. `domain` keeps only that domain; `since` keeps reports starting on or after
+/// that UTC day. Copies of one report count once: the worst of them.
+pub fn summarize_entries(
+    entries: &[ReportEntry],
+    domain: Option<&str>,
+    since: Option<Date>,
+) -> Vec<(DomainSummary, Vec<Conflict>)> {
+    let wanted = domain.map(normalize);
+    let grouped = copies(entries, wanted.as_deref(), |e| since.is_none_or(|s| utc_day(e.start) >= s));
+    grouped
+        .into_iter()
+        .filter_map(|(name, by_key)| {
+            let mut picked = by_key.values().filter_map(|list| list.first());
+            let (first, _) = picked.clone().next()?;
+            let mut sum = empty(name, first.start, first.end);
+            let mut days: BTreeMap<Date, (u64, u64)> = BTreeMap::new();
+            for (e, c) in picked.by_ref() {
+                sum.reports = sum.reports.saturating_add(1);
+                if let Some(org) = e.organization.as_ref().filter(|o| !sum.organizations.contains(o)) {
+                    sum.organizations.push(org.clone());
+                }
+                sum.window_start = sum.window_start.min(e.start);
+                sum.window_end = sum.window_end.max(e.end);
+                add(&mut sum.total_sessions, c.successful.saturating_add(c.failed));
+                add(&mut sum.failed_sessions, c.failed);
+                add_all(&mut sum.failures_by_type, &c.by_type);
+                add_all(&mut sum.failures_by_mx, &c.by_mx);
+                add_all(&mut sum.policy_types_seen, &c.policy_types);
+                add_all(&mut sum.modes_seen, &c.modes);
+                let (ok, failed) = days.entry(utc_day(e.start)).or_default();
+                add(ok, c.successful);
+                add(failed, c.failed);
+            }
+            sum.organizations.sort();
+            sum.failure_rate = rate(sum.failed_sessions, sum.total_sessions);
+            sum.days = days
+                .into_iter()
+                .map(|(date, (successful, failed))| DaySummary { date, successful, failed })
+                .collect();
+            Some((sum, conflicts_of(&by_key)))
+        })
+        .collect()
+}
+
+/// [`summarize_entries`] over parsed reports, without the conflicts.
+pub fn summarize(reports: &[Report], domain: Option<&str>, since: Option<Date>) -> Vec<DomainSummary> {
+    let entries: Vec<ReportEntry> = reports.iter().map(entry_of).collect();
+    summarize_entries(&entries, domain, since).into_iter().map(|(s, _)| s).collect()
+}
+
+fn empty(domain: &str, start: jiff::Timestamp, end: jiff::Timestamp) -> DomainSummary {
+    DomainSummary {
+        domain: domain.to_owned(),
+        reports: 0,
+        organizations: Vec::new(),
+        total_sessions: 0,
+        failed_sessions: 0,
+        failure_rate: 0.0,
+        failures_by_type: BTreeMap::new(),
+        failures_by_mx: BTreeMap::new(),
+        policy_types_seen: BTreeMap::new(),
+        modes_seen: BTreeMap::new(),
+        days: Vec::new(),
+        window_start: start,
+        window_end: end,
+    }
+}
+
+/// Sessions for `domain` in the report entries whose date range overlaps `[from, to)`, each
+/// report once (its worst copy), and the conflicting copies; `None` when no report overlaps.
+pub fn tally_entries(
+    entries: &[ReportEntry],
+    domain: &str,
+    from: jiff::Timestamp,
+    to: jiff::Timestamp,
+) -> (Option<Tally>, Vec<Conflict>) {
+    let wanted = normalize(domain);
+    let grouped = copies(entries, Some(&wanted), |e| e.start < to && e.end > from);
+    let Some(by_key) = grouped.get(wanted.as_str()) else { return (None, Vec::new()) };
+    let mut tally =
+        Tally { reports: 0, successful_sessions: 0, failed_sessions: 0, failures_by_type: Vec::new() };
+    let mut by_type: BTreeMap<String, u64> = BTreeMap::new();
+    for (_, c) in by_key.values().filter_map(|list| list.first()) {
+        tally.reports = tally.reports.saturating_add(1);
+        add(&mut tally.successful_sessions, c.successful);
+        add(&mut tally.failed_sessions, c.failed);
+        add_all(&mut by_type, &c.by_type);
+    }
+    tally.failures_by_type = by_type.into_iter().collect();
+    tally.failures_by_type.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    (Some(tally), conflicts_of(by_key))
+}
+
+/// [`tally_entries`] over parsed reports, without the conflicts.
+pub fn window_tally(
+    reports: &[Report],
+    domain: &str,
+    from: jiff::Timestamp,
+    to: jiff::Timestamp,
+) -> Option<Tally> {
+    let entries: Vec<ReportEntry> = reports.iter().map(entry_of).collect();
+    tally_entries(&entries, domain, from, to).0
+}
