@@ -53,7 +53,8 @@ fn the_wizard_never_names_the_lab() {
 
 #[test]
 fn the_core_does_no_io() {
-    let io = ["std::fs", "std::net::Tcp", "std::net::Udp", "std::time::SystemTime", "std::env", "Timestamp::now"];
+    let io =
+        ["std::fs", "std::net::Tcp", "std::net::Udp", "std::time::SystemTime", "std::env", "Timestamp::now"];
     let found = offenders(&["crates/core/src"], &io);
     assert!(found.is_empty(), "I/O in the core:\n{}", found.join("\n"));
 }
@@ -87,7 +88,8 @@ fn the_core_depends_on_no_io_crate() {
     let io: Vec<&String> = all
         .iter()
         .filter(|d| {
-            ["tokio", "reqwest", "rustls", "tokio-rustls", "ratatui", "crossterm", "mio", "socket2"].contains(&d.as_str())
+            ["tokio", "reqwest", "rustls", "tokio-rustls", "ratatui", "crossterm", "mio", "socket2"]
+                .contains(&d.as_str())
                 || d.starts_with("hickory")
                 || d.starts_with("mtasts-")
         })
