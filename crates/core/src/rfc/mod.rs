@@ -6,6 +6,7 @@ pub mod id;
 pub mod lint;
 pub mod mx;
 pub mod policy;
+mod policy_fields;
 mod policy_lenient;
 mod policy_lines;
 pub mod policy_parse;
