@@ -17,6 +17,7 @@ pub mod record;
 pub mod record_lint;
 pub mod record_parse;
 pub mod record_select;
+mod text;
 pub mod tlsa;
 
 pub use domain::{DomainError, DomainName};
