@@ -12,6 +12,7 @@ use mtasts_core::sanitize::sanitize;
 
 mod entry;
 mod fixes;
+mod found;
 pub mod imap;
 pub mod index;
 mod mime;
