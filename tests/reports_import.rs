@@ -61,8 +61,8 @@ fn imports_every_kind_once_and_names_each_item() {
     let summary = summarize(&reports, Some("example.org"), None);
     assert_eq!(summary.len(), 1);
     assert_eq!(summary[0].reports, 4);
-    assert_eq!(summary[0].total_sessions, 1855);
-    assert_eq!(summary[0].failed_sessions, 125);
+    assert_eq!(summary[0].counts.total(), 1855);
+    assert_eq!(summary[0].counts.failed, 125);
 }
 
 #[test]

@@ -83,19 +83,19 @@ fn summarizes_per_domain_exactly() {
     let s = &all[1];
     assert_eq!(s.reports, 2); // the duplicate counts once
     assert_eq!(s.organizations, vec!["Mail Giant A", "Mail Giant B"]);
-    assert_eq!((s.total_sessions, s.failed_sessions), (1550, 120));
+    assert_eq!((s.counts.total(), s.counts.failed), (1550, 120));
     assert_eq!(s.failure_rate, 120.0 / 1550.0);
     assert_eq!(
-        s.failures_by_type,
+        s.counts.by_type,
         map(&[
             ("certificate-expired", 60),
             ("other: tls-handshake-timeout", 40),
             ("sts-policy-fetch-error", 20)
         ])
     );
-    assert_eq!(s.failures_by_mx, map(&[("mx1.example.org", 60), ("mx2.example.org", 40), ("unknown", 20)]));
-    assert_eq!(s.policy_types_seen, map(&[("no-policy-found", 50), ("sts", 1500)]));
-    assert_eq!(s.modes_seen, map(&[("enforce", 500), ("testing", 1000)]));
+    assert_eq!(s.counts.by_mx, map(&[("mx1.example.org", 60), ("mx2.example.org", 40), ("unknown", 20)]));
+    assert_eq!(s.counts.policy_types, map(&[("no-policy-found", 50), ("sts", 1500)]));
+    assert_eq!(s.counts.modes, map(&[("enforce", 500), ("testing", 1000)]));
     assert_eq!(
         s.days,
         vec![
@@ -106,14 +106,14 @@ fn summarizes_per_domain_exactly() {
     assert_eq!((s.window_start, s.window_end), (ts("2026-11-20T00:00:00Z"), ts("2026-11-22T00:00:00Z")));
 
     let y = &all[0];
-    assert_eq!((y.reports, y.total_sessions, y.failed_sessions), (1, 5629, 303));
+    assert_eq!((y.reports, y.counts.total(), y.counts.failed), (1, 5629, 303));
     assert_eq!(y.failure_rate, 303.0 / 5629.0);
     assert_eq!(
-        y.failures_by_type,
+        y.counts.by_type,
         map(&[("certificate-expired", 100), ("starttls-not-supported", 200), ("validation-failure", 3)])
     );
     assert_eq!(
-        y.failures_by_mx,
+        y.counts.by_mx,
         map(&[
             ("mx-backup.mail.company-y.example", 3),
             ("mx1.mail.company-y.example", 100),
@@ -128,7 +128,7 @@ fn filters_by_domain_and_since() {
     let reports = vec![load("rfc8460-example.json"), load("giant-a.json"), load("giant-b.json")];
     let only = summarize(&reports, Some("EXAMPLE.org."), Some(date(2026, 11, 21)));
     assert_eq!(only.len(), 1);
-    assert_eq!((only[0].domain.as_str(), only[0].reports, only[0].total_sessions), ("example.org", 1, 500));
+    assert_eq!((only[0].domain.as_str(), only[0].reports, only[0].counts.total()), ("example.org", 1, 500));
     assert_eq!(only[0].organizations, vec!["Mail Giant B"]);
     assert!(summarize(&reports, Some("nowhere.example"), None).is_empty());
     assert!(summarize(&[], None, None).is_empty());
@@ -141,7 +141,7 @@ fn zero_sessions_give_a_zero_failure_rate() {
         "policies": [{"policy": {"policy-type": "sts", "policy-domain": "example.net"},
                       "summary": {"total-successful-session-count": 0, "total-failure-session-count": 0}}]}"#;
     let s = summarize(&[parse_report(json).unwrap()], None, None);
-    assert_eq!((s[0].total_sessions, s[0].failure_rate), (0, 0.0));
+    assert_eq!((s[0].counts.total(), s[0].failure_rate), (0, 0.0));
 }
 
 #[test]

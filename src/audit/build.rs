@@ -32,8 +32,8 @@ fn summary_row(d: &DomainAudit) -> SummaryRow {
         enforced: d.milestones.enforced,
         last_verdict: d.checks.last().map(|c| c.verdict),
         reports: t.map_or(0, |s| s.reports),
-        sessions: t.map_or(0, |s| s.total_sessions),
-        failed_sessions: t.map_or(0, |s| s.failed_sessions),
+        sessions: t.map_or(0, |s| s.counts.total()),
+        failed_sessions: t.map_or(0, |s| s.counts.failed),
     }
 }
 
@@ -128,11 +128,12 @@ fn timeline(state: &DomainState) -> Vec<TimelineEvent> {
 
 fn tlsrpt(reports: &[ReportEntry], domain: &str) -> Option<TlsRptView> {
     let (summary, _) = summarize_entries(reports, Some(domain), None).into_iter().next()?;
-    let single_mx = (summary.failures_by_mx.len() == 1)
-        .then(|| summary.failures_by_mx.keys().next().map(String::as_str))
+    let single_mx = (summary.counts.by_mx.len() == 1)
+        .then(|| summary.counts.by_mx.keys().next().map(String::as_str))
         .flatten();
     let mut failures: Vec<FailureView> = summary
-        .failures_by_type
+        .counts
+        .by_type
         .iter()
         .map(|(kind, n)| FailureView {
             result_type: kind.clone(),

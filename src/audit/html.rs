@@ -76,8 +76,8 @@ fn domain(d: &DomainAudit) -> String {
         verdict_badge(d.checks.last().map(|c| c.verdict)),
         fact(&day(d.milestones.testing_started), "testing started"),
         fact(&day(d.milestones.enforced), "enforce reached"),
-        fact(&t.map_or(0, |s| s.total_sessions).to_string(), "TLS sessions reported"),
-        fact(&t.map_or(0, |s| s.failed_sessions).to_string(), "failed sessions"),
+        fact(&t.map_or(0, |s| s.counts.total()).to_string(), "TLS sessions reported"),
+        fact(&t.map_or(0, |s| s.counts.failed).to_string(), "failed sessions"),
     );
     out.push_str(&records(d));
     out.push_str(&timeline(d));
@@ -190,8 +190,8 @@ fn tlsrpt(d: &DomainAudit) -> String {
         // The end is exclusive (the next midnight): show the last day covered.
         day(Some(s.window_end.checked_sub(jiff::SignedDuration::from_secs(1)).unwrap_or(s.window_end))),
         s.reports,
-        s.total_sessions,
-        s.failed_sessions,
+        s.counts.total(),
+        s.counts.failed,
         s.failure_rate * 100.0,
         daily_sessions(&s.days)
     );
@@ -203,7 +203,7 @@ fn tlsrpt(d: &DomainAudit) -> String {
             .collect();
         out.push_str(&table("failures", &["Failure type", "Sessions", "Fix"], &rows));
         let by_mx: Vec<Vec<String>> =
-            s.failures_by_mx.iter().map(|(mx, n)| vec![esc(mx), n.to_string()]).collect();
+            s.counts.by_mx.iter().map(|(mx, n)| vec![esc(mx), n.to_string()]).collect();
         out.push_str(&table("bymx", &["Receiving MX", "Failed sessions"], &by_mx));
     }
     let orgs: Vec<String> = s.organizations.iter().map(|o| esc(o)).collect();

@@ -162,31 +162,33 @@ pub fn render(s: &DomainSummary, style: &Style) -> String {
         style.bold(&domain),
         s.reports,
         orgs.join(", "),
-        s.total_sessions,
-        s.failed_sessions,
+        s.counts.total(),
+        s.counts.failed,
         s.failure_rate * 100.0
     );
     let seen = |m: &std::collections::BTreeMap<String, u64>| {
         m.iter().map(|(k, v)| format!("{} {v}", sanitize(k))).collect::<Vec<_>>().join(", ")
     };
-    out.push_str(&format!("  policy seen: {}  modes: {}\n", seen(&s.policy_types_seen), seen(&s.modes_seen)));
-    for (kind, n) in &s.failures_by_type {
+    out.push_str(&format!(
+        "  policy seen: {}  modes: {}\n",
+        seen(&s.counts.policy_types),
+        seen(&s.counts.modes)
+    ));
+    for (kind, n) in &s.counts.by_type {
         out.push_str(&format!(
             "  {} {:<28} {n:>8} sessions\n",
             style.severity(mtasts_core::finding::Severity::Error),
             sanitize(kind)
         ));
-        let mx = (s.failures_by_mx.len() == 1)
-            .then(|| s.failures_by_mx.keys().next())
-            .flatten()
-            .map(String::as_str);
+        let mx =
+            (s.counts.by_mx.len() == 1).then(|| s.counts.by_mx.keys().next()).flatten().map(String::as_str);
         out.push_str(&format!(
             "          {} {}\n",
             style.dim("fix:"),
             sanitize(&failure_fix(kind, Some(&s.domain), mx))
         ));
     }
-    for (mx, n) in &s.failures_by_mx {
+    for (mx, n) in &s.counts.by_mx {
         out.push_str(&format!("  failures at {:<30} {n:>8} sessions\n", sanitize(mx)));
     }
     out.push_str("  day         successful   failed\n");

@@ -170,7 +170,7 @@ fn metrics_of(d: &Domain, state_dir: &Path, now: jiff::Timestamp) -> DomainMetri
     let numbers = state.and_then(|s| super::reports::tally_for(state_dir, s, now));
     let sessions = numbers.and_then(|n| match (n.tally, n.summary) {
         (Some(t), _) => Some((t.successful_sessions, t.failed_sessions)),
-        (None, Some(s)) => Some((s.total_sessions.saturating_sub(s.failed_sessions), s.failed_sessions)),
+        (None, Some(s)) => Some((s.counts.total().saturating_sub(s.counts.failed), s.counts.failed)),
         (None, None) => None,
     });
     DomainMetrics {

@@ -124,7 +124,7 @@ mod tests {
             assert_eq!(t.failures_by_type, vec![("certificate-expired".to_owned(), 120)]);
             assert_eq!(n.conflicts.len(), 1);
             assert_eq!(n.conflicts[0].failed_per_copy, vec![120, 0]);
-            assert_eq!(n.summary.unwrap().failed_sessions, 120);
+            assert_eq!(n.summary.unwrap().counts.failed, 120);
         }
         // Identical copies are one report and no conflict.
         let n = numbers(&[report("G", "id-2", 3), report("G", "id-2", 3)], &d, Some(start), now);

@@ -10,7 +10,7 @@ use super::app::{
 };
 use super::fixtures::{app_with, checked, dn, draw, healthy_ev, state, ts};
 use mtasts_core::rollout::{Phase, ReportTally};
-use mtasts_reports::{DaySummary, DomainSummary};
+use mtasts_reports::{DaySummary, DomainCounts, DomainSummary};
 
 fn key(app: &mut App, c: char) -> Vec<Effect> {
     app.update(Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)))
@@ -43,16 +43,18 @@ fn summary() -> DomainSummary {
         domain: "example.com".into(),
         reports: 3,
         organizations: vec!["Google Inc.".into(), "Microsoft\x1b[31m Corporation".into()],
-        total_sessions: 912,
-        failed_sessions: 12,
+        counts: DomainCounts {
+            successful: 900,
+            failed: 12,
+            by_type: BTreeMap::from([
+                ("certificate-expired".into(), 10),
+                ("sts-policy-fetch-error".into(), 2),
+            ]),
+            by_mx: BTreeMap::from([("mx2.example.com".into(), 12)]),
+            policy_types: BTreeMap::from([("sts".into(), 912)]),
+            modes: BTreeMap::from([("testing".into(), 912)]),
+        },
         failure_rate: 12.0 / 912.0,
-        failures_by_type: BTreeMap::from([
-            ("certificate-expired".into(), 10),
-            ("sts-policy-fetch-error".into(), 2),
-        ]),
-        failures_by_mx: BTreeMap::from([("mx2.example.com".into(), 12)]),
-        policy_types_seen: BTreeMap::from([("sts".into(), 912)]),
-        modes_seen: BTreeMap::from([("testing".into(), 912)]),
         days: vec![day("2026-11-19", 300, 0), day("2026-11-24", 400, 10), day("2026-11-28", 200, 2)],
         window_start: ts(-10),
         window_end: ts(-1),

@@ -8,8 +8,10 @@
 //! A running lab can be changed through `&self` ([`Lab::publish_txt`], [`Lab::publish_policy`],
 //! [`Lab::set_mx`]), so one `Arc<Lab>` can be served and updated from several tasks.
 
+mod authority;
 mod behaviour;
 pub mod ca;
+mod catalog;
 mod dns;
 mod dnssec;
 mod dnssec_spec;
@@ -21,6 +23,7 @@ mod publish;
 pub mod registry;
 pub mod scenario;
 mod smtp;
+mod zones;
 
 use std::collections::BTreeMap;
 use std::net::{Ipv4Addr, SocketAddr};

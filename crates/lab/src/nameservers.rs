@@ -2,59 +2,19 @@
 //! it was until told to catch up, and a lame one that refuses everything. Each listens on its
 //! own loopback address at the lab's DNS port, so probes ask every nameserver on one port.
 
-use std::net::Ipv4Addr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use hickory_proto::rr::rdata::{A, NS};
-use hickory_proto::rr::{Name, RData};
 use hickory_server::Server;
 use hickory_server::zone_handler::Catalog;
 use tokio::net::{TcpListener, UdpSocket};
 use tokio::task::JoinHandle;
 
-use super::dns::{Delayed, Served, Zones};
-use super::dnssec::{Signing, fqdn};
-use super::net::next_loopback;
+use super::authority::Authority;
+use super::catalog::Served;
 use super::scenario::{NsRole, NsSpec, Scenario};
+use super::zones::{Delayed, Zones};
 use super::{Lab, LabError};
-
-/// The lab's keys and the extra nameservers, fixed for the lab's lifetime.
-pub(super) struct Authority {
-    pub signing: Signing,
-    /// Each extra nameserver with its loopback address.
-    pub nameservers: Vec<(NsSpec, Ipv4Addr)>,
-}
-
-impl Authority {
-    /// Keys from `signing`, and a fresh loopback address per extra nameserver.
-    pub(super) fn new(s: &Scenario, signing: Signing) -> Authority {
-        Authority {
-            signing,
-            nameservers: s.nameservers.iter().map(|n| (n.clone(), next_loopback())).collect(),
-        }
-    }
-
-    /// The NS records (and their addresses) of zones with extra nameservers: `ns1.ZONE` is the
-    /// lab's own server on 127.0.0.1, `ns2.ZONE`… the extra ones.
-    pub(super) fn ns_records(&self) -> Result<Vec<(Name, RData)>, LabError> {
-        let mut out = Vec::new();
-        let mut zones: Vec<&str> = self.nameservers.iter().map(|(n, _)| n.zone.as_str()).collect();
-        zones.sort_unstable();
-        zones.dedup();
-        for zone in zones {
-            let apex = fqdn(zone)?;
-            let mut servers = vec![Ipv4Addr::LOCALHOST];
-            servers.extend(self.nameservers.iter().filter(|(n, _)| n.zone == zone).map(|(_, ip)| *ip));
-            for (i, ip) in servers.into_iter().enumerate() {
-                let host = fqdn(&format!("ns{}.{zone}", i + 1))?;
-                out.push((apex.clone(), RData::NS(NS(host.clone()))));
-                out.push((host, RData::A(A(ip))));
-            }
-        }
-        Ok(out)
-    }
-}
 
 /// The scenario a stale nameserver serves at start: the lab's, with its old `_mta-sts`.
 fn stale_view(s: &Scenario, spec: &NsSpec) -> Scenario {

@@ -12,10 +12,11 @@ use tokio::runtime::Handle;
 use tokio::task::JoinHandle;
 
 use super::ca::LabCa;
-use super::dns::{ExtraTxt, Zones};
+use super::catalog::ExtraTxt;
 use super::https::{Page, Sites};
 use super::net::{SessionGauge, next_loopback};
 use super::scenario::{MxBehaviour, MxHostSpec, MxSpec, PolicyHostSpec, Scenario};
+use super::zones::Zones;
 use super::{Lab, LabError, smtp};
 use mtasts_core::rfc::domain::DomainName;
 

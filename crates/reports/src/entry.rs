@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use super::counts::{DomainCounts, add};
 use super::model::Report;
 
 /// The bucket for policies whose domain is not named anywhere in the report, and for
@@ -19,30 +20,6 @@ const MAX_KEYS: usize = 32;
 const MAX_DOMAINS: usize = 64;
 /// Longest string kept in the index (characters).
 const MAX_TEXT: usize = 256;
-
-/// Sessions of one report for one policy domain.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DomainCounts {
-    /// `total-successful-session-count`, summed over the domain's policies.
-    pub successful: u64,
-    /// `total-failure-session-count`, summed.
-    pub failed: u64,
-    /// Failed sessions per result type (`other: <value>` outside RFC 8460).
-    pub by_type: BTreeMap<String, u64>,
-    /// Failed sessions per receiving MX (`unknown` when not said).
-    pub by_mx: BTreeMap<String, u64>,
-    /// Sessions per policy type.
-    pub policy_types: BTreeMap<String, u64>,
-    /// Sessions per policy mode seen (STS only).
-    pub modes: BTreeMap<String, u64>,
-}
-
-impl DomainCounts {
-    /// Failed sessions, then all sessions: the larger is the worse copy of a report.
-    pub fn badness(&self) -> (u64, u64) {
-        (self.failed, self.failed.saturating_add(self.successful))
-    }
-}
 
 /// What identifies a report and what it counts.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -78,10 +55,6 @@ pub fn report_key(organization: Option<&str>, report_id: &str) -> String {
         h.update(part.as_bytes());
     }
     hex(&h.finalize())
-}
-
-fn add(counter: &mut u64, n: u64) {
-    *counter = counter.saturating_add(n);
 }
 
 /// Reduces a parsed report to its entry (nothing bounded yet: see [`ReportEntry::bounded`]).

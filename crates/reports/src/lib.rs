@@ -10,8 +10,10 @@ use serde::Serialize;
 
 use mtasts_core::sanitize::sanitize;
 
+mod counts;
 mod entry;
 mod fixes;
+mod found;
 pub mod imap;
 pub mod index;
 mod mime;
@@ -22,7 +24,8 @@ mod sources;
 mod store;
 mod summary;
 
-pub use entry::{DomainCounts, ReportEntry, entry_of, report_key};
+pub use counts::DomainCounts;
+pub use entry::{ReportEntry, entry_of, report_key};
 pub use fixes::failure_fix;
 pub use model::{FailureDetail, PolicyResult, PolicyType, Report, ResultType};
 pub use parse::{MAX_REPORT_BYTES, gunzip, parse_report, report_json};

@@ -3,8 +3,8 @@
 
 use mail_parser::{Message, MessageParser, MimeHeaders, PartType};
 
-use super::parse::{is_gzip, report_json};
-use super::sources::Found;
+use super::found::{Found, first_non_space};
+use super::parse::is_gzip;
 
 /// How deep forwarded messages (`message/rfc822`) are followed.
 const MAX_NESTING: usize = 3;
@@ -85,14 +85,5 @@ fn classify(ctype: &str, name: &str, contents: &[u8]) -> Option<Found> {
     if !declared && !is_gzip(contents) && first_non_space(contents) != Some(b'{') {
         return None;
     }
-    Some(match report_json(contents) {
-        Ok(json) => Found::Json(json),
-        Err(e) => Found::Rejected(e.to_string()),
-    })
-}
-
-/// The first byte that is not whitespace or a UTF-8 byte order mark.
-pub(super) fn first_non_space(bytes: &[u8]) -> Option<u8> {
-    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
-    bytes.iter().copied().find(|b| !b.is_ascii_whitespace())
+    Some(Found::json(contents))
 }

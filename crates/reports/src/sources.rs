@@ -6,25 +6,15 @@ use std::io::{BufRead, BufReader, Cursor, Read};
 use std::path::{Path, PathBuf};
 
 use super::Source;
-use super::mime::{email_items, first_non_space, looks_like_email};
-use super::parse::{MAX_REPORT_BYTES, is_gzip, report_json};
+use super::found::{Found, first_non_space};
+use super::mime::{email_items, looks_like_email};
+use super::parse::{MAX_REPORT_BYTES, is_gzip};
 
 /// Largest single input read into memory: a file, or one message of an mbox (mbox files
 /// themselves are streamed message by message and may be larger).
 pub const MAX_INPUT_BYTES: u64 = 64 * 1024 * 1024;
 const MAX_DEPTH: usize = 32;
 const PEEK: u64 = 1024;
-
-/// One candidate found in the inputs.
-#[derive(Debug)]
-pub(super) enum Found {
-    /// Report JSON (already decompressed and size-checked), not yet parsed.
-    Json(Vec<u8>),
-    /// Unusable input, with the reason.
-    Rejected(String),
-    /// Not a report at all, with the reason.
-    Ignored(String),
-}
 
 /// Walks the paths (directories recursively, in name order) and hands every candidate to `emit`.
 pub(super) fn walk(paths: &[PathBuf], emit: &mut dyn FnMut(Source, Found)) {
@@ -89,12 +79,12 @@ fn read_file(path: &Path, explicit: bool, emit: &mut dyn FnMut(Source, Found)) -
     let too_large = |limit: u64| Found::Rejected(format!("too large: more than {} MiB", limit >> 20));
     if is_gzip(&head) {
         match whole(MAX_INPUT_BYTES)? {
-            Some(bytes) => emit(source(path), json_item(&bytes)),
+            Some(bytes) => emit(source(path), Found::json(&bytes)),
             None => emit(source(path), too_large(MAX_INPUT_BYTES)),
         }
     } else if matches!(first_non_space(&head), Some(b'{' | b'[')) {
         match whole(MAX_REPORT_BYTES)? {
-            Some(bytes) => emit(source(path), json_item(&bytes)),
+            Some(bytes) => emit(source(path), Found::json(&bytes)),
             None => emit(source(path), too_large(MAX_REPORT_BYTES)),
         }
     } else if looks_like_email(&head) {
@@ -107,13 +97,6 @@ fn read_file(path: &Path, explicit: bool, emit: &mut dyn FnMut(Source, Found)) -
         emit(source(path), if explicit { Found::Rejected(why) } else { Found::Ignored(why) });
     }
     Ok(())
-}
-
-fn json_item(bytes: &[u8]) -> Found {
-    match report_json(bytes) {
-        Ok(json) => Found::Json(json),
-        Err(e) => Found::Rejected(e.to_string()),
-    }
 }
 
 fn email(at: Source, raw: &[u8], emit: &mut dyn FnMut(Source, Found)) {

@@ -9,10 +9,11 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::entry::{ReportEntry, entry_of};
+use super::found::Found;
 use super::index::{self, Index, Indexed};
 use super::mime::email_items;
 use super::parse::parse_report;
-use super::sources::{Found, walk};
+use super::sources::walk;
 use super::{ImportOutcome, Outcome, Report, ReportError, Source};
 
 static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);

@@ -7,8 +7,10 @@ use std::collections::BTreeMap;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use serde::Serialize;
+use serde::ser::{SerializeStruct, Serializer};
 
-use super::entry::{DomainCounts, ReportEntry, entry_of};
+use super::counts::{DomainCounts, add};
+use super::entry::{ReportEntry, entry_of};
 use super::model::Report;
 use super::parse::normalize_domain as normalize;
 use mtasts_core::sanitize::sanitize;
@@ -24,8 +26,10 @@ pub struct DaySummary {
     pub failed: u64,
 }
 
-/// Everything the reports say about one policy domain.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// Everything the reports say about one policy domain. Serialized (`reports summary --json`)
+/// with the sessions spelled out: `total_sessions`, `failed_sessions`, `failures_by_type`,
+/// `failures_by_mx`, `policy_types_seen`, `modes_seen`.
+#[derive(Debug, Clone, PartialEq)]
 pub struct DomainSummary {
     /// The policy domain (`unknown` for policies no report entry names).
     pub domain: String,
@@ -33,26 +37,37 @@ pub struct DomainSummary {
     pub reports: u32,
     /// Reporting organizations, sorted.
     pub organizations: Vec<String>,
-    /// Successful plus failed sessions.
-    pub total_sessions: u64,
-    /// Failed sessions (the summaries' `total-failure-session-count`).
-    pub failed_sessions: u64,
-    /// `failed_sessions / total_sessions`, 0 without sessions.
+    /// The sessions of every report, summed (each report once: its worst copy).
+    pub counts: DomainCounts,
+    /// Failed sessions over all sessions, 0 without sessions.
     pub failure_rate: f64,
-    /// Failed sessions per result type (`other: <value>` for types outside RFC 8460).
-    pub failures_by_type: BTreeMap<String, u64>,
-    /// Failed sessions per receiving MX (`unknown` when the sender did not say).
-    pub failures_by_mx: BTreeMap<String, u64>,
-    /// Sessions per policy type (`sts`, `tlsa`, `no-policy-found`, ...).
-    pub policy_types_seen: BTreeMap<String, u64>,
-    /// Sessions per policy mode seen by senders (`testing`, `enforce`, `none`).
-    pub modes_seen: BTreeMap<String, u64>,
     /// Per UTC day, sorted.
     pub days: Vec<DaySummary>,
     /// Earliest start-datetime of the reports.
     pub window_start: jiff::Timestamp,
     /// Latest end-datetime of the reports.
     pub window_end: jiff::Timestamp,
+}
+
+impl Serialize for DomainSummary {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let c = &self.counts;
+        let mut s = serializer.serialize_struct("DomainSummary", 13)?;
+        s.serialize_field("domain", &self.domain)?;
+        s.serialize_field("reports", &self.reports)?;
+        s.serialize_field("organizations", &self.organizations)?;
+        s.serialize_field("total_sessions", &c.total())?;
+        s.serialize_field("failed_sessions", &c.failed)?;
+        s.serialize_field("failure_rate", &self.failure_rate)?;
+        s.serialize_field("failures_by_type", &c.by_type)?;
+        s.serialize_field("failures_by_mx", &c.by_mx)?;
+        s.serialize_field("policy_types_seen", &c.policy_types)?;
+        s.serialize_field("modes_seen", &c.modes)?;
+        s.serialize_field("days", &self.days)?;
+        s.serialize_field("window_start", &self.window_start)?;
+        s.serialize_field("window_end", &self.window_end)?;
+        s.end()
+    }
 }
 
 /// Session counts of the reports overlapping a time window: the rollout's enforce-gate input.
@@ -86,17 +101,6 @@ impl std::fmt::Display for Conflict {
 
 fn utc_day(t: jiff::Timestamp) -> Date {
     t.to_zoned(TimeZone::UTC).date()
-}
-
-/// Counts come from outside: saturate instead of overflowing.
-fn add(counter: &mut u64, n: u64) {
-    *counter = counter.saturating_add(n);
-}
-
-fn add_all(into: &mut BTreeMap<String, u64>, from: &BTreeMap<String, u64>) {
-    for (k, v) in from {
-        add(into.entry(k.clone()).or_default(), *v);
-    }
 }
 
 fn rate(failed: u64, total: u64) -> f64 {
@@ -171,18 +175,13 @@ pub fn summarize_entries(
                 }
                 sum.window_start = sum.window_start.min(e.start);
                 sum.window_end = sum.window_end.max(e.end);
-                add(&mut sum.total_sessions, c.successful.saturating_add(c.failed));
-                add(&mut sum.failed_sessions, c.failed);
-                add_all(&mut sum.failures_by_type, &c.by_type);
-                add_all(&mut sum.failures_by_mx, &c.by_mx);
-                add_all(&mut sum.policy_types_seen, &c.policy_types);
-                add_all(&mut sum.modes_seen, &c.modes);
+                sum.counts.add(c);
                 let (ok, failed) = days.entry(utc_day(e.start)).or_default();
                 add(ok, c.successful);
                 add(failed, c.failed);
             }
             sum.organizations.sort();
-            sum.failure_rate = rate(sum.failed_sessions, sum.total_sessions);
+            sum.failure_rate = rate(sum.counts.failed, sum.counts.total());
             sum.days = days
                 .into_iter()
                 .map(|(date, (successful, failed))| DaySummary { date, successful, failed })
@@ -203,13 +202,8 @@ fn empty(domain: &str, start: jiff::Timestamp, end: jiff::Timestamp) -> DomainSu
         domain: domain.to_owned(),
         reports: 0,
         organizations: Vec::new(),
-        total_sessions: 0,
-        failed_sessions: 0,
+        counts: DomainCounts::default(),
         failure_rate: 0.0,
-        failures_by_type: BTreeMap::new(),
-        failures_by_mx: BTreeMap::new(),
-        policy_types_seen: BTreeMap::new(),
-        modes_seen: BTreeMap::new(),
         days: Vec::new(),
         window_start: start,
         window_end: end,
@@ -227,17 +221,16 @@ pub fn tally_entries(
     let wanted = normalize(domain);
     let grouped = copies(entries, Some(&wanted), |e| e.start < to && e.end > from);
     let Some(by_key) = grouped.get(wanted.as_str()) else { return (None, Vec::new()) };
-    let mut tally =
-        Tally { reports: 0, successful_sessions: 0, failed_sessions: 0, failures_by_type: Vec::new() };
-    let mut by_type: BTreeMap<String, u64> = BTreeMap::new();
+    let mut reports = 0u32;
+    let mut sum = DomainCounts::default();
     for (_, c) in by_key.values().filter_map(|list| list.first()) {
-        tally.reports = tally.reports.saturating_add(1);
-        add(&mut tally.successful_sessions, c.successful);
-        add(&mut tally.failed_sessions, c.failed);
-        add_all(&mut by_type, &c.by_type);
+        reports = reports.saturating_add(1);
+        sum.add(c);
     }
-    tally.failures_by_type = by_type.into_iter().collect();
-    tally.failures_by_type.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    let mut failures_by_type: Vec<(String, u64)> = sum.by_type.into_iter().collect();
+    failures_by_type.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    let tally =
+        Tally { reports, successful_sessions: sum.successful, failed_sessions: sum.failed, failures_by_type };
     (Some(tally), conflicts_of(by_key))
 }
 

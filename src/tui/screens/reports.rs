@@ -55,22 +55,22 @@ fn view(r: &DomainReports, s: &DomainSummary, now: jiff::Timestamp, t: &Theme) -
             Span::styled(format!("  {} report(s) from {}", s.reports, orgs.join(", ")), t.dim()),
         ]),
         Line::from(vec![
-            Span::raw(format!(" sessions {}  ", s.total_sessions)),
+            Span::raw(format!(" sessions {}  ", s.counts.total())),
             Span::styled(
-                format!("failed {}", s.failed_sessions),
-                if s.failed_sessions > 0 { t.bad() } else { t.ok() },
+                format!("failed {}", s.counts.failed),
+                if s.counts.failed > 0 { t.bad() } else { t.ok() },
             ),
             Span::raw(format!("  failure rate {:.2}%", s.failure_rate * 100.0)),
         ]),
     ];
     lines.extend(sparklines(r, s, now, t));
-    if s.failures_by_type.is_empty() {
+    if s.counts.by_type.is_empty() {
         lines.push(Line::from(Span::styled(format!(" {} no failed sessions", theme::OK), t.ok())));
     } else {
         lines
             .push(Line::from(Span::styled(" failures by type                          sessions", t.title())));
-        let mx = (s.failures_by_mx.len() == 1).then(|| s.failures_by_mx.keys().next()).flatten();
-        for (kind, n) in by_count(&s.failures_by_type) {
+        let mx = (s.counts.by_mx.len() == 1).then(|| s.counts.by_mx.keys().next()).flatten();
+        for (kind, n) in by_count(&s.counts.by_type) {
             lines.push(Line::from(vec![
                 Span::styled(format!("  {} ", theme::BAD), t.bad()),
                 Span::raw(format!("{:<36} {n:>8}", sanitize(kind))),
@@ -79,15 +79,15 @@ fn view(r: &DomainReports, s: &DomainSummary, now: jiff::Timestamp, t: &Theme) -
             lines.push(Line::from(Span::styled(format!("    fix: {}", sanitize(&fix)), t.dim())));
         }
         lines.push(Line::from(Span::styled(" failures by MX", t.title())));
-        for (host, n) in by_count(&s.failures_by_mx) {
+        for (host, n) in by_count(&s.counts.by_mx) {
             lines.push(Line::from(format!("    {:<36} {n:>8}", sanitize(host))));
         }
     }
     lines.push(Line::from(vec![
         Span::styled(" senders saw  policy ", t.dim()),
-        Span::raw(seen(&s.policy_types_seen)),
+        Span::raw(seen(&s.counts.policy_types)),
         Span::styled("  mode ", t.dim()),
-        Span::raw(seen(&s.modes_seen)),
+        Span::raw(seen(&s.counts.modes)),
     ]));
     lines
 }

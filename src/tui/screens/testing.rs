@@ -102,7 +102,7 @@ pub fn render(cx: &Ctx, gate: &Gate, f: &mut Frame, area: Rect) {
         cx.app.session(&cx.state.domain).and_then(|x| x.reports.as_ref())
     {
         lines.extend(super::reports::sparklines(r, s, cx.app.now, t));
-        let mx = (s.failures_by_mx.len() == 1).then(|| s.failures_by_mx.keys().next()).flatten();
+        let mx = (s.counts.by_mx.len() == 1).then(|| s.counts.by_mx.keys().next()).flatten();
         for (kind, n) in r.tally.iter().flat_map(|t| t.failures_by_type.iter()).take(3) {
             let fix = failure_fix(kind, Some(&s.domain), mx.map(String::as_str));
             lines.push(Line::from(vec![

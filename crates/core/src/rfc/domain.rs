@@ -1,6 +1,6 @@
 //! Domain names as MTA-STS uses them: lower-case A-labels, LDH only, no trailing dot.
 
-use std::fmt;
+use super::text::text_conversions;
 
 /// Longest name in octets (RFC 1035 §2.3.4, presentation form without the root dot).
 const MAX_NAME: usize = 253;
@@ -149,31 +149,7 @@ fn validate_ldh(ascii: &str, original: &str) -> Result<(), DomainError> {
     Ok(())
 }
 
-impl fmt::Display for DomainName {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::str::FromStr for DomainName {
-    type Err = DomainError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::parse(s)
-    }
-}
-
-impl TryFrom<String> for DomainName {
-    type Error = DomainError;
-    fn try_from(s: String) -> Result<Self, Self::Error> {
-        Self::parse(&s)
-    }
-}
-
-impl From<DomainName> for String {
-    fn from(d: DomainName) -> String {
-        d.0
-    }
-}
+text_conversions!(DomainName, DomainError, display = as_str);
 
 #[cfg(test)]
 mod tests {

@@ -1,6 +1,6 @@
 //! The policy `id` of the `_mta-sts` record: 1–32 letters and digits (RFC 8461 §3.1).
 
-use std::fmt;
+use super::text::text_conversions;
 
 /// Longest id allowed by the ABNF.
 pub const MAX_ID_LEN: usize = 32;
@@ -66,31 +66,7 @@ impl PolicyId {
     }
 }
 
-impl fmt::Display for PolicyId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::str::FromStr for PolicyId {
-    type Err = PolicyIdError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::parse(s)
-    }
-}
-
-impl TryFrom<String> for PolicyId {
-    type Error = PolicyIdError;
-    fn try_from(s: String) -> Result<Self, Self::Error> {
-        Self::parse(&s)
-    }
-}
-
-impl From<PolicyId> for String {
-    fn from(p: PolicyId) -> String {
-        p.0
-    }
-}
+text_conversions!(PolicyId, PolicyIdError, display = as_str);
 
 #[cfg(test)]
 mod tests {

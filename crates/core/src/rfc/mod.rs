@@ -6,6 +6,7 @@ pub mod id;
 pub mod lint;
 pub mod mx;
 pub mod policy;
+mod policy_fields;
 mod policy_lenient;
 mod policy_lines;
 pub mod policy_parse;
@@ -16,6 +17,7 @@ pub mod record;
 pub mod record_lint;
 pub mod record_parse;
 pub mod record_select;
+mod text;
 pub mod tlsa;
 
 pub use domain::{DomainError, DomainName};

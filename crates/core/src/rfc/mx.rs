@@ -3,6 +3,7 @@
 use std::fmt;
 
 use super::domain::{DomainError, DomainName};
+use super::text::text_conversions;
 
 /// One `mx:` value: an exact host name, or `*.` followed by a domain, where the wildcard
 /// stands for exactly one leftmost label.
@@ -62,25 +63,7 @@ impl fmt::Display for MxPattern {
     }
 }
 
-impl std::str::FromStr for MxPattern {
-    type Err = DomainError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::parse(s)
-    }
-}
-
-impl TryFrom<String> for MxPattern {
-    type Error = DomainError;
-    fn try_from(s: String) -> Result<Self, Self::Error> {
-        Self::parse(&s)
-    }
-}
-
-impl From<MxPattern> for String {
-    fn from(p: MxPattern) -> String {
-        p.to_string()
-    }
-}
+text_conversions!(MxPattern, DomainError);
 
 #[cfg(test)]
 mod tests {

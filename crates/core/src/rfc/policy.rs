@@ -8,6 +8,8 @@ use super::mx::MxPattern;
 pub const MAX_MAX_AGE: u32 = 31_557_600;
 /// Largest policy body strict senders download.
 pub const MAX_POLICY_BYTES: usize = 64 * 1024;
+/// Largest body the lenient parser accepts (Stalwart's limit).
+pub const LENIENT_MAX_POLICY_BYTES: usize = 1024 * 1024;
 
 /// The `mode:` of a policy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]

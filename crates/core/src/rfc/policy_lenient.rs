@@ -3,9 +3,9 @@
 use crate::finding::{Code, Finding, Severity};
 
 use super::mx::MxPattern;
-use super::policy::{MAX_MAX_AGE, Mode};
+use super::policy::{LENIENT_MAX_POLICY_BYTES, MAX_MAX_AGE, Mode};
+use super::policy_fields::{BOM, Fields, PolicyParse, invalid, too_large};
 use super::policy_lines::lenient_lines;
-use super::policy_parse::{BOM, Fields, LENIENT_MAX_POLICY_BYTES, PolicyParse, invalid, too_large};
 
 /// Parses the way forgiving senders do. See the `policy_parse` module docs for the rules.
 pub fn parse_lenient(body: &[u8]) -> PolicyParse {

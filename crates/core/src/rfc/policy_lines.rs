@@ -2,7 +2,7 @@
 
 use crate::finding::Finding;
 
-use super::policy_parse::invalid;
+use super::policy_fields::invalid;
 
 /// One strictly well-formed line: the key as written and the value without surrounding WSP.
 pub(crate) struct Line<'a> {

@@ -1,5 +1,6 @@
 use super::*;
-use crate::rfc::policy::MAX_POLICY_BYTES;
+use crate::finding::{Code, Severity};
+use crate::rfc::policy::{MAX_POLICY_BYTES, Mode, Policy};
 
 /// The example of RFC 8461 §3.2.
 const RFC_EXAMPLE: &str = "version: STSv1\nmode: enforce\nmx: mail.example.com\nmx: *.example.net\nmx: backupmx.example.com\nmax_age: 604800\n";

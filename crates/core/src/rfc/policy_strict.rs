@@ -4,8 +4,8 @@ use crate::finding::{Code, Finding, Severity};
 
 use super::mx::MxPattern;
 use super::policy::{MAX_MAX_AGE, MAX_POLICY_BYTES, Mode};
+use super::policy_fields::{BOM, Fields, PolicyParse, invalid, too_large};
 use super::policy_lines::{Line, ext_value_ok, key_ok, strict_lines};
-use super::policy_parse::{BOM, Fields, PolicyParse, invalid, too_large};
 
 /// Parses by the ABNF, the way the strictest senders do. See the `policy_parse` module docs for the rules.
 pub fn parse_strict(body: &[u8]) -> PolicyParse {

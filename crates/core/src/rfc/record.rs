@@ -1,10 +1,9 @@
 //! The `_mta-sts` (RFC 8461 §3.1) and `_smtp._tls` (RFC 8460 §3) TXT record models, the
 //! `rua` URI type, and canonical rendering.
 
-use std::fmt;
-
 use super::domain::DomainName;
 use super::id::PolicyId;
+use super::text::text_conversions;
 
 /// An extension field (`name=value`) kept as given.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -182,31 +181,7 @@ fn check_host(uri: &str, host: &str) -> Result<(), RuaError> {
     DomainName::parse(host).map(|_| ()).map_err(|e| RuaError::Host { uri: uri.into(), reason: e.to_string() })
 }
 
-impl fmt::Display for RuaUri {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::str::FromStr for RuaUri {
-    type Err = RuaError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::parse(s)
-    }
-}
-
-impl TryFrom<String> for RuaUri {
-    type Error = RuaError;
-    fn try_from(s: String) -> Result<Self, Self::Error> {
-        Self::parse(&s)
-    }
-}
-
-impl From<RuaUri> for String {
-    fn from(r: RuaUri) -> String {
-        r.0
-    }
-}
+text_conversions!(RuaUri, RuaError, display = as_str);
 
 #[cfg(test)]
 mod tests {

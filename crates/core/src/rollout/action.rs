@@ -2,13 +2,14 @@
 
 use jiff::Timestamp;
 
-use super::gate::{Blocker, BlockerKind};
+use super::blocker::{Blocker, BlockerKind};
+use super::change_view::change_action;
 use super::maintenance::rollback_countdown;
+use super::model::{DomainState, ENFORCE_MAX_AGE};
 use super::next::{Next, Verb};
 use super::observe::Observation;
 use super::phase::Phase;
 use super::removal::removal_action;
-use super::state::{DomainState, ENFORCE_MAX_AGE};
 use super::steps::{policy_one_line, publish_steps};
 use super::testing::testing_progress;
 use crate::rfc::{StsRecord, TlsRptRecord};
@@ -38,7 +39,7 @@ pub(crate) fn next_action(
     if has(blockers, BlockerKind::NoCheck) || has(blockers, BlockerKind::CheckStale) {
         return Next::text("Run a check: ").verb(Verb::Check);
     }
-    if let Some(step) = super::change_view::change_action(state, obs, now) {
+    if let Some(step) = change_action(state, obs, now) {
         return step;
     }
     if let Some(b) = blockers.iter().find(|b| b.kind == BlockerKind::MxDrift) {

@@ -2,15 +2,17 @@
 
 use jiff::Timestamp;
 
-use super::gate::{Blocker, BlockerKind, evaluate};
+use super::blocker::{Blocker, BlockerKind};
+use super::gate::evaluate;
 use super::maintenance::{apply_drift_transition, detect_drift, id_not_bumped};
+use super::model::{
+    Ack, DEFAULT_WINDOW_DAYS, DomainState, ENFORCE_MAX_AGE, Plan, TESTING_MAX_AGE, Transition,
+};
 use super::observe::{Observation, ReportTally};
 use super::phase::Phase;
-use super::state::{
-    Ack, DEFAULT_WINDOW_DAYS, DomainState, ENFORCE_MAX_AGE, Plan, SCHEMA, TESTING_MAX_AGE, Transition,
-    bump_id, enter, note_published, replan,
-};
-use crate::rfc::{DomainName, Mode, MxPattern, PolicyId, RuaUri};
+use super::settle::adopted;
+use super::state::{bump_id, enter, note_plan_live, replan};
+use crate::rfc::{DomainName, Mode, MxPattern, Policy, PolicyId, RuaUri};
 
 /// Why a domain cannot advance.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -88,10 +90,7 @@ pub fn advance(
         }
     }
     if let Some(obs) = obs {
-        let plan = state.plan.policy();
-        if obs.sts_id.as_ref() == Some(&state.plan.id) && obs.live_policy.as_ref() == Some(&plan) {
-            state = note_published(state, &plan, obs.at);
-        }
+        state = note_plan_live(state, obs);
     }
     Ok(match state.phase {
         Phase::Preflight => enter(state, Phase::Records, now),
@@ -134,40 +133,13 @@ pub fn adopt(domain: DomainName, obs: &Observation, now: Timestamp) -> DomainSta
         (Some(p), Some(id)) => (p.clone(), id.clone()),
         (Some(p), None) => (p.clone(), PolicyId::generate(now, None)),
         (None, prev) => (
-            crate::rfc::Policy { mode: Mode::Testing, max_age: TESTING_MAX_AGE, mx: live_mx() },
+            Policy { mode: Mode::Testing, max_age: TESTING_MAX_AGE, mx: live_mx() },
             PolicyId::generate(now, prev.as_ref()),
         ),
     };
-    let mut state = DomainState {
-        schema: SCHEMA,
-        domain,
-        phase: Phase::Preflight,
-        plan: Plan {
-            mode: policy.mode,
-            max_age: policy.max_age,
-            mx: policy.mx.clone(),
-            id,
-            id_generated_at: now,
-            rua,
-            hosting: None,
-            server_paths: None,
-            window_days: DEFAULT_WINDOW_DAYS,
-        },
-        transitions: Vec::new(),
-        published: Vec::new(),
-        checks: Vec::new(),
-        acks: Vec::new(),
-        last_observation: None,
-        history_since: Some(now),
-        history: Vec::new(),
-        change: None,
-        walkthrough: Default::default(),
-        removal: None,
-        ns_settle: super::settle::adopted(obs),
-    };
-    if obs.sts_id.as_ref() == Some(&state.plan.id) && obs.live_policy.is_some() {
-        state = note_published(state, &policy, obs.at);
-    }
+    let plan = Plan::new(policy, id, rua, DEFAULT_WINDOW_DAYS, now);
+    let state = DomainState { ns_settle: adopted(obs), ..DomainState::new(domain, plan, now) };
+    let state = note_plan_live(state, obs);
     let walk = [Phase::Preflight, Phase::Records, Phase::Hosting, Phase::Validation];
     let failing = walk.into_iter().find(|&phase| {
         let probe = DomainState { phase, ..state.clone() };

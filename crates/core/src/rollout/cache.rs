@@ -9,8 +9,8 @@
 
 use jiff::Timestamp;
 
-use super::history::PolicyVersion;
-use super::testing::add_secs;
+use super::time::{add_secs, short_time};
+use super::timeline::PolicyVersion;
 use crate::rfc::{DomainName, Mode, MxPattern, PolicyId};
 
 /// One version senders may still hold.
@@ -62,11 +62,6 @@ pub fn max_age_words(secs: u32) -> String {
         s if s >= 3600 => format!("{:.1} days", f64::from(s) / 86_400.0),
         s => format!("{s} s"),
     }
-}
-
-/// "2026-12-08 09:00 UTC".
-pub fn short_time(t: Timestamp) -> String {
-    t.strftime("%Y-%m-%d %H:%M UTC").to_string()
 }
 
 /// When a sender may last hold `v`, as seen at `now`.

@@ -9,47 +9,14 @@
 
 use jiff::Timestamp;
 
-use super::state::{DomainState, replan};
+use super::model::DomainState;
+use super::state::replan;
+use super::timeline::{ChangeKind, PlannedChange};
 use crate::rfc::{DomainName, MxPattern};
 
 /// How long after the MX records changed a sender's DNS cache may still hold the old ones.
 /// mtasts does not see TTLs; one day covers the TTLs DNS providers allow for MX records.
 pub const MX_CACHE_WAIT_SECS: i64 = 86_400;
-
-/// What is being changed.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(tag = "kind", rename_all = "kebab-case")]
-pub enum ChangeKind {
-    /// MX hosts added and removed, against the plan's patterns `from`.
-    Mx {
-        /// The plan's patterns when the change was planned.
-        from: Vec<MxPattern>,
-        /// Patterns to add.
-        add: Vec<MxPattern>,
-        /// Patterns to remove.
-        remove: Vec<MxPattern>,
-    },
-    /// A new `max_age`.
-    MaxAge {
-        /// The `max_age` when the change was planned.
-        from: u32,
-        /// The new `max_age`.
-        to: u32,
-    },
-}
-
-/// A change in progress, as saved in the state file.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct PlannedChange {
-    /// What changes.
-    #[serde(flatten)]
-    pub kind: ChangeKind,
-    /// When it was planned.
-    pub planned_at: Timestamp,
-    /// When each step so far was completed, in step order.
-    #[serde(default)]
-    pub done: Vec<Timestamp>,
-}
 
 /// One step of a change.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]

@@ -5,12 +5,12 @@
 use jiff::Timestamp;
 
 use super::cache::{no_version_lacks, projected_until};
-use super::change::{MX_CACHE_WAIT_SECS, PlannedChange, Step, current_step, enter_step, steps};
-use super::history::PolicyVersion;
+use super::change::{MX_CACHE_WAIT_SECS, Step, current_step, enter_step, steps};
+use super::model::DomainState;
 use super::observe::Observation;
 use super::settle::ns_settled;
-use super::state::DomainState;
-use super::testing::add_secs;
+use super::time::{add_secs, short_time};
+use super::timeline::{PlannedChange, PolicyVersion};
 use crate::rfc::{DomainName, MxPattern};
 
 /// When the step before `index` was completed, or when the change was planned.
@@ -60,7 +60,7 @@ pub fn step_complete(
 
 fn wait_until(end: Option<Timestamp>, now: Timestamp) -> Result<Timestamp, String> {
     match end {
-        Some(t) if t > now => Err(format!("wait until {}", super::cache::short_time(t))),
+        Some(t) if t > now => Err(format!("wait until {}", short_time(t))),
         Some(t) => Ok(t),
         None => Ok(now),
     }

@@ -3,14 +3,16 @@
 
 use jiff::Timestamp;
 
-use super::cache::{HeldVersion, held_versions, max_age_words, no_version_lacks, short_time};
-use super::change::{ChangeKind, MX_CACHE_WAIT_SECS, Step, steps};
+use super::cache::{HeldVersion, held_versions, max_age_words, no_version_lacks};
+use super::change::{MX_CACHE_WAIT_SECS, Step, steps};
 use super::change_check::{longer_held_until, step_complete};
+use super::model::DomainState;
 use super::next::{Next, Verb};
 use super::observe::Observation;
-use super::state::DomainState;
+use super::settle::settles_at;
 use super::steps::policy_one_line;
-use super::testing::add_secs;
+use super::time::{add_secs, short_time};
+use super::timeline::ChangeKind;
 use crate::rfc::{MxPattern, StsRecord};
 
 /// Where a step stands.
@@ -140,7 +142,7 @@ pub fn change_view(state: &DomainState, obs: Option<&Observation>, now: Timestam
             t = match step {
                 Step::Publish { .. } => {
                     if i == current
-                        && let Some(until) = super::settle::settles_at(state, obs, &state.plan.id)
+                        && let Some(until) = settles_at(state, obs, &state.plan.id)
                     {
                         t = t.max(until);
                     }

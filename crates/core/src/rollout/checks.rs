@@ -2,11 +2,11 @@
 
 use jiff::Timestamp;
 
-use super::gate::{Blocker, BlockerKind};
+use super::blocker::{Blocker, BlockerKind};
+use super::model::DomainState;
 use super::observe::Observation;
-use super::state::DomainState;
 use super::steps::policy_one_line;
-use super::testing::add_secs;
+use super::time::add_secs;
 use crate::finding::Code;
 use crate::rfc::{DomainName, Policy, RuaUri, StsRecord, TlsRptRecord};
 

@@ -11,53 +11,11 @@
 use jiff::Timestamp;
 
 use super::observe::Observation;
-use crate::rfc::{Mode, MxPattern, Policy, PolicyId};
+use super::timeline::PolicyVersion;
+use crate::rfc::{Policy, PolicyId};
 
 /// Most versions kept per domain (the oldest, long expired, are dropped first).
 pub const MAX_VERSIONS: usize = 100;
-
-/// One policy version that was live.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct PolicyVersion {
-    /// The `_mta-sts` id it was published under.
-    pub id: PolicyId,
-    /// SHA-256 (hex) of the canonical policy body.
-    pub policy_sha256: String,
-    /// The policy's mode.
-    pub mode: Mode,
-    /// The policy's `mx` patterns.
-    pub mx: Vec<MxPattern>,
-    /// The policy's `max_age` in seconds.
-    pub max_age: u32,
-    /// When it was first seen live.
-    pub first_seen: Timestamp,
-    /// When it was last seen live.
-    pub last_seen: Timestamp,
-    /// When a check first saw another version live instead; `None` while it is the live one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub replaced_seen: Option<Timestamp>,
-}
-
-impl PolicyVersion {
-    /// The policy this version stands for.
-    pub fn policy(&self) -> Policy {
-        Policy { mode: self.mode, max_age: self.max_age, mx: self.mx.clone() }
-    }
-
-    /// Whether this version is `id` with `policy`.
-    pub fn is(&self, id: &PolicyId, policy: &Policy) -> bool {
-        &self.id == id && self.policy_sha256 == policy.sha256_hex()
-    }
-
-    /// The latest moment it may have been live: when it was seen replaced, or (still live)
-    /// `now`.
-    pub fn live_until(&self, now: Timestamp) -> Timestamp {
-        match self.replaced_seen {
-            Some(t) => t,
-            None => now.max(self.last_seen),
-        }
-    }
-}
 
 /// Records that `id` with `policy` was seen live at `at`: extends its version or starts a new
 /// one, and marks the version live before it as replaced at `at`. Observations older than the

@@ -2,11 +2,12 @@
 
 use jiff::Timestamp;
 
+use super::blocker::{Blocker, BlockerKind};
 use super::checks::{failing, mx_tls, plan_live, policy_live, records};
-use super::gate::{Blocker, BlockerKind};
 use super::maintenance::{detect_drift, id_not_bumped, rollback_countdown, senders_meanwhile};
+use super::model::DomainState;
 use super::observe::{Observation, ReportTally};
-use super::state::DomainState;
+use super::removal::removal_blockers;
 use super::steps::publish_steps;
 use super::testing::testing_progress;
 use crate::finding::Code;
@@ -115,7 +116,7 @@ pub(crate) fn maintenance(state: &DomainState, obs: &Observation) -> Vec<Blocker
 
 /// Rollback: the `mode: none` policy and its id are live and the countdown has ended.
 pub(crate) fn rollback(state: &DomainState, obs: &Observation, now: Timestamp) -> Vec<Blocker> {
-    if let Some(removing) = super::removal::removal_blockers(state, obs, now) {
+    if let Some(removing) = removal_blockers(state, obs, now) {
         return removing;
     }
     let mut out = policy_live(state, obs);

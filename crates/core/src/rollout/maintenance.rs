@@ -3,12 +3,13 @@
 
 use jiff::{SignedDuration, Timestamp};
 
-use super::cache::{held_versions, none_held_but, short_time};
-use super::change::ChangeKind;
+use super::cache::{held_versions, none_held_but};
+use super::model::{DomainState, ROLLBACK_MAX_AGE, TESTING_MAX_AGE, Transition};
 use super::observe::Observation;
 use super::phase::{HostingPath, Phase};
-use super::state::{DomainState, ROLLBACK_MAX_AGE, TESTING_MAX_AGE, Transition, enter, replan};
-use super::testing::add_secs;
+use super::state::{enter, replan};
+use super::time::{add_secs, short_time};
+use super::timeline::ChangeKind;
 use crate::rfc::{DomainName, Mode, MxPattern};
 
 /// How the live MX set differs from the planned patterns.

@@ -13,9 +13,18 @@
 //! ([`held_versions`]) says which of them senders may still hold and what each does with the
 //! live MX hosts, and planned changes ([`plan_mx`], [`plan_max_age`]) order their steps so that
 //! no step is called safe while a held version would refuse the live MX hosts.
+//!
+//! The files form a one-way chain (no file imports one above it). At the bottom the plain
+//! data: `phase`, `observe`, `time`, `blocker`, `walkthrough`, `next`, `timeline` and `model`
+//! ([`DomainState`] and the records it is made of). Above it one file per concern working on
+//! that data: `state`, `history`, `cache`, `settle`, `steps`, then `testing`, `testers`,
+//! `change`, `maintenance`, `checks`, then `change_check` and `removal`. Then what combines
+//! them: `change_view`, `live`, `action` and `gate`. At the top the entry points that read the
+//! state and call into several of them: `record`, `advance` and `status`.
 
 mod action;
 mod advance;
+mod blocker;
 mod cache;
 mod change;
 mod change_check;
@@ -25,9 +34,11 @@ mod gate;
 mod history;
 mod live;
 mod maintenance;
+mod model;
 mod next;
 mod observe;
 mod phase;
+mod record;
 mod removal;
 mod settle;
 mod state;
@@ -35,44 +46,52 @@ mod status;
 mod steps;
 mod testers;
 mod testing;
+mod time;
+mod timeline;
+mod walkthrough;
 
 #[cfg(test)]
 mod tests;
 
 pub use advance::{Blocked, adopt, advance};
-pub use cache::{HeldVersion, held_until, held_versions, lacks, max_age_words, no_version_lacks, short_time};
+pub use blocker::{Blocker, BlockerKind};
+pub use cache::{HeldVersion, held_until, held_versions, lacks, max_age_words, no_version_lacks};
 pub use change::{
-    ChangeKind, MX_CACHE_WAIT_SECS, PlanError, PlannedChange, Step, cancel, current_step, final_mx,
-    plan_max_age, plan_mx, steps as change_steps,
+    MX_CACHE_WAIT_SECS, PlanError, Step, cancel, current_step, final_mx, plan_max_age, plan_mx,
+    steps as change_steps,
 };
 pub use change_check::{advance_change, longer_held_until, mx_switched, step_complete};
 pub use change_view::{
     ChangeView, StepStatus, StepView, change_action, change_view, held_now, maintenance_lines,
 };
 pub use checks::{CERT_MARGIN_DAYS, policy_diff};
-pub use gate::{Blocker, BlockerKind, Gate, evaluate};
-pub use history::{
-    MAX_VERSIONS, PolicyVersion, current as current_version, note_live, observe as observe_history,
-};
+pub use gate::{Gate, evaluate};
+pub use history::{MAX_VERSIONS, current as current_version, note_live, observe as observe_history};
 pub use maintenance::{
     MxDrift, RollbackCountdown, apply_drift, detect_drift, id_not_bumped, plan_rollback, rollback_countdown,
     senders_meanwhile,
 };
 pub use maintenance::{monitoring_units, upkeep_lines};
+pub use model::{
+    Ack, CheckRecord, DEFAULT_WINDOW_DAYS, DomainState, ENFORCE_MAX_AGE, MAX_CHECKS, Plan, PublishedId,
+    ROLLBACK_MAX_AGE, SCHEMA, TESTING_MAX_AGE, Transition,
+};
 pub use next::{Next, Part, Verb};
 pub use observe::{MxResult, NsSts, Observation, ReportTally};
 pub use phase::{HostingPath, Phase};
-pub use removal::{Removal, RemovalView, WayOutError, plan_removal, removal_view, resume_testing};
-pub use settle::{NsSettle, ns_settled, settle as settle_ns};
+pub use record::record_check;
+pub use removal::{RemovalView, WayOutError, plan_removal, removal_view, resume_testing};
+pub use settle::{ns_settled, settle as settle_ns};
 pub use state::{
-    Ack, CheckRecord, DEFAULT_WINDOW_DAYS, DomainState, ENFORCE_MAX_AGE, MAX_CHECKS, Plan, PublishedId,
-    ROLLBACK_MAX_AGE, SCHEMA, TESTING_MAX_AGE, Transition, bump_id, entered_at, new_domain, planned_policy,
-    record_check, set_hosting, set_mx, set_rua, set_window_days,
+    bump_id, entered_at, new_domain, planned_policy, set_hosting, set_mx, set_rua, set_window_days,
 };
 pub use status::{LastCheck, StatusView, enforced_at, status_line, testing_started};
 pub use steps::{PublishStep, policy_one_line, publish_steps};
 pub use testers::{
-    ChecklistEdit, REVIEW_DAYS_ENFORCED, REVIEW_DAYS_TESTING, ReviewDue, TESTERS_NEEDED, Tester, TesterRun,
-    Walkthrough, apply_checklist, mark_reviewed, next_review, tick_tester, toggle_tester,
+    ChecklistEdit, REVIEW_DAYS_ENFORCED, REVIEW_DAYS_TESTING, ReviewDue, TESTERS_NEEDED, apply_checklist,
+    mark_reviewed, next_review, tick_tester, toggle_tester,
 };
-pub use testing::{TestingProgress, testing_progress, utc_date};
+pub use testing::{TestingProgress, testing_progress};
+pub use time::{short_time, utc_date};
+pub use timeline::{ChangeKind, NsSettle, PlannedChange, PolicyVersion, Removal};
+pub use walkthrough::{Tester, TesterRun, Walkthrough};

@@ -5,25 +5,16 @@
 
 use jiff::Timestamp;
 
-use super::gate::{Blocker, BlockerKind};
-use super::history::PolicyVersion;
+use super::blocker::{Blocker, BlockerKind};
 use super::maintenance::rollback_countdown;
+use super::model::{DomainState, ROLLBACK_MAX_AGE, TESTING_MAX_AGE, Transition};
 use super::next::{Next, Verb};
 use super::observe::Observation;
 use super::phase::Phase;
-use super::state::{DomainState, ROLLBACK_MAX_AGE, TESTING_MAX_AGE, Transition, enter, replan};
-use super::testing::add_secs;
+use super::state::{enter, replan};
+use super::time::add_secs;
+use super::timeline::{PolicyVersion, Removal};
 use crate::rfc::Mode;
-
-/// A removal of MTA-STS in progress, as saved in the state file.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct Removal {
-    /// When the user chose to remove MTA-STS.
-    pub planned_at: Timestamp,
-    /// When a check first saw the `_mta-sts` record gone (`None` while it is live).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub records_gone_at: Option<Timestamp>,
-}
 
 /// Why a way out of a rollback cannot be taken now.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -6,39 +6,11 @@
 
 use jiff::Timestamp;
 
-use super::cache::short_time;
+use super::model::DomainState;
 use super::observe::Observation;
-use super::state::DomainState;
-use super::testing::add_secs;
+use super::time::short_time;
+use super::timeline::NsSettle;
 use crate::rfc::PolicyId;
-
-/// When every authoritative nameserver came to serve one `_mta-sts` id (kept in the state
-/// file).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct NsSettle {
-    /// The id they all serve.
-    pub id: PolicyId,
-    /// When a check first saw every nameserver serve it.
-    pub since: Timestamp,
-    /// The TTL (seconds) they give its record.
-    #[serde(default)]
-    pub ttl: u32,
-    /// How long after `since` a resolver may still hold the record before it (seconds): the
-    /// longer of that record's TTL, when a check saw it, and this one's.
-    #[serde(default)]
-    pub wait_secs: u32,
-    /// The last check that asked the nameservers did not see every one serve `id`; `since`
-    /// starts again when one does.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub lapsed: bool,
-}
-
-impl NsSettle {
-    /// When a resolver can no longer hold the record before `id`.
-    pub fn until(&self) -> Timestamp {
-        add_secs(self.since, i64::from(self.wait_secs))
-    }
-}
 
 /// The settle after one more check. A check that did not hear from the nameservers leaves it
 /// as it was; applying the same check twice changes nothing.

@@ -6,9 +6,11 @@ use jiff::civil::Date;
 use super::cache::HeldVersion;
 use super::change_view::{ChangeView, change_view, held_now};
 use super::gate::evaluate;
+use super::model::DomainState;
+use super::next::Next;
 use super::observe::{Observation, ReportTally};
 use super::phase::Phase;
-use super::state::{DomainState, entered_at};
+use super::state::entered_at;
 use super::testing::testing_progress;
 use crate::finding::Verdict;
 use crate::rfc::{DomainName, Mode};
@@ -44,7 +46,7 @@ pub struct StatusView {
     pub next_action: String,
     /// The same with its verbs typed (the wizard names keys instead of commands).
     #[serde(skip)]
-    pub next: super::next::Next,
+    pub next: Next,
     /// What blocks the current gate, in words.
     pub blockers: Vec<String>,
     /// The latest recorded check.

@@ -1,8 +1,8 @@
 //! The ordered publication steps of a policy change (RFC 8461 §8.1): the new policy file
 //! first, verified live, and only then the new id in DNS.
 
+use super::model::DomainState;
 use super::observe::Observation;
-use super::state::DomainState;
 use crate::finding::Code;
 use crate::rfc::{Policy, StsRecord};
 

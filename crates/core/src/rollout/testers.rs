@@ -1,14 +1,15 @@
-//! The walkthrough's own checklist per domain: which external testers the user ran (the
-//! enforce gate wants at least [`TESTERS_NEEDED`], or an acknowledgement), and when the TLS-RPT
-//! reports were last reviewed (the next review is due a week later while testing, a month
-//! later once enforcing).
+//! Working the walkthrough's checklist ([`super::walkthrough`]): ticking the external testers
+//! the user ran (the enforce gate wants at least [`TESTERS_NEEDED`], or an acknowledgement), and
+//! when the next review of the TLS-RPT reports is due (a week after the last one while testing,
+//! a month after it once enforcing).
 
 use jiff::{SignedDuration, Timestamp};
 
-use super::gate::{Blocker, BlockerKind};
+use super::blocker::{Blocker, BlockerKind};
+use super::model::DomainState;
 use super::phase::Phase;
-use super::state::{DomainState, entered_at};
-use crate::rfc::DomainName;
+use super::state::entered_at;
+use super::walkthrough::{Tester, TesterRun};
 
 /// How many testers the enforce gate asks for.
 pub const TESTERS_NEEDED: usize = 2;
@@ -16,101 +17,6 @@ pub const TESTERS_NEEDED: usize = 2;
 pub const REVIEW_DAYS_TESTING: i64 = 7;
 /// Days between report reviews once enforcing.
 pub const REVIEW_DAYS_ENFORCED: i64 = 30;
-
-/// An external MTA-STS tester, a second opinion beside mtasts' own check.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Tester {
-    /// Hardenize's mail report.
-    Hardenize,
-    /// internet.nl's mail test.
-    #[serde(rename = "internet-nl")]
-    InternetNl,
-    /// MXToolbox's MTA-STS lookup.
-    Mxtoolbox,
-    /// CheckTLS's receiver test (a real STARTTLS session to each MX).
-    Checktls,
-    /// dmarcian's TLS inspector.
-    Dmarcian,
-}
-
-impl Tester {
-    /// Every tester, in the order the screens number them (1–5).
-    pub const ALL: [Tester; 5] =
-        [Tester::Hardenize, Tester::InternetNl, Tester::Mxtoolbox, Tester::Checktls, Tester::Dmarcian];
-
-    /// The name users know it by.
-    pub fn name(self) -> &'static str {
-        match self {
-            Tester::Hardenize => "Hardenize",
-            Tester::InternetNl => "internet.nl",
-            Tester::Mxtoolbox => "MXToolbox",
-            Tester::Checktls => "CheckTLS",
-            Tester::Dmarcian => "dmarcian TLS",
-        }
-    }
-
-    /// The stable identifier (state files, `advance --ran`).
-    pub fn id(self) -> &'static str {
-        match self {
-            Tester::Hardenize => "hardenize",
-            Tester::InternetNl => "internet-nl",
-            Tester::Mxtoolbox => "mxtoolbox",
-            Tester::Checktls => "checktls",
-            Tester::Dmarcian => "dmarcian",
-        }
-    }
-
-    /// Looks a tester up by its identifier or name (any case).
-    pub fn parse(s: &str) -> Option<Tester> {
-        let s = s.trim();
-        Tester::ALL.into_iter().find(|t| t.id().eq_ignore_ascii_case(s) || t.name().eq_ignore_ascii_case(s))
-    }
-
-    /// The page that tests `d`.
-    pub fn url(self, d: &DomainName) -> String {
-        let d = d.as_str();
-        match self {
-            Tester::Hardenize => format!("https://www.hardenize.com/report/{d}"),
-            Tester::InternetNl => format!("https://internet.nl/mail/{d}/"),
-            Tester::Mxtoolbox => format!("https://mxtoolbox.com/SuperTool.aspx?action=mta-sts%3a{d}"),
-            Tester::Checktls => format!("https://www.checktls.com/TestReceiver?EMAIL={d}"),
-            Tester::Dmarcian => "https://dmarcian.com/tls-inspector/".to_owned(),
-        }
-    }
-}
-
-/// One tester the user says they ran.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct TesterRun {
-    /// Which.
-    pub tester: Tester,
-    /// When it was ticked.
-    pub at: Timestamp,
-}
-
-/// The walkthrough's per-domain checklist (absent from older state files: empty).
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct Walkthrough {
-    /// The testers ticked as run.
-    #[serde(default)]
-    pub testers: Vec<TesterRun>,
-    /// When the TLS-RPT reports were last reviewed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reports_reviewed_at: Option<Timestamp>,
-}
-
-impl Walkthrough {
-    /// Nothing recorded yet (the state file then leaves the table out).
-    pub fn is_empty(&self) -> bool {
-        self.testers.is_empty() && self.reports_reviewed_at.is_none()
-    }
-
-    /// Whether `t` is ticked.
-    pub fn ran(&self, t: Tester) -> bool {
-        self.testers.iter().any(|r| r.tester == t)
-    }
-}
 
 /// Ticks `t` (or unticks it when already ticked).
 pub fn toggle_tester(mut state: DomainState, t: Tester, now: Timestamp) -> DomainState {
@@ -198,7 +104,7 @@ pub fn next_review(state: &DomainState, now: Timestamp) -> Option<ReviewDue> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rfc::MxPattern;
+    use crate::rfc::{DomainName, MxPattern};
     use crate::rollout::{Transition, new_domain};
 
     fn t(days: i64) -> Timestamp {

@@ -7,12 +7,13 @@
 //! (`⌈(end − now) / 24 h⌉`, 0 once complete), so day 1 of 30 has 30 days remaining and day
 //! 30 has 1.
 
+use jiff::Timestamp;
 use jiff::civil::Date;
-use jiff::tz::TimeZone;
-use jiff::{SignedDuration, Timestamp};
 
+use super::model::DomainState;
 use super::phase::Phase;
-use super::state::{DomainState, entered_at};
+use super::state::entered_at;
+use super::time::{add_secs, utc_date};
 
 const DAY_SECS: i64 = 86_400;
 
@@ -33,17 +34,6 @@ pub struct TestingProgress {
     pub window_ends: Date,
     /// Whether `now ≥ ends_at`.
     pub complete: bool,
-}
-
-/// `ts + secs`, saturating at the representable range.
-pub(crate) fn add_secs(ts: Timestamp, secs: i64) -> Timestamp {
-    let fallback = if secs < 0 { Timestamp::MIN } else { Timestamp::MAX };
-    ts.saturating_add(SignedDuration::from_secs(secs)).unwrap_or(fallback)
-}
-
-/// The UTC calendar date of an instant.
-pub fn utc_date(ts: Timestamp) -> Date {
-    ts.to_zoned(TimeZone::UTC).date()
 }
 
 /// Progress of the testing window, or `None` when the domain is not in testing.

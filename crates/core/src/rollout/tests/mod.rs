@@ -26,7 +26,7 @@ pub(super) fn dn(s: &str) -> DomainName {
 }
 
 pub(super) fn plus_secs(t: Timestamp, secs: i64) -> Timestamp {
-    super::testing::add_secs(t, secs)
+    super::time::add_secs(t, secs)
 }
 
 pub(super) const DAY: i64 = 86_400;

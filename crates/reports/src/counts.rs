@@ -1,0 +1,58 @@
+//! Session tallies for one policy domain: of one report (an index entry, see
+//! [`super::entry`]) or summed over reports (a summary, see [`super::summary`]). Counts come
+//! from outside: sums saturate instead of overflowing.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// Sessions for one policy domain: of one report, or summed over reports.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DomainCounts {
+    /// `total-successful-session-count`, summed over the domain's policies.
+    pub successful: u64,
+    /// `total-failure-session-count`, summed.
+    pub failed: u64,
+    /// Failed sessions per result type (`other: <value>` outside RFC 8460).
+    pub by_type: BTreeMap<String, u64>,
+    /// Failed sessions per receiving MX (`unknown` when not said).
+    pub by_mx: BTreeMap<String, u64>,
+    /// Sessions per policy type (`sts`, `tlsa`, `no-policy-found`, ...).
+    pub policy_types: BTreeMap<String, u64>,
+    /// Sessions per policy mode seen (STS only: `testing`, `enforce`, `none`).
+    pub modes: BTreeMap<String, u64>,
+}
+
+impl DomainCounts {
+    /// Successful plus failed sessions.
+    pub fn total(&self) -> u64 {
+        self.successful.saturating_add(self.failed)
+    }
+
+    /// Failed sessions, then all sessions: the larger is the worse copy of a report.
+    pub fn badness(&self) -> (u64, u64) {
+        (self.failed, self.total())
+    }
+
+    /// Adds `other`'s sessions to these.
+    pub fn add(&mut self, other: &DomainCounts) {
+        add(&mut self.successful, other.successful);
+        add(&mut self.failed, other.failed);
+        add_all(&mut self.by_type, &other.by_type);
+        add_all(&mut self.by_mx, &other.by_mx);
+        add_all(&mut self.policy_types, &other.policy_types);
+        add_all(&mut self.modes, &other.modes);
+    }
+}
+
+/// Adds `n` to `counter`, saturating.
+pub(super) fn add(counter: &mut u64, n: u64) {
+    *counter = counter.saturating_add(n);
+}
+
+/// Adds every count of `from` to the same key of `into`.
+pub(super) fn add_all(into: &mut BTreeMap<String, u64>, from: &BTreeMap<String, u64>) {
+    for (k, v) in from {
+        add(into.entry(k.clone()).or_default(), *v);
+    }
+}
