@@ -1,7 +1,6 @@
 //! `mtasts report [DOMAIN...] [--html FILE] [--json] [--check]`: the evidence report for
 //! auditors.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -10,9 +9,7 @@ use clap::Args;
 
 use super::output::{Style, print_json_line};
 use super::probe_args::ProbeArgs;
-use crate::audit::{add_live, live_facts};
-use crate::ops;
-use crate::ops::audit::{load_report, write_html};
+use crate::ops::audit::{add_live_checks, load_report, write_html};
 use mtasts_core::rfc::DomainName;
 use mtasts_core::sanitize::sanitize;
 
@@ -54,10 +51,8 @@ pub fn run(
         let names =
             report.domains.iter().map(|d| DomainName::parse(&d.domain)).collect::<Result<Vec<_>, _>>()?;
         eprintln!("checking {} domain(s) …", names.len());
-        let cfg = probe.config(now)?;
-        for c in runtime.block_on(ops::check_domains(&names, &cfg, &BTreeMap::new())) {
-            add_live(&mut report, c.domain.as_str(), live_facts(&c.evidence, now));
-        }
+        let checker = probe.config(now)?.into();
+        runtime.block_on(add_live_checks(&mut report, &names, &checker, now));
     }
     if let Some(path) = &args.html {
         write_html(&report, path)?;
