@@ -13,7 +13,9 @@ use base64::Engine;
 use jiff::Timestamp;
 
 use super::Clock;
-use super::app::{DomainReports, Effect, Entry, ImportCounts, Msg, Op, OpOutcome, Publish, Purpose, Status};
+use super::files::{write_file, write_files};
+use super::model::{Entry, Status};
+use super::msg::{DomainReports, Effect, ImportCounts, Msg, Op, OpOutcome, Publish, Purpose};
 use crate::ops::{self, Checked};
 use crate::store::Store;
 use mtasts_core::rfc::DomainName;
@@ -226,7 +228,7 @@ impl Runtime {
                 Msg::Note(Status::Info("copied".into()))
             }
             Effect::WriteFile { path, text } => write_file(&path, &text),
-            Effect::WriteFiles { dir, files } => super::app_artefacts::write_files(&dir, &files),
+            Effect::WriteFiles { dir, files } => write_files(&dir, &files),
             Effect::WriteAudit { domain, path } => self.write_audit(&domain, &path),
             Effect::Publish(p) => self.publish(p),
             Effect::ShiftClock(by) => {
@@ -246,21 +248,6 @@ const IMPORT_LINES: usize = 5;
 pub fn domain_reports(entries: &[ReportEntry], state: &DomainState, now: Timestamp) -> DomainReports {
     let n = ops::reports::numbers(entries, &state.domain, testing_started(state), now);
     DomainReports { domain: n.domain, since: n.since, tally: n.tally, summary: n.summary }
-}
-
-/// Writes a snippet; refuses to overwrite an existing file.
-pub fn write_file(path: &std::path::Path, text: &str) -> Msg {
-    use std::io::Write;
-    let shown = mtasts_core::sanitize::sanitize(&path.display().to_string()).into_owned();
-    let r = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)
-        .and_then(|mut f| f.write_all(text.as_bytes()).and_then(|()| f.sync_all()));
-    Msg::Note(match r {
-        Ok(()) => Status::Info(format!("wrote {shown}")),
-        Err(e) => Status::Error(format!("cannot write {shown}: {e}")),
-    })
 }
 
 /// A prepared check: everything it needs, owned.
