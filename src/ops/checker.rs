@@ -67,4 +67,14 @@ impl Checker {
     pub fn overall_timeout(&self) -> Duration {
         self.cfg.timeouts.overall
     }
+
+    /// A checker whose resolver never answers, giving up after `timeout`: checks fail fast
+    /// and offline (for the wizard's tests).
+    #[cfg(test)]
+    pub(crate) fn unreachable(timeout: Duration) -> Checker {
+        let mut cfg = ProbeConfig::new(jiff::Timestamp::now());
+        cfg.resolver = mtasts_probe::ResolverChoice::At(std::net::SocketAddr::from(([127, 0, 0, 1], 1)));
+        cfg.timeouts = mtasts_probe::Timeouts::uniform(timeout);
+        Checker { cfg }
+    }
 }

@@ -1,15 +1,16 @@
 //! Where the event loop sends its effects: nothing here runs on the loop itself.
 //!
 //! Store reads and writes, report loading, file writes and publishing go, in order, to one
-//! background worker (so an operation and the reload after it cannot swap places). An import
-//! runs in a task of its own, sending progress, and stops when cancelled. A check of one domain
-//! runs as a task of its own, a check of several as one fleet run that sends each result as it
-//! comes; a new check of a domain drops the one in flight (single flight per domain).
+//! blocking worker thread (so an operation and the reload after it cannot swap places). An
+//! import runs on a blocking thread of its own, sending progress, and stops when cancelled. A
+//! check of one domain is a task (a future) of its own, a check of several one fleet task that
+//! sends each result as it comes; a new check of a domain drops the one in flight (single
+//! flight per domain). Everything runs on the one runtime `main.rs` built.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use tokio::sync::oneshot::error::TryRecvError;
@@ -43,10 +44,9 @@ impl Tasks {
         let (serial, mut rx) = mpsc::unbounded_channel::<Effect>();
         let mut worker = runtime.clone();
         let out = tx.clone();
-        let handle = tokio::runtime::Handle::current();
         tokio::task::spawn_blocking(move || {
             while let Some(effect) = rx.blocking_recv() {
-                if let Some(msg) = handle.block_on(worker.perform(effect)) {
+                if let Some(msg) = worker.perform_blocking(effect) {
                     let _ = out.send(msg);
                 }
             }
@@ -82,9 +82,8 @@ impl Tasks {
             quick @ (Effect::InspectPath { .. } | Effect::Complete { .. }) => {
                 let mut runtime = self.runtime.clone();
                 let tx = self.tx.clone();
-                let handle = tokio::runtime::Handle::current();
                 tokio::task::spawn_blocking(move || {
-                    if let Some(msg) = handle.block_on(runtime.perform(quick)) {
+                    if let Some(msg) = runtime.perform_blocking(quick) {
                         let _ = tx.send(msg);
                     }
                 });
@@ -105,15 +104,11 @@ impl Tasks {
             // Replacing the sender drops the old one, which ends the check in flight.
             self.checks.insert(domain, stop);
             let tx = self.tx.clone();
-            let handle = tokio::runtime::Handle::current();
-            // The probe's future is not `Send`, so it runs on a blocking thread of its own.
-            tokio::task::spawn_blocking(move || {
-                handle.block_on(async move {
-                    tokio::select! {
-                        msg = job.run() => { let _ = tx.send(msg); }
-                        _ = stopped => {}
-                    }
-                });
+            tokio::spawn(async move {
+                tokio::select! {
+                    msg = job.run() => { let _ = tx.send(msg); }
+                    _ = stopped => {}
+                }
             });
         }
     }
@@ -131,34 +126,31 @@ impl Tasks {
         }
         let job = self.runtime.check(domains, generation, purpose);
         let tx = self.tx.clone();
-        let handle = tokio::runtime::Handle::current();
-        tokio::task::spawn_blocking(move || {
-            let stops = std::cell::RefCell::new(stops);
+        tokio::spawn(async move {
+            let stops = Mutex::new(stops);
+            let lock = || stops.lock().unwrap_or_else(PoisonError::into_inner);
             let wanted = |d: &DomainName| {
-                stops.borrow_mut().get_mut(d).is_some_and(|rx| rx.try_recv() == Err(TryRecvError::Empty))
+                lock().get_mut(d).is_some_and(|rx| rx.try_recv() == Err(TryRecvError::Empty))
             };
-            handle.block_on(async {
-                let all_stopped = async {
-                    loop {
-                        tokio::time::sleep(STOP_POLL).await;
-                        let mut stops = stops.borrow_mut();
-                        if stops.values_mut().all(|rx| rx.try_recv() != Err(TryRecvError::Empty)) {
-                            break;
-                        }
+            let all_stopped = async {
+                loop {
+                    tokio::time::sleep(STOP_POLL).await;
+                    if lock().values_mut().all(|rx| rx.try_recv() != Err(TryRecvError::Empty)) {
+                        break;
                     }
-                };
-                let run = job.run_each(|msg| {
-                    if let Msg::Checked { results, .. } = &msg
-                        && results.iter().all(|c| wanted(&c.domain))
-                    {
-                        let _ = tx.send(msg);
-                    }
-                });
-                tokio::select! {
-                    () = run => {}
-                    () = all_stopped => {}
+                }
+            };
+            let run = job.run_each(|msg| {
+                if let Msg::Checked { results, .. } = &msg
+                    && results.iter().all(|c| wanted(&c.domain))
+                {
+                    let _ = tx.send(msg);
                 }
             });
+            tokio::select! {
+                () = run => {}
+                () = all_stopped => {}
+            }
         });
     }
 
@@ -203,6 +195,10 @@ impl Tasks {
     /// Runs a fetch like an import (one at a time, Esc cancels). Esc answers at once with the
     /// counts so far; the fetch is dropped where it waits (each message's reports and the
     /// mailbox position are saved before the next message starts).
+    ///
+    /// The fetch writes the report store (blocking file I/O) between its awaits and hands
+    /// progress to a callback that need not be `Send`, so it is driven on a blocking thread by
+    /// the program's one runtime (its handle; no runtime of its own).
     fn start_fetch(&mut self, url: String) {
         let cancel = self.arm_import();
         let runtime = self.runtime.clone();
@@ -279,15 +275,13 @@ mod tests {
     use std::time::Duration;
 
     use super::*;
+    use crate::ops::Checker;
     use crate::store::Store;
     use crate::tui::Clock;
-    use mtasts_probe::{ProbeConfig, ResolverChoice, Timeouts};
 
     /// Tasks over a fresh store whose resolver never answers (checks fail fast, offline).
     fn offline_tasks(dir: &std::path::Path) -> (Tasks, mpsc::UnboundedReceiver<Msg>) {
-        let mut probe = ProbeConfig::new(jiff::Timestamp::now());
-        probe.resolver = ResolverChoice::At("127.0.0.1:1".parse().unwrap());
-        probe.timeouts = Timeouts::uniform(Duration::from_millis(300));
+        let probe = Checker::unreachable(Duration::from_millis(300));
         let store = Store::open(dir).unwrap();
         let runtime = Runtime { store, probe, clock: Clock::system(), publisher: None, last_copy: None };
         let (tx, rx) = mpsc::unbounded_channel();
