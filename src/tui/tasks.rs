@@ -8,7 +8,7 @@
 //! flight per domain). Everything runs on the one runtime `main.rs` built.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
@@ -19,13 +19,12 @@ use tokio::sync::{mpsc, oneshot};
 use super::app::{Effect, ImportCounts, Msg, Purpose};
 use super::effects::Runtime;
 use mtasts_core::rfc::DomainName;
+use mtasts_reports::count_files;
 
 /// How often an import reports progress at most.
 const PROGRESS_EVERY: Duration = Duration::from_millis(50);
 /// How often a fleet check looks whether all its domains were replaced or cancelled.
 const STOP_POLL: Duration = Duration::from_millis(250);
-/// How deep the file count before an import looks (the import itself stops at the same depth).
-const COUNT_DEPTH: usize = 32;
 
 /// The background work of one wizard session.
 #[derive(Debug)]
@@ -242,34 +241,6 @@ impl Drop for Tasks {
     }
 }
 
-/// Counts the regular files under `paths` (directories recursively, links to directories not
-/// followed below the top), for the "N of M files" progress line. `None` when cancelled.
-/// One import runs at a time: the wizard offers `i` only when none runs.
-pub fn count_files(paths: &[PathBuf], cancel: &AtomicBool) -> Option<usize> {
-    fn visit(path: &Path, depth: usize, cancel: &AtomicBool) -> usize {
-        let Ok(meta) = std::fs::metadata(path) else { return 0 };
-        if !meta.is_dir() {
-            return usize::from(meta.is_file());
-        }
-        let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
-        if depth >= COUNT_DEPTH || (is_link && depth > 0) || cancel.load(Ordering::Relaxed) {
-            return 0;
-        }
-        let Ok(entries) = std::fs::read_dir(path) else { return 0 };
-        let mut n = 0;
-        for entry in entries.flatten() {
-            let hidden = entry.file_name().to_string_lossy().starts_with('.');
-            if hidden && !entry.file_type().is_ok_and(|t| t.is_dir()) {
-                continue;
-            }
-            n += visit(&entry.path(), depth + 1, cancel);
-        }
-        n
-    }
-    let n = paths.iter().map(|p| visit(p, 0, cancel)).sum();
-    (!cancel.load(Ordering::Relaxed)).then_some(n)
-}
-
 #[cfg(test)]
 mod tests {
     use std::time::Duration;
@@ -329,5 +300,28 @@ mod tests {
         assert_eq!(seen, ["a.example", "c.example"]);
         let more = tokio::time::timeout(Duration::from_secs(3), rx.recv()).await;
         assert!(more.is_err(), "the cancelled domain reported: {more:?}");
+    }
+
+    /// A maildir whose `tmp/` holds a message still being delivered: the import skips it, and
+    /// so does the count its progress line is measured against.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn an_import_reads_as_many_files_as_it_counted() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut tasks, mut rx) = offline_tasks(&dir.path().join("state"));
+        let maildir = dir.path().join("Maildir");
+        for (sub, name) in [("cur", "1:2,S"), ("new", "2"), ("tmp", "3")] {
+            std::fs::create_dir_all(maildir.join(sub)).unwrap();
+            let mail = format!("From: a@example.net\r\nSubject: not a report {name}\r\n\r\nhello\r\n");
+            std::fs::write(maildir.join(sub).join(name), mail).unwrap();
+        }
+        tasks.dispatch(Effect::Import(vec![maildir]));
+        let counts = loop {
+            let msg = tokio::time::timeout(Duration::from_secs(60), rx.recv()).await.unwrap().unwrap();
+            if let Msg::Imported(r) = msg {
+                break r.unwrap();
+            }
+        };
+        assert_eq!(counts.total_files, Some(2), "tmp/ is not counted: {counts:?}");
+        assert_eq!(counts.files, 2, "the import read cur/ and new/: {counts:?}");
     }
 }
