@@ -53,7 +53,8 @@ fn the_wizard_never_names_the_lab() {
 
 #[test]
 fn the_core_does_no_io() {
-    let io = ["std::fs", "std::net::Tcp", "std::net::Udp", "std::time::SystemTime", "std::env", "Timestamp::now"];
+    let io =
+        ["std::fs", "std::net::Tcp", "std::net::Udp", "std::time::SystemTime", "std::env", "Timestamp::now"];
     let found = offenders(&["crates/core/src"], &io);
     assert!(found.is_empty(), "I/O in the core:\n{}", found.join("\n"));
 }
@@ -87,7 +88,8 @@ fn the_core_depends_on_no_io_crate() {
     let io: Vec<&String> = all
         .iter()
         .filter(|d| {
-            ["tokio", "reqwest", "rustls", "tokio-rustls", "ratatui", "crossterm", "mio", "socket2"].contains(&d.as_str())
+            ["tokio", "reqwest", "rustls", "tokio-rustls", "ratatui", "crossterm", "mio", "socket2"]
+                .contains(&d.as_str())
                 || d.starts_with("hickory")
                 || d.starts_with("mtasts-")
         })
@@ -106,4 +108,28 @@ fn the_lower_crates_never_reach_up() {
         let bad: Vec<&&str> = forbidden.iter().filter(|f| all.contains(**f)).collect();
         assert!(bad.is_empty(), "{krate} depends on {bad:?}");
     }
+}
+
+/// The folders of `src/` other than `allowed`.
+fn src_dirs_except(allowed: &[&str]) -> Vec<String> {
+    let mut dirs: Vec<String> = std::fs::read_dir(root().join("src"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir() && !allowed.iter().any(|a| p.ends_with(a)))
+        .map(|p| p.strip_prefix(root()).unwrap().display().to_string())
+        .collect();
+    dirs.sort();
+    dirs
+}
+
+#[test]
+fn only_ops_and_the_cli_name_the_probes_and_only_the_cli_the_lab() {
+    let dirs = src_dirs_except(&["ops", "cli"]);
+    assert!(dirs.iter().any(|d| d.ends_with("tui")), "{dirs:?}");
+    let found =
+        offenders(&dirs.iter().map(String::as_str).collect::<Vec<_>>(), &["mtasts_probe", "ProbeConfig"]);
+    assert!(found.is_empty(), "the probe crate named outside ops and cli:\n{}", found.join("\n"));
+    let dirs = src_dirs_except(&["cli"]);
+    let found = offenders(&dirs.iter().map(String::as_str).collect::<Vec<_>>(), &["mtasts_lab"]);
+    assert!(found.is_empty(), "the lab named outside cli:\n{}", found.join("\n"));
 }
