@@ -109,3 +109,27 @@ fn the_lower_crates_never_reach_up() {
         assert!(bad.is_empty(), "{krate} depends on {bad:?}");
     }
 }
+
+/// The folders of `src/` other than `allowed`.
+fn src_dirs_except(allowed: &[&str]) -> Vec<String> {
+    let mut dirs: Vec<String> = std::fs::read_dir(root().join("src"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir() && !allowed.iter().any(|a| p.ends_with(a)))
+        .map(|p| p.strip_prefix(root()).unwrap().display().to_string())
+        .collect();
+    dirs.sort();
+    dirs
+}
+
+#[test]
+fn only_ops_and_the_cli_name_the_probes_and_only_the_cli_the_lab() {
+    let dirs = src_dirs_except(&["ops", "cli"]);
+    assert!(dirs.iter().any(|d| d.ends_with("tui")), "{dirs:?}");
+    let found =
+        offenders(&dirs.iter().map(String::as_str).collect::<Vec<_>>(), &["mtasts_probe", "ProbeConfig"]);
+    assert!(found.is_empty(), "the probe crate named outside ops and cli:\n{}", found.join("\n"));
+    let dirs = src_dirs_except(&["cli"]);
+    let found = offenders(&dirs.iter().map(String::as_str).collect::<Vec<_>>(), &["mtasts_lab"]);
+    assert!(found.is_empty(), "the lab named outside cli:\n{}", found.join("\n"));
+}

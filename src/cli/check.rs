@@ -8,8 +8,8 @@ use anyhow::{Result, anyhow, bail};
 use clap::Args;
 use serde_json::json;
 
+use super::ctx::Ctx;
 use super::output::{Style, format_finding, print_json_line};
-use super::probe_args::ProbeArgs;
 use super::progress::ProgressLine;
 use crate::ops::{self, Checked, FleetEvent, Order};
 use mtasts_core::finding::{Finding, Verdict};
@@ -55,14 +55,8 @@ pub fn named_domains(domains: &[String], file: Option<&PathBuf>) -> Result<Vec<D
 /// Runs `check`: the named domains, or every tracked domain when none is named. Tracked
 /// domains are judged against their plan (`sts-id-not-bumped`, `policy-differs-from-plan`) and
 /// each verdict is recorded in their history.
-pub fn run(
-    args: &CheckArgs,
-    dir: Option<&Path>,
-    probe: &ProbeArgs,
-    style: &Style,
-    now: jiff::Timestamp,
-    runtime: &tokio::runtime::Runtime,
-) -> Result<ExitCode> {
+pub fn run(args: &CheckArgs, dir: Option<&Path>, ctx: &Ctx) -> Result<ExitCode> {
+    let style = ctx.style;
     let named = named_domains(&args.domains, args.domain_file.as_ref())?;
     let store = super::open_store(dir)?;
     let mut plans = BTreeMap::new();
@@ -106,13 +100,13 @@ pub fn run(
             }
         }
     }
-    let cfg = probe.config(now)?;
+    let checker = ctx.checker()?;
     let order = if args.unordered { Order::Completion } else { Order::Input };
     let mut line = ProgressLine::detect();
     let (mut failed, mut error) = (false, None);
     // Only --notify and --metrics need every result at the end; plain runs stay streaming.
     let mut watched = Vec::new();
-    runtime.block_on(ops::check_each(&domains, &cfg, &plans, order, |event| match event {
+    ctx.rt.block_on(checker.check_each(&domains, &plans, order, |event| match event {
         FleetEvent::Checked(c, progress) => {
             if plans.contains_key(&c.domain)
                 && let Err(e) = ops::domain::record(&store, &c)
@@ -138,7 +132,7 @@ pub fn run(
     }
     let code = super::exit_for(failed);
     let watched = !args.watch.active()
-        || super::watch::after_check(&args.watch, &super::state_dir(dir)?, &store, &watched, now);
+        || super::watch::after_check(&args.watch, &super::state_dir(dir)?, &store, &watched, ctx);
     Ok(if (unreadable || !watched) && code == ExitCode::SUCCESS { ExitCode::from(1) } else { code })
 }
 

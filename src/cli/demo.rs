@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use jiff::{SignedDuration, Timestamp};
 
-use crate::ops::{self, AddOptions};
+use crate::ops::{self, AddOptions, Checker};
 use crate::store::Store;
 use crate::tui::app::Publish;
 use crate::tui::effects::Publisher;
@@ -13,7 +13,6 @@ use crate::tui::{Clock, DemoInfo, TuiConfig, TuiError};
 use mtasts_core::rfc::DomainName;
 use mtasts_core::rollout::Phase;
 use mtasts_lab::{Lab, Scenario, scenario};
-use mtasts_probe::ProbeConfig;
 
 /// The demo domains that are tracked from the start.
 pub const SEEDED: [&str; 5] =
@@ -55,21 +54,19 @@ pub fn demo_scenario() -> Result<Scenario, TuiError> {
     Ok(Scenario::merge("demo", [demo, dane]))
 }
 
-/// Starts the lab and a probe config pointing at it.
-pub async fn start_lab(now: Timestamp) -> Result<(Arc<Lab>, ProbeConfig), TuiError> {
+/// Starts the lab and a checker pointing at it.
+pub async fn start_lab(now: Timestamp) -> Result<(Arc<Lab>, Checker), TuiError> {
     let lab = Lab::start(&demo_scenario()?, now).await.map_err(|e| TuiError::Demo(e.to_string()))?;
     let mut probe = super::lab::probe_config(&lab, now);
     probe.timeouts = mtasts_probe::Timeouts::uniform(std::time::Duration::from_secs(5));
-    Ok((Arc::new(lab), probe))
+    Ok((Arc::new(lab), probe.into()))
 }
 
 /// Tracks the seeded demo domains (adopting what the lab serves) and puts `testing.example`
 /// 20 days into its testing window.
-pub async fn seed(store: &Store, probe: &ProbeConfig, now: Timestamp) -> Result<(), TuiError> {
+pub async fn seed(store: &Store, probe: &Checker, now: Timestamp) -> Result<(), TuiError> {
     let domains: Vec<DomainName> = SEEDED.iter().filter_map(|d| DomainName::parse(d).ok()).collect();
-    let mut cfg = probe.clone();
-    cfg.now = now;
-    for c in ops::check_domains(&domains, &cfg, &BTreeMap::new()).await {
+    for c in probe.at(now).check(&domains, &BTreeMap::new()).await {
         let added =
             ops::domain::add(store, &c, AddOptions::default()).map_err(|e| TuiError::State(e.to_string()))?;
         ops::domain::record(store, &c).map_err(|e| TuiError::State(e.to_string()))?;

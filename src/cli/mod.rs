@@ -4,6 +4,7 @@
 pub mod check;
 pub mod check_dns;
 pub mod clock;
+pub mod ctx;
 pub mod demo;
 pub mod generate;
 pub mod lab;
@@ -95,28 +96,21 @@ pub enum Command {
 pub fn run(cli: Cli, rt: &tokio::runtime::Runtime) -> Result<ExitCode> {
     let style = output::Style::detect(cli.no_color);
     let dir = cli.state_dir.as_deref();
+    let ctx = |now| ctx::Ctx { probe: &cli.probe, style: &style, now, rt };
     match cli.command {
-        Some(Command::Check(args)) => check::run(&args, dir, &cli.probe, &style, clock::now()?, rt),
+        Some(Command::Check(args)) => check::run(&args, dir, &ctx(clock::now()?)),
         Some(Command::Lint(args)) => lint::run(&args, &style),
         Some(Command::Generate(args)) => generate::run(&args, dir, &clock::now()?),
-        Some(Command::Add(args)) => {
-            track::add(&args, &cli.probe, &open_store(dir)?, &style, clock::now()?, rt)
-        }
-        Some(Command::Advance(args)) => {
-            track::advance(&args, &cli.probe, &state_dir(dir)?, &style, clock::now()?, rt)
-        }
+        Some(Command::Add(args)) => track::add(&args, &open_store(dir)?, &ctx(clock::now()?)),
+        Some(Command::Advance(args)) => track::advance(&args, &state_dir(dir)?, &ctx(clock::now()?)),
         Some(Command::Rollback(args)) => track::rollback(&args, &open_store(dir)?, &style, clock::now()?),
         Some(Command::Remove(args)) => track::remove(&args, &open_store(dir)?),
         Some(Command::Resume(args)) => track::resume(&args, &open_store(dir)?, &style, clock::now()?),
         Some(Command::Retire(args)) => track::retire(&args, &open_store(dir)?, &style, clock::now()?),
         Some(Command::Status(args)) => status::run(&args, &state_dir(dir)?, &style, clock::now()?),
-        Some(Command::Plan(args)) => {
-            plan::run(&args, &cli.probe, &open_store(dir)?, &style, clock::now()?, rt)
-        }
+        Some(Command::Plan(args)) => plan::run(&args, &open_store(dir)?, &ctx(clock::now()?)),
         Some(Command::Reports(args)) => reports::run(&args, &state_dir(dir)?, &style, &cli.probe, rt),
-        Some(Command::Report(args)) => {
-            report::run(&args, &cli.probe, &state_dir(dir)?, &style, clock::now()?, rt)
-        }
+        Some(Command::Report(args)) => report::run(&args, &state_dir(dir)?, &ctx(clock::now()?)),
         Some(Command::Lab(args)) => lab::run(&args, clock::now()?, rt),
         Some(Command::Completions(args)) => shell::completions(&args),
         Some(Command::Man) => shell::man(),

@@ -7,8 +7,8 @@ use anyhow::{Result, anyhow, bail};
 use clap::{Args, Subcommand};
 use serde_json::json;
 
+use super::ctx::Ctx;
 use super::output::{Style, print_json_line};
-use super::probe_args::ProbeArgs;
 use crate::ops::change::{self, ChangeRequest};
 use crate::store::Store;
 use mtasts_core::rfc::{DomainName, MxPattern};
@@ -82,14 +82,7 @@ fn tracked(store: &Store, raw: &str) -> Result<DomainState> {
 
 /// Runs `plan`. Exit 0 when the change was planned, shown or moved on; 1 when `confirm` finds
 /// the current step not done yet.
-pub fn run(
-    args: &PlanArgs,
-    probe: &ProbeArgs,
-    store: &Store,
-    style: &Style,
-    now: jiff::Timestamp,
-    rt: &tokio::runtime::Runtime,
-) -> Result<ExitCode> {
+pub fn run(args: &PlanArgs, store: &Store, ctx: &Ctx) -> Result<ExitCode> {
     let (common, request) = match &args.what {
         PlanCommand::Mx(a) if a.add.is_empty() && a.remove.is_empty() => (&a.common, None),
         PlanCommand::Mx(a) => (
@@ -100,7 +93,7 @@ pub fn run(
             }),
         ),
         PlanCommand::MaxAge(a) => (&a.common, a.seconds.map(ChangeRequest::MaxAge)),
-        PlanCommand::Confirm(c) => return confirm(c, probe, store, style, now, rt),
+        PlanCommand::Confirm(c) => return confirm(c, store, ctx),
         PlanCommand::Cancel(c) => {
             let state = tracked(store, &c.domain)?;
             if state.change.is_none() {
@@ -120,11 +113,11 @@ pub fn run(
         None => state,
         Some(request) => {
             eprintln!("checking {} …", state.domain);
-            let checked = super::track::check_one(&state.domain, Some(&state), probe, now, rt)?;
+            let checked = ctx.check_one(&state.domain, Some(&state))?;
             change::plan(store, &checked, request)?
         }
     };
-    show(&state, common.json, style, now, &[])?;
+    show(&state, common.json, ctx.style, ctx.now, &[])?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -132,14 +125,7 @@ fn plan_line(state: &DomainState) -> String {
     format!("{} (id {})", mtasts_core::rollout::policy_one_line(&state.plan.policy()), state.plan.id)
 }
 
-fn confirm(
-    c: &CommonArgs,
-    probe: &ProbeArgs,
-    store: &Store,
-    style: &Style,
-    now: jiff::Timestamp,
-    rt: &tokio::runtime::Runtime,
-) -> Result<ExitCode> {
+fn confirm(c: &CommonArgs, store: &Store, ctx: &Ctx) -> Result<ExitCode> {
     let state = tracked(store, &c.domain)?;
     if state.change.is_none() {
         bail!(
@@ -149,9 +135,9 @@ fn confirm(
         );
     }
     eprintln!("checking {} …", state.domain);
-    let checked = super::track::check_one(&state.domain, Some(&state), probe, now, rt)?;
-    let (after, completed) = change::confirm(store, &checked, now)?;
-    show(&after, c.json, style, now, &completed)?;
+    let checked = ctx.check_one(&state.domain, Some(&state))?;
+    let (after, completed) = change::confirm(store, &checked, ctx.now)?;
+    show(&after, c.json, ctx.style, ctx.now, &completed)?;
     Ok(super::exit_for(completed.is_empty()))
 }
 

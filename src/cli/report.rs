@@ -1,18 +1,15 @@
 //! `mtasts report [DOMAIN...] [--html FILE] [--json] [--check]`: the evidence report for
 //! auditors.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Result, anyhow};
 use clap::Args;
 
-use super::output::{Style, print_json_line};
-use super::probe_args::ProbeArgs;
-use crate::audit::{add_live, live_facts};
-use crate::ops;
-use crate::ops::audit::{load_report, write_html};
+use super::ctx::Ctx;
+use super::output::print_json_line;
+use crate::ops::audit::{add_live_checks, load_report, write_html};
 use mtasts_core::rfc::DomainName;
 use mtasts_core::sanitize::sanitize;
 
@@ -33,14 +30,8 @@ pub struct ReportArgs {
 }
 
 /// Runs `report`.
-pub fn run(
-    args: &ReportArgs,
-    probe: &ProbeArgs,
-    dir: &Path,
-    style: &Style,
-    now: jiff::Timestamp,
-    runtime: &tokio::runtime::Runtime,
-) -> Result<ExitCode> {
+pub fn run(args: &ReportArgs, dir: &Path, ctx: &Ctx) -> Result<ExitCode> {
+    let (style, now) = (ctx.style, ctx.now);
     let domains = args
         .domains
         .iter()
@@ -54,10 +45,7 @@ pub fn run(
         let names =
             report.domains.iter().map(|d| DomainName::parse(&d.domain)).collect::<Result<Vec<_>, _>>()?;
         eprintln!("checking {} domain(s) …", names.len());
-        let cfg = probe.config(now)?;
-        for c in runtime.block_on(ops::check_domains(&names, &cfg, &BTreeMap::new())) {
-            add_live(&mut report, c.domain.as_str(), live_facts(&c.evidence, now));
-        }
+        ctx.rt.block_on(add_live_checks(&mut report, &names, &ctx.checker()?, now));
     }
     if let Some(path) = &args.html {
         write_html(&report, path)?;

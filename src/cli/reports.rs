@@ -72,7 +72,7 @@ pub fn run(
         ReportsWhat::Fetch(f) => super::reports_fetch::run(f, &store, dir, probe, style, rt),
         ReportsWhat::Import { paths, json } => import(&store, paths, *json, style),
         ReportsWhat::Serve { listen, cert, key } => {
-            super::serve::run(store, *listen, cert, key).map(|()| ExitCode::SUCCESS)
+            super::serve::run(store, *listen, cert, key, rt).map(|()| ExitCode::SUCCESS)
         }
         ReportsWhat::Summary { domain, since, json } => {
             summary(&store, domain.as_deref(), *since, *json, style)

@@ -28,8 +28,14 @@ const DEADLINE: Duration = Duration::from_secs(30);
 
 type Limits = Arc<Mutex<HashMap<IpAddr, (Instant, u32)>>>;
 
-/// Runs the receiver until the process is stopped.
-pub fn run(store: ReportStore, listen: SocketAddr, cert: &Path, key: &Path) -> Result<()> {
+/// Runs the receiver on `runtime` until the process is stopped.
+pub fn run(
+    store: ReportStore,
+    listen: SocketAddr,
+    cert: &Path,
+    key: &Path,
+    runtime: &tokio::runtime::Runtime,
+) -> Result<()> {
     let certs = CertificateDer::pem_file_iter(cert)
         .and_then(|it| it.collect::<Result<Vec<_>, _>>())
         .map_err(|e| anyhow!("cannot read the certificate {}: {e}", cert.display()))?;
@@ -44,7 +50,6 @@ pub fn run(store: ReportStore, listen: SocketAddr, cert: &Path, key: &Path) -> R
     let acceptor = TlsAcceptor::from(Arc::new(config));
     let store = Arc::new(store);
     let limits: Limits = Arc::default();
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async move {
         let listener =
             TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;

@@ -1,15 +1,15 @@
 //! `mtasts add`, `advance`, `rollback` and `remove`: the rollout from the command line, through
 //! the same operations the TUI performs.
 
-use std::collections::BTreeMap;
 use std::process::ExitCode;
 
 use anyhow::{Result, anyhow, bail};
 use clap::Args;
 
+use super::ctx::Ctx;
 use super::output::Style;
-use super::probe_args::ProbeArgs;
-use crate::ops::{self, AddOptions, Checked};
+use super::zone::{ZoneArgs, add_from_zone};
+use crate::ops::{self, AddOptions};
 use crate::store::Store;
 use mtasts_core::rfc::{DomainName, MxPattern, RuaUri};
 use mtasts_core::rollout::{
@@ -36,7 +36,7 @@ pub struct AddArgs {
     pub window_days: Option<u32>,
     /// `--zone-file FILE [--all]`: the zone's names that receive mail.
     #[command(flatten)]
-    pub zone: super::zone::ZoneArgs,
+    pub zone: ZoneArgs,
 }
 
 /// Arguments of `mtasts advance`.
@@ -71,34 +71,19 @@ fn parse_domain(raw: &str) -> Result<DomainName> {
     DomainName::parse(raw).map_err(|e| anyhow!("domain {:?}: {e}", sanitize(raw)))
 }
 
-/// Probes and judges one domain (with its plan, when tracked).
-pub fn check_one(
-    domain: &DomainName,
-    state: Option<&DomainState>,
-    probe: &ProbeArgs,
-    now: jiff::Timestamp,
-    runtime: &tokio::runtime::Runtime,
-) -> Result<Checked> {
-    let cfg = probe.config(now)?;
-    let mut plans = BTreeMap::new();
-    if let Some(s) = state {
-        plans.insert(domain.clone(), ops::plan_context(s));
-    }
-    let mut checked = runtime.block_on(ops::check_domains(std::slice::from_ref(domain), &cfg, &plans));
-    checked.pop().ok_or_else(|| anyhow!("the check of {domain} produced no result"))
-}
-
-/// Runs `add`.
-pub fn add(
-    args: &AddArgs,
-    probe: &ProbeArgs,
-    store: &Store,
-    style: &Style,
-    now: jiff::Timestamp,
-    rt: &tokio::runtime::Runtime,
-) -> Result<ExitCode> {
+/// Runs `add` (of every name of a zone that receives mail, with `--zone-file`).
+pub fn add(args: &AddArgs, store: &Store, ctx: &Ctx) -> Result<ExitCode> {
+    let (style, now) = (ctx.style, ctx.now);
     if let Some(file) = &args.zone.zone_file {
-        return super::zone::add_from_zone(args, file, probe, store, style, now, rt);
+        return add_from_zone(&args.domain, file, args.zone.all, store, style, |name, zone_mx| {
+            let one = AddArgs {
+                domain: name.as_str().to_owned(),
+                mx: if args.mx.is_empty() { zone_mx } else { args.mx.clone() },
+                zone: ZoneArgs::default(),
+                ..args.clone()
+            };
+            add(&one, store, ctx)
+        });
     }
     let domain = parse_domain(&args.domain)?;
     if store.load(&domain)?.is_some() {
@@ -121,7 +106,7 @@ pub fn add(
         window_days: args.window_days,
     };
     eprintln!("checking {domain} …");
-    let checked = check_one(&domain, None, probe, now, rt)?;
+    let checked = ctx.check_one(&domain, None)?;
     let proposal = checked.observation.live_mx.as_deref().and_then(mtasts_core::providers::propose);
     if let Some(p) = &proposal {
         crate::outln!("{} {}", style.dim("provider:"), sanitize(&p.describe()));
@@ -150,14 +135,8 @@ fn tracked(store: &Store, domain: &DomainName) -> Result<DomainState> {
 }
 
 /// Runs `advance`: checks live, moves on when the gate passes, else lists the blockers (exit 1).
-pub fn advance(
-    args: &AdvanceArgs,
-    probe: &ProbeArgs,
-    dir: &std::path::Path,
-    style: &Style,
-    now: jiff::Timestamp,
-    rt: &tokio::runtime::Runtime,
-) -> Result<ExitCode> {
+pub fn advance(args: &AdvanceArgs, dir: &std::path::Path, ctx: &Ctx) -> Result<ExitCode> {
+    let (style, now) = (ctx.style, ctx.now);
     let store = &Store::open(dir)?;
     let domain = parse_domain(&args.domain)?;
     let mut state = tracked(store, &domain)?;
@@ -167,7 +146,7 @@ pub fn advance(
         state = ops::domain::edit(store, &domain, |s| mtasts_core::rollout::set_hosting(s, path))?;
     }
     eprintln!("checking {domain} …");
-    let checked = check_one(&domain, Some(&state), probe, now, rt)?;
+    let checked = ctx.check_one(&domain, Some(&state))?;
     let numbers = super::reports::tally_for(dir, &state, now);
     let tally = numbers.as_ref().and_then(|n| n.tally.clone());
     if let Some(n) = numbers.as_ref().filter(|n| !n.conflicts.is_empty()) {

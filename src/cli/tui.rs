@@ -36,8 +36,8 @@ pub fn run(
         Clock::system()
     };
     let store = Store::open(&super::state_dir(state)?)?;
-    let config =
-        TuiConfig { store, probe: probe.config(now)?, clock, color, demo: None, publisher: None, started };
+    let probe = probe.config(now)?.into();
+    let config = TuiConfig { store, probe, clock, color, demo: None, publisher: None, started };
     crate::tui::run(config, rt)?;
     Ok(ExitCode::SUCCESS)
 }

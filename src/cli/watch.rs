@@ -11,6 +11,7 @@ use anyhow::{Context, Result, anyhow, bail};
 use clap::Args;
 use serde_json::json;
 
+use super::ctx::Ctx;
 use crate::alerts::metrics::{CertRole, DomainMetrics, render};
 use crate::alerts::{Change, Current, Memory, Rules, Seen, diff};
 use crate::ops::Checked;
@@ -51,19 +52,20 @@ impl WatchArgs {
 }
 
 /// After `check` has recorded its results: updates the alert memory, POSTs the changes
-/// (`--notify`) and writes the metrics file (`--metrics`). Errors are printed; returns false
-/// when any of them failed.
+/// (`--notify`, on the command's runtime) and writes the metrics file (`--metrics`). Errors are
+/// printed; returns false when any of them failed.
 pub fn after_check(
     args: &WatchArgs,
     state_dir: &Path,
     store: &Store,
     checked: &[Checked],
-    now: jiff::Timestamp,
+    ctx: &Ctx,
 ) -> bool {
+    let now = ctx.now;
     let domains: Vec<Domain> =
         checked.iter().map(|c| Domain { checked: c, state: store.load(&c.domain).ok().flatten() }).collect();
     let mut ok = true;
-    if let Err(e) = alerts(args, state_dir, &domains, now) {
+    if let Err(e) = alerts(args, state_dir, &domains, ctx) {
         eprintln!("mtasts: --notify: {}", sanitize(&format!("{e:#}")));
         ok = false;
     }
@@ -81,7 +83,8 @@ pub fn after_check(
     ok
 }
 
-fn alerts(args: &WatchArgs, state_dir: &Path, domains: &[Domain], now: jiff::Timestamp) -> Result<()> {
+fn alerts(args: &WatchArgs, state_dir: &Path, domains: &[Domain], ctx: &Ctx) -> Result<()> {
+    let now = ctx.now;
     let dir = state_dir.join("alerts");
     let rules = Rules {
         remind_days: i64::from(args.remind_days),
@@ -101,7 +104,7 @@ fn alerts(args: &WatchArgs, state_dir: &Path, domains: &[Domain], now: jiff::Tim
     if let Some(url) = &args.notify
         && !report.is_empty()
     {
-        post(url, &json!({"checked_at": now, "changes": report}))?;
+        ctx.rt.block_on(post(url, &json!({"checked_at": now, "changes": report})))?;
     }
     if !memories.is_empty() {
         std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
@@ -184,29 +187,26 @@ fn metrics_of(d: &Domain, state_dir: &Path, now: jiff::Timestamp) -> DomainMetri
     }
 }
 
-fn post(url: &str, body: &serde_json::Value) -> Result<()> {
+async fn post(url: &str, body: &serde_json::Value) -> Result<()> {
     let parsed = reqwest::Url::parse(url).map_err(|e| anyhow!("{url:?} is not a URL: {e}"))?;
     if !matches!(parsed.scheme(), "http" | "https") {
         bail!("{url:?} is not an http or https URL");
     }
     let bytes = serde_json::to_vec(body)?;
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
-    runtime.block_on(async {
-        let client = reqwest::Client::builder()
-            .timeout(Duration::from_secs(20))
-            .redirect(reqwest::redirect::Policy::none())
-            .build()?;
-        let response = client
-            .post(parsed)
-            .header(reqwest::header::CONTENT_TYPE, "application/json")
-            .body(bytes)
-            .send()
-            .await
-            .map_err(|e| anyhow!("cannot deliver to {url}: {e}"))?;
-        let status = response.status();
-        if !status.is_success() {
-            bail!("{url} answered {status}; the changes will be sent again by the next check");
-        }
-        Ok(())
-    })
+    let client = reqwest::Client::builder()
+        .timeout(Duration::from_secs(20))
+        .redirect(reqwest::redirect::Policy::none())
+        .build()?;
+    let response = client
+        .post(parsed)
+        .header(reqwest::header::CONTENT_TYPE, "application/json")
+        .body(bytes)
+        .send()
+        .await
+        .map_err(|e| anyhow!("cannot deliver to {url}: {e}"))?;
+    let status = response.status();
+    if !status.is_success() {
+        bail!("{url} answered {status}; the changes will be sent again by the next check");
+    }
+    Ok(())
 }

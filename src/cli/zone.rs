@@ -11,8 +11,6 @@ use anyhow::{Result, anyhow};
 use clap::Args;
 
 use super::output::Style;
-use super::probe_args::ProbeArgs;
-use super::track::{AddArgs, add};
 use crate::ops::zone::{MailName, read_zone};
 use crate::store::Store;
 use mtasts_core::rfc::DomainName;
@@ -29,18 +27,19 @@ pub struct ZoneArgs {
     pub all: bool,
 }
 
-/// Runs `add --zone-file`.
+/// Runs `add ORIGIN --zone-file FILE [--all]`: lists the zone's names that receive mail and
+/// hands each untracked one the user picks (every one with `all`) to `add_one`, with the MX
+/// hosts the zone gives it.
 pub fn add_from_zone(
-    args: &AddArgs,
+    origin: &str,
     file: &std::path::Path,
-    probe: &ProbeArgs,
+    all: bool,
     store: &Store,
     style: &Style,
-    now: jiff::Timestamp,
-    rt: &tokio::runtime::Runtime,
+    mut add_one: impl FnMut(&DomainName, Vec<String>) -> Result<ExitCode>,
 ) -> Result<ExitCode> {
-    let origin = DomainName::parse(&args.domain)
-        .map_err(|e| anyhow!("domain {:?}: {e}", mtasts_core::sanitize::sanitize(&args.domain)))?;
+    let origin = DomainName::parse(origin)
+        .map_err(|e| anyhow!("domain {:?}: {e}", mtasts_core::sanitize::sanitize(origin)))?;
     let names = read_zone(file, &origin)
         .map_err(|e| anyhow!("{}", mtasts_core::sanitize::sanitize(&e.to_string())))?;
     if names.is_empty() {
@@ -63,7 +62,7 @@ pub fn add_from_zone(
         return Ok(ExitCode::SUCCESS);
     }
     let interactive = std::io::stdin().is_terminal() && std::io::stdout().is_terminal();
-    if !args.zone.all && !interactive {
+    if !all && !interactive {
         crate::outln!(
             "{} name(s) still receive mail without MTA-STS tracking; add --all to track them all",
             untracked.len()
@@ -73,21 +72,12 @@ pub fn add_from_zone(
     let mut failed = false;
     let mut skipped = 0;
     for n in untracked {
-        if !args.zone.all && !ask(&format!("track {}? [y/N] ", n.name))? {
+        if !all && !ask(&format!("track {}? [y/N] ", n.name))? {
             skipped += 1;
             continue;
         }
-        let one = AddArgs {
-            domain: n.name.as_str().to_owned(),
-            mx: if args.mx.is_empty() {
-                n.mx.iter().map(|(_, h)| h.as_str().to_owned()).collect()
-            } else {
-                args.mx.clone()
-            },
-            zone: ZoneArgs::default(),
-            ..args.clone()
-        };
-        if let Err(e) = add(&one, probe, store, style, now, rt) {
+        let zone_mx = n.mx.iter().map(|(_, h)| h.as_str().to_owned()).collect();
+        if let Err(e) = add_one(&n.name, zone_mx) {
             failed = true;
             eprintln!("mtasts: {}: {}", n.name, mtasts_core::sanitize::sanitize(&format!("{e:#}")));
         }

@@ -1,11 +1,12 @@
 //! The evidence report from the state directory: load the tracked domains and the imported
-//! TLS-RPT reports, build the [`AuditReport`], and write it as HTML atomically. The CLI's
-//! `report` and the wizard call these.
+//! TLS-RPT reports, build the [`AuditReport`], add what a live check sees, and write it as HTML
+//! atomically. The CLI's `report` and the wizard call these.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::audit::{AuditReport, build, render_html};
+use super::checker::Checker;
+use crate::audit::{AuditReport, add_live, build, live_facts, render_html};
 use crate::store::Store;
 use mtasts_core::rfc::DomainName;
 use mtasts_core::rollout::DomainState;
@@ -53,6 +54,20 @@ pub fn load_report(
     };
     let entries = ReportStore::open(state_dir)?.index()?.entries();
     Ok(build(&states, &entries, now))
+}
+
+/// Checks `domains` live (certificates judged at `now`) and adds to their sections what only a
+/// live check knows: the policy host's certificate and the DNSSEC status (`report --check`).
+pub async fn add_live_checks(
+    report: &mut AuditReport,
+    domains: &[DomainName],
+    checker: &Checker,
+    now: jiff::Timestamp,
+) {
+    let plans = std::collections::BTreeMap::new();
+    for c in checker.at(now).check(domains, &plans).await {
+        add_live(report, c.domain.as_str(), live_facts(&c.evidence, now));
+    }
 }
 
 /// Writes the HTML report for one tracked domain to `path` (what the wizard calls).

@@ -1,13 +1,10 @@
-//! Live checks: probe → judge → observation, for any number of domains at once.
+//! What a live check gives ([`Checked`]: probe → judge → observation) and what it is judged
+//! against (a tracked domain's [`PlanContext`]). Running checks is [`super::fleet`]'s job.
 
-use std::collections::BTreeMap;
-
-use super::fleet::{FleetEvent, Order, check_each};
 use mtasts_core::evidence::Evidence;
 use mtasts_core::judge::{HeldPolicy, Judgement, PlanContext};
 use mtasts_core::rfc::DomainName;
 use mtasts_core::rollout::{DomainState, Observation, held_until};
-use mtasts_probe::ProbeConfig;
 
 /// One checked domain.
 #[derive(Debug, Clone)]
@@ -79,22 +76,4 @@ pub fn held_policies(state: &DomainState) -> Vec<HeldPolicy> {
             until: v.replaced_seen.map(|r| held_until(v, r)),
         })
         .collect()
-}
-
-/// Probes every domain (sharing MX probes across them, within the config's limits), judges
-/// each with its plan when one is given, and builds the observations. Output order is input
-/// order; [`check_each`] hands each result over as it comes instead.
-pub async fn check_domains(
-    domains: &[DomainName],
-    cfg: &ProbeConfig,
-    plans: &BTreeMap<DomainName, PlanContext>,
-) -> Vec<Checked> {
-    let mut all = Vec::with_capacity(domains.len());
-    check_each(domains, cfg, plans, Order::Input, |event| {
-        if let FleetEvent::Checked(c, _) = event {
-            all.push(*c);
-        }
-    })
-    .await;
-    all
 }

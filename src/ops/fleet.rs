@@ -1,6 +1,6 @@
-//! Checking a fleet: every domain a task on the runtime (so judging and TLS use every core),
+//! Running live checks: every domain a task on the runtime (so judging and TLS use every core),
 //! each result handed over as it comes, in input order through a bounded reorder buffer or
-//! in completion order.
+//! in completion order; or all of them at once, in input order.
 
 use std::collections::{BTreeMap, HashMap};
 use std::time::Duration;
@@ -9,7 +9,7 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::task::JoinSet;
 use tokio::time::{Instant, MissedTickBehavior, interval};
 
-use super::Checked;
+use super::check::{Checked, planned_hosts};
 use mtasts_core::finding::Verdict;
 use mtasts_core::judge::{JudgeContext, PlanContext, judge};
 use mtasts_core::rfc::DomainName;
@@ -85,7 +85,7 @@ pub async fn check_each(
                     let now = cfg.now;
                     let handle = tasks.spawn(async move {
                         let evidence = prober.probe(&domain).await;
-                        let planned = super::check::planned_hosts(&evidence, plan.as_ref());
+                        let planned = planned_hosts(&evidence, plan.as_ref());
                         let planned_mx =
                             if planned.is_empty() { Vec::new() } else { prober.mx_hosts(&planned).await };
                         let judgement = judge(&evidence, &JudgeContext { plan, ..JudgeContext::new(now) });
@@ -131,4 +131,22 @@ pub async fn check_each(
             }
         }
     }
+}
+
+/// Probes every domain (sharing MX probes across them, within the config's limits), judges
+/// each with its plan when one is given, and builds the observations. Output order is input
+/// order; [`check_each`] hands each result over as it comes instead.
+pub async fn check_domains(
+    domains: &[DomainName],
+    cfg: &ProbeConfig,
+    plans: &BTreeMap<DomainName, PlanContext>,
+) -> Vec<Checked> {
+    let mut all = Vec::with_capacity(domains.len());
+    check_each(domains, cfg, plans, Order::Input, |event| {
+        if let FleetEvent::Checked(c, _) = event {
+            all.push(*c);
+        }
+    })
+    .await;
+    all
 }

@@ -5,6 +5,7 @@
 pub mod audit;
 pub mod change;
 pub mod check;
+pub mod checker;
 pub mod domain;
 pub mod fleet;
 pub mod observe;
@@ -12,7 +13,8 @@ pub mod reports;
 pub mod snippet;
 pub mod zone;
 
-pub use check::{Checked, check_domains, plan_context};
+pub use check::{Checked, plan_context};
+pub use checker::Checker;
 pub use domain::{AddOptions, Added, Advanced, OpsError};
-pub use fleet::{FleetEvent, Order, Progress, check_each};
+pub use fleet::{FleetEvent, Order, Progress, check_domains, check_each};
 pub use observe::observe;

@@ -2,32 +2,18 @@
 //! reads a clock or touches the terminal, the network or files.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 
 use jiff::Timestamp;
 
 use super::DemoInfo;
-pub use super::app_artefacts::{Artefact, edits_paths, is_worker, previewing_enforce, shown_policy};
+pub use super::artefact::Artefact;
+pub use super::model::{Entry, Status};
 pub use super::msg::{DomainReports, Effect, ImportCounts, Msg, Op, OpOutcome, Publish, Purpose};
 pub use super::overlay::{Confirm, ConfirmKind, Overlay, Prompt, PromptKind};
 pub use super::paths::PathUse;
 use crate::ops::Checked;
 use mtasts_core::rfc::DomainName;
 use mtasts_core::rollout::{DomainState, Phase, ReportTally};
-
-/// One tracked domain as loaded from the store.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Entry {
-    /// A state file that loaded.
-    Ok(Box<DomainState>),
-    /// A state file that could not be read (left untouched by the store).
-    Bad {
-        /// The file.
-        path: PathBuf,
-        /// What is wrong with it.
-        problem: String,
-    },
-}
 
 /// Which screen is shown.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -85,29 +71,6 @@ pub struct DomainSession {
     pub pending: Option<u64>,
     /// What the imported TLS-RPT reports say (the reports pane; its tally is the gate's input).
     pub reports: Option<DomainReports>,
-}
-
-/// A message on the status line.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Status {
-    /// What was done, or is being done.
-    Info(String),
-    /// What went wrong, or why something cannot be done.
-    Error(String),
-}
-
-impl Status {
-    /// The text.
-    pub fn text(&self) -> &str {
-        match self {
-            Status::Info(s) | Status::Error(s) => s,
-        }
-    }
-
-    /// Whether it reports a problem.
-    pub fn is_error(&self) -> bool {
-        matches!(self, Status::Error(_))
-    }
 }
 
 /// The whole wizard.

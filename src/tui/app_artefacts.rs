@@ -1,60 +1,18 @@
-//! What the wizard copies and writes besides the hosting snippet — the policy file (at
-//! enforce: the enforce policy), the wrangler project, the monitoring units — and the prompt
-//! that edits the web server paths. Keys: see [`super::keymap`].
+//! The keys that copy and write what the wizard offers besides the hosting snippet — the
+//! policy file (at enforce: the enforce policy), the wrangler project, the monitoring units
+//! (see [`super::artefact`]) — and the prompt that edits the web server paths. Keys: see
+//! [`super::keymap`].
 
 use std::path::PathBuf;
 
-use super::app::{App, Effect, Op, Overlay, Prompt, PromptKind, Screen};
+use super::app::{App, Screen};
+use super::artefact::{Artefact, edits_paths, shown_policy};
 use super::keymap::Action;
+use super::msg::{Effect, Op};
+use super::overlay::{Overlay, Prompt, PromptKind};
 use crate::ops::snippet::{options, snippet_input};
-use mtasts_core::rfc::{Mode, Policy};
-use mtasts_core::rollout::{DomainState, ENFORCE_MAX_AGE, HostingPath, Phase, monitoring_units};
+use mtasts_core::rollout::{DomainState, Phase, monitoring_units};
 use mtasts_core::snippet::{self, File, Options, Target};
-
-/// What a write prompt writes (besides the hosting snippet, which has its own prompt).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Artefact {
-    /// The policy file `mta-sts.txt`.
-    Policy,
-    /// The daily check: crontab entry, systemd service and timer (a new folder).
-    Monitoring,
-    /// `wrangler.jsonc` and the Worker module beside it (a new folder).
-    Wrangler,
-}
-
-impl Artefact {
-    /// Whether it is written as a new folder of files (else one new file).
-    pub fn is_folder(self) -> bool {
-        self != Artefact::Policy
-    }
-}
-
-/// The policy the screen `viewing` shows: the plan's, except that the enforce screens seen
-/// before the domain gets there preview the enforce policy (`mode: enforce`,
-/// `max_age: 604800`; its new id is generated when `n` advances).
-pub fn shown_policy(state: &DomainState, viewing: Phase) -> Policy {
-    let plan = state.plan.policy();
-    if previewing_enforce(state, viewing) {
-        Policy { mode: Mode::Enforce, max_age: ENFORCE_MAX_AGE, ..plan }
-    } else {
-        plan
-    }
-}
-
-/// Whether `viewing` is an enforce screen the domain has not reached yet.
-pub fn previewing_enforce(state: &DomainState, viewing: Phase) -> bool {
-    matches!(viewing, Phase::Enforce | Phase::Enforced) && state.phase < Phase::Enforce
-}
-
-/// Whether `state`'s hosting path reads certificate and webroot paths.
-pub fn edits_paths(state: &DomainState) -> bool {
-    matches!(state.plan.hosting, Some(HostingPath::Nginx | HostingPath::Apache | HostingPath::Caddy))
-}
-
-/// Whether `state`'s hosting path is a Worker (so the wrangler project applies).
-pub fn is_worker(state: &DomainState) -> bool {
-    matches!(state.plan.hosting, Some(HostingPath::Worker | HostingPath::WorkerMulti))
-}
 
 impl App {
     /// The files of `what` for `state` as seen on `viewing`'s screen.
@@ -201,20 +159,4 @@ pub(super) fn validate_paths(app: &App, input: &str) -> Result<(), String> {
         return Ok(());
     };
     Options::parse_triple(input, &v.domain).map(|_| ()).map_err(|e| e.to_string())
-}
-
-/// Writes `files` into the new folder `dir` (never into an existing one, never over a file).
-pub fn write_files(dir: &std::path::Path, files: &[(String, String)]) -> super::app::Msg {
-    use super::app::{Msg, Status};
-    let shown = mtasts_core::sanitize::sanitize(&dir.display().to_string()).into_owned();
-    if let Err(e) = std::fs::create_dir(dir) {
-        return Msg::Note(Status::Error(format!("cannot create the folder {shown}: {e}")));
-    }
-    for (name, text) in files {
-        if let Msg::Note(Status::Error(e)) = super::effects::write_file(&dir.join(name), text) {
-            return Msg::Note(Status::Error(e));
-        }
-    }
-    let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
-    Msg::Note(Status::Info(format!("wrote {} into {shown}", names.join(", "))))
 }

@@ -1,8 +1,8 @@
-//! Performing effects: probes, store operations, files and the demo lab. The event loop runs
-//! every one of them in a background task (see `tasks`); tests may await [`Runtime::perform`]
-//! inline.
+//! Performing effects: checks, store operations, files and the demo lab. The event loop runs
+//! every one of them in a background task (see `tasks`): checks and fetches as futures, the
+//! rest, which block on files, through [`Runtime::perform_blocking`]; tests may await
+//! [`Runtime::perform`] inline.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use std::ops::ControlFlow;
@@ -13,13 +13,15 @@ use base64::Engine;
 use jiff::Timestamp;
 
 use super::Clock;
-use super::app::{DomainReports, Effect, Entry, ImportCounts, Msg, Op, OpOutcome, Publish, Purpose, Status};
-use crate::ops::{self, Checked};
+use super::checks::CheckJob;
+use super::files::{write_file, write_files};
+use super::model::{Entry, Status};
+use super::msg::{DomainReports, Effect, ImportCounts, Msg, Op, OpOutcome, Publish, Purpose};
+use crate::ops::{self, Checker};
 use crate::store::Store;
 use mtasts_core::rfc::DomainName;
 use mtasts_core::rollout::{DomainState, testing_started};
 use mtasts_core::sanitize::sanitize;
-use mtasts_probe::ProbeConfig;
 use mtasts_reports::{Outcome, ReportEntry, ReportStore};
 
 /// What effects are performed against.
@@ -27,8 +29,8 @@ use mtasts_reports::{Outcome, ReportEntry, ReportStore};
 pub struct Runtime {
     /// Tracked domains.
     pub store: Store,
-    /// Probe settings (its `now` is refreshed for each check).
-    pub probe: ProbeConfig,
+    /// How to check (each check judges certificates at the clock's time).
+    pub probe: Checker,
     /// The clock.
     pub clock: Clock,
     /// Where `p` publishes (the demo's lab), if anywhere.
@@ -76,9 +78,8 @@ impl Runtime {
 
     /// A check of `domains`, judged against their plans when tracked.
     pub fn check(&self, domains: Vec<DomainName>, generation: u64, purpose: Purpose) -> CheckJob {
-        let mut cfg = self.probe.clone();
-        cfg.now = self.clock.now();
-        CheckJob { domains, cfg, store: self.store.clone(), generation, purpose }
+        let checker = self.probe.at(self.clock.now());
+        CheckJob::new(domains, checker, self.store.clone(), generation, purpose)
     }
 
     /// A store operation.
@@ -204,15 +205,24 @@ impl Runtime {
 
     /// Performs one effect inline and returns the message it produces (`Quit` gives none).
     pub async fn perform(&mut self, effect: Effect) -> Option<Msg> {
+        match effect {
+            Effect::RunCheck { domains, generation, purpose } => {
+                Some(self.check(domains, generation, purpose).run().await)
+            }
+            Effect::Fetch(url) => Some(self.fetch_with(&url, &AtomicBool::new(false), &mut |_| {}).await),
+            other => self.perform_blocking(other),
+        }
+    }
+
+    /// Performs one effect that waits on nothing but files, the store and the demo lab, and
+    /// returns the message it produces; checks and fetches wait on the network and are
+    /// [`perform`](Runtime::perform)ed instead (they, `Quit` and the cancels give none here).
+    pub fn perform_blocking(&mut self, effect: Effect) -> Option<Msg> {
         Some(match effect {
             Effect::Reload => self.reload(),
-            Effect::RunCheck { domains, generation, purpose } => {
-                self.check(domains, generation, purpose).run().await
-            }
             Effect::Op(op) => self.op(op),
             Effect::LoadReports { now } => self.load_reports(now),
             Effect::Import(paths) => self.import(&paths),
-            Effect::Fetch(url) => self.fetch_with(&url, &AtomicBool::new(false), &mut |_| {}).await,
             Effect::InspectPath { typed, usage, submit } => {
                 Msg::PathInspected { verdict: super::paths::inspect(&typed, usage), typed, submit }
             }
@@ -220,20 +230,23 @@ impl Runtime {
                 let (to, candidates) = super::paths::complete(&typed, &super::paths::listing(&typed));
                 Msg::Completed { typed, to, candidates }
             }
-            Effect::CancelImport | Effect::CancelCheck(_) => return None,
             Effect::Copy(text) => {
                 self.last_copy = Some(text);
                 Msg::Note(Status::Info("copied".into()))
             }
             Effect::WriteFile { path, text } => write_file(&path, &text),
-            Effect::WriteFiles { dir, files } => super::app_artefacts::write_files(&dir, &files),
+            Effect::WriteFiles { dir, files } => write_files(&dir, &files),
             Effect::WriteAudit { domain, path } => self.write_audit(&domain, &path),
             Effect::Publish(p) => self.publish(p),
             Effect::ShiftClock(by) => {
                 self.clock.shift(by);
                 Msg::Tick(self.clock.now())
             }
-            Effect::Quit => return None,
+            Effect::RunCheck { .. }
+            | Effect::Fetch(_)
+            | Effect::CancelImport
+            | Effect::CancelCheck(_)
+            | Effect::Quit => return None,
         })
     }
 }
@@ -246,83 +259,4 @@ const IMPORT_LINES: usize = 5;
 pub fn domain_reports(entries: &[ReportEntry], state: &DomainState, now: Timestamp) -> DomainReports {
     let n = ops::reports::numbers(entries, &state.domain, testing_started(state), now);
     DomainReports { domain: n.domain, since: n.since, tally: n.tally, summary: n.summary }
-}
-
-/// Writes a snippet; refuses to overwrite an existing file.
-pub fn write_file(path: &std::path::Path, text: &str) -> Msg {
-    use std::io::Write;
-    let shown = mtasts_core::sanitize::sanitize(&path.display().to_string()).into_owned();
-    let r = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)
-        .and_then(|mut f| f.write_all(text.as_bytes()).and_then(|()| f.sync_all()));
-    Msg::Note(match r {
-        Ok(()) => Status::Info(format!("wrote {shown}")),
-        Err(e) => Status::Error(format!("cannot write {shown}: {e}")),
-    })
-}
-
-/// A prepared check: everything it needs, owned.
-#[derive(Debug)]
-pub struct CheckJob {
-    domains: Vec<DomainName>,
-    cfg: ProbeConfig,
-    store: Store,
-    generation: u64,
-    purpose: Purpose,
-}
-
-impl CheckJob {
-    /// Runs the check (reading the plans of tracked domains first).
-    pub async fn run(self) -> Msg {
-        let plans = self.plans().await;
-        let results: Vec<Checked> = ops::check_domains(&self.domains, &self.cfg, &plans).await;
-        Msg::Checked { generation: self.generation, purpose: self.purpose, results }
-    }
-
-    /// Runs the check as the CLI does ([`ops::check_each`]), handing each domain's result to
-    /// `on` as a [`Msg::Checked`] of its own as soon as it is known.
-    pub async fn run_each(self, mut on: impl FnMut(Msg)) {
-        let plans = self.plans().await;
-        let (generation, purpose) = (self.generation, self.purpose);
-        ops::check_each(&self.domains, &self.cfg, &plans, ops::Order::Completion, |event| {
-            if let ops::FleetEvent::Checked(c, _) = event {
-                on(Msg::Checked { generation, purpose, results: vec![*c] });
-            }
-        })
-        .await;
-    }
-
-    /// The plans of the tracked domains among those checked, read off the event loop.
-    async fn plans(&self) -> BTreeMap<DomainName, mtasts_core::judge::PlanContext> {
-        let store = self.store.clone();
-        let domains = self.domains.clone();
-        tokio::task::spawn_blocking(move || {
-            domains
-                .iter()
-                .filter_map(|d| Some((d.clone(), ops::plan_context(&store.load(d).ok()??))))
-                .collect::<BTreeMap<_, _>>()
-        })
-        .await
-        .unwrap_or_default()
-    }
-
-    /// The same check split into one job per domain (so each can be replaced on its own).
-    pub fn per_domain(self) -> Vec<(DomainName, CheckJob)> {
-        let CheckJob { domains, cfg, store, generation, purpose } = self;
-        domains
-            .into_iter()
-            .map(|d| {
-                let job = CheckJob {
-                    domains: vec![d.clone()],
-                    cfg: cfg.clone(),
-                    store: store.clone(),
-                    generation,
-                    purpose,
-                };
-                (d, job)
-            })
-            .collect()
-    }
 }

@@ -24,9 +24,9 @@ impl Runtime {
             insecure_plain: false,
             move_to: None,
             limits: FetchLimits::default(),
-            anchors: self.probe.extra_anchors.clone(),
-            connect_timeout: self.probe.timeouts.connect,
-            step_timeout: self.probe.timeouts.overall,
+            anchors: self.probe.extra_anchors().to_vec(),
+            connect_timeout: self.probe.connect_timeout(),
+            step_timeout: self.probe.overall_timeout(),
         })
     }
 

@@ -247,10 +247,10 @@ fn viewed_state(app: &App) -> Option<&mtasts_core::rollout::DomainState> {
     view(app).and_then(|v| app.state(&v.domain))
 }
 fn hosting_paths(app: &App, p: Place) -> bool {
-    hosting(app, p) && viewed_state(app).is_some_and(super::app_artefacts::edits_paths)
+    hosting(app, p) && viewed_state(app).is_some_and(super::artefact::edits_paths)
 }
 fn hosting_worker(app: &App, p: Place) -> bool {
-    hosting(app, p) && viewed_state(app).is_some_and(super::app_artefacts::is_worker)
+    hosting(app, p) && viewed_state(app).is_some_and(super::artefact::is_worker)
 }
 fn policy_file(_: &App, p: Place) -> bool {
     viewing(p, &[Phase::Hosting, Phase::Enforce])

@@ -1,8 +1,9 @@
 //! The terminal wizard: every rollout phase as a screen.
 //!
 //! [`app`] holds the state and the pure `update(msg) -> effects`; [`render`] draws it (a pure
-//! function of the [`app::App`]); [`run`] is the event loop that performs effects (probes,
-//! store operations, clipboard, files) and redraws only when something changed. The `demo`
+//! function of the [`app::App`]); [`run`] is the event loop that performs effects (checks,
+//! store operations, clipboard, files) and redraws only when something changed. It reaches the
+//! probes only through [`crate::ops`] (an [`ops::Checker`](crate::ops::Checker)). The `demo`
 //! command (in `cli`) starts the lab and hands the wizard a [`effects::Publisher`].
 
 pub mod app;
@@ -12,9 +13,13 @@ mod app_keys;
 mod app_overlay;
 mod app_reports;
 mod app_results;
+mod artefact;
+pub mod checks;
 pub mod effects;
 mod fetch;
+mod files;
 pub mod keymap;
+mod model;
 pub mod msg;
 mod overlay;
 mod paths;
@@ -52,8 +57,8 @@ use std::path::PathBuf;
 
 use jiff::{SignedDuration, Timestamp};
 
+use crate::ops::Checker;
 use crate::store::Store;
-use mtasts_probe::ProbeConfig;
 
 pub use run::{Stats, drive, run, run_async};
 
@@ -116,8 +121,8 @@ pub struct DemoInfo {
 pub struct TuiConfig {
     /// Tracked domains.
     pub store: Store,
-    /// How to probe; its `now` is refreshed from `clock` for each check.
-    pub probe: ProbeConfig,
+    /// How to check (through `ops`); each check judges certificates at `clock`'s time.
+    pub probe: Checker,
     /// The clock.
     pub clock: Clock,
     /// Colours on (false for `NO_COLOR` / `--no-color`).

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use crossterm::event::KeyEvent;
 use jiff::{SignedDuration, Timestamp};
 
-use super::app::Entry;
+use super::model::{Entry, Status};
 use crate::ops::{AddOptions, Added, Advanced, Checked};
 use mtasts_core::rfc::{DomainName, RuaUri};
 use mtasts_core::rollout::{DomainState, HostingPath, ReportTally};
@@ -202,7 +202,7 @@ pub enum Msg {
     /// An operation finished.
     OpDone(Result<OpOutcome, String>),
     /// A note for the status line (copy and write results).
-    Note(super::app::Status),
+    Note(Status),
     /// The imported reports were read: per tracked domain that has any.
     ReportsLoaded(Result<Vec<DomainReports>, String>),
     /// What a typed path is (`Ok`), or why it is refused (`Err`).

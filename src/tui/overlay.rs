@@ -1,6 +1,8 @@
 //! Modals on top of a screen: the help, text prompts (tui-input), confirmations and notes.
 
-use super::app::{Effect, PathUse};
+use super::artefact::Artefact;
+use super::msg::Effect;
+use super::paths::PathUse;
 use crate::ops::Checked;
 use mtasts_core::rfc::DomainName;
 
@@ -40,7 +42,7 @@ pub enum PromptKind {
     /// The acknowledgement text for overriding blockers.
     Ack,
     /// Where to write the policy file, the monitoring units or the wrangler project.
-    WriteArtefact(super::app_artefacts::Artefact),
+    WriteArtefact(Artefact),
     /// The certificate, key and webroot paths of the web server snippets.
     ServerPaths,
     /// The MX hosts of the domain being added (prefilled from DNS when it answered).

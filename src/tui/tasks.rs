@@ -1,15 +1,16 @@
 //! Where the event loop sends its effects: nothing here runs on the loop itself.
 //!
 //! Store reads and writes, report loading, file writes and publishing go, in order, to one
-//! background worker (so an operation and the reload after it cannot swap places). An import
-//! runs in a task of its own, sending progress, and stops when cancelled. A check of one domain
-//! runs as a task of its own, a check of several as one fleet run that sends each result as it
-//! comes; a new check of a domain drops the one in flight (single flight per domain).
+//! blocking worker thread (so an operation and the reload after it cannot swap places). An
+//! import runs on a blocking thread of its own, sending progress, and stops when cancelled. A
+//! check of one domain is a task (a future) of its own, a check of several one fleet task that
+//! sends each result as it comes; a new check of a domain drops the one in flight (single
+//! flight per domain). Everything runs on the one runtime `main.rs` built.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use tokio::sync::oneshot::error::TryRecvError;
@@ -18,13 +19,12 @@ use tokio::sync::{mpsc, oneshot};
 use super::app::{Effect, ImportCounts, Msg, Purpose};
 use super::effects::Runtime;
 use mtasts_core::rfc::DomainName;
+use mtasts_reports::count_files;
 
 /// How often an import reports progress at most.
 const PROGRESS_EVERY: Duration = Duration::from_millis(50);
 /// How often a fleet check looks whether all its domains were replaced or cancelled.
 const STOP_POLL: Duration = Duration::from_millis(250);
-/// How deep the file count before an import looks (the import itself stops at the same depth).
-const COUNT_DEPTH: usize = 32;
 
 /// The background work of one wizard session.
 #[derive(Debug)]
@@ -43,10 +43,9 @@ impl Tasks {
         let (serial, mut rx) = mpsc::unbounded_channel::<Effect>();
         let mut worker = runtime.clone();
         let out = tx.clone();
-        let handle = tokio::runtime::Handle::current();
         tokio::task::spawn_blocking(move || {
             while let Some(effect) = rx.blocking_recv() {
-                if let Some(msg) = handle.block_on(worker.perform(effect)) {
+                if let Some(msg) = worker.perform_blocking(effect) {
                     let _ = out.send(msg);
                 }
             }
@@ -82,9 +81,8 @@ impl Tasks {
             quick @ (Effect::InspectPath { .. } | Effect::Complete { .. }) => {
                 let mut runtime = self.runtime.clone();
                 let tx = self.tx.clone();
-                let handle = tokio::runtime::Handle::current();
                 tokio::task::spawn_blocking(move || {
-                    if let Some(msg) = handle.block_on(runtime.perform(quick)) {
+                    if let Some(msg) = runtime.perform_blocking(quick) {
                         let _ = tx.send(msg);
                     }
                 });
@@ -105,15 +103,11 @@ impl Tasks {
             // Replacing the sender drops the old one, which ends the check in flight.
             self.checks.insert(domain, stop);
             let tx = self.tx.clone();
-            let handle = tokio::runtime::Handle::current();
-            // The probe's future is not `Send`, so it runs on a blocking thread of its own.
-            tokio::task::spawn_blocking(move || {
-                handle.block_on(async move {
-                    tokio::select! {
-                        msg = job.run() => { let _ = tx.send(msg); }
-                        _ = stopped => {}
-                    }
-                });
+            tokio::spawn(async move {
+                tokio::select! {
+                    msg = job.run() => { let _ = tx.send(msg); }
+                    _ = stopped => {}
+                }
             });
         }
     }
@@ -131,34 +125,31 @@ impl Tasks {
         }
         let job = self.runtime.check(domains, generation, purpose);
         let tx = self.tx.clone();
-        let handle = tokio::runtime::Handle::current();
-        tokio::task::spawn_blocking(move || {
-            let stops = std::cell::RefCell::new(stops);
+        tokio::spawn(async move {
+            let stops = Mutex::new(stops);
+            let lock = || stops.lock().unwrap_or_else(PoisonError::into_inner);
             let wanted = |d: &DomainName| {
-                stops.borrow_mut().get_mut(d).is_some_and(|rx| rx.try_recv() == Err(TryRecvError::Empty))
+                lock().get_mut(d).is_some_and(|rx| rx.try_recv() == Err(TryRecvError::Empty))
             };
-            handle.block_on(async {
-                let all_stopped = async {
-                    loop {
-                        tokio::time::sleep(STOP_POLL).await;
-                        let mut stops = stops.borrow_mut();
-                        if stops.values_mut().all(|rx| rx.try_recv() != Err(TryRecvError::Empty)) {
-                            break;
-                        }
+            let all_stopped = async {
+                loop {
+                    tokio::time::sleep(STOP_POLL).await;
+                    if lock().values_mut().all(|rx| rx.try_recv() != Err(TryRecvError::Empty)) {
+                        break;
                     }
-                };
-                let run = job.run_each(|msg| {
-                    if let Msg::Checked { results, .. } = &msg
-                        && results.iter().all(|c| wanted(&c.domain))
-                    {
-                        let _ = tx.send(msg);
-                    }
-                });
-                tokio::select! {
-                    () = run => {}
-                    () = all_stopped => {}
+                }
+            };
+            let run = job.run_each(|msg| {
+                if let Msg::Checked { results, .. } = &msg
+                    && results.iter().all(|c| wanted(&c.domain))
+                {
+                    let _ = tx.send(msg);
                 }
             });
+            tokio::select! {
+                () = run => {}
+                () = all_stopped => {}
+            }
         });
     }
 
@@ -203,6 +194,10 @@ impl Tasks {
     /// Runs a fetch like an import (one at a time, Esc cancels). Esc answers at once with the
     /// counts so far; the fetch is dropped where it waits (each message's reports and the
     /// mailbox position are saved before the next message starts).
+    ///
+    /// The fetch writes the report store (blocking file I/O) between its awaits and hands
+    /// progress to a callback that need not be `Send`, so it is driven on a blocking thread by
+    /// the program's one runtime (its handle; no runtime of its own).
     fn start_fetch(&mut self, url: String) {
         let cancel = self.arm_import();
         let runtime = self.runtime.clone();
@@ -246,48 +241,18 @@ impl Drop for Tasks {
     }
 }
 
-/// Counts the regular files under `paths` (directories recursively, links to directories not
-/// followed below the top), for the "N of M files" progress line. `None` when cancelled.
-/// One import runs at a time: the wizard offers `i` only when none runs.
-pub fn count_files(paths: &[PathBuf], cancel: &AtomicBool) -> Option<usize> {
-    fn visit(path: &Path, depth: usize, cancel: &AtomicBool) -> usize {
-        let Ok(meta) = std::fs::metadata(path) else { return 0 };
-        if !meta.is_dir() {
-            return usize::from(meta.is_file());
-        }
-        let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
-        if depth >= COUNT_DEPTH || (is_link && depth > 0) || cancel.load(Ordering::Relaxed) {
-            return 0;
-        }
-        let Ok(entries) = std::fs::read_dir(path) else { return 0 };
-        let mut n = 0;
-        for entry in entries.flatten() {
-            let hidden = entry.file_name().to_string_lossy().starts_with('.');
-            if hidden && !entry.file_type().is_ok_and(|t| t.is_dir()) {
-                continue;
-            }
-            n += visit(&entry.path(), depth + 1, cancel);
-        }
-        n
-    }
-    let n = paths.iter().map(|p| visit(p, 0, cancel)).sum();
-    (!cancel.load(Ordering::Relaxed)).then_some(n)
-}
-
 #[cfg(test)]
 mod tests {
     use std::time::Duration;
 
     use super::*;
+    use crate::ops::Checker;
     use crate::store::Store;
     use crate::tui::Clock;
-    use mtasts_probe::{ProbeConfig, ResolverChoice, Timeouts};
 
     /// Tasks over a fresh store whose resolver never answers (checks fail fast, offline).
     fn offline_tasks(dir: &std::path::Path) -> (Tasks, mpsc::UnboundedReceiver<Msg>) {
-        let mut probe = ProbeConfig::new(jiff::Timestamp::now());
-        probe.resolver = ResolverChoice::At("127.0.0.1:1".parse().unwrap());
-        probe.timeouts = Timeouts::uniform(Duration::from_millis(300));
+        let probe = Checker::unreachable(Duration::from_millis(300));
         let store = Store::open(dir).unwrap();
         let runtime = Runtime { store, probe, clock: Clock::system(), publisher: None, last_copy: None };
         let (tx, rx) = mpsc::unbounded_channel();
@@ -335,5 +300,28 @@ mod tests {
         assert_eq!(seen, ["a.example", "c.example"]);
         let more = tokio::time::timeout(Duration::from_secs(3), rx.recv()).await;
         assert!(more.is_err(), "the cancelled domain reported: {more:?}");
+    }
+
+    /// A maildir whose `tmp/` holds a message still being delivered: the import skips it, and
+    /// so does the count its progress line is measured against.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn an_import_reads_as_many_files_as_it_counted() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut tasks, mut rx) = offline_tasks(&dir.path().join("state"));
+        let maildir = dir.path().join("Maildir");
+        for (sub, name) in [("cur", "1:2,S"), ("new", "2"), ("tmp", "3")] {
+            std::fs::create_dir_all(maildir.join(sub)).unwrap();
+            let mail = format!("From: a@example.net\r\nSubject: not a report {name}\r\n\r\nhello\r\n");
+            std::fs::write(maildir.join(sub).join(name), mail).unwrap();
+        }
+        tasks.dispatch(Effect::Import(vec![maildir]));
+        let counts = loop {
+            let msg = tokio::time::timeout(Duration::from_secs(60), rx.recv()).await.unwrap().unwrap();
+            if let Msg::Imported(r) = msg {
+                break r.unwrap();
+            }
+        };
+        assert_eq!(counts.total_files, Some(2), "tmp/ is not counted: {counts:?}");
+        assert_eq!(counts.files, 2, "the import read cur/ and new/: {counts:?}");
     }
 }

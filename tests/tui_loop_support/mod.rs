@@ -116,7 +116,7 @@ where
     probe.resolver = ResolverChoice::At("127.0.0.1:1".parse().unwrap());
     let config = TuiConfig {
         store: Store::open(state_dir).unwrap(),
-        probe,
+        probe: probe.into(),
         clock: Clock::system(),
         color: false,
         demo: None,

@@ -29,7 +29,7 @@ pub use entry::{ReportEntry, entry_of, report_key};
 pub use fixes::failure_fix;
 pub use model::{FailureDetail, PolicyResult, PolicyType, Report, ResultType};
 pub use parse::{MAX_REPORT_BYTES, gunzip, parse_report, report_json};
-pub use sources::MAX_INPUT_BYTES;
+pub use sources::{MAX_INPUT_BYTES, count_files};
 pub use store::ReportStore;
 pub use summary::{
     Conflict, DaySummary, DomainSummary, Tally, summarize, summarize_entries, tally_entries, window_tally,

@@ -153,3 +153,32 @@ fn mbox(path: &Path, mut reader: impl BufRead, emit: &mut dyn FnMut(Source, Foun
         }
     }
 }
+
+/// How many files an import of `paths` reads, for its "N of M files" progress: the regular
+/// files [`walk`] reaches by its rules (directories to the same depth, a link to a directory
+/// followed only when named, hidden files and a maildir's `tmp/` skipped), listed but not read.
+/// `None` once `cancel` is set.
+pub fn count_files(paths: &[PathBuf], cancel: &std::sync::atomic::AtomicBool) -> Option<usize> {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    fn count(path: &Path, explicit: bool, depth: usize, cancel: &AtomicBool) -> usize {
+        let Ok(meta) = std::fs::metadata(path) else { return 0 };
+        if !meta.is_dir() {
+            return usize::from(meta.is_file());
+        }
+        let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+        if depth >= MAX_DEPTH || (is_link && !explicit) || cancel.load(Ordering::Relaxed) {
+            return 0;
+        }
+        let Ok(listing) = std::fs::read_dir(path) else { return 0 };
+        let maildir = path.join("cur").is_dir() && path.join("new").is_dir();
+        let read = |entry: &PathBuf| {
+            let name = entry.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let skipped = (name.starts_with('.') && !entry.is_dir()) || (maildir && name == "tmp");
+            !skipped
+        };
+        let entries = listing.filter_map(|e| e.ok().map(|e| e.path()));
+        entries.filter(read).map(|entry| count(&entry, false, depth + 1, cancel)).sum()
+    }
+    let n = paths.iter().map(|p| count(p, true, 0, cancel)).sum();
+    (!cancel.load(Ordering::Relaxed)).then_some(n)
+}

@@ -5,9 +5,9 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
-use super::domain::{Ctx, pane};
 use super::hosting::policy_file_lines;
-use crate::tui::app::{previewing_enforce, shown_policy};
+use super::pane::{Ctx, pane};
+use crate::tui::artefact::{previewing_enforce, shown_policy};
 use crate::tui::theme;
 use crate::tui::widgets::{mark, spinner};
 use mtasts_core::rollout::{

@@ -6,9 +6,9 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
-use super::domain::{Ctx, pane};
+use super::pane::{Ctx, pane};
 use crate::ops::snippet::{options, site};
-use crate::tui::app::{edits_paths, is_worker};
+use crate::tui::artefact::{edits_paths, is_worker};
 use crate::tui::theme::{self, Theme};
 use mtasts_core::rfc::{DomainName, Policy};
 use mtasts_core::rollout::{DomainState, HostingPath};

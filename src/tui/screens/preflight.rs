@@ -5,7 +5,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
-use super::domain::{Ctx, pane};
+use super::pane::{Ctx, pane};
 use crate::tui::theme::{self, Theme};
 use crate::tui::widgets::{dane, fit, mark, s_client, spinner};
 use mtasts_core::evidence::{CertVerdict, MxEvidence, SmtpEvidence, SmtpOutcome};

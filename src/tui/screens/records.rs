@@ -5,7 +5,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
-use super::domain::{Ctx, pane};
+use super::pane::{Ctx, pane};
 use crate::tui::theme;
 use crate::tui::widgets::{age, spinner};
 use mtasts_core::evidence::{Lookup, TxtEvidence};

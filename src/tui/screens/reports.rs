@@ -10,7 +10,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
-use super::domain::{Ctx, pane};
+use super::pane::{Ctx, pane};
 use crate::tui::app::DomainReports;
 use crate::tui::theme::{self, Theme};
 use crate::tui::widgets::rua;

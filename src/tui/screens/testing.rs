@@ -6,7 +6,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Gauge, Paragraph};
 
-use super::domain::{Ctx, pane};
+use super::pane::{Ctx, pane};
 use crate::tui::app::DomainReports;
 use crate::tui::theme;
 use crate::tui::widgets::verdict;

@@ -5,7 +5,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
-use super::domain::{Ctx, pane};
+use super::pane::{Ctx, pane};
 use crate::tui::widgets::evidence::fact_lines;
 use crate::tui::widgets::{findings, spinner, verdict};
 use mtasts_core::rfc::DomainName;

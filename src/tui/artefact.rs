@@ -1,0 +1,50 @@
+//! What the wizard writes besides the hosting snippet, and which policy a phase screen shows:
+//! pure rules on a domain's state, shared by the keys, the key table and the screens.
+
+use mtasts_core::rfc::{Mode, Policy};
+use mtasts_core::rollout::{DomainState, ENFORCE_MAX_AGE, HostingPath, Phase};
+
+/// What a write prompt writes (besides the hosting snippet, which has its own prompt).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Artefact {
+    /// The policy file `mta-sts.txt`.
+    Policy,
+    /// The daily check: crontab entry, systemd service and timer (a new folder).
+    Monitoring,
+    /// `wrangler.jsonc` and the Worker module beside it (a new folder).
+    Wrangler,
+}
+
+impl Artefact {
+    /// Whether it is written as a new folder of files (else one new file).
+    pub fn is_folder(self) -> bool {
+        self != Artefact::Policy
+    }
+}
+
+/// The policy the screen `viewing` shows: the plan's, except that the enforce screens seen
+/// before the domain gets there preview the enforce policy (`mode: enforce`,
+/// `max_age: 604800`; its new id is generated when `n` advances).
+pub fn shown_policy(state: &DomainState, viewing: Phase) -> Policy {
+    let plan = state.plan.policy();
+    if previewing_enforce(state, viewing) {
+        Policy { mode: Mode::Enforce, max_age: ENFORCE_MAX_AGE, ..plan }
+    } else {
+        plan
+    }
+}
+
+/// Whether `viewing` is an enforce screen the domain has not reached yet.
+pub fn previewing_enforce(state: &DomainState, viewing: Phase) -> bool {
+    matches!(viewing, Phase::Enforce | Phase::Enforced) && state.phase < Phase::Enforce
+}
+
+/// Whether `state`'s hosting path reads certificate and webroot paths.
+pub fn edits_paths(state: &DomainState) -> bool {
+    matches!(state.plan.hosting, Some(HostingPath::Nginx | HostingPath::Apache | HostingPath::Caddy))
+}
+
+/// Whether `state`'s hosting path is a Worker (so the wrangler project applies).
+pub fn is_worker(state: &DomainState) -> bool {
+    matches!(state.plan.hosting, Some(HostingPath::Worker | HostingPath::WorkerMulti))
+}
