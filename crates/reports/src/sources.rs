@@ -27,40 +27,66 @@ fn source(path: &Path) -> Source {
     Source { path: path.to_owned(), message: None, part: None }
 }
 
-fn visit(path: &Path, explicit: bool, depth: usize, emit: &mut dyn FnMut(Source, Found)) {
+/// What the walk meets: a regular file to read, or a path it reports without reading.
+enum Met<'a> {
+    File { path: &'a Path, explicit: bool },
+    Skipped { path: &'a Path, found: Found },
+}
+
+/// The one walk of import paths: directories recursively in name order, to [`MAX_DEPTH`]; a
+/// link to a directory followed only when named; hidden files and a maildir's `tmp/` skipped.
+/// `meet` returns false to stop the walk.
+fn each(path: &Path, explicit: bool, depth: usize, meet: &mut dyn FnMut(Met) -> bool) -> bool {
     let meta = match std::fs::metadata(path) {
         Ok(m) => m,
-        Err(e) => return emit(source(path), Found::Rejected(format!("cannot read: {e}"))),
+        Err(e) => return meet(Met::Skipped { path, found: Found::Rejected(format!("cannot read: {e}")) }),
     };
-    if meta.is_dir() {
-        let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
-        if depth >= MAX_DEPTH || (is_link && !explicit) {
-            return emit(source(path), Found::Ignored("directory not followed (link or too deep)".into()));
-        }
-        let mut entries: Vec<PathBuf> = match std::fs::read_dir(path) {
-            Ok(rd) => rd.filter_map(|e| e.ok().map(|e| e.path())).collect(),
-            Err(e) => {
-                return emit(source(path), Found::Rejected(format!("cannot list directory: {e}")));
-            }
-        };
-        entries.sort();
-        // In a maildir, `tmp/` holds messages still being delivered.
-        let maildir = path.join("cur").is_dir() && path.join("new").is_dir();
-        for entry in entries {
-            let name = entry.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-            // Dot-directories stay: Maildir++ keeps its folders in `.Name/`.
-            if (name.starts_with('.') && !entry.is_dir()) || (maildir && name == "tmp") {
-                continue;
-            }
-            visit(&entry, false, depth + 1, emit);
-        }
-    } else if meta.is_file() {
-        if let Err(e) = read_file(path, explicit, emit) {
-            emit(source(path), Found::Rejected(format!("cannot read: {e}")));
-        }
-    } else {
-        emit(source(path), Found::Ignored("not a regular file".into()));
+    if meta.is_file() {
+        return meet(Met::File { path, explicit });
     }
+    if !meta.is_dir() {
+        return meet(Met::Skipped { path, found: Found::Ignored("not a regular file".into()) });
+    }
+    let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    if depth >= MAX_DEPTH || (is_link && !explicit) {
+        let found = Found::Ignored("directory not followed (link or too deep)".into());
+        return meet(Met::Skipped { path, found });
+    }
+    let mut entries: Vec<PathBuf> = match std::fs::read_dir(path) {
+        Ok(rd) => rd.filter_map(|e| e.ok().map(|e| e.path())).collect(),
+        Err(e) => {
+            let found = Found::Rejected(format!("cannot list directory: {e}"));
+            return meet(Met::Skipped { path, found });
+        }
+    };
+    entries.sort();
+    // In a maildir, `tmp/` holds messages still being delivered.
+    let maildir = path.join("cur").is_dir() && path.join("new").is_dir();
+    for entry in entries {
+        let name = entry.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        // Dot-directories stay: Maildir++ keeps its folders in `.Name/`.
+        if (name.starts_with('.') && !entry.is_dir()) || (maildir && name == "tmp") {
+            continue;
+        }
+        if !each(&entry, false, depth + 1, meet) {
+            return false;
+        }
+    }
+    true
+}
+
+fn visit(path: &Path, explicit: bool, depth: usize, emit: &mut dyn FnMut(Source, Found)) {
+    each(path, explicit, depth, &mut |met| {
+        match met {
+            Met::File { path, explicit } => {
+                if let Err(e) = read_file(path, explicit, emit) {
+                    emit(source(path), Found::Rejected(format!("cannot read: {e}")));
+                }
+            }
+            Met::Skipped { path, found } => emit(source(path), found),
+        }
+        true
+    });
 }
 
 fn read_file(path: &Path, explicit: bool, emit: &mut dyn FnMut(Source, Found)) -> std::io::Result<()> {
@@ -155,30 +181,15 @@ fn mbox(path: &Path, mut reader: impl BufRead, emit: &mut dyn FnMut(Source, Foun
 }
 
 /// How many files an import of `paths` reads, for its "N of M files" progress: the regular
-/// files [`walk`] reaches by its rules (directories to the same depth, a link to a directory
-/// followed only when named, hidden files and a maildir's `tmp/` skipped), listed but not read.
-/// `None` once `cancel` is set.
+/// files [`walk`] reaches, listed but not read. `None` once `cancel` is set.
 pub fn count_files(paths: &[PathBuf], cancel: &std::sync::atomic::AtomicBool) -> Option<usize> {
-    use std::sync::atomic::{AtomicBool, Ordering};
-    fn count(path: &Path, explicit: bool, depth: usize, cancel: &AtomicBool) -> usize {
-        let Ok(meta) = std::fs::metadata(path) else { return 0 };
-        if !meta.is_dir() {
-            return usize::from(meta.is_file());
-        }
-        let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
-        if depth >= MAX_DEPTH || (is_link && !explicit) || cancel.load(Ordering::Relaxed) {
-            return 0;
-        }
-        let Ok(listing) = std::fs::read_dir(path) else { return 0 };
-        let maildir = path.join("cur").is_dir() && path.join("new").is_dir();
-        let read = |entry: &PathBuf| {
-            let name = entry.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-            let skipped = (name.starts_with('.') && !entry.is_dir()) || (maildir && name == "tmp");
-            !skipped
-        };
-        let entries = listing.filter_map(|e| e.ok().map(|e| e.path()));
-        entries.filter(read).map(|entry| count(&entry, false, depth + 1, cancel)).sum()
+    use std::sync::atomic::Ordering;
+    let mut n = 0;
+    for path in paths {
+        each(path, true, 0, &mut |met| {
+            n += usize::from(matches!(met, Met::File { .. }));
+            !cancel.load(Ordering::Relaxed)
+        });
     }
-    let n = paths.iter().map(|p| count(p, true, 0, cancel)).sum();
     (!cancel.load(Ordering::Relaxed)).then_some(n)
 }
