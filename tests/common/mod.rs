@@ -1,9 +1,15 @@
-//! Helpers shared by integration tests that need external programs (nginx, node, …).
+//! The one helper tree of the integration tests, included by every test binary
+//! (`#[path = "../common/mod.rs"] mod common;`): external programs (required on CI, skipped
+//! elsewhere), lab environments, servers, report and state fixtures, the scripted event loop.
+//! Each binary uses only part of it.
 #![allow(dead_code)]
 
 pub mod cloudflare;
 pub mod lab_env;
+pub mod reports;
 pub mod server;
+pub mod state;
+pub mod tui_loop;
 
 use std::path::{Path, PathBuf};
 
