@@ -3,56 +3,11 @@
 //! `check DOMAIN`, lint headlines that agree with the exit status, global options before the
 //! subcommand, and the smaller fixes. Lab-backed where a live check is needed.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::path::Path;
+use std::process::{Command, Stdio};
 
-use mtasts_lab::Lab;
-
-struct Env {
-    _rt: tokio::runtime::Runtime,
-    lab: Lab,
-    dir: tempfile::TempDir,
-    ca: PathBuf,
-}
-
-impl Env {
-    fn new() -> Env {
-        let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
-        let now = jiff::Timestamp::from_second(jiff::Timestamp::now().as_second()).unwrap();
-        let lab = rt.block_on(Lab::start_named("demo", now)).unwrap();
-        let dir = tempfile::tempdir().unwrap();
-        let ca = dir.path().join("ca.pem");
-        std::fs::write(&ca, &lab.ca_pem).unwrap();
-        Env { _rt: rt, lab, dir, ca }
-    }
-
-    fn probe(&self) -> Vec<String> {
-        [
-            ("--resolver", self.lab.dns_addr.to_string()),
-            ("--smtp-port", self.lab.smtp_port.to_string()),
-            ("--https-port", self.lab.https_port.to_string()),
-            ("--ca-file", self.ca.display().to_string()),
-            ("--timeout", "5".to_owned()),
-        ]
-        .into_iter()
-        .flat_map(|(k, v)| [k.to_owned(), v])
-        .collect()
-    }
-
-    fn state(&self) -> PathBuf {
-        self.dir.path().join("state")
-    }
-}
-
-fn mtasts(state: &Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_mtasts"));
-    cmd.env("MTASTS_STATE_DIR", state).env("NO_COLOR", "1");
-    cmd
-}
-
-fn text(o: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
-}
+use crate::common::lab_env::LabEnv;
+use crate::common::{mtasts, output_text as text};
 
 /// Runs with standard output a pipe whose reader is already gone (`| head -0`).
 fn closed_stdout(cmd: &mut Command) -> std::process::ExitStatus {
@@ -63,23 +18,23 @@ fn closed_stdout(cmd: &mut Command) -> std::process::ExitStatus {
 
 #[test]
 fn options_before_the_subcommand_count_and_a_closed_pipe_keeps_the_exit_status() {
-    let env = Env::new();
-    let mut cmd = mtasts(&env.state());
+    let env = LabEnv::new("demo");
+    let mut cmd = mtasts(&env.state_dir());
     // Item 10: every probe option before `check`.
-    cmd.args(env.probe()).args(["check", "expired.example", "good.example"]);
+    cmd.args(env.probe_args()).args(["check", "expired.example", "good.example"]);
     let out = cmd.output().unwrap();
     let t = text(&out);
     assert_eq!(out.status.code(), Some(1), "{t}");
     assert!(t.contains("mx-cert-expired"), "the lab was probed (resolver honoured):\n{t}");
     assert!(t.contains("good.example  ✓ PASS"), "{t}");
     // Item 7: the same command with stdout closed still exits 1.
-    let mut cmd = mtasts(&env.state());
-    cmd.args(["check", "expired.example", "good.example"]).args(env.probe());
+    let mut cmd = mtasts(&env.state_dir());
+    cmd.args(["check", "expired.example", "good.example"]).args(env.probe_args());
     assert_eq!(closed_stdout(&mut cmd).code(), Some(1));
     // Item 11: one domain named three ways is checked once.
-    let out = mtasts(&env.state())
+    let out = mtasts(&env.state_dir())
         .args(["check", "good.example", "good.example", "GOOD.EXAMPLE.", "--json"])
-        .args(env.probe())
+        .args(env.probe_args())
         .output()
         .unwrap();
     assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 1, "{}", text(&out));
@@ -87,11 +42,12 @@ fn options_before_the_subcommand_count_and_a_closed_pipe_keeps_the_exit_status()
 
 #[test]
 fn check_domain_names_an_unreadable_state_file() {
-    let env = Env::new();
-    let domains = env.state().join("domains");
+    let env = LabEnv::new("demo");
+    let domains = env.state_dir().join("domains");
     std::fs::create_dir_all(&domains).unwrap();
     std::fs::write(domains.join("good.example.toml"), "schema = [broken").unwrap();
-    let out = mtasts(&env.state()).args(["check", "good.example"]).args(env.probe()).output().unwrap();
+    let out =
+        mtasts(&env.state_dir()).args(["check", "good.example"]).args(env.probe_args()).output().unwrap();
     let t = text(&out);
     assert_eq!(out.status.code(), Some(1), "{t}");
     assert!(t.contains("good.example.toml") && t.contains("not a valid state file"), "{t}");
@@ -198,11 +154,11 @@ fn file_inputs_are_bounded_and_writes_refuse_symbolic_links() {
 
 #[test]
 fn hand_edits_and_odd_entries_are_reported() {
-    let env = Env::new();
-    let state = env.state();
+    let env = LabEnv::new("demo");
+    let state = env.state_dir();
     let out = mtasts(&state)
         .args(["add", "fresh.example", "--mx", "mx1.fresh.example", "--mx", "MX1.fresh.example."])
-        .args(env.probe())
+        .args(env.probe_args())
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", text(&out));

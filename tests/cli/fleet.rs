@@ -2,6 +2,7 @@
 //! hold back the others (issue 13).
 
 use crate::common;
+use crate::common::lab_env::LabEnv;
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
@@ -69,51 +70,22 @@ async fn in_completion_order_every_fast_domain_comes_out_before_the_slow_one() {
     assert!(seen[5].1 < slow, "sixth result at {:?}, the slow domain alone took {slow:?}", seen[5].1);
 }
 
-/// The lab on a runtime of its own, for tests that run the `mtasts` binary against it.
-struct Served {
-    _rt: tokio::runtime::Runtime,
-    lab: Lab,
-    dir: tempfile::TempDir,
-}
-
-impl Served {
-    fn start() -> Served {
-        let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
-        let lab = rt.block_on(Lab::start(&scenario(), jiff::Timestamp::now())).unwrap();
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("ca.pem"), &lab.ca_pem).unwrap();
-        Served { _rt: rt, lab, dir }
-    }
-
-    /// `mtasts check` of every domain of [`scenario`] (the slow one third), against the lab.
-    fn args(&self) -> Vec<String> {
-        let mut args: Vec<String> = vec!["check".into()];
-        args.extend(scenario().domains.iter().map(|d| d.name.clone()));
-        for (flag, value) in [
-            ("--resolver", self.lab.dns_addr.to_string()),
-            ("--smtp-port", self.lab.smtp_port.to_string()),
-            ("--https-port", self.lab.https_port.to_string()),
-            ("--ca-file", self.dir.path().join("ca.pem").display().to_string()),
-            ("--timeout", "20".into()),
-        ] {
-            args.extend([flag.to_owned(), value]);
-        }
-        args
-    }
-
-    fn command(&self, extra: &[&str]) -> std::process::Command {
-        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_mtasts"));
-        cmd.args(self.args()).args(extra).env("MTASTS_STATE_DIR", self.dir.path().join("state"));
-        cmd
-    }
+/// `mtasts check` of every domain of [`scenario`] (the slow one third), probing the lab.
+fn check_args(env: &LabEnv) -> Vec<String> {
+    let mut args: Vec<String> = vec!["check".into()];
+    args.extend(scenario().domains.iter().map(|d| d.name.clone()));
+    args.extend(env.probe_args_with_timeout(20));
+    args
 }
 
 #[test]
 fn the_cli_writes_a_json_line_while_the_slow_domain_is_still_pending() {
     use std::io::BufRead;
-    let served = Served::start();
-    let mut child = served
-        .command(&["--json", "--unordered"])
+    let env = LabEnv::start(&scenario());
+    let args = check_args(&env);
+    let mut child = env
+        .command(0, &args.iter().map(String::as_str).collect::<Vec<_>>(), false)
+        .args(["--json", "--unordered"])
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
@@ -136,15 +108,15 @@ fn the_progress_line_is_drawn_on_a_terminal_and_cleared_at_the_end() {
         eprintln!("SKIPPED: script (util-linux) not installed");
         return;
     }
-    let served = Served::start();
+    let env = LabEnv::start(&scenario());
     let quote = |a: &str| format!("'{}'", a.replace('\'', "'\\''"));
     let mut line = vec![quote(env!("CARGO_BIN_EXE_mtasts"))];
-    line.extend(served.args().iter().map(|a| quote(a)));
-    let out_file = served.dir.path().join("stdout.txt");
+    line.extend(check_args(&env).iter().map(|a| quote(a)));
+    let out_file = env.dir.path().join("stdout.txt");
     line.push(format!(">{}", quote(out_file.to_str().unwrap())));
     let out = std::process::Command::new("/usr/bin/script")
         .args(["-qec", &line.join(" "), "/dev/null"])
-        .env("MTASTS_STATE_DIR", served.dir.path().join("state"))
+        .env("MTASTS_STATE_DIR", env.state_dir())
         .output()
         .unwrap();
     let terminal = String::from_utf8(out.stdout).unwrap();

@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use mtasts_lab::Lab;
+use crate::common::lab_env::LabEnv;
 use mtasts_lab::scenario::{CertKind, DomainSpec, MxHostSpec, MxSpec, PolicyHostSpec, Scenario};
 
 /// Clear screen, OSC 52 clipboard write (BEL-terminated), right-to-left override.
@@ -68,40 +68,14 @@ fn scenario() -> Scenario {
     }
 }
 
-struct Env {
-    _rt: tokio::runtime::Runtime,
-    lab: Lab,
-    dir: tempfile::TempDir,
-    ca: PathBuf,
-}
-
-impl Env {
-    fn new() -> Env {
-        let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
-        let now = jiff::Timestamp::from_second(jiff::Timestamp::now().as_second()).unwrap();
-        let lab = rt.block_on(Lab::start(&scenario(), now)).unwrap();
-        let dir = tempfile::tempdir().unwrap();
-        let ca = dir.path().join("ca.pem");
-        std::fs::write(&ca, &lab.ca_pem).unwrap();
-        Env { _rt: rt, lab, dir, ca }
+/// Runs mtasts with colour off (NO_COLOR) unless `colour`; `add` and `check` probe the lab.
+fn run(env: &LabEnv, args: &[&str], colour: bool) -> Output {
+    let probe = matches!(args.first(), Some(&"add") | Some(&"check"));
+    let mut cmd = env.command(0, args, probe);
+    if colour {
+        cmd.env_remove("NO_COLOR");
     }
-
-    /// Runs mtasts with colour off (NO_COLOR) unless `colour`, probing the lab.
-    fn run(&self, args: &[&str], colour: bool) -> Output {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_mtasts"));
-        cmd.args(args).env("MTASTS_STATE_DIR", self.dir.path().join("state")).env_remove("NO_COLOR");
-        if !colour {
-            cmd.env("NO_COLOR", "1");
-        }
-        if matches!(args.first(), Some(&"add") | Some(&"check")) {
-            cmd.args(["--resolver", &self.lab.dns_addr.to_string()])
-                .args(["--smtp-port", &self.lab.smtp_port.to_string()])
-                .args(["--https-port", &self.lab.https_port.to_string()])
-                .args(["--ca-file", self.ca.to_str().unwrap()])
-                .args(["--timeout", "5"]);
-        }
-        cmd.output().unwrap()
-    }
+    cmd.output().unwrap()
 }
 
 /// The first forbidden character in `text`: C0 except TAB/LF, DEL, C1, bidi controls.
@@ -185,15 +159,15 @@ fn write_evil_report(dir: &Path) -> PathBuf {
 
 #[test]
 fn check_text_output_has_no_raw_control_characters() {
-    let env = Env::new();
+    let env = LabEnv::start(&scenario());
     for domain in [DOMAIN, REDIRECT] {
-        let out = env.run(&["check", domain], false);
+        let out = run(&env, &["check", domain], false);
         assert_clean(&format!("check {domain}"), &out);
         assert_shows_escaped(&format!("check {domain}"), &out, "\\x1b[2J");
-        let out = env.run(&["--no-color", "check", domain], true);
+        let out = run(&env, &["--no-color", "check", domain], true);
         assert_clean(&format!("check --no-color {domain}"), &out);
     }
-    let out = env.run(&["check", REDIRECT], false);
+    let out = run(&env, &["check", REDIRECT], false);
     assert_shows_escaped("redirect Location", &out, "\\x9b2J\\u{202e}");
 }
 
@@ -205,22 +179,16 @@ fn check_in_colour_emits_only_our_sgr_sequences() {
         eprintln!("SKIPPED: script (util-linux) not installed");
         return;
     }
-    let env = Env::new();
+    let env = LabEnv::start(&scenario());
     let quote = |a: &str| format!("'{}'", a.replace('\'', "'\\''"));
     let bin = env!("CARGO_BIN_EXE_mtasts");
-    let (dns, smtp, https) =
-        (env.lab.dns_addr.to_string(), env.lab.smtp_port.to_string(), env.lab.https_port.to_string());
-    let ca = env.ca.to_str().unwrap();
-    let args: Vec<String> = ["check", DOMAIN, "--resolver", &dns, "--smtp-port", &smtp]
-        .into_iter()
-        .chain(["--https-port", &https, "--ca-file", ca, "--timeout", "5"])
-        .map(quote)
-        .collect();
+    let args: Vec<String> =
+        ["check", DOMAIN].map(String::from).into_iter().chain(env.probe_args()).map(|a| quote(&a)).collect();
     let args = args.join(" ");
     let out = Command::new("/usr/bin/script")
         // Standard error (the progress line, drawn when it is a terminal) is not under test.
         .args(["-qec", &format!("{} {args} 2>/dev/null", quote(bin)), "/dev/null"])
-        .env("MTASTS_STATE_DIR", env.dir.path().join("state"))
+        .env("MTASTS_STATE_DIR", env.state_dir())
         .env_remove("NO_COLOR")
         .output()
         .unwrap();
@@ -245,8 +213,8 @@ fn sgr_codes(text: &str) -> Vec<String> {
 
 #[test]
 fn check_json_is_valid_and_escapes_control_characters() {
-    let env = Env::new();
-    let out = env.run(&["check", "--json", DOMAIN], false);
+    let env = LabEnv::start(&scenario());
+    let out = run(&env, &["check", "--json", DOMAIN], false);
     assert!(!out.stdout.contains(&0x1b), "raw ESC in JSON output");
     assert!(!out.stdout.contains(&0x07), "raw BEL in JSON output");
     serde_json::from_slice::<serde_json::Value>(&out.stdout).expect("valid JSON");
@@ -267,35 +235,35 @@ fn assert_json_clean(what: &str, raw: &str) {
 
 #[test]
 fn status_after_add_is_clean() {
-    let env = Env::new();
-    let out = env.run(&["add", DOMAIN], false);
+    let env = LabEnv::start(&scenario());
+    let out = run(&env, &["add", DOMAIN], false);
     assert_clean("add", &out);
-    let out = env.run(&["status"], false);
+    let out = run(&env, &["status"], false);
     assert_clean("status", &out);
 }
 
 #[test]
 fn lint_policy_and_record_are_clean() {
-    let env = Env::new();
+    let env = LabEnv::start(&scenario());
     let file = env.dir.path().join(format!("policy-{EVIL}.txt"));
     std::fs::write(
         &file,
         format!("version: STSv1\r\nmode: {EVIL}\r\nmx: {EVIL}\r\nx{EVIL}: {EVIL}\r\nmax_age: 1{EVIL}\r\n"),
     )
     .unwrap();
-    let out = env.run(&["lint", "policy", file.to_str().unwrap()], false);
+    let out = run(&env, &["lint", "policy", file.to_str().unwrap()], false);
     assert_clean("lint policy", &out);
     assert_shows_escaped("lint policy", &out, "\\x1b[2J");
-    let json = env.run(&["lint", "policy", "--json", file.to_str().unwrap()], false);
+    let json = run(&env, &["lint", "policy", "--json", file.to_str().unwrap()], false);
     assert!(!json.stdout.contains(&0x1b), "raw ESC in lint --json");
     serde_json::from_slice::<serde_json::Value>(&json.stdout).expect("valid JSON");
     let missing = env.dir.path().join(format!("missing-{EVIL}"));
-    let out = env.run(&["lint", "policy", missing.to_str().unwrap()], false);
+    let out = run(&env, &["lint", "policy", missing.to_str().unwrap()], false);
     assert_clean("lint policy on a missing file", &out);
     for record in
         [format!("v=STSv1; id={EVIL}"), format!("v=TLSRPTv1; rua=mailto:{EVIL}@x.example"), EVIL.into()]
     {
-        let out = env.run(&["lint", "record", &record], false);
+        let out = run(&env, &["lint", "record", &record], false);
         assert_clean(&format!("lint record {record:?}"), &out);
         // The parser names the first bad character, which may be the ESC or the U+202E.
         let text = all_text(&out);
@@ -308,25 +276,25 @@ fn lint_policy_and_record_are_clean() {
 
 #[test]
 fn reports_import_and_summary_are_clean() {
-    let env = Env::new();
+    let env = LabEnv::start(&scenario());
     let inbox = write_evil_report(env.dir.path());
-    let out = env.run(&["reports", "import", inbox.to_str().unwrap()], false);
+    let out = run(&env, &["reports", "import", inbox.to_str().unwrap()], false);
     assert_clean("reports import", &out);
     assert_shows_escaped("reports import (file name)", &out, "report-\\x1b[2J");
-    let json = env.run(&["reports", "import", "--json", inbox.to_str().unwrap()], false);
+    let json = run(&env, &["reports", "import", "--json", inbox.to_str().unwrap()], false);
     assert!(!json.stdout.contains(&0x1b), "raw ESC in import --json");
     for line in json.stdout.split(|&b| b == b'\n').filter(|l| !l.is_empty()) {
         serde_json::from_slice::<serde_json::Value>(line).expect("valid JSON line");
     }
-    let out = env.run(&["reports", "summary"], false);
+    let out = run(&env, &["reports", "summary"], false);
     assert_clean("reports summary", &out);
-    let json = env.run(&["reports", "summary", "--json"], false);
+    let json = run(&env, &["reports", "summary", "--json"], false);
     let raw = String::from_utf8(json.stdout).unwrap();
     assert_json_clean("reports summary --json", &raw);
     assert!(raw.contains("\\u202e"), "U+202E escaped as \\u202e:\n{raw}");
     assert_shows_escaped("reports summary", &out, "\\x1b[2J");
-    let out = env.run(&["add", DOMAIN], false);
+    let out = run(&env, &["add", DOMAIN], false);
     assert_clean("add", &out);
-    let out = env.run(&["status"], false);
+    let out = run(&env, &["status"], false);
     assert_clean("status with reports", &out);
 }

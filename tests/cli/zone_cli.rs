@@ -3,7 +3,7 @@
 //! come from the zone file.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Output, Stdio};
 
 use mtasts::store::Store;
 use mtasts_core::rfc::DomainName;
@@ -13,12 +13,9 @@ fn zone(name: &str) -> PathBuf {
 }
 
 fn run(state: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_mtasts"))
+    crate::common::mtasts_at(state, "2026-11-30T10:00:00Z")
         .args(args)
         .args(["--resolver", "127.0.0.1:9", "--timeout", "1"])
-        .env("MTASTS_STATE_DIR", state)
-        .env("MTASTS_NOW", "2026-11-30T10:00:00Z")
-        .env("NO_COLOR", "1")
         .stdin(Stdio::null())
         .output()
         .unwrap()

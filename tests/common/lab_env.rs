@@ -83,11 +83,8 @@ impl LabEnv {
 
     /// [`LabEnv::command`] with its clock at `at`.
     pub fn command_at(&self, at: jiff::Timestamp, args: &[&str], probe: bool) -> Command {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_mtasts"));
-        cmd.args(args)
-            .env("MTASTS_STATE_DIR", self.state_dir())
-            .env("MTASTS_NOW", at.to_string())
-            .env("NO_COLOR", "1");
+        let mut cmd = super::mtasts_at(&self.state_dir(), &at.to_string());
+        cmd.args(args);
         if probe {
             cmd.args(self.probe_args());
         }

@@ -75,6 +75,12 @@ pub fn temp_files(store: &Store) -> Vec<PathBuf> {
 pub const DRIVER_ARGS: [&str; 5] =
     ["--exact", "child_process_driver", "--nocapture", "--test-threads=1", "-q"];
 
+/// Adds this test binary in child mode `mode` on the state directory `dir` to the arguments of
+/// `cmd`, a program that runs another (`prlimit`, `setpriv`).
+pub fn with_driver<'a>(cmd: &'a mut Command, mode: &str, dir: &Path) -> &'a mut Command {
+    cmd.arg(std::env::current_exe().unwrap()).args(DRIVER_ARGS).env(DRIVER_ENV, mode).env(DIR_ENV, dir)
+}
+
 /// Starts this test binary in child mode.
 pub fn spawn_driver(mode: &str, dir: &Path, envs: &[(&str, String)]) -> Child {
     let mut cmd = Command::new(std::env::current_exe().unwrap());

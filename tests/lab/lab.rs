@@ -6,32 +6,14 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use hickory_proto::rr::RData;
-use hickory_resolver::TokioResolver;
-use hickory_resolver::config::{ConnectionConfig, NameServerConfig, ResolverConfig};
-use hickory_resolver::net::runtime::TokioRuntimeProvider;
 use mtasts_lab::{Lab, Scenario, scenario};
 use tokio::io::{AsyncBufRead, AsyncBufReadExt, AsyncWrite, AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
 
+use crate::common::lab_client::{mx_records, resolver, txt_strings};
+
 fn now() -> jiff::Timestamp {
     jiff::Timestamp::now()
-}
-
-fn resolver(lab: &Lab) -> TokioResolver {
-    let mut udp = ConnectionConfig::udp();
-    udp.port = lab.dns_addr.port();
-    let mut tcp = ConnectionConfig::tcp();
-    tcp.port = lab.dns_addr.port();
-    let ns = NameServerConfig::new(lab.dns_addr.ip(), true, vec![udp, tcp]);
-    let config = ResolverConfig::from_name_servers(vec![ns]);
-    TokioResolver::builder_with_config(config, TokioRuntimeProvider::default()).build().unwrap()
-}
-
-fn txt_strings(rdata: &RData) -> Vec<String> {
-    match rdata {
-        RData::TXT(t) => t.txt_data.iter().map(|s| String::from_utf8_lossy(s).into_owned()).collect(),
-        other => panic!("not TXT: {other:?}"),
-    }
 }
 
 #[tokio::test]
@@ -39,16 +21,7 @@ async fn dns_serves_mx_txt_and_addresses() {
     let lab = Lab::start_named("all-good-testing", now()).await.unwrap();
     let r = resolver(&lab);
 
-    let mx = r.mx_lookup("testing.example.").await.unwrap();
-    let mut got: Vec<(u16, String)> = mx
-        .answers()
-        .iter()
-        .map(|rec| match &rec.data {
-            RData::MX(m) => (m.preference, m.exchange.to_ascii()),
-            other => panic!("{other:?}"),
-        })
-        .collect();
-    got.sort();
+    let got = mx_records(&lab, "testing.example.").await;
     assert_eq!(got, [(10, "mx1.testing.example.".to_owned()), (20, "mx2.testing.example.".to_owned())]);
 
     let sts = r.txt_lookup("_mta-sts.testing.example.").await.unwrap();

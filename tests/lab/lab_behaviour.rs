@@ -2,20 +2,11 @@
 
 use std::time::{Duration, Instant};
 
-use hickory_resolver::TokioResolver;
-use hickory_resolver::config::{ConnectionConfig, NameServerConfig, ResolverConfig};
-use hickory_resolver::net::runtime::TokioRuntimeProvider;
 use mtasts_lab::{Lab, scenario};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
 
-fn resolver(lab: &Lab) -> TokioResolver {
-    let mut udp = ConnectionConfig::udp();
-    udp.port = lab.dns_addr.port();
-    let ns = NameServerConfig::new(lab.dns_addr.ip(), true, vec![udp]);
-    let config = ResolverConfig::from_name_servers(vec![ns]);
-    TokioResolver::builder_with_config(config, TokioRuntimeProvider::default()).build().unwrap()
-}
+use crate::common::lab_client::{https_client, resolver};
 
 #[tokio::test]
 async fn latency_applies_to_dns_smtp_and_https() {
@@ -41,12 +32,7 @@ async fn latency_applies_to_dns_smtp_and_https() {
     assert_eq!(reply, "250 2.0.0 OK\r\n");
     assert!(started.elapsed() >= Duration::from_millis(200));
 
-    let ca = reqwest::Certificate::from_pem(lab.ca_pem.as_bytes()).unwrap();
-    let client = reqwest::Client::builder()
-        .tls_certs_only([ca])
-        .resolve("mta-sts.good.example", lab.https_addr())
-        .build()
-        .unwrap();
+    let client = https_client(&lab, "mta-sts.good.example");
     let url = format!("https://mta-sts.good.example:{}/.well-known/mta-sts.txt", lab.https_port);
     let started = Instant::now();
     assert_eq!(client.get(url).send().await.unwrap().status(), 200);

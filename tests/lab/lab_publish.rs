@@ -5,12 +5,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use hickory_proto::rr::RData;
-use hickory_resolver::TokioResolver;
-use hickory_resolver::config::{ConnectionConfig, NameServerConfig, ResolverConfig};
-use hickory_resolver::net::runtime::TokioRuntimeProvider;
 use mtasts_lab::{Lab, LabError, MxSpec, Scenario, scenario};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
+
+use crate::common::lab_client::{fetch_policy, mx_records, resolver, txt_strings};
 
 const STS: &str = "v=STSv1; id=20261129T090000;";
 const POLICY: &str =
@@ -18,17 +17,6 @@ const POLICY: &str =
 
 fn now() -> jiff::Timestamp {
     "2026-11-29T09:00:00Z".parse().unwrap()
-}
-
-/// A new resolver each time, so nothing is cached between lookups.
-fn resolver(lab: &Lab) -> TokioResolver {
-    let mut udp = ConnectionConfig::udp();
-    udp.port = lab.dns_addr.port();
-    let mut tcp = ConnectionConfig::tcp();
-    tcp.port = lab.dns_addr.port();
-    let ns = NameServerConfig::new(lab.dns_addr.ip(), true, vec![udp, tcp]);
-    let config = ResolverConfig::from_name_servers(vec![ns]);
-    TokioResolver::builder_with_config(config, TokioRuntimeProvider::default()).build().unwrap()
 }
 
 /// The TXT records at `name`, each as its strings; empty when there are none.
@@ -39,12 +27,8 @@ async fn txt(lab: &Lab, name: &str) -> Vec<Vec<String>> {
     let mut out: Vec<Vec<String>> = answer
         .answers()
         .iter()
-        .filter_map(|a| match &a.data {
-            RData::TXT(t) => {
-                Some(t.txt_data.iter().map(|s| String::from_utf8_lossy(s).into_owned()).collect())
-            }
-            _ => None,
-        })
+        .filter(|a| matches!(a.data, RData::TXT(_)))
+        .map(|a| txt_strings(&a.data))
         .collect();
     out.sort();
     out
@@ -52,16 +36,7 @@ async fn txt(lab: &Lab, name: &str) -> Vec<Vec<String>> {
 
 /// Status, content type and body of the policy URL of `domain`.
 async fn fetch(lab: &Lab, domain: &str) -> (u16, String, Vec<u8>) {
-    let host = format!("mta-sts.{domain}");
-    let ca = reqwest::Certificate::from_pem(lab.ca_pem.as_bytes()).unwrap();
-    let client = reqwest::Client::builder()
-        .tls_certs_only([ca])
-        .resolve(&host, lab.https_addr())
-        .timeout(Duration::from_secs(10))
-        .build()
-        .unwrap();
-    let url = format!("https://{host}:{}/.well-known/mta-sts.txt", lab.https_port);
-    let r = client.get(url).send().await.unwrap();
+    let r = fetch_policy(lab, domain).await.unwrap();
     let ct = r.headers().get("content-type").map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default();
     (r.status().as_u16(), ct, r.bytes().await.unwrap().to_vec())
 }
@@ -150,22 +125,10 @@ async fn new_mx_hosts_get_an_address_and_a_starttls_server() {
     ];
     lab.set_mx("fresh.example", mx).unwrap();
 
-    let r = resolver(&lab);
-    let mut got: Vec<(u16, String)> = r
-        .mx_lookup("fresh.example.")
-        .await
-        .unwrap()
-        .answers()
-        .iter()
-        .map(|a| match &a.data {
-            RData::MX(m) => (m.preference, m.exchange.to_ascii()),
-            other => panic!("{other:?}"),
-        })
-        .collect();
-    got.sort();
+    let got = mx_records(&lab, "fresh.example.").await;
     assert_eq!(got, [(10, "mx1.fresh.example.".to_owned()), (30, "mx3.fresh.example.".to_owned())]);
     let addr = lab.mx_addr("mx3.fresh.example").unwrap();
-    let a = r.ipv4_lookup("mx3.fresh.example.").await.unwrap();
+    let a = resolver(&lab).ipv4_lookup("mx3.fresh.example.").await.unwrap();
     assert!(matches!(a.answers()[0].data, RData::A(ip) if std::net::IpAddr::V4(ip.0) == addr.ip()));
     assert_eq!(lab.mx_hosts().len(), 3);
     assert!(!lab.mx_addrs.contains_key("mx3.fresh.example"));

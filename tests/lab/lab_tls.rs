@@ -10,6 +10,8 @@ use rustls::client::WebPkiServerVerifier;
 use rustls::client::danger::ServerCertVerifier;
 use rustls::pki_types::{ServerName, UnixTime};
 
+use crate::common::lab_client::fetch_policy;
+
 fn verify(ca: &LabCa, host: &str, kind: &CertKind, at_days: i64) -> Result<(), rustls::Error> {
     let mut roots = rustls::RootCertStore::empty();
     roots.add(ca.cert_der().clone()).unwrap();
@@ -58,23 +60,6 @@ fn every_cert_kind_has_its_property() {
     );
 }
 
-fn client(lab: &Lab, host: &str) -> reqwest::Client {
-    let ca = reqwest::Certificate::from_pem(lab.ca_pem.as_bytes()).unwrap();
-    reqwest::Client::builder()
-        .tls_certs_only([ca])
-        .resolve(host, lab.https_addr())
-        .redirect(reqwest::redirect::Policy::none())
-        .timeout(Duration::from_secs(10))
-        .build()
-        .unwrap()
-}
-
-async fn fetch(lab: &Lab, domain: &str) -> Result<reqwest::Response, reqwest::Error> {
-    let host = format!("mta-sts.{domain}");
-    let url = format!("https://{host}:{}/.well-known/mta-sts.txt", lab.https_port);
-    client(lab, &host).get(url).send().await
-}
-
 fn content_type(r: &reqwest::Response) -> Option<String> {
     r.headers().get("content-type").map(|v| v.to_str().unwrap().to_owned())
 }
@@ -88,7 +73,7 @@ async fn https_serves_each_policy_as_the_scenario_says() {
     let names = ["all-good-enforce", "policy-text-html", "policy-redirect-301", "policy-404"];
     let lab = Lab::start(&lab_of(&names), jiff::Timestamp::now()).await.unwrap();
 
-    let good = fetch(&lab, "good.example").await.unwrap();
+    let good = fetch_policy(&lab, "good.example").await.unwrap();
     assert_eq!(good.status(), 200);
     assert_eq!(content_type(&good).as_deref(), Some("text/plain"));
     assert_eq!(
@@ -96,19 +81,19 @@ async fn https_serves_each_policy_as_the_scenario_says() {
         "version: STSv1\r\nmode: enforce\r\nmx: mx1.good.example\r\nmax_age: 604800\r\n"
     );
 
-    let html = fetch(&lab, "html.example").await.unwrap();
+    let html = fetch_policy(&lab, "html.example").await.unwrap();
     assert_eq!(html.status(), 200);
     assert_eq!(content_type(&html).as_deref(), Some("text/html; charset=utf-8"));
     assert!(html.text().await.unwrap().starts_with("version: STSv1\r\n"));
 
-    let moved = fetch(&lab, "redirect.example").await.unwrap();
+    let moved = fetch_policy(&lab, "redirect.example").await.unwrap();
     assert_eq!(moved.status(), 301);
     assert_eq!(
         moved.headers().get("location").unwrap(),
         "https://www.redirect.example/.well-known/mta-sts.txt"
     );
 
-    let missing = fetch(&lab, "notfound.example").await.unwrap();
+    let missing = fetch_policy(&lab, "notfound.example").await.unwrap();
     assert_eq!(missing.status(), 404);
     assert!(missing.text().await.unwrap().contains("404 Not Found"));
 }
@@ -117,9 +102,9 @@ async fn https_serves_each_policy_as_the_scenario_says() {
 async fn https_serves_oversized_and_bom_bodies_byte_for_byte() {
     let lab =
         Lab::start(&lab_of(&["policy-over-64k", "policy-with-bom"]), jiff::Timestamp::now()).await.unwrap();
-    let large = fetch(&lab, "large.example").await.unwrap().bytes().await.unwrap();
+    let large = fetch_policy(&lab, "large.example").await.unwrap().bytes().await.unwrap();
     assert!(large.len() > 64 * 1024, "{}", large.len());
-    let bom = fetch(&lab, "bom.example").await.unwrap().bytes().await.unwrap();
+    let bom = fetch_policy(&lab, "bom.example").await.unwrap().bytes().await.unwrap();
     assert_eq!(&bom[..3], &[0xEF, 0xBB, 0xBF]);
     assert_eq!(&bom[3..17], b"version: STSv1");
 }
@@ -128,8 +113,8 @@ async fn https_serves_oversized_and_bom_bodies_byte_for_byte() {
 async fn https_wrong_name_and_unknown_hosts_fail_tls() {
     let lab =
         Lab::start(&lab_of(&["policy-cert-wrong-name", "no-mta-sts"]), jiff::Timestamp::now()).await.unwrap();
-    let wrong = fetch(&lab, "wrongcert.example").await.unwrap_err();
+    let wrong = fetch_policy(&lab, "wrongcert.example").await.unwrap_err();
     assert!(wrong.is_connect(), "{wrong:?}");
     assert!(format!("{wrong:?}").contains("NotValidForName"), "{wrong:?}");
-    assert!(fetch(&lab, "plain.example").await.is_err());
+    assert!(fetch_policy(&lab, "plain.example").await.is_err());
 }

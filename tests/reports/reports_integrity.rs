@@ -2,7 +2,7 @@
 //! the small tally index instead of whole reports (rebuilt when missing or stale).
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use mtasts::store::Store;
 use mtasts_core::finding::Verdict;
@@ -34,13 +34,7 @@ fn write(dir: &Path, name: &str, v: &serde_json::Value) -> PathBuf {
 }
 
 fn run(state: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_mtasts"))
-        .args(args)
-        .env("MTASTS_STATE_DIR", state)
-        .env("MTASTS_NOW", NOW)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap()
+    crate::common::mtasts_at(state, NOW).args(args).output().unwrap()
 }
 
 fn stdout(o: &Output) -> String {

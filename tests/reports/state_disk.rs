@@ -140,14 +140,9 @@ fn full_disk_by_file_size_limit(dir: &Path) {
     let path = store.path_of(&domain);
     let old = fs::read(&path).unwrap();
     let limit = old.len() + 100;
-    let out = Command::new("sh")
-        .args(["-c", "trap '' XFSZ; exec prlimit --fsize=\"$0\" -- \"$@\""])
-        .arg(limit.to_string())
-        .arg(std::env::current_exe().unwrap())
-        .args(DRIVER_ARGS)
-        .env(DRIVER_ENV, "grow")
-        .env(DIR_ENV, dir)
-        .output();
+    let mut prlimit = Command::new("sh");
+    prlimit.args(["-c", "trap '' XFSZ; exec prlimit --fsize=\"$0\" -- \"$@\""]).arg(limit.to_string());
+    let out = with_driver(&mut prlimit, "grow", dir).output();
     let out = match out {
         Ok(o) if !o.stdout.is_empty() => String::from_utf8(o.stdout).unwrap(),
         other => {
@@ -196,15 +191,8 @@ fn a_read_only_state_dir_fails_cleanly_and_names_the_file() {
     assert_eq!(store.load(&domain).unwrap().unwrap(), expected("ro.example", 3));
     assert!(temp_files(&store).is_empty());
 
-    let mtasts = |args: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_mtasts"))
-            .args(args)
-            .env("MTASTS_STATE_DIR", &root)
-            .env("MTASTS_NOW", "2027-01-15T00:00:00Z")
-            .env("NO_COLOR", "1")
-            .output()
-            .unwrap()
-    };
+    let mtasts =
+        |args: &[&str]| crate::common::mtasts_at(&root, "2027-01-15T00:00:00Z").args(args).output().unwrap();
     let status = mtasts(&["status", "--json"]);
     let v: serde_json::Value = serde_json::from_slice(&status.stdout).unwrap();
     assert_eq!(v["domain"], "ro.example", "status still reads a read-only state dir: {v}");
@@ -226,12 +214,9 @@ fn a_read_only_state_dir_fails_cleanly_and_names_the_file() {
 /// `setpriv`, for whom the `chmod 0555` domains directory is read-only.
 fn read_only_as_nobody(top: &Path, store: &Store, path: &Path, old: &[u8]) {
     fs::set_permissions(top, fs::Permissions::from_mode(0o755)).unwrap();
-    let out = Command::new("setpriv")
-        .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
-        .arg(std::env::current_exe().unwrap())
-        .args(DRIVER_ARGS)
-        .env(DRIVER_ENV, "grow")
-        .env(DIR_ENV, top.join("m"))
+    let mut setpriv = Command::new("setpriv");
+    setpriv.args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"]);
+    let out = with_driver(&mut setpriv, "grow", &top.join("m"))
         .env("MTASTS_TEST_DRIVER_DOMAIN", "ro.example")
         .output();
     fs::set_permissions(store.domains_dir(), fs::Permissions::from_mode(0o755)).unwrap();

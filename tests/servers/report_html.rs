@@ -12,13 +12,7 @@ use std::process::{Command, Output};
 const NOW: &str = "2026-12-10T12:00:00Z";
 
 fn mtasts(dir: &Path, args: &[&str]) -> Output {
-    let out = Command::new(env!("CARGO_BIN_EXE_mtasts"))
-        .args(args)
-        .env("MTASTS_STATE_DIR", dir)
-        .env("MTASTS_NOW", NOW)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
+    let out = common::mtasts_at(dir, NOW).args(args).output().unwrap();
     assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
     out
 }

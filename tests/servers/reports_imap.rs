@@ -4,6 +4,7 @@
 //! lab's private CA. Without Dovecot the tests skip, except on CI (`CI=true`), where they fail.
 
 use crate::common;
+use crate::common::output_text as text;
 
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
@@ -26,10 +27,6 @@ struct Dovecot {
     /// uid and gid owning the mail (an unprivileged user when the test runs as root).
     owner: (u32, u32),
     seq: u32,
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
 /// `(login user, internal user, internal group, mail uid, mail gid)`: Dovecot refuses to run
@@ -87,7 +84,7 @@ impl Dovecot {
         assert!(rustls_pki_types::CertificateDer::pem_file_iter(d.join("ca.pem")).unwrap().count() == 1);
         let (login, internal, group, uid, gid) = users();
         std::fs::write(d.join("passwd"), format!("{USER}:{{PLAIN}}{PASSWORD}::::::\n")).unwrap();
-        let (imaps, imap) = (free_port(), free_port());
+        let (imaps, imap) = (common::free_port(), common::free_port());
         let p = d.display();
         let conf = format!(
             "base_dir = {p}/run\nstate_dir = {p}/state\nlog_path = {p}/dovecot.log\n\
@@ -219,10 +216,6 @@ fn mail(subject: &str, ctype: &str, name: &str, body: &[u8]) -> String {
          --b\nContent-Type: {ctype}\nContent-Disposition: attachment; filename=\"{name}\"\n\
          Content-Transfer-Encoding: base64\n\n{b64}\n--b--\n"
     )
-}
-
-fn text(out: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
 }
 
 /// What a user would see change: the stored reports and the fetch positions.

@@ -13,6 +13,7 @@ const DAY: i64 = 86_400;
 const TTL: i64 = 300;
 
 use crate::common;
+use crate::common::output_text as text;
 
 use common::lab_env::LabEnv as Env;
 
@@ -33,10 +34,6 @@ fn run(env: &Env, secs: i64, args: &[&str]) -> Output {
 fn publish(env: &Env, secs: i64) {
     env.publish_records(D);
     env.publish_generated_policy(D, env.at_secs(secs));
-}
-
-fn text(out: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
 }
 
 fn ok(out: &Output) {

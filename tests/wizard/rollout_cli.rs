@@ -3,7 +3,7 @@
 //! enforced; then MX drift and rollback. The lab plays the user's DNS and web host.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use mtasts_core::rollout::Phase;
 use mtasts_lab::MxSpec;
@@ -153,17 +153,15 @@ fn a_domain_goes_from_add_to_enforced_with_nothing_but_commands() {
 #[test]
 fn add_says_in_words_why_dns_gave_no_mx_host() {
     let env = Env::new("demo-fresh");
-    let out = Command::new(env!("CARGO_BIN_EXE_mtasts"))
+    let out = common::mtasts(&env.state_dir())
         .args(["add", "example.com", "--resolver", "127.0.0.1:1", "--timeout", "2"])
-        .env("MTASTS_STATE_DIR", env.state_dir())
-        .env("NO_COLOR", "1")
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = text(&out.stderr);
     assert!(err.contains("the DNS resolver did not answer") && err.contains("--mx HOST"), "{err}");
     assert!(!err.contains("Timeout") && !err.contains("NxDomain"), "{err}");
-    let typed = Command::new(env!("CARGO_BIN_EXE_mtasts"))
+    let typed = common::mtasts(&env.state_dir())
         .args([
             "add",
             "example.com",
@@ -174,8 +172,6 @@ fn add_says_in_words_why_dns_gave_no_mx_host() {
             "--timeout",
             "2",
         ])
-        .env("MTASTS_STATE_DIR", env.state_dir())
-        .env("NO_COLOR", "1")
         .output()
         .unwrap();
     assert_ok(&typed);
@@ -228,20 +224,7 @@ fn concurrent_advances_from_two_processes_lose_no_update() {
     let env = Env::new("all-good-enforce");
     assert_ok(&env.run_days(0, &["add", "good.example"]));
     let before = env.state("good.example").checks.len();
-    let spawn = || {
-        Command::new(env!("CARGO_BIN_EXE_mtasts"))
-            .args(["check", "good.example", "--resolver", &env.lab.dns_addr.to_string()])
-            .args([
-                "--smtp-port",
-                &env.lab.smtp_port.to_string(),
-                "--https-port",
-                &env.lab.https_port.to_string(),
-            ])
-            .args(["--ca-file", env.ca.to_str().unwrap()])
-            .env("MTASTS_STATE_DIR", env.state_dir())
-            .env("MTASTS_NOW", env.now.to_string())
-            .output()
-    };
+    let spawn = || env.command(0, &["check", "good.example"], true).output();
     let outs: Vec<Output> = std::thread::scope(|s| {
         let hs: Vec<_> = (0..6).map(|_| s.spawn(spawn)).collect();
         hs.into_iter().map(|h| h.join().unwrap().unwrap()).collect()
