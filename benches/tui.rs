@@ -3,7 +3,7 @@
 //! event loop while it imports 20,000 reports with a key pressed every 20 ms (target < 50 ms).
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
-#[path = "../tests/tui_loop_support/mod.rs"]
+#[path = "../tests/common/tui_loop.rs"]
 mod tui_loop_support;
 
 use std::time::{Duration, Instant};

@@ -1,11 +1,19 @@
-//! Helpers shared by integration tests that need external programs (nginx, node, …).
+//! The one helper tree of the integration tests, included by every test binary
+//! (`#[path = "../common/mod.rs"] mod common;`): external programs (required on CI, skipped
+//! elsewhere), lab environments, servers, report and state fixtures, the scripted event loop.
+//! Each binary uses only part of it.
 #![allow(dead_code)]
 
 pub mod cloudflare;
+pub mod lab_client;
 pub mod lab_env;
+pub mod reports;
 pub mod server;
+pub mod state;
+pub mod tui_loop;
 
 use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
 
 /// Directories searched after `PATH`: server binaries live in sbin, which is often not on a
 /// normal user's `PATH`.
@@ -59,6 +67,25 @@ pub fn optional_tool(names: &[&str]) -> Option<PathBuf> {
         eprintln!("SKIPPED: {} not installed", names.join(" / "));
     }
     found
+}
+
+/// The built `mtasts` binary with its state in `state` and colour off (`NO_COLOR`).
+pub fn mtasts(state: &Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_mtasts"));
+    cmd.env("MTASTS_STATE_DIR", state).env("NO_COLOR", "1");
+    cmd
+}
+
+/// [`mtasts`] with its clock at `now` (`MTASTS_NOW`, RFC 3339).
+pub fn mtasts_at(state: &Path, now: &str) -> Command {
+    let mut cmd = mtasts(state);
+    cmd.env("MTASTS_NOW", now);
+    cmd
+}
+
+/// Standard output, then standard error, as text.
+pub fn output_text(o: &Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
 }
 
 /// A site with two MX patterns (one wildcard) and two report URIs.

@@ -1,0 +1,20 @@
+//! The command-line contract, through the built binary: lint, generate, zone files, provider
+//! presets, completions, exit codes and bounded inputs, terminal safety, `check --notify` and
+//! `--metrics`, fleet checks handed over as they come and the live evidence report; plus the
+//! layer rules of DESIGN.md §1 and the fuzz targets' properties over their corpora.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod check_watch;
+mod cli_contract;
+mod cli_lint_generate;
+mod completions;
+mod fleet;
+mod fuzz_regressions;
+mod layers;
+mod providers_cli;
+mod report_live;
+mod terminal_safety;
+mod zone_cli;

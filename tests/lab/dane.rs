@@ -1,0 +1,112 @@
+//! DANE and the DNSSEC chain against the lab's signed zones: each scenario probed over
+//! loopback with the lab root as trust anchor, asserted with its exact codes (info included).
+
+use std::time::Duration;
+
+use mtasts_core::evidence::{DnssecProof, Evidence, Lookup};
+use mtasts_core::judge::dane::{DaneStatus, status};
+use mtasts_core::judge::{JudgeContext, Judgement, judge};
+use mtasts_core::rfc::DomainName;
+use mtasts_lab::{Lab, scenario};
+use mtasts_probe::{Timeouts, probe_domain};
+
+fn now() -> jiff::Timestamp {
+    jiff::Timestamp::from_second(jiff::Timestamp::now().as_second()).unwrap()
+}
+
+async fn probe(name: &str, anchor: bool) -> (Evidence, Judgement) {
+    let s = scenario(name).unwrap_or_else(|| panic!("no scenario {name}"));
+    let lab = Lab::start(&s, now()).await.unwrap();
+    let mut cfg = mtasts::cli::lab::probe_config(&lab, now());
+    if !anchor {
+        cfg.dnssec_anchor = None;
+    }
+    cfg.timeouts = Timeouts::uniform(Duration::from_secs(3));
+    let ev = probe_domain(&DomainName::parse(&s.domains[0].name).unwrap(), &cfg).await;
+    let j = judge(&ev, &JudgeContext::new(now()));
+    (ev, j)
+}
+
+fn codes(j: &Judgement) -> Vec<&'static str> {
+    let mut v: Vec<&str> = j.findings.iter().map(|f| f.code.as_str()).collect();
+    v.sort_unstable();
+    v
+}
+
+fn first_mx_status(ev: &Evidence) -> DaneStatus {
+    status(&ev.mx.found().unwrap()[0])
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dane_valid_for_3_1_1_and_2_1_1() {
+    for name in ["dane-valid-ee", "dane-valid-ta"] {
+        let (ev, j) = probe(name, true).await;
+        assert_eq!(codes(&j), ["dane-valid"], "{name}: {:#?}", j.findings);
+        assert_eq!(first_mx_status(&ev), DaneStatus::Valid, "{name}");
+        let chain = ev.dnssec_chain.as_ref().unwrap();
+        assert_eq!(chain.validation, DnssecProof::Secure, "{name}: {chain:?}");
+        assert_eq!((chain.dnskey.clone(), chain.ds.clone()), (Lookup::Found(1), Lookup::Found(1)));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tlsa_for_the_previous_key_is_refused_by_dane_senders() {
+    let (ev, j) = probe("dane-previous-key", true).await;
+    assert_eq!(codes(&j), ["dane-tlsa-mismatch"], "{:#?}", j.findings);
+    assert_eq!(first_mx_status(&ev), DaneStatus::Mismatch);
+    let f = &j.findings[0];
+    assert!(f.fix.contains("`3 1 1 "), "{}", f.fix);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tlsa_in_an_unsigned_zone_is_ignored() {
+    let (ev, j) = probe("dane-unsigned-zone", true).await;
+    assert_eq!(codes(&j), ["dane-tlsa-insecure", "dnssec-unsigned"], "{:#?}", j.findings);
+    assert_eq!(first_mx_status(&ev), DaneStatus::Insecure);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn signed_zone_without_ds_and_bogus_signatures() {
+    let (ev, j) = probe("dnssec-no-ds", true).await;
+    assert_eq!(codes(&j), ["dnssec-ds-missing", "dnssec-unsigned"], "{:#?}", j.findings);
+    assert_eq!(ev.dnssec_chain.unwrap().validation, DnssecProof::Insecure);
+    let (ev, j) = probe("dnssec-bogus", true).await;
+    assert_eq!(codes(&j), ["dnssec-bogus", "dnssec-unsigned"], "{:#?}", j.findings);
+    assert_eq!(ev.dnssec_chain.unwrap().validation, DnssecProof::Bogus);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn another_trust_anchor_makes_the_lab_zones_bogus() {
+    let (ev, j) = probe("dane-valid-ee", false).await;
+    assert_eq!(ev.dnssec_chain.unwrap().validation, DnssecProof::Bogus);
+    assert!(codes(&j).contains(&"dnssec-bogus"), "{:#?}", j.findings);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn check_text_and_json_show_dane_per_mx_and_the_chain() {
+    let (ev, j) = probe("dane-valid-ee", true).await;
+    let checked = mtasts::ops::Checked::new(ev, j, now());
+    let text = mtasts::cli::check::render_text(&checked, &mtasts::cli::output::Style::plain());
+    assert!(text.contains("DANE         mx1.dane-ee.example: valid (3 1 1 "), "{text}");
+    assert!(text.contains("DNSSEC       DNSKEY 1, DS at the parent 1, validation secure"), "{text}");
+    let json = mtasts::cli::check::to_json(&checked);
+    assert_eq!(json["dane"][0], serde_json::json!({"host": "mx1.dane-ee.example", "status": "valid"}));
+    assert_eq!(json["evidence"]["dnssec_chain"]["validation"], "secure");
+    assert_eq!(json["evidence"]["mx"]["value"][0]["tlsa"]["records"]["value"][0]["usage"], 3);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_resolver_that_does_not_answer_leaves_the_chain_undecided_not_unsigned() {
+    let s = scenario("dane-unsigned-zone").unwrap();
+    let lab = Lab::start(&s, now()).await.unwrap();
+    let mut cfg = mtasts::cli::lab::probe_config(&lab, now());
+    cfg.resolver = mtasts_probe::ResolverChoice::At("127.0.0.1:1".parse().unwrap());
+    cfg.timeouts = Timeouts::uniform(Duration::from_millis(500));
+    let ev = probe_domain(&DomainName::parse(&s.domains[0].name).unwrap(), &cfg).await;
+    let chain = ev.dnssec_chain.as_ref().unwrap();
+    assert_eq!(chain.validation, DnssecProof::Indeterminate, "{chain:?}");
+    assert_eq!(
+        mtasts_core::judge::dnssec_step::stage(chain),
+        mtasts_core::judge::dnssec_step::Stage::Indeterminate
+    );
+}

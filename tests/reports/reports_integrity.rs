@@ -1,0 +1,149 @@
+//! Issue 11, items 1 and 2: a forged report can no longer hide a real one, and commands read
+//! the small tally index instead of whole reports (rebuilt when missing or stale).
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use mtasts::store::Store;
+use mtasts_core::finding::Verdict;
+use mtasts_core::rfc::{DomainName, MxPattern};
+use mtasts_core::rollout::{Observation, Phase, Transition, new_domain};
+
+const DOMAIN: &str = "example.org";
+const NOW: &str = "2026-11-25T12:00:00Z";
+
+fn report(org: &str, id: &str, failed: u64) -> serde_json::Value {
+    serde_json::json!({
+        "organization-name": org,
+        "date-range": {"start-datetime": "2026-11-20T00:00:00Z", "end-datetime": "2026-11-20T23:59:59Z"},
+        "report-id": id,
+        "policies": [{
+            "policy": {"policy-type": "sts", "policy-domain": DOMAIN, "policy-string": ["mode: testing"]},
+            "summary": {"total-successful-session-count": 880, "total-failure-session-count": failed},
+            "failure-details": if failed > 0 {
+                serde_json::json!([{"result-type": "certificate-expired", "receiving-mx-hostname": "mx1.example.org", "failed-session-count": failed}])
+            } else { serde_json::json!([]) },
+        }],
+    })
+}
+
+fn write(dir: &Path, name: &str, v: &serde_json::Value) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, serde_json::to_vec(v).unwrap()).unwrap();
+    p
+}
+
+fn run(state: &Path, args: &[&str]) -> Output {
+    crate::common::mtasts_at(state, NOW).args(args).output().unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+/// A domain 24 days into testing (window started 2026-11-01).
+fn track_testing(state: &Path) {
+    let store = Store::open(state).unwrap();
+    let now: jiff::Timestamp = "2026-11-01T00:00:00Z".parse().unwrap();
+    let mx = MxPattern::parse("mx1.example.org").unwrap();
+    let mut s = new_domain(DomainName::parse(DOMAIN).unwrap(), vec![mx], Vec::new(), None, now);
+    s.phase = Phase::Testing;
+    s.transitions.push(Transition { phase: Phase::Testing, at: now });
+    s.last_observation = Some(Observation {
+        at: NOW.parse().unwrap(),
+        verdict: Verdict::Pass,
+        error_codes: Vec::new(),
+        warning_codes: Vec::new(),
+        live_mx: None,
+        mx_results: Vec::new(),
+        sts_id: Some(s.plan.id.clone()),
+        tlsrpt_rua: Some(s.plan.rua.clone()),
+        live_policy: Some(s.plan.policy()),
+        ns_sts: None,
+    });
+    store.create(&s).unwrap();
+}
+
+#[test]
+fn a_forged_report_under_the_same_id_hides_nothing() {
+    let _processes = crate::starting_processes();
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("state");
+    track_testing(&state);
+    // Another organisation, the real report's id, zero failures; then the real one.
+    let forged = write(dir.path(), "forged.json", &report("Forger", "2026-11-20_example.org", 0));
+    let real = write(dir.path(), "real.json", &report("Mail Giant", "2026-11-20_example.org", 120));
+    let out = run(&state, &["reports", "import", forged.to_str().unwrap(), real.to_str().unwrap()]);
+    let text = stdout(&out);
+    assert!(out.status.success(), "{text}");
+    assert!(text.contains("2 imported"), "the real report is not skipped:\n{text}");
+    let summary = stdout(&run(&state, &["reports", "summary", DOMAIN]));
+    assert!(summary.contains("failed 120"), "{summary}");
+    let status = stdout(&run(&state, &["status", DOMAIN, "--json"]));
+    let v: serde_json::Value = serde_json::from_str(status.trim()).unwrap();
+    let blockers = v["blockers"].as_array().unwrap();
+    assert!(
+        blockers.iter().any(|b| b.as_str().unwrap().contains("120")),
+        "the gate counts the real failures: {blockers:?}"
+    );
+
+    // The same organisation and id with other content: both kept, the conflict named, the
+    // worst copy counted whatever the order.
+    let forged_same_org =
+        write(dir.path(), "forged2.json", &report("Mail Giant", "2026-11-20_example.org", 0));
+    let out = run(&state, &["reports", "import", forged_same_org.to_str().unwrap()]);
+    let text = stdout(&out);
+    assert!(text.contains("CONFLICT: 1 other copy"), "{text}");
+    assert!(text.contains("1 imported (1 conflicting"), "{text}");
+    let summary = stdout(&run(&state, &["reports", "summary", DOMAIN]));
+    assert!(summary.contains("failed 120"), "{summary}");
+    assert!(
+        summary.contains("exists in 2 different copies (failed sessions 120 / 0); the worst is counted"),
+        "{summary}"
+    );
+    let json = stdout(&run(&state, &["reports", "summary", DOMAIN, "--json"]));
+    let v: serde_json::Value = serde_json::from_str(json.trim()).unwrap();
+    assert_eq!(v["failed_sessions"], 120);
+    assert_eq!(v["conflicts"][0]["failed_per_copy"], serde_json::json!([120, 0]));
+    let status = stdout(&run(&state, &["status", DOMAIN]));
+    assert!(status.contains("exists in 2 different copies"), "status names the conflict:\n{status}");
+    // Importing the identical file again is a duplicate, not a conflict.
+    let again = stdout(&run(&state, &["reports", "import", real.to_str().unwrap()]));
+    assert!(again.contains("skipped") && again.contains("0 imported"), "{again}");
+}
+
+#[test]
+fn the_tally_index_is_written_at_import_and_rebuilt_when_missing_or_stale() {
+    let _processes = crate::starting_processes();
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("state");
+    track_testing(&state);
+    let a = write(dir.path(), "a.json", &report("A", "a-1", 7));
+    assert!(run(&state, &["reports", "import", a.to_str().unwrap()]).status.success());
+    let reports = state.join("reports");
+    let index = reports.join(".index.json");
+    assert!(index.is_file(), "import writes the index");
+    // Commands read the index, not the reports: a report file replaced by garbage of the same
+    // size and time would still count; a *changed* file (new stamp) is re-read.
+    let stored: Vec<PathBuf> = std::fs::read_dir(&reports)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| !p.file_name().unwrap().to_str().unwrap().starts_with('.'))
+        .collect();
+    assert_eq!(stored.len(), 1);
+    std::fs::remove_file(&index).unwrap();
+    let summary = stdout(&run(&state, &["reports", "summary", DOMAIN]));
+    assert!(summary.contains("failed 7"), "rebuilt when missing:\n{summary}");
+    assert!(index.is_file(), "the rebuilt index is saved");
+    std::fs::write(&index, b"{not json").unwrap();
+    let status = stdout(&run(&state, &["status", DOMAIN]));
+    assert!(status.contains("7 failed of 887 sessions"), "rebuilt when unreadable:\n{status}");
+    // A report copied in by hand (stale index) is picked up.
+    let b = report("B", "b-1", 5);
+    std::fs::write(reports.join("by-hand.json"), serde_json::to_vec(&b).unwrap()).unwrap();
+    let summary = stdout(&run(&state, &["reports", "summary", DOMAIN]));
+    assert!(summary.contains("failed 12"), "stale index refreshed:\n{summary}");
+    std::fs::remove_file(&stored[0]).unwrap();
+    let summary = stdout(&run(&state, &["reports", "summary", DOMAIN]));
+    assert!(summary.contains("failed 5"), "a removed report no longer counts:\n{summary}");
+}

@@ -1,0 +1,126 @@
+//! `mtasts reports serve`: a real HTTP client (reqwest) POSTs over TLS to the receiver, which
+//! trusts nothing but a private test CA: good gzip, good JSON, wrong content type, an oversized
+//! body, a gzip bomb, a duplicate. One log line per request.
+
+use crate::common;
+
+use std::io::Write;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/reports/");
+
+struct Receiver {
+    child: Child,
+    port: u16,
+    log: std::path::PathBuf,
+}
+
+impl Drop for Receiver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start(dir: &std::path::Path) -> (Receiver, String) {
+    let (ca, chain, key) = common::test_certificate("localhost");
+    std::fs::write(dir.join("cert.pem"), chain).unwrap();
+    std::fs::write(dir.join("key.pem"), key).unwrap();
+    let port = common::free_port();
+    let log = dir.join("serve.log");
+    let child = Command::new(env!("CARGO_BIN_EXE_mtasts"))
+        .args(["reports", "serve", "--listen", &format!("127.0.0.1:{port}")])
+        .arg("--cert")
+        .arg(dir.join("cert.pem"))
+        .arg("--key")
+        .arg(dir.join("key.pem"))
+        .env("MTASTS_STATE_DIR", dir.join("state"))
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .unwrap();
+    for _ in 0..100 {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    (Receiver { child, port, log }, ca)
+}
+
+/// A client that trusts only the test CA and finds `localhost` at the receiver's port.
+fn client(rx: &Receiver, ca: &str) -> reqwest::Client {
+    reqwest::Client::builder()
+        .add_root_certificate(reqwest::Certificate::from_pem(ca.as_bytes()).unwrap())
+        .resolve("localhost", ([127, 0, 0, 1], rx.port).into())
+        .build()
+        .unwrap()
+}
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    enc.write_all(bytes).unwrap();
+    enc.finish().unwrap()
+}
+
+#[test]
+fn reports_posted_over_tls_are_imported_and_bad_requests_get_precise_4xx() {
+    let _processes = crate::starting_processes();
+    let dir = tempfile::tempdir().unwrap();
+    let (rx, ca) = start(dir.path());
+    let client = client(&rx, &ca);
+    let url = format!("https://localhost:{}/tlsrpt", rx.port);
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let post = |ct: &str, body: Vec<u8>| {
+        rt.block_on(async {
+            let r = client.post(&url).header("Content-Type", ct).body(body).send().await.unwrap();
+            (r.status().as_u16(), r.text().await.unwrap())
+        })
+    };
+    let example = std::fs::read(format!("{FIXTURE}rfc8460-example.json")).unwrap();
+    let other = std::fs::read(format!("{FIXTURE}giant-b.json")).unwrap();
+
+    assert_eq!(post("application/tlsrpt+gzip", gzip(&example)).0, 201, "good gzip");
+    assert_eq!(post("application/tlsrpt+json; charset=utf-8", other.clone()).0, 201, "good JSON");
+    let (status, text) = post("application/tlsrpt+json", other);
+    assert_eq!((status, text.trim()), (200, "report already stored"), "duplicate");
+    let (status, text) = post("application/json", example.clone());
+    assert_eq!(status, 415);
+    assert!(text.contains("application/tlsrpt+gzip"), "{text}");
+    let (status, text) = post("application/tlsrpt+json", vec![b' '; 5 * 1024 * 1024]);
+    assert_eq!(status, 413, "{text}");
+    let (status, text) = post("application/tlsrpt+gzip", gzip(&vec![b' '; 64 * 1024 * 1024]));
+    assert_eq!(status, 413, "gzip bomb: {text}");
+    let (status, _) = post("application/tlsrpt+gzip", b"not gzip".to_vec());
+    assert_eq!(status, 400);
+
+    let stored = std::fs::read_dir(dir.path().join("state/reports"))
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| {
+            let n = e.file_name().to_string_lossy().into_owned();
+            n.ends_with(".json") && !n.starts_with(".")
+        })
+        .count();
+    assert_eq!(stored, 2, "the two distinct reports are stored, nothing else");
+    let log = std::fs::read_to_string(&rx.log).unwrap();
+    let requests: Vec<&str> = log.lines().filter(|l| l.contains(" POST /tlsrpt ")).collect();
+    assert_eq!(requests.len(), 7, "one line per request:\n{log}");
+    assert!(requests[3].contains(" 415 "), "{log}");
+}
+
+#[test]
+fn a_client_sending_too_many_requests_gets_429() {
+    let _processes = crate::starting_processes();
+    let dir = tempfile::tempdir().unwrap();
+    let (rx, ca) = start(dir.path());
+    let client = client(&rx, &ca);
+    let url = format!("https://localhost:{}/", rx.port);
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let statuses: Vec<u16> = (0..31)
+        .map(|_| rt.block_on(async { client.get(&url).send().await.unwrap().status().as_u16() }))
+        .collect();
+    assert!(statuses[..30].iter().all(|s| *s == 405), "{statuses:?}");
+    assert_eq!(statuses[30], 429);
+}
