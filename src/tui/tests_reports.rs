@@ -222,3 +222,31 @@ fn leaving_a_domain_drops_its_check_in_flight() {
     let fx = app.update(Msg::Key(KeyEvent::new(KeyCode::Char('q'), KeyModifiers::NONE)));
     assert!(fx.iter().any(|e| matches!(e, Effect::CancelCheck(x) if *x == d)), "{fx:?}");
 }
+
+#[test]
+fn page_down_in_the_reports_view_moves_by_what_is_shown_and_skips_no_line() {
+    let mut app = testing_app();
+    app.update(loaded(12));
+    key(&mut app, 'R');
+    // The pane's rows: below the three header rows, down to its "more" or "end" marker.
+    let pane = |screen: &str| -> Vec<String> {
+        screen
+            .lines()
+            .skip(3)
+            .take_while(|l| !l.contains("more line(s)") && !l.contains("— end —"))
+            .map(str::to_owned)
+            .collect()
+    };
+    let all = pane(&draw(&app, 80, 200));
+    let first = pane(&draw(&app, 80, 24));
+    app.update(Msg::Key(KeyEvent::new(KeyCode::PageDown, KeyModifiers::NONE)));
+    let second = pane(&draw(&app, 80, 24));
+    let last_seen = all.iter().position(|l| l == first.last().unwrap()).unwrap();
+    assert_eq!(
+        second.first(),
+        all.get(last_seen + 1),
+        "page 1:\n{}\npage 2:\n{}",
+        first.join("\n"),
+        second.join("\n")
+    );
+}
