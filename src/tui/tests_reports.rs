@@ -10,7 +10,7 @@ use super::app::{
 };
 use super::fixtures::{app_with, checked, dn, draw, healthy_ev, state, ts};
 use mtasts_core::rollout::{Phase, ReportTally};
-use mtasts_reports::{DaySummary, DomainCounts, DomainSummary};
+use mtasts_reports::{AuthSummary, DaySummary, DomainCounts, DomainSummary, MxFailure};
 
 fn key(app: &mut App, c: char) -> Vec<Effect> {
     app.update(Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)))
@@ -34,6 +34,8 @@ fn tally(failed: u64) -> ReportTally {
         successful_sessions: 900,
         failed_sessions: failed,
         failures_by_type: if failed > 0 { vec![("certificate-expired".into(), failed)] } else { vec![] },
+        authenticated_reports: 2,
+        authenticated_successful_sessions: 600,
     }
 }
 
@@ -53,6 +55,27 @@ fn summary() -> DomainSummary {
             by_mx: BTreeMap::from([("mx2.example.com".into(), 12)]),
             policy_types: BTreeMap::from([("sts".into(), 912)]),
             modes: BTreeMap::from([("testing".into(), 912)]),
+            failures: vec![
+                MxFailure {
+                    mx: "mx2.example.com".into(),
+                    result_type: "certificate-expired".into(),
+                    sessions: 10,
+                    receiving_ips: BTreeMap::from([("192.0.2.2".into(), 10)]),
+                    ..MxFailure::default()
+                },
+                MxFailure {
+                    mx: "mx2.example.com".into(),
+                    result_type: "sts-policy-fetch-error".into(),
+                    sessions: 2,
+                    ..MxFailure::default()
+                },
+            ],
+        },
+        auth: AuthSummary {
+            authenticated_reports: 2,
+            authenticated_successful_sessions: 600,
+            authenticated_by: BTreeMap::from([("DKIM google.com".into(), 1), ("https".into(), 1)]),
+            unauthenticated_by: BTreeMap::from([("imported from a file".into(), 1)]),
         },
         failure_rate: 12.0 / 912.0,
         days: vec![day("2026-11-19", 300, 0), day("2026-11-24", 400, 10), day("2026-11-28", 200, 2)],
