@@ -197,6 +197,9 @@ pub fn render(s: &DomainSummary, style: &Style) -> String {
         }
         out.push_str(&format!("          {} {}\n", style.dim("fix:"), words::pair_fix(f, &s.domain)));
     }
+    if let Some(rest) = words::undetailed(s.counts.failed, &s.counts.failures) {
+        out.push_str(&format!("  {} {rest}\n", style.severity(mtasts_core::finding::Severity::Error)));
+    }
     out.push_str("  day         successful   failed\n");
     for d in &s.days {
         out.push_str(&format!("  {}  {:>10}  {:>7}\n", d.date, d.successful, d.failed));

@@ -183,8 +183,17 @@ fn the_summary_keeps_each_failure_at_its_mx_with_what_the_reports_said() {
         "report-id": "dane-1", "policies": [{"policy": {"policy-type": "tlsa", "policy-string":
         ["3 1 1 0123456789abcdef"], "policy-domain": "dane.example", "mx-host": ["mx.dane.example"]},
         "summary": {"total-successful-session-count": 10, "total-failure-session-count": 0}}]}"#;
-    let paths =
-        [write(dir.path(), "a.json", &a), write(dir.path(), "b.json", &b), write(dir.path(), "d.json", dane)];
+    // A report counting failures without any failure-details.
+    let bare = dane
+        .replace("dane.example", "bare.example")
+        .replace("dane-1", "bare-1")
+        .replace("\"total-failure-session-count\": 0", "\"total-failure-session-count\": 3");
+    let paths = [
+        write(dir.path(), "a.json", &a),
+        write(dir.path(), "b.json", &b),
+        write(dir.path(), "d.json", dane),
+        write(dir.path(), "e.json", &bare),
+    ];
     let args: Vec<&str> = ["reports", "import"].into_iter().chain(paths.iter().map(String::as_str)).collect();
     assert!(run(&state, &args).status.success());
     let out = text(&run(&state, &["reports", "summary"]));
@@ -237,6 +246,8 @@ fn the_summary_keeps_each_failure_at_its_mx_with_what_the_reports_said() {
     let tlsa = section("dane.example");
     assert!(tlsa.contains("policy seen: tlsa 10\n"), "no empty modes label:\n{tlsa}");
     assert!(!tlsa.contains("modes:"), "{tlsa}");
+    let bare = section("bare.example");
+    assert!(bare.contains("3 sessions failed without failure-details in the reports"), "{bare}");
 
     let v = summary_json(&state);
     let pair = v["failures"]

@@ -63,6 +63,14 @@ pub fn pair_details(f: &MxFailure) -> Option<String> {
     (!parts.is_empty()).then(|| parts.join("; "))
 }
 
+/// Failed sessions the reports counted but gave no `failure-details` for, in words; `None`
+/// when every failed session is in a (MX, result type) pair.
+pub fn undetailed(failed: u64, failures: &[MxFailure]) -> Option<String> {
+    let detailed = failures.iter().fold(0u64, |a, f| a.saturating_add(f.sessions));
+    let rest = failed.saturating_sub(detailed);
+    (rest > 0).then(|| format!("{} failed without failure-details in the reports", sessions(rest)))
+}
+
 /// The fix for a failure pair, naming its MX (terminal-safe).
 pub fn pair_fix(f: &MxFailure, domain: &str) -> String {
     let mx = (f.mx != UNKNOWN).then_some(f.mx.as_str());
@@ -121,6 +129,11 @@ mod tests {
         assert!(pair_fix(&f, "example.org").contains("mx1.example.org"));
         f.mx = UNKNOWN.into();
         assert_eq!(pair_title(&f), "certificate-expired at an unnamed MX");
+        assert_eq!(undetailed(5, std::slice::from_ref(&f)), None);
+        assert_eq!(
+            undetailed(6, &[f]).as_deref(),
+            Some("1 session failed without failure-details in the reports")
+        );
     }
 
     #[test]

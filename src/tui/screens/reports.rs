@@ -69,7 +69,7 @@ fn view(r: &DomainReports, s: &DomainSummary, now: jiff::Timestamp, t: &Theme) -
         )),
     ];
     lines.extend(sparklines(r, s, now, t));
-    if s.counts.failures.is_empty() {
+    if s.counts.failed == 0 {
         lines.push(Line::from(Span::styled(format!(" {} no failed sessions", theme::OK), t.ok())));
     } else {
         lines.push(Line::from(Span::styled(" failures by MX and type", t.title())));
@@ -85,6 +85,10 @@ fn view(r: &DomainReports, s: &DomainSummary, now: jiff::Timestamp, t: &Theme) -
                 format!("    fix: {}", words::pair_fix(f, &s.domain)),
                 t.dim(),
             )));
+        }
+        if let Some(rest) = words::undetailed(s.counts.failed, &s.counts.failures) {
+            lines
+                .push(Line::from(vec![Span::styled(format!("  {} ", theme::BAD), t.bad()), Span::raw(rest)]));
         }
     }
     let mut seen_line =
