@@ -74,6 +74,14 @@ impl ProbeArgs {
     }
 }
 
+impl ProbeArgs {
+    /// Where the DKIM keys of e-mailed reports are looked up: the probes' resolver and DNS
+    /// timeout.
+    pub fn dkim(&self) -> Result<mtasts_reports::DkimSettings> {
+        Ok(crate::ops::reports::dkim_settings(&self.config(super::clock::now()?)?))
+    }
+}
+
 /// Reads a trust anchor file (at most 1 MiB) and checks that it parses as DNSKEY records.
 fn read_trust_anchor(path: &std::path::Path) -> Result<String> {
     use std::io::Read;

@@ -63,6 +63,11 @@ impl Checker {
         self.cfg.timeouts.connect
     }
 
+    /// Where the DKIM keys of e-mailed reports are looked up (the same resolver).
+    pub fn dkim(&self) -> mtasts_reports::DkimSettings {
+        super::reports::dkim_settings(&self.cfg)
+    }
+
     /// How long everything for one domain may take.
     pub fn overall_timeout(&self) -> Duration {
         self.cfg.timeouts.overall

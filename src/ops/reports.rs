@@ -10,12 +10,20 @@ use jiff::{SignedDuration, Timestamp};
 
 use mtasts_core::rfc::DomainName;
 use mtasts_core::rollout::{DomainState, ReportTally, testing_started};
+use mtasts_probe::{ProbeConfig, resolver_config};
 use mtasts_reports::{
-    Conflict, DomainSummary, ReportEntry, ReportError, ReportStore, summarize_entries, tally_entries,
+    Conflict, DkimSettings, DomainSummary, ReportEntry, ReportError, ReportStore, summarize_entries,
+    tally_entries,
 };
 
 /// Days summarised when the domain is not (yet) in its testing window.
 pub const LOOKBACK_DAYS: i64 = 30;
+
+/// Where the DKIM keys of e-mailed reports are looked up: the probes' resolver, with their
+/// DNS timeout.
+pub fn dkim_settings(cfg: &ProbeConfig) -> DkimSettings {
+    DkimSettings { dns: resolver_config(&cfg.resolver), timeout: cfg.timeouts.dns.min(cfg.timeouts.overall) }
+}
 
 /// What the imported reports say about one domain.
 #[derive(Debug, Clone, PartialEq)]

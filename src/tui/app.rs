@@ -36,6 +36,9 @@ pub struct DomainView {
     /// The largest useful offset, as last drawn (`u16::MAX` until drawn): the renderer records
     /// it so that keys can clamp (End jumps to it, ↑ after End moves at once).
     pub scroll_max: std::cell::Cell<u16>,
+    /// The lines the pane shows at once, as last drawn (0 until drawn): a page down moves by
+    /// this many, so no line is skipped.
+    pub page: std::cell::Cell<u16>,
     /// What the main pane shows.
     pub pane: Pane,
 }
@@ -57,6 +60,7 @@ impl DomainView {
             viewing,
             scroll: 0,
             scroll_max: std::cell::Cell::new(u16::MAX),
+            page: std::cell::Cell::new(0),
             pane: Pane::Phase,
         }
     }

@@ -96,7 +96,11 @@ impl App {
             return Vec::new();
         };
         let domain = view.domain.clone();
-        let page = self.size.1.saturating_sub(8).max(1);
+        // What the pane showed when last drawn; before that, an estimate from the terminal.
+        let page = match view.page.get() {
+            0 => self.size.1.saturating_sub(8).max(1),
+            shown => shown,
+        };
         match action {
             Action::PhasePrev | Action::PhaseNext => {
                 let by = if action == Action::PhasePrev { -1 } else { 1 };

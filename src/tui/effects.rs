@@ -22,7 +22,7 @@ use crate::store::Store;
 use mtasts_core::rfc::DomainName;
 use mtasts_core::rollout::{DomainState, testing_started};
 use mtasts_core::sanitize::sanitize;
-use mtasts_reports::{Outcome, ReportEntry, ReportStore};
+use mtasts_reports::{DkimVerifier, Outcome, ReportEntry, ReportStore};
 
 /// What effects are performed against.
 #[derive(Clone)]
@@ -165,7 +165,8 @@ impl Runtime {
         let r = self.report_store().map(|rs| {
             let mut c = ImportCounts { total_files, ..ImportCounts::default() };
             let mut last_file: Option<PathBuf> = None;
-            rs.import_paths_with(paths, &mut |o| {
+            let dkim = DkimVerifier::new(self.probe.dkim());
+            rs.import_paths_with(paths, &dkim, &mut |o| {
                 match &o.outcome {
                     Outcome::Imported { .. } => c.imported += 1,
                     Outcome::Duplicate { .. } => c.duplicate += 1,

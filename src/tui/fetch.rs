@@ -27,6 +27,7 @@ impl Runtime {
             anchors: self.probe.extra_anchors().to_vec(),
             connect_timeout: self.probe.connect_timeout(),
             step_timeout: self.probe.overall_timeout(),
+            dkim: self.probe.dkim(),
         })
     }
 

@@ -1,11 +1,13 @@
-//! What is kept on disk: TLS-RPT reports (parsing, import, limits, the tally, integrity, the
-//! HTTPS receiver) and the rollout state under crashes, concurrent writers and a full or
+//! What is kept on disk: TLS-RPT reports (parsing, import, identity, DKIM, limits, the tally,
+//! integrity, the HTTPS receiver) and the rollout state under crashes, concurrent writers and a full or
 //! read-only disk.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 #[path = "../common/mod.rs"]
 mod common;
 
+mod reports_dkim;
+mod reports_identity;
 mod reports_import;
 mod reports_integrity;
 mod reports_limits;

@@ -238,8 +238,8 @@ impl Dns {
 }
 
 /// The resolver configuration and options for `choice` (hosts file unused for an explicit
-/// resolver).
-pub(crate) fn resolver_config(choice: &ResolverChoice) -> Result<(ResolverConfig, ResolverOpts), String> {
+/// resolver); also what the DKIM check of e-mailed reports asks.
+pub fn resolver_config(choice: &ResolverChoice) -> Result<(ResolverConfig, ResolverOpts), String> {
     match choice {
         ResolverChoice::System => hickory_resolver::system_conf::read_system_conf()
             .map_err(|e| format!("reading the system resolver configuration: {e}")),

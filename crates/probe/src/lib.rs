@@ -32,6 +32,7 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::time::{Instant, timeout_at};
 
 pub use config::{MAX_CA_FILE_BYTES, ProbeConfig, ProbeError, ResolverChoice, Timeouts, load_ca_file};
+pub use dns::resolver_config;
 pub use dnssec::{MAX_TLSA_RECORDS, parse_trust_anchor};
 pub use limits::{default_limits, fd_limit, split_fds};
 pub use ns::MAX_NAMESERVERS;

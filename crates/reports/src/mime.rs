@@ -15,6 +15,14 @@ pub(super) fn looks_like_email(bytes: &[u8]) -> bool {
     name_len > 0 && bytes.get(name_len) == Some(&b':')
 }
 
+/// The `TLS-Report-Submitter` header of the e-mail (RFC 8460 §5.3), lower-case, when present.
+pub(super) fn submitter(raw: &[u8]) -> Option<String> {
+    let message = MessageParser::default().parse_headers(raw)?;
+    let value = message.header("TLS-Report-Submitter")?.as_text()?;
+    let v = value.trim().trim_end_matches('.').to_ascii_lowercase();
+    (!v.is_empty()).then_some(v)
+}
+
 /// Every report part of the e-mail as `(part label, item)`; when there is none, one `Ignored`
 /// item (part `None`) naming the parts that were found instead.
 pub(super) fn email_items(raw: &[u8]) -> Vec<(Option<String>, Found)> {

@@ -2,7 +2,7 @@
 //! read: the method and media type decide whether it is a report, the body is decompressed
 //! with a cap and imported through the same pipeline as files. No network here.
 
-use super::{Outcome, ReportError, ReportStore, gunzip};
+use super::{Delivery, Outcome, ReportError, ReportStore, gunzip};
 
 /// Largest request body accepted (compressed or not); larger ones get 413 unread.
 pub const MAX_BODY_BYTES: u64 = 4 * 1024 * 1024;
@@ -68,7 +68,7 @@ pub fn answer(store: &ReportStore, method: &str, content_type: Option<&str>, bod
     } else {
         body.to_vec()
     };
-    match store.import_json(&json) {
+    match store.import_json(&json, &Delivery::Https) {
         Outcome::Imported { .. } => Answer::new(201, "report stored"),
         Outcome::Duplicate { .. } => Answer::new(200, "report already stored"),
         Outcome::Rejected { reason } | Outcome::Ignored { reason } => Answer::new(400, reason),

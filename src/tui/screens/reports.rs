@@ -15,7 +15,7 @@ use crate::tui::app::DomainReports;
 use crate::tui::theme::{self, Theme};
 use crate::tui::widgets::rua;
 use mtasts_core::sanitize::sanitize;
-use mtasts_reports::{DomainSummary, failure_fix};
+use mtasts_reports::{DomainSummary, words};
 
 /// At most this many days are drawn (the most recent ones).
 const MAX_DAYS: usize = 60;
@@ -49,10 +49,11 @@ pub fn render(cx: &Ctx, f: &mut Frame, area: Rect) {
 
 fn view(r: &DomainReports, s: &DomainSummary, now: jiff::Timestamp, t: &Theme) -> Vec<Line<'static>> {
     let orgs: Vec<String> = s.organizations.iter().map(|o| sanitize(o).into_owned()).collect();
+    let everyone_counts = s.auth.authenticated_reports == s.reports;
     let mut lines = vec![
         Line::from(vec![
             Span::styled(format!(" TLS-RPT since {}", r.since), t.title()),
-            Span::styled(format!("  {} report(s) from {}", s.reports, orgs.join(", ")), t.dim()),
+            Span::styled(format!("  {} from {}", words::reports(s.reports), orgs.join(", ")), t.dim()),
         ]),
         Line::from(vec![
             Span::raw(format!(" sessions {}  ", s.counts.total())),
@@ -62,33 +63,41 @@ fn view(r: &DomainReports, s: &DomainSummary, now: jiff::Timestamp, t: &Theme) -
             ),
             Span::raw(format!("  failure rate {:.2}%", s.failure_rate * 100.0)),
         ]),
+        Line::from(Span::styled(
+            format!(" {}", words::auth_line(&s.auth, s.reports)),
+            if everyone_counts { t.dim() } else { t.warn() },
+        )),
     ];
     lines.extend(sparklines(r, s, now, t));
-    if s.counts.by_type.is_empty() {
+    if s.counts.failed == 0 {
         lines.push(Line::from(Span::styled(format!(" {} no failed sessions", theme::OK), t.ok())));
     } else {
-        lines
-            .push(Line::from(Span::styled(" failures by type                          sessions", t.title())));
-        let mx = (s.counts.by_mx.len() == 1).then(|| s.counts.by_mx.keys().next()).flatten();
-        for (kind, n) in by_count(&s.counts.by_type) {
+        lines.push(Line::from(Span::styled(" failures by MX and type", t.title())));
+        for f in words::worst_first(&s.counts.failures) {
             lines.push(Line::from(vec![
                 Span::styled(format!("  {} ", theme::BAD), t.bad()),
-                Span::raw(format!("{:<36} {n:>8}", sanitize(kind))),
+                Span::raw(format!("{:<44} {:>14}", words::pair_title(f), words::sessions(f.sessions))),
             ]));
-            let fix = failure_fix(kind, Some(&s.domain), mx.map(String::as_str));
-            lines.push(Line::from(Span::styled(format!("    fix: {}", sanitize(&fix)), t.dim())));
+            if let Some(details) = words::pair_details(f) {
+                lines.push(Line::from(format!("    {details}")));
+            }
+            lines.push(Line::from(Span::styled(
+                format!("    fix: {}", words::pair_fix(f, &s.domain)),
+                t.dim(),
+            )));
         }
-        lines.push(Line::from(Span::styled(" failures by MX", t.title())));
-        for (host, n) in by_count(&s.counts.by_mx) {
-            lines.push(Line::from(format!("    {:<36} {n:>8}", sanitize(host))));
+        if let Some(rest) = words::undetailed(s.counts.failed, &s.counts.failures) {
+            lines
+                .push(Line::from(vec![Span::styled(format!("  {} ", theme::BAD), t.bad()), Span::raw(rest)]));
         }
     }
-    lines.push(Line::from(vec![
-        Span::styled(" senders saw  policy ", t.dim()),
-        Span::raw(seen(&s.counts.policy_types)),
-        Span::styled("  mode ", t.dim()),
-        Span::raw(seen(&s.counts.modes)),
-    ]));
+    let mut seen_line =
+        vec![Span::styled(" senders saw  policy ", t.dim()), Span::raw(seen(&s.counts.policy_types))];
+    if !s.counts.modes.is_empty() {
+        seen_line.push(Span::styled("  mode ", t.dim()));
+        seen_line.push(Span::raw(seen(&s.counts.modes)));
+    }
+    lines.push(Line::from(seen_line));
     lines
 }
 

@@ -11,8 +11,7 @@ use crate::tui::app::DomainReports;
 use crate::tui::theme;
 use crate::tui::widgets::verdict;
 use mtasts_core::rollout::{BlockerKind, Gate, Phase, testing_progress};
-use mtasts_core::sanitize::sanitize;
-use mtasts_reports::failure_fix;
+use mtasts_reports::words;
 
 /// Draws the testing screen.
 pub fn render(cx: &Ctx, gate: &Gate, f: &mut Frame, area: Rect) {
@@ -79,10 +78,14 @@ pub fn render(cx: &Ctx, gate: &Gate, f: &mut Frame, area: Rect) {
             "policy and records live as planned",
             !has(BlockerKind::PolicyNotLive) && !has(BlockerKind::StsRecordNotLive),
         ),
-        (
-            "no TLS-RPT failures in the window",
-            !has(BlockerKind::TlsRptFailures) && !has(BlockerKind::NoTlsRptReports),
-        ),
+        if checked && has(BlockerKind::TlsRptUnauthenticated) {
+            ("an authenticated TLS-RPT report (DKIM-signed by its sender, or via https)", false)
+        } else {
+            (
+                "no TLS-RPT failures in the window",
+                !has(BlockerKind::TlsRptFailures) && !has(BlockerKind::NoTlsRptReports),
+            )
+        },
         ("two external testers ticked (← validation, keys 1–5)", !has(BlockerKind::TestersNotRun)),
     ];
     for (what, ok) in items {
@@ -91,10 +94,14 @@ pub fn render(cx: &Ctx, gate: &Gate, f: &mut Frame, area: Rect) {
     }
     lines.push(Line::default());
     match cx.app.tally(&cx.state.domain) {
-        Some(r) if r.reports > 0 => lines.push(Line::from(format!(
-            " TLS-RPT: {} report(s), {} ok / {} failed sessions",
-            r.reports, r.successful_sessions, r.failed_sessions
-        ))),
+        Some(r) if r.reports > 0 => {
+            let not = r.reports.saturating_sub(r.authenticated_reports);
+            let unauthenticated = if not > 0 { format!(", {not} not authenticated") } else { String::new() };
+            lines.push(Line::from(format!(
+                " TLS-RPT: {} report(s), {} ok / {} failed sessions{unauthenticated}",
+                r.reports, r.successful_sessions, r.failed_sessions
+            )))
+        }
         _ => lines.push(Line::from(Span::styled(" TLS-RPT: no TLS-RPT reports imported yet", t.dim()))),
     }
     lines.extend(crate::tui::widgets::rua::review(t, cx.state, cx.app.now));
@@ -102,12 +109,13 @@ pub fn render(cx: &Ctx, gate: &Gate, f: &mut Frame, area: Rect) {
         cx.app.session(&cx.state.domain).and_then(|x| x.reports.as_ref())
     {
         lines.extend(super::reports::sparklines(r, s, cx.app.now, t));
-        let mx = (s.counts.by_mx.len() == 1).then(|| s.counts.by_mx.keys().next()).flatten();
-        for (kind, n) in r.tally.iter().flat_map(|t| t.failures_by_type.iter()).take(3) {
-            let fix = failure_fix(kind, Some(&s.domain), mx.map(String::as_str));
+        for f in words::worst_first(&s.counts.failures).into_iter().take(3) {
             lines.push(Line::from(vec![
-                Span::styled(format!("  {} {} ({n}): ", theme::BAD, sanitize(kind)), t.bad()),
-                Span::styled(sanitize(&fix).into_owned(), t.dim()),
+                Span::styled(
+                    format!("  {} {} ({}): ", theme::BAD, words::pair_title(f), f.sessions),
+                    t.bad(),
+                ),
+                Span::styled(words::pair_fix(f, &s.domain), t.dim()),
             ]));
         }
     }

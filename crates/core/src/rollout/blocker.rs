@@ -50,6 +50,10 @@ pub enum BlockerKind {
     /// TLS-RPT reports show failed sessions during the window.
     #[serde(rename = "tlsrpt-failures")]
     TlsRptFailures,
+    /// TLS-RPT reports arrived, but none authenticated (DKIM of the reporting domain, or the
+    /// https rua): nothing trustworthy confirms a clean window.
+    #[serde(rename = "tlsrpt-unauthenticated")]
+    TlsRptUnauthenticated,
     /// The rollback countdown has not ended.
     RollbackWaiting,
     /// Fewer than two external testers were ticked as run.
@@ -62,7 +66,7 @@ pub enum BlockerKind {
 
 impl BlockerKind {
     /// Every kind.
-    pub const ALL: [BlockerKind; 24] = [
+    pub const ALL: [BlockerKind; 25] = [
         BlockerKind::NoCheck,
         BlockerKind::CheckStale,
         BlockerKind::MxUnknown,
@@ -83,6 +87,7 @@ impl BlockerKind {
         BlockerKind::WindowIncomplete,
         BlockerKind::NoTlsRptReports,
         BlockerKind::TlsRptFailures,
+        BlockerKind::TlsRptUnauthenticated,
         BlockerKind::RollbackWaiting,
         BlockerKind::FinalPhase,
         BlockerKind::TestersNotRun,
@@ -112,6 +117,7 @@ impl BlockerKind {
             BlockerKind::WindowIncomplete => "window-incomplete",
             BlockerKind::NoTlsRptReports => "no-tlsrpt-reports",
             BlockerKind::TlsRptFailures => "tlsrpt-failures",
+            BlockerKind::TlsRptUnauthenticated => "tlsrpt-unauthenticated",
             BlockerKind::RollbackWaiting => "rollback-waiting",
             BlockerKind::FinalPhase => "final-phase",
             BlockerKind::TestersNotRun => "testers-not-run",

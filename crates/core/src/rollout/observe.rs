@@ -90,4 +90,12 @@ pub struct ReportTally {
     pub successful_sessions: u64,
     /// Failed sessions per result type (e.g. `certificate-expired`).
     pub failures_by_type: Vec<(String, u64)>,
+    /// Reports whose successes count: DKIM-verified by the reporting domain, or delivered to
+    /// the https rua (anyone can mail a `rua` address, so an unauthenticated report can add
+    /// failures but never show a clean window).
+    #[serde(default)]
+    pub authenticated_reports: u32,
+    /// Successful sessions in those reports.
+    #[serde(default)]
+    pub authenticated_successful_sessions: u64,
 }

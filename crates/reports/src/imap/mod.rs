@@ -121,6 +121,8 @@ pub struct FetchRequest {
     pub connect_timeout: Duration,
     /// Every IMAP command, each.
     pub step_timeout: Duration,
+    /// Where the DKIM keys of the fetched messages are looked up.
+    pub dkim: crate::DkimSettings,
 }
 
 /// Why a fetch failed. Text from the server is kept short; sanitize before printing.

@@ -101,6 +101,7 @@ fn enforce_gate_checks_certificates_reports_and_errors() {
         failed_sessions: 3,
         successful_sessions: 97,
         failures_by_type: vec![("certificate-expired".into(), 3)],
+        ..ReportTally::default()
     };
     let g = evaluate(&s, Some(&obs), Some(&failures), done);
     assert_eq!(
@@ -110,7 +111,8 @@ fn enforce_gate_checks_certificates_reports_and_errors() {
     assert!(g.blockers[0].overridable && !g.blockers[1].overridable && g.blockers[2].overridable);
     assert_eq!(
         g.blockers[2].message,
-        "TLS-RPT reports show 3 failed of 100 sessions in the window (certificate-expired ×3)"
+        "TLS-RPT reports show 3 failed of 100 sessions in the window (certificate-expired ×3); \
+         failures count from every report, authenticated or not"
     );
     assert!(advance(s.clone(), Some(&obs), Some(&failures), Some("x".into()), done).is_err());
     obs.mx_results[1].cert_trusted = true;
@@ -119,4 +121,33 @@ fn enforce_gate_checks_certificates_reports_and_errors() {
     obs.error_codes = vec![Code::MxNotCovered];
     let g = evaluate(&s, Some(&obs), Some(&reports_ok()), done);
     assert_eq!(kinds(&g), vec![BlockerKind::CheckFailing]);
+}
+
+#[test]
+fn only_authenticated_reports_show_a_clean_window_and_failures_count_from_any() {
+    let s = testing();
+    let done = plus_secs(start(), 30 * DAY);
+    let obs = good_obs(&s, done);
+    // Two reports anyone could have mailed, all clean: they prove nothing.
+    let unauthenticated =
+        ReportTally { authenticated_reports: 0, authenticated_successful_sessions: 0, ..reports_ok() };
+    let g = evaluate(&s, Some(&obs), Some(&unauthenticated), done);
+    assert_eq!(kinds(&g), vec![BlockerKind::TlsRptUnauthenticated]);
+    let m = &g.blockers[0].message;
+    assert!(
+        m.starts_with("4 TLS-RPT reports in the window (120 successful sessions), none authenticated"),
+        "{m}"
+    );
+    assert!(m.contains("DKIM-signed by the reporting domain") && m.contains("https rua"), "{m}");
+    assert!(g.blockers[0].overridable);
+    // One authenticated report among them is enough.
+    let one = ReportTally { authenticated_reports: 1, authenticated_successful_sessions: 30, ..reports_ok() };
+    assert!(evaluate(&s, Some(&obs), Some(&one), done).passed);
+    // An unauthenticated report's failures still block.
+    let failing = ReportTally {
+        failed_sessions: 2,
+        failures_by_type: vec![("starttls-not-supported".into(), 2)],
+        ..unauthenticated
+    };
+    assert_eq!(kinds(&evaluate(&s, Some(&obs), Some(&failing), done)), vec![BlockerKind::TlsRptFailures]);
 }
