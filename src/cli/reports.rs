@@ -10,9 +10,7 @@ use super::output::{Style, print_json_line};
 use crate::ops::reports::{ReportNumbers, for_state};
 use mtasts_core::rollout::DomainState;
 use mtasts_core::sanitize::sanitize;
-use mtasts_reports::{
-    Conflict, DkimSettings, DkimVerifier, DomainSummary, Outcome, ReportStore, summarize_entries, words,
-};
+use mtasts_reports::{Conflict, DkimVerifier, DomainSummary, Outcome, ReportStore, summarize_entries, words};
 
 /// Arguments of `mtasts reports`.
 #[derive(Debug, Args)]
@@ -72,7 +70,10 @@ pub fn run(
     let store = ReportStore::open(dir)?;
     match &args.what {
         ReportsWhat::Fetch(f) => super::reports_fetch::run(f, &store, dir, probe, style, rt),
-        ReportsWhat::Import { paths, json } => import(&store, paths, &probe.dkim()?, *json, style),
+        ReportsWhat::Import { paths, json } => {
+            let dkim = DkimVerifier::new(probe.dkim()?, rt.handle().clone());
+            import(&store, paths, &dkim, *json, style)
+        }
         ReportsWhat::Serve { listen, cert, key } => {
             super::serve::run(store, *listen, cert, key, rt).map(|()| ExitCode::SUCCESS)
         }
@@ -85,11 +86,11 @@ pub fn run(
 fn import(
     store: &ReportStore,
     paths: &[PathBuf],
-    dkim: &DkimSettings,
+    dkim: &DkimVerifier,
     json: bool,
     style: &Style,
 ) -> Result<ExitCode> {
-    let outcomes = store.import_paths(paths, &DkimVerifier::new(dkim.clone()));
+    let outcomes = store.import_paths(paths, dkim);
     let (mut imported, mut duplicate, mut rejected, mut ignored, mut conflicting) = (0, 0, 0, 0, 0);
     for o in &outcomes {
         match &o.outcome {

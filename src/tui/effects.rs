@@ -165,7 +165,8 @@ impl Runtime {
         let r = self.report_store().map(|rs| {
             let mut c = ImportCounts { total_files, ..ImportCounts::default() };
             let mut last_file: Option<PathBuf> = None;
-            let dkim = DkimVerifier::new(self.probe.dkim());
+            // Imports run on one of the runtime's blocking threads, where its handle is current.
+            let dkim = DkimVerifier::new(self.probe.dkim(), tokio::runtime::Handle::current());
             rs.import_paths_with(paths, &dkim, &mut |o| {
                 match &o.outcome {
                     Outcome::Imported { .. } => c.imported += 1,

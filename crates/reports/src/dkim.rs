@@ -1,12 +1,15 @@
 //! DKIM verification of e-mailed reports (RFC 6376 through `mail-auth`, strict: a signature
 //! with an `l=` body length is ignored, since anything may follow the signed part). Keys are
 //! asked of the resolver the probes use (`--resolver`, else the system's configuration),
-//! handed in as hickory's configuration. One
-//! thread owns the resolver and a runtime of its own, so the import walk (plain threads) and
-//! the IMAP fetch (async) share one resolver and its cache, whatever runtime calls them.
+//! handed in as hickory's configuration. The verifier runs on the program's one runtime
+//! (handed in as a [`Handle`]): the IMAP fetch awaits it, the import walk (blocking code on a
+//! plain or blocking thread) waits for it, and both share one resolver and its cache.
 
-use std::sync::mpsc;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
+
+use tokio::runtime::Handle;
 
 use mail_auth::hickory_resolver::config::{ResolverConfig, ResolverOpts};
 use mail_auth::{AuthenticatedMessage, DkimOutput, DkimResult, MessageAuthenticator};
@@ -40,48 +43,38 @@ impl<F: Fn(&[u8]) -> DkimVerdict> MailCheck for F {
     }
 }
 
-enum Reply {
-    Blocking(mpsc::SyncSender<DkimVerdict>),
-    Async(tokio::sync::oneshot::Sender<DkimVerdict>),
-}
-
-struct Job {
-    raw: Vec<u8>,
-    reply: Reply,
-}
-
-/// The DKIM verifier: a handle to its lookup thread (which ends when the handle is dropped).
-#[derive(Debug)]
+/// The DKIM verifier: one resolver (and its cache) for every message of a run.
 pub struct DkimVerifier {
-    jobs: mpsc::Sender<Job>,
+    handle: Handle,
+    auth: Result<Arc<MessageAuthenticator>, String>,
+    timeout: Duration,
+    dns_failures: AtomicU32,
 }
 
-impl std::fmt::Debug for Job {
+impl std::fmt::Debug for DkimVerifier {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Job({} bytes)", self.raw.len())
+        f.debug_struct("DkimVerifier").field("timeout", &self.timeout).finish_non_exhaustive()
     }
 }
 
 impl DkimVerifier {
-    /// Starts the lookup thread. A resolver that cannot be built (no system configuration)
-    /// makes every verdict say so; nothing fails here.
-    pub fn new(settings: DkimSettings) -> DkimVerifier {
-        let (jobs, rx) = mpsc::channel::<Job>();
-        // Should the thread not start, the receiver is gone with it and every verdict says so.
-        let _ = std::thread::Builder::new().name("mtasts-dkim".into()).spawn(move || worker(settings, rx));
-        DkimVerifier { jobs }
+    /// A verifier whose lookups run on `handle`'s runtime. A resolver that cannot be built (no
+    /// system configuration) makes every verdict say so; nothing fails here.
+    pub fn new(settings: DkimSettings, handle: Handle) -> DkimVerifier {
+        let auth = {
+            let _in_runtime = handle.enter();
+            resolver(&settings).map(Arc::new)
+        };
+        DkimVerifier { handle, auth, timeout: settings.timeout, dns_failures: AtomicU32::new(0) }
     }
 
-    /// Verifies one message, blocking the calling thread (any thread, inside a runtime or not).
+    /// Verifies one message, blocking the calling thread until the keys are in. For blocking
+    /// code only (a plain thread, or one of the runtime's blocking threads), never from async code.
     pub fn verify_blocking(&self, raw: &[u8]) -> DkimVerdict {
-        if let Some(v) = unsigned(raw) {
-            return v;
+        match unsigned(raw) {
+            Some(v) => v,
+            None => self.handle.block_on(self.verify(raw)),
         }
-        let (tx, rx) = mpsc::sync_channel(1);
-        if self.jobs.send(Job { raw: raw.to_vec(), reply: Reply::Blocking(tx) }).is_err() {
-            return gone();
-        }
-        rx.recv().unwrap_or_else(|_| gone())
     }
 
     /// Verifies one message without blocking the runtime.
@@ -89,11 +82,23 @@ impl DkimVerifier {
         if let Some(v) = unsigned(raw) {
             return v;
         }
-        let (tx, rx) = tokio::sync::oneshot::channel();
-        if self.jobs.send(Job { raw: raw.to_vec(), reply: Reply::Async(tx) }).is_err() {
-            return gone();
+        let auth = match &self.auth {
+            Ok(auth) => auth,
+            Err(e) => return DkimVerdict::failed(format!("DKIM could not be checked: {e}")),
+        };
+        if self.dns_failures.load(Ordering::Relaxed) >= MAX_DNS_FAILURES {
+            return DkimVerdict::failed(format!(
+                "DKIM not checked: DNS failed for {MAX_DNS_FAILURES} messages in a row (import again \
+                 when the resolver answers)"
+            ));
         }
-        rx.await.unwrap_or_else(|_| gone())
+        let (verdict, dns_failed) = verify(auth, raw, self.timeout).await;
+        if dns_failed {
+            self.dns_failures.fetch_add(1, Ordering::Relaxed);
+        } else {
+            self.dns_failures.store(0, Ordering::Relaxed);
+        }
+        verdict
     }
 }
 
@@ -101,10 +106,6 @@ impl MailCheck for DkimVerifier {
     fn check(&self, raw: &[u8]) -> DkimVerdict {
         self.verify_blocking(raw)
     }
-}
-
-fn gone() -> DkimVerdict {
-    DkimVerdict::failed("DKIM could not be checked: the verifier thread could not run")
 }
 
 /// The verdict for a message without any `DKIM-Signature` header (no copy, no DNS).
@@ -121,33 +122,6 @@ fn resolver(settings: &DkimSettings) -> Result<MessageAuthenticator, String> {
     let (config, mut opts) = settings.dns.clone()?;
     opts.timeout = opts.timeout.min(settings.timeout);
     MessageAuthenticator::new(config, opts).map_err(|e| format!("building the resolver: {e}"))
-}
-
-fn worker(settings: DkimSettings, rx: mpsc::Receiver<Job>) {
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build();
-    let built = match &rt {
-        Ok(rt) => rt.block_on(async { resolver(&settings) }),
-        Err(e) => Err(format!("starting the DNS runtime: {e}")),
-    };
-    let mut dns_failures = 0u32;
-    while let Ok(job) = rx.recv() {
-        let verdict = match (&rt, &built) {
-            (Ok(rt), Ok(auth)) if dns_failures < MAX_DNS_FAILURES => {
-                let (verdict, dns_failed) = rt.block_on(verify(auth, &job.raw, settings.timeout));
-                dns_failures = if dns_failed { dns_failures + 1 } else { 0 };
-                verdict
-            }
-            (_, Err(e)) => DkimVerdict::failed(format!("DKIM could not be checked: {e}")),
-            _ => DkimVerdict::failed(format!(
-                "DKIM not checked: DNS failed for {MAX_DNS_FAILURES} messages in a row (import again \
-                 when the resolver answers)"
-            )),
-        };
-        match job.reply {
-            Reply::Blocking(tx) => drop(tx.send(verdict)),
-            Reply::Async(tx) => drop(tx.send(verdict)),
-        }
-    }
 }
 
 /// The verdict, and whether it failed for want of DNS.

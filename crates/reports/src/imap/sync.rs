@@ -85,7 +85,7 @@ pub async fn fetch(
     let position = sync.position().map_err(state)?;
     let mut session = conn::open(req).await?;
     let mut idx = store.index().unwrap_or_default();
-    let dkim = DkimVerifier::new(req.dkim.clone());
+    let dkim = DkimVerifier::new(req.dkim.clone(), tokio::runtime::Handle::current());
     let result = run(req, (store, &mut idx, &dkim), &sync, position, &mut session, each).await;
     // A stale index would heal on the next read; saving it now spares that.
     let _ = store.save_index(&idx);
