@@ -5,6 +5,7 @@
 #![allow(dead_code)]
 
 pub mod cloudflare;
+pub mod dns_servers;
 pub mod lab_client;
 pub mod lab_env;
 pub mod reports;

@@ -7,6 +7,7 @@ use jiff::Timestamp;
 
 use super::record::{RData, RrType};
 use super::setup::PolicyHost;
+use crate::finding::Code;
 use crate::rfc::{DomainName, StsRecord, TlsRptRecord};
 use crate::rollout::{DomainState, Observation, Phase, publish_steps, removal_view};
 
@@ -171,13 +172,22 @@ fn id_ready(state: &DomainState, obs: &Observation) -> Result<(), String> {
         return Ok(());
     }
     let steps = publish_steps(state, Some(obs));
-    match steps.iter().take(2).find(|s| !s.done) {
-        None => Ok(()),
-        Some(step) => Err(format!(
-            "the new id {id} is not published yet: senders would cache the old policy under it. First {}",
-            step.action
-        )),
-    }
+    let Some(step) = steps.iter().take(2).find(|s| !s.done) else { return Ok(()) };
+    let others: Vec<&str> = obs
+        .error_codes
+        .iter()
+        .filter(|c| !matches!(c, Code::StsIdNotBumped | Code::PolicyDiffersFromPlan))
+        .map(|c| c.as_str())
+        .collect();
+    let found = if steps[0].done && !others.is_empty() {
+        format!(" (the check finds: {})", others.join(", "))
+    } else {
+        String::new()
+    };
+    Err(format!(
+        "the new id {id} is not published yet: senders would cache the old policy under it. First {}{found}",
+        step.action
+    ))
 }
 
 fn step_words(state: &DomainState) -> String {
