@@ -28,10 +28,12 @@ pub struct ProviderArgs {
     /// With cloudflare://: a file holding the API token (default: $CLOUDFLARE_API_TOKEN).
     #[arg(long, value_name = "FILE")]
     pub api_token_file: Option<PathBuf>,
-    /// Publish mta-sts.DOMAIN too: a host name (CNAME) or IP addresses, comma-separated (A/AAAA).
+    /// Publish mta-sts.DOMAIN too: a host name (CNAME) or IP addresses, comma-separated
+    /// (A/AAAA); `none` to stop (`mtasts dns` keeps the current one when not given).
     #[arg(long, value_name = "HOST|IP,IP")]
     pub policy_host: Option<String>,
-    /// TTL of records mtasts creates (default 300; existing RRsets keep theirs).
+    /// TTL of records mtasts creates (default 300; existing RRsets keep theirs; `mtasts dns`
+    /// keeps the current one when not given).
     #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u32).range(30..=86_400))]
     pub dns_ttl: Option<u32>,
 }
@@ -77,7 +79,7 @@ pub fn setup_from(url: &str, args: &ProviderArgs) -> Result<DnsSetup> {
             file = Some(absolute(p)?);
         }
     }
-    let host = args.policy_host.as_deref().map(PolicyHost::parse).transpose()?;
+    let host = args.policy_host.as_deref().filter(|h| *h != "none").map(PolicyHost::parse).transpose()?;
     let setup = DnsSetup::new(url, file, host, args.dns_ttl)?;
     if let (Provider::Rfc2136 { key_name, .. }, SecretSource::File(path)) = (&provider, &setup.secret) {
         mtasts_dns_publish::read_tsig_key(path, key_name)?;
@@ -127,7 +129,15 @@ pub fn run(args: &DnsArgs, store: &Store, ctx: &Ctx) -> Result<ExitCode> {
         );
         return Ok(ExitCode::SUCCESS);
     }
-    let setup = setup_from(url, &args.provider)?;
+    let mut setup = setup_from(url, &args.provider)?;
+    if let Some(old) = &state.dns {
+        if args.provider.policy_host.is_none() {
+            setup.policy_host.clone_from(&old.policy_host);
+        }
+        if args.provider.dns_ttl.is_none() {
+            setup.ttl = old.ttl;
+        }
+    }
     note_unset_env(&setup);
     if !args.no_verify {
         let snapshot = ctx.rt.block_on(async {

@@ -4,6 +4,7 @@
 //! Each binary uses only part of it.
 #![allow(dead_code)]
 
+pub mod cf_api;
 pub mod cloudflare;
 pub mod dns_servers;
 pub mod lab_client;

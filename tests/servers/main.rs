@@ -8,6 +8,8 @@
 mod common;
 
 mod nginx;
+mod publish_cloudflare;
+mod publish_errors;
 mod publish_rig;
 mod publish_rollout;
 mod report_html;

@@ -114,6 +114,11 @@ impl Rig {
         self.env.lab.publish_policy(D, Some(s.plan.policy().render().into_bytes())).unwrap();
     }
 
+    /// Knot's configuration file (for knotc).
+    pub fn server_conf(&self) -> std::path::PathBuf {
+        self.dir.path().join("knot.conf")
+    }
+
     /// The TXT records the server serves at `name`, each as dig prints it.
     pub fn txt(&self, name: &str) -> Vec<String> {
         self.server.dig(&format!("{name}.{D}"), "TXT")

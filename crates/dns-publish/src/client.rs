@@ -41,8 +41,8 @@ pub struct Snapshot {
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Detail {
     Rfc2136,
-    PowerDns(Vec<pdns::Served>),
-    Cloudflare(Vec<cloudflare::Served>),
+    PowerDns(String, Vec<pdns::Served>),
+    Cloudflare(String, Vec<cloudflare::Served>),
 }
 
 impl Client {
@@ -95,16 +95,16 @@ impl Client {
                 }
             }
             Kind::PowerDns(c) => {
-                let zone = c.zone(domain).await?;
-                let served = c.served(&zone, domain).await?;
+                let (id, zone) = c.zone(domain).await?;
+                let served = c.served(&id, domain).await?;
                 let records = served.iter().filter(|s| !s.disabled).map(|s| s.record.clone()).collect();
-                Snapshot { zone, records, detail: Detail::PowerDns(served) }
+                Snapshot { zone, records, detail: Detail::PowerDns(id, served) }
             }
             Kind::Cloudflare(c) => {
-                let zone = c.zone(domain).await?;
-                let served = c.served(&zone, domain).await?;
+                let (id, zone) = c.zone(domain).await?;
+                let served = c.served(&id, domain).await?;
                 let records = served.iter().map(|s| s.record.clone()).collect();
-                Snapshot { zone, records, detail: Detail::Cloudflare(served) }
+                Snapshot { zone, records, detail: Detail::Cloudflare(id, served) }
             }
         })
     }
@@ -134,20 +134,20 @@ impl Client {
                 if now != *seen {
                     return Err(PublishError::Changed(names()));
                 }
-                let Detail::PowerDns(served) = &now.detail else {
+                let Detail::PowerDns(id, served) = &now.detail else {
                     return Err(PublishError::Changed(names()));
                 };
-                c.apply(&now.zone, served, changes).await
+                c.apply(id, served, changes).await
             }
             Kind::Cloudflare(c) => {
                 let now = self.read(domain).await?;
                 if now != *seen {
                     return Err(PublishError::Changed(names()));
                 }
-                let Detail::Cloudflare(served) = &now.detail else {
+                let Detail::Cloudflare(id, served) = &now.detail else {
                     return Err(PublishError::Changed(names()));
                 };
-                c.apply(&now.zone, served, changes).await
+                c.apply(id, served, changes).await
             }
         }
     }

@@ -89,8 +89,8 @@ impl Cloudflare {
         Ok(json.get("result").cloned().unwrap_or(Value::Null))
     }
 
-    /// The id of the zone holding `domain`.
-    pub async fn zone(&self, domain: &DomainName) -> Result<String, PublishError> {
+    /// The id and name of the zone holding `domain`.
+    pub async fn zone(&self, domain: &DomainName) -> Result<(String, String), PublishError> {
         for candidate in zone_candidates(domain.as_str()) {
             let list = self
                 .call(
@@ -103,7 +103,7 @@ impl Cloudflare {
             if let Some(id) =
                 list.as_array().and_then(|l| l.first()).and_then(|z| z.get("id")).and_then(Value::as_str)
             {
-                return Ok(id.to_owned());
+                return Ok((id.to_owned(), candidate));
             }
         }
         Err(PublishError::ZoneNotFound(format!(

@@ -89,8 +89,8 @@ impl PowerDns {
         Ok(json)
     }
 
-    /// The id of the zone holding `domain` (the longest zone name that matches).
-    pub async fn zone(&self, domain: &DomainName) -> Result<String, PublishError> {
+    /// The id and name of the zone holding `domain` (the longest zone name that matches).
+    pub async fn zone(&self, domain: &DomainName) -> Result<(String, String), PublishError> {
         for candidate in zone_candidates(domain.as_str()) {
             let path = format!("/zones?zone={}", encode(&format!("{candidate}.")));
             let list = self.call(reqwest::Method::GET, &path, None, "list zones").await?;
@@ -100,7 +100,7 @@ impl PowerDns {
                     .is_some_and(|n| n.trim_end_matches('.').eq_ignore_ascii_case(&candidate))
             });
             if let Some(id) = found.and_then(|z| z.get("id")).and_then(Value::as_str) {
-                return Ok(id.to_owned());
+                return Ok((id.to_owned(), candidate));
             }
         }
         Err(PublishError::ZoneNotFound(format!(
