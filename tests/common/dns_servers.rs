@@ -4,7 +4,7 @@
 //! a configuration written to a temporary directory, and `kdig`/`dig` to ask them.
 
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 /// A TSIG secret for the tests (32 bytes, base64).
@@ -12,27 +12,19 @@ pub const TSIG_SECRET: &str = "bXRhc3RzLXRlc3QtdHNpZy1zZWNyZXQtMzItYnl0ZXM=";
 /// The PowerDNS API key of the tests.
 pub const PDNS_KEY: &str = "pdns-test-api-key-7c1f";
 
-/// A server process, killed when dropped.
+/// A DNS server process (killed when dropped) and its ports.
 pub struct Server {
-    child: Child,
+    process: super::server::Server,
     /// The DNS port (UDP and TCP) on 127.0.0.1.
     pub port: u16,
     /// The HTTP API port (PowerDNS).
     pub api_port: u16,
-    log: PathBuf,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 impl Server {
     /// The server's log so far.
     pub fn log(&self) -> String {
-        std::fs::read_to_string(&self.log).unwrap_or_default()
+        self.process.log()
     }
 
     /// The records `kdig`/`dig` gets for `name` `rtype` asked at this server, one per line
@@ -51,23 +43,6 @@ impl Server {
             .collect();
         lines.sort();
         lines
-    }
-
-    fn wait_ready(mut self, what: &str) -> Server {
-        let deadline = Instant::now() + Duration::from_secs(30);
-        loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                panic!("{what} exited with {status}:\n{}", self.log());
-            }
-            let dns = std::net::TcpStream::connect(("127.0.0.1", self.port)).is_ok();
-            let api =
-                self.api_port == 0 || std::net::TcpStream::connect(("127.0.0.1", self.api_port)).is_ok();
-            if dns && api {
-                return self;
-            }
-            assert!(Instant::now() < deadline, "{what} did not listen within 30 s:\n{}", self.log());
-            std::thread::sleep(Duration::from_millis(50));
-        }
     }
 }
 
@@ -102,7 +77,7 @@ pub fn knot(dir: &Path, domain: &str, zone: &str, algorithm: &str) -> Option<(Se
         "server:\n  rundir: \"{d}\"\n  listen: 127.0.0.1@{port}\n  pidfile: \"{d}/knot.pid\"\n\
          control:\n  listen: \"{d}/knot.sock\"\n\
          database:\n  storage: \"{d}/db\"\n\
-         log:\n  - target: stderr\n    any: info\n\
+         log:\n  - target: \"{d}/knot.log\"\n    any: info\n\
          key:\n  - id: mtasts\n    algorithm: {algorithm}\n    secret: {TSIG_SECRET}\n\
          acl:\n  - id: update\n    key: mtasts\n    action: update\n\
          template:\n  - id: default\n    storage: \"{d}\"\n    file: \"%s.zone\"\n    zonefile-sync: -1\n\
@@ -111,16 +86,10 @@ pub fn knot(dir: &Path, domain: &str, zone: &str, algorithm: &str) -> Option<(Se
     );
     let conf_path = dir.join("knot.conf");
     std::fs::write(&conf_path, conf).unwrap();
-    let log = dir.join("knot.log");
-    let child = Command::new(knotd)
-        .arg("-c")
-        .arg(&conf_path)
-        .stdin(Stdio::null())
-        .stdout(std::fs::File::create(dir.join("knot.out")).unwrap())
-        .stderr(std::fs::File::create(&log).unwrap())
-        .spawn()
-        .unwrap();
-    let server = Server { child, port, api_port: 0, log }.wait_ready("knotd");
+    let mut cmd = Command::new(knotd);
+    cmd.arg("-c").arg(&conf_path);
+    let process = super::server::Server::start(cmd, port, &dir.join("knot.log"));
+    let server = Server { process, port, api_port: 0 };
     wait_serving(&server, domain);
     Some((server, key_file))
 }
@@ -163,14 +132,15 @@ pub fn pdns(dir: &Path, domain: &str, zone: &str) -> Option<Server> {
         .unwrap();
     assert!(out.status.success(), "pdnsutil load-zone: {}", String::from_utf8_lossy(&out.stderr));
     let log = dir.join("pdns.log");
-    let child = Command::new(server)
-        .arg(format!("--config-dir={d}"))
-        .stdin(Stdio::null())
-        .stdout(std::fs::File::create(dir.join("pdns.out")).unwrap())
-        .stderr(std::fs::File::create(&log).unwrap())
-        .spawn()
-        .unwrap();
-    let server = Server { child, port, api_port, log }.wait_ready("pdns_server");
+    let mut cmd = Command::new("sh");
+    cmd.arg("-c").arg(format!("exec {} --config-dir={d} 2>>{}", server.display(), log.display()));
+    let process = super::server::Server::start(cmd, port, &log);
+    let server = Server { process, port, api_port };
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while std::net::TcpStream::connect(("127.0.0.1", api_port)).is_err() {
+        assert!(Instant::now() < deadline, "the PowerDNS API did not listen:\n{}", server.log());
+        std::thread::sleep(Duration::from_millis(50));
+    }
     wait_serving(&server, domain);
     Some(server)
 }

@@ -121,34 +121,19 @@ impl Client {
         if changes.is_empty() {
             return Ok(());
         }
-        let names =
-            || changes.changes.iter().map(|c| sanitize(&c.name).into_owned()).collect::<Vec<_>>().join(", ");
-        match &self.kind {
-            Kind::Rfc2136(c) => {
+        if !matches!(self.kind, Kind::Rfc2136(_)) && self.read(domain).await? != *seen {
+            let names: Vec<String> = changes.changes.iter().map(|c| sanitize(&c.name).into_owned()).collect();
+            return Err(PublishError::Changed(names.join(", ")));
+        }
+        match (&self.kind, &seen.detail) {
+            (Kind::Rfc2136(c), _) => {
                 let zone = hickory_proto::rr::Name::from_ascii(format!("{}.", seen.zone))
                     .map_err(|e| PublishError::Protocol(e.to_string()))?;
                 c.apply(&zone, changes).await
             }
-            Kind::PowerDns(c) => {
-                let now = self.read(domain).await?;
-                if now != *seen {
-                    return Err(PublishError::Changed(names()));
-                }
-                let Detail::PowerDns(id, served) = &now.detail else {
-                    return Err(PublishError::Changed(names()));
-                };
-                c.apply(id, served, changes).await
-            }
-            Kind::Cloudflare(c) => {
-                let now = self.read(domain).await?;
-                if now != *seen {
-                    return Err(PublishError::Changed(names()));
-                }
-                let Detail::Cloudflare(id, served) = &now.detail else {
-                    return Err(PublishError::Changed(names()));
-                };
-                c.apply(id, served, changes).await
-            }
+            (Kind::PowerDns(c), Detail::PowerDns(id, served)) => c.apply(id, served, changes).await,
+            (Kind::Cloudflare(c), Detail::Cloudflare(id, served)) => c.apply(id, served, changes).await,
+            _ => Err(PublishError::Protocol("a snapshot read through another provider".into())),
         }
     }
 }

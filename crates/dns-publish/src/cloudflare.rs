@@ -7,13 +7,12 @@
 
 use serde_json::{Value, json};
 
+use super::content::{content_of, parse_content};
 use super::error::PublishError;
 use super::http::{Http, encode, zone_candidates};
 use super::secret::Secret;
-use super::txt;
-use mtasts_core::publish::{ChangeSet, Endpoint, RData, Record, Role, RrType};
+use mtasts_core::publish::{ChangeSet, Endpoint, Record, Role, RrType};
 use mtasts_core::rfc::DomainName;
-use mtasts_core::sanitize::sanitize;
 
 /// Most pages of records read per name (100 records a page).
 const MAX_PAGES: u64 = 10;
@@ -43,15 +42,6 @@ fn errors_text(v: &Value) -> String {
     })
     .collect::<Vec<_>>()
     .join("; ")
-}
-
-fn content_of(data: &RData) -> String {
-    match data {
-        RData::Txt(strings) => txt::render(strings),
-        RData::A(ip) => ip.to_string(),
-        RData::Aaaa(ip) => ip.to_string(),
-        RData::Cname(target) => target.clone(),
-    }
 }
 
 impl Cloudflare {
@@ -132,18 +122,7 @@ impl Cloudflare {
                         continue;
                     }
                     let content = r.get("content").and_then(Value::as_str).unwrap_or_default();
-                    let data = match rtype {
-                        RrType::Txt => Some(RData::Txt(txt::parse(content))),
-                        RrType::A => content.parse().ok().map(RData::A),
-                        RrType::Aaaa => content.parse().ok().map(RData::Aaaa),
-                        RrType::Cname => Some(RData::cname(content)),
-                    };
-                    let Some(data) = data else {
-                        return Err(PublishError::Protocol(format!(
-                            "Cloudflare serves {name} {rtype} {:?}, which does not parse",
-                            sanitize(content)
-                        )));
-                    };
+                    let data = parse_content("Cloudflare", &name, rtype, content)?;
                     let ttl =
                         r.get("ttl").and_then(Value::as_u64).and_then(|t| u32::try_from(t).ok()).unwrap_or(1);
                     let id = r.get("id").and_then(Value::as_str).unwrap_or_default().to_owned();
@@ -175,7 +154,7 @@ impl Cloudflare {
                 deletes.push(json!({ "id": s.id }));
             }
             for r in c.added() {
-                let mut post = json!({"type": c.rtype.as_str(), "name": c.name, "content": content_of(&r.data), "ttl": c.ttl});
+                let mut post = json!({"type": c.rtype.as_str(), "name": c.name, "content": content_of(&r.data, false), "ttl": c.ttl});
                 if matches!(c.rtype, RrType::A | RrType::Aaaa | RrType::Cname) {
                     post["proxied"] = Value::Bool(false);
                 }

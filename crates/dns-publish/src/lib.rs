@@ -7,17 +7,17 @@
 //! Secrets are read when a provider connects, from the file or environment variable the
 //! state names, and never printed: errors name the file or variable instead.
 //!
-//! Files, bottom up: `error`, `secret` (secrets and TSIG key files), `wire` and `txt`
+//! Files, bottom up: `error`, `secret` (secrets and TSIG key files), `wire` and `content`
 //! (encodings), `http`; the providers `rfc2136`, `pdns`, `cloudflare`; at the top `client`.
 
 mod client;
 mod cloudflare;
+mod content;
 mod error;
 mod http;
 mod pdns;
 mod rfc2136;
 mod secret;
-mod txt;
 mod wire;
 
 pub use client::{Client, Snapshot};

@@ -5,13 +5,12 @@
 
 use serde_json::{Value, json};
 
+use super::content::{content_of, parse_content};
 use super::error::PublishError;
 use super::http::{Http, encode, zone_candidates};
 use super::secret::Secret;
-use super::txt;
-use mtasts_core::publish::{ChangeSet, Endpoint, RData, Record, Role, RrType};
+use mtasts_core::publish::{ChangeSet, Endpoint, Record, Role, RrType};
 use mtasts_core::rfc::DomainName;
-use mtasts_core::sanitize::sanitize;
 
 /// A PowerDNS server's API.
 pub struct PowerDns {
@@ -34,24 +33,6 @@ pub struct Served {
 
 fn api_message(v: &Value) -> String {
     v.get("error").and_then(Value::as_str).unwrap_or_default().to_owned()
-}
-
-fn parse_content(rtype: RrType, content: &str) -> Option<RData> {
-    Some(match rtype {
-        RrType::Txt => RData::Txt(txt::parse(content)),
-        RrType::A => RData::A(content.trim().parse().ok()?),
-        RrType::Aaaa => RData::Aaaa(content.trim().parse().ok()?),
-        RrType::Cname => RData::cname(content.trim()),
-    })
-}
-
-fn content_of(data: &RData) -> String {
-    match data {
-        RData::Txt(strings) => txt::render(strings),
-        RData::A(ip) => ip.to_string(),
-        RData::Aaaa(ip) => ip.to_string(),
-        RData::Cname(target) => format!("{target}."),
-    }
 }
 
 impl PowerDns {
@@ -132,13 +113,7 @@ impl PowerDns {
             for r in set.get("records").and_then(Value::as_array).into_iter().flatten() {
                 let content = r.get("content").and_then(Value::as_str).unwrap_or_default().to_owned();
                 let disabled = r.get("disabled").and_then(Value::as_bool).unwrap_or(false);
-                let data = parse_content(rtype, &content).ok_or_else(|| {
-                    PublishError::Protocol(format!(
-                        "PowerDNS serves {} {rtype} {:?}, which does not parse",
-                        sanitize(&name),
-                        sanitize(&content)
-                    ))
-                })?;
+                let data = parse_content("PowerDNS", &name, rtype, &content)?;
                 out.push(Served { record: Record::new(&name, ttl, data), content, disabled });
             }
         }
@@ -164,7 +139,7 @@ impl PowerDns {
                 let raw = served
                     .iter()
                     .find(|s| !s.disabled && s.record.name == r.name && s.record.data == r.data)
-                    .map_or_else(|| content_of(&r.data), |s| s.content.clone());
+                    .map_or_else(|| content_of(&r.data, true), |s| s.content.clone());
                 records.push(json!({"content": raw, "disabled": false}));
             }
             let name = format!("{}.", c.name);

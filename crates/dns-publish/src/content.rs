@@ -1,5 +1,43 @@
-//! TXT data in zone-file presentation (`"v=STSv1; id=1" "more"`), as the HTTP APIs carry it:
-//! read byte for byte (escapes `\"`, `\\`, `\DDD`) and written so it reads back the same.
+//! Record content as the HTTP APIs carry it: TXT data in zone-file presentation
+//! (`"v=STSv1; id=1" "more"`), read byte for byte (escapes `\"`, `\\`, `\DDD`) and written so
+//! it reads back the same; addresses and alias targets as text.
+
+use super::error::PublishError;
+use mtasts_core::publish::{RData, RrType};
+use mtasts_core::sanitize::sanitize;
+
+/// Parses the content of one `rtype` record at `name` served by `provider`.
+pub fn parse_content(
+    provider: &str,
+    name: &str,
+    rtype: RrType,
+    content: &str,
+) -> Result<RData, PublishError> {
+    let data = match rtype {
+        RrType::Txt => Some(RData::Txt(parse(content))),
+        RrType::A => content.trim().parse().ok().map(RData::A),
+        RrType::Aaaa => content.trim().parse().ok().map(RData::Aaaa),
+        RrType::Cname => Some(RData::cname(content.trim())),
+    };
+    data.ok_or_else(|| {
+        PublishError::Protocol(format!(
+            "{provider} serves {} {rtype} {:?}, which does not parse",
+            sanitize(name),
+            sanitize(content)
+        ))
+    })
+}
+
+/// The content to send for `data`; `dot` ends an alias target with a dot (PowerDNS).
+pub fn content_of(data: &RData, dot: bool) -> String {
+    match data {
+        RData::Txt(strings) => render(strings),
+        RData::A(ip) => ip.to_string(),
+        RData::Aaaa(ip) => ip.to_string(),
+        RData::Cname(target) if dot => format!("{target}."),
+        RData::Cname(target) => target.clone(),
+    }
+}
 
 /// Parses presentation text into character-strings. Unquoted words are strings too; text
 /// with no quote at all is one string (split at 255 bytes), as some APIs return it.
