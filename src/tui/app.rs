@@ -8,7 +8,7 @@ use jiff::Timestamp;
 use super::DemoInfo;
 pub use super::artefact::Artefact;
 pub use super::model::{Entry, Status};
-pub use super::msg::{DomainReports, Effect, ImportCounts, Msg, Op, OpOutcome, Publish, Purpose};
+pub use super::msg::{DnsDiff, DomainReports, Effect, ImportCounts, Msg, Op, OpOutcome, Publish, Purpose};
 pub use super::overlay::{Confirm, ConfirmKind, Overlay, Prompt, PromptKind};
 pub use super::paths::PathUse;
 use crate::ops::Checked;
@@ -171,6 +171,8 @@ impl App {
                 self.set_status(e, true);
                 Vec::new()
             }
+            Msg::DnsPreviewed { domain, result } => self.on_dns_previewed(domain, result),
+            Msg::DnsPublished(domain, result) => self.on_dns_published(domain, result),
             Msg::Note(note) => {
                 self.dirty = true;
                 self.status = Some(note);

@@ -210,6 +210,8 @@ impl Runtime {
                 Some(self.check(domains, generation, purpose).run().await)
             }
             Effect::Fetch(url) => Some(self.fetch_with(&url, &AtomicBool::new(false), &mut |_| {}).await),
+            Effect::DnsPreview(domain) => Some(self.dns_preview(domain).await),
+            Effect::DnsApply { domain, shown } => Some(self.dns_apply(domain, shown, &mut |_| {}).await),
             other => self.perform_blocking(other),
         }
     }
@@ -244,6 +246,8 @@ impl Runtime {
             }
             Effect::RunCheck { .. }
             | Effect::Fetch(_)
+            | Effect::DnsPreview(_)
+            | Effect::DnsApply { .. }
             | Effect::CancelImport
             | Effect::CancelCheck(_)
             | Effect::Quit => return None,

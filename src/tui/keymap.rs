@@ -64,6 +64,8 @@ pub enum Action {
     EditRua,
     /// Demo: publish what is due next into the lab.
     Publish,
+    /// Publish what the step needs through the domain's DNS provider (a diff first).
+    PublishDns,
     /// Choose a hosting path by its number (1–6).
     ChooseHosting,
     /// Open the gate's blockers and next step in full.
@@ -269,6 +271,12 @@ fn publish(app: &App, p: Place) -> bool {
         }
 }
 
+/// The current phase's screen of a domain with a DNS provider, past preflight.
+fn dns_publishable(app: &App, p: Place) -> bool {
+    matches!(p, Place::Phase { viewing, current } if viewing == current && current != Phase::Preflight)
+        && viewed_state(app).is_some_and(|s| s.dns.is_some())
+}
+
 const DIGITS_6: &[KeyCode] = &[C('1'), C('2'), C('3'), C('4'), C('5'), C('6')];
 const DIGITS_5: &[KeyCode] = &[C('1'), C('2'), C('3'), C('4'), C('5')];
 
@@ -294,6 +302,7 @@ pub static TABLE: &[Binding] = &[
     b(&[Up, C('k')], "↑ k", "select previous", Action::SelectUp, None, can_select_up),
     b(&[C('q'), Esc], "q esc", "quit", Action::Quit, Some(9), home),
     // Phase screens.
+    b(&[C('p')], "p", "publish the DNS records", Action::PublishDns, Some(1), dns_publishable),
     b(&[C('p')], "p", "publish (demo lab)", Action::Publish, Some(1), publish),
     b(&[C('e')], "e", "edit rua", Action::EditRua, Some(1), records),
     b(&[C('c')], "c", "copy snippet", Action::Copy, Some(1), hosting),
@@ -389,6 +398,11 @@ pub fn footer(app: &App, width: usize) -> Vec<Key> {
     }
     out.push(more);
     out
+}
+
+/// The keys of `action` as the help shows them (for hints on screens).
+pub fn action_keys(action: Action) -> &'static str {
+    TABLE.iter().find(|b| b.action == action).map_or("?", |b| b.shown)
 }
 
 /// The keys that do `verb` in the wizard, as a next step names them (read from [`TABLE`], so

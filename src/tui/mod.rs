@@ -9,12 +9,14 @@
 pub mod app;
 mod app_artefacts;
 mod app_checklist;
+mod app_dns;
 mod app_keys;
 mod app_overlay;
 mod app_reports;
 mod app_results;
 mod artefact;
 pub mod checks;
+mod dns;
 pub mod effects;
 mod fetch;
 mod files;

@@ -123,6 +123,13 @@ pub enum ConfirmKind {
     Resume(DomainName),
     /// Remove MTA-STS after the rollback countdown.
     Retire(DomainName),
+    /// Publish the shown diff through the domain's DNS provider.
+    PublishDns {
+        /// The domain.
+        domain: DomainName,
+        /// The diff lines shown.
+        shown: Vec<String>,
+    },
 }
 
 /// A yes/no question.

@@ -68,6 +68,22 @@ impl Tasks {
             }
             Effect::Import(paths) => self.start_import(paths),
             Effect::Fetch(url) => self.start_fetch(url),
+            Effect::DnsPreview(domain) => {
+                let (runtime, tx) = (self.runtime.clone(), self.tx.clone());
+                tokio::spawn(async move {
+                    let _ = tx.send(runtime.dns_preview(domain).await);
+                });
+            }
+            Effect::DnsApply { domain, shown } => {
+                let (runtime, tx) = (self.runtime.clone(), self.tx.clone());
+                tokio::spawn(async move {
+                    let notes = tx.clone();
+                    let mut progress = move |line: String| {
+                        let _ = notes.send(Msg::Note(super::model::Status::Info(line)));
+                    };
+                    let _ = tx.send(runtime.dns_apply(domain, shown, &mut progress).await);
+                });
+            }
             Effect::CancelImport => {
                 if let Some(cancel) = &self.import {
                     cancel.store(true, Ordering::Relaxed);

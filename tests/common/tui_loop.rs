@@ -112,9 +112,23 @@ where
     F: FnOnce(Session) -> Fut + Send + 'static,
     Fut: std::future::Future<Output = ()> + Send + 'static,
 {
-    let now = jiff::Timestamp::now();
-    let mut probe = ProbeConfig::new(now);
+    let mut probe = ProbeConfig::new(jiff::Timestamp::now());
     probe.resolver = ResolverChoice::At("127.0.0.1:1".parse().unwrap());
+    run_probing(state_dir, probe, w, h, script).await
+}
+
+/// [`run`] with the wizard's checks probing with `probe`.
+pub async fn run_probing<F, Fut>(
+    state_dir: &Path,
+    probe: ProbeConfig,
+    w: u16,
+    h: u16,
+    script: F,
+) -> (Stats, Vec<Frame>)
+where
+    F: FnOnce(Session) -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = ()> + Send + 'static,
+{
     let config = TuiConfig {
         store: Store::open(state_dir).unwrap(),
         probe: probe.into(),
