@@ -82,6 +82,8 @@ pub struct App {
     pub color: bool,
     /// Set in the demo.
     pub demo: Option<DemoInfo>,
+    /// `wrangler deploy` may be run (installed, token set).
+    pub deploy: bool,
     /// Tracked domains, sorted by name.
     pub entries: Vec<Entry>,
     /// Whether the store has been read at least once.
@@ -116,6 +118,7 @@ impl App {
         let app = App {
             now,
             color,
+            deploy: false,
             demo,
             entries: Vec::new(),
             loaded: false,
@@ -173,6 +176,7 @@ impl App {
             }
             Msg::DnsPreviewed { domain, result } => self.on_dns_previewed(domain, result),
             Msg::DnsPublished(domain, result) => self.on_dns_published(domain, result),
+            Msg::Deployed(domain, result) => self.on_deployed(domain, result),
             Msg::Note(note) => {
                 self.dirty = true;
                 self.status = Some(note);

@@ -1,8 +1,11 @@
-//! `p` with a DNS provider: the diff arrives and is shown for confirmation (or a note when
-//! nothing changes); the outcome of publishing arrives and the domain is checked again.
+//! What the wizard publishes beyond the screen: `p` with a DNS provider (the diff arrives and
+//! is shown for confirmation, or a note when nothing changes; the outcome arrives and the
+//! domain is checked again) and `U`, `wrangler deploy` of the generated Worker.
 
 use super::app::{App, Confirm, ConfirmKind, DnsDiff, Effect, Overlay, Purpose};
+use super::artefact::Artefact;
 use mtasts_core::rfc::DomainName;
+use mtasts_core::rollout::{DomainState, Phase};
 
 impl App {
     pub(super) fn on_dns_previewed(
@@ -35,6 +38,46 @@ impl App {
                 "Already published: the provider serves what this step needs.".into()
             });
             self.overlay = Some(Overlay::Note { title: "publish", lines });
+        }
+        Vec::new()
+    }
+
+    /// `U`: confirm writing the wrangler project and running `wrangler deploy`.
+    pub(super) fn deploy_worker(&mut self, state: &DomainState) -> Vec<Effect> {
+        match self.artefact(state, Artefact::Wrangler, Phase::Hosting) {
+            Ok(files) => {
+                let domain = state.domain.clone();
+                let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
+                let lines = vec![
+                    format!("Deploy the Worker serving {}'s policy with wrangler?", domain),
+                    format!(
+                        "This writes {} into the state directory's wrangler/{domain}/ and runs wrangler deploy there (CLOUDFLARE_API_TOKEN).",
+                        names.join(" + ")
+                    ),
+                ];
+                self.overlay =
+                    Some(Overlay::Confirm(Confirm { kind: ConfirmKind::Deploy { domain, files }, lines }));
+            }
+            Err(e) => self.set_status(e, true),
+        }
+        Vec::new()
+    }
+
+    pub(super) fn on_deployed(
+        &mut self,
+        domain: DomainName,
+        result: Result<Vec<String>, String>,
+    ) -> Vec<Effect> {
+        self.dirty = true;
+        match result {
+            Ok(lines) => {
+                self.set_status(
+                    format!("wrangler deploy for {domain} finished; r re-checks the policy"),
+                    false,
+                );
+                self.overlay = Some(Overlay::Note { title: "wrangler deploy", lines });
+            }
+            Err(e) => self.set_status(e, true),
         }
         Vec::new()
     }

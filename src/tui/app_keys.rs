@@ -143,6 +143,7 @@ impl App {
                 Vec::new()
             }
             Action::Publish => self.publish(state, view_phase(&self.screen)),
+            Action::DeployWorker => self.deploy_worker(&state),
             Action::PublishDns => {
                 self.set_status(format!("checking {domain} and reading its records at the provider…"), false);
                 vec![Effect::DnsPreview(domain)]

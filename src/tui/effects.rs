@@ -37,6 +37,8 @@ pub struct Runtime {
     pub publisher: Option<Arc<dyn Publisher>>,
     /// The last text put on the clipboard.
     pub last_copy: Option<String>,
+    /// How to run `wrangler deploy`, if it may be run.
+    pub wrangler: Option<super::Wrangler>,
 }
 
 impl std::fmt::Debug for Runtime {
@@ -240,6 +242,7 @@ impl Runtime {
             Effect::WriteFiles { dir, files } => write_files(&dir, &files),
             Effect::WriteAudit { domain, path } => self.write_audit(&domain, &path),
             Effect::Publish(p) => self.publish(p),
+            Effect::WranglerDeploy { domain, files } => self.wrangler_deploy(domain, &files),
             Effect::ShiftClock(by) => {
                 self.clock.shift(by);
                 Msg::Tick(self.clock.now())

@@ -66,6 +66,8 @@ pub enum Action {
     Publish,
     /// Publish what the step needs through the domain's DNS provider (a diff first).
     PublishDns,
+    /// Paths B/C: write the wrangler project and run `wrangler deploy` on it.
+    DeployWorker,
     /// Choose a hosting path by its number (1–6).
     ChooseHosting,
     /// Open the gate's blockers and next step in full.
@@ -254,6 +256,9 @@ fn hosting_paths(app: &App, p: Place) -> bool {
 fn hosting_worker(app: &App, p: Place) -> bool {
     hosting(app, p) && viewed_state(app).is_some_and(super::artefact::is_worker)
 }
+fn hosting_deploy(app: &App, p: Place) -> bool {
+    app.deploy && hosting_worker(app, p)
+}
 fn policy_file(_: &App, p: Place) -> bool {
     viewing(p, &[Phase::Hosting, Phase::Enforce])
 }
@@ -313,6 +318,7 @@ pub static TABLE: &[Binding] = &[
     b(&[C('F')], "F", "write the policy file", Action::WritePolicy, Some(3), policy_file),
     b(&[C('e')], "e", "edit cert/key/webroot paths", Action::EditPaths, Some(2), hosting_paths),
     b(&[C('D')], "D", "write the wrangler project", Action::WriteWrangler, Some(2), hosting_worker),
+    b(&[C('U')], "U", "deploy with wrangler", Action::DeployWorker, Some(2), hosting_deploy),
     b(&[C('o')], "o", "open the hosting snippet", Action::OpenHosting, Some(4), enforce_screens),
     b(&[C('c')], "c", "copy the monitoring units", Action::CopyMonitoring, Some(5), enforce_screens),
     b(&[C('w')], "w", "write the monitoring units", Action::WriteMonitoring, Some(5), enforce_screens),

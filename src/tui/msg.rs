@@ -173,6 +173,13 @@ pub enum Effect {
     CancelCheck(DomainName),
     /// Demo only: publish into the lab.
     Publish(Publish),
+    /// Write the wrangler project into the state directory and run `wrangler deploy` there.
+    WranglerDeploy {
+        /// The domain.
+        domain: DomainName,
+        /// The project's files.
+        files: Vec<mtasts_core::snippet::File>,
+    },
     /// Check the domain and read what its DNS provider serves: the diff to confirm.
     DnsPreview(DomainName),
     /// Publish through the domain's DNS provider, if the diff is still the one shown, then
@@ -246,6 +253,8 @@ pub enum Msg {
         /// The diff, or why it could not be made.
         result: Result<DnsDiff, String>,
     },
+    /// `wrangler deploy` finished: its output (the last lines, sanitised), or why it could not run.
+    Deployed(DomainName, Result<Vec<String>, String>),
     /// Publishing through the DNS provider finished: what happened, in words.
     DnsPublished(DomainName, Result<String, String>),
 }

@@ -94,7 +94,8 @@ impl Tasks {
                 let _ = self.tx.send(Msg::Tick(self.runtime.clock.now()));
             }
             Effect::Quit | Effect::Copy(_) => {}
-            quick @ (Effect::InspectPath { .. } | Effect::Complete { .. }) => {
+            quick
+            @ (Effect::InspectPath { .. } | Effect::Complete { .. } | Effect::WranglerDeploy { .. }) => {
                 let mut runtime = self.runtime.clone();
                 let tx = self.tx.clone();
                 tokio::task::spawn_blocking(move || {
@@ -270,7 +271,14 @@ mod tests {
     fn offline_tasks(dir: &std::path::Path) -> (Tasks, mpsc::UnboundedReceiver<Msg>) {
         let probe = Checker::unreachable(Duration::from_millis(300));
         let store = Store::open(dir).unwrap();
-        let runtime = Runtime { store, probe, clock: Clock::system(), publisher: None, last_copy: None };
+        let runtime = Runtime {
+            store,
+            probe,
+            clock: Clock::system(),
+            publisher: None,
+            last_copy: None,
+            wrangler: None,
+        };
         let (tx, rx) = mpsc::unbounded_channel();
         (Tasks::start(runtime, tx), rx)
     }

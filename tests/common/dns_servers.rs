@@ -30,19 +30,26 @@ impl Server {
     /// The records `kdig`/`dig` gets for `name` `rtype` asked at this server, one per line
     /// (`+short`), sorted.
     pub fn dig(&self, name: &str, rtype: &str) -> Vec<String> {
+        self.try_dig(name, rtype).unwrap_or_else(|e| panic!("dig failed: {e}\n{}", self.log()))
+    }
+
+    /// [`Server::dig`], or what dig said when it failed.
+    pub fn try_dig(&self, name: &str, rtype: &str) -> Result<Vec<String>, String> {
         let tool = super::find_tool("kdig").or_else(|| super::find_tool("dig")).expect("kdig or dig");
         let out = Command::new(tool)
             .args(["@127.0.0.1", "-p", &self.port.to_string(), "+short", "+norecurse", "+tcp", name, rtype])
             .output()
             .unwrap();
-        assert!(out.status.success(), "dig failed: {}", String::from_utf8_lossy(&out.stderr));
+        if !out.status.success() {
+            return Err(String::from_utf8_lossy(&out.stderr).into_owned());
+        }
         let mut lines: Vec<String> = String::from_utf8_lossy(&out.stdout)
             .lines()
             .map(str::to_owned)
             .filter(|l| !l.is_empty())
             .collect();
         lines.sort();
-        lines
+        Ok(lines)
     }
 }
 
@@ -147,7 +154,7 @@ pub fn pdns(dir: &Path, domain: &str, zone: &str) -> Option<Server> {
 
 fn wait_serving(server: &Server, domain: &str) {
     let deadline = Instant::now() + Duration::from_secs(20);
-    while server.dig(domain, "SOA").is_empty() {
+    while server.try_dig(domain, "SOA").map_or(true, |l| l.is_empty()) {
         assert!(Instant::now() < deadline, "the zone {domain} is not served:\n{}", server.log());
         std::thread::sleep(Duration::from_millis(100));
     }

@@ -114,13 +114,14 @@ where
 {
     let mut probe = ProbeConfig::new(jiff::Timestamp::now());
     probe.resolver = ResolverChoice::At("127.0.0.1:1".parse().unwrap());
-    run_probing(state_dir, probe, w, h, script).await
+    run_probing(state_dir, probe, None, w, h, script).await
 }
 
-/// [`run`] with the wizard's checks probing with `probe`.
+/// [`run`] with the wizard's checks probing with `probe`, and `wrangler` for paths B/C.
 pub async fn run_probing<F, Fut>(
     state_dir: &Path,
     probe: ProbeConfig,
+    wrangler: Option<mtasts::tui::Wrangler>,
     w: u16,
     h: u16,
     script: F,
@@ -136,6 +137,7 @@ where
         color: false,
         demo: None,
         publisher: None,
+        wrangler,
         started: Instant::now(),
     };
     let (tx, rx) = unbounded();

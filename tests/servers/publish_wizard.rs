@@ -26,8 +26,13 @@ fn p_shows_the_diff_and_publishes_on_confirmation() {
     probe.timeouts.overall = Duration::from_secs(20);
     let state_dir = rig.env.state_dir();
     let want = id.clone();
-    let (_, frames) =
-        rig.env.rt.block_on(common::tui_loop::run_probing(&state_dir, probe, 100, 40, |s| async move {
+    let (_, frames) = rig.env.rt.block_on(common::tui_loop::run_probing(
+        &state_dir,
+        probe,
+        None,
+        100,
+        40,
+        |s| async move {
             let (i, _) = s.wait_for(0, |t| t.contains(D)).await;
             s.key(KeyCode::Enter);
             let (i, screen) = s.wait_for(i, |t| t.contains("publishes through RFC 2136 (TSIG)")).await;
@@ -46,7 +51,8 @@ fn p_shows_the_diff_and_publishes_on_confirmation() {
             let (_, again) = s.wait_for(i, |t| t.contains("Already published")).await;
             assert!(!again.contains("Apply these changes"), "{again}");
             s.key(KeyCode::Esc);
-        }));
+        },
+    ));
     assert!(!frames.is_empty());
     assert_eq!(
         rig.txt("_mta-sts"),
