@@ -115,5 +115,12 @@ fn records_changed_since_they_were_read_fail_the_prerequisite_and_nothing_is_app
         client.apply(&domain, &seen, &changes).await
     });
     assert!(matches!(result, Err(PublishError::Changed(_))), "{result:?}");
+    let elsewhere = rig.env.rt.block_on(async {
+        let client = Client::connect(&setup, &[], Duration::from_secs(10)).await.unwrap();
+        client.read(&DomainName::parse("not-served.example").unwrap()).await
+    });
+    let e = elsewhere.unwrap_err();
+    assert!(matches!(e, PublishError::ZoneNotFound(_)), "{e:?}");
+    assert!(e.to_string().contains("serves no zone holding not-served.example (it answered"), "{e}");
     assert_eq!(rig.txt("_mta-sts"), ["\"other-change\"", "\"site-verification=keep-me\""]);
 }

@@ -141,7 +141,15 @@ impl Rfc2136 {
     /// The zone holding `domain`: the owner of the SOA the server answers with.
     pub async fn zone(&self, domain: &DomainName) -> Result<Name, PublishError> {
         let qname = name(domain.as_str())?;
-        let msg = self.ask(&qname, RecordType::SOA).await?;
+        let msg = match self.ask(&qname, RecordType::SOA).await {
+            Err(PublishError::Refused { rcode, .. }) => {
+                return Err(PublishError::ZoneNotFound(format!(
+                    "{} serves no zone holding {domain} (it answered {rcode}); name the zone's primary server",
+                    self.shown
+                )));
+            }
+            other => other?,
+        };
         let soa =
             msg.answers.iter().chain(msg.authorities.iter()).find(|r| r.record_type() == RecordType::SOA);
         match soa {

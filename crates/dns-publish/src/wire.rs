@@ -53,3 +53,26 @@ pub async fn exchange(
         secs: timeout.as_secs(),
     })?
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_server_that_never_answers_is_a_timeout_and_a_closed_port_is_named() {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let held = tokio::spawn(async move {
+            let (conn, _) = listener.accept().await.unwrap();
+            tokio::time::sleep(Duration::from_secs(5)).await;
+            drop(conn);
+        });
+        let e = exchange(addr, b"\0\0", Duration::from_millis(300)).await.unwrap_err();
+        assert!(matches!(e, PublishError::Timeout { .. }), "{e:?}");
+        assert!(e.to_string().contains("no answer within 0 s; nothing was changed"), "{e}");
+        held.abort();
+        let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+        let e = exchange(closed, b"\0\0", Duration::from_secs(2)).await.unwrap_err();
+        assert!(e.to_string().contains("cannot reach 127.0.0.1"), "{e}");
+    }
+}
