@@ -55,7 +55,7 @@ impl Runtime {
             .await
             .map_err(|e| words(&e))?;
             let tail = if last.done { "" } else { " (not every one yet: re-check later)" };
-            Ok(format!("published {domain} through {}: {}{tail}", words(&p.provider), words(&last.line())))
+            Ok(format!("published {domain}: {}{tail}", words(&last.line())))
         }
         .await;
         Msg::DnsPublished(domain, result)
