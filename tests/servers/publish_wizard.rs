@@ -45,7 +45,7 @@ fn p_shows_the_diff_and_publishes_on_confirmation() {
             );
             assert!(confirm.contains("site-verification=keep-me"), "{confirm}");
             s.key(KeyCode::Char('y'));
-            let (i, done) = s.wait_for(i, |t| t.contains("published fresh.example through")).await;
+            let (i, done) = s.wait_for(i, |t| t.contains("published fresh.example: ")).await;
             assert!(done.contains("1 of 1 nameservers serve"), "{done}");
             s.key(KeyCode::Char('p'));
             let (_, again) = s.wait_for(i, |t| t.contains("Already published")).await;

@@ -5,8 +5,8 @@
 
 use jiff::Timestamp;
 
+use super::host::PolicyHost;
 use super::record::{RData, RrType};
-use super::setup::PolicyHost;
 use crate::finding::Code;
 use crate::rfc::{DomainName, StsRecord, TlsRptRecord};
 use crate::rollout::{DomainState, Observation, Phase, publish_steps, removal_view};

@@ -8,10 +8,11 @@
 //! when asked for, `mta-sts.DOMAIN` (A/AAAA or CNAME). At those names only mtasts's own
 //! records ([`Role::owns`]) change; SPF, site verification and every other record stay.
 //!
-//! Files, bottom up: `record` (records as plain data) and `setup` (the provider as the state
-//! keeps it), then `intent`, then `diff` and `spread`.
+//! Files, bottom up: `record` (records as plain data), `setup` (the provider as the state
+//! keeps it) with `host` (the `mta-sts` record), then `intent`, then `diff` and `spread`.
 
 pub mod diff;
+pub mod host;
 pub mod intent;
 pub mod record;
 pub mod setup;
@@ -21,10 +22,10 @@ pub mod spread;
 mod tests;
 
 pub use diff::{ChangeSet, DiffError, RrsetChange, already, diff};
+pub use host::{PolicyHost, PolicyHostError};
 pub use intent::{Intent, Options, Role, Want, intent};
 pub use record::{MAX_TXT_STRING, RData, Record, RrType};
 pub use setup::{
-    CLOUDFLARE_API_HOST, DEFAULT_TTL, DnsSetup, Endpoint, PolicyHost, Provider, SecretSource, SetupError,
-    redact_url,
+    CLOUDFLARE_API_HOST, DEFAULT_TTL, DnsSetup, Endpoint, Provider, SecretSource, SetupError, redact_url,
 };
 pub use spread::{Spread, resolver_shows, spread};

@@ -5,7 +5,7 @@
 use std::fmt;
 use std::net::IpAddr;
 
-use super::record::RData;
+use super::host::PolicyHost;
 use crate::rfc::DomainName;
 
 /// Default TTL of records mtasts creates (an existing RRset keeps its own).
@@ -37,9 +37,6 @@ pub enum SetupError {
     /// The provider needs a secret source the setup does not name.
     #[error("{0}")]
     NoSecret(String),
-    /// A policy host target that is neither a host name nor IP addresses.
-    #[error("policy host {0:?}: expected a host name (CNAME) or IP addresses separated by commas (A/AAAA)")]
-    PolicyHost(String),
 }
 
 /// Where a provider's secret is read from when it is needed.
@@ -281,74 +278,6 @@ impl fmt::Display for Provider {
                 write!(f, "{scheme}://{}:{}", bracket(&endpoint.host), endpoint.port)
             }
         }
-    }
-}
-
-/// What `mta-sts.DOMAIN` should point at, when mtasts publishes it too.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(try_from = "String", into = "String")]
-pub enum PolicyHost {
-    /// A CNAME to this host (e.g. a static host or a shared policy server).
-    Alias(DomainName),
-    /// A and AAAA records with these addresses.
-    Addresses(Vec<IpAddr>),
-}
-
-impl PolicyHost {
-    /// Parses a host name or comma-separated IP addresses.
-    pub fn parse(s: &str) -> Result<PolicyHost, SetupError> {
-        let bad = || SetupError::PolicyHost(crate::sanitize::sanitize(s).into_owned());
-        let parts: Vec<&str> = s.split(',').map(str::trim).filter(|p| !p.is_empty()).collect();
-        if parts.is_empty() {
-            return Err(bad());
-        }
-        if let Ok(mut ips) = parts.iter().map(|p| p.parse::<IpAddr>()).collect::<Result<Vec<_>, _>>() {
-            ips.sort();
-            ips.dedup();
-            return Ok(PolicyHost::Addresses(ips));
-        }
-        match parts.as_slice() {
-            [one] => DomainName::parse(one).map(PolicyHost::Alias).map_err(|_| bad()),
-            _ => Err(bad()),
-        }
-    }
-
-    /// The records it stands for.
-    pub fn records(&self) -> Vec<RData> {
-        match self {
-            PolicyHost::Alias(target) => vec![RData::cname(target.as_str())],
-            PolicyHost::Addresses(ips) => ips
-                .iter()
-                .map(|ip| match ip {
-                    IpAddr::V4(v4) => RData::A(*v4),
-                    IpAddr::V6(v6) => RData::Aaaa(*v6),
-                })
-                .collect(),
-        }
-    }
-}
-
-impl fmt::Display for PolicyHost {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            PolicyHost::Alias(t) => f.write_str(t.as_str()),
-            PolicyHost::Addresses(ips) => {
-                f.write_str(&ips.iter().map(ToString::to_string).collect::<Vec<_>>().join(","))
-            }
-        }
-    }
-}
-
-impl TryFrom<String> for PolicyHost {
-    type Error = SetupError;
-    fn try_from(s: String) -> Result<Self, Self::Error> {
-        PolicyHost::parse(&s)
-    }
-}
-
-impl From<PolicyHost> for String {
-    fn from(p: PolicyHost) -> String {
-        p.to_string()
     }
 }
 
