@@ -51,6 +51,11 @@ impl Rig {
     /// Starts the lab's `demo-fresh` scenario and `backend` serving its zone; `None` when the
     /// server is not installed (skipped off CI).
     pub fn start(backend: Backend) -> Option<Rig> {
+        Rig::start_with(backend, "hmac-sha256")
+    }
+
+    /// [`Rig::start`] with Knot's TSIG key of `algorithm`.
+    pub fn start_with(backend: Backend, algorithm: &str) -> Option<Rig> {
         let env = LabEnv::new("demo-fresh");
         let dir = tempfile::tempdir().unwrap();
         let mx: Vec<(String, Ipv4Addr)> = ["mx1", "mx2"]
@@ -65,7 +70,7 @@ impl Rig {
         let zone = dns_servers::zone_file(D, &mx_refs);
         let (server, dns_args) = match backend {
             Backend::Knot => {
-                let (server, key) = dns_servers::knot(dir.path(), D, &zone, "hmac-sha256")?;
+                let (server, key) = dns_servers::knot(dir.path(), D, &zone, algorithm)?;
                 let url = format!("rfc2136://mtasts@127.0.0.1:{}", server.port);
                 (server, vec!["--dns".into(), url, "--tsig-file".into(), key.display().to_string()])
             }

@@ -146,3 +146,21 @@ fn a_rollout_published_through_knot() {
 fn a_rollout_published_through_powerdns() {
     walk(Backend::PowerDns);
 }
+
+#[test]
+fn an_hmac_sha512_key_in_knot_s_own_form_signs_the_update_too() {
+    let Some(rig) = Rig::start_with(Backend::Knot, "hmac-sha512") else { return };
+    let key = rig.env.dir.path().join("knot-form.key");
+    let secret = crate::common::dns_servers::TSIG_SECRET;
+    let text = format!(
+        "# hmac-sha512:mtasts:{secret}\nkey:\n  - id: mtasts\n    algorithm: hmac-sha512\n    secret: {secret}\n"
+    );
+    std::fs::write(&key, text).unwrap();
+    let url = format!("rfc2136://mtasts@127.0.0.1:{}", rig.server.port);
+    code(&rig.run(0, &["add", D, "--dns", &url, "--tsig-file", key.to_str().unwrap()]), 0);
+    code(&rig.run(0, &["advance", D]), 0);
+    let out = code(&rig.run(0, &["publish", D, "--yes"]), 0);
+    assert!(out.contains("applied as one update"), "{out}");
+    let id = rig.env.state(D).plan.id.to_string();
+    assert_eq!(rig.txt("_mta-sts"), [KEEP.to_owned(), sts(&id)]);
+}

@@ -2,6 +2,11 @@
 //! over TCP: the zone found by its SOA, the records read with plain queries, and every change
 //! of one publication sent as one UPDATE whose prerequisites say the RRsets are still exactly
 //! what was read, so the server applies all of it or nothing.
+//!
+//! hickory-proto builds the messages, signs them (`TSigner`) and verifies signed answers;
+//! the exchange is ours, not hickory-net's client, because a TSIG failure comes back unsigned
+//! (RFC 8945 §5.3.2) and that client reports it only as a failed verification, while the
+//! user needs BADKEY, BADSIG or BADTIME named.
 
 use std::net::SocketAddr;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
