@@ -98,8 +98,16 @@ pub fn run(color: bool, rt: &tokio::runtime::Runtime) -> Result<(), TuiError> {
         domains.push(FRESH.to_owned());
         let demo = DemoInfo { state_dir: dir.path().to_owned(), domains };
         let publisher: Arc<dyn Publisher> = Arc::new(LabPublisher(lab));
-        let config =
-            TuiConfig { store, probe, clock, color, demo: Some(demo), publisher: Some(publisher), started };
+        let config = TuiConfig {
+            store,
+            probe,
+            clock,
+            color,
+            demo: Some(demo),
+            publisher: Some(publisher),
+            wrangler: None,
+            started,
+        };
         let r = crate::tui::run_async(config).await;
         drop(dir);
         r

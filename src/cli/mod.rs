@@ -6,6 +6,7 @@ pub mod check_dns;
 pub mod clock;
 pub mod ctx;
 pub mod demo;
+pub mod dns;
 pub mod generate;
 pub mod lab;
 pub mod lint;
@@ -13,6 +14,7 @@ pub mod output;
 pub mod plan;
 pub mod probe_args;
 pub mod progress;
+pub mod publish;
 pub mod report;
 pub mod reports;
 pub mod reports_fetch;
@@ -67,6 +69,11 @@ pub enum Command {
     Advance(Box<track::AdvanceArgs>),
     /// Plan the removal of MTA-STS: mode none, a new id, then a countdown.
     Rollback(track::DomainArg),
+    /// Show, set or clear the DNS provider a domain's records are published through.
+    Dns(Box<dns::DnsArgs>),
+    /// Publish the DNS records the current step needs through the domain's provider: a diff,
+    /// confirmed, applied as one update, then the wait for every nameserver.
+    Publish(publish::PublishArgs),
     /// Stop tracking a domain (asks for --yes).
     Remove(track::DomainArg),
     /// After a rollback, once the problem is fixed: back to testing with a new id.
@@ -104,6 +111,8 @@ pub fn run(cli: Cli, rt: &tokio::runtime::Runtime) -> Result<ExitCode> {
         Some(Command::Add(args)) => track::add(&args, &open_store(dir)?, &ctx(clock::now()?)),
         Some(Command::Advance(args)) => track::advance(&args, &state_dir(dir)?, &ctx(clock::now()?)),
         Some(Command::Rollback(args)) => track::rollback(&args, &open_store(dir)?, &style, clock::now()?),
+        Some(Command::Dns(args)) => dns::run(&args, &open_store(dir)?, &ctx(clock::now()?)),
+        Some(Command::Publish(args)) => publish::run(&args, &open_store(dir)?, &ctx(clock::now()?)),
         Some(Command::Remove(args)) => track::remove(&args, &open_store(dir)?),
         Some(Command::Resume(args)) => track::resume(&args, &open_store(dir)?, &style, clock::now()?),
         Some(Command::Retire(args)) => track::retire(&args, &open_store(dir)?, &style, clock::now()?),

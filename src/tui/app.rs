@@ -8,7 +8,7 @@ use jiff::Timestamp;
 use super::DemoInfo;
 pub use super::artefact::Artefact;
 pub use super::model::{Entry, Status};
-pub use super::msg::{DomainReports, Effect, ImportCounts, Msg, Op, OpOutcome, Publish, Purpose};
+pub use super::msg::{DnsDiff, DomainReports, Effect, ImportCounts, Msg, Op, OpOutcome, Publish, Purpose};
 pub use super::overlay::{Confirm, ConfirmKind, Overlay, Prompt, PromptKind};
 pub use super::paths::PathUse;
 use crate::ops::Checked;
@@ -86,6 +86,8 @@ pub struct App {
     pub color: bool,
     /// Set in the demo.
     pub demo: Option<DemoInfo>,
+    /// `wrangler deploy` may be run (installed, token set).
+    pub deploy: bool,
     /// Tracked domains, sorted by name.
     pub entries: Vec<Entry>,
     /// Whether the store has been read at least once.
@@ -120,6 +122,7 @@ impl App {
         let app = App {
             now,
             color,
+            deploy: false,
             demo,
             entries: Vec::new(),
             loaded: false,
@@ -175,6 +178,9 @@ impl App {
                 self.set_status(e, true);
                 Vec::new()
             }
+            Msg::DnsPreviewed { domain, result } => self.on_dns_previewed(domain, result),
+            Msg::DnsPublished(domain, result) => self.on_dns_published(domain, result),
+            Msg::Deployed(domain, result) => self.on_deployed(domain, result),
             Msg::Note(note) => {
                 self.dirty = true;
                 self.status = Some(note);

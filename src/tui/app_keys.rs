@@ -147,6 +147,11 @@ impl App {
                 Vec::new()
             }
             Action::Publish => self.publish(state, view_phase(&self.screen)),
+            Action::DeployWorker => self.deploy_worker(&state),
+            Action::PublishDns => {
+                self.set_status(format!("checking {domain} and reading its records at the provider…"), false);
+                vec![Effect::DnsPreview(domain)]
+            }
             Action::ChooseHosting => self.choose_hosting(domain, digit),
             Action::Details => {
                 let obs = self.checked(&domain).map(|c| &c.observation).or(state.last_observation.as_ref());

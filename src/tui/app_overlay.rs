@@ -102,6 +102,14 @@ impl App {
             ConfirmKind::Rollback(d) => vec![Effect::Op(Op::Rollback(d, self.now))],
             ConfirmKind::Resume(d) => vec![Effect::Op(Op::Resume(d, self.now))],
             ConfirmKind::Retire(d) => vec![Effect::Op(Op::Retire(d, self.now))],
+            ConfirmKind::Deploy { domain, files } => {
+                self.set_status(format!("running wrangler deploy for {domain}…"), false);
+                vec![Effect::WranglerDeploy { domain, files }]
+            }
+            ConfirmKind::PublishDns { domain, shown } => {
+                self.set_status(format!("publishing {domain}'s records…"), false);
+                vec![Effect::DnsApply { domain, shown }]
+            }
         }
     }
 }

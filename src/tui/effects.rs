@@ -37,6 +37,8 @@ pub struct Runtime {
     pub publisher: Option<Arc<dyn Publisher>>,
     /// The last text put on the clipboard.
     pub last_copy: Option<String>,
+    /// How to run `wrangler deploy`, if it may be run.
+    pub wrangler: Option<super::Wrangler>,
 }
 
 impl std::fmt::Debug for Runtime {
@@ -212,6 +214,8 @@ impl Runtime {
                 Some(self.check(domains, generation, purpose).run().await)
             }
             Effect::Fetch(url) => Some(self.fetch_with(&url, &AtomicBool::new(false), &mut |_| {}).await),
+            Effect::DnsPreview(domain) => Some(self.dns_preview(domain).await),
+            Effect::DnsApply { domain, shown } => Some(self.dns_apply(domain, shown, &mut |_| {}).await),
             other => self.perform_blocking(other),
         }
     }
@@ -240,12 +244,15 @@ impl Runtime {
             Effect::WriteFiles { dir, files } => write_files(&dir, &files),
             Effect::WriteAudit { domain, path } => self.write_audit(&domain, &path),
             Effect::Publish(p) => self.publish(p),
+            Effect::WranglerDeploy { domain, files } => self.wrangler_deploy(domain, &files),
             Effect::ShiftClock(by) => {
                 self.clock.shift(by);
                 Msg::Tick(self.clock.now())
             }
             Effect::RunCheck { .. }
             | Effect::Fetch(_)
+            | Effect::DnsPreview(_)
+            | Effect::DnsApply { .. }
             | Effect::CancelImport
             | Effect::CancelCheck(_)
             | Effect::Quit => return None,

@@ -64,6 +64,10 @@ pub enum Action {
     EditRua,
     /// Demo: publish what is due next into the lab.
     Publish,
+    /// Publish what the step needs through the domain's DNS provider (a diff first).
+    PublishDns,
+    /// Paths B/C: write the wrangler project and run `wrangler deploy` on it.
+    DeployWorker,
     /// Choose a hosting path by its number (1–6).
     ChooseHosting,
     /// Open the gate's blockers and next step in full.
@@ -252,6 +256,9 @@ fn hosting_paths(app: &App, p: Place) -> bool {
 fn hosting_worker(app: &App, p: Place) -> bool {
     hosting(app, p) && viewed_state(app).is_some_and(super::artefact::is_worker)
 }
+fn hosting_deploy(app: &App, p: Place) -> bool {
+    app.deploy && hosting_worker(app, p)
+}
 fn policy_file(_: &App, p: Place) -> bool {
     viewing(p, &[Phase::Hosting, Phase::Enforce])
 }
@@ -267,6 +274,12 @@ fn publish(app: &App, p: Place) -> bool {
             }
             _ => false,
         }
+}
+
+/// The current phase's screen of a domain with a DNS provider, past preflight.
+fn dns_publishable(app: &App, p: Place) -> bool {
+    matches!(p, Place::Phase { viewing, current } if viewing == current && current != Phase::Preflight)
+        && viewed_state(app).is_some_and(|s| s.dns.is_some())
 }
 
 const DIGITS_6: &[KeyCode] = &[C('1'), C('2'), C('3'), C('4'), C('5'), C('6')];
@@ -294,6 +307,7 @@ pub static TABLE: &[Binding] = &[
     b(&[Up, C('k')], "↑ k", "select previous", Action::SelectUp, None, can_select_up),
     b(&[C('q'), Esc], "q esc", "quit", Action::Quit, Some(9), home),
     // Phase screens.
+    b(&[C('p')], "p", "publish the DNS records", Action::PublishDns, Some(1), dns_publishable),
     b(&[C('p')], "p", "publish (demo lab)", Action::Publish, Some(1), publish),
     b(&[C('e')], "e", "edit rua", Action::EditRua, Some(1), records),
     b(&[C('c')], "c", "copy snippet", Action::Copy, Some(1), hosting),
@@ -304,6 +318,7 @@ pub static TABLE: &[Binding] = &[
     b(&[C('F')], "F", "write the policy file", Action::WritePolicy, Some(3), policy_file),
     b(&[C('e')], "e", "edit cert/key/webroot paths", Action::EditPaths, Some(2), hosting_paths),
     b(&[C('D')], "D", "write the wrangler project", Action::WriteWrangler, Some(2), hosting_worker),
+    b(&[C('U')], "U", "deploy with wrangler", Action::DeployWorker, Some(2), hosting_deploy),
     b(&[C('o')], "o", "open the hosting snippet", Action::OpenHosting, Some(4), enforce_screens),
     b(&[C('c')], "c", "copy the monitoring units", Action::CopyMonitoring, Some(5), enforce_screens),
     b(&[C('w')], "w", "write the monitoring units", Action::WriteMonitoring, Some(5), enforce_screens),
@@ -389,6 +404,11 @@ pub fn footer(app: &App, width: usize) -> Vec<Key> {
     }
     out.push(more);
     out
+}
+
+/// The keys of `action` as the help shows them (for hints on screens).
+pub fn action_keys(action: Action) -> &'static str {
+    TABLE.iter().find(|b| b.action == action).map_or("?", |b| b.shown)
 }
 
 /// The keys that do `verb` in the wizard, as a next step names them (read from [`TABLE`], so

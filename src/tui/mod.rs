@@ -9,12 +9,15 @@
 pub mod app;
 mod app_artefacts;
 mod app_checklist;
+mod app_dns;
 mod app_keys;
 mod app_overlay;
 mod app_reports;
 mod app_results;
 mod artefact;
 pub mod checks;
+mod deploy;
+mod dns;
 pub mod effects;
 mod fetch;
 mod files;
@@ -54,6 +57,8 @@ mod tests_steps;
 mod tests_terminal;
 
 use std::path::PathBuf;
+
+pub use deploy::Wrangler;
 
 use jiff::{SignedDuration, Timestamp};
 
@@ -131,6 +136,8 @@ pub struct TuiConfig {
     pub demo: Option<DemoInfo>,
     /// Where `p` publishes (the demo's lab), if anywhere.
     pub publisher: Option<std::sync::Arc<dyn effects::Publisher>>,
+    /// How to run `wrangler deploy` (paths B/C), when it is installed and a token is set.
+    pub wrangler: Option<Wrangler>,
     /// When the program started (time to first frame is measured from here).
     pub started: std::time::Instant,
 }

@@ -173,6 +173,23 @@ pub enum Effect {
     CancelCheck(DomainName),
     /// Demo only: publish into the lab.
     Publish(Publish),
+    /// Write the wrangler project into the state directory and run `wrangler deploy` there.
+    WranglerDeploy {
+        /// The domain.
+        domain: DomainName,
+        /// The project's files.
+        files: Vec<mtasts_core::snippet::File>,
+    },
+    /// Check the domain and read what its DNS provider serves: the diff to confirm.
+    DnsPreview(DomainName),
+    /// Publish through the domain's DNS provider, if the diff is still the one shown, then
+    /// follow the nameservers (progress as notes).
+    DnsApply {
+        /// The domain.
+        domain: DomainName,
+        /// The diff lines the user confirmed.
+        shown: Vec<String>,
+    },
     /// Demo only: move the clock.
     ShiftClock(SignedDuration),
     /// Leave the wizard.
@@ -229,6 +246,32 @@ pub enum Msg {
     Imported(Result<ImportCounts, String>),
     /// Demo: something was published into the lab (the domain is re-checked).
     Published(Result<(DomainName, String), String>),
+    /// What publishing through the DNS provider would change.
+    DnsPreviewed {
+        /// The domain.
+        domain: DomainName,
+        /// The diff, or why it could not be made.
+        result: Result<DnsDiff, String>,
+    },
+    /// `wrangler deploy` finished: its output (the last lines, sanitised), or why it could not run.
+    Deployed(DomainName, Result<Vec<String>, String>),
+    /// Publishing through the DNS provider finished: what happened, in words.
+    DnsPublished(DomainName, Result<String, String>),
+}
+
+/// What `p` shows before publishing through a DNS provider (all text sanitised).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DnsDiff {
+    /// The provider and zone.
+    pub provider: String,
+    /// The step in words.
+    pub step: String,
+    /// The diff (`-`, `+`, `=` lines).
+    pub lines: Vec<String>,
+    /// What is not publishable yet, and why.
+    pub held: Vec<String>,
+    /// Whether anything changes.
+    pub changes: bool,
 }
 
 /// What the imported TLS-RPT reports say about one tracked domain.

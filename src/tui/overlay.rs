@@ -123,6 +123,20 @@ pub enum ConfirmKind {
     Resume(DomainName),
     /// Remove MTA-STS after the rollback countdown.
     Retire(DomainName),
+    /// Deploy the generated Worker with wrangler.
+    Deploy {
+        /// The domain.
+        domain: DomainName,
+        /// The wrangler project's files.
+        files: Vec<mtasts_core::snippet::File>,
+    },
+    /// Publish the shown diff through the domain's DNS provider.
+    PublishDns {
+        /// The domain.
+        domain: DomainName,
+        /// The diff lines shown.
+        shown: Vec<String>,
+    },
 }
 
 /// A yes/no question.

@@ -79,12 +79,14 @@ where
         clock: config.clock,
         publisher: config.publisher,
         last_copy: None,
+        wrangler: config.wrangler,
     };
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
     let mut tasks = Tasks::start(runtime, tx);
     let (mut app, first) = App::new(tasks.runtime_mut().clock.now(), config.color, config.demo);
     let size = terminal.size().map_err(terminal_error)?;
     app.size = (size.width, size.height);
+    app.deploy = tasks.runtime_mut().wrangler.is_some();
     let mut stats = Stats::default();
     let mut queue: Vec<Effect> = first;
     let mut last_reload = Instant::now();

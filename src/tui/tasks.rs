@@ -68,6 +68,22 @@ impl Tasks {
             }
             Effect::Import(paths) => self.start_import(paths),
             Effect::Fetch(url) => self.start_fetch(url),
+            Effect::DnsPreview(domain) => {
+                let (runtime, tx) = (self.runtime.clone(), self.tx.clone());
+                tokio::spawn(async move {
+                    let _ = tx.send(runtime.dns_preview(domain).await);
+                });
+            }
+            Effect::DnsApply { domain, shown } => {
+                let (runtime, tx) = (self.runtime.clone(), self.tx.clone());
+                tokio::spawn(async move {
+                    let notes = tx.clone();
+                    let mut progress = move |line: String| {
+                        let _ = notes.send(Msg::Note(super::model::Status::Info(line)));
+                    };
+                    let _ = tx.send(runtime.dns_apply(domain, shown, &mut progress).await);
+                });
+            }
             Effect::CancelImport => {
                 if let Some(cancel) = &self.import {
                     cancel.store(true, Ordering::Relaxed);
@@ -78,7 +94,8 @@ impl Tasks {
                 let _ = self.tx.send(Msg::Tick(self.runtime.clock.now()));
             }
             Effect::Quit | Effect::Copy(_) => {}
-            quick @ (Effect::InspectPath { .. } | Effect::Complete { .. }) => {
+            quick
+            @ (Effect::InspectPath { .. } | Effect::Complete { .. } | Effect::WranglerDeploy { .. }) => {
                 let mut runtime = self.runtime.clone();
                 let tx = self.tx.clone();
                 tokio::task::spawn_blocking(move || {
@@ -254,7 +271,14 @@ mod tests {
     fn offline_tasks(dir: &std::path::Path) -> (Tasks, mpsc::UnboundedReceiver<Msg>) {
         let probe = Checker::unreachable(Duration::from_millis(300));
         let store = Store::open(dir).unwrap();
-        let runtime = Runtime { store, probe, clock: Clock::system(), publisher: None, last_copy: None };
+        let runtime = Runtime {
+            store,
+            probe,
+            clock: Clock::system(),
+            publisher: None,
+            last_copy: None,
+            wrangler: None,
+        };
         let (tx, rx) = mpsc::unbounded_channel();
         (Tasks::start(runtime, tx), rx)
     }

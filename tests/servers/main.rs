@@ -8,6 +8,11 @@
 mod common;
 
 mod nginx;
+mod publish_cloudflare;
+mod publish_errors;
+mod publish_rig;
+mod publish_rollout;
+mod publish_wizard;
 mod report_html;
 mod reports_imap;
 mod servers;

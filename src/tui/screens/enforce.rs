@@ -58,6 +58,7 @@ pub fn render(cx: &Ctx, _gate: &Gate, f: &mut Frame, area: Rect) {
                     Span::raw(format!(" {}", step.action)),
                 ]));
             }
+            lines.push(crate::tui::widgets::dns::line(t, s));
         }
         lines.push(Line::default());
         lines.extend(policy_file_lines(t, &s.domain, &policy));
@@ -182,6 +183,7 @@ fn rollback(cx: &Ctx, lines: &mut Vec<Line<'static>>) {
             Span::raw(format!(" {}", step.action)),
         ]));
     }
+    lines.push(crate::tui::widgets::dns::line(t, cx.state));
     match rollback_countdown(cx.state, cx.app.now) {
         Some(c) if c.complete => lines.push(Line::from(Span::styled(
             format!("  {} countdown over: the records and the policy may be removed", theme::OK),

@@ -1,6 +1,7 @@
 //! Pieces shared by the screens.
 
 pub mod dane;
+pub mod dns;
 pub mod dnssec;
 pub mod evidence;
 pub mod findings;
