@@ -47,8 +47,14 @@ fn live(state: &DomainState, when: Timestamp) -> Observation {
 
 fn step(state: DomainState, when: Timestamp) -> DomainState {
     let obs = live(&state, when);
-    let reports =
-        ReportTally { reports: 3, failed_sessions: 0, successful_sessions: 90, failures_by_type: vec![] };
+    let reports = ReportTally {
+        reports: 3,
+        failed_sessions: 0,
+        successful_sessions: 90,
+        failures_by_type: vec![],
+        authenticated_reports: 3,
+        authenticated_successful_sessions: 90,
+    };
     advance(record_check(state, &obs), Some(&obs), Some(&reports), None, when).unwrap().0
 }
 
