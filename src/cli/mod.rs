@@ -8,6 +8,8 @@ pub mod ctx;
 pub mod demo;
 pub mod dns;
 pub mod generate;
+pub mod headings;
+pub mod help;
 pub mod lab;
 pub mod lint;
 pub mod output;
@@ -39,16 +41,16 @@ use crate::store::Store;
 #[derive(Debug, Parser)]
 #[command(name = "mtasts", version, about, long_about = None)]
 pub struct Cli {
-    /// Where per-domain progress is kept.
-    #[arg(long, global = true, env = "MTASTS_STATE_DIR", value_name = "DIR")]
-    pub state_dir: Option<PathBuf>,
-    /// Never colour the output (NO_COLOR is honoured too).
-    #[arg(long, global = true)]
-    pub no_color: bool,
-    /// Probe options (global: before or after the subcommand) for check, add, advance and the
-    /// wizard.
+    /// Probe options (global: before or after the subcommand), listed by the commands that
+    /// probe (see [`help`]).
     #[command(flatten)]
     pub probe: probe_args::ProbeArgs,
+    /// Where per-domain progress is kept.
+    #[arg(long, global = true, env = "MTASTS_STATE_DIR", value_name = "DIR", help_heading = headings::GLOBAL)]
+    pub state_dir: Option<PathBuf>,
+    /// Never colour the output (NO_COLOR is honoured too).
+    #[arg(long, global = true, help_heading = headings::GLOBAL)]
+    pub no_color: bool,
     /// What to do.
     #[command(subcommand)]
     pub command: Option<Command>,

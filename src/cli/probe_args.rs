@@ -12,6 +12,7 @@ use mtasts_probe::{ProbeConfig, ResolverChoice, load_ca_file};
 /// How to reach the world: resolver, ports, trust anchors, timeouts. Defined once, on the
 /// top-level command, as global options: accepted before or after any subcommand.
 #[derive(Debug, Clone, Args)]
+#[command(next_help_heading = super::headings::PROBE)]
 pub struct ProbeArgs {
     /// DNS resolver to ask, IP[:PORT] (default: the system's resolver configuration).
     #[arg(long, global = true, value_name = "IP[:PORT]", value_parser = parse_resolver)]

@@ -25,8 +25,7 @@ pub fn run(
 ) -> Result<ExitCode> {
     let started = std::time::Instant::now();
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
-        use clap::CommandFactory;
-        super::Cli::command().print_help()?;
+        super::help::command().print_help()?;
         return Ok(ExitCode::SUCCESS);
     }
     let now = super::clock::now()?;
