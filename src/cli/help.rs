@@ -20,6 +20,7 @@ const PROBING: &[&[&str]] = &[
     &["plan", "mx"],
     &["plan", "max-age"],
     &["plan", "confirm"],
+    &["publish"],
 ];
 
 /// The probe options `reports fetch` uses, with what they mean for it.

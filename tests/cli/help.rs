@@ -60,7 +60,8 @@ fn only_the_commands_that_probe_list_the_probe_options() {
     let mut cmd = command();
     let mut all = Vec::new();
     listed(&mut cmd, &mut Vec::new(), &mut all);
-    let probing = ["", "check", "add", "advance", "report", "plan mx", "plan max-age", "plan confirm"];
+    let probing =
+        ["", "check", "add", "advance", "report", "plan mx", "plan max-age", "plan confirm", "publish"];
     // clap's generated `help` subcommands (and their lists of commands) take no options.
     for (path, shown) in all.iter().filter(|(path, _)| !path.split(' ').any(|word| word == "help")) {
         let lists_probes = shown.contains(&format!("{PROBE_HEADING}: --smtp-port"));
