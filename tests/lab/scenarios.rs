@@ -174,6 +174,7 @@ const EXPECTED: &[(&str, &str, &[&str], Verdict, &str)] = &[
     ("dnssec-bogus", "bogus.example", &["dnssec-bogus"], Fail, "mx1.bogus.example"),
     ("ns-stale", "ns-stale.example", &["ns-inconsistent"], Warn, "mx1.ns-stale.example"),
     ("ns-lame", "ns-lame.example", &["ns-unreachable"], Warn, "mx1.ns-lame.example"),
+    ("ns-dead", "ns-dead.example", &["ns-unreachable"], Warn, "mx1.ns-dead.example"),
 ];
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -2,11 +2,13 @@
 //! [`Evidence`]. Async I/O only; it never decides pass or fail (that is `judge`'s job), and a
 //! failed probe is evidence, not an error.
 
+mod cd;
 mod config;
 mod dns;
 #[cfg(test)]
 mod dns_tests;
 mod dnssec;
+mod dnssec_keys;
 mod gate;
 mod https;
 mod limits;
@@ -132,9 +134,11 @@ struct Run {
 
 impl Run {
     fn new(cfg: &ProbeConfig) -> Arc<Self> {
+        let dns = dns::Dns::new(&cfg.resolver, cfg.timeouts.dns, cfg.dns_in_flight);
+        let validator = dnssec::Validator::new(&dns, cfg.dnssec_anchor.as_deref(), cfg.timeouts.dns);
         Arc::new(Self {
             cfg: cfg.clone(),
-            dns: dns::Dns::new(&cfg.resolver, cfg.timeouts.dns, cfg.dns_in_flight),
+            dns,
             stores: tls::TrustStores::new(&cfg.extra_anchors, cfg.now)
                 .map(Arc::new)
                 .map_err(|e| e.to_string()),
@@ -142,7 +146,7 @@ impl Run {
             per_host: Mutex::new(HashMap::new()),
             smtp_cache: Mutex::new(HashMap::new()),
             mx_addresses: Mutex::new(HashMap::new()),
-            validator: dnssec::Validator::new(&cfg.resolver, cfg.dnssec_anchor.as_deref(), cfg.timeouts.dns),
+            validator,
             mx_tlsa: Mutex::new(HashMap::new()),
             started: std::sync::atomic::AtomicU64::new(0),
         })

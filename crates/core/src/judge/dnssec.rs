@@ -29,7 +29,7 @@ pub(crate) fn check(ev: &Evidence) -> Vec<Finding> {
     let Some(chain) = &ev.dnssec_chain else { return Vec::new() };
     let domain = ev.domain.as_str();
     if chain.validation == DnssecProof::Bogus {
-        return vec![bogus(domain, "the MX answer")];
+        return vec![super::bogus::root(ev, chain)];
     }
     if ds_missing(chain) {
         return vec![Finding::new(

@@ -135,7 +135,7 @@ mod tests {
     use crate::judge::fixtures::healthy;
 
     fn chain(dnskey: Lookup<usize>, ds: Lookup<usize>, validation: DnssecProof) -> DnssecChain {
-        DnssecChain { dnskey, ds, validation, detail: Some("RRSIG expired".into()) }
+        DnssecChain { detail: Some("RRSIG expired".into()), ..DnssecChain::counted(dnskey, ds, validation) }
     }
 
     #[test]
