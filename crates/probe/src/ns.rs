@@ -11,7 +11,7 @@ use hickory_resolver::proto::op::{DnsRequestOptions, Message, Query, ResponseCod
 use hickory_resolver::proto::rr::{RData, RecordType};
 use tokio::time::Instant;
 
-use super::dns::{Dns, fqdn, host_text, step_deadline};
+use super::dns::{Dns, fqdn, host_text};
 use super::gate::Urgency;
 use super::wire::{MAX_SENDS, WireError};
 use mtasts_core::evidence::{Lookup, NsAnswers, NsEvidence, NsServer};
@@ -137,8 +137,9 @@ async fn ask(
     opts.use_edns = true;
     opts.recursion_desired = false;
     let window = step.min(NS_GIVE_UP);
-    let until = step_deadline(window, deadline);
-    let full_window = until.saturating_duration_since(Instant::now()) >= window;
+    let until = Instant::now() + window;
+    let full_window = until <= deadline;
+    let until = until.min(deadline);
     let resp = match dns.exchange(addr, Query::query(qname, rtype), opts, until).await {
         Err(WireError::Io(e)) => return Err(e),
         // Cut short by the domain's own deadline, the server has not had its chance.
