@@ -36,7 +36,7 @@ use tokio::time::{Instant, timeout_at};
 pub use config::{MAX_CA_FILE_BYTES, ProbeConfig, ProbeError, ResolverChoice, Timeouts, load_ca_file};
 pub use dnssec::{MAX_TLSA_RECORDS, parse_trust_anchor};
 pub use limits::{default_limits, fd_limit, split_fds};
-pub use ns::MAX_NAMESERVERS;
+pub use ns::{MAX_NAMESERVERS, NS_GIVE_UP};
 
 use mtasts_core::evidence::{
     Evidence, FetchOutcome, Lookup, MxEvidence, PolicyFetch, SmtpEvidence, SmtpOutcome, SmtpStage,
