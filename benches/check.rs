@@ -9,7 +9,9 @@
 //! (f) the latency floor (see `check/floor.rs`): 233 domains, MX probes ~1 s, one ~3 s, all
 //! of them against the slowest alone;
 //! (g) dead nameservers (see `check/dead_ns.rs`): (f) with one nameserver refused and one
-//! silent, all domains against the slowest alone.
+//! silent, all domains against the slowest alone;
+//! (h) checkdmarc on the fleet of (g), offline (see `check/checkdmarc.rs`), when
+//! `-- --checkdmarc PYTHON` names a Python that has it.
 //!
 //! A small hand-written harness rather than criterion: each iteration is a real network
 //! exchange of ~100 ms and more, dominated by injected sleeps, so a few runs reported as
@@ -31,6 +33,8 @@ use mtasts_core::rfc::DomainName;
 use mtasts_lab::{DomainSpec, Lab, MxSpec, PolicyHostSpec, Scenario, fleet};
 use mtasts_probe::{ProbeConfig, ResolverChoice};
 
+#[path = "check/checkdmarc.rs"]
+mod checkdmarc;
 #[path = "check/dead_ns.rs"]
 mod dead_ns;
 #[path = "check/floor.rs"]
@@ -241,6 +245,11 @@ fn main() {
     }
     if args.iter().any(|a| a == "--only-dead-ns") {
         dead_ns::report(&rt, iterations);
+        return;
+    }
+    let python = args.iter().position(|a| a == "--checkdmarc").and_then(|i| args.get(i + 1));
+    if let Some(python) = python {
+        checkdmarc::report(&rt, python);
         return;
     }
     if args.iter().any(|a| a == "--only-scale") {

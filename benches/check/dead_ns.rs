@@ -18,13 +18,19 @@ fn spec(zone: &str, role: NsRole) -> NsSpec {
     NsSpec { zone: zone.to_owned(), role, sts_txt: Vec::new() }
 }
 
-/// Runs (g) `iterations` times and prints min / median of each figure.
-pub fn report(rt: &tokio::runtime::Runtime, iterations: usize) {
-    let lab_rt = super::lab_runtime();
+/// The fleet of (f) with the dead nameservers, and its slowest domain.
+pub fn scenario() -> (mtasts_lab::Scenario, mtasts_core::rfc::DomainName) {
     let (mut s, slow) = super::floor::scenario();
     let (one, two) = (s.domains[REFUSED].name.clone(), s.domains[REFUSED_AND_SILENT].name.clone());
     s.nameservers =
         vec![spec(&one, NsRole::Down), spec(&two, NsRole::Down), spec(&two, NsRole::Silent)];
+    (s, slow)
+}
+
+/// Runs (g) `iterations` times and prints min / median of each figure.
+pub fn report(rt: &tokio::runtime::Runtime, iterations: usize) {
+    let lab_rt = super::lab_runtime();
+    let (s, slow) = scenario();
     let lab = lab_rt.block_on(Lab::start(&s, jiff::Timestamp::now())).unwrap();
     let names = super::domains(&s);
     let (refused, silent) = (names[REFUSED].clone(), names[REFUSED_AND_SILENT].clone());
