@@ -22,8 +22,7 @@ fn spec(zone: &str, role: NsRole) -> NsSpec {
 pub fn scenario() -> (mtasts_lab::Scenario, mtasts_core::rfc::DomainName) {
     let (mut s, slow) = super::floor::scenario();
     let (one, two) = (s.domains[REFUSED].name.clone(), s.domains[REFUSED_AND_SILENT].name.clone());
-    s.nameservers =
-        vec![spec(&one, NsRole::Down), spec(&two, NsRole::Down), spec(&two, NsRole::Silent)];
+    s.nameservers = vec![spec(&one, NsRole::Down), spec(&two, NsRole::Down), spec(&two, NsRole::Silent)];
     (s, slow)
 }
 
@@ -37,7 +36,8 @@ pub fn report(rt: &tokio::runtime::Runtime, iterations: usize) {
     let mut runs: [Vec<Duration>; 4] = Default::default();
     let mut ratios = Vec::new();
     for _ in 0..iterations {
-        let alone = |d: &mtasts_core::rfc::DomainName| super::floor::check(rt, &lab, std::slice::from_ref(d)).0;
+        let alone =
+            |d: &mtasts_core::rfc::DomainName| super::floor::check(rt, &lab, std::slice::from_ref(d)).0;
         let (a, b, c) = (alone(&refused), alone(&silent), alone(&slow));
         let (every, _) = super::floor::check(rt, &lab, &names);
         ratios.push(every.as_secs_f64() / c.as_secs_f64());

@@ -97,8 +97,15 @@ async fn a_ds_for_another_key_is_dnssec_bogus_alone_with_both_key_tags() {
     assert!(root.fix.contains(&format!("bogus.example. IN DS {key_tag} 15 2 ")), "{}", root.fix);
     let consequences: Vec<&str> =
         j.findings.iter().filter(|f| !f.is_root()).map(|f| f.code.as_str()).collect();
-    assert!(consequences.contains(&"sts-record-missing") && consequences.contains(&"mx-missing"), "{consequences:?}");
-    assert!(j.senders_view.starts_with("A strict sender would defer mail to bogus.example"), "{}", j.senders_view);
+    assert!(
+        consequences.contains(&"sts-record-missing") && consequences.contains(&"mx-missing"),
+        "{consequences:?}"
+    );
+    assert!(
+        j.senders_view.starts_with("A strict sender would defer mail to bogus.example"),
+        "{}",
+        j.senders_view
+    );
 
     let checked = mtasts::ops::Checked::new(ev, j, now());
     let text = mtasts::cli::check::render_text(&checked, &mtasts::cli::output::Style::plain());

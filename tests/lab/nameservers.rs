@@ -86,7 +86,10 @@ async fn a_switched_off_and_a_silent_nameserver_are_named_with_why() {
     let ns = ev.nameservers.as_ref().unwrap();
     let error = |name: &str| ns.servers.iter().find(|s| s.name == name).unwrap().error.clone().unwrap();
     assert!(error("ns2.ns-dead.example").starts_with("refused: nothing listens"), "{ns:?}");
-    assert!(error("ns3.ns-dead.example").starts_with("silent: no answer to 3 sends within 2000 ms"), "{ns:?}");
+    assert!(
+        error("ns3.ns-dead.example").starts_with("silent: no answer to 3 sends within 2000 ms"),
+        "{ns:?}"
+    );
     let skipped = mtasts_core::judge::ns::skipped(&ev);
     assert_eq!(skipped.len(), 2, "{skipped:?}");
     assert!(skipped[0].starts_with("ns2.ns-dead.example [127."), "{skipped:?}");

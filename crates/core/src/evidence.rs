@@ -10,7 +10,8 @@ use crate::rfc::DomainName;
 mod dns;
 
 pub use dns::{
-    DnssecChain, DnssecProof, DsRecord, NsAnswers, NsEvidence, NsServer, TlsaEvidence, TlsaRecord, ZoneKey, hex,
+    DnssecChain, DnssecProof, DsRecord, NsAnswers, NsEvidence, NsServer, TlsaEvidence, TlsaRecord, ZoneKey,
+    hex,
 };
 
 /// The outcome of one DNS question.

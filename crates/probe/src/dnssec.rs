@@ -92,7 +92,9 @@ impl Validator {
                 let proof =
                     records.iter().map(|r| proof(r.proof)).min().unwrap_or(DnssecProof::Indeterminate);
                 let detail = (proof == DnssecProof::Bogus).then(|| {
-                    format!("no valid signature over the {rtype} records of {name} chains to the trust anchor")
+                    format!(
+                        "no valid signature over the {rtype} records of {name} chains to the trust anchor"
+                    )
                 });
                 Validated { answer: Lookup::Found(records), proof, detail }
             }

@@ -1,8 +1,8 @@
 //! The zone's DNSKEYs and the DS records its parent publishes, compared: which DS names a
 //! key the zone still uses (same tag, algorithm and digest), and the DS each key would need.
 
-use hickory_resolver::proto::dnssec::{DigestType, PublicKey};
 use hickory_resolver::proto::dnssec::rdata::{DNSKEY, DNSSECRData, DS};
+use hickory_resolver::proto::dnssec::{DigestType, PublicKey};
 use hickory_resolver::proto::op::Message;
 use hickory_resolver::proto::rr::{Name, RData};
 
@@ -43,11 +43,7 @@ pub(crate) fn zone_keys<'a>(keys: impl Iterator<Item = &'a DNSKEY>, zone: &Name)
 }
 
 /// The parent's DS records as evidence, each compared with `keys` (the zone's current ones).
-pub(crate) fn compared<'a>(
-    ds: impl Iterator<Item = &'a DS>,
-    keys: &[&DNSKEY],
-    zone: &Name,
-) -> Vec<DsRecord> {
+pub(crate) fn compared<'a>(ds: impl Iterator<Item = &'a DS>, keys: &[&DNSKEY], zone: &Name) -> Vec<DsRecord> {
     ds.map(|d| DsRecord {
         key_tag: d.key_tag(),
         algorithm: u8::from(d.algorithm()),
@@ -62,8 +58,8 @@ pub(crate) fn compared<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use hickory_resolver::proto::dnssec::crypto::Ed25519SigningKey;
     use hickory_resolver::proto::dnssec::SigningKey;
+    use hickory_resolver::proto::dnssec::crypto::Ed25519SigningKey;
 
     fn key() -> DNSKEY {
         let pkcs8 = Ed25519SigningKey::generate_pkcs8().unwrap();
@@ -73,7 +69,12 @@ mod tests {
 
     fn ds_for(k: &DNSKEY, zone: &Name) -> DS {
         let digest = k.to_digest(zone, DigestType::SHA256).unwrap();
-        DS::new(k.calculate_key_tag().unwrap(), k.public_key().algorithm(), DigestType::SHA256, digest.as_ref().to_vec())
+        DS::new(
+            k.calculate_key_tag().unwrap(),
+            k.public_key().algorithm(),
+            DigestType::SHA256,
+            digest.as_ref().to_vec(),
+        )
     }
 
     #[test]

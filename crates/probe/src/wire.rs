@@ -48,9 +48,7 @@ impl WireError {
     pub(crate) fn words(&self) -> String {
         match self {
             WireError::Timeout => "no answer (timeout)".to_owned(),
-            WireError::Refused => {
-                "refused: nothing listens on that port (ICMP port unreachable)".to_owned()
-            }
+            WireError::Refused => "refused: nothing listens on that port (ICMP port unreachable)".to_owned(),
             WireError::Unreachable(e) => format!("unreachable: {e}"),
             WireError::Io(e) => e.clone(),
         }

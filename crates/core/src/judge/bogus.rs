@@ -33,8 +33,7 @@ pub(crate) fn root(ev: &Evidence, chain: &DnssecChain) -> Finding {
 }
 
 /// The words of the disagreement, as the issue of a private root puts it.
-pub const PRIVATE_ROOT: &str =
-    "your resolver validates this zone but the public root does not; if you use a private root, pass \
+pub const PRIVATE_ROOT: &str = "your resolver validates this zone but the public root does not; if you use a private root, pass \
      --trust-anchor";
 
 /// The resolver sets AD on the zone's answers while our validation fails: it validates from

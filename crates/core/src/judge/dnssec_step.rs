@@ -185,7 +185,8 @@ mod tests {
     fn rows_name_the_key_tags_and_whether_the_ds_matches() {
         use crate::evidence::{DsRecord, ZoneKey};
         let key = ZoneKey { key_tag: 222, algorithm: 15, flags: 257, ds_sha256: "ab".into() };
-        let ds = DsRecord { key_tag: 111, algorithm: 15, digest_type: 2, digest: "cd".into(), matches_key: false };
+        let ds =
+            DsRecord { key_tag: 111, algorithm: 15, digest_type: 2, digest: "cd".into(), matches_key: false };
         let c = DnssecChain {
             keys: vec![key],
             ds_records: vec![ds],

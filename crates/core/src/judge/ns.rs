@@ -82,9 +82,11 @@ pub fn sts_agreement(ev: &Evidence) -> Option<(Option<PolicyId>, Option<u32>)> {
 /// without an address: what they serve is not known.
 pub fn skipped(ev: &Evidence) -> Vec<String> {
     let Some(ns) = &ev.nameservers else { return Vec::new() };
-    let dead = ns.servers.iter().filter(|s| s.answers.is_none()).map(|s| {
-        format!("{} ({})", server_label(s), s.error.as_deref().unwrap_or("no answer"))
-    });
+    let dead = ns
+        .servers
+        .iter()
+        .filter(|s| s.answers.is_none())
+        .map(|s| format!("{} ({})", server_label(s), s.error.as_deref().unwrap_or("no answer")));
     dead.chain(ns.unresolved.iter().map(|n| format!("{n} (no address)"))).collect()
 }
 

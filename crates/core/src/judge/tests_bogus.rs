@@ -40,8 +40,12 @@ fn servfail_everywhere() -> Evidence {
 #[test]
 fn a_ds_for_another_key_is_the_only_root_and_names_both_key_tags() {
     let j = run(&servfail_everywhere());
-    let roots: Vec<&str> =
-        j.findings.iter().filter(|f| f.severity == Severity::Error && f.is_root()).map(|f| f.code.as_str()).collect();
+    let roots: Vec<&str> = j
+        .findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error && f.is_root())
+        .map(|f| f.code.as_str())
+        .collect();
     assert_eq!(roots, ["dnssec-bogus"], "{:#?}", j.findings);
     let root = find(&j, "dnssec-bogus");
     assert!(root.message.contains("names key tag 111"), "{}", root.message);

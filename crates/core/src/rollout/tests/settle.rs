@@ -183,14 +183,18 @@ fn the_wait_names_a_nameserver_that_gave_no_answer_instead_of_claiming_every_one
     let (e, t) = entering();
     let new = e.plan.id.clone();
     let mut agreed = with_ns(good_obs(&e, t), Some(&new), 300);
-    let dead = "ns2.example.com [192.0.2.2]:53 (refused: nothing listens on that port (ICMP port unreachable))";
+    let dead =
+        "ns2.example.com [192.0.2.2]:53 (refused: nothing listens on that port (ICMP port unreachable))";
     if let Some(ns) = agreed.ns_sts.as_mut() {
         ns.skipped = vec![dead.to_owned()];
     }
     let s = record_check(e, &agreed);
     let g = evaluate(&s, Some(&agreed), None, t);
     let message = &g.blockers[0].message;
-    assert!(message.starts_with(&format!("every nameserver that answered serves id {new} since")), "{message}");
+    assert!(
+        message.starts_with(&format!("every nameserver that answered serves id {new} since")),
+        "{message}"
+    );
     assert!(message.contains(&format!("; {dead} gave no answer and was skipped")), "{message}");
     assert!(!message.contains("  "), "{message}");
 }
