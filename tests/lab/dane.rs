@@ -133,6 +133,7 @@ async fn a_resolver_on_a_private_root_is_named_not_reported_as_plain_bogus() {
         .map(|f| f.code.as_str())
         .collect();
     assert_eq!(others, ["dnssec-bogus"], "the TLSA failure is the same fault: {:#?}", j.findings);
+    assert!(!j.senders_view.contains("DANE-aware"), "no deferral claimed while unsure: {}", j.senders_view);
     let (_, with_anchor) = probe("dane-valid-ee", true).await;
     assert!(with_anchor.findings.iter().all(|f| f.code.as_str() != "dnssec-bogus"));
 }

@@ -48,11 +48,19 @@ pub fn current_3_1_1(tls: &TlsEvidence) -> Option<String> {
 /// DANE TLSA records") or whose TLSA answer fails validation. `None` when no host differs.
 pub fn senders_note(ev: &Evidence) -> Option<String> {
     let all = hosts(ev);
+    // A resolver that validates the domain while our validation fails: which root is right is
+    // not known (dnssec-bogus says so), so no deferral is claimed for TLSA inside the domain.
+    let inside = format!(".{}", ev.domain);
+    let disputed = |mx: &MxEvidence| {
+        ev.sts_dnssec == Lookup::Found(true) && mx.tlsa.as_ref().is_some_and(|t| t.name.ends_with(&inside))
+    };
     let deferred: Vec<String> = all
         .iter()
         .filter_map(|mx| match status(mx) {
             DaneStatus::Mismatch => Some(format!("{} (no matching DANE TLSA records)", mx.host)),
-            DaneStatus::Bogus => Some(format!("{} (its TLSA answer fails DNSSEC validation)", mx.host)),
+            DaneStatus::Bogus if !disputed(mx) => {
+                Some(format!("{} (its TLSA answer fails DNSSEC validation)", mx.host))
+            }
             _ => None,
         })
         .collect();

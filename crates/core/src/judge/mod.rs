@@ -146,7 +146,8 @@ pub fn judge(ev: &Evidence, ctx: &JudgeContext) -> Judgement {
         findings.retain(|f| f.code != Code::DnssecUnsigned);
     }
     let mut findings = crate::finding::cap_findings(findings);
-    findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
+    // Worst first; within a severity, a fault before the findings that follow from it.
+    findings.sort_by_key(|f| (std::cmp::Reverse(f.severity), !f.is_root()));
     let tlsrpt = ev
         .tlsrpt_record
         .records

@@ -47,6 +47,7 @@ fn a_ds_for_another_key_is_the_only_root_and_names_both_key_tags() {
         .map(|f| f.code.as_str())
         .collect();
     assert_eq!(roots, ["dnssec-bogus"], "{:#?}", j.findings);
+    assert_eq!(j.findings[0].code, Code::DnssecBogus, "the fault comes before what follows from it");
     let root = find(&j, "dnssec-bogus");
     assert!(root.message.contains("names key tag 111"), "{}", root.message);
     assert!(root.message.contains("current keys (key tag 222)"), "the key-signing key: {}", root.message);
@@ -64,6 +65,8 @@ fn a_ds_for_another_key_is_the_only_root_and_names_both_key_tags() {
         assert!(f.fix.starts_with("nothing of its own: fixing dnssec-bogus"), "{}", f.fix);
     }
     assert_eq!(j.verdict, Verdict::Fail);
+    let line = dnssec::chain_line(servfail_everywhere().dnssec_chain.as_ref().unwrap());
+    assert!(line.ends_with("; the DS names key tag 111, the zone's keys are 222, 333"), "{line}");
 }
 
 #[test]
