@@ -9,7 +9,10 @@ use crate::rfc::DomainName;
 
 mod dns;
 
-pub use dns::{DnssecChain, DnssecProof, NsAnswers, NsEvidence, NsServer, TlsaEvidence, TlsaRecord, hex};
+pub use dns::{
+    DnssecChain, DnssecProof, DsRecord, NsAnswers, NsEvidence, NsServer, TlsaEvidence, TlsaRecord, ZoneKey,
+    hex,
+};
 
 /// The outcome of one DNS question.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -2,11 +2,13 @@
 //! [`Evidence`]. Async I/O only; it never decides pass or fail (that is `judge`'s job), and a
 //! failed probe is evidence, not an error.
 
+mod cd;
 mod config;
 mod dns;
 #[cfg(test)]
 mod dns_tests;
 mod dnssec;
+mod dnssec_keys;
 mod gate;
 mod https;
 mod limits;
@@ -35,7 +37,7 @@ pub use config::{MAX_CA_FILE_BYTES, ProbeConfig, ProbeError, ResolverChoice, Tim
 pub use dns::resolver_config;
 pub use dnssec::{MAX_TLSA_RECORDS, parse_trust_anchor};
 pub use limits::{default_limits, fd_limit, split_fds};
-pub use ns::MAX_NAMESERVERS;
+pub use ns::{MAX_NAMESERVERS, NS_GIVE_UP};
 
 use mtasts_core::evidence::{
     Evidence, FetchOutcome, Lookup, MxEvidence, PolicyFetch, SmtpEvidence, SmtpOutcome, SmtpStage,
@@ -133,9 +135,11 @@ struct Run {
 
 impl Run {
     fn new(cfg: &ProbeConfig) -> Arc<Self> {
+        let dns = dns::Dns::new(&cfg.resolver, cfg.timeouts.dns, cfg.dns_in_flight);
+        let validator = dnssec::Validator::new(&dns, cfg.dnssec_anchor.as_deref(), cfg.timeouts.dns);
         Arc::new(Self {
             cfg: cfg.clone(),
-            dns: dns::Dns::new(&cfg.resolver, cfg.timeouts.dns, cfg.dns_in_flight),
+            dns,
             stores: tls::TrustStores::new(&cfg.extra_anchors, cfg.now)
                 .map(Arc::new)
                 .map_err(|e| e.to_string()),
@@ -143,7 +147,7 @@ impl Run {
             per_host: Mutex::new(HashMap::new()),
             smtp_cache: Mutex::new(HashMap::new()),
             mx_addresses: Mutex::new(HashMap::new()),
-            validator: dnssec::Validator::new(&cfg.resolver, cfg.dnssec_anchor.as_deref(), cfg.timeouts.dns),
+            validator,
             mx_tlsa: Mutex::new(HashMap::new()),
             started: std::sync::atomic::AtomicU64::new(0),
         })

@@ -49,6 +49,10 @@ pub struct NsSts {
     /// The highest TTL (seconds) they give the record: how long a resolver may hold it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ttl: Option<u32>,
+    /// The nameservers that gave no answer and were skipped, each as `NAME [ADDRESS]:PORT (why)`:
+    /// what they serve is not known.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub skipped: Vec<String>,
 }
 
 impl Observation {
