@@ -61,6 +61,8 @@ pub struct PlanContext {
     pub published: Vec<(PolicyId, String)>,
     /// The policy versions senders may still hold (from the rollout's sender-cache model).
     pub held: Vec<HeldPolicy>,
+    /// The length of the rollout's testing window, in days.
+    pub window_days: u32,
 }
 
 /// A policy version senders may still hold.

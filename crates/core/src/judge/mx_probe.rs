@@ -142,8 +142,8 @@ fn established(p: &SmtpEvidence, ctx: &JudgeContext, subject: &str) -> (Vec<Find
             Severity::Warning,
             subject,
             format!(
-                "the certificate of {host} expires in {days} day(s){}; then enforcing senders refuse this MX",
-                cert.not_after.map(|t| format!(" ({})", t.strftime("%Y-%m-%d"))).unwrap_or_default()
+                "the certificate of {host} expires {}; then enforcing senders refuse this MX",
+                tls::expiry_words(cert, ctx.now, days)
             ),
             format!("renew the certificate of {host} now and check that renewal is automated"),
         ));

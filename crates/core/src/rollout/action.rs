@@ -135,8 +135,9 @@ fn testing_action(
     }
     if let Some(p) = testing_progress(state, now).filter(|p| !p.complete) {
         return Next::text(format!(
-            "Keep testing until {} (day {} of {}, {} days remaining); watch TLS-RPT reports (",
-            p.ends_at, p.day, p.total, p.days_remaining
+            "Keep testing until {} ({}); watch TLS-RPT reports (",
+            p.ends_at,
+            p.words(now)
         ))
         .verb(Verb::Reports)
         .then(").");

@@ -55,10 +55,7 @@ pub(crate) fn testing(
     {
         out.push(Blocker::soft(
             BlockerKind::WindowIncomplete,
-            format!(
-                "testing day {} of {}: the window ends at {} ({} days remaining)",
-                p.day, p.total, p.ends_at, p.days_remaining
-            ),
+            format!("testing {}: the window ends at {}", p.words(now), p.ends_at),
         ));
     }
     match reports {
