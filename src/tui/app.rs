@@ -71,6 +71,12 @@ pub struct DomainSession {
     pub pending: Option<u64>,
     /// What the imported TLS-RPT reports say (the reports pane; its tally is the gate's input).
     pub reports: Option<DomainReports>,
+    /// What the check in flight waits for (`None`: DNS, where every check starts).
+    pub stage: Option<mtasts_core::evidence::ProbeStage>,
+    /// When this session last re-checked the domain unasked because its last check was old.
+    pub auto_at: Option<Timestamp>,
+    /// When a check this session last reached no DNS server (cleared by one that did).
+    pub unreachable: Option<Timestamp>,
 }
 
 /// The whole wizard.
@@ -100,6 +106,13 @@ pub struct App {
     pub status: Option<Status>,
     /// The checked domain waiting for its MX hosts to be typed before it is added.
     pub pending_add: Option<Box<Checked>>,
+    /// Names picked from a zone file, checked and then tracked with the zone's MX hosts.
+    pub zone_adds: BTreeMap<DomainName, Vec<mtasts_core::rfc::MxPattern>>,
+    /// The origin of the zone file being asked for (the domain typed in the add prompt).
+    pub zone_origin: Option<DomainName>,
+    /// The environment variable an IMAP fetch takes its secret from, when one is set (else
+    /// the wizard asks for it, masked).
+    pub imap_env: Option<&'static str>,
     /// The import in progress (its running counts), if one runs.
     pub import: Option<ImportCounts>,
     /// Spinner frame.
@@ -126,6 +139,9 @@ impl App {
             generation: 0,
             status: None,
             pending_add: None,
+            zone_adds: BTreeMap::new(),
+            zone_origin: None,
+            imap_env: None,
             import: None,
             frame: 0,
             size: (80, 24),
@@ -176,6 +192,15 @@ impl App {
                 self.status = Some(note);
                 Vec::new()
             }
+            Msg::CheckStage { generation, domain, stage } => {
+                let s = self.session_mut(&domain);
+                if s.pending == Some(generation) && s.stage != Some(stage) {
+                    s.stage = Some(stage);
+                    self.dirty = true;
+                }
+                Vec::new()
+            }
+            Msg::ZoneRead { file, names } => self.on_zone(file, names),
         }
     }
 
@@ -222,6 +247,38 @@ impl App {
         self.session(domain)?.check.as_ref()
     }
 
+    /// The latest check of `domain`: this session's, else the one its state file recorded.
+    pub fn observation(&self, domain: &DomainName) -> Option<&mtasts_core::rollout::Observation> {
+        self.checked(domain).map(|c| &c.observation).or(self.state(domain)?.last_observation.as_ref())
+    }
+
+    /// Whether mail to `domain` is refused now: its live policy enforces and an MX host fails
+    /// it (the certificate-emergency way out is then one key away).
+    pub fn emergency(&self, domain: &DomainName) -> Option<mtasts_core::rollout::Emergency> {
+        mtasts_core::rollout::emergency(self.state(domain)?, self.observation(domain)?, self.now)
+    }
+
+    /// In the demo, the lab's domains not tracked yet: the ones to rehearse adding with.
+    pub fn rehearsal_domains(&self) -> Vec<String> {
+        let Some(demo) = &self.demo else { return Vec::new() };
+        demo.domains
+            .iter()
+            .filter(|d| DomainName::parse(d).is_ok_and(|d| self.state(&d).is_none()))
+            .cloned()
+            .collect()
+    }
+
+    /// The domain keys act on: the open one, or the one selected on the home screen.
+    pub fn focused(&self) -> Option<DomainName> {
+        match &self.screen {
+            Screen::Domain(v) => Some(v.domain.clone()),
+            Screen::Home => match self.selected_entry()? {
+                Entry::Ok(s) => Some(s.domain.clone()),
+                Entry::Bad { .. } => None,
+            },
+        }
+    }
+
     /// The testing window's report tally of `domain` (the enforce gate's input).
     pub fn tally(&self, domain: &DomainName) -> Option<&ReportTally> {
         self.session(domain)?.reports.as_ref()?.tally.as_ref()
@@ -264,7 +321,9 @@ impl App {
         self.generation += 1;
         let generation = self.generation;
         for d in &domains {
-            self.session_mut(d).pending = Some(generation);
+            let s = self.session_mut(d);
+            s.pending = Some(generation);
+            s.stage = None;
         }
         vec![Effect::RunCheck { domains, generation: self.generation, purpose }]
     }

@@ -49,8 +49,12 @@ impl App {
             Action::Clock(days) => {
                 let by = DAY * i32::from(days);
                 self.now = self.now.checked_add(by).unwrap_or(self.now);
-                self.set_status(format!("demo clock moved forward {days} day(s)"), false);
-                vec![Effect::ShiftClock(by)]
+                let moved = mtasts_core::words::count(u64::from(days), "day");
+                self.set_status(format!("demo clock moved forward {moved}"), false);
+                // The clock first, so that the checks of what is now old run at the new time.
+                let mut fx = vec![Effect::ShiftClock(by)];
+                fx.extend(self.recheck_old());
+                fx
             }
             Action::Add => {
                 self.overlay = Some(Overlay::Prompt(Prompt::new(PromptKind::AddDomain, "", Vec::new())));
@@ -65,13 +69,13 @@ impl App {
             }
             Action::Remove => {
                 if let Some(d) = self.selected_domain() {
-                    self.overlay = Some(Overlay::Confirm(Confirm {
-                        lines: vec![
+                    self.overlay = Some(Overlay::Confirm(Confirm::new(
+                        vec![
                             format!("Stop tracking {d}?"),
                             "Its state file is deleted; what is published in DNS stays as it is.".into(),
                         ],
-                        kind: ConfirmKind::Remove(d),
-                    }));
+                        ConfirmKind::Remove(d),
+                    )));
                 }
                 Vec::new()
             }
@@ -86,6 +90,7 @@ impl App {
             Action::Import => self.import_prompt(),
             Action::Fetch => self.fetch_prompt(),
             Action::Reports => self.show_pane(Pane::Reports),
+            Action::RollBack => self.roll_back(),
             Action::CloseReports => self.show_pane(Pane::Phase),
             _ => self.domain_action(action, digit),
         }
@@ -159,7 +164,7 @@ impl App {
                 }
                 lines.push(String::new());
                 lines.push(format!("next: {}", gate.next.render(keymap::verb_keys)));
-                self.overlay = Some(Overlay::Note { title: " gate ", lines });
+                self.overlay = Some(Overlay::note(" gate ", lines));
                 Vec::new()
             }
             Action::Copy => match self.snippet(&state) {
@@ -203,17 +208,6 @@ impl App {
                 self.overlay = Some(Overlay::Prompt(p));
                 fx
             }
-            Action::RollBack => {
-                self.overlay = Some(Overlay::Confirm(Confirm {
-                    lines: vec![
-                        format!("Roll back MTA-STS for {domain}?"),
-                        "This plans mode: none with a new id; keep the records until the countdown ends."
-                            .into(),
-                    ],
-                    kind: ConfirmKind::Rollback(domain),
-                }));
-                Vec::new()
-            }
             Action::Tick => self.tick_tester(state, digit),
             Action::CopyPolicy
             | Action::WritePolicy
@@ -239,31 +233,57 @@ impl App {
                 Vec::new()
             }
             Action::Resume => {
-                self.overlay = Some(Overlay::Confirm(Confirm {
-                    lines: vec![
+                self.overlay = Some(Overlay::Confirm(Confirm::new(
+                    vec![
                         format!("Fixed it? Resume testing {domain}?"),
                         "This plans mode: testing with a new id and starts a fresh testing window; \
                          publish the policy, then its id."
                             .into(),
                     ],
-                    kind: ConfirmKind::Resume(domain),
-                }));
+                    ConfirmKind::Resume(domain),
+                )));
                 Vec::new()
             }
             Action::Retire => {
-                self.overlay = Some(Overlay::Confirm(Confirm {
-                    lines: vec![
+                self.overlay = Some(Overlay::Confirm(Confirm::new(
+                    vec![
                         format!("Remove MTA-STS from {domain} entirely?"),
                         "The records go first; the policy host stays until the largest max_age ever \
                          published has passed since, then it may be shut down."
                             .into(),
                     ],
-                    kind: ConfirmKind::Retire(domain),
-                }));
+                    ConfirmKind::Retire(domain),
+                )));
                 Vec::new()
             }
             _ => Vec::new(),
         }
+    }
+
+    /// `b`: the rollback of the focused domain, to confirm. While its mail is refused the
+    /// confirmation is the certificate-emergency plan, said in full.
+    fn roll_back(&mut self) -> Vec<Effect> {
+        let Some(domain) = self.focused() else { return Vec::new() };
+        let Some(state) = self.state(&domain) else { return Vec::new() };
+        let lines = match self.emergency(&domain) {
+            Some(e) => {
+                let plan = e.plan(state, self.now);
+                let mut lines = Vec::new();
+                for (i, n) in plan.iter().enumerate() {
+                    if i > 0 {
+                        lines.push(String::new());
+                    }
+                    lines.push(n.render(keymap::verb_keys));
+                }
+                lines
+            }
+            None => vec![
+                format!("Roll back MTA-STS for {domain}?"),
+                "This plans mode: none with a new id; keep the records until the countdown ends.".into(),
+            ],
+        };
+        self.overlay = Some(Overlay::Confirm(Confirm::new(lines, ConfirmKind::Rollback(domain))));
+        Vec::new()
     }
 
     /// Demo: publishes what is due next: the records, unless the new policy must go live first.

@@ -167,7 +167,10 @@ impl Runtime {
             let mut last_file: Option<PathBuf> = None;
             rs.import_paths_with(paths, &mut |o| {
                 match &o.outcome {
-                    Outcome::Imported { .. } => c.imported += 1,
+                    Outcome::Imported { domains, .. } => {
+                        c.imported += 1;
+                        c.count_domains(domains);
+                    }
                     Outcome::Duplicate { .. } => c.duplicate += 1,
                     Outcome::Rejected { .. } => c.rejected += 1,
                     Outcome::Ignored { .. } => c.ignored += 1,
@@ -209,7 +212,9 @@ impl Runtime {
             Effect::RunCheck { domains, generation, purpose } => {
                 Some(self.check(domains, generation, purpose).run().await)
             }
-            Effect::Fetch(url) => Some(self.fetch_with(&url, &AtomicBool::new(false), &mut |_| {}).await),
+            Effect::Fetch { url, secret } => {
+                Some(self.fetch_with(&url, secret, &AtomicBool::new(false), &mut |_| {}).await)
+            }
             other => self.perform_blocking(other),
         }
     }
@@ -238,12 +243,16 @@ impl Runtime {
             Effect::WriteFiles { dir, files } => write_files(&dir, &files),
             Effect::WriteAudit { domain, path } => self.write_audit(&domain, &path),
             Effect::Publish(p) => self.publish(p),
+            Effect::ReadZone { path, origin } => Msg::ZoneRead {
+                file: sanitize(&path.display().to_string()).into_owned(),
+                names: crate::ops::zone::read_zone(&path, &origin).map_err(|e| e.to_string()),
+            },
             Effect::ShiftClock(by) => {
                 self.clock.shift(by);
                 Msg::Tick(self.clock.now())
             }
             Effect::RunCheck { .. }
-            | Effect::Fetch(_)
+            | Effect::Fetch { .. }
             | Effect::CancelImport
             | Effect::CancelCheck(_)
             | Effect::Quit => return None,
@@ -258,5 +267,5 @@ const IMPORT_LINES: usize = 5;
 /// ([`ops::reports::numbers`], the function the CLI uses too).
 pub fn domain_reports(entries: &[ReportEntry], state: &DomainState, now: Timestamp) -> DomainReports {
     let n = ops::reports::numbers(entries, &state.domain, testing_started(state), now);
-    DomainReports { domain: n.domain, since: n.since, tally: n.tally, summary: n.summary }
+    DomainReports { domain: n.domain, since: n.since, tally: n.tally, summary: n.summary, ahead: n.ahead }
 }

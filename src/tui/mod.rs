@@ -9,16 +9,19 @@
 pub mod app;
 mod app_artefacts;
 mod app_checklist;
+mod app_fresh;
 mod app_keys;
 mod app_overlay;
 mod app_reports;
 mod app_results;
+mod app_zone;
 mod artefact;
 pub mod checks;
 pub mod effects;
 mod fetch;
 mod files;
 pub mod keymap;
+pub mod keymap_modal;
 mod model;
 pub mod msg;
 mod overlay;
@@ -26,6 +29,7 @@ mod paths;
 pub mod render;
 mod run;
 mod screens;
+pub mod secret;
 mod tasks;
 pub mod theme;
 mod widgets;
@@ -42,6 +46,8 @@ mod tests_fetch;
 mod tests_flow;
 #[cfg(test)]
 mod tests_keys;
+#[cfg(test)]
+mod tests_lastmile;
 #[cfg(test)]
 mod tests_reports;
 #[cfg(test)]

@@ -20,6 +20,11 @@ pub enum Purpose {
     AddPreview,
     /// Check, then try to pass the gate.
     Advance,
+    /// Re-check a domain whose last check is old, unasked (on opening the wizard): a check
+    /// that reached no DNS server is kept apart and recorded nowhere.
+    Background,
+    /// Look at a name picked from a zone file, then track it with the zone's MX hosts.
+    AddFromZone,
 }
 
 /// A store operation, performed by the event loop through [`crate::ops`].
@@ -150,9 +155,22 @@ pub enum Effect {
     /// Import TLS-RPT reports from these files and directories (in the background, with
     /// progress; one import at a time).
     Import(Vec<PathBuf>),
-    /// Fetch TLS-RPT reports from this IMAP mailbox URL (the secret from the environment, as
-    /// `reports fetch` reads it), in the background with progress; one import or fetch at a time.
-    Fetch(String),
+    /// Fetch TLS-RPT reports from an IMAP mailbox, in the background with progress; one import
+    /// or fetch at a time.
+    Fetch {
+        /// The mailbox URL.
+        url: String,
+        /// The password or token typed in the wizard; `None`: from the environment, as
+        /// `reports fetch` reads it.
+        secret: Option<super::secret::Typed>,
+    },
+    /// Read a zone file and list its names that receive mail (`add --zone-file`).
+    ReadZone {
+        /// The file.
+        path: PathBuf,
+        /// The zone's origin (`@`).
+        origin: DomainName,
+    },
     /// Ask the file system what a typed path is (a path prompt's validation).
     InspectPath {
         /// The path as typed.
@@ -229,6 +247,22 @@ pub enum Msg {
     Imported(Result<ImportCounts, String>),
     /// Demo: something was published into the lab (the domain is re-checked).
     Published(Result<(DomainName, String), String>),
+    /// A check moved on (from DNS to the servers).
+    CheckStage {
+        /// The generation of the check.
+        generation: u64,
+        /// The domain.
+        domain: DomainName,
+        /// What it waits for now.
+        stage: mtasts_core::evidence::ProbeStage,
+    },
+    /// A zone file was read: its names that receive mail, or why it could not be used.
+    ZoneRead {
+        /// The file as typed.
+        file: String,
+        /// The names (`ops::zone::read_zone`).
+        names: Result<Vec<crate::ops::zone::MailName>, String>,
+    },
 }
 
 /// What the imported TLS-RPT reports say about one tracked domain.
@@ -240,8 +274,11 @@ pub struct DomainReports {
     pub since: jiff::civil::Date,
     /// The testing window's tally (the enforce gate's input), when in testing with reports.
     pub tally: Option<ReportTally>,
-    /// The summary since `since`, when any report covers the domain.
+    /// The summary since `since`, when any report covers the domain (the same reports as
+    /// `tally`).
     pub summary: Option<DomainSummary>,
+    /// Reports dated after now: counted nowhere, flagged.
+    pub ahead: Option<mtasts_reports::DatedAhead>,
 }
 
 /// The result of an import.
@@ -265,9 +302,23 @@ pub struct ImportCounts {
     pub cancelled: bool,
     /// A fetch from an IMAP mailbox: `files` counts messages.
     pub fetch: bool,
+    /// New reports per policy domain (at most [`ImportCounts::DOMAINS`] domains).
+    pub domains: std::collections::BTreeMap<String, usize>,
 }
 
 impl ImportCounts {
+    /// How many policy domains [`ImportCounts::domains`] keeps.
+    pub const DOMAINS: usize = 200;
+
+    /// Counts one new report for each of `domains`.
+    pub fn count_domains(&mut self, domains: &[String]) {
+        for d in domains {
+            if self.domains.len() < Self::DOMAINS || self.domains.contains_key(d) {
+                *self.domains.entry(d.clone()).or_default() += 1;
+            }
+        }
+    }
+
     /// Every item seen so far.
     pub fn items(&self) -> usize {
         self.imported + self.duplicate + self.rejected + self.ignored
@@ -289,15 +340,7 @@ impl ImportCounts {
     }
 }
 
-/// `20000` → `20,000`.
+/// `20000` → `20,000` ([`mtasts_core::words::thousands`]).
 pub fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+    mtasts_core::words::thousands(n as u64)
 }

@@ -18,6 +18,7 @@ mod mx_probe;
 pub mod ns;
 mod plan;
 mod policy;
+pub mod reach;
 mod records;
 pub mod starttls;
 mod tls;

@@ -4,6 +4,7 @@ use jiff::Timestamp;
 
 use super::blocker::{Blocker, BlockerKind};
 use super::change_view::change_action;
+use super::emergency::emergency;
 use super::maintenance::rollback_countdown;
 use super::model::{DomainState, ENFORCE_MAX_AGE};
 use super::next::{Next, Verb};
@@ -46,6 +47,9 @@ pub(crate) fn next_action(
         return Next::text(format!("{b}. Advancing ("))
             .verb(Verb::Advance)
             .then(") plans the updated policy with a new id and a fresh testing window.");
+    }
+    if let Some(e) = obs.and_then(|o| emergency(state, o, now)) {
+        return e.next();
     }
     if has(blockers, BlockerKind::IdNotBumped) {
         return Next::text("Advance (").verb(Verb::Advance).then(format!(

@@ -11,6 +11,7 @@ use super::removal::removal_blockers;
 use super::steps::publish_steps;
 use super::testing::testing_progress;
 use crate::finding::Code;
+use crate::words::thousands;
 
 /// MX drift and un-bumped ids.
 fn drift_and_id(state: &DomainState, obs: &Observation) -> Vec<Blocker> {
@@ -60,14 +61,15 @@ pub(crate) fn testing(
     }
     match reports {
         Some(t) if t.reports > 0 && t.failed_sessions > 0 => {
-            let types: Vec<String> = t.failures_by_type.iter().map(|(k, n)| format!("{k} ×{n}")).collect();
+            let types: Vec<String> =
+                t.failures_by_type.iter().map(|(k, n)| format!("{k} ×{}", thousands(*n))).collect();
             let detail = if types.is_empty() { String::new() } else { format!(" ({})", types.join(", ")) };
             out.push(Blocker::soft(
                 BlockerKind::TlsRptFailures,
                 format!(
                     "TLS-RPT reports show {} failed of {} sessions in the window{detail}",
-                    t.failed_sessions,
-                    t.failed_sessions.saturating_add(t.successful_sessions)
+                    thousands(t.failed_sessions),
+                    thousands(t.failed_sessions.saturating_add(t.successful_sessions))
                 ),
             ));
         }
