@@ -8,7 +8,7 @@ use super::app::{
 };
 use super::keymap::{self, Action};
 use mtasts_core::rfc::{DomainName, StsRecord, TlsRptRecord};
-use mtasts_core::rollout::{DomainState, HostingPath, Phase, evaluate, publish_steps};
+use mtasts_core::rollout::{DomainState, HostingPath, Phase, Step, current_step, evaluate, publish_steps};
 
 const DAY: SignedDuration = SignedDuration::from_hours(24);
 
@@ -292,6 +292,9 @@ impl App {
         if state.removal.is_some() {
             return vec![Effect::Publish(Publish::RemoveRecords { domain })];
         }
+        if let Some(hosts) = self.switched_mx(&state) {
+            return vec![Effect::Publish(Publish::Mx { domain, hosts })];
+        }
         let records_first = matches!(viewing, Phase::Records | Phase::Enforce | Phase::Enforced)
             && records_next(&state, self);
         if records_first {
@@ -309,6 +312,21 @@ impl App {
             );
             Vec::new()
         }
+    }
+
+    /// While a planned MX change is at its DNS step: the MX hosts it wants (the live ones, less
+    /// those it removes, plus the exact hosts it adds).
+    fn switched_mx(&self, state: &DomainState) -> Option<Vec<DomainName>> {
+        let (_, Step::SwitchMx { add, remove }) = current_step(state)? else { return None };
+        let live = self.observation(&state.domain).and_then(|o| o.live_mx.clone()).unwrap_or_default();
+        let mut hosts: Vec<DomainName> =
+            live.into_iter().filter(|h| !remove.iter().any(|p| p.matches(h.as_str()))).collect();
+        for p in add.iter().filter(|p| !p.is_wildcard()) {
+            if !hosts.contains(p.base()) {
+                hosts.push(p.base().clone());
+            }
+        }
+        Some(hosts)
     }
 
     fn choose_hosting(&mut self, domain: DomainName, i: usize) -> Vec<Effect> {
@@ -336,10 +354,10 @@ impl App {
     }
 }
 
-/// In the enforce phase the id goes out only after the new policy is live (RFC 8461 §8.1): the
-/// first of the rollout's publication steps.
+/// In the enforce phase, a rollback or a planned change the id goes out only after the new
+/// policy is live (RFC 8461 §8.1): the first of the rollout's publication steps.
 fn records_next(state: &DomainState, app: &App) -> bool {
-    if !matches!(state.phase, Phase::Enforce | Phase::Rollback) {
+    if !matches!(state.phase, Phase::Enforce | Phase::Rollback) && state.change.is_none() {
         return true;
     }
     let obs = app.checked(&state.domain).map(|c| &c.observation).or(state.last_observation.as_ref());

@@ -185,6 +185,7 @@ impl App {
                     fx.extend(self.on_unanswered(c, purpose));
                 }
                 Purpose::Advance if self.state(&c.domain).is_some_and(|s| s.change.is_some()) => {
+                    self.set_status(format!("{}: confirming the planned change's step…", c.domain), false);
                     self.session_mut(&c.domain).check = Some(c.clone());
                     fx.push(Effect::Op(Op::ConfirmChange(Box::new(c), self.now)));
                 }
@@ -261,6 +262,7 @@ impl App {
             }
             Ok(OpOutcome::Saved(state)) => {
                 let before = self.state(&state.domain).map(|s| s.phase);
+                self.change_progress(&state);
                 if let Screen::Domain(v) = &mut self.screen
                     && v.domain == state.domain
                     && before != Some(state.phase)
@@ -331,6 +333,26 @@ impl App {
                 fx
             }
         }
+    }
+
+    /// Says how a planned change moved once a confirmation is saved: a step done, the change
+    /// complete, or not yet (its next step says when).
+    fn change_progress(&mut self, after: &mtasts_core::rollout::DomainState) {
+        let confirming =
+            self.status.as_ref().is_some_and(|s| s.text().ends_with("confirming the planned change's step…"));
+        let Some(before) = self.state(&after.domain).and_then(|s| s.change.as_ref()) else { return };
+        if !confirming {
+            return;
+        }
+        let d = &after.domain;
+        let text = match &after.change {
+            None => format!("{d}: the planned change is complete"),
+            Some(c) if c.done.len() > before.done.len() => {
+                format!("{d}: step {} of the planned change done", before.done.len() + 1)
+            }
+            Some(_) => format!("{d}: this step is not done yet; the next step below says what and when"),
+        };
+        self.set_status(text, false);
     }
 
     pub(super) fn replace(&mut self, state: mtasts_core::rollout::DomainState) {

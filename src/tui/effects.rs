@@ -201,6 +201,7 @@ impl Runtime {
         let domain = match &p {
             Publish::Records { domain, .. }
             | Publish::RemoveRecords { domain }
+            | Publish::Mx { domain, .. }
             | Publish::Policy { domain, .. } => domain.clone(),
         };
         Msg::Published(publisher.publish(p).map(|what| (domain, what)))

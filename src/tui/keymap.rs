@@ -263,9 +263,11 @@ fn enforce_screens(_: &App, p: Place) -> bool {
     viewing(p, &[Phase::Enforce, Phase::Enforced])
 }
 fn publish(app: &App, p: Place) -> bool {
+    let changing = viewed_state(app).is_some_and(|s| s.change.is_some());
     app.demo.is_some()
         && match p {
             Place::Phase { current: Phase::Rollback, .. } => true,
+            Place::Phase { viewing: Phase::Enforced, .. } => changing,
             Place::Phase { viewing, .. } => {
                 matches!(viewing, Phase::Records | Phase::Hosting | Phase::Enforce)
             }

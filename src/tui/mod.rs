@@ -41,9 +41,13 @@ mod tests;
 #[cfg(test)]
 mod tests_artefacts;
 #[cfg(test)]
+mod tests_emergency;
+#[cfg(test)]
 mod tests_fetch;
 #[cfg(test)]
 mod tests_flow;
+#[cfg(test)]
+mod tests_fresh;
 #[cfg(test)]
 mod tests_keys;
 #[cfg(test)]

@@ -99,6 +99,13 @@ pub enum Publish {
         /// The domain.
         domain: DomainName,
     },
+    /// The MX records, as the current step of a planned MX change wants them.
+    Mx {
+        /// The domain.
+        domain: DomainName,
+        /// The MX hosts, in preference order.
+        hosts: Vec<DomainName>,
+    },
     /// The planned policy file.
     Policy {
         /// The domain.

@@ -1,14 +1,13 @@
-//! The wizard's last mile, each at 60×20, 80×24 and 120×40: a way out for a domain bouncing
-//! mail, old facts re-checked and never shown as current, facts that add up, what the demo
-//! and an offline wizard say, and the reports pane's numbers.
+//! The wizard's last mile, each at 60×20, 80×24 and 120×40: what the demo and the hosting
+//! choice say, facts that add up, the reports pane's numbers, the import note, and names from
+//! a zone file. The shared helpers of `tests_emergency` and `tests_fresh` live here too.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::app::{App, ConfirmKind, DomainView, Effect, Entry, Msg, Op, Overlay, Pane, Purpose, Screen};
-use super::fixtures::{app_with, checked, checked_at, dn, domain_app, draw, healthy_ev, state, ts};
-use mtasts_core::evidence::{CertVerdict, Evidence, Lookup, ProbeStage};
-use mtasts_core::judge::fixtures::{days, now, probe, set_probe};
-use mtasts_core::rollout::{DomainState, Phase, adopt, record_check};
+use super::app::{App, Effect, Msg, Op, Overlay, Pane, Purpose, Screen};
+use super::fixtures::{app_with, checked, dn, domain_app, draw, healthy_ev, state, ts};
+use mtasts_core::evidence::Lookup;
+use mtasts_core::rollout::{Phase, record_check};
 
 pub(super) const SIZES: [(u16, u16); 3] = [(60, 20), (80, 24), (120, 40)];
 
@@ -23,206 +22,6 @@ pub(super) fn at_three(app: &App) -> String {
 
 pub(super) fn key(app: &mut App, code: KeyCode) -> Vec<Effect> {
     app.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))
-}
-
-/// example.com as the demo's expired.example: its live policy enforces, mx1's certificate
-/// expired three days ago; adopted at preflight.
-fn bouncing_ev() -> Evidence {
-    let mut ev = healthy_ev("enforce");
-    let mut p = probe("mx1.example.com", 2);
-    if let Some(tls) = &mut p.tls {
-        tls.cert.verdict = CertVerdict::Expired;
-        tls.cert.not_after = Some(days(-3));
-    }
-    set_probe(&mut ev, 0, p);
-    ev
-}
-
-fn bouncing() -> (DomainState, Evidence) {
-    let ev = bouncing_ev();
-    let c = checked(ev.clone(), None);
-    let s = record_check(adopt(dn("example.com"), &c.observation, now()), &c.observation);
-    (s, ev)
-}
-
-#[test]
-fn a_domain_bouncing_mail_is_red_and_b_stops_enforcing_from_any_phase() {
-    let (s, ev) = bouncing();
-    assert_eq!(s.phase, Phase::Preflight);
-    let home = app_with(vec![s.clone()]);
-    let screen = draw(&home, 80, 24);
-    assert!(screen.contains("✗ now"), "a bounce is an error, not a wait:\n{screen}");
-    assert!(screen.contains("press b"), "{screen}");
-    assert!(screen.contains("b stop enforcing"), "{screen}");
-    for phase in
-        [Phase::Preflight, Phase::Records, Phase::Hosting, Phase::Validation, Phase::Testing, Phase::Enforce]
-    {
-        let mut app = domain_app(s.clone(), Some(ev.clone()));
-        if let Screen::Domain(v) = &mut app.screen {
-            v.viewing = phase;
-        }
-        let screen = draw(&app, 80, 24);
-        assert!(screen.contains("b stop enforcing"), "{phase}: {screen}");
-        assert!(
-            screen.contains("✗ preflight") || screen.contains("✗ pre"),
-            "{phase}: the rail is red: {screen}"
-        );
-        assert!(key(&mut app, KeyCode::Char('b')).is_empty());
-        let Some(Overlay::Confirm(c)) = &app.overlay else { panic!("{phase}: no confirmation") };
-        assert!(matches!(&c.kind, ConfirmKind::Rollback(d) if d.as_str() == "example.com"));
-    }
-    // The confirmation says exactly what it does; yes plans the rollback.
-    let mut app = domain_app(s.clone(), Some(ev.clone()));
-    key(&mut app, KeyCode::Char('b'));
-    let screen = at_three(&app);
-    for words in
-        ["mx1.example.com (its certificate expired on", "mode: none with max_age 86400", "press t", "press x"]
-    {
-        assert!(draw(&app, 120, 40).contains(words), "{words}:\n{screen}");
-    }
-    insta::assert_snapshot!("emergency_confirmation", screen);
-    let fx = key(&mut app, KeyCode::Char('y'));
-    assert!(
-        matches!(fx.as_slice(), [Effect::Op(Op::Rollback(d, _))] if d.as_str() == "example.com"),
-        "{fx:?}"
-    );
-    // From the home screen too, which then opens the domain to show the steps.
-    let mut home = app_with(vec![s]);
-    key(&mut home, KeyCode::Char('b'));
-    let fx = key(&mut home, KeyCode::Enter);
-    assert!(matches!(fx.first(), Some(Effect::Op(Op::Rollback(..)))), "{fx:?}");
-    assert!(matches!(home.screen, Screen::Domain(_)));
-    insta::assert_snapshot!("emergency_home", at_three(&app_with(vec![bouncing().0])));
-}
-
-#[test]
-fn a_healthy_enforced_domain_offers_no_emergency_and_b_keeps_its_meaning() {
-    let ev = healthy_ev("enforce");
-    let app = domain_app(state(Phase::Enforced, 3, Some(&ev)), Some(ev));
-    assert!(!draw(&app, 120, 40).contains("stop enforcing"));
-    let mut app = app;
-    key(&mut app, KeyCode::Char('b'));
-    let Some(Overlay::Confirm(c)) = &app.overlay else { panic!("no confirmation") };
-    assert!(c.lines[0].starts_with("Roll back MTA-STS for example.com?"), "{:?}", c.lines);
-}
-
-/// example.com, last checked 15 days ago with a failing check.
-fn old_app() -> App {
-    let mut ev = healthy_ev("testing");
-    ev.policy.status = Some(404);
-    let mut s = state(Phase::Records, 20, None);
-    let c = checked_at(ev, Some(&s), ts(-15));
-    s = record_check(s, &c.observation);
-    let (mut app, _) = App::new(now(), false, None);
-    let fx = app.update(Msg::Loaded(vec![Entry::Ok(Box::new(s))]));
-    let runs: Vec<_> = fx.iter().filter(|e| matches!(e, Effect::RunCheck { .. })).collect();
-    assert!(
-        matches!(runs.as_slice(), [Effect::RunCheck { purpose: Purpose::Background, domains, .. }] if domains.len() == 1),
-        "opening the wizard re-checks what is old: {fx:?}"
-    );
-    app
-}
-
-#[test]
-fn coming_back_rechecks_what_is_old_and_never_shows_it_as_current() {
-    let mut app = old_app();
-    let d = dn("example.com");
-    let screen = draw(&app, 80, 24);
-    assert!(screen.contains("Last checked 15 days ago; checking again now"), "{screen}");
-    assert!(!screen.contains("✗ 15d"), "an old failure is not shown as current:\n{screen}");
-    insta::assert_snapshot!("old_facts_rechecking", at_three(&app));
-    // A later reload does not start another one while it runs, nor after it within hours.
-    let again = app.update(Msg::Loaded(app.entries.clone()));
-    assert!(!again.iter().any(|e| matches!(e, Effect::RunCheck { .. })), "{again:?}");
-    // Offline: the result is recorded nowhere; the old facts stay with their age and why.
-    let g = app.session(&d).and_then(|s| s.pending).unwrap();
-    let fx = app.update(Msg::Checked {
-        generation: g,
-        purpose: Purpose::Background,
-        results: vec![checked(unanswered(), app.state(&d))],
-    });
-    assert!(fx.is_empty(), "nothing recorded: {fx:?}");
-    assert!(app.checked(&d).is_none());
-    let screen = draw(&app, 120, 40);
-    assert!(
-        screen.contains("Checked 15 days ago; DNS did not answer — check the network or --resolver"),
-        "{screen}"
-    );
-    assert!(screen.contains("? 15d ago"), "{screen}");
-    insta::assert_snapshot!("old_facts_offline", at_three(&app));
-    // Opening it checks again; offline, its screen keeps the old facts and says why.
-    key(&mut app, KeyCode::Enter);
-    let g = app.session(&d).and_then(|s| s.pending).unwrap();
-    let fx = app.update(Msg::Checked {
-        generation: g,
-        purpose: Purpose::Refresh,
-        results: vec![checked(unanswered(), app.state(&d))],
-    });
-    assert!(fx.is_empty(), "nothing recorded: {fx:?}");
-    let screen = draw(&app, 80, 24);
-    assert!(screen.contains("Checked 15 days ago; DNS did not answer"), "{screen}");
-    assert!(screen.contains("15d ago (old)"), "{screen}");
-    assert!(screen.contains("What follows is from that check."), "{screen}");
-    insta::assert_snapshot!("old_facts_domain", at_three(&app));
-    // Back online: the fresh result replaces the old facts.
-    key(&mut app, KeyCode::Char('r'));
-    let g = app.session(&d).and_then(|s| s.pending).unwrap();
-    let mut ev = healthy_ev("testing");
-    ev.policy.status = Some(404);
-    app.update(Msg::Checked {
-        generation: g,
-        purpose: Purpose::Refresh,
-        results: vec![checked(ev, app.state(&d))],
-    });
-    let screen = draw(&app, 80, 24);
-    assert!(!screen.contains("Last checked") && screen.contains("checked now"), "{screen}");
-}
-
-/// A check whose resolver answered nothing.
-fn unanswered() -> Evidence {
-    let mut ev = healthy_ev("testing");
-    ev.mx = Lookup::Timeout;
-    ev.sts_record.records = Lookup::Timeout;
-    ev.tlsrpt_record.records = Lookup::Error("connection refused".into());
-    ev.policy_host_addresses = Lookup::ServFail;
-    ev
-}
-
-#[test]
-fn the_spinner_names_what_the_check_waits_for() {
-    let mut app = domain_app(state(Phase::Preflight, 0, None), None);
-    app.update(Msg::Key(KeyEvent::new(KeyCode::Char('r'), KeyModifiers::NONE)));
-    let d = dn("example.com");
-    let g = app.session(&d).and_then(|s| s.pending).unwrap();
-    let screen = draw(&app, 80, 24);
-    assert!(screen.contains("waiting for DNS"), "{screen}");
-    assert!(!screen.contains("STARTTLS…"), "{screen}");
-    app.update(Msg::CheckStage { generation: g, domain: d.clone(), stage: ProbeStage::Servers });
-    let screen = draw(&app, 80, 24);
-    assert!(screen.contains("STARTTLS and HTTPS"), "{screen}");
-    app.update(Msg::CheckStage { generation: g + 1, domain: d, stage: ProbeStage::Dns });
-    assert!(draw(&app, 80, 24).contains("STARTTLS and HTTPS"), "another generation's stage is ignored");
-    insta::assert_snapshot!("spinner_servers", at_three(&app));
-}
-
-#[test]
-fn an_unanswered_check_says_dns_did_not_answer() {
-    let mut app = domain_app(state(Phase::Preflight, 0, None), None);
-    let fx = key(&mut app, KeyCode::Char('r'));
-    let Some(Effect::RunCheck { generation, .. }) = fx.iter().find(|e| matches!(e, Effect::RunCheck { .. }))
-    else {
-        panic!("{fx:?}")
-    };
-    let fx = app.update(Msg::Checked {
-        generation: *generation,
-        purpose: Purpose::Refresh,
-        results: vec![checked(unanswered(), None)],
-    });
-    assert!(fx.is_empty(), "an unanswered check is recorded nowhere: {fx:?}");
-    assert!(app.checked(&dn("example.com")).is_none());
-    let screen = draw(&app, 120, 40);
-    assert!(screen.contains("example.com: DNS did not answer — check the network or --resolver"), "{screen}");
-    insta::assert_snapshot!("offline_check", at_three(&app));
 }
 
 #[test]
@@ -414,3 +213,40 @@ legacy  IN MX  10 old-mx.example.net.
 shop    IN MX  5 mx1.example.com.
 nomail  IN MX  0 .
 ";
+
+#[test]
+fn in_the_demo_p_publishes_a_planned_mx_change_in_its_order_from_the_enforced_screen() {
+    use super::app::Publish;
+    use mtasts_core::rfc::MxPattern;
+    let ev = healthy_ev("enforce");
+    let s = state(Phase::Enforced, 3, Some(&ev));
+    let add = vec![MxPattern::parse("mx3.example.com").unwrap()];
+    let s = mtasts_core::rollout::plan_mx(s, add, Vec::new(), ts(0)).unwrap();
+    let demo = super::DemoInfo { state_dir: "/tmp/x".into(), domains: vec!["example.com".into()] };
+    let publish = |s: &mtasts_core::rollout::DomainState, ev: &mtasts_core::evidence::Evidence| {
+        let mut app = domain_app(s.clone(), Some(ev.clone()));
+        app.demo = Some(demo.clone());
+        assert!(draw(&app, 80, 24).contains("p publish"), "{}", draw(&app, 80, 24));
+        match key(&mut app, KeyCode::Char('p')).as_slice() {
+            [Effect::Publish(p)] => p.clone(),
+            fx => panic!("{fx:?}"),
+        }
+    };
+    // Step 1: the policy listing mx3 first, then its id.
+    assert!(matches!(publish(&s, &ev), Publish::Policy { .. }));
+    let mut served = ev.clone();
+    served.policy = mtasts_core::judge::fixtures::fetch(&s.plan.policy().render());
+    assert!(matches!(publish(&s, &served), Publish::Records { .. }));
+    // Step 3 (the first two done): the MX records, mx3 added to the live ones.
+    let mut at_switch = s.clone();
+    if let Some(c) = &mut at_switch.change {
+        c.done = vec![ts(0), ts(7)];
+    }
+    match publish(&at_switch, &served) {
+        Publish::Mx { hosts, .. } => {
+            let hosts: Vec<&str> = hosts.iter().map(|h| h.as_str()).collect();
+            assert_eq!(hosts, ["mx1.example.com", "mx2.example.com", "mx3.example.com"]);
+        }
+        other => panic!("{other:?}"),
+    }
+}

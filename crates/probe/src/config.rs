@@ -59,7 +59,10 @@ impl Timeouts {
 /// Told each domain's [`ProbeStage`] as a check moves on (the wizard's spinner names what it
 /// waits for).
 #[derive(Clone)]
-pub struct StageHook(pub std::sync::Arc<dyn Fn(&DomainName, ProbeStage) + Send + Sync>);
+pub struct StageHook(pub std::sync::Arc<StageFn>);
+
+/// What a [`StageHook`] calls: the domain and the stage its check reached.
+pub type StageFn = dyn Fn(&DomainName, ProbeStage) + Send + Sync;
 
 impl std::fmt::Debug for StageHook {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

@@ -47,7 +47,7 @@ pub fn render(cx: &Ctx, _gate: &Gate, f: &mut Frame, area: Rect) {
             for (i, step) in publish_steps(s, cx.obs).into_iter().enumerate() {
                 let sym = if cx.busy {
                     Span::styled(spinner(cx.app.frame), t.accent())
-                } else if step.done || s.phase > Phase::Enforce {
+                } else if step.done || (s.phase > Phase::Enforce && s.change.is_none()) {
                     Span::styled(theme::OK, t.ok())
                 } else {
                     Span::styled(theme::TODO, t.dim())

@@ -62,9 +62,9 @@ pub fn testing_progress(state: &DomainState, now: Timestamp) -> Option<TestingPr
 }
 
 impl TestingProgress {
-    /// Whole days since the window ended (0 on the day it ended), once complete.
+    /// Calendar days (UTC) since the window ended (0 on the day it ended), once complete.
     pub fn ended_days_ago(&self, now: Timestamp) -> Option<i64> {
-        self.complete.then(|| now.as_second().saturating_sub(self.ends_at.as_second()).max(0) / DAY_SECS)
+        self.complete.then(|| crate::words::days_between(self.ends_at, now).max(0))
     }
 
     /// "day 12 of 30, 18 days left", or once complete "ended 3 days ago" / "ended today".

@@ -90,4 +90,10 @@ fn the_plan_says_what_it_does_in_order() {
     let r = plan_rollback(record_check(state.clone(), &obs), now);
     assert_eq!((r.phase, r.plan.mode), (Phase::Rollback, Mode::None));
     assert_ne!(r.plan.id, state.plan.id);
+    // Once mode: none is served, verifying it is not held up by the certificate it answers.
+    let mut served = obs.clone();
+    served.live_policy = Some(r.plan.policy());
+    served.error_codes = vec![crate::finding::Code::MxCertExpired];
+    let steps = publish_steps(&r, Some(&served));
+    assert!(steps[0].done && steps[1].done && !steps[2].done, "{steps:?}");
 }
