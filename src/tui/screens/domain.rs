@@ -157,7 +157,10 @@ fn gate_lines(cx: &Ctx, gate: &Gate, blockers: &[mtasts_core::rollout::Blocker])
     if let Some(words) = cx.app.freshness_words(&cx.state.domain) {
         lines.push(Line::from(vec![
             Span::styled(format!(" {} ", theme::WARN), t.warn()),
-            Span::styled(format!("{words}. What follows is from that check."), t.warn()),
+            Span::styled(
+                format!("{}. What follows is from that check.", words.trim_end_matches('…')),
+                t.warn(),
+            ),
         ]));
     }
     lines.extend(blockers.iter().map(|b| {

@@ -48,7 +48,10 @@ pub(crate) fn next_action(
             .verb(Verb::Advance)
             .then(") plans the updated policy with a new id and a fresh testing window.");
     }
-    if let Some(e) = obs.and_then(|o| emergency(state, o, now)) {
+    if let Some(o) = obs
+        && let Some(e) = emergency(state, o, now)
+        && !e.fixed_by_plan(state, o)
+    {
         return e.next();
     }
     if has(blockers, BlockerKind::IdNotBumped) {

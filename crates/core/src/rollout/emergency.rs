@@ -16,6 +16,9 @@ use super::time::add_secs;
 use crate::rfc::{DomainName, Mode};
 use crate::words::span;
 
+/// Why a host the live policy does not list is refused.
+const UNLISTED: &str = "the live policy does not list it";
+
 /// One live MX host enforcing senders refuse, and why.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Refusal {
@@ -63,7 +66,7 @@ pub fn emergency(state: &DomainState, obs: &Observation, now: Timestamp) -> Opti
     let mut out = Emergency { refused: Vec::new(), accepted: Vec::new(), held_max_age: live.max_age };
     for host in hosts {
         let why = if !live.covers(host.as_str()) {
-            Some("the live policy does not list it".to_owned())
+            Some(UNLISTED.to_owned())
         } else {
             obs.mx_result(host).and_then(|r| refused(r, now))
         };
@@ -96,6 +99,18 @@ impl Emergency {
             let ok: Vec<&str> = self.accepted.iter().map(DomainName::as_str).collect();
             format!("they deliver only to {}", ok.join(", "))
         }
+    }
+
+    /// Whether publishing the plan ends the refusals: a planned policy that does not enforce,
+    /// or one that lists every host refused only for being unlisted. The plan's publication
+    /// steps are then the way forward, and the next step names them instead of the way out.
+    pub fn fixed_by_plan(&self, state: &DomainState, obs: &Observation) -> bool {
+        let plan = state.plan.policy();
+        if obs.live_policy.as_ref() == Some(&plan) {
+            return false;
+        }
+        plan.mode != Mode::Enforce
+            || self.refused.iter().all(|r| r.why == UNLISTED && plan.covers(r.host.as_str()))
     }
 
     /// The gate's blocker text.

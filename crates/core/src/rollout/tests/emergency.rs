@@ -97,3 +97,20 @@ fn the_plan_says_what_it_does_in_order() {
     let steps = publish_steps(&r, Some(&served));
     assert!(steps[0].done && steps[1].done && !steps[2].done, "{steps:?}");
 }
+
+#[test]
+fn a_plan_that_ends_the_refusals_is_the_way_forward() {
+    let (state, obs, now) = bouncing();
+    let e = emergency(&state, &obs, now).unwrap();
+    assert!(!e.fixed_by_plan(&state, &obs), "the plan is what is live: only the way out helps");
+    // Back to testing (a plan of mode: testing not yet served): its publication is next.
+    let testing = DomainState {
+        plan: Plan { mode: Mode::Testing, ..state.plan.clone() },
+        phase: Phase::Testing,
+        ..state.clone()
+    };
+    assert!(e.fixed_by_plan(&testing, &obs));
+    let g = evaluate(&testing, Some(&obs), None, now);
+    assert_eq!(g.blockers[0].kind, BlockerKind::DeliveryRefused, "mail is still refused now");
+    assert!(!g.next.verbs().any(|v| v == Verb::RollBack), "{}", g.next_action);
+}
