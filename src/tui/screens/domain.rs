@@ -135,7 +135,8 @@ fn gate_box(
             t.warn(),
         )
     } else {
-        Span::styled(format!(" {} gate: {} blocker(s) ", theme::BAD, blockers.len()), t.bad())
+        let n = mtasts_core::words::count(blockers.len() as u64, "blocker");
+        Span::styled(format!(" {} gate: {n} ", theme::BAD), t.bad())
     };
     let mut block = Block::default().borders(Borders::TOP).border_style(t.border()).title(title);
     if cx.view.viewing != cx.state.phase && cx.state.phase != Phase::Rollback {
