@@ -7,8 +7,8 @@ use jiff::Timestamp;
 
 use super::DemoInfo;
 pub use super::artefact::Artefact;
-pub use super::model::{Entry, Status};
-pub use super::msg::{DomainReports, Effect, ImportCounts, Msg, Op, OpOutcome, Publish, Purpose};
+pub use super::model::{Entry, ImportCounts, Status};
+pub use super::msg::{DomainReports, Effect, Msg, Op, OpOutcome, Publish, Purpose};
 pub use super::overlay::{Confirm, ConfirmKind, Overlay, Prompt, PromptKind};
 pub use super::paths::PathUse;
 use crate::ops::Checked;
@@ -245,38 +245,6 @@ impl App {
     /// The latest full check of `domain`, this session.
     pub fn checked(&self, domain: &DomainName) -> Option<&Checked> {
         self.session(domain)?.check.as_ref()
-    }
-
-    /// The latest check of `domain`: this session's, else the one its state file recorded.
-    pub fn observation(&self, domain: &DomainName) -> Option<&mtasts_core::rollout::Observation> {
-        self.checked(domain).map(|c| &c.observation).or(self.state(domain)?.last_observation.as_ref())
-    }
-
-    /// Whether mail to `domain` is refused now: its live policy enforces and an MX host fails
-    /// it (the certificate-emergency way out is then one key away).
-    pub fn emergency(&self, domain: &DomainName) -> Option<mtasts_core::rollout::Emergency> {
-        mtasts_core::rollout::emergency(self.state(domain)?, self.observation(domain)?, self.now)
-    }
-
-    /// In the demo, the lab's domains not tracked yet: the ones to rehearse adding with.
-    pub fn rehearsal_domains(&self) -> Vec<String> {
-        let Some(demo) = &self.demo else { return Vec::new() };
-        demo.domains
-            .iter()
-            .filter(|d| DomainName::parse(d).is_ok_and(|d| self.state(&d).is_none()))
-            .cloned()
-            .collect()
-    }
-
-    /// The domain keys act on: the open one, or the one selected on the home screen.
-    pub fn focused(&self) -> Option<DomainName> {
-        match &self.screen {
-            Screen::Domain(v) => Some(v.domain.clone()),
-            Screen::Home => match self.selected_entry()? {
-                Entry::Ok(s) => Some(s.domain.clone()),
-                Entry::Bad { .. } => None,
-            },
-        }
     }
 
     /// The testing window's report tally of `domain` (the enforce gate's input).

@@ -3,12 +3,10 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use jiff::SignedDuration;
 
-use super::app::{
-    App, Confirm, ConfirmKind, Effect, Op, Overlay, Pane, Prompt, PromptKind, Publish, Purpose, Screen,
-};
+use super::app::{App, Confirm, ConfirmKind, Effect, Op, Overlay, Pane, Prompt, PromptKind, Purpose, Screen};
 use super::keymap::{self, Action};
-use mtasts_core::rfc::{DomainName, StsRecord, TlsRptRecord};
-use mtasts_core::rollout::{DomainState, HostingPath, Phase, Step, current_step, evaluate, publish_steps};
+use mtasts_core::rfc::DomainName;
+use mtasts_core::rollout::{HostingPath, Phase, evaluate};
 
 const DAY: SignedDuration = SignedDuration::from_hours(24);
 
@@ -260,75 +258,6 @@ impl App {
         }
     }
 
-    /// `b`: the rollback of the focused domain, to confirm. While its mail is refused the
-    /// confirmation is the certificate-emergency plan, said in full.
-    fn roll_back(&mut self) -> Vec<Effect> {
-        let Some(domain) = self.focused() else { return Vec::new() };
-        let Some(state) = self.state(&domain) else { return Vec::new() };
-        let lines = match self.emergency(&domain) {
-            Some(e) => {
-                let plan = e.plan(state, self.now);
-                let mut lines = Vec::new();
-                for (i, n) in plan.iter().enumerate() {
-                    if i > 0 {
-                        lines.push(String::new());
-                    }
-                    lines.push(n.render(keymap::verb_keys));
-                }
-                lines
-            }
-            None => vec![
-                format!("Roll back MTA-STS for {domain}?"),
-                "This plans mode: none with a new id; keep the records until the countdown ends.".into(),
-            ],
-        };
-        self.overlay = Some(Overlay::Confirm(Confirm::new(lines, ConfirmKind::Rollback(domain))));
-        Vec::new()
-    }
-
-    /// Demo: publishes what is due next: the records, unless the new policy must go live first.
-    fn publish(&mut self, state: DomainState, viewing: Phase) -> Vec<Effect> {
-        let domain = state.domain.clone();
-        if state.removal.is_some() {
-            return vec![Effect::Publish(Publish::RemoveRecords { domain })];
-        }
-        if let Some(hosts) = self.switched_mx(&state) {
-            return vec![Effect::Publish(Publish::Mx { domain, hosts })];
-        }
-        let records_first = matches!(viewing, Phase::Records | Phase::Enforce | Phase::Enforced)
-            && records_next(&state, self);
-        if records_first {
-            vec![Effect::Publish(Publish::Records {
-                sts: StsRecord::new(state.plan.id.clone()).render(),
-                tlsrpt: TlsRptRecord::new(state.plan.rua.clone()).render(),
-                domain,
-            })]
-        } else if viewing != Phase::Records {
-            vec![Effect::Publish(Publish::Policy { body: state.plan.policy().render(), domain })]
-        } else {
-            self.set_status(
-                "the records wait until the new policy is live (publish it on the hosting screen)",
-                true,
-            );
-            Vec::new()
-        }
-    }
-
-    /// While a planned MX change is at its DNS step: the MX hosts it wants (the live ones, less
-    /// those it removes, plus the exact hosts it adds).
-    fn switched_mx(&self, state: &DomainState) -> Option<Vec<DomainName>> {
-        let (_, Step::SwitchMx { add, remove }) = current_step(state)? else { return None };
-        let live = self.observation(&state.domain).and_then(|o| o.live_mx.clone()).unwrap_or_default();
-        let mut hosts: Vec<DomainName> =
-            live.into_iter().filter(|h| !remove.iter().any(|p| p.matches(h.as_str()))).collect();
-        for p in add.iter().filter(|p| !p.is_wildcard()) {
-            if !hosts.contains(p.base()) {
-                hosts.push(p.base().clone());
-            }
-        }
-        Some(hosts)
-    }
-
     fn choose_hosting(&mut self, domain: DomainName, i: usize) -> Vec<Effect> {
         let Some(path) = HostingPath::ALL.get(i).copied() else {
             return Vec::new();
@@ -354,17 +283,7 @@ impl App {
     }
 }
 
-/// In the enforce phase, a rollback or a planned change the id goes out only after the new
-/// policy is live (RFC 8461 §8.1): the first of the rollout's publication steps.
-fn records_next(state: &DomainState, app: &App) -> bool {
-    if !matches!(state.phase, Phase::Enforce | Phase::Rollback) && state.change.is_none() {
-        return true;
-    }
-    let obs = app.checked(&state.domain).map(|c| &c.observation).or(state.last_observation.as_ref());
-    publish_steps(state, obs).first().is_some_and(|step| step.done)
-}
-
-fn view_phase(screen: &Screen) -> Phase {
+pub(super) fn view_phase(screen: &Screen) -> Phase {
     match screen {
         Screen::Domain(v) => v.viewing,
         Screen::Home => Phase::Preflight,

@@ -3,7 +3,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::app::{App, DomainReports, Effect, ImportCounts, Overlay, Pane, Prompt, PromptKind, Screen};
-use super::msg::thousands;
+use super::model::thousands;
 
 impl App {
     /// Asks for the reports to be read again (as of the app's `now`).

@@ -254,10 +254,7 @@ impl App {
         match result {
             Err(e) => {
                 self.set_status(sanitize(&e).into_owned(), true);
-                // A zone name whose add failed is not waited for any more.
-                let checking: Vec<DomainName> =
-                    self.zone_adds.keys().filter(|d| self.checking(d)).cloned().collect();
-                self.zone_adds.retain(|d, _| checking.contains(d));
+                self.forget_failed_zone_adds();
                 vec![Effect::Reload]
             }
             Ok(OpOutcome::Saved(state)) => {
@@ -282,17 +279,7 @@ impl App {
                 vec![Effect::Reload]
             }
             Ok(OpOutcome::Added(added)) if self.zone_adds.contains_key(&added.state.domain) => {
-                let d = added.state.domain.clone();
-                self.zone_adds.remove(&d);
-                let how = if added.adopted { "adopted" } else { "now tracking" };
-                let left = if self.zone_adds.is_empty() {
-                    String::new()
-                } else {
-                    format!("; {} more to add", self.zone_adds.len())
-                };
-                self.replace(added.state.clone());
-                self.set_status(format!("{how} {d} (from the zone file){left}"), false);
-                vec![Effect::Reload]
+                self.zone_added(*added)
             }
             Ok(OpOutcome::Added(added)) => {
                 let d = added.state.domain.clone();
@@ -333,26 +320,6 @@ impl App {
                 fx
             }
         }
-    }
-
-    /// Says how a planned change moved once a confirmation is saved: a step done, the change
-    /// complete, or not yet (its next step says when).
-    fn change_progress(&mut self, after: &mtasts_core::rollout::DomainState) {
-        let confirming =
-            self.status.as_ref().is_some_and(|s| s.text().ends_with("confirming the planned change's step…"));
-        let Some(before) = self.state(&after.domain).and_then(|s| s.change.as_ref()) else { return };
-        if !confirming {
-            return;
-        }
-        let d = &after.domain;
-        let text = match &after.change {
-            None => format!("{d}: the planned change is complete"),
-            Some(c) if c.done.len() > before.done.len() => {
-                format!("{d}: step {} of the planned change done", before.done.len() + 1)
-            }
-            Some(_) => format!("{d}: this step is not done yet; the next step below says what and when"),
-        };
-        self.set_status(text, false);
     }
 
     pub(super) fn replace(&mut self, state: mtasts_core::rollout::DomainState) {

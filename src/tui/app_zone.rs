@@ -137,4 +137,24 @@ impl App {
             None => Vec::new(),
         }
     }
+
+    /// A picked name is tracked: said, and the wizard stays where it is (several may follow).
+    pub(super) fn zone_added(&mut self, added: crate::ops::Added) -> Vec<Effect> {
+        let d = added.state.domain.clone();
+        self.zone_adds.remove(&d);
+        let how = if added.adopted { "adopted" } else { "now tracking" };
+        let left = match self.zone_adds.len() {
+            0 => String::new(),
+            n => format!("; {n} more to add"),
+        };
+        self.replace(added.state);
+        self.set_status(format!("{how} {d} (from the zone file){left}"), false);
+        vec![Effect::Reload]
+    }
+
+    /// An operation failed: a picked name whose add failed is not waited for any more.
+    pub(super) fn forget_failed_zone_adds(&mut self) {
+        let checking: Vec<DomainName> = self.zone_adds.keys().filter(|d| self.checking(d)).cloned().collect();
+        self.zone_adds.retain(|d, _| checking.contains(d));
+    }
 }

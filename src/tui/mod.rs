@@ -9,9 +9,11 @@
 pub mod app;
 mod app_artefacts;
 mod app_checklist;
+mod app_focus;
 mod app_fresh;
 mod app_keys;
 mod app_overlay;
+mod app_publish;
 mod app_reports;
 mod app_results;
 mod app_zone;
