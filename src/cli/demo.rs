@@ -36,6 +36,10 @@ impl Publisher for LabPublisher {
                 .publish_txt(&domain.child("_mta-sts"), Vec::new())
                 .and_then(|()| lab.publish_txt(&domain.child("_smtp._tls"), Vec::new()))
                 .map(|()| "the removal of the TXT records".to_owned()),
+            Publish::Mx { domain, hosts } => {
+                let hosts: Vec<&str> = hosts.iter().map(DomainName::as_str).collect();
+                lab.set_mx_hosts(domain.as_str(), &hosts).map(|()| "the MX records".to_owned())
+            }
             Publish::Policy { domain, body } => lab
                 .publish_policy(domain.as_str(), Some(body.into_bytes()))
                 .map(|()| "the policy file".to_owned()),

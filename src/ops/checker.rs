@@ -32,6 +32,16 @@ impl Checker {
         Checker { cfg: ProbeConfig { now, ..self.cfg.clone() } }
     }
 
+    /// The same settings, telling `hook` when each domain's check moves on from DNS to its
+    /// servers (the wizard's spinner names what it waits for).
+    pub fn with_stage(
+        &self,
+        hook: impl Fn(&DomainName, mtasts_core::evidence::ProbeStage) + Send + Sync + 'static,
+    ) -> Checker {
+        let stage = Some(mtasts_probe::StageHook(std::sync::Arc::new(hook)));
+        Checker { cfg: ProbeConfig { stage, ..self.cfg.clone() } }
+    }
+
     /// Checks every domain at once, judged with its plan when one is given; results in input
     /// order ([`check_domains`]).
     pub async fn check(

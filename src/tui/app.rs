@@ -7,8 +7,8 @@ use jiff::Timestamp;
 
 use super::DemoInfo;
 pub use super::artefact::Artefact;
-pub use super::model::{Entry, Status};
-pub use super::msg::{DnsDiff, DomainReports, Effect, ImportCounts, Msg, Op, OpOutcome, Publish, Purpose};
+pub use super::model::{Entry, ImportCounts, Status};
+pub use super::msg::{DnsDiff, DomainReports, Effect, Msg, Op, OpOutcome, Publish, Purpose};
 pub use super::overlay::{Confirm, ConfirmKind, Overlay, Prompt, PromptKind};
 pub use super::paths::PathUse;
 use crate::ops::Checked;
@@ -75,6 +75,12 @@ pub struct DomainSession {
     pub pending: Option<u64>,
     /// What the imported TLS-RPT reports say (the reports pane; its tally is the gate's input).
     pub reports: Option<DomainReports>,
+    /// What the check in flight waits for (`None`: DNS, where every check starts).
+    pub stage: Option<mtasts_core::evidence::ProbeStage>,
+    /// When this session last re-checked the domain unasked because its last check was old.
+    pub auto_at: Option<Timestamp>,
+    /// When a check this session last reached no DNS server (cleared by one that did).
+    pub unreachable: Option<Timestamp>,
 }
 
 /// The whole wizard.
@@ -106,6 +112,13 @@ pub struct App {
     pub status: Option<Status>,
     /// The checked domain waiting for its MX hosts to be typed before it is added.
     pub pending_add: Option<Box<Checked>>,
+    /// Names picked from a zone file, checked and then tracked with the zone's MX hosts.
+    pub zone_adds: BTreeMap<DomainName, Vec<mtasts_core::rfc::MxPattern>>,
+    /// The origin of the zone file being asked for (the domain typed in the add prompt).
+    pub zone_origin: Option<DomainName>,
+    /// The environment variable an IMAP fetch takes its secret from, when one is set (else
+    /// the wizard asks for it, masked).
+    pub imap_env: Option<&'static str>,
     /// The import in progress (its running counts), if one runs.
     pub import: Option<ImportCounts>,
     /// Spinner frame.
@@ -133,6 +146,9 @@ impl App {
             generation: 0,
             status: None,
             pending_add: None,
+            zone_adds: BTreeMap::new(),
+            zone_origin: None,
+            imap_env: None,
             import: None,
             frame: 0,
             size: (80, 24),
@@ -186,6 +202,15 @@ impl App {
                 self.status = Some(note);
                 Vec::new()
             }
+            Msg::CheckStage { generation, domain, stage } => {
+                let s = self.session_mut(&domain);
+                if s.pending == Some(generation) && s.stage != Some(stage) {
+                    s.stage = Some(stage);
+                    self.dirty = true;
+                }
+                Vec::new()
+            }
+            Msg::ZoneRead { file, names } => self.on_zone(file, names),
         }
     }
 
@@ -274,7 +299,9 @@ impl App {
         self.generation += 1;
         let generation = self.generation;
         for d in &domains {
-            self.session_mut(d).pending = Some(generation);
+            let s = self.session_mut(d);
+            s.pending = Some(generation);
+            s.stage = None;
         }
         vec![Effect::RunCheck { domains, generation: self.generation, purpose }]
     }

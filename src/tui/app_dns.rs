@@ -27,17 +27,17 @@ impl App {
         lines.extend(diff.held.iter().map(|h| format!("not yet: {h}")));
         if diff.changes {
             lines.push("Apply these changes as one update, then wait for every nameserver? (y/n)".into());
-            self.overlay = Some(Overlay::Confirm(Confirm {
-                kind: ConfirmKind::PublishDns { domain, shown: diff.lines },
+            self.overlay = Some(Overlay::Confirm(Confirm::new(
                 lines,
-            }));
+                ConfirmKind::PublishDns { domain, shown: diff.lines },
+            )));
         } else {
             lines.push(if diff.lines.is_empty() && !diff.held.is_empty() {
                 "Nothing to publish at this step.".into()
             } else {
                 "Already published: the provider serves what this step needs.".into()
             });
-            self.overlay = Some(Overlay::Note { title: "publish", lines });
+            self.overlay = Some(Overlay::note("publish", lines));
         }
         Vec::new()
     }
@@ -56,7 +56,7 @@ impl App {
                     ),
                 ];
                 self.overlay =
-                    Some(Overlay::Confirm(Confirm { kind: ConfirmKind::Deploy { domain, files }, lines }));
+                    Some(Overlay::Confirm(Confirm::new(lines, ConfirmKind::Deploy { domain, files })));
             }
             Err(e) => self.set_status(e, true),
         }
@@ -75,7 +75,7 @@ impl App {
                     format!("wrangler deploy for {domain} finished; r re-checks the policy"),
                     false,
                 );
-                self.overlay = Some(Overlay::Note { title: "wrangler deploy", lines });
+                self.overlay = Some(Overlay::note("wrangler deploy", lines));
             }
             Err(e) => self.set_status(e, true),
         }

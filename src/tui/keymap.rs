@@ -237,6 +237,10 @@ fn hosting(_: &App, p: Place) -> bool {
 fn live(_: &App, p: Place) -> bool {
     in_phase(p, &[Phase::Testing, Phase::Enforce, Phase::Enforced])
 }
+/// Mail to the focused domain (open, or selected on the home screen) is refused now.
+fn mail_refused(app: &App, _: Place) -> bool {
+    app.focused().is_some_and(|d| app.emergency(&d).is_some())
+}
 fn rolling_back(_: &App, p: Place) -> bool {
     in_phase(p, &[Phase::Rollback])
 }
@@ -266,9 +270,11 @@ fn enforce_screens(_: &App, p: Place) -> bool {
     viewing(p, &[Phase::Enforce, Phase::Enforced])
 }
 fn publish(app: &App, p: Place) -> bool {
+    let changing = viewed_state(app).is_some_and(|s| s.change.is_some());
     app.demo.is_some()
         && match p {
             Place::Phase { current: Phase::Rollback, .. } => true,
+            Place::Phase { viewing: Phase::Enforced, .. } => changing,
             Place::Phase { viewing, .. } => {
                 matches!(viewing, Phase::Records | Phase::Hosting | Phase::Enforce)
             }
@@ -297,6 +303,8 @@ pub static TABLE: &[Binding] = &[
         ctrl: true,
     },
     b(&[Esc], "esc", "cancel the import", Action::CancelImport, Some(0), importing),
+    // Wherever a domain whose mail is refused is open or selected: the way out.
+    b(&[C('b')], "b", "stop enforcing (mail is refused)", Action::RollBack, Some(0), mail_refused),
     // Home.
     b(&[C('a')], "a", "add a domain", Action::Add, Some(1), home),
     b(&[Enter], "enter", "open", Action::Open, Some(2), home_with_domains),
@@ -382,14 +390,28 @@ pub fn keys(app: &App) -> Vec<Key> {
         .collect()
 }
 
+/// Where ←/→ rank in the footer: first among the phase's own keys.
+const PHASES_RANK: u8 = 1;
+
 /// The footer's keys, most important first: as many as fit in `width` columns after `? more`.
 /// Each key is shown as ` key label `.
 pub fn footer(app: &App, width: usize) -> Vec<Key> {
     let shown = keys(app);
+    let phases = |b: &&Binding| matches!(b.action, Action::PhasePrev | Action::PhaseNext);
     let mut ranked: Vec<(u8, Key)> = active(app)
+        .filter(|b| !phases(b))
         .filter_map(|b| Some((b.footer?, (b.shown, b.label))))
         .filter(|(_, k)| shown.contains(k))
         .collect();
+    // ← and → share one entry: moving between the phases' screens is how the rollout is read.
+    let arrows: Vec<Action> = active(app).filter(phases).map(|b| b.action).collect();
+    let both = arrows.contains(&Action::PhasePrev) && arrows.contains(&Action::PhaseNext);
+    match arrows.first() {
+        Some(_) if both => ranked.insert(0, (PHASES_RANK, ("←→", "phases"))),
+        Some(Action::PhasePrev) => ranked.insert(0, (PHASES_RANK, ("←", "phases"))),
+        Some(_) => ranked.insert(0, (PHASES_RANK, ("→", "phases"))),
+        None => {}
+    }
     ranked.sort_by_key(|(rank, _)| *rank);
     let cost = |(k, l): &Key| k.chars().count() + l.chars().count() + 3;
     let more: Key = ("?", "more");
@@ -406,8 +428,8 @@ pub fn footer(app: &App, width: usize) -> Vec<Key> {
     out
 }
 
-/// The keys of `action` as the help shows them (for hints on screens).
-pub fn action_keys(action: Action) -> &'static str {
+/// The keys of the first row of [`TABLE`] doing `action`, as the help writes them.
+pub fn key_for(action: Action) -> &'static str {
     TABLE.iter().find(|b| b.action == action).map_or("?", |b| b.shown)
 }
 
@@ -415,7 +437,7 @@ pub fn action_keys(action: Action) -> &'static str {
 /// the words and the keys cannot disagree).
 pub fn verb_keys(verb: mtasts_core::rollout::Verb) -> String {
     use mtasts_core::rollout::Verb;
-    let shown = |action: Action| TABLE.iter().find(|b| b.action == action).map_or("?", |b| b.shown);
+    let shown = key_for;
     match verb {
         Verb::Check => format!("press {}", shown(Action::Recheck)),
         Verb::Advance | Verb::ConfirmChange => format!("press {}", shown(Action::Next)),
@@ -424,6 +446,7 @@ pub fn verb_keys(verb: mtasts_core::rollout::Verb) -> String {
             format!("{} copies it, {} writes it to a file", shown(Action::Copy), shown(Action::Write))
         }
         Verb::ChooseHosting => format!("{} on the hosting screen", shown(Action::ChooseHosting)),
+        Verb::RollBack => format!("press {}", shown(Action::RollBack)),
         Verb::Resume => format!("press {}", shown(Action::Resume)),
         Verb::Retire => format!("press {}", shown(Action::Retire)),
         Verb::StopTracking => format!("{} on the home screen", shown(Action::Remove)),

@@ -10,10 +10,14 @@ pub mod app;
 mod app_artefacts;
 mod app_checklist;
 mod app_dns;
+mod app_focus;
+mod app_fresh;
 mod app_keys;
 mod app_overlay;
+mod app_publish;
 mod app_reports;
 mod app_results;
+mod app_zone;
 mod artefact;
 pub mod checks;
 mod deploy;
@@ -22,6 +26,7 @@ pub mod effects;
 mod fetch;
 mod files;
 pub mod keymap;
+pub mod keymap_modal;
 mod model;
 pub mod msg;
 mod overlay;
@@ -29,6 +34,7 @@ mod paths;
 pub mod render;
 mod run;
 mod screens;
+pub mod secret;
 mod tasks;
 pub mod theme;
 mod widgets;
@@ -40,11 +46,17 @@ mod tests;
 #[cfg(test)]
 mod tests_artefacts;
 #[cfg(test)]
+mod tests_emergency;
+#[cfg(test)]
 mod tests_fetch;
 #[cfg(test)]
 mod tests_flow;
 #[cfg(test)]
+mod tests_fresh;
+#[cfg(test)]
 mod tests_keys;
+#[cfg(test)]
+mod tests_lastmile;
 #[cfg(test)]
 mod tests_reports;
 #[cfg(test)]

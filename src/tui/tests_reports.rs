@@ -85,12 +85,18 @@ fn summary() -> DomainSummary {
 }
 
 pub(super) fn loaded(failed: u64) -> Msg {
-    Msg::ReportsLoaded(Ok(vec![DomainReports {
+    Msg::ReportsLoaded(Ok(vec![loaded_reports(failed)]))
+}
+
+/// example.com's reports: three reports, 912 sessions, `failed` of them in the tally.
+pub(super) fn loaded_reports(failed: u64) -> DomainReports {
+    DomainReports {
         domain: dn("example.com"),
         since: date("2026-11-18"),
         tally: Some(tally(failed)),
         summary: Some(summary()),
-    }]))
+        ahead: None,
+    }
 }
 
 fn gate_line(screen: &str) -> String {
@@ -233,7 +239,7 @@ fn an_import_runs_in_the_background_shows_progress_and_esc_cancels_it() {
     app.update(Msg::Imported(Ok(done)));
     assert!(app.import.is_none() && !app.busy());
     let Some(Overlay::Note { lines, .. }) = &app.overlay else { panic!("no note") };
-    assert!(lines[0].starts_with("cancelled: 8400 imported"), "{lines:?}");
+    assert!(lines[0].starts_with("cancelled: 8,400 imported"), "{lines:?}");
 }
 
 #[test]

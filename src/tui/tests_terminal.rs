@@ -74,6 +74,7 @@ fn app_at(phase: Phase) -> App {
         since,
         tally: Some(tally),
         summary: None,
+        ahead: None,
     });
     app
 }

@@ -82,7 +82,7 @@ fn a_domain_goes_from_add_to_enforced_with_nothing_but_commands() {
     assert_eq!(env.state(d).phase, Phase::Testing);
 
     let status = env.run_days(12, &["status", d]);
-    assert!(text(&status.stdout).contains("testing day 13 of 30, 18 days left"), "{}", text(&status.stdout));
+    assert!(text(&status.stdout).contains("testing day 13 of 30, 17 days left"), "{}", text(&status.stdout));
     assert_blocked(&env.run_days(12, &["advance", d]), "testing day 13 of 30");
 
     let reports = env.dir.path().join("reports-in");

@@ -14,3 +14,4 @@ pub mod rfc;
 pub mod rollout;
 pub mod sanitize;
 pub mod snippet;
+pub mod words;

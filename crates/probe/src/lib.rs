@@ -33,15 +33,17 @@ use futures::stream::{self, StreamExt};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::time::{Instant, timeout_at};
 
-pub use config::{MAX_CA_FILE_BYTES, ProbeConfig, ProbeError, ResolverChoice, Timeouts, load_ca_file};
+pub use config::{
+    MAX_CA_FILE_BYTES, ProbeConfig, ProbeError, ResolverChoice, StageHook, Timeouts, load_ca_file,
+};
 pub use dns::resolver_config;
 pub use dnssec::{MAX_TLSA_RECORDS, parse_trust_anchor};
 pub use limits::{default_limits, fd_limit, split_fds};
 pub use ns::{MAX_NAMESERVERS, NS_GIVE_UP};
 
 use mtasts_core::evidence::{
-    Evidence, FetchOutcome, Lookup, MxEvidence, PolicyFetch, SmtpEvidence, SmtpOutcome, SmtpStage,
-    TlsaEvidence,
+    Evidence, FetchOutcome, Lookup, MxEvidence, PolicyFetch, ProbeStage, SmtpEvidence, SmtpOutcome,
+    SmtpStage, TlsaEvidence,
 };
 use mtasts_core::rfc::DomainName;
 
@@ -174,7 +176,11 @@ impl Run {
         let name = domain.as_str();
         let policy_host = domain.policy_host();
         let mx = async {
-            match self.dns.mx(name, deadline).await {
+            let answer = self.dns.mx(name, deadline).await;
+            if let (Some(hook), Lookup::Found(_) | Lookup::NoData) = (&self.cfg.stage, &answer) {
+                (hook.0)(domain, ProbeStage::Servers);
+            }
+            match answer {
                 Lookup::NoData => (Lookup::NoData, Some(self.mx_host(0, name.to_owned(), deadline).await)),
                 other => {
                     let hosts = other.map(|list| list.into_iter().map(|(p, h)| self.mx_host(p, h, deadline)));

@@ -38,8 +38,8 @@ pub use parse::{MAX_REPORT_BYTES, gunzip, parse_report, report_json};
 pub use sources::{MAX_INPUT_BYTES, count_files};
 pub use store::ReportStore;
 pub use summary::{
-    AuthSummary, Conflict, DaySummary, DomainSummary, Tally, summarize, summarize_entries, tally_entries,
-    window_tally,
+    AuthSummary, Conflict, DatedAhead, DaySummary, DomainSummary, Tally, dated_after, summarize,
+    summarize_entries, summarize_window, tally_entries, window_tally,
 };
 
 /// Why a report, file or store operation failed. `Display` is the one-line reason.

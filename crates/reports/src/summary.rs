@@ -204,35 +204,92 @@ pub fn summarize_entries(
 ) -> Vec<(DomainSummary, Vec<Conflict>)> {
     let wanted = domain.map(normalize);
     let grouped = copies(entries, wanted.as_deref(), |e| since.is_none_or(|s| utc_day(e.start) >= s));
-    grouped
+    grouped.into_iter().filter_map(|(name, by_key)| sum_domain(name, &by_key)).collect()
+}
+
+/// [`summarize_entries`] for one domain over the reports whose date range overlaps
+/// `[from, to)`: the same reports [`tally_entries`] counts, so a summary shown beside the
+/// gate's tally always agrees with it. Reports dated after `to` are left out (see
+/// [`dated_after`]).
+pub fn summarize_window(
+    entries: &[ReportEntry],
+    domain: &str,
+    from: jiff::Timestamp,
+    to: jiff::Timestamp,
+) -> Option<(DomainSummary, Vec<Conflict>)> {
+    let wanted = normalize(domain);
+    let grouped = copies(entries, Some(&wanted), |e| e.start < to && e.end > from);
+    grouped.get(wanted.as_str()).and_then(|by_key| sum_domain(&wanted, by_key))
+}
+
+/// Reports for one domain whose date range starts after `now`: nothing in them can have
+/// happened yet (the sender's clock or this machine's is wrong), so they are counted nowhere
+/// and shown as a warning instead.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DatedAhead {
+    /// How many (each report once).
+    pub reports: u32,
+    /// The latest start-datetime among them.
+    pub latest: jiff::Timestamp,
+}
+
+/// The reports of `domain` dated after `now` ([`DatedAhead`]); `None` when there are none.
+pub fn dated_after(entries: &[ReportEntry], domain: &str, now: jiff::Timestamp) -> Option<DatedAhead> {
+    let wanted = normalize(domain);
+    let grouped = copies(entries, Some(&wanted), |e| e.start > now);
+    let by_key = grouped.get(wanted.as_str())?;
+    let firsts = by_key.values().filter_map(|list| list.first());
+    let latest = firsts.clone().map(|(e, _)| e.start).max()?;
+    Some(DatedAhead { reports: u32::try_from(firsts.count()).unwrap_or(u32::MAX), latest })
+}
+
+/// Sums one domain's reports (the worst copy of each), with the conflicting copies.
+fn sum_domain(
+    name: &str,
+    by_key: &BTreeMap<&str, Vec<(&ReportEntry, &DomainCounts)>>,
+) -> Option<(DomainSummary, Vec<Conflict>)> {
+    let mut picked = by_key.values().filter_map(|list| list.first());
+    let (first, _) = picked.clone().next()?;
+    let mut sum = empty(name, first.start, first.end);
+    let mut days: BTreeMap<Date, (u64, u64)> = BTreeMap::new();
+    for (e, c) in picked.by_ref() {
+        sum.reports = sum.reports.saturating_add(1);
+        if let Some(org) = e.organization.as_ref().filter(|o| !sum.organizations.contains(o)) {
+            sum.organizations.push(org.clone());
+        }
+        sum.window_start = sum.window_start.min(e.start);
+        sum.window_end = sum.window_end.max(e.end);
+        sum.counts.add(c);
+        sum.auth.add(&e.auth, c.successful);
+        let (ok, failed) = days.entry(utc_day(e.start)).or_default();
+        add(ok, c.successful);
+        add(failed, c.failed);
+    }
+    sum.organizations.sort();
+    sum.failure_rate = rate(sum.counts.failed, sum.counts.total());
+    sum.days = days
         .into_iter()
-        .filter_map(|(name, by_key)| {
-            let mut picked = by_key.values().filter_map(|list| list.first());
-            let (first, _) = picked.clone().next()?;
-            let mut sum = empty(name, first.start, first.end);
-            let mut days: BTreeMap<Date, (u64, u64)> = BTreeMap::new();
-            for (e, c) in picked.by_ref() {
-                sum.reports = sum.reports.saturating_add(1);
-                if let Some(org) = e.organization.as_ref().filter(|o| !sum.organizations.contains(o)) {
-                    sum.organizations.push(org.clone());
-                }
-                sum.window_start = sum.window_start.min(e.start);
-                sum.window_end = sum.window_end.max(e.end);
-                sum.counts.add(c);
-                sum.auth.add(&e.auth, c.successful);
-                let (ok, failed) = days.entry(utc_day(e.start)).or_default();
-                add(ok, c.successful);
-                add(failed, c.failed);
-            }
-            sum.organizations.sort();
-            sum.failure_rate = rate(sum.counts.failed, sum.counts.total());
-            sum.days = days
-                .into_iter()
-                .map(|(date, (successful, failed))| DaySummary { date, successful, failed })
-                .collect();
-            Some((sum, conflicts_of(&by_key)))
-        })
-        .collect()
+        .map(|(date, (successful, failed))| DaySummary { date, successful, failed })
+        .collect();
+    Some((sum, conflicts_of(by_key)))
+}
+
+impl DomainSummary {
+    /// The sessions as the rollout's gate counts them: reports, successful and failed
+    /// sessions, failures by result type (most first), and what authenticated reports vouch for.
+    pub fn tally(&self) -> Tally {
+        let mut failures_by_type: Vec<(String, u64)> =
+            self.counts.by_type.iter().map(|(k, n)| (k.clone(), *n)).collect();
+        failures_by_type.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        Tally {
+            reports: self.reports,
+            successful_sessions: self.counts.successful,
+            failed_sessions: self.counts.failed,
+            failures_by_type,
+            authenticated_reports: self.auth.authenticated_reports,
+            authenticated_successful_sessions: self.auth.authenticated_successful_sessions,
+        }
+    }
 }
 
 /// [`summarize_entries`] over parsed reports, without the conflicts.
@@ -257,34 +314,17 @@ fn empty(domain: &str, start: jiff::Timestamp, end: jiff::Timestamp) -> DomainSu
 
 /// Sessions for `domain` in the report entries whose date range overlaps `[from, to)`, each
 /// report once (its worst copy), and the conflicting copies; `None` when no report overlaps.
+/// The [`DomainSummary::tally`] of [`summarize_window`]: one source for both.
 pub fn tally_entries(
     entries: &[ReportEntry],
     domain: &str,
     from: jiff::Timestamp,
     to: jiff::Timestamp,
 ) -> (Option<Tally>, Vec<Conflict>) {
-    let wanted = normalize(domain);
-    let grouped = copies(entries, Some(&wanted), |e| e.start < to && e.end > from);
-    let Some(by_key) = grouped.get(wanted.as_str()) else { return (None, Vec::new()) };
-    let mut reports = 0u32;
-    let mut sum = DomainCounts::default();
-    let mut auth = AuthSummary::default();
-    for (e, c) in by_key.values().filter_map(|list| list.first()) {
-        reports = reports.saturating_add(1);
-        sum.add(c);
-        auth.add(&e.auth, c.successful);
+    match summarize_window(entries, domain, from, to) {
+        Some((s, conflicts)) => (Some(s.tally()), conflicts),
+        None => (None, Vec::new()),
     }
-    let mut failures_by_type: Vec<(String, u64)> = sum.by_type.into_iter().collect();
-    failures_by_type.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    let tally = Tally {
-        reports,
-        successful_sessions: sum.successful,
-        failed_sessions: sum.failed,
-        failures_by_type,
-        authenticated_reports: auth.authenticated_reports,
-        authenticated_successful_sessions: auth.authenticated_successful_sessions,
-    };
-    (Some(tally), conflicts_of(by_key))
 }
 
 /// [`tally_entries`] over parsed reports, without the conflicts.

@@ -4,24 +4,21 @@
 use std::collections::BTreeMap;
 
 use mtasts_core::sanitize::sanitize;
+use mtasts_core::words::count;
 
 use super::counts::MxFailure;
 use super::entry::UNKNOWN;
 use super::fixes::failure_fix;
 use super::summary::AuthSummary;
 
-/// `1 session`, `12 sessions`.
+/// `1 session`, `1,204 sessions`.
 pub fn sessions(n: u64) -> String {
-    plural(n, "session")
+    count(n, "session")
 }
 
 /// `1 report`, `3 reports`.
 pub fn reports(n: u32) -> String {
-    plural(u64::from(n), "report")
-}
-
-fn plural(n: u64, word: &str) -> String {
-    if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") }
+    count(u64::from(n), "report")
 }
 
 /// The failure pairs, most sessions first (then by MX and result type).

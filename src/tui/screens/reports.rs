@@ -15,6 +15,7 @@ use crate::tui::app::DomainReports;
 use crate::tui::theme::{self, Theme};
 use crate::tui::widgets::rua;
 use mtasts_core::sanitize::sanitize;
+use mtasts_core::words::{count, thousands};
 use mtasts_reports::{DomainSummary, words};
 
 /// At most this many days are drawn (the most recent ones).
@@ -27,8 +28,12 @@ pub fn render(cx: &Ctx, f: &mut Frame, area: Rect) {
     let t = cx.t;
     let domain = cx.state.domain.as_str();
     let mut lines = match cx.app.session(&cx.state.domain).and_then(|x| x.reports.as_ref()) {
-        Some(r @ DomainReports { summary: Some(s), .. }) => view(r, s, cx.app.now, t),
-        _ => vec![
+        Some(r @ DomainReports { summary: Some(s), .. }) => {
+            let mut v = view(r, s, cx.app.now, t);
+            v.splice(1..1, ahead_line(cx));
+            v
+        }
+        _ => [
             Line::from(Span::styled(" TLS-RPT reports", t.title())),
             Line::from(Span::styled(
                 format!(
@@ -38,7 +43,10 @@ pub fn render(cx: &Ctx, f: &mut Frame, area: Rect) {
                 ),
                 t.dim(),
             )),
-        ],
+        ]
+        .into_iter()
+        .chain(ahead_line(cx))
+        .collect(),
     };
     lines.push(Line::default());
     lines.extend(rua::review(t, cx.state, cx.app.now));
@@ -53,12 +61,15 @@ fn view(r: &DomainReports, s: &DomainSummary, now: jiff::Timestamp, t: &Theme) -
     let mut lines = vec![
         Line::from(vec![
             Span::styled(format!(" TLS-RPT since {}", r.since), t.title()),
-            Span::styled(format!("  {} from {}", words::reports(s.reports), orgs.join(", ")), t.dim()),
+            Span::styled(
+                format!("  {} from {}", count(u64::from(s.reports), "report"), orgs.join(", ")),
+                t.dim(),
+            ),
         ]),
         Line::from(vec![
-            Span::raw(format!(" sessions {}  ", s.counts.total())),
+            Span::raw(format!(" sessions {}  ", thousands(s.counts.total()))),
             Span::styled(
-                format!("failed {}", s.counts.failed),
+                format!("failed {}", thousands(s.counts.failed)),
                 if s.counts.failed > 0 { t.bad() } else { t.ok() },
             ),
             Span::raw(format!("  failure rate {:.2}%", s.failure_rate * 100.0)),
@@ -101,7 +112,30 @@ fn view(r: &DomainReports, s: &DomainSummary, now: jiff::Timestamp, t: &Theme) -
     lines
 }
 
-/// The two sparkline rows and a date axis, for the testing screen's panel too.
+/// "! 3 reports are dated after now (the latest starts 2027-01-05): not counted …", when any.
+pub fn ahead_line(cx: &Ctx) -> Vec<Line<'static>> {
+    let t = cx.t;
+    let ahead =
+        cx.app.session(&cx.state.domain).and_then(|x| x.reports.as_ref()).and_then(|r| r.ahead.as_ref());
+    let Some(a) = ahead else { return Vec::new() };
+    let what = if a.reports == 1 { "report is" } else { "reports are" };
+    vec![Line::from(vec![
+        Span::styled(format!(" {} ", theme::WARN), t.warn()),
+        Span::styled(
+            format!(
+                "{} {what} dated after now (the latest starts {}): not counted anywhere; the \
+                 sender's clock or this machine's is wrong",
+                thousands(u64::from(a.reports)),
+                a.latest.strftime("%Y-%m-%d %H:%M UTC")
+            ),
+            t.warn(),
+        ),
+    ])]
+}
+
+/// The two sparkline rows and a date axis, for the testing screen's panel too. Both rows
+/// share one scale (the busiest day's sessions), so a few failures among many sessions draw
+/// as low bars, never as a wall as high as the successes.
 pub fn sparklines(
     r: &DomainReports,
     s: &DomainSummary,
@@ -112,6 +146,7 @@ pub fn sparklines(
     let ok: Vec<u64> = series.iter().map(|d| d.1).collect();
     let bad: Vec<u64> = series.iter().map(|d| d.2).collect();
     let max = |v: &[u64]| v.iter().copied().max().unwrap_or(0);
+    let scale = max(&ok).max(max(&bad));
     let width = series.len();
     let first = series.first().map_or_else(String::new, |d| d.0.strftime("%m-%d").to_string());
     let last = series.last().map_or_else(String::new, |d| d.0.strftime("%m-%d").to_string());
@@ -123,13 +158,13 @@ pub fn sparklines(
     vec![
         Line::from(vec![
             Span::styled("  ok     ", t.dim()),
-            Span::styled(spark(&ok), t.ok()),
-            Span::styled(format!("  max {}/day", max(&ok)), t.dim()),
+            Span::styled(spark(&ok, scale), t.ok()),
+            Span::styled(format!("  max {}/day", thousands(max(&ok))), t.dim()),
         ]),
         Line::from(vec![
             Span::styled("  failed ", t.dim()),
-            Span::styled(spark(&bad), if max(&bad) > 0 { t.bad() } else { t.dim() }),
-            Span::styled(format!("  max {}/day", max(&bad)), t.dim()),
+            Span::styled(spark(&bad, scale), if max(&bad) > 0 { t.bad() } else { t.dim() }),
+            Span::styled(format!("  max {}/day", thousands(max(&bad))), t.dim()),
         ]),
         Line::from(Span::styled(format!("         {axis}"), t.dim())),
     ]
@@ -154,9 +189,10 @@ pub fn day_series(since: Date, s: &DomainSummary, today: Date) -> Vec<(Date, u64
     out.split_off(skip)
 }
 
-/// One cell per value: `·` for zero, else a bar scaled to the largest value.
-pub fn spark(values: &[u64]) -> String {
-    let max = values.iter().copied().max().unwrap_or(0).max(1);
+/// One cell per value: `·` for zero, else a bar of `scale` (the value drawn full height; at
+/// least one step high, so no failure is ever invisible).
+pub fn spark(values: &[u64], scale: u64) -> String {
+    let max = scale.max(1);
     values
         .iter()
         .map(|&v| match v {

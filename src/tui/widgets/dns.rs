@@ -3,7 +3,7 @@
 
 use ratatui::text::{Line, Span};
 
-use crate::tui::keymap::{Action, action_keys};
+use crate::tui::keymap::{Action, key_for};
 use crate::tui::theme::Theme;
 use mtasts_core::rollout::DomainState;
 use mtasts_core::sanitize::sanitize;
@@ -14,7 +14,7 @@ pub fn line(t: &Theme, state: &DomainState) -> Line<'static> {
         Some(setup) => {
             let kind = setup.provider().map(|p| p.kind()).unwrap_or("the provider");
             Line::from(vec![
-                Span::styled(format!(" {} ", action_keys(Action::PublishDns)), t.accent()),
+                Span::styled(format!(" {} ", key_for(Action::PublishDns)), t.accent()),
                 Span::raw(format!("publishes through {kind}: a diff first, then one update")),
             ])
         }

@@ -37,9 +37,12 @@ pub(crate) fn check(ev: &Evidence) -> Vec<Finding> {
             Severity::Warning,
             domain,
             format!(
-                "{domain} is signed ({} DNSKEY record(s)) but its parent has no DS for it: nothing is \
-                 validated, so DANE and DNSSEC protect nothing",
-                chain.dnskey.found().copied().unwrap_or(0)
+                "{domain} is signed ({}) but its parent has no DS for it: nothing is validated, so \
+                 DANE and DNSSEC protect nothing",
+                crate::words::count(
+                    u64::try_from(chain.dnskey.found().copied().unwrap_or(0)).unwrap_or(0),
+                    "DNSKEY record"
+                )
             ),
             DS_STEPS,
         )];

@@ -19,6 +19,7 @@ mod mx_probe;
 pub mod ns;
 mod plan;
 mod policy;
+pub mod reach;
 mod records;
 pub mod starttls;
 mod tls;
@@ -65,6 +66,8 @@ pub struct PlanContext {
     pub published: Vec<(PolicyId, String)>,
     /// The policy versions senders may still hold (from the rollout's sender-cache model).
     pub held: Vec<HeldPolicy>,
+    /// The length of the rollout's testing window, in days.
+    pub window_days: u32,
 }
 
 /// A policy version senders may still hold.

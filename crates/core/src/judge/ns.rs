@@ -128,7 +128,10 @@ pub(crate) fn check(ev: &Evidence) -> Vec<Finding> {
     for (label, by_answer) in disagreements(ev) {
         let who = by_answer
             .iter()
-            .map(|(answer, servers)| format!("{} serve(s) {answer}", servers.join(", ")))
+            .map(|(answer, servers)| {
+                let verb = if servers.len() == 1 { "serves" } else { "serve" };
+                format!("{} {verb} {answer}", servers.join(", "))
+            })
             .collect::<Vec<_>>()
             .join("; ");
         out.push(Finding::new(

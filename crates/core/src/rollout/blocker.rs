@@ -62,11 +62,13 @@ pub enum BlockerKind {
     FinalPhase,
     /// Not every authoritative nameserver serves the newly published records yet.
     NsLagging,
+    /// The live policy is `mode: enforce` and enforcing senders refuse an MX host now.
+    DeliveryRefused,
 }
 
 impl BlockerKind {
     /// Every kind.
-    pub const ALL: [BlockerKind; 25] = [
+    pub const ALL: [BlockerKind; 26] = [
         BlockerKind::NoCheck,
         BlockerKind::CheckStale,
         BlockerKind::MxUnknown,
@@ -92,6 +94,7 @@ impl BlockerKind {
         BlockerKind::FinalPhase,
         BlockerKind::TestersNotRun,
         BlockerKind::NsLagging,
+        BlockerKind::DeliveryRefused,
     ];
 
     /// The stable kebab-case name.
@@ -122,6 +125,7 @@ impl BlockerKind {
             BlockerKind::FinalPhase => "final-phase",
             BlockerKind::TestersNotRun => "testers-not-run",
             BlockerKind::NsLagging => "ns-lagging",
+            BlockerKind::DeliveryRefused => "delivery-refused",
         }
     }
 }

@@ -11,6 +11,7 @@ use super::removal::removal_blockers;
 use super::steps::publish_steps;
 use super::testing::testing_progress;
 use crate::finding::Code;
+use crate::words::thousands;
 
 /// MX drift and un-bumped ids.
 fn drift_and_id(state: &DomainState, obs: &Observation) -> Vec<Blocker> {
@@ -55,10 +56,7 @@ pub(crate) fn testing(
     {
         out.push(Blocker::soft(
             BlockerKind::WindowIncomplete,
-            format!(
-                "testing day {} of {}: the window ends at {} ({} days remaining)",
-                p.day, p.total, p.ends_at, p.days_remaining
-            ),
+            format!("testing {}: the window ends at {}", p.words(now), p.ends_at),
         ));
     }
     out.extend(report_blocker(reports));
@@ -72,15 +70,16 @@ fn report_blocker(reports: Option<&ReportTally>) -> Option<Blocker> {
     let t = reports.filter(|t| t.reports > 0);
     match t {
         Some(t) if t.failed_sessions > 0 => {
-            let types: Vec<String> = t.failures_by_type.iter().map(|(k, n)| format!("{k} ×{n}")).collect();
+            let types: Vec<String> =
+                t.failures_by_type.iter().map(|(k, n)| format!("{k} ×{}", thousands(*n))).collect();
             let detail = if types.is_empty() { String::new() } else { format!(" ({})", types.join(", ")) };
             Some(Blocker::soft(
                 BlockerKind::TlsRptFailures,
                 format!(
                     "TLS-RPT reports show {} failed of {} sessions in the window{detail}; failures count \
                      from every report, authenticated or not",
-                    t.failed_sessions,
-                    t.failed_sessions.saturating_add(t.successful_sessions)
+                    thousands(t.failed_sessions),
+                    thousands(t.failed_sessions.saturating_add(t.successful_sessions))
                 ),
             ))
         }
@@ -93,7 +92,7 @@ fn report_blocker(reports: Option<&ReportTally>) -> Option<Blocker> {
                  extracted .json files",
                 t.reports,
                 if t.reports == 1 { "" } else { "s" },
-                t.successful_sessions
+                thousands(t.successful_sessions)
             ),
         )),
         Some(_) => None,

@@ -77,7 +77,7 @@ pub fn ns_settled(
             short_time(s.since),
             until.strftime("%Y-%m-%d %H:%M:%S UTC"),
             s.wait_secs,
-            left(until.as_second() - now.as_second())
+            crate::words::left(until.as_second() - now.as_second(), Some(i64::from(s.wait_secs)))
         ));
     }
     Ok(Some(until))
@@ -108,12 +108,4 @@ fn known(state: &DomainState, obs: Option<&Observation>, id: &PolicyId) -> Optio
 /// seen serving it.
 pub(crate) fn settles_at(state: &DomainState, obs: Option<&Observation>, id: &PolicyId) -> Option<Timestamp> {
     known(state, obs, id).map(|s| s.until())
-}
-
-/// "45 s", "12 min" (rounded up).
-fn left(secs: i64) -> String {
-    match secs.max(1) {
-        s if s < 120 => format!("{s} s"),
-        s => format!("{} min", (s + 59) / 60),
-    }
 }

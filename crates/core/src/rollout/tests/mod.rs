@@ -2,6 +2,7 @@
 
 mod adopt;
 mod change;
+mod emergency;
 mod enforce;
 mod gates;
 mod maintenance;
