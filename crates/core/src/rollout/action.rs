@@ -12,6 +12,7 @@ use super::phase::Phase;
 use super::removal::removal_action;
 use super::steps::{policy_one_line, publish_steps};
 use super::testing::testing_progress;
+use super::time::short_time;
 use crate::rfc::{StsRecord, TlsRptRecord};
 
 fn has(blockers: &[Blocker], kind: BlockerKind) -> bool {
@@ -136,7 +137,10 @@ fn testing_action(
     if let Some(p) = testing_progress(state, now).filter(|p| !p.complete) {
         return Next::text(format!(
             "Keep testing until {} (day {} of {}, {} days remaining); watch TLS-RPT reports (",
-            p.ends_at, p.day, p.total, p.days_remaining
+            short_time(p.ends_at),
+            p.day,
+            p.total,
+            p.days_remaining
         ))
         .verb(Verb::Reports)
         .then(").");
@@ -173,7 +177,7 @@ fn rollback_action(
         Some(c) => Next::text(format!(
             "Keep the records and the mode: none policy until {}. Fixed the problem meanwhile? \
              Resume testing (",
-            c.removable_at
+            short_time(c.removable_at)
         ))
         .verb(Verb::Resume)
         .then(")."),

@@ -10,6 +10,7 @@ use super::observe::{Observation, ReportTally};
 use super::removal::removal_blockers;
 use super::steps::publish_steps;
 use super::testing::testing_progress;
+use super::time::short_time;
 use crate::finding::Code;
 
 /// MX drift and un-bumped ids.
@@ -57,7 +58,10 @@ pub(crate) fn testing(
             BlockerKind::WindowIncomplete,
             format!(
                 "testing day {} of {}: the window ends at {} ({} days remaining)",
-                p.day, p.total, p.ends_at, p.days_remaining
+                p.day,
+                p.total,
+                short_time(p.ends_at),
+                p.days_remaining
             ),
         ));
     }
@@ -126,7 +130,10 @@ pub(crate) fn rollback(state: &DomainState, obs: &Observation, now: Timestamp) -
             Some(c) if c.complete => {}
             Some(c) => out.push(Blocker::hard(
                 BlockerKind::RollbackWaiting,
-                format!("senders may still cache an older policy: keep the records until {}", c.removable_at),
+                format!(
+                    "senders may still cache an older policy: keep the records until {}",
+                    short_time(c.removable_at)
+                ),
             )),
             None => out.push(Blocker::hard(
                 BlockerKind::RollbackWaiting,
