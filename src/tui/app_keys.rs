@@ -6,9 +6,11 @@ use jiff::SignedDuration;
 use super::app::{
     App, Confirm, ConfirmKind, Effect, Op, Overlay, Pane, Prompt, PromptKind, Publish, Purpose, Screen,
 };
+use super::hints::{hint, verb_keys};
 use super::keymap::{self, Action};
+use super::offers::{self, Due};
 use mtasts_core::rfc::{DomainName, StsRecord, TlsRptRecord};
-use mtasts_core::rollout::{DomainState, HostingPath, Phase, evaluate, publish_steps};
+use mtasts_core::rollout::{DomainState, HostingPath, Phase, evaluate};
 
 const DAY: SignedDuration = SignedDuration::from_hours(24);
 
@@ -92,15 +94,19 @@ impl App {
     }
 
     fn domain_action(&mut self, action: Action, digit: usize) -> Vec<Effect> {
+        let last = match &self.screen {
+            Screen::Domain(v) => keymap::last_screen(self.state(&v.domain)),
+            Screen::Home => Phase::Enforced,
+        };
         let Screen::Domain(view) = &mut self.screen else {
             return Vec::new();
         };
         let domain = view.domain.clone();
-        let page = self.size.1.saturating_sub(8).max(1);
+        let page = view.viewport.get().height.max(1);
         match action {
             Action::PhasePrev | Action::PhaseNext => {
                 let by = if action == Action::PhasePrev { -1 } else { 1 };
-                view.viewing = step(view.viewing, by, Phase::Enforced);
+                view.viewing = step(view.viewing, by, last);
                 view.scroll = 0;
                 view.pane = Pane::Phase;
             }
@@ -116,6 +122,16 @@ impl App {
                 };
             }
             Action::Top => view.scroll = 0,
+            Action::ScrollRight | Action::ScrollLeft => {
+                let max = view.hscroll_max.get();
+                let at = view.hscroll.min(max);
+                let by = (view.viewport.get().width / 2).max(1);
+                view.hscroll = if action == Action::ScrollRight {
+                    at.saturating_add(by).min(max)
+                } else {
+                    at.saturating_sub(by)
+                };
+            }
             Action::Recheck => {
                 let mut fx = vec![Effect::Reload, self.load_reports()];
                 fx.extend(self.start_check(vec![domain], Purpose::Refresh));
@@ -158,25 +174,24 @@ impl App {
                     lines.push("no blockers".into());
                 }
                 lines.push(String::new());
-                lines.push(format!("next: {}", gate.next.render(keymap::verb_keys)));
+                lines.push(format!("next: {}", gate.next.render(|v| verb_keys(self, v))));
                 self.overlay = Some(Overlay::Note { title: " gate ", lines });
                 Vec::new()
             }
             Action::Copy => match self.snippet(&state) {
                 Some(Ok(s)) => {
+                    let write =
+                        hint(self, Action::Write).map(|w| format!("; {w} writes a file")).unwrap_or_default();
                     self.set_status(
                         format!(
-                            "sent {} to the terminal's clipboard with OSC 52 — in tmux, `set -g set-clipboard on`; w writes a file",
+                            "sent {} to the terminal's clipboard with OSC 52 — in tmux, `set -g set-clipboard on`{write}",
                             s.file_name
                         ),
                         false,
                     );
                     vec![Effect::Copy(s.text)]
                 }
-                _ => {
-                    self.set_status("choose a hosting path first (1–6)", true);
-                    Vec::new()
-                }
+                _ => Vec::new(),
             },
             Action::Write => match self.snippet(&state) {
                 Some(Ok(s)) => {
@@ -186,10 +201,7 @@ impl App {
                     self.overlay = Some(Overlay::Prompt(p));
                     fx
                 }
-                _ => {
-                    self.set_status("choose a hosting path first (1–6)", true);
-                    Vec::new()
-                }
+                _ => Vec::new(),
             },
             Action::AuditReport => {
                 let context = vec![format!(
@@ -217,6 +229,8 @@ impl App {
             Action::Tick => self.tick_tester(state, digit),
             Action::CopyPolicy
             | Action::WritePolicy
+            | Action::CopyRecords
+            | Action::WriteRecords
             | Action::EditPaths
             | Action::WriteWrangler
             | Action::OpenHosting
@@ -266,29 +280,20 @@ impl App {
         }
     }
 
-    /// Demo: publishes what is due next: the records, unless the new policy must go live first.
+    /// Demo: publishes what is due next (see [`offers::publish_due`]).
     fn publish(&mut self, state: DomainState, viewing: Phase) -> Vec<Effect> {
         let domain = state.domain.clone();
-        if state.removal.is_some() {
-            return vec![Effect::Publish(Publish::RemoveRecords { domain })];
-        }
-        let records_first = matches!(viewing, Phase::Records | Phase::Enforce | Phase::Enforced)
-            && records_next(&state, self);
-        if records_first {
-            vec![Effect::Publish(Publish::Records {
+        let publish = match offers::publish_due(self, &state, viewing) {
+            Some(Due::RemoveRecords) => Publish::RemoveRecords { domain },
+            Some(Due::Records) => Publish::Records {
                 sts: StsRecord::new(state.plan.id.clone()).render(),
                 tlsrpt: TlsRptRecord::new(state.plan.rua.clone()).render(),
                 domain,
-            })]
-        } else if viewing != Phase::Records {
-            vec![Effect::Publish(Publish::Policy { body: state.plan.policy().render(), domain })]
-        } else {
-            self.set_status(
-                "the records wait until the new policy is live (publish it on the hosting screen)",
-                true,
-            );
-            Vec::new()
-        }
+            },
+            Some(Due::Policy) => Publish::Policy { body: state.plan.policy().render(), domain },
+            None => return Vec::new(),
+        };
+        vec![Effect::Publish(publish)]
     }
 
     fn choose_hosting(&mut self, domain: DomainName, i: usize) -> Vec<Effect> {
@@ -316,16 +321,6 @@ impl App {
     }
 }
 
-/// In the enforce phase the id goes out only after the new policy is live (RFC 8461 §8.1): the
-/// first of the rollout's publication steps.
-fn records_next(state: &DomainState, app: &App) -> bool {
-    if !matches!(state.phase, Phase::Enforce | Phase::Rollback) {
-        return true;
-    }
-    let obs = app.checked(&state.domain).map(|c| &c.observation).or(state.last_observation.as_ref());
-    publish_steps(state, obs).first().is_some_and(|step| step.done)
-}
-
 fn view_phase(screen: &Screen) -> Phase {
     match screen {
         Screen::Domain(v) => v.viewing,
@@ -334,7 +329,7 @@ fn view_phase(screen: &Screen) -> Phase {
 }
 
 fn step(p: Phase, by: i32, max: Phase) -> Phase {
-    let order = Phase::ORDER;
+    let order: Vec<Phase> = Phase::ORDER.into_iter().chain([Phase::Rollback]).collect();
     let i = order.iter().position(|x| *x == p).unwrap_or(order.len() - 1) as i32;
     let max_i = order.iter().position(|x| *x == max).unwrap_or(order.len() - 1) as i32;
     let j = (i + by).clamp(0, max_i.max(0));

@@ -18,9 +18,11 @@ pub mod checks;
 pub mod effects;
 mod fetch;
 mod files;
+mod hints;
 pub mod keymap;
 mod model;
 pub mod msg;
+mod offers;
 mod overlay;
 mod paths;
 pub mod render;
@@ -41,7 +43,15 @@ mod tests_fetch;
 #[cfg(test)]
 mod tests_flow;
 #[cfg(test)]
+mod tests_hints;
+#[cfg(test)]
 mod tests_keys;
+#[cfg(test)]
+mod tests_layout;
+#[cfg(test)]
+mod tests_paging;
+#[cfg(test)]
+mod tests_places;
 #[cfg(test)]
 mod tests_reports;
 #[cfg(test)]

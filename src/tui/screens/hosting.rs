@@ -8,12 +8,19 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::pane::{Ctx, pane};
 use crate::ops::snippet::{options, site};
+use crate::tui::app::App;
 use crate::tui::artefact::{edits_paths, is_worker};
+use crate::tui::hints::{hint, keyed};
+use crate::tui::keymap::Action;
 use crate::tui::theme::{self, Theme};
+use crate::tui::widgets::wrap::wrap_all;
 use mtasts_core::rfc::{DomainName, Policy};
 use mtasts_core::rollout::{DomainState, HostingPath};
 use mtasts_core::sanitize::sanitize;
 use mtasts_core::snippet::{Options, Target, WRANGLER_HINT, generate};
+
+/// From this width on, the choices sit beside the snippet (which keeps 100 columns).
+const SIDE_BY_SIDE: u16 = 160;
 
 const CHOICES: [(&str, &str); 6] = [
     ("A nginx", "you run nginx and can add a server block"),
@@ -24,13 +31,15 @@ const CHOICES: [(&str, &str); 6] = [
     ("C shared Worker", "one Worker for every tracked domain that picks C"),
 ];
 
-/// The zone-file lines of the two TXT records.
+/// The zone-file lines of the two TXT records and what the policy host needs (the
+/// snippet's introduction left out).
 pub fn zone_lines(s: &DomainState) -> Vec<String> {
     match generate(Target::Dns, &[site(s)], &Options::default()) {
         Ok(sn) => sn
             .text
             .lines()
-            .filter(|l| !l.trim().is_empty() && !l.starts_with(';'))
+            .skip_while(|l| l.starts_with(';'))
+            .filter(|l| !l.trim().is_empty())
             .map(str::to_owned)
             .collect(),
         Err(e) => vec![e.to_string()],
@@ -41,13 +50,16 @@ pub fn zone_lines(s: &DomainState) -> Vec<String> {
 pub fn render(cx: &Ctx, f: &mut Frame, area: Rect) {
     let t = cx.t;
     let chosen = cx.state.plan.hosting.and_then(|h| HostingPath::ALL.iter().position(|x| *x == h));
-    let side = area.width >= 110;
-    let list_h = if side {
-        area.height
-    } else if area.height >= 14 {
-        7
-    } else {
-        4
+    // Side by side only when the snippet still gets room for its longest lines.
+    let side = area.width >= SIDE_BY_SIDE;
+    let compact = !side && area.height < 14;
+    let name_w = CHOICES.iter().map(|(n, _)| n.chars().count()).max().unwrap_or(0) + 1;
+    // As many whole choices per row as the width holds (two at 60 columns, three rows).
+    let per_row = (usize::from(area.width) / (5 + name_w)).clamp(1, 3).max(CHOICES.len().div_ceil(3));
+    let list_h = match () {
+        _ if side => area.height,
+        _ if compact => u16::try_from(CHOICES.len().div_ceil(per_row) + 1).unwrap_or(4),
+        _ => 7,
     };
     let areas = if side {
         // A gap column keeps the list and the code apart.
@@ -56,14 +68,13 @@ pub fn render(cx: &Ctx, f: &mut Frame, area: Rect) {
         Layout::vertical([Constraint::Length(list_h), Constraint::Min(3)]).split(area)
     };
     let mut list = Vec::new();
-    let compact = !side && list_h < 7;
     for (i, (name, why)) in CHOICES.iter().enumerate() {
         let here = chosen == Some(i);
         let sym = if here { theme::HERE } else { theme::TODO };
         let style = if here { t.selected() } else { ratatui::style::Style::new() };
         let mut spans = vec![
             Span::styled(format!(" {} ", i + 1), t.accent()),
-            Span::styled(format!("{sym} {name:<16}"), style),
+            Span::styled(format!("{sym} {name:<name_w$}"), style),
         ];
         if !compact {
             spans.push(Span::styled(format!(" {why}"), t.dim()));
@@ -72,7 +83,7 @@ pub fn render(cx: &Ctx, f: &mut Frame, area: Rect) {
     }
     if compact {
         let rows: Vec<Line> = list
-            .chunks(3)
+            .chunks(per_row)
             .map(|c| Line::from(c.iter().flat_map(|l| l.spans.clone()).collect::<Vec<_>>()))
             .collect();
         list = rows;
@@ -81,17 +92,17 @@ pub fn render(cx: &Ctx, f: &mut Frame, area: Rect) {
         " A = static file, B = Worker (one domain), C = shared Worker",
         t.dim(),
     )));
-    let list = Paragraph::new(list);
-    f.render_widget(if side { list.wrap(ratatui::widgets::Wrap { trim: false }) } else { list }, areas[0]);
+    let list = if side { wrap_all(&list, areas[0].width) } else { list };
+    f.render_widget(Paragraph::new(list), areas[0]);
     snippet_pane(cx, t, f, areas[areas.len() - 1]);
 }
 
 /// The policy file as a file: its name and keys, the exact lines, and how it is served.
-pub fn policy_file_lines(t: &Theme, domain: &DomainName, policy: &Policy) -> Vec<Line<'static>> {
-    let mut lines = vec![Line::from(vec![
-        Span::styled(" mta-sts.txt", t.title()),
-        Span::styled(" · f copy · F write", t.dim()),
-    ])];
+pub fn policy_file_lines(app: &App, t: &Theme, domain: &DomainName, policy: &Policy) -> Vec<Line<'static>> {
+    let keys = [keyed(app, Action::CopyPolicy, "copy"), keyed(app, Action::WritePolicy, "write")];
+    let keys: String = keys.into_iter().flatten().map(|k| format!(" · {k}")).collect();
+    let mut lines =
+        vec![Line::from(vec![Span::styled(" mta-sts.txt", t.title()), Span::styled(keys, t.dim())])];
     for l in policy.render().lines() {
         lines.push(Line::from(Span::styled(format!("  {l}"), t.string())));
     }
@@ -103,11 +114,13 @@ pub fn policy_file_lines(t: &Theme, domain: &DomainName, policy: &Policy) -> Vec
 }
 
 fn snippet_pane(cx: &Ctx, t: &Theme, f: &mut Frame, area: Rect) {
-    let mut lines = policy_file_lines(t, &cx.state.domain, &cx.state.plan.policy());
+    let mut lines = policy_file_lines(cx.app, t, &cx.state.domain, &cx.state.plan.policy());
     lines.push(Line::default());
     let title = match cx.app.snippet(cx.state) {
         None => {
-            lines.push(Line::from(Span::styled(" Choose a path with 1–6 to see its snippet.", t.dim())));
+            let keys = hint(cx.app, Action::ChooseHosting).map(|k| format!(" with {k}")).unwrap_or_default();
+            lines
+                .push(Line::from(Span::styled(format!(" Choose a path{keys} to see its snippet."), t.dim())));
             " snippet ".to_owned()
         }
         Some(Err(e)) => {
@@ -118,10 +131,10 @@ fn snippet_pane(cx: &Ctx, t: &Theme, f: &mut Frame, area: Rect) {
             if edits_paths(cx.state)
                 && let Ok([cert, key, root]) = options(cx.state).resolved(&cx.state.domain)
             {
-                lines.push(Line::from(vec![
-                    Span::styled(" paths ", t.title()),
-                    Span::styled("· e edits", t.dim()),
-                ]));
+                let edits =
+                    keyed(cx.app, Action::EditPaths, "edits").map(|k| format!("· {k}")).unwrap_or_default();
+                lines
+                    .push(Line::from(vec![Span::styled(" paths ", t.title()), Span::styled(edits, t.dim())]));
                 let auto = cx.state.plan.hosting == Some(HostingPath::Caddy)
                     && options(cx.state).cert.is_none()
                     && options(cx.state).key.is_none();
@@ -135,38 +148,44 @@ fn snippet_pane(cx: &Ctx, t: &Theme, f: &mut Frame, area: Rect) {
                 }
                 lines.push(Line::default());
             }
+            let keys = [keyed(cx.app, Action::Copy, "copy"), keyed(cx.app, Action::Write, "write")];
+            let keys: String = keys.into_iter().flatten().map(|k| format!(" · {k}")).collect();
             lines.push(Line::from(vec![
                 Span::styled(format!(" {}", s.file_name), t.title()),
-                Span::styled(" · c copy · w write", t.dim()),
+                Span::styled(keys, t.dim()),
             ]));
             lines.extend(s.text.lines().map(|l| highlight(t, l)));
             lines.push(Line::default());
             for n in s.notes.iter().filter(|n| n.as_str() != WRANGLER_HINT) {
                 lines.push(Line::from(vec![Span::styled(" next: ", t.accent()), Span::raw(n.clone())]));
             }
-            if is_worker(cx.state) {
+            if is_worker(cx.state)
+                && let Some(k) = keyed(cx.app, Action::WriteWrangler, "writes")
+            {
                 lines.push(Line::from(vec![
                     Span::styled(" or: ", t.accent()),
-                    Span::raw(
-                        "D writes wrangler.jsonc and worker.js into a new folder: npx wrangler deploy there",
-                    ),
+                    Span::raw(format!(
+                        "{k} wrangler.jsonc and worker.js into a new folder: npx wrangler deploy there"
+                    )),
                 ]));
             }
+            let recheck =
+                keyed(cx.app, Action::Recheck, "re-checks").map(|k| format!("; {k}")).unwrap_or_default();
             lines.push(Line::from(vec![
                 Span::styled(" then: ", t.accent()),
                 Span::raw(format!(
-                    "check https://{}/.well-known/mta-sts.txt serves it as text/plain; r re-checks",
+                    "check https://{}/.well-known/mta-sts.txt serves it as text/plain{recheck}",
                     cx.state.domain.policy_host()
                 )),
             ]));
-            format!(" mta-sts.txt and {} · j/k scroll ", s.file_name)
+            format!(" mta-sts.txt and {} ", s.file_name)
         }
     };
     let block =
         Block::default().borders(Borders::TOP).border_style(t.border()).title(Span::styled(title, t.dim()));
     let inner = block.inner(area);
     f.render_widget(block, area);
-    pane(lines, cx.view, cx.t, f, inner);
+    pane(cx, lines, f, inner);
 }
 
 const KEYWORDS: &[&str] = &[

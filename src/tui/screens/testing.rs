@@ -10,6 +10,7 @@ use super::pane::{Ctx, pane};
 use crate::tui::app::DomainReports;
 use crate::tui::theme;
 use crate::tui::widgets::verdict;
+use crate::tui::widgets::wrap::wrap_all;
 use mtasts_core::rollout::{BlockerKind, Gate, Phase, testing_progress};
 use mtasts_core::sanitize::sanitize;
 use mtasts_reports::failure_fix;
@@ -29,24 +30,23 @@ pub fn render(cx: &Ctx, gate: &Gate, f: &mut Frame, area: Rect) {
                 cx.state.plan.window_days
             )
         };
-        f.render_widget(
-            Paragraph::new(Span::styled(msg, t.dim())).wrap(ratatui::widgets::Wrap { trim: false }),
-            area,
-        );
+        pane(cx, vec![Line::from(Span::styled(msg, t.dim()))], f, area);
         return;
     };
-    let [head, gauge, rest] =
-        Layout::vertical([Constraint::Length(1), Constraint::Length(1), Constraint::Min(1)]).areas(area);
-    f.render_widget(
-        Paragraph::new(Line::from(vec![
+    let head = wrap_all(
+        &[Line::from(vec![
             Span::styled(" started ", t.dim()),
             Span::raw(p.started.strftime("%Y-%m-%d").to_string()),
             Span::styled("  ends ", t.dim()),
             Span::raw(p.window_ends.to_string()),
             Span::styled("  mode: testing, max_age 86400", t.dim()),
-        ])),
-        head,
+        ])],
+        area.width,
     );
+    let head_h = u16::try_from(head.len()).unwrap_or(1);
+    let [head_a, gauge, rest] =
+        Layout::vertical([Constraint::Length(head_h), Constraint::Length(1), Constraint::Min(1)]).areas(area);
+    f.render_widget(Paragraph::new(head), head_a);
     let label = if p.complete {
         format!("{} ({}-day window complete)", p.words(cx.app.now), p.total)
     } else {
@@ -83,7 +83,7 @@ pub fn render(cx: &Ctx, gate: &Gate, f: &mut Frame, area: Rect) {
             "no TLS-RPT failures in the window",
             !has(BlockerKind::TlsRptFailures) && !has(BlockerKind::NoTlsRptReports),
         ),
-        ("two external testers ticked (← validation, keys 1–5)", !has(BlockerKind::TestersNotRun)),
+        ("two external testers ticked (on the validation screen)", !has(BlockerKind::TestersNotRun)),
     ];
     for (what, ok) in items {
         let (sym, st) = if ok { (theme::OK, t.ok()) } else { (theme::TODO, t.warn()) };
@@ -97,7 +97,7 @@ pub fn render(cx: &Ctx, gate: &Gate, f: &mut Frame, area: Rect) {
         ))),
         _ => lines.push(Line::from(Span::styled(" TLS-RPT: no TLS-RPT reports imported yet", t.dim()))),
     }
-    lines.extend(crate::tui::widgets::rua::review(t, cx.state, cx.app.now));
+    lines.extend(crate::tui::widgets::rua::review(cx.app, t, cx.state));
     if let Some(r @ DomainReports { summary: Some(s), .. }) =
         cx.app.session(&cx.state.domain).and_then(|x| x.reports.as_ref())
     {
@@ -124,5 +124,5 @@ pub fn render(cx: &Ctx, gate: &Gate, f: &mut Frame, area: Rect) {
             t.dim(),
         )));
     }
-    pane(lines, cx.view, cx.t, f, rest);
+    pane(cx, lines, f, rest);
 }
