@@ -76,3 +76,19 @@ fn pgdn_and_pgup_show_every_row_once_on_every_screen_at_every_size() {
     }
     assert!(paged_screens > 40, "only {paged_screens} screens needed paging: the test lost its teeth");
 }
+
+/// The first two pages of the nginx hosting screen at each size: the second starts on the row
+/// after the last one the first showed.
+#[test]
+fn the_second_page_starts_where_the_first_ended() {
+    let (_, app) = places().into_iter().find(|(n, _)| n == "Hosting of a Hosting domain, demo false").unwrap();
+    let mut out = String::new();
+    for (w, h) in SIZES {
+        let mut a = app.clone();
+        let first = super::fixtures::draw(&a, w, h);
+        press(&mut a, KeyCode::PageDown);
+        let second = super::fixtures::draw(&a, w, h);
+        out.push_str(&format!("── {w}×{h}, top ──\n{first}── {w}×{h}, after PgDn ──\n{second}"));
+    }
+    insta::assert_snapshot!("hosting_nginx_two_pages", out);
+}

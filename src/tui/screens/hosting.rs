@@ -54,12 +54,24 @@ pub fn render(cx: &Ctx, f: &mut Frame, area: Rect) {
     let side = area.width >= SIDE_BY_SIDE;
     let compact = !side && area.height < 14;
     let name_w = CHOICES.iter().map(|(n, _)| n.chars().count()).max().unwrap_or(0) + 1;
-    // As many whole choices per row as the width holds (two at 60 columns, three rows).
-    let per_row = (usize::from(area.width) / (5 + name_w)).clamp(1, 3).max(CHOICES.len().div_ceil(3));
+    let mut list = Vec::new();
+    for (i, (name, why)) in CHOICES.iter().enumerate() {
+        let here = chosen == Some(i);
+        let sym = if here { theme::HERE } else { theme::TODO };
+        let style = if here { t.selected() } else { ratatui::style::Style::new() };
+        let name = if compact { format!("{sym} {name}") } else { format!("{sym} {name:<name_w$}") };
+        let mut spans = vec![Span::styled(format!(" {} ", i + 1), t.accent()), Span::styled(name, style)];
+        if !compact {
+            spans.push(Span::styled(format!(" {why}"), t.dim()));
+        }
+        list.push(Line::from(spans));
+    }
+    if compact {
+        list = pack(list, usize::from(area.width));
+    }
     let list_h = match () {
         _ if side => area.height,
-        _ if compact => u16::try_from(CHOICES.len().div_ceil(per_row) + 1).unwrap_or(4),
-        _ => 7,
+        _ => u16::try_from(list.len() + 1).unwrap_or(7),
     };
     let areas = if side {
         // A gap column keeps the list and the code apart.
@@ -67,27 +79,6 @@ pub fn render(cx: &Ctx, f: &mut Frame, area: Rect) {
     } else {
         Layout::vertical([Constraint::Length(list_h), Constraint::Min(3)]).split(area)
     };
-    let mut list = Vec::new();
-    for (i, (name, why)) in CHOICES.iter().enumerate() {
-        let here = chosen == Some(i);
-        let sym = if here { theme::HERE } else { theme::TODO };
-        let style = if here { t.selected() } else { ratatui::style::Style::new() };
-        let mut spans = vec![
-            Span::styled(format!(" {} ", i + 1), t.accent()),
-            Span::styled(format!("{sym} {name:<name_w$}"), style),
-        ];
-        if !compact {
-            spans.push(Span::styled(format!(" {why}"), t.dim()));
-        }
-        list.push(Line::from(spans));
-    }
-    if compact {
-        let rows: Vec<Line> = list
-            .chunks(per_row)
-            .map(|c| Line::from(c.iter().flat_map(|l| l.spans.clone()).collect::<Vec<_>>()))
-            .collect();
-        list = rows;
-    }
     list.push(Line::from(Span::styled(
         " A = static file, B = Worker (one domain), C = shared Worker",
         t.dim(),
@@ -95,6 +86,35 @@ pub fn render(cx: &Ctx, f: &mut Frame, area: Rect) {
     let list = if side { wrap_all(&list, areas[0].width) } else { list };
     f.render_widget(Paragraph::new(list), areas[0]);
     snippet_pane(cx, t, f, areas[areas.len() - 1]);
+}
+
+/// Whole choices side by side in as few rows as `width` holds, spread evenly (two rows of
+/// three at 60 and 80 columns).
+fn pack(cells: Vec<Line<'static>>, width: usize) -> Vec<Line<'static>> {
+    let join = |group: &[Line<'static>]| {
+        let mut spans = Vec::new();
+        for (i, cell) in group.iter().enumerate() {
+            if i > 0 {
+                spans.push(Span::raw(" "));
+            }
+            spans.extend(cell.spans.iter().cloned());
+        }
+        Line::from(spans)
+    };
+    let mut greedy: Vec<Vec<Line<'static>>> = Vec::new();
+    for cell in &cells {
+        match greedy.last_mut() {
+            Some(row) if join(row).width() + 1 + cell.width() <= width => row.push(cell.clone()),
+            _ => greedy.push(vec![cell.clone()]),
+        }
+    }
+    let even: Vec<Line<'static>> =
+        cells.chunks(cells.len().div_ceil(greedy.len().max(1))).map(join).collect();
+    if even.len() == greedy.len() && even.iter().all(|r| r.width() <= width) {
+        even
+    } else {
+        greedy.iter().map(|r| join(r)).collect()
+    }
 }
 
 /// The policy file as a file: its name and keys, the exact lines, and how it is served.

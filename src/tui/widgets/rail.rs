@@ -47,10 +47,11 @@ pub fn rail(t: &Theme, current: Phase, viewing: Phase, blocked: Option<bool>, wi
 }
 
 fn drawn(t: &Theme, current: Phase, viewing: Phase, blocked: Option<bool>, form: Form) -> Line<'static> {
-    // The domain's own place (the viewed phase, or a rollback) keeps its full name longest.
+    // A rollback always says so; the viewed phase keeps its full name longest.
     let name = |p: Phase| match form.names {
+        _ if p == Phase::Rollback => p.as_str(),
         0 => p.as_str(),
-        1 if p == viewing || p == Phase::Rollback => p.as_str(),
+        1 if p == viewing => p.as_str(),
         _ => short(p),
     };
     let here = |p: Phase| -> (&'static str, Style) {
@@ -104,7 +105,7 @@ mod tests {
                     assert!(l.contains(short(p)) || l.contains(p.as_str()), "{width}: {p} unnamed in {l}");
                 }
                 if current == Phase::Rollback {
-                    assert!(l.contains("● rollback") || l.contains("● back"), "{width}: {l}");
+                    assert!(l.contains("● rollback"), "{width}: {l}");
                 }
             }
         }
