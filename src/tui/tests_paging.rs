@@ -81,7 +81,8 @@ fn pgdn_and_pgup_show_every_row_once_on_every_screen_at_every_size() {
 /// after the last one the first showed.
 #[test]
 fn the_second_page_starts_where_the_first_ended() {
-    let (_, app) = places().into_iter().find(|(n, _)| n == "Hosting of a Hosting domain, demo false").unwrap();
+    let (_, app) =
+        places().into_iter().find(|(n, _)| n == "Hosting of a Hosting domain, demo false").unwrap();
     let mut out = String::new();
     for (w, h) in SIZES {
         let mut a = app.clone();
