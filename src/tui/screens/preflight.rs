@@ -188,13 +188,15 @@ fn saved_or_waiting(cx: &Ctx, lines: &mut Vec<Line<'static>>) {
                 Span::raw(" name  "),
                 Span::styled(format!("(saved{})", recheck(cx, "; ")), t.dim()),
             ]);
+        } else if cx.app.session(&cx.state.domain).is_some_and(|s| s.unreachable.is_some()) {
+            // No address because nothing answered, not because the name has none.
+            let why = mtasts_core::judge::reach::DNS_UNANSWERED;
+            spans.push(Span::styled(format!("not probed: {why}{}", recheck(cx, "; ")), t.warn()));
         } else if cx.obs.is_some() {
             spans.push(Span::styled(
-                format!("not probed: no address was found for it{}", recheck(cx, "; ")),
+                format!("not probed: no address for it came back from DNS{}", recheck(cx, "; ")),
                 t.dim(),
             ));
-        } else if cx.app.session(&cx.state.domain).is_some_and(|s| s.unreachable.is_some()) {
-            spans.push(Span::styled(mtasts_core::judge::reach::DNS_UNANSWERED, t.warn()));
         } else {
             let press = hint(cx.app, Action::Recheck).map(|k| format!(" — press {k}")).unwrap_or_default();
             spans.push(Span::styled(format!("not checked yet{press}"), t.dim()));

@@ -110,7 +110,7 @@ pub(crate) fn mx_tls(state: &DomainState, obs: &Observation, now: Timestamp, str
             let msg = if obs.live_mx.as_ref().is_some_and(|l| !l.is_empty()) {
                 format!("MX host {host} was not probed")
             } else {
-                format!("planned MX host {host} could not be probed: no address was found for it")
+                format!("planned MX host {host} could not be probed: no address for it came back from DNS")
             };
             out.push(make(BlockerKind::MxNotChecked, msg));
             continue;
