@@ -9,6 +9,7 @@ pub mod evidence;
 pub mod finding;
 pub mod judge;
 pub mod providers;
+pub mod redact;
 pub mod rfc;
 pub mod rollout;
 pub mod sanitize;
