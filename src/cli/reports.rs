@@ -83,6 +83,7 @@ pub fn run(
 fn import(store: &ReportStore, paths: &[PathBuf], json: bool, style: &Style) -> Result<ExitCode> {
     let outcomes = store.import_paths(paths);
     let (mut imported, mut duplicate, mut rejected, mut ignored, mut conflicting) = (0, 0, 0, 0, 0);
+    let mut failed = 0;
     for o in &outcomes {
         match &o.outcome {
             Outcome::Imported { conflicts, .. } => {
@@ -91,6 +92,7 @@ fn import(store: &ReportStore, paths: &[PathBuf], json: bool, style: &Style) -> 
             }
             Outcome::Duplicate { .. } => duplicate += 1,
             Outcome::Rejected { .. } => rejected += 1,
+            Outcome::Failed { .. } => failed += 1,
             Outcome::Ignored { .. } => ignored += 1,
         }
         if json {
@@ -108,11 +110,20 @@ fn import(store: &ReportStore, paths: &[PathBuf], json: bool, style: &Style) -> 
             String::new()
         };
         crate::outln!(
-            "{} imported{conflicts}, {duplicate} duplicate, {rejected} rejected, {ignored} ignored",
-            style.bold(&imported.to_string())
+            "{} imported{conflicts}, {duplicate} duplicate, {rejected} rejected, {ignored} ignored{}",
+            style.bold(&imported.to_string()),
+            not_stored(failed)
         );
     }
-    Ok(super::exit_for(rejected > 0))
+    Ok(super::exit_for(rejected + failed > 0))
+}
+
+/// The end of a summary line for reports that could not be stored: empty when none.
+pub fn not_stored(failed: usize) -> String {
+    if failed == 0 {
+        return String::new();
+    }
+    format!(", {failed} not stored (the state directory refused the write; import again once fixed)")
 }
 
 fn summary(

@@ -31,6 +31,7 @@ pub fn describe(outcomes: &[ImportOutcome]) -> Vec<Row> {
                 Outcome::Imported { report_id, .. } => ("imported", report_id.clone()),
                 Outcome::Duplicate { report_id } => ("duplicate", report_id.clone()),
                 Outcome::Rejected { reason } => ("rejected", reason.clone()),
+                Outcome::Failed { reason } => ("failed", reason.clone()),
                 Outcome::Ignored { reason } => ("ignored", reason.clone()),
             };
             (rel.display().to_string(), o.source.message, o.source.part.clone(), status, detail)

@@ -126,9 +126,7 @@ fn read_file(path: &Path, explicit: bool, emit: &mut dyn FnMut(Source, Found)) -
 }
 
 fn email(at: Source, raw: &[u8], emit: &mut dyn FnMut(Source, Found)) {
-    for (part, found) in email_items(raw) {
-        emit(Source { part, ..at.clone() }, found);
-    }
+    email_items(raw, &mut |part, found| emit(Source { part, ..at.clone() }, found));
 }
 
 /// Streams an mbox file: each message (at most [`MAX_INPUT_BYTES`]) is handled on its own,
