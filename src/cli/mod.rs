@@ -7,6 +7,7 @@ pub mod clock;
 pub mod ctx;
 pub mod demo;
 pub mod generate;
+pub mod intake;
 pub mod lab;
 pub mod lint;
 pub mod output;
