@@ -12,6 +12,7 @@ pub mod observe;
 pub mod reports;
 pub mod snippet;
 pub mod zone;
+pub mod zone_sets;
 
 pub use check::{Checked, plan_context};
 pub use checker::Checker;
