@@ -112,18 +112,10 @@ fn import(store: &ReportStore, paths: &[PathBuf], json: bool, style: &Style) -> 
         crate::outln!(
             "{} imported{conflicts}, {duplicate} duplicate, {rejected} rejected, {ignored} ignored{}",
             style.bold(&imported.to_string()),
-            not_stored(failed)
+            super::output::not_stored(failed)
         );
     }
     Ok(super::exit_for(rejected + failed > 0))
-}
-
-/// The end of a summary line for reports that could not be stored: empty when none.
-pub fn not_stored(failed: usize) -> String {
-    if failed == 0 {
-        return String::new();
-    }
-    format!(", {failed} not stored (the state directory refused the write; import again once fixed)")
 }
 
 fn summary(

@@ -171,7 +171,7 @@ pub fn run(
             "{} message(s): {} imported, {duplicate} duplicate, {rejected} rejected, {ignored} ignored{}{moved}",
             summary.messages,
             style.bold(&imported.to_string()),
-            super::reports::not_stored(failed)
+            super::output::not_stored(failed)
         );
     }
     if let Some(uid) = summary.unstored {

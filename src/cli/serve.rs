@@ -14,14 +14,14 @@ use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::{CertificateDer, PrivateKeyDer};
 use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::Semaphore;
+use tokio::sync::{mpsc, oneshot};
 use tokio_rustls::TlsAcceptor;
 
 use super::intake::{Admit, Backoff, Gate, Limits, PER_MINUTE};
 use mtasts_core::redact::redact_url;
 use mtasts_core::sanitize::sanitize;
 use mtasts_reports::ReportStore;
-use mtasts_reports::receiver::{Answer, MAX_BODY_BYTES, answer, reason};
+use mtasts_reports::receiver::{Answer, MAX_BODY_BYTES, answer, reason, refuse_head};
 
 const MAX_HEADER_LINE: u64 = 8192;
 const MAX_HEADERS: usize = 64;
@@ -33,15 +33,40 @@ const HEAD_DEADLINE: Duration = Duration::from_secs(10);
 const BUSY_DEADLINE: Duration = Duration::from_secs(5);
 /// The largest certificate chain or key file read.
 const MAX_PEM_BYTES: u64 = 1024 * 1024;
-/// Reports decompressed, parsed and stored at once (each may take tens of MiB while parsed).
-const IMPORTS_AT_ONCE: usize = 1;
-
 /// Everything a connection task needs.
 struct Shared {
     acceptor: TlsAcceptor,
-    store: ReportStore,
     gate: Arc<Gate>,
-    imports: Semaphore,
+    imports: mpsc::Sender<Job>,
+}
+
+/// A request whose body was read, for the import thread.
+struct Job {
+    method: String,
+    content_type: Option<String>,
+    body: Vec<u8>,
+    reply: oneshot::Sender<Answer>,
+}
+
+/// Starts the one thread that decompresses, parses and stores reports, one at a time: a report
+/// may take tens of MiB while parsed, and with one thread doing it the memory kept for reuse
+/// is that of the largest report, not that times every thread that ever parsed one. A job
+/// waits while another is handled.
+fn importer(store: ReportStore) -> Result<mpsc::Sender<Job>> {
+    let (tx, mut rx) = mpsc::channel::<Job>(1);
+    std::thread::Builder::new()
+        .name("mtasts-import".into())
+        .spawn(move || {
+            while let Some(job) = rx.blocking_recv() {
+                let handled = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    answer(&store, &job.method, job.content_type.as_deref(), &job.body)
+                }));
+                let ans = handled.unwrap_or_else(|_| Answer::new(500, "internal error"));
+                let _ = job.reply.send(ans);
+            }
+        })
+        .context("cannot start the import thread")?;
+    Ok(tx)
 }
 
 fn tls_config(cert: &Path, key: &Path) -> Result<rustls::ServerConfig> {
@@ -70,7 +95,7 @@ pub fn run(
 ) -> Result<()> {
     let acceptor = TlsAcceptor::from(Arc::new(tls_config(cert, key)?));
     let limits = Limits::for_fds(mtasts_probe::fd_limit().unwrap_or(1024));
-    let shared = Arc::new(Shared { acceptor, store, gate: Gate::new(limits), imports: Semaphore::new(IMPORTS_AT_ONCE) });
+    let shared = Arc::new(Shared { acceptor, gate: Gate::new(limits), imports: importer(store)? });
     runtime.block_on(async move {
         let listener =
             TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
@@ -188,26 +213,30 @@ async fn request<R: AsyncRead + Unpin>(
         }
         n => n.unwrap_or(0),
     };
+    // Refused by its head alone: the body is read and dropped, never held.
+    if let Some(refused) = refuse_head(&req.method, req.content_type.as_deref()) {
+        let _ = tokio::io::copy(&mut reader.take(length), &mut tokio::io::sink()).await;
+        return refused;
+    }
     let Some(_reserved) = shared.gate.reserve(length) else {
         return Answer::unavailable(format!(
             "the receiver holds {} MiB of request bodies, its limit; try again later",
             shared.gate.limits().body_bytes >> 20
         ));
     };
-    let mut body = Vec::new();
+    // Reserved above; pages are only touched as the bytes arrive.
+    let mut body = Vec::with_capacity(usize::try_from(length).unwrap_or(0));
     match reader.take(length).read_to_end(&mut body).await {
         Ok(got) if got as u64 == length => {}
         _ => return Answer::new(400, "the body ended before Content-Length"),
     }
+    let (reply, answered) = oneshot::channel();
+    let job = Job { method: req.method.clone(), content_type: req.content_type.clone(), body, reply };
     let left = DEADLINE.saturating_sub(started.elapsed());
-    let Ok(Ok(_permit)) = tokio::time::timeout(left, shared.imports.acquire()).await else {
+    let Ok(Ok(())) = tokio::time::timeout(left, shared.imports.send(job)).await else {
         return Answer::unavailable("the receiver is busy storing other reports; try again later");
     };
-    let store = shared.store.clone();
-    let (method, ct) = (req.method.clone(), req.content_type.clone());
-    tokio::task::spawn_blocking(move || answer(&store, &method, ct.as_deref(), &body))
-        .await
-        .unwrap_or_else(|_| Answer::new(500, "internal error"))
+    answered.await.unwrap_or_else(|_| Answer::new(500, "internal error"))
 }
 
 async fn read_line<R: AsyncRead + Unpin>(reader: &mut BufReader<R>) -> Option<String> {

@@ -137,5 +137,8 @@ fn a_name_with_more_mx_hosts_than_a_plan_may_list_is_refused_and_nothing_is_writ
     let out = run(&state, &args);
     let (stdout, stderr) = text(&out);
     assert_eq!(out.status.code(), Some(2), "{stdout}{stderr}");
-    assert!(stderr.contains("many.example: 65 MX hosts, more than the 64 a tracked domain may list"), "{stderr}");
+    assert!(
+        stderr.contains("many.example: 65 MX hosts, more than the 64 a tracked domain may list"),
+        "{stderr}"
+    );
 }

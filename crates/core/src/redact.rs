@@ -18,7 +18,9 @@ const ACCOUNT_SCHEMES: [&str; 2] = ["imap", "imaps"];
 /// takes a request target without scheme (`/path?token=abc`).
 pub fn redact_url(url: &str) -> Cow<'_, str> {
     let (scheme, rest) = match url.split_once("://") {
-        Some((s, r)) if !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)) => {
+        Some((s, r))
+            if !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)) =>
+        {
             (Some(s), r)
         }
         _ => (None, url),
@@ -105,7 +107,10 @@ mod tests {
 
     #[test]
     fn passwords_lone_tokens_query_values_and_fragments_are_hidden() {
-        assert_eq!(redact_url("imaps://rep:PASSWORD@imap.example/INBOX"), "imaps://rep:***@imap.example/INBOX");
+        assert_eq!(
+            redact_url("imaps://rep:PASSWORD@imap.example/INBOX"),
+            "imaps://rep:***@imap.example/INBOX"
+        );
         assert_eq!(redact_url("imaps://rep@imap.example/INBOX"), "imaps://rep@imap.example/INBOX");
         assert_eq!(
             redact_url("http://user:TOKEN@host:8080/hook?token=abc&x=1&flag#frag"),
@@ -120,7 +125,10 @@ mod tests {
     #[test]
     fn urls_inside_text_are_found_and_the_rest_stays() {
         let text = "error sending request for url (http://u:TOKEN@127.0.0.1:9/h?token=abc): refused";
-        assert_eq!(redact_urls(text), "error sending request for url (http://u:***@127.0.0.1:9/h?token=***): refused");
+        assert_eq!(
+            redact_urls(text),
+            "error sending request for url (http://u:***@127.0.0.1:9/h?token=***): refused"
+        );
         assert_eq!(
             redact_urls("bad \"imaps://rep:pw@host/\": x; ünï https://t@h"),
             "bad \"imaps://rep:***@host/\": x; ünï https://***@h"

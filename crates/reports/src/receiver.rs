@@ -61,17 +61,30 @@ fn is_gzip(content_type: &str) -> Option<bool> {
     }
 }
 
+/// The answer to a request its head alone refuses (not `POST`: 405; another media type: 415),
+/// so a server can answer it without reading the body.
+pub fn refuse_head(method: &str, content_type: Option<&str>) -> Option<Answer> {
+    if method != "POST" {
+        return Some(Answer::new(405, "only POST is accepted (RFC 8460 section 5.4)"));
+    }
+    if content_type.and_then(is_gzip).is_none() {
+        return Some(Answer::new(
+            415,
+            "Content-Type must be application/tlsrpt+gzip or application/tlsrpt+json",
+        ));
+    }
+    None
+}
+
 /// Handles one request whose body was read in full (at most [`MAX_BODY_BYTES`]): 201 for a new
 /// report, 200 for one already stored, 4xx saying precisely what is wrong with the request,
 /// 503 with `Retry-After` when a good report could not be stored (a full disk: the sender
 /// tries again later).
 pub fn answer(store: &ReportStore, method: &str, content_type: Option<&str>, body: &[u8]) -> Answer {
-    if method != "POST" {
-        return Answer::new(405, "only POST is accepted (RFC 8460 section 5.4)");
+    if let Some(refused) = refuse_head(method, content_type) {
+        return refused;
     }
-    let Some(gzip) = content_type.and_then(is_gzip) else {
-        return Answer::new(415, "Content-Type must be application/tlsrpt+gzip or application/tlsrpt+json");
-    };
+    let gzip = content_type.and_then(is_gzip).unwrap_or(false);
     let json = if gzip {
         match gunzip(body) {
             Ok(json) => json,
