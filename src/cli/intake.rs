@@ -209,8 +209,15 @@ impl Drop for BodyBytes {
     }
 }
 
-/// Waiting after a failed `accept` (out of file descriptors, most often): 10 ms, doubling up
-/// to one second, back to nothing after a success; so the loop never spins.
+/// Whether a failed `accept` says the process is out of something (descriptors, buffers,
+/// memory) rather than that one connection went away before it was taken (`ECONNABORTED`).
+pub fn out_of_resources(err: &std::io::Error) -> bool {
+    // EMFILE, ENFILE, ENOBUFS, ENOMEM on Linux.
+    matches!(err.raw_os_error(), Some(24 | 23 | 105 | 12))
+}
+
+/// Waiting after `accept` failed for want of resources (file descriptors, most often): 10 ms,
+/// doubling up to one second, back to nothing after a success; so the loop never spins.
 #[derive(Debug, Default)]
 pub struct Backoff {
     delay: Option<Duration>,
@@ -285,6 +292,8 @@ mod tests {
         assert_eq!((small.connections, small.busy), (27, 4));
         let mut b = Backoff::default();
         let err = std::io::Error::from_raw_os_error(24);
+        assert!(out_of_resources(&err));
+        assert!(!out_of_resources(&std::io::Error::from_raw_os_error(103)), "ECONNABORTED");
         let now = Instant::now();
         let (d, line) = b.failed(&err, now);
         assert_eq!(d, Duration::from_millis(10));

@@ -17,7 +17,7 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{mpsc, oneshot};
 use tokio_rustls::TlsAcceptor;
 
-use super::intake::{Admit, Backoff, Gate, Limits, PER_MINUTE};
+use super::intake::{Admit, Backoff, Gate, Limits, PER_MINUTE, out_of_resources};
 use mtasts_core::redact::redact_url;
 use mtasts_core::sanitize::sanitize;
 use mtasts_reports::ReportStore;
@@ -129,6 +129,8 @@ async fn accept_loop(listener: &TcpListener, shared: &Arc<Shared>) -> Result<()>
                 backoff.reset();
                 accepted
             }
+            // One connection gone before it was taken: the next one is fine.
+            Err(e) if !out_of_resources(&e) => continue,
             Err(e) => {
                 let (wait, line) = backoff.failed(&e, Instant::now());
                 if let Some(line) = line {
