@@ -7,7 +7,11 @@
 //! (e) fleet scale (see `check/scale.rs`): 5,000 domains on 1,000 MX addresses, every reply
 //! 2 s late, results as they come;
 //! (f) the latency floor (see `check/floor.rs`): 233 domains, MX probes ~1 s, one ~3 s, all
-//! of them against the slowest alone.
+//! of them against the slowest alone;
+//! (g) dead nameservers (see `check/dead_ns.rs`): (f) with one nameserver refused and one
+//! silent, all domains against the slowest alone;
+//! (h) checkdmarc on the fleet of (g), offline (see `check/checkdmarc.rs`), when
+//! `-- --checkdmarc PYTHON` names a Python that has it.
 //!
 //! A small hand-written harness rather than criterion: each iteration is a real network
 //! exchange of ~100 ms and more, dominated by injected sleeps, so a few runs reported as
@@ -16,7 +20,7 @@
 //!
 //! Run with `cargo bench --bench check`; `-- --iterations N` and `-- --latency MS` change the
 //! defaults (10 runs, 20 ms); `-- --only-scale` runs (e) alone, `--domains N --mx M --late MS`
-//! scale it; `-- --only-floor` runs (f) alone.
+//! scale it; `-- --only-floor` runs (f) alone, `-- --only-dead-ns` (g) alone.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
@@ -29,6 +33,10 @@ use mtasts_core::rfc::DomainName;
 use mtasts_lab::{DomainSpec, Lab, MxSpec, PolicyHostSpec, Scenario, fleet};
 use mtasts_probe::{ProbeConfig, ResolverChoice};
 
+#[path = "check/checkdmarc.rs"]
+mod checkdmarc;
+#[path = "check/dead_ns.rs"]
+mod dead_ns;
 #[path = "check/floor.rs"]
 mod floor;
 #[path = "check/scale.rs"]
@@ -84,6 +92,7 @@ fn config(lab: &Lab) -> ProbeConfig {
     cfg.smtp_port = lab.smtp_port;
     cfg.https_port = lab.https_port;
     cfg.extra_anchors = vec![lab.ca_der.clone()];
+    cfg.ns_port = lab.dns_addr.port();
     cfg
 }
 
@@ -234,6 +243,15 @@ fn main() {
         floor::report(&rt, iterations);
         return;
     }
+    if args.iter().any(|a| a == "--only-dead-ns") {
+        dead_ns::report(&rt, iterations);
+        return;
+    }
+    let python = args.iter().position(|a| a == "--checkdmarc").and_then(|i| args.get(i + 1));
+    if let Some(python) = python {
+        checkdmarc::report(&rt, python);
+        return;
+    }
     if args.iter().any(|a| a == "--only-scale") {
         scale::report(scale_domains, scale_mx, late);
         return;
@@ -282,5 +300,6 @@ fn main() {
     );
 
     floor::report(&rt, iterations.min(3));
+    dead_ns::report(&rt, iterations.min(3));
     scale::report(scale_domains, scale_mx, late);
 }

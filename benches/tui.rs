@@ -36,6 +36,7 @@ fn setup() -> (App, tempfile::TempDir, tokio::runtime::Runtime) {
             clock,
             publisher: Some(std::sync::Arc::new(demo::LabPublisher(lab))),
             last_copy: None,
+            wrangler: None,
         };
         let (mut app, _) = App::new(clock.now(), true, None);
         let loaded = runtime.reload();

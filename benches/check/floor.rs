@@ -19,9 +19,9 @@ const SHARED: usize = 200;
 const LATE_MS: u64 = 333;
 const SLOW_MS: u64 = 1000;
 /// The target: all domains within this factor of the slowest alone.
-const TARGET: f64 = 1.15;
+pub const TARGET: f64 = 1.15;
 
-fn scenario() -> (Scenario, DomainName) {
+pub fn scenario() -> (Scenario, DomainName) {
     let mut s = fleet(DOMAINS);
     let mut hosts = vec![
         MxHostSpec { latency_ms: LATE_MS, ..MxHostSpec::healthy("mx1.fleet.example") },
@@ -39,7 +39,7 @@ fn scenario() -> (Scenario, DomainName) {
 }
 
 /// Checks `names` once with default limits; the wall time, and the time of the first result.
-fn check(rt: &tokio::runtime::Runtime, lab: &Lab, names: &[DomainName]) -> (Duration, Duration) {
+pub fn check(rt: &tokio::runtime::Runtime, lab: &Lab, names: &[DomainName]) -> (Duration, Duration) {
     let cfg = super::config(lab);
     let start = Instant::now();
     let mut first = None;

@@ -8,7 +8,7 @@ use super::{
 };
 use mtasts_core::rfc::{StsRecord, TlsRptRecord};
 use mtasts_core::rollout::{DomainState, Phase};
-use mtasts_reports::{ReportEntry, failure_fix, summarize_entries};
+use mtasts_reports::{ReportEntry, summarize_entries, words};
 
 /// The report for `states` (in the order given) from the report index's entries (each report
 /// counted once, by its worst copy).
@@ -128,21 +128,18 @@ fn timeline(state: &DomainState) -> Vec<TimelineEvent> {
 
 fn tlsrpt(reports: &[ReportEntry], domain: &str) -> Option<TlsRptView> {
     let (summary, _) = summarize_entries(reports, Some(domain), None).into_iter().next()?;
-    let single_mx = (summary.counts.by_mx.len() == 1)
-        .then(|| summary.counts.by_mx.keys().next().map(String::as_str))
-        .flatten();
-    let mut failures: Vec<FailureView> = summary
-        .counts
-        .by_type
-        .iter()
-        .map(|(kind, n)| FailureView {
-            result_type: kind.clone(),
-            sessions: *n,
-            fix: failure_fix(kind, Some(domain), single_mx),
+    let failures: Vec<FailureView> = words::worst_first(&summary.counts.failures)
+        .into_iter()
+        .map(|f| FailureView {
+            mx: f.mx.clone(),
+            result_type: f.result_type.clone(),
+            details: words::pair_details(f),
+            sessions: f.sessions,
+            fix: words::pair_fix(f, domain),
         })
         .collect();
-    failures.sort_by(|a, b| b.sessions.cmp(&a.sessions).then_with(|| a.result_type.cmp(&b.result_type)));
-    Some(TlsRptView { summary, failures })
+    let authentication = words::auth_line(&summary.auth, summary.reports);
+    Some(TlsRptView { summary, failures, authentication })
 }
 
 fn certificates(state: &DomainState, now: Timestamp) -> Vec<CertView> {

@@ -199,13 +199,20 @@ fn tlsrpt(d: &DomainAudit) -> String {
         let rows: Vec<Vec<String>> = t
             .failures
             .iter()
-            .map(|f| vec![esc(&f.result_type), f.sessions.to_string(), esc(&f.fix)])
+            .map(|f| {
+                vec![
+                    esc(&f.result_type),
+                    esc(&f.mx),
+                    f.sessions.to_string(),
+                    esc(f.details.as_deref().unwrap_or("—")),
+                    esc(&f.fix),
+                ]
+            })
             .collect();
-        out.push_str(&table("failures", &["Failure type", "Sessions", "Fix"], &rows));
-        let by_mx: Vec<Vec<String>> =
-            s.counts.by_mx.iter().map(|(mx, n)| vec![esc(mx), n.to_string()]).collect();
-        out.push_str(&table("bymx", &["Receiving MX", "Failed sessions"], &by_mx));
+        let head = ["Failure type", "Receiving MX", "Sessions", "Reported details", "Fix"];
+        out.push_str(&table("failures", &head, &rows));
     }
+    out.push_str(&format!("<p><b>Authentication:</b> {}</p>", esc(&t.authentication)));
     let orgs: Vec<String> = s.organizations.iter().map(|o| esc(o)).collect();
     out.push_str(&format!("<p><b>Reporting organisations:</b> {}</p>", orgs.join(", ")));
     out

@@ -174,15 +174,21 @@ pub struct AckView {
 pub struct TlsRptView {
     /// The summary over every imported report.
     pub summary: mtasts_reports::DomainSummary,
-    /// Failures by result type, most sessions first, each with its fix.
+    /// Failures per receiving MX and result type, most sessions first, each with its fix.
     pub failures: Vec<FailureView>,
+    /// How the reports are authenticated, in words.
+    pub authentication: String,
 }
 
-/// Failed sessions of one result type and what to do.
+/// Failed sessions of one result type at one MX, and what to do.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FailureView {
+    /// The receiving MX (`unknown` when the reports did not say).
+    pub mx: String,
     /// The result type (RFC 8460 §4.3).
     pub result_type: String,
+    /// Receiving IPs, failure-reason-codes and sending MTAs the reports gave, in words.
+    pub details: Option<String>,
     /// Failed sessions.
     pub sessions: u64,
     /// The fix.

@@ -36,6 +36,10 @@ impl Publisher for LabPublisher {
                 .publish_txt(&domain.child("_mta-sts"), Vec::new())
                 .and_then(|()| lab.publish_txt(&domain.child("_smtp._tls"), Vec::new()))
                 .map(|()| "the removal of the TXT records".to_owned()),
+            Publish::Mx { domain, hosts } => {
+                let hosts: Vec<&str> = hosts.iter().map(DomainName::as_str).collect();
+                lab.set_mx_hosts(domain.as_str(), &hosts).map(|()| "the MX records".to_owned())
+            }
             Publish::Policy { domain, body } => lab
                 .publish_policy(domain.as_str(), Some(body.into_bytes()))
                 .map(|()| "the policy file".to_owned()),
@@ -98,8 +102,16 @@ pub fn run(color: bool, rt: &tokio::runtime::Runtime) -> Result<(), TuiError> {
         domains.push(FRESH.to_owned());
         let demo = DemoInfo { state_dir: dir.path().to_owned(), domains };
         let publisher: Arc<dyn Publisher> = Arc::new(LabPublisher(lab));
-        let config =
-            TuiConfig { store, probe, clock, color, demo: Some(demo), publisher: Some(publisher), started };
+        let config = TuiConfig {
+            store,
+            probe,
+            clock,
+            color,
+            demo: Some(demo),
+            publisher: Some(publisher),
+            wrangler: None,
+            started,
+        };
         let r = crate::tui::run_async(config).await;
         drop(dir);
         r

@@ -48,18 +48,33 @@ pub fn run(args: &LabArgs, now: jiff::Timestamp, runtime: &tokio::runtime::Runti
         let ca = std::env::temp_dir().join(format!("mtasts-lab-{}-ca.pem", std::process::id()));
         mtasts_fs::write_atomic(&ca, lab.ca_pem.as_bytes())
             .with_context(|| format!("cannot write {}", ca.display()))?;
+        // A scenario that signs zones validates from the lab root: its key as the trust anchor.
+        let anchor = match &lab.dnssec_anchor {
+            Some(text) => {
+                let path = std::env::temp_dir().join(format!("mtasts-lab-{}-root.key", std::process::id()));
+                mtasts_fs::write_atomic(&path, text.as_bytes())
+                    .with_context(|| format!("cannot write {}", path.display()))?;
+                Some(path)
+            }
+            None => None,
+        };
         let domains: Vec<&str> = lab.scenario.domains.iter().map(|d| d.name.as_str()).collect();
         crate::outln!("serving lab scenario {name:?} on loopback (Ctrl-C stops it)");
         crate::outln!("domains: {}", domains.join(" "));
+        let trust = anchor.as_ref().map(|p| format!(" --trust-anchor {}", p.display())).unwrap_or_default();
         crate::outln!(
-            "probe options: --resolver {} --smtp-port {} --https-port {} --ca-file {}",
+            "probe options: --resolver {} --smtp-port {} --https-port {} --ns-port {} --ca-file {}{trust}",
             lab.dns_addr,
             lab.smtp_port,
             lab.https_port,
+            lab.dns_addr.port(),
             ca.display()
         );
         tokio::signal::ctrl_c().await.context("waiting for Ctrl-C")?;
         let _ = std::fs::remove_file(&ca);
+        if let Some(path) = anchor {
+            let _ = std::fs::remove_file(path);
+        }
         drop(lab);
         Ok(ExitCode::SUCCESS)
     })

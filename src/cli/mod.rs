@@ -6,7 +6,10 @@ pub mod check_dns;
 pub mod clock;
 pub mod ctx;
 pub mod demo;
+pub mod dns;
 pub mod generate;
+pub mod headings;
+pub mod help;
 pub mod intake;
 pub mod lab;
 pub mod lint;
@@ -14,6 +17,7 @@ pub mod output;
 pub mod plan;
 pub mod probe_args;
 pub mod progress;
+pub mod publish;
 pub mod report;
 pub mod reports;
 pub mod reports_fetch;
@@ -38,16 +42,16 @@ use crate::store::Store;
 #[derive(Debug, Parser)]
 #[command(name = "mtasts", version, about, long_about = None)]
 pub struct Cli {
-    /// Where per-domain progress is kept.
-    #[arg(long, global = true, env = "MTASTS_STATE_DIR", value_name = "DIR")]
-    pub state_dir: Option<PathBuf>,
-    /// Never colour the output (NO_COLOR is honoured too).
-    #[arg(long, global = true)]
-    pub no_color: bool,
-    /// Probe options (global: before or after the subcommand) for check, add, advance and the
-    /// wizard.
+    /// Probe options (global: before or after the subcommand), listed by the commands that
+    /// probe (see [`help`]).
     #[command(flatten)]
     pub probe: probe_args::ProbeArgs,
+    /// Where per-domain progress is kept.
+    #[arg(long, global = true, env = "MTASTS_STATE_DIR", value_name = "DIR", help_heading = headings::GLOBAL)]
+    pub state_dir: Option<PathBuf>,
+    /// Never colour the output (NO_COLOR is honoured too).
+    #[arg(long, global = true, help_heading = headings::GLOBAL)]
+    pub no_color: bool,
     /// What to do.
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -68,6 +72,11 @@ pub enum Command {
     Advance(Box<track::AdvanceArgs>),
     /// Plan the removal of MTA-STS: mode none, a new id, then a countdown.
     Rollback(track::DomainArg),
+    /// Show, set or clear the DNS provider a domain's records are published through.
+    Dns(Box<dns::DnsArgs>),
+    /// Publish the DNS records the current step needs through the domain's provider: a diff,
+    /// confirmed, applied as one update, then the wait for every nameserver.
+    Publish(publish::PublishArgs),
     /// Stop tracking a domain (asks for --yes).
     Remove(track::DomainArg),
     /// After a rollback, once the problem is fixed: back to testing with a new id.
@@ -105,6 +114,8 @@ pub fn run(cli: Cli, rt: &tokio::runtime::Runtime) -> Result<ExitCode> {
         Some(Command::Add(args)) => track::add(&args, &open_store(dir)?, &ctx(clock::now()?)),
         Some(Command::Advance(args)) => track::advance(&args, &state_dir(dir)?, &ctx(clock::now()?)),
         Some(Command::Rollback(args)) => track::rollback(&args, &open_store(dir)?, &style, clock::now()?),
+        Some(Command::Dns(args)) => dns::run(&args, &open_store(dir)?, &ctx(clock::now()?)),
+        Some(Command::Publish(args)) => publish::run(&args, &open_store(dir)?, &ctx(clock::now()?)),
         Some(Command::Remove(args)) => track::remove(&args, &open_store(dir)?),
         Some(Command::Resume(args)) => track::resume(&args, &open_store(dir)?, &style, clock::now()?),
         Some(Command::Retire(args)) => track::retire(&args, &open_store(dir)?, &style, clock::now()?),

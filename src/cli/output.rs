@@ -72,6 +72,9 @@ pub fn format_finding(style: &Style, f: &Finding, indent: usize) -> String {
         sanitize(&f.subject),
         sanitize(&f.message)
     );
+    if let Some(root) = f.caused_by {
+        out.push_str(&format!("{pad}        {} {root}\n", style.dim("consequence of:")));
+    }
     if !f.fix.is_empty() {
         out.push_str(&format!("{pad}        {} {}\n", style.dim("fix:"), sanitize(&f.fix)));
     }

@@ -12,6 +12,7 @@ use mtasts_probe::{ProbeConfig, ResolverChoice, load_ca_file};
 /// How to reach the world: resolver, ports, trust anchors, timeouts. Defined once, on the
 /// top-level command, as global options: accepted before or after any subcommand.
 #[derive(Debug, Clone, Args)]
+#[command(next_help_heading = super::headings::PROBE)]
 pub struct ProbeArgs {
     /// DNS resolver to ask, IP[:PORT] (default: the system's resolver configuration).
     #[arg(long, global = true, value_name = "IP[:PORT]", value_parser = parse_resolver)]
@@ -71,6 +72,14 @@ impl ProbeArgs {
         }
         cfg.per_host = usize::try_from(self.per_host).unwrap_or(2);
         Ok(cfg)
+    }
+}
+
+impl ProbeArgs {
+    /// Where the DKIM keys of e-mailed reports are looked up: the probes' resolver and DNS
+    /// timeout.
+    pub fn dkim(&self) -> Result<mtasts_reports::DkimSettings> {
+        Ok(crate::ops::reports::dkim_settings(&self.config(super::clock::now()?)?))
     }
 }
 

@@ -36,6 +36,16 @@ impl ProgressLine {
         self.shown = true;
     }
 
+    /// Redraws the line with `text` (terminal-safe already).
+    pub fn show_text(&mut self, text: &str) {
+        if !self.enabled {
+            return;
+        }
+        let mut err = std::io::stderr().lock();
+        let _ = write!(err, "\r\x1b[2K{text}").and_then(|()| err.flush());
+        self.shown = true;
+    }
+
     /// Removes the line, if drawn.
     pub fn clear(&mut self) {
         if self.shown {

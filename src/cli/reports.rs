@@ -10,7 +10,7 @@ use super::output::{Style, print_json_line};
 use crate::ops::reports::{ReportNumbers, for_state};
 use mtasts_core::rollout::DomainState;
 use mtasts_core::sanitize::sanitize;
-use mtasts_reports::{Conflict, DomainSummary, Outcome, ReportStore, failure_fix, summarize_entries};
+use mtasts_reports::{Conflict, DkimVerifier, DomainSummary, Outcome, ReportStore, summarize_entries, words};
 
 /// Arguments of `mtasts reports`.
 #[derive(Debug, Args)]
@@ -70,7 +70,10 @@ pub fn run(
     let store = ReportStore::open(dir)?;
     match &args.what {
         ReportsWhat::Fetch(f) => super::reports_fetch::run(f, &store, dir, probe, style, rt),
-        ReportsWhat::Import { paths, json } => import(&store, paths, *json, style),
+        ReportsWhat::Import { paths, json } => {
+            let dkim = DkimVerifier::new(probe.dkim()?, rt.handle().clone());
+            import(&store, paths, &dkim, *json, style)
+        }
         ReportsWhat::Serve { listen, cert, key } => {
             super::serve::run(store, *listen, cert, key, rt).map(|()| ExitCode::SUCCESS)
         }
@@ -80,8 +83,14 @@ pub fn run(
     }
 }
 
-fn import(store: &ReportStore, paths: &[PathBuf], json: bool, style: &Style) -> Result<ExitCode> {
-    let outcomes = store.import_paths(paths);
+fn import(
+    store: &ReportStore,
+    paths: &[PathBuf],
+    dkim: &DkimVerifier,
+    json: bool,
+    style: &Style,
+) -> Result<ExitCode> {
+    let outcomes = store.import_paths(paths, dkim);
     let (mut imported, mut duplicate, mut rejected, mut ignored, mut conflicting) = (0, 0, 0, 0, 0);
     let mut failed = 0;
     for o in &outcomes {
@@ -156,43 +165,44 @@ fn summary(
     Ok(ExitCode::SUCCESS)
 }
 
-/// The text summary of one domain: totals, breakdowns with fixes, and the per-day series.
+/// The text summary of one domain: totals, how the reports are authenticated, the failures
+/// per (MX, result type) with what the reports said about them and the fix, and the per-day
+/// series.
 pub fn render(s: &DomainSummary, style: &Style) -> String {
     let domain = sanitize(&s.domain);
     let orgs: Vec<String> = s.organizations.iter().map(|o| sanitize(o).into_owned()).collect();
     let mut out = format!(
-        "{}  {} reports from {}\n  sessions {}  failed {}  failure rate {:.2}%\n",
+        "{}  {} from {}\n  sessions {}  failed {}  failure rate {:.2}%\n  {}\n",
         style.bold(&domain),
-        s.reports,
+        words::reports(s.reports),
         orgs.join(", "),
         s.counts.total(),
         s.counts.failed,
-        s.failure_rate * 100.0
+        s.failure_rate * 100.0,
+        words::auth_line(&s.auth, s.reports)
     );
     let seen = |m: &std::collections::BTreeMap<String, u64>| {
         m.iter().map(|(k, v)| format!("{} {v}", sanitize(k))).collect::<Vec<_>>().join(", ")
     };
-    out.push_str(&format!(
-        "  policy seen: {}  modes: {}\n",
-        seen(&s.counts.policy_types),
-        seen(&s.counts.modes)
-    ));
-    for (kind, n) in &s.counts.by_type {
-        out.push_str(&format!(
-            "  {} {:<28} {n:>8} sessions\n",
-            style.severity(mtasts_core::finding::Severity::Error),
-            sanitize(kind)
-        ));
-        let mx =
-            (s.counts.by_mx.len() == 1).then(|| s.counts.by_mx.keys().next()).flatten().map(String::as_str);
-        out.push_str(&format!(
-            "          {} {}\n",
-            style.dim("fix:"),
-            sanitize(&failure_fix(kind, Some(&s.domain), mx))
-        ));
+    out.push_str(&format!("  policy seen: {}", seen(&s.counts.policy_types)));
+    if !s.counts.modes.is_empty() {
+        out.push_str(&format!("  modes: {}", seen(&s.counts.modes)));
     }
-    for (mx, n) in &s.counts.by_mx {
-        out.push_str(&format!("  failures at {:<30} {n:>8} sessions\n", sanitize(mx)));
+    out.push('\n');
+    for f in words::worst_first(&s.counts.failures) {
+        out.push_str(&format!(
+            "  {} {:<48} {:>14}\n",
+            style.severity(mtasts_core::finding::Severity::Error),
+            words::pair_title(f),
+            words::sessions(f.sessions)
+        ));
+        if let Some(details) = words::pair_details(f) {
+            out.push_str(&format!("          {details}\n"));
+        }
+        out.push_str(&format!("          {} {}\n", style.dim("fix:"), words::pair_fix(f, &s.domain)));
+    }
+    if let Some(rest) = words::undetailed(s.counts.failed, &s.counts.failures) {
+        out.push_str(&format!("  {} {rest}\n", style.severity(mtasts_core::finding::Severity::Error)));
     }
     out.push_str("  day         successful   failed\n");
     for d in &s.days {

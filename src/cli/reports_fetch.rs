@@ -97,6 +97,7 @@ pub fn request(args: &FetchArgs, probe: &ProbeArgs) -> Result<FetchRequest> {
         anchors,
         connect_timeout: step.min(Duration::from_secs(15)),
         step_timeout: step,
+        dkim: probe.dkim()?,
     })
 }
 

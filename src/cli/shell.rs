@@ -5,10 +5,10 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use anyhow::Result;
-use clap::{Args, CommandFactory};
+use clap::Args;
 use clap_complete::Shell;
 
-use super::Cli;
+use super::help::command;
 
 /// Arguments of `mtasts completions`.
 #[derive(Debug, Args)]
@@ -20,7 +20,7 @@ pub struct CompletionsArgs {
 /// Prints the completion script for a shell.
 pub fn completions(args: &CompletionsArgs) -> Result<ExitCode> {
     let mut out = Vec::new();
-    clap_complete::generate(args.shell, &mut Cli::command(), "mtasts", &mut out);
+    clap_complete::generate(args.shell, &mut command(), "mtasts", &mut out);
     write_stdout(&out)
 }
 
@@ -34,7 +34,7 @@ pub fn man() -> Result<ExitCode> {
 /// Renders the man page: name, synopsis, description, options, the subcommand list,
 /// version.
 pub fn man_page(out: &mut Vec<u8>) -> Result<()> {
-    clap_mangen::Man::new(Cli::command()).render(out)?;
+    clap_mangen::Man::new(command()).render(out)?;
     Ok(())
 }
 

@@ -34,6 +34,13 @@ pub struct AddArgs {
     /// Length of the testing window in days (default 30, at least 1).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=365))]
     pub window_days: Option<u32>,
+    /// Publish the records through this DNS provider: rfc2136://KEYNAME@SERVER[:PORT],
+    /// pdns+https://HOST[:PORT]/SERVER_ID or cloudflare:// (see `mtasts dns`).
+    #[arg(long = "dns", value_name = "URL")]
+    pub dns: Option<String>,
+    /// The provider's secret and what else to publish (with --dns).
+    #[command(flatten)]
+    pub provider: super::dns::ProviderArgs,
     /// `--zone-file FILE [--all]`: the zone's names that receive mail.
     #[command(flatten)]
     pub zone: ZoneArgs,
@@ -86,6 +93,7 @@ pub fn add(args: &AddArgs, store: &Store, ctx: &Ctx) -> Result<ExitCode> {
         });
     }
     let domain = parse_domain(&args.domain)?;
+    let dns = args.dns.as_deref().map(|url| super::dns::setup_from(url, &args.provider)).transpose()?;
     if store.load(&domain)?.is_some() {
         bail!("{domain} is already tracked; see `mtasts status {domain}` or `mtasts advance {domain}`");
     }
@@ -118,6 +126,9 @@ pub fn add(args: &AddArgs, store: &Store, ctx: &Ctx) -> Result<ExitCode> {
     let how = if added.adopted { "adopted (it already publishes MTA-STS)" } else { "now tracked" };
     crate::outln!("{} {how}", style.bold(domain.as_str()));
     crate::outln!("  plan: {}", policy_one_line(&added.state.plan.policy()));
+    if let Some(setup) = &dns {
+        super::dns::store_for_added(store, &domain, setup)?;
+    }
     print_gate(style, &added.state, &evaluate(&added.state, Some(&checked.observation), None, now));
     Ok(ExitCode::SUCCESS)
 }

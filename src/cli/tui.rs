@@ -25,8 +25,7 @@ pub fn run(
 ) -> Result<ExitCode> {
     let started = std::time::Instant::now();
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
-        use clap::CommandFactory;
-        super::Cli::command().print_help()?;
+        super::help::command().print_help()?;
         return Ok(ExitCode::SUCCESS);
     }
     let now = super::clock::now()?;
@@ -37,9 +36,19 @@ pub fn run(
     };
     let store = Store::open(&super::state_dir(state)?)?;
     let probe = probe.config(now)?.into();
-    let config = TuiConfig { store, probe, clock, color, demo: None, publisher: None, started };
+    let wrangler = wrangler();
+    let config = TuiConfig { store, probe, clock, color, demo: None, publisher: None, wrangler, started };
     crate::tui::run(config, rt)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// `wrangler deploy`, when wrangler is on `PATH` and `CLOUDFLARE_API_TOKEN` is set (paths B
+/// and C: the hosting screen then offers to deploy the generated Worker).
+fn wrangler() -> Option<crate::tui::Wrangler> {
+    std::env::var_os("CLOUDFLARE_API_TOKEN").filter(|t| !t.is_empty())?;
+    let path = std::env::var_os("PATH")?;
+    let bin = std::env::split_paths(&path).map(|d| d.join("wrangler")).find(|p| p.is_file())?;
+    Some(crate::tui::Wrangler { bin, args: vec!["deploy".into()], env: Vec::new() })
 }
 
 /// `mtasts demo`.

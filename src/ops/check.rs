@@ -60,6 +60,7 @@ pub fn plan_context(state: &DomainState) -> PlanContext {
         id: state.plan.id.clone(),
         published: state.published.iter().map(|p| (p.id.clone(), p.policy_sha256.clone())).collect(),
         held: held_policies(state),
+        window_days: state.plan.window_days,
     }
 }
 

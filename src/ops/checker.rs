@@ -32,6 +32,16 @@ impl Checker {
         Checker { cfg: ProbeConfig { now, ..self.cfg.clone() } }
     }
 
+    /// The same settings, telling `hook` when each domain's check moves on from DNS to its
+    /// servers (the wizard's spinner names what it waits for).
+    pub fn with_stage(
+        &self,
+        hook: impl Fn(&DomainName, mtasts_core::evidence::ProbeStage) + Send + Sync + 'static,
+    ) -> Checker {
+        let stage = Some(mtasts_probe::StageHook(std::sync::Arc::new(hook)));
+        Checker { cfg: ProbeConfig { stage, ..self.cfg.clone() } }
+    }
+
     /// Checks every domain at once, judged with its plan when one is given; results in input
     /// order ([`check_domains`]).
     pub async fn check(
@@ -61,6 +71,11 @@ impl Checker {
     /// How long one connection attempt may take.
     pub fn connect_timeout(&self) -> Duration {
         self.cfg.timeouts.connect
+    }
+
+    /// Where the DKIM keys of e-mailed reports are looked up (the same resolver).
+    pub fn dkim(&self) -> mtasts_reports::DkimSettings {
+        super::reports::dkim_settings(&self.cfg)
     }
 
     /// How long everything for one domain may take.

@@ -45,12 +45,17 @@ pub fn mx_lookup_words(checked: &Checked) -> Option<String> {
         Lookup::Found(list) if !list.is_empty() => return None,
         Lookup::Found(_) | Lookup::NoData => "the domain has no MX records".to_owned(),
         Lookup::NxDomain => "the domain does not exist (NXDOMAIN)".to_owned(),
-        Lookup::Timeout => "the DNS resolver did not answer in time".to_owned(),
+        Lookup::Timeout => {
+            "the DNS resolver did not answer in time — check the network or --resolver".to_owned()
+        }
         Lookup::ServFail => "the DNS resolver did not answer: it returned SERVFAIL (often a DNSSEC \
                              failure upstream)"
             .to_owned(),
         Lookup::Error(e) => {
-            format!("the DNS resolver did not answer ({})", mtasts_core::sanitize::sanitize(e))
+            format!(
+                "the DNS resolver did not answer ({}) — check the network or --resolver",
+                mtasts_core::sanitize::sanitize(e)
+            )
         }
     };
     Some(words)

@@ -9,6 +9,7 @@ pub mod checker;
 pub mod domain;
 pub mod fleet;
 pub mod observe;
+pub mod publish;
 pub mod reports;
 pub mod snippet;
 pub mod zone;

@@ -30,7 +30,11 @@ pub fn observe(ev: &Evidence, judgement: &Judgement, now: jiff::Timestamp) -> Ob
             _ => None,
         }),
         live_policy: live_policy(ev),
-        ns_sts: mtasts_core::judge::ns::sts_agreement(ev).map(|(id, ttl)| NsSts { id, ttl }),
+        ns_sts: mtasts_core::judge::ns::sts_agreement(ev).map(|(id, ttl)| NsSts {
+            id,
+            ttl,
+            skipped: mtasts_core::judge::ns::skipped(ev),
+        }),
     }
 }
 

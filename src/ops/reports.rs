@@ -10,33 +10,47 @@ use jiff::{SignedDuration, Timestamp};
 
 use mtasts_core::rfc::DomainName;
 use mtasts_core::rollout::{DomainState, ReportTally, testing_started};
+use mtasts_probe::{ProbeConfig, resolver_config};
 use mtasts_reports::{
-    Conflict, DomainSummary, ReportEntry, ReportError, ReportStore, summarize_entries, tally_entries,
+    Conflict, DatedAhead, DkimSettings, DomainSummary, ReportEntry, ReportError, ReportStore, dated_after,
+    summarize_window,
 };
 
 /// Days summarised when the domain is not (yet) in its testing window.
 pub const LOOKBACK_DAYS: i64 = 30;
+
+/// Where the DKIM keys of e-mailed reports are looked up: the probes' resolver, with their
+/// DNS timeout.
+pub fn dkim_settings(cfg: &ProbeConfig) -> DkimSettings {
+    DkimSettings { dns: resolver_config(&cfg.resolver), timeout: cfg.timeouts.dns.min(cfg.timeouts.overall) }
+}
 
 /// What the imported reports say about one domain.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReportNumbers {
     /// The domain.
     pub domain: DomainName,
-    /// The first UTC day summarised: the testing window's start, else [`LOOKBACK_DAYS`] ago.
+    /// The first UTC day summarised: the testing window's start (else [`LOOKBACK_DAYS`] ago),
+    /// or the first day of a report that began before it and overlaps it.
     pub since: Date,
     /// Sessions in the testing window so far, each report counted once (its worst copy);
-    /// `None` before testing or when no report overlaps the window.
+    /// `None` before testing or when no report overlaps the window. Always the tally of
+    /// [`ReportNumbers::summary`].
     pub tally: Option<ReportTally>,
-    /// Everything since [`ReportNumbers::since`]; `None` without reports.
+    /// The reports overlapping the window (the testing window, else the last
+    /// [`LOOKBACK_DAYS`]) up to now; `None` without reports.
     pub summary: Option<DomainSummary>,
+    /// Reports dated after now: counted nowhere, shown as a warning.
+    pub ahead: Option<DatedAhead>,
     /// Reports stored in several different copies (same organisation and report-id) in the
     /// window (or since `since` outside testing); the worst copy of each is what counts.
     pub conflicts: Vec<Conflict>,
 }
 
-/// The numbers for `domain` from index entries: the window tally from `window_start` (when the
-/// testing window has started) to `now`, and the summary since the window's start (or
-/// [`LOOKBACK_DAYS`] before `now`). Pure.
+/// The numbers for `domain` from index entries: one summary of the reports overlapping the
+/// window — from `window_start` (when the testing window has started, else [`LOOKBACK_DAYS`]
+/// before `now`) to `now` — and, in testing, its tally for the gate; the same reports, so the
+/// counts a screen shows beside its chart always agree. Pure.
 pub fn numbers(
     entries: &[ReportEntry],
     domain: &DomainName,
@@ -45,16 +59,19 @@ pub fn numbers(
 ) -> ReportNumbers {
     let from = window_start
         .unwrap_or_else(|| now.checked_sub(SignedDuration::from_hours(24 * LOOKBACK_DAYS)).unwrap_or(now));
-    let since = from.to_zoned(TimeZone::UTC).date();
-    let (tally, window_conflicts) = match window_start {
-        Some(start) => tally_entries(entries, domain.as_str(), start, now),
-        None => (None, Vec::new()),
-    };
-    let (summary, summary_conflicts) =
-        summarize_entries(entries, Some(domain.as_str()), Some(since)).into_iter().next().unzip();
-    let conflicts =
-        if window_start.is_some() { window_conflicts } else { summary_conflicts.unwrap_or_default() };
-    ReportNumbers { domain: domain.clone(), since, tally, summary, conflicts }
+    let (summary, conflicts) = summarize_window(entries, domain.as_str(), from, now).unzip();
+    let tally = window_start.and(summary.as_ref()).map(DomainSummary::tally);
+    let first = summary.as_ref().and_then(|s| s.days.first()).map(|d| d.date);
+    let since = first.into_iter().fold(from.to_zoned(TimeZone::UTC).date(), Date::min);
+    let ahead = dated_after(entries, domain.as_str(), now);
+    ReportNumbers {
+        domain: domain.clone(),
+        since,
+        tally,
+        summary,
+        conflicts: conflicts.unwrap_or_default(),
+        ahead,
+    }
 }
 
 /// The numbers for one domain from the store's tally index (brought up to date first: only
@@ -87,9 +104,13 @@ mod tests {
     use mtasts_reports::{entry_of, parse_report};
 
     fn report(org: &str, id: &str, failed: u64) -> ReportEntry {
+        report_on(org, id, failed, "2026-11-20T00:00:00Z", "2026-11-20T23:59:59Z")
+    }
+
+    fn report_on(org: &str, id: &str, failed: u64, start: &str, end: &str) -> ReportEntry {
         let json = serde_json::json!({
             "organization-name": org,
-            "date-range": {"start-datetime": "2026-11-20T00:00:00Z", "end-datetime": "2026-11-20T23:59:59Z"},
+            "date-range": {"start-datetime": start, "end-datetime": end},
             "report-id": id,
             "policies": [{
                 "policy": {"policy-type": "sts", "policy-domain": "example.org"},
@@ -100,6 +121,36 @@ mod tests {
             }],
         });
         entry_of(&parse_report(&serde_json::to_vec(&json).unwrap()).unwrap())
+    }
+
+    #[test]
+    fn the_gate_tally_the_chart_and_the_totals_count_the_same_reports_and_none_from_the_future() {
+        let d = DomainName::parse("example.org").unwrap();
+        let start: Timestamp = "2026-11-10T12:00:00Z".parse().unwrap();
+        let now: Timestamp = "2026-12-01T00:00:00Z".parse().unwrap();
+        let entries = [
+            // Began the day before the window and overlaps it: counted, and charted from its day.
+            report_on("A", "straddles", 1, "2026-11-10T00:00:00Z", "2026-11-10T23:59:59Z"),
+            report_on("A", "inside", 0, "2026-11-20T00:00:00Z", "2026-11-20T23:59:59Z"),
+            // Over before the window began: not counted.
+            report_on("A", "before", 7, "2026-11-09T00:00:00Z", "2026-11-09T23:59:59Z"),
+            // Dated after now: counted nowhere, reported as ahead.
+            report_on("A", "ahead-1", 5, "2026-12-03T00:00:00Z", "2026-12-03T23:59:59Z"),
+            report_on("B", "ahead-2", 0, "2026-12-07T00:00:00Z", "2026-12-07T23:59:59Z"),
+        ];
+        let n = numbers(&entries, &d, Some(start), now);
+        let (t, s) = (n.tally.unwrap(), n.summary.unwrap());
+        assert_eq!((t.reports, t.failed_sessions, t.successful_sessions), (2, 1, 200));
+        assert_eq!((s.reports, s.counts.failed, s.counts.successful), (t.reports, t.failed_sessions, 200));
+        let charted: (u64, u64) = s.days.iter().fold((0, 0), |a, d| (a.0 + d.successful, a.1 + d.failed));
+        assert_eq!(charted, (s.counts.successful, s.counts.failed), "the chart sums to the totals");
+        assert_eq!(n.since, "2026-11-10".parse().unwrap());
+        let ahead = n.ahead.unwrap();
+        assert_eq!((ahead.reports, ahead.latest), (2, "2026-12-07T00:00:00Z".parse().unwrap()));
+        // Outside testing: the last 30 days, the same rules.
+        let n = numbers(&entries, &d, None, now);
+        assert_eq!(n.tally, None);
+        assert_eq!(n.summary.unwrap().reports, 3);
     }
 
     #[test]

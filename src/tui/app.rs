@@ -7,8 +7,8 @@ use jiff::Timestamp;
 
 use super::DemoInfo;
 pub use super::artefact::Artefact;
-pub use super::model::{Entry, Status};
-pub use super::msg::{DomainReports, Effect, ImportCounts, Msg, Op, OpOutcome, Publish, Purpose};
+pub use super::model::{Entry, ImportCounts, Status};
+pub use super::msg::{DnsDiff, DomainReports, Effect, Msg, Op, OpOutcome, Publish, Purpose};
 pub use super::overlay::{Confirm, ConfirmKind, Overlay, Prompt, PromptKind};
 pub use super::paths::PathUse;
 use crate::ops::Checked;
@@ -36,6 +36,9 @@ pub struct DomainView {
     /// The largest useful offset, as last drawn (`u16::MAX` until drawn): the renderer records
     /// it so that keys can clamp (End jumps to it, ↑ after End moves at once).
     pub scroll_max: std::cell::Cell<u16>,
+    /// The lines the pane shows at once, as last drawn (0 until drawn): a page down moves by
+    /// this many, so no line is skipped.
+    pub page: std::cell::Cell<u16>,
     /// What the main pane shows.
     pub pane: Pane,
 }
@@ -57,6 +60,7 @@ impl DomainView {
             viewing,
             scroll: 0,
             scroll_max: std::cell::Cell::new(u16::MAX),
+            page: std::cell::Cell::new(0),
             pane: Pane::Phase,
         }
     }
@@ -71,6 +75,12 @@ pub struct DomainSession {
     pub pending: Option<u64>,
     /// What the imported TLS-RPT reports say (the reports pane; its tally is the gate's input).
     pub reports: Option<DomainReports>,
+    /// What the check in flight waits for (`None`: DNS, where every check starts).
+    pub stage: Option<mtasts_core::evidence::ProbeStage>,
+    /// When this session last re-checked the domain unasked because its last check was old.
+    pub auto_at: Option<Timestamp>,
+    /// When a check this session last reached no DNS server (cleared by one that did).
+    pub unreachable: Option<Timestamp>,
 }
 
 /// The whole wizard.
@@ -82,6 +92,8 @@ pub struct App {
     pub color: bool,
     /// Set in the demo.
     pub demo: Option<DemoInfo>,
+    /// `wrangler deploy` may be run (installed, token set).
+    pub deploy: bool,
     /// Tracked domains, sorted by name.
     pub entries: Vec<Entry>,
     /// Whether the store has been read at least once.
@@ -100,6 +112,13 @@ pub struct App {
     pub status: Option<Status>,
     /// The checked domain waiting for its MX hosts to be typed before it is added.
     pub pending_add: Option<Box<Checked>>,
+    /// Names picked from a zone file, checked and then tracked with the zone's MX hosts.
+    pub zone_adds: BTreeMap<DomainName, Vec<mtasts_core::rfc::MxPattern>>,
+    /// The origin of the zone file being asked for (the domain typed in the add prompt).
+    pub zone_origin: Option<DomainName>,
+    /// The environment variable an IMAP fetch takes its secret from, when one is set (else
+    /// the wizard asks for it, masked).
+    pub imap_env: Option<&'static str>,
     /// The import in progress (its running counts), if one runs.
     pub import: Option<ImportCounts>,
     /// Spinner frame.
@@ -116,6 +135,7 @@ impl App {
         let app = App {
             now,
             color,
+            deploy: false,
             demo,
             entries: Vec::new(),
             loaded: false,
@@ -126,6 +146,9 @@ impl App {
             generation: 0,
             status: None,
             pending_add: None,
+            zone_adds: BTreeMap::new(),
+            zone_origin: None,
+            imap_env: None,
             import: None,
             frame: 0,
             size: (80, 24),
@@ -171,11 +194,23 @@ impl App {
                 self.set_status(e, true);
                 Vec::new()
             }
+            Msg::DnsPreviewed { domain, result } => self.on_dns_previewed(domain, result),
+            Msg::DnsPublished(domain, result) => self.on_dns_published(domain, result),
+            Msg::Deployed(domain, result) => self.on_deployed(domain, result),
             Msg::Note(note) => {
                 self.dirty = true;
                 self.status = Some(note);
                 Vec::new()
             }
+            Msg::CheckStage { generation, domain, stage } => {
+                let s = self.session_mut(&domain);
+                if s.pending == Some(generation) && s.stage != Some(stage) {
+                    s.stage = Some(stage);
+                    self.dirty = true;
+                }
+                Vec::new()
+            }
+            Msg::ZoneRead { file, names } => self.on_zone(file, names),
         }
     }
 
@@ -264,7 +299,9 @@ impl App {
         self.generation += 1;
         let generation = self.generation;
         for d in &domains {
-            self.session_mut(d).pending = Some(generation);
+            let s = self.session_mut(d);
+            s.pending = Some(generation);
+            s.stage = None;
         }
         vec![Effect::RunCheck { domains, generation: self.generation, purpose }]
     }

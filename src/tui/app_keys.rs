@@ -3,12 +3,10 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use jiff::SignedDuration;
 
-use super::app::{
-    App, Confirm, ConfirmKind, Effect, Op, Overlay, Pane, Prompt, PromptKind, Publish, Purpose, Screen,
-};
+use super::app::{App, Confirm, ConfirmKind, Effect, Op, Overlay, Pane, Prompt, PromptKind, Purpose, Screen};
 use super::keymap::{self, Action};
-use mtasts_core::rfc::{DomainName, StsRecord, TlsRptRecord};
-use mtasts_core::rollout::{DomainState, HostingPath, Phase, evaluate, publish_steps};
+use mtasts_core::rfc::DomainName;
+use mtasts_core::rollout::{HostingPath, Phase, evaluate};
 
 const DAY: SignedDuration = SignedDuration::from_hours(24);
 
@@ -49,8 +47,12 @@ impl App {
             Action::Clock(days) => {
                 let by = DAY * i32::from(days);
                 self.now = self.now.checked_add(by).unwrap_or(self.now);
-                self.set_status(format!("demo clock moved forward {days} day(s)"), false);
-                vec![Effect::ShiftClock(by)]
+                let moved = mtasts_core::words::count(u64::from(days), "day");
+                self.set_status(format!("demo clock moved forward {moved}"), false);
+                // The clock first, so that the checks of what is now old run at the new time.
+                let mut fx = vec![Effect::ShiftClock(by)];
+                fx.extend(self.recheck_old());
+                fx
             }
             Action::Add => {
                 self.overlay = Some(Overlay::Prompt(Prompt::new(PromptKind::AddDomain, "", Vec::new())));
@@ -65,13 +67,13 @@ impl App {
             }
             Action::Remove => {
                 if let Some(d) = self.selected_domain() {
-                    self.overlay = Some(Overlay::Confirm(Confirm {
-                        lines: vec![
+                    self.overlay = Some(Overlay::Confirm(Confirm::new(
+                        vec![
                             format!("Stop tracking {d}?"),
                             "Its state file is deleted; what is published in DNS stays as it is.".into(),
                         ],
-                        kind: ConfirmKind::Remove(d),
-                    }));
+                        ConfirmKind::Remove(d),
+                    )));
                 }
                 Vec::new()
             }
@@ -86,6 +88,7 @@ impl App {
             Action::Import => self.import_prompt(),
             Action::Fetch => self.fetch_prompt(),
             Action::Reports => self.show_pane(Pane::Reports),
+            Action::RollBack => self.roll_back(),
             Action::CloseReports => self.show_pane(Pane::Phase),
             _ => self.domain_action(action, digit),
         }
@@ -96,7 +99,11 @@ impl App {
             return Vec::new();
         };
         let domain = view.domain.clone();
-        let page = self.size.1.saturating_sub(8).max(1);
+        // What the pane showed when last drawn; before that, an estimate from the terminal.
+        let page = match view.page.get() {
+            0 => self.size.1.saturating_sub(8).max(1),
+            shown => shown,
+        };
         match action {
             Action::PhasePrev | Action::PhaseNext => {
                 let by = if action == Action::PhasePrev { -1 } else { 1 };
@@ -143,6 +150,11 @@ impl App {
                 Vec::new()
             }
             Action::Publish => self.publish(state, view_phase(&self.screen)),
+            Action::DeployWorker => self.deploy_worker(&state),
+            Action::PublishDns => {
+                self.set_status(format!("checking {domain} and reading its records at the provider…"), false);
+                vec![Effect::DnsPreview(domain)]
+            }
             Action::ChooseHosting => self.choose_hosting(domain, digit),
             Action::Details => {
                 let obs = self.checked(&domain).map(|c| &c.observation).or(state.last_observation.as_ref());
@@ -159,7 +171,7 @@ impl App {
                 }
                 lines.push(String::new());
                 lines.push(format!("next: {}", gate.next.render(keymap::verb_keys)));
-                self.overlay = Some(Overlay::Note { title: " gate ", lines });
+                self.overlay = Some(Overlay::note(" gate ", lines));
                 Vec::new()
             }
             Action::Copy => match self.snippet(&state) {
@@ -203,17 +215,6 @@ impl App {
                 self.overlay = Some(Overlay::Prompt(p));
                 fx
             }
-            Action::RollBack => {
-                self.overlay = Some(Overlay::Confirm(Confirm {
-                    lines: vec![
-                        format!("Roll back MTA-STS for {domain}?"),
-                        "This plans mode: none with a new id; keep the records until the countdown ends."
-                            .into(),
-                    ],
-                    kind: ConfirmKind::Rollback(domain),
-                }));
-                Vec::new()
-            }
             Action::Tick => self.tick_tester(state, digit),
             Action::CopyPolicy
             | Action::WritePolicy
@@ -239,55 +240,30 @@ impl App {
                 Vec::new()
             }
             Action::Resume => {
-                self.overlay = Some(Overlay::Confirm(Confirm {
-                    lines: vec![
+                self.overlay = Some(Overlay::Confirm(Confirm::new(
+                    vec![
                         format!("Fixed it? Resume testing {domain}?"),
                         "This plans mode: testing with a new id and starts a fresh testing window; \
                          publish the policy, then its id."
                             .into(),
                     ],
-                    kind: ConfirmKind::Resume(domain),
-                }));
+                    ConfirmKind::Resume(domain),
+                )));
                 Vec::new()
             }
             Action::Retire => {
-                self.overlay = Some(Overlay::Confirm(Confirm {
-                    lines: vec![
+                self.overlay = Some(Overlay::Confirm(Confirm::new(
+                    vec![
                         format!("Remove MTA-STS from {domain} entirely?"),
                         "The records go first; the policy host stays until the largest max_age ever \
                          published has passed since, then it may be shut down."
                             .into(),
                     ],
-                    kind: ConfirmKind::Retire(domain),
-                }));
+                    ConfirmKind::Retire(domain),
+                )));
                 Vec::new()
             }
             _ => Vec::new(),
-        }
-    }
-
-    /// Demo: publishes what is due next: the records, unless the new policy must go live first.
-    fn publish(&mut self, state: DomainState, viewing: Phase) -> Vec<Effect> {
-        let domain = state.domain.clone();
-        if state.removal.is_some() {
-            return vec![Effect::Publish(Publish::RemoveRecords { domain })];
-        }
-        let records_first = matches!(viewing, Phase::Records | Phase::Enforce | Phase::Enforced)
-            && records_next(&state, self);
-        if records_first {
-            vec![Effect::Publish(Publish::Records {
-                sts: StsRecord::new(state.plan.id.clone()).render(),
-                tlsrpt: TlsRptRecord::new(state.plan.rua.clone()).render(),
-                domain,
-            })]
-        } else if viewing != Phase::Records {
-            vec![Effect::Publish(Publish::Policy { body: state.plan.policy().render(), domain })]
-        } else {
-            self.set_status(
-                "the records wait until the new policy is live (publish it on the hosting screen)",
-                true,
-            );
-            Vec::new()
         }
     }
 
@@ -316,17 +292,7 @@ impl App {
     }
 }
 
-/// In the enforce phase the id goes out only after the new policy is live (RFC 8461 §8.1): the
-/// first of the rollout's publication steps.
-fn records_next(state: &DomainState, app: &App) -> bool {
-    if !matches!(state.phase, Phase::Enforce | Phase::Rollback) {
-        return true;
-    }
-    let obs = app.checked(&state.domain).map(|c| &c.observation).or(state.last_observation.as_ref());
-    publish_steps(state, obs).first().is_some_and(|step| step.done)
-}
-
-fn view_phase(screen: &Screen) -> Phase {
+pub(super) fn view_phase(screen: &Screen) -> Phase {
     match screen {
         Screen::Domain(v) => v.viewing,
         Screen::Home => Phase::Preflight,

@@ -1,10 +1,12 @@
 //! Keys while a modal is open: help, prompts (validated as typed), confirmations.
 
-use crossterm::event::{Event, KeyCode, KeyEvent};
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use tui_input::backend::crossterm::EventHandler;
 
-use super::app::{App, ConfirmKind, Effect, Op, Overlay, Prompt};
+use super::app::{App, ConfirmKind, Effect, Op, Overlay, Prompt, PromptKind, Screen};
 use super::app_results::validate;
+use super::keymap_modal::{NoteKey, SecretKey, ZONE_KEY, note_key, secret_key};
+use super::secret::SecretPrompt;
 
 /// The longest text a prompt takes.
 const MAX_INPUT: usize = 500;
@@ -12,11 +14,26 @@ const MAX_INPUT: usize = 500;
 impl App {
     pub(super) fn on_overlay_key(&mut self, overlay: Overlay, key: KeyEvent) -> Vec<Effect> {
         match overlay {
-            Overlay::Help | Overlay::Note { .. } => Vec::new(),
-            Overlay::Confirm(c) => match key.code {
+            Overlay::Help => Vec::new(),
+            Overlay::Note { title, lines, mut scroll } => {
+                if scroll.key(note_key(&key)) {
+                    self.overlay = Some(Overlay::Note { title, lines, scroll });
+                }
+                Vec::new()
+            }
+            Overlay::Secret(p) => self.secret_key(p, key),
+            Overlay::Pick(p) => self.pick_key(p, key),
+            Overlay::Confirm(mut c) => match key.code {
                 KeyCode::Char('y') | KeyCode::Enter => self.confirmed(c.kind),
                 KeyCode::Char('n') | KeyCode::Esc | KeyCode::Char('q') => Vec::new(),
                 _ => {
+                    // The scrolling keys move a long question; the others do nothing.
+                    match note_key(&key) {
+                        NoteKey::Close => {}
+                        k => {
+                            c.scroll.key(k);
+                        }
+                    }
                     self.overlay = Some(Overlay::Confirm(c));
                     Vec::new()
                 }
@@ -32,6 +49,7 @@ impl App {
         match key.code {
             KeyCode::Esc => return Vec::new(),
             KeyCode::Enter => return self.submit(p),
+            code if code == ZONE_KEY.0 && p.kind == PromptKind::AddDomain => return self.zone_prompt(p),
             KeyCode::Tab if p.kind.path_use().is_some() => {
                 fx.push(Effect::Complete { typed: p.value().to_owned() });
             }
@@ -95,13 +113,51 @@ impl App {
         if p.value() != typed { p.inspect(false) } else { Vec::new() }
     }
 
+    /// A key in the masked secret prompt: typed characters are kept hidden; Enter fetches.
+    fn secret_key(&mut self, mut p: SecretPrompt, key: KeyEvent) -> Vec<Effect> {
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        match (secret_key(&key), key.code) {
+            (Some(SecretKey::Cancel), _) => {
+                p.clear();
+                return Vec::new();
+            }
+            (Some(SecretKey::Fetch), _) if p.is_empty() => {
+                p.error = Some(format!("type the {} (it is not shown, saved or logged)", p.kind.label()));
+            }
+            (Some(SecretKey::Fetch), _) => {
+                let secret = p.take();
+                return self.start_fetch(p.url.clone(), Some(secret));
+            }
+            (Some(SecretKey::Kind), _) => p.kind = p.kind.other(),
+            (Some(SecretKey::Back), _) => p.pop(),
+            (None, KeyCode::Char('u')) if ctrl => p.clear(),
+            (None, KeyCode::Char(c)) if !ctrl => p.push(c),
+            _ => {}
+        }
+        self.overlay = Some(Overlay::Secret(p));
+        Vec::new()
+    }
+
     fn confirmed(&mut self, kind: ConfirmKind) -> Vec<Effect> {
         match kind {
             ConfirmKind::Remove(d) => vec![Effect::Op(Op::Remove(d))],
             ConfirmKind::Add(checked) => vec![Effect::Op(Op::Add(checked, Default::default()))],
+            ConfirmKind::Rollback(d) if self.screen == Screen::Home => {
+                let mut fx = vec![Effect::Op(Op::Rollback(d.clone(), self.now))];
+                fx.extend(self.open(d));
+                fx
+            }
             ConfirmKind::Rollback(d) => vec![Effect::Op(Op::Rollback(d, self.now))],
             ConfirmKind::Resume(d) => vec![Effect::Op(Op::Resume(d, self.now))],
             ConfirmKind::Retire(d) => vec![Effect::Op(Op::Retire(d, self.now))],
+            ConfirmKind::Deploy { domain, files } => {
+                self.set_status(format!("running wrangler deploy for {domain}…"), false);
+                vec![Effect::WranglerDeploy { domain, files }]
+            }
+            ConfirmKind::PublishDns { domain, shown } => {
+                self.set_status(format!("publishing {domain}'s records…"), false);
+                vec![Effect::DnsApply { domain, shown }]
+            }
         }
     }
 }

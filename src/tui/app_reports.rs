@@ -3,6 +3,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::app::{App, DomainReports, Effect, ImportCounts, Overlay, Pane, Prompt, PromptKind, Screen};
+use super::model::thousands;
 
 impl App {
     /// Asks for the reports to be read again (as of the app's `now`).
@@ -37,13 +38,14 @@ impl App {
         let fetching = self.import.take().is_some_and(|c| c.fetch);
         match r {
             Ok(c) => {
+                let n = |v: usize| thousands(v);
                 let mut lines = vec![format!(
                     "{}{} imported, {} duplicate, {} rejected, {} ignored",
                     if c.cancelled { "cancelled: " } else { "" },
-                    c.imported,
-                    c.duplicate,
-                    c.rejected,
-                    c.ignored
+                    n(c.imported),
+                    n(c.duplicate),
+                    n(c.rejected),
+                    n(c.ignored)
                 )];
                 if c.cancelled && c.fetch {
                     lines.push(
@@ -55,17 +57,18 @@ impl App {
                             .into(),
                     );
                 }
+                lines.extend(self.whose(&c));
                 let total = c.items();
                 if !c.lines.is_empty() {
                     lines.push(String::new());
                     lines.extend(c.lines.iter().cloned());
                     if total > c.lines.len() {
-                        lines.push(format!("… and {} more", total - c.lines.len()));
+                        lines.push(format!("… and {} more", thousands(total - c.lines.len())));
                     }
                 }
                 self.set_status(lines[0].clone(), c.rejected > 0 || c.cancelled);
                 let title = if c.fetch { " TLS-RPT fetch (IMAP) " } else { " TLS-RPT import " };
-                self.overlay = Some(Overlay::Note { title, lines });
+                self.overlay = Some(Overlay::note(title, lines));
                 vec![self.load_reports()]
             }
             Err(e) => {
@@ -74,6 +77,37 @@ impl App {
                 Vec::new()
             }
         }
+    }
+
+    /// Which domains the new reports are for, when some are not tracked here (or none is
+    /// for the domain open): said, never left to be guessed from an empty reports pane.
+    fn whose(&self, c: &ImportCounts) -> Vec<String> {
+        let tracked: BTreeSet<String> = self.tracked().map(|d| d.as_str().to_owned()).collect();
+        let others: Vec<(&String, &usize)> =
+            c.domains.iter().filter(|(d, _)| !tracked.contains(*d)).collect();
+        let mut out = Vec::new();
+        if !others.is_empty() {
+            let reports: usize = others.iter().map(|(_, n)| **n).sum();
+            let mut named: Vec<String> =
+                others.iter().take(5).map(|(d, n)| format!("{d} ({})", thousands(**n))).collect();
+            if others.len() > 5 {
+                named.push(format!("{} more", others.len() - 5));
+            }
+            out.push(format!(
+                "{} for domains not tracked here: {}. They are stored: `mtasts reports summary` \
+                 lists them, and tracking a domain ({} on the home screen) shows its reports here.",
+                mtasts_core::words::count(reports as u64, "report"),
+                named.join(", "),
+                super::keymap::key_for(super::keymap::Action::Add)
+            ));
+        }
+        if let Screen::Domain(v) = &self.screen
+            && !c.domains.is_empty()
+            && !c.domains.contains_key(v.domain.as_str())
+        {
+            out.push(format!("No new report is for {}.", v.domain));
+        }
+        out
     }
 
     /// Starts an import in the background (shown with a spinner; Esc cancels it).
@@ -104,25 +138,28 @@ impl App {
         fx
     }
 
-    /// Opens the fetch prompt: an IMAP mailbox URL; the secret comes from the environment.
+    /// Opens the fetch prompt: an IMAP mailbox URL; the secret comes from the environment when
+    /// it is set there, else it is asked for next, masked.
     pub(super) fn fetch_prompt(&mut self) -> Vec<Effect> {
+        let secret = match self.imap_env {
+            Some(var) => format!("Password or token: from ${var} (set in the environment)"),
+            None => "The password or OAuth2 token is asked for next (not shown, never saved)".to_owned(),
+        };
         let p = Prompt::new(
             PromptKind::FetchUrl,
             "imaps://",
-            vec![
-                "Mailbox: imaps://USER@HOST[:PORT]/MAILBOX (imap:// uses STARTTLS)".into(),
-                "Password: $MTASTS_IMAP_PASSWORD or _FILE; OAuth2: $MTASTS_IMAP_TOKEN".into(),
-            ],
+            vec!["Mailbox: imaps://USER@HOST[:PORT]/MAILBOX (imap:// uses STARTTLS)".into(), secret],
         );
         self.overlay = Some(Overlay::Prompt(p));
         Vec::new()
     }
 
-    /// Starts a fetch in the background (progress in the status line; Esc cancels it).
-    pub(super) fn start_fetch(&mut self, url: String) -> Vec<Effect> {
+    /// Starts a fetch in the background (progress in the status line; Esc cancels it), with
+    /// the typed secret, else the environment's.
+    pub(super) fn start_fetch(&mut self, url: String, secret: Option<super::secret::Typed>) -> Vec<Effect> {
         self.import = Some(ImportCounts { fetch: true, ..ImportCounts::default() });
         self.status = None;
-        vec![Effect::Fetch(url)]
+        vec![Effect::Fetch { url, secret }]
     }
 
     /// Shows the reports pane (or the phase's) of the open domain.

@@ -25,7 +25,7 @@ pub(super) fn validate(app: &App, kind: PromptKind, input: &str) -> Result<(), S
             Ok(())
         }
         PromptKind::Rua => parse_rua(input).map(|_| ()),
-        PromptKind::WritePath | PromptKind::AuditPath | PromptKind::ImportPath => {
+        PromptKind::WritePath | PromptKind::AuditPath | PromptKind::ImportPath | PromptKind::ZoneFile => {
             if input.is_empty() {
                 Err("type a path".into())
             } else {
@@ -128,7 +128,12 @@ impl App {
             (kind @ (PromptKind::WriteArtefact(_) | PromptKind::ServerPaths), Some(_)) => {
                 self.submit_artefact(kind, &input)
             }
-            (PromptKind::FetchUrl, _) => self.start_fetch(input),
+            (PromptKind::FetchUrl, _) if self.imap_env.is_some() => self.start_fetch(input, None),
+            (PromptKind::FetchUrl, _) => {
+                self.overlay = Some(Overlay::Secret(super::secret::SecretPrompt::new(input)));
+                Vec::new()
+            }
+            (PromptKind::ZoneFile, _) => self.read_zone(&input),
             (PromptKind::Ack, Some(d)) => vec![Effect::Op(Op::Advance {
                 reports: self.tally(&d).cloned(),
                 domain: d,
@@ -148,7 +153,9 @@ impl App {
         self.loaded = true;
         self.entries = entries;
         self.selected = self.selected.min(self.entries.len().saturating_sub(1));
-        if changed { vec![self.load_reports()] } else { Vec::new() }
+        let mut fx = if changed { vec![self.load_reports()] } else { Vec::new() };
+        fx.extend(self.recheck_old());
+        fx
     }
 
     pub(super) fn on_checked(
@@ -164,11 +171,21 @@ impl App {
                 continue;
             }
             s.pending = None;
+            s.stage = None;
+            let offline = super::app_fresh::unanswered(&c);
+            if !offline {
+                s.unreachable = None;
+            }
             self.dirty = true;
             let tracked = self.state(&c.domain).is_some();
             match purpose {
                 Purpose::AddPreview => self.confirm_add(c),
+                Purpose::AddFromZone => fx.extend(self.add_from_zone(c)),
+                Purpose::Refresh | Purpose::Background | Purpose::Advance if offline => {
+                    fx.extend(self.on_unanswered(c, purpose));
+                }
                 Purpose::Advance if self.state(&c.domain).is_some_and(|s| s.change.is_some()) => {
+                    self.set_status(format!("{}: confirming the planned change's step…", c.domain), false);
                     self.session_mut(&c.domain).check = Some(c.clone());
                     fx.push(Effect::Op(Op::ConfirmChange(Box::new(c), self.now)));
                 }
@@ -217,7 +234,7 @@ impl App {
             if !found.is_empty() {
                 lines.push(format!("MX hosts in DNS: {}", found.join(", ")));
             }
-            self.overlay = Some(Overlay::Confirm(Confirm { lines, kind: ConfirmKind::Add(Box::new(c)) }));
+            self.overlay = Some(Overlay::Confirm(Confirm::new(lines, ConfirmKind::Add(Box::new(c)))));
             return;
         }
         let mut context = vec![format!("Track {}: the MX hosts its policy lists.", c.domain)];
@@ -237,10 +254,12 @@ impl App {
         match result {
             Err(e) => {
                 self.set_status(sanitize(&e).into_owned(), true);
+                self.forget_failed_zone_adds();
                 vec![Effect::Reload]
             }
             Ok(OpOutcome::Saved(state)) => {
                 let before = self.state(&state.domain).map(|s| s.phase);
+                self.change_progress(&state);
                 if let Screen::Domain(v) = &mut self.screen
                     && v.domain == state.domain
                     && before != Some(state.phase)
@@ -258,6 +277,9 @@ impl App {
                 self.set_status(format!("stopped tracking {d}"), false);
                 self.sessions.remove(&d);
                 vec![Effect::Reload]
+            }
+            Ok(OpOutcome::Added(added)) if self.zone_adds.contains_key(&added.state.domain) => {
+                self.zone_added(*added)
             }
             Ok(OpOutcome::Added(added)) => {
                 let d = added.state.domain.clone();

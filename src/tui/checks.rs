@@ -31,6 +31,15 @@ impl CheckJob {
         CheckJob { domains, checker, store, generation, purpose }
     }
 
+    /// The same check, telling `hook` when each domain moves on from DNS to its servers.
+    pub fn staged(
+        mut self,
+        hook: impl Fn(&DomainName, mtasts_core::evidence::ProbeStage) + Send + Sync + 'static,
+    ) -> CheckJob {
+        self.checker = self.checker.with_stage(hook);
+        self
+    }
+
     /// Runs the check (reading the plans of tracked domains first).
     pub async fn run(self) -> Msg {
         let plans = self.plans().await;

@@ -15,14 +15,14 @@ use jiff::Timestamp;
 use super::Clock;
 use super::checks::CheckJob;
 use super::files::{write_file, write_files};
-use super::model::{Entry, Status};
-use super::msg::{DomainReports, Effect, ImportCounts, Msg, Op, OpOutcome, Publish, Purpose};
+use super::model::{Entry, ImportCounts, Status};
+use super::msg::{DomainReports, Effect, Msg, Op, OpOutcome, Publish, Purpose};
 use crate::ops::{self, Checker};
 use crate::store::Store;
 use mtasts_core::rfc::DomainName;
 use mtasts_core::rollout::{DomainState, testing_started};
 use mtasts_core::sanitize::sanitize;
-use mtasts_reports::{Outcome, ReportEntry, ReportStore};
+use mtasts_reports::{DkimVerifier, Outcome, ReportEntry, ReportStore};
 
 /// What effects are performed against.
 #[derive(Clone)]
@@ -37,6 +37,8 @@ pub struct Runtime {
     pub publisher: Option<Arc<dyn Publisher>>,
     /// The last text put on the clipboard.
     pub last_copy: Option<String>,
+    /// How to run `wrangler deploy`, if it may be run.
+    pub wrangler: Option<super::Wrangler>,
 }
 
 impl std::fmt::Debug for Runtime {
@@ -165,9 +167,14 @@ impl Runtime {
         let r = self.report_store().map(|rs| {
             let mut c = ImportCounts { total_files, ..ImportCounts::default() };
             let mut last_file: Option<PathBuf> = None;
-            rs.import_paths_with(paths, &mut |o| {
+            // Imports run on one of the runtime's blocking threads, where its handle is current.
+            let dkim = DkimVerifier::new(self.probe.dkim(), tokio::runtime::Handle::current());
+            rs.import_paths_with(paths, &dkim, &mut |o| {
                 match &o.outcome {
-                    Outcome::Imported { .. } => c.imported += 1,
+                    Outcome::Imported { domains, .. } => {
+                        c.imported += 1;
+                        c.count_domains(domains);
+                    }
                     Outcome::Duplicate { .. } => c.duplicate += 1,
                     Outcome::Rejected { .. } | Outcome::Failed { .. } => c.rejected += 1,
                     Outcome::Ignored { .. } => c.ignored += 1,
@@ -198,6 +205,7 @@ impl Runtime {
         let domain = match &p {
             Publish::Records { domain, .. }
             | Publish::RemoveRecords { domain }
+            | Publish::Mx { domain, .. }
             | Publish::Policy { domain, .. } => domain.clone(),
         };
         Msg::Published(publisher.publish(p).map(|what| (domain, what)))
@@ -209,7 +217,11 @@ impl Runtime {
             Effect::RunCheck { domains, generation, purpose } => {
                 Some(self.check(domains, generation, purpose).run().await)
             }
-            Effect::Fetch(url) => Some(self.fetch_with(&url, &AtomicBool::new(false), &mut |_| {}).await),
+            Effect::Fetch { url, secret } => {
+                Some(self.fetch_with(&url, secret, &AtomicBool::new(false), &mut |_| {}).await)
+            }
+            Effect::DnsPreview(domain) => Some(self.dns_preview(domain).await),
+            Effect::DnsApply { domain, shown } => Some(self.dns_apply(domain, shown, &mut |_| {}).await),
             other => self.perform_blocking(other),
         }
     }
@@ -238,12 +250,19 @@ impl Runtime {
             Effect::WriteFiles { dir, files } => write_files(&dir, &files),
             Effect::WriteAudit { domain, path } => self.write_audit(&domain, &path),
             Effect::Publish(p) => self.publish(p),
+            Effect::WranglerDeploy { domain, files } => self.wrangler_deploy(domain, &files),
+            Effect::ReadZone { path, origin } => Msg::ZoneRead {
+                file: sanitize(&path.display().to_string()).into_owned(),
+                names: crate::ops::zone::read_zone(&path, &origin).map_err(|e| e.to_string()),
+            },
             Effect::ShiftClock(by) => {
                 self.clock.shift(by);
                 Msg::Tick(self.clock.now())
             }
             Effect::RunCheck { .. }
-            | Effect::Fetch(_)
+            | Effect::Fetch { .. }
+            | Effect::DnsPreview(_)
+            | Effect::DnsApply { .. }
             | Effect::CancelImport
             | Effect::CancelCheck(_)
             | Effect::Quit => return None,
@@ -258,5 +277,5 @@ const IMPORT_LINES: usize = 5;
 /// ([`ops::reports::numbers`], the function the CLI uses too).
 pub fn domain_reports(entries: &[ReportEntry], state: &DomainState, now: Timestamp) -> DomainReports {
     let n = ops::reports::numbers(entries, &state.domain, testing_started(state), now);
-    DomainReports { domain: n.domain, since: n.since, tally: n.tally, summary: n.summary }
+    DomainReports { domain: n.domain, since: n.since, tally: n.tally, summary: n.summary, ahead: n.ahead }
 }

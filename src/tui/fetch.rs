@@ -1,5 +1,6 @@
 //! The wizard's IMAP fetch: the same [`mtasts_reports::imap::fetch`] as `reports fetch`, with
-//! the secret from the same environment variables, the probe's trust anchors and timeouts,
+//! the secret typed in the wizard (masked) or from the same environment variables, the probe's
+//! trust anchors and timeouts,
 //! and progress as [`ImportCounts`] (`fetch: 12 of 40 messages, 9 new reports`).
 
 use std::ops::ControlFlow;
@@ -7,6 +8,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::app::{ImportCounts, Msg};
 use super::effects::Runtime;
+use super::secret::Typed;
 use mtasts_core::sanitize::sanitize;
 use mtasts_reports::imap::{FetchEvent, FetchLimits, FetchRequest, ImapUrl, Secret, fetch};
 use mtasts_reports::{Outcome, ReportStore};
@@ -15,9 +17,12 @@ use mtasts_reports::{Outcome, ReportStore};
 const FETCH_LINES: usize = 12;
 
 impl Runtime {
-    fn fetch_request(&self, url: &str) -> Result<FetchRequest, String> {
+    fn fetch_request(&self, url: &str, typed: Option<Typed>) -> Result<FetchRequest, String> {
         let url = ImapUrl::parse(url).map_err(|e| e.to_string())?;
-        let secret = Secret::from_default_env(|k| std::env::var(k).ok()).map_err(|e| e.to_string())?;
+        let secret = match typed {
+            Some(t) => t.to_secret(),
+            None => Secret::from_default_env(|k| std::env::var(k).ok()).map_err(|e| e.to_string())?,
+        };
         Ok(FetchRequest {
             url,
             secret,
@@ -27,19 +32,22 @@ impl Runtime {
             anchors: self.probe.extra_anchors().to_vec(),
             connect_timeout: self.probe.connect_timeout(),
             step_timeout: self.probe.overall_timeout(),
+            dkim: self.probe.dkim(),
         })
     }
 
-    /// Fetches from the mailbox at `url`, handing the running counts to `progress` after every
-    /// message and stopping after the message being handled once `cancel` is set.
+    /// Fetches from the mailbox at `url` with the typed secret (else the environment's),
+    /// handing the running counts to `progress` after every message and stopping after the
+    /// message being handled once `cancel` is set.
     pub async fn fetch_with(
         &self,
         url: &str,
+        secret: Option<Typed>,
         cancel: &AtomicBool,
         progress: &mut dyn FnMut(&ImportCounts),
     ) -> Msg {
         let err = |e: String| Msg::Imported(Err(sanitize(&e).into_owned()));
-        let req = match self.fetch_request(url) {
+        let req = match self.fetch_request(url, secret) {
             Ok(r) => r,
             Err(e) => return err(e),
         };
@@ -56,7 +64,10 @@ impl Runtime {
                     c.files += 1;
                     for o in &outcomes {
                         match &o.outcome {
-                            Outcome::Imported { .. } => c.imported += 1,
+                            Outcome::Imported { domains, .. } => {
+                                c.imported += 1;
+                                c.count_domains(domains);
+                            }
                             Outcome::Duplicate { .. } => c.duplicate += 1,
                             Outcome::Rejected { .. } | Outcome::Failed { .. } => c.rejected += 1,
                             Outcome::Ignored { .. } => c.ignored += 1,

@@ -64,6 +64,10 @@ pub enum Action {
     EditRua,
     /// Demo: publish what is due next into the lab.
     Publish,
+    /// Publish what the step needs through the domain's DNS provider (a diff first).
+    PublishDns,
+    /// Paths B/C: write the wrangler project and run `wrangler deploy` on it.
+    DeployWorker,
     /// Choose a hosting path by its number (1–6).
     ChooseHosting,
     /// Open the gate's blockers and next step in full.
@@ -233,6 +237,10 @@ fn hosting(_: &App, p: Place) -> bool {
 fn live(_: &App, p: Place) -> bool {
     in_phase(p, &[Phase::Testing, Phase::Enforce, Phase::Enforced])
 }
+/// Mail to the focused domain (open, or selected on the home screen) is refused now.
+fn mail_refused(app: &App, _: Place) -> bool {
+    app.focused().is_some_and(|d| app.emergency(&d).is_some())
+}
 fn rolling_back(_: &App, p: Place) -> bool {
     in_phase(p, &[Phase::Rollback])
 }
@@ -252,6 +260,9 @@ fn hosting_paths(app: &App, p: Place) -> bool {
 fn hosting_worker(app: &App, p: Place) -> bool {
     hosting(app, p) && viewed_state(app).is_some_and(super::artefact::is_worker)
 }
+fn hosting_deploy(app: &App, p: Place) -> bool {
+    app.deploy && hosting_worker(app, p)
+}
 fn policy_file(_: &App, p: Place) -> bool {
     viewing(p, &[Phase::Hosting, Phase::Enforce])
 }
@@ -259,14 +270,22 @@ fn enforce_screens(_: &App, p: Place) -> bool {
     viewing(p, &[Phase::Enforce, Phase::Enforced])
 }
 fn publish(app: &App, p: Place) -> bool {
+    let changing = viewed_state(app).is_some_and(|s| s.change.is_some());
     app.demo.is_some()
         && match p {
             Place::Phase { current: Phase::Rollback, .. } => true,
+            Place::Phase { viewing: Phase::Enforced, .. } => changing,
             Place::Phase { viewing, .. } => {
                 matches!(viewing, Phase::Records | Phase::Hosting | Phase::Enforce)
             }
             _ => false,
         }
+}
+
+/// The current phase's screen of a domain with a DNS provider, past preflight.
+fn dns_publishable(app: &App, p: Place) -> bool {
+    matches!(p, Place::Phase { viewing, current } if viewing == current && current != Phase::Preflight)
+        && viewed_state(app).is_some_and(|s| s.dns.is_some())
 }
 
 const DIGITS_6: &[KeyCode] = &[C('1'), C('2'), C('3'), C('4'), C('5'), C('6')];
@@ -284,6 +303,8 @@ pub static TABLE: &[Binding] = &[
         ctrl: true,
     },
     b(&[Esc], "esc", "cancel the import", Action::CancelImport, Some(0), importing),
+    // Wherever a domain whose mail is refused is open or selected: the way out.
+    b(&[C('b')], "b", "stop enforcing (mail is refused)", Action::RollBack, Some(0), mail_refused),
     // Home.
     b(&[C('a')], "a", "add a domain", Action::Add, Some(1), home),
     b(&[Enter], "enter", "open", Action::Open, Some(2), home_with_domains),
@@ -294,6 +315,7 @@ pub static TABLE: &[Binding] = &[
     b(&[Up, C('k')], "↑ k", "select previous", Action::SelectUp, None, can_select_up),
     b(&[C('q'), Esc], "q esc", "quit", Action::Quit, Some(9), home),
     // Phase screens.
+    b(&[C('p')], "p", "publish the DNS records", Action::PublishDns, Some(1), dns_publishable),
     b(&[C('p')], "p", "publish (demo lab)", Action::Publish, Some(1), publish),
     b(&[C('e')], "e", "edit rua", Action::EditRua, Some(1), records),
     b(&[C('c')], "c", "copy snippet", Action::Copy, Some(1), hosting),
@@ -304,6 +326,7 @@ pub static TABLE: &[Binding] = &[
     b(&[C('F')], "F", "write the policy file", Action::WritePolicy, Some(3), policy_file),
     b(&[C('e')], "e", "edit cert/key/webroot paths", Action::EditPaths, Some(2), hosting_paths),
     b(&[C('D')], "D", "write the wrangler project", Action::WriteWrangler, Some(2), hosting_worker),
+    b(&[C('U')], "U", "deploy with wrangler", Action::DeployWorker, Some(2), hosting_deploy),
     b(&[C('o')], "o", "open the hosting snippet", Action::OpenHosting, Some(4), enforce_screens),
     b(&[C('c')], "c", "copy the monitoring units", Action::CopyMonitoring, Some(5), enforce_screens),
     b(&[C('w')], "w", "write the monitoring units", Action::WriteMonitoring, Some(5), enforce_screens),
@@ -367,14 +390,28 @@ pub fn keys(app: &App) -> Vec<Key> {
         .collect()
 }
 
+/// Where ←/→ rank in the footer: first among the phase's own keys.
+const PHASES_RANK: u8 = 1;
+
 /// The footer's keys, most important first: as many as fit in `width` columns after `? more`.
 /// Each key is shown as ` key label `.
 pub fn footer(app: &App, width: usize) -> Vec<Key> {
     let shown = keys(app);
+    let phases = |b: &&Binding| matches!(b.action, Action::PhasePrev | Action::PhaseNext);
     let mut ranked: Vec<(u8, Key)> = active(app)
+        .filter(|b| !phases(b))
         .filter_map(|b| Some((b.footer?, (b.shown, b.label))))
         .filter(|(_, k)| shown.contains(k))
         .collect();
+    // ← and → share one entry: moving between the phases' screens is how the rollout is read.
+    let arrows: Vec<Action> = active(app).filter(phases).map(|b| b.action).collect();
+    let both = arrows.contains(&Action::PhasePrev) && arrows.contains(&Action::PhaseNext);
+    match arrows.first() {
+        Some(_) if both => ranked.insert(0, (PHASES_RANK, ("←→", "phases"))),
+        Some(Action::PhasePrev) => ranked.insert(0, (PHASES_RANK, ("←", "phases"))),
+        Some(_) => ranked.insert(0, (PHASES_RANK, ("→", "phases"))),
+        None => {}
+    }
     ranked.sort_by_key(|(rank, _)| *rank);
     let cost = |(k, l): &Key| k.chars().count() + l.chars().count() + 3;
     let more: Key = ("?", "more");
@@ -391,11 +428,16 @@ pub fn footer(app: &App, width: usize) -> Vec<Key> {
     out
 }
 
+/// The keys of the first row of [`TABLE`] doing `action`, as the help writes them.
+pub fn key_for(action: Action) -> &'static str {
+    TABLE.iter().find(|b| b.action == action).map_or("?", |b| b.shown)
+}
+
 /// The keys that do `verb` in the wizard, as a next step names them (read from [`TABLE`], so
 /// the words and the keys cannot disagree).
 pub fn verb_keys(verb: mtasts_core::rollout::Verb) -> String {
     use mtasts_core::rollout::Verb;
-    let shown = |action: Action| TABLE.iter().find(|b| b.action == action).map_or("?", |b| b.shown);
+    let shown = key_for;
     match verb {
         Verb::Check => format!("press {}", shown(Action::Recheck)),
         Verb::Advance | Verb::ConfirmChange => format!("press {}", shown(Action::Next)),
@@ -404,6 +446,7 @@ pub fn verb_keys(verb: mtasts_core::rollout::Verb) -> String {
             format!("{} copies it, {} writes it to a file", shown(Action::Copy), shown(Action::Write))
         }
         Verb::ChooseHosting => format!("{} on the hosting screen", shown(Action::ChooseHosting)),
+        Verb::RollBack => format!("press {}", shown(Action::RollBack)),
         Verb::Resume => format!("press {}", shown(Action::Resume)),
         Verb::Retire => format!("press {}", shown(Action::Retire)),
         Verb::StopTracking => format!("{} on the home screen", shown(Action::Remove)),

@@ -9,16 +9,24 @@
 pub mod app;
 mod app_artefacts;
 mod app_checklist;
+mod app_dns;
+mod app_focus;
+mod app_fresh;
 mod app_keys;
 mod app_overlay;
+mod app_publish;
 mod app_reports;
 mod app_results;
+mod app_zone;
 mod artefact;
 pub mod checks;
+mod deploy;
+mod dns;
 pub mod effects;
 mod fetch;
 mod files;
 pub mod keymap;
+pub mod keymap_modal;
 mod model;
 pub mod msg;
 mod overlay;
@@ -26,6 +34,7 @@ mod paths;
 pub mod render;
 mod run;
 mod screens;
+pub mod secret;
 mod tasks;
 pub mod theme;
 mod widgets;
@@ -37,11 +46,17 @@ mod tests;
 #[cfg(test)]
 mod tests_artefacts;
 #[cfg(test)]
+mod tests_emergency;
+#[cfg(test)]
 mod tests_fetch;
 #[cfg(test)]
 mod tests_flow;
 #[cfg(test)]
+mod tests_fresh;
+#[cfg(test)]
 mod tests_keys;
+#[cfg(test)]
+mod tests_lastmile;
 #[cfg(test)]
 mod tests_reports;
 #[cfg(test)]
@@ -54,6 +69,8 @@ mod tests_steps;
 mod tests_terminal;
 
 use std::path::PathBuf;
+
+pub use deploy::Wrangler;
 
 use jiff::{SignedDuration, Timestamp};
 
@@ -131,6 +148,8 @@ pub struct TuiConfig {
     pub demo: Option<DemoInfo>,
     /// Where `p` publishes (the demo's lab), if anywhere.
     pub publisher: Option<std::sync::Arc<dyn effects::Publisher>>,
+    /// How to run `wrangler deploy` (paths B/C), when it is installed and a token is set.
+    pub wrangler: Option<Wrangler>,
     /// When the program started (time to first frame is measured from here).
     pub started: std::time::Instant,
 }

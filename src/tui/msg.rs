@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use crossterm::event::KeyEvent;
 use jiff::{SignedDuration, Timestamp};
 
-use super::model::{Entry, Status};
+use super::model::{Entry, ImportCounts, Status};
 use crate::ops::{AddOptions, Added, Advanced, Checked};
 use mtasts_core::rfc::{DomainName, RuaUri};
 use mtasts_core::rollout::{DomainState, HostingPath, ReportTally};
@@ -20,6 +20,11 @@ pub enum Purpose {
     AddPreview,
     /// Check, then try to pass the gate.
     Advance,
+    /// Re-check a domain whose last check is old, unasked (on opening the wizard): a check
+    /// that reached no DNS server is kept apart and recorded nowhere.
+    Background,
+    /// Look at a name picked from a zone file, then track it with the zone's MX hosts.
+    AddFromZone,
 }
 
 /// A store operation, performed by the event loop through [`crate::ops`].
@@ -94,6 +99,13 @@ pub enum Publish {
         /// The domain.
         domain: DomainName,
     },
+    /// The MX records, as the current step of a planned MX change wants them.
+    Mx {
+        /// The domain.
+        domain: DomainName,
+        /// The MX hosts, in preference order.
+        hosts: Vec<DomainName>,
+    },
     /// The planned policy file.
     Policy {
         /// The domain.
@@ -150,9 +162,22 @@ pub enum Effect {
     /// Import TLS-RPT reports from these files and directories (in the background, with
     /// progress; one import at a time).
     Import(Vec<PathBuf>),
-    /// Fetch TLS-RPT reports from this IMAP mailbox URL (the secret from the environment, as
-    /// `reports fetch` reads it), in the background with progress; one import or fetch at a time.
-    Fetch(String),
+    /// Fetch TLS-RPT reports from an IMAP mailbox, in the background with progress; one import
+    /// or fetch at a time.
+    Fetch {
+        /// The mailbox URL.
+        url: String,
+        /// The password or token typed in the wizard; `None`: from the environment, as
+        /// `reports fetch` reads it.
+        secret: Option<super::secret::Typed>,
+    },
+    /// Read a zone file and list its names that receive mail (`add --zone-file`).
+    ReadZone {
+        /// The file.
+        path: PathBuf,
+        /// The zone's origin (`@`).
+        origin: DomainName,
+    },
     /// Ask the file system what a typed path is (a path prompt's validation).
     InspectPath {
         /// The path as typed.
@@ -173,6 +198,23 @@ pub enum Effect {
     CancelCheck(DomainName),
     /// Demo only: publish into the lab.
     Publish(Publish),
+    /// Write the wrangler project into the state directory and run `wrangler deploy` there.
+    WranglerDeploy {
+        /// The domain.
+        domain: DomainName,
+        /// The project's files.
+        files: Vec<mtasts_core::snippet::File>,
+    },
+    /// Check the domain and read what its DNS provider serves: the diff to confirm.
+    DnsPreview(DomainName),
+    /// Publish through the domain's DNS provider, if the diff is still the one shown, then
+    /// follow the nameservers (progress as notes).
+    DnsApply {
+        /// The domain.
+        domain: DomainName,
+        /// The diff lines the user confirmed.
+        shown: Vec<String>,
+    },
     /// Demo only: move the clock.
     ShiftClock(SignedDuration),
     /// Leave the wizard.
@@ -229,6 +271,48 @@ pub enum Msg {
     Imported(Result<ImportCounts, String>),
     /// Demo: something was published into the lab (the domain is re-checked).
     Published(Result<(DomainName, String), String>),
+    /// What publishing through the DNS provider would change.
+    DnsPreviewed {
+        /// The domain.
+        domain: DomainName,
+        /// The diff, or why it could not be made.
+        result: Result<DnsDiff, String>,
+    },
+    /// `wrangler deploy` finished: its output (the last lines, sanitised), or why it could not run.
+    Deployed(DomainName, Result<Vec<String>, String>),
+    /// Publishing through the DNS provider finished: what happened, in words.
+    DnsPublished(DomainName, Result<String, String>),
+    /// A check moved on (from DNS to the servers).
+    CheckStage {
+        /// The generation of the check.
+        generation: u64,
+        /// The domain.
+        domain: DomainName,
+        /// What it waits for now.
+        stage: mtasts_core::evidence::ProbeStage,
+    },
+    /// A zone file was read: its names that receive mail, or why it could not be used.
+    ZoneRead {
+        /// The file as typed.
+        file: String,
+        /// The names (`ops::zone::read_zone`).
+        names: Result<Vec<crate::ops::zone::MailName>, String>,
+    },
+}
+
+/// What `p` shows before publishing through a DNS provider (all text sanitised).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DnsDiff {
+    /// The provider and zone.
+    pub provider: String,
+    /// The step in words.
+    pub step: String,
+    /// The diff (`-`, `+`, `=` lines).
+    pub lines: Vec<String>,
+    /// What is not publishable yet, and why.
+    pub held: Vec<String>,
+    /// Whether anything changes.
+    pub changes: bool,
 }
 
 /// What the imported TLS-RPT reports say about one tracked domain.
@@ -240,64 +324,9 @@ pub struct DomainReports {
     pub since: jiff::civil::Date,
     /// The testing window's tally (the enforce gate's input), when in testing with reports.
     pub tally: Option<ReportTally>,
-    /// The summary since `since`, when any report covers the domain.
+    /// The summary since `since`, when any report covers the domain (the same reports as
+    /// `tally`).
     pub summary: Option<DomainSummary>,
-}
-
-/// The result of an import.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ImportCounts {
-    /// New reports stored.
-    pub imported: usize,
-    /// Reports already stored.
-    pub duplicate: usize,
-    /// Items that looked like reports but were invalid.
-    pub rejected: usize,
-    /// Items that were not reports.
-    pub ignored: usize,
-    /// The first outcome lines (sanitised).
-    pub lines: Vec<String>,
-    /// Files read so far.
-    pub files: usize,
-    /// Files found under the paths before the import started (`None` while counting).
-    pub total_files: Option<usize>,
-    /// The import was cancelled before the end.
-    pub cancelled: bool,
-    /// A fetch from an IMAP mailbox: `files` counts messages.
-    pub fetch: bool,
-}
-
-impl ImportCounts {
-    /// Every item seen so far.
-    pub fn items(&self) -> usize {
-        self.imported + self.duplicate + self.rejected + self.ignored
-    }
-
-    /// "import" or "fetch".
-    pub fn label(&self) -> &'static str {
-        if self.fetch { "fetch" } else { "import" }
-    }
-
-    /// "8,412 of 20,000 files, 8,390 reports": the progress line ("messages" for a fetch).
-    pub fn progress(&self) -> String {
-        let unit = if self.fetch { "messages" } else { "files" };
-        let files = match self.total_files {
-            Some(t) => format!("{} of {} {unit}", thousands(self.files), thousands(t)),
-            None => format!("{} {unit}", thousands(self.files)),
-        };
-        format!("{files}, {} new reports", thousands(self.imported))
-    }
-}
-
-/// `20000` → `20,000`.
-pub fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+    /// Reports dated after now: counted nowhere, flagged.
+    pub ahead: Option<mtasts_reports::DatedAhead>,
 }

@@ -15,13 +15,96 @@ pub enum Overlay {
     Prompt(Prompt),
     /// A yes/no question.
     Confirm(Confirm),
-    /// Lines to read; any key closes it.
+    /// Lines to read, scrolled when they do not fit; Esc, q or Enter closes it.
     Note {
         /// The box title.
         title: &'static str,
         /// The lines (already sanitised).
         lines: Vec<String>,
+        /// How far they are scrolled.
+        scroll: Scroll,
     },
+    /// The IMAP password or token, typed masked.
+    Secret(super::secret::SecretPrompt),
+    /// The names of a zone file that receive mail, to tick and track.
+    Pick(Pick),
+}
+
+impl Overlay {
+    /// A note of `lines` at its top.
+    pub fn note(title: &'static str, lines: Vec<String>) -> Overlay {
+        Overlay::Note { title, lines, scroll: Scroll::default() }
+    }
+}
+
+/// How far a modal's text is scrolled, and how far it can go as last drawn (the keys read it).
+#[derive(Debug, Clone, Default)]
+pub struct Scroll {
+    /// The first line shown.
+    pub at: u16,
+    /// The largest useful `at`, as last drawn.
+    pub end: std::cell::Cell<u16>,
+    /// How many lines were visible, as last drawn (a page).
+    pub page: std::cell::Cell<u16>,
+}
+
+impl Scroll {
+    /// Moves by a note key; `false` for the key that closes.
+    pub fn key(&mut self, k: super::keymap_modal::NoteKey) -> bool {
+        use super::keymap_modal::NoteKey;
+        let (max, page) = (self.end.get(), self.page.get().max(1));
+        let at = self.at.min(max);
+        self.at = match k {
+            NoteKey::Close => return false,
+            NoteKey::Down => at.saturating_add(1).min(max),
+            NoteKey::Up => at.saturating_sub(1),
+            NoteKey::PageDown => at.saturating_add(page).min(max),
+            NoteKey::PageUp => at.saturating_sub(page),
+            NoteKey::Top => 0,
+            NoteKey::Bottom => max,
+        };
+        true
+    }
+}
+
+/// One name of a zone file that receives mail.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PickItem {
+    /// The name.
+    pub name: DomainName,
+    /// Its MX hosts, as the zone lists them (lowest preference first).
+    pub mx: Vec<DomainName>,
+    /// Where it stands.
+    pub state: PickState,
+}
+
+/// Whether a zone's name can be ticked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PickState {
+    /// Already tracked.
+    Tracked,
+    /// A null MX: it refuses mail and needs no MTA-STS.
+    NullMx,
+    /// Receives mail and is not tracked: ticked or not.
+    Untracked(bool),
+}
+
+/// The zone file's names that receive mail, one of them under the cursor.
+#[derive(Debug, Clone)]
+pub struct Pick {
+    /// The file, as typed.
+    pub file: String,
+    /// The names, the origin first.
+    pub items: Vec<PickItem>,
+    /// The row under the cursor.
+    pub at: usize,
+}
+
+impl Pick {
+    /// The ticked names with their MX hosts.
+    pub fn ticked(&self) -> Vec<&PickItem> {
+        self.items.iter().filter(|i| i.state == PickState::Untracked(true)).collect()
+    }
 }
 
 /// What a text prompt is for.
@@ -49,6 +132,8 @@ pub enum PromptKind {
     AddMx,
     /// New planned MX hosts of the open domain.
     Mx,
+    /// A zone file of the domain typed in the add prompt: its names that receive mail.
+    ZoneFile,
 }
 
 impl PromptKind {
@@ -59,6 +144,7 @@ impl PromptKind {
                 Some(PathUse::Write)
             }
             PromptKind::ImportPath => Some(PathUse::Import),
+            PromptKind::ZoneFile => Some(PathUse::ReadFile),
             _ => None,
         }
     }
@@ -123,6 +209,20 @@ pub enum ConfirmKind {
     Resume(DomainName),
     /// Remove MTA-STS after the rollback countdown.
     Retire(DomainName),
+    /// Deploy the generated Worker with wrangler.
+    Deploy {
+        /// The domain.
+        domain: DomainName,
+        /// The wrangler project's files.
+        files: Vec<mtasts_core::snippet::File>,
+    },
+    /// Publish the shown diff through the domain's DNS provider.
+    PublishDns {
+        /// The domain.
+        domain: DomainName,
+        /// The diff lines shown.
+        shown: Vec<String>,
+    },
 }
 
 /// A yes/no question.
@@ -132,4 +232,13 @@ pub struct Confirm {
     pub kind: ConfirmKind,
     /// The question, in lines.
     pub lines: Vec<String>,
+    /// How far they are scrolled (a long question scrolls; its keys stay in view).
+    pub scroll: Scroll,
+}
+
+impl Confirm {
+    /// Asks `lines`; yes does `kind`.
+    pub fn new(lines: Vec<String>, kind: ConfirmKind) -> Confirm {
+        Confirm { kind, lines, scroll: Scroll::default() }
+    }
 }

@@ -10,6 +10,8 @@ pub enum PathUse {
     Import,
     /// Write a new file there (never over an existing one).
     Write,
+    /// Read one file (a zone file).
+    ReadFile,
 }
 
 /// How many completion candidates are listed under the prompt.
@@ -17,7 +19,8 @@ const SHOWN: usize = 6;
 /// How many directory entries a completion reads at most.
 const MAX_ENTRIES: usize = 5_000;
 
-fn expand(typed: &str) -> PathBuf {
+/// The typed path with a leading `~/` taken as the home folder.
+pub fn expand(typed: &str) -> PathBuf {
     match (typed.strip_prefix("~/"), std::env::var_os("HOME")) {
         (Some(rest), Some(home)) => Path::new(&home).join(rest),
         _ => PathBuf::from(typed),
@@ -51,6 +54,17 @@ pub fn inspect(typed: &str, usage: PathUse) -> Result<String, String> {
                 Err(e) => Err(format!("{} cannot be read: {e}", shown(&path))),
             },
             Ok(_) => Err(format!("{} is neither a file nor a folder", shown(&path))),
+        },
+        PathUse::ReadFile => match std::fs::metadata(&path) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                Err(format!("{} does not exist", shown(&path)))
+            }
+            Err(e) => Err(format!("{} cannot be read: {e}", shown(&path))),
+            Ok(m) if m.is_file() => match std::fs::File::open(&path) {
+                Ok(_) => Ok(format!("a file of {} bytes", mtasts_core::words::thousands(m.len()))),
+                Err(e) => Err(format!("{} cannot be read: {e}", shown(&path))),
+            },
+            Ok(_) => Err(format!("{} is not a file", shown(&path))),
         },
         PathUse::Write => {
             if link.as_ref().is_ok_and(|m| m.file_type().is_symlink()) {

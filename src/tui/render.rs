@@ -33,9 +33,16 @@ pub fn render(app: &App, f: &mut Frame) {
     f.render_widget(footer::footer(app, &t, foot.width), foot);
     match &app.overlay {
         Some(Overlay::Help) => screens::help::render(app, &t, f),
-        Some(Overlay::Prompt(p)) => screens::prompt::render_prompt(p, &t, f),
+        Some(Overlay::Prompt(p)) => {
+            let rehearse = app.rehearsal_domains();
+            screens::prompt::render_prompt(p, app.demo.as_ref().map(|_| rehearse.as_slice()), &t, f)
+        }
         Some(Overlay::Confirm(c)) => screens::prompt::render_confirm(c, &t, f),
-        Some(Overlay::Note { title, lines }) => screens::prompt::render_note(title, lines, &t, f),
+        Some(Overlay::Note { title, lines, scroll }) => {
+            screens::prompt::render_note(title, lines, scroll, &t, f)
+        }
+        Some(Overlay::Secret(p)) => screens::modal::render_secret(p, &t, f),
+        Some(Overlay::Pick(p)) => screens::modal::render_pick(p, &t, f),
         None => {}
     }
 }

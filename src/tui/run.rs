@@ -56,6 +56,15 @@ pub async fn run_async(config: TuiConfig) -> Result<(), TuiError> {
     Ok(())
 }
 
+/// The environment variable an IMAP fetch would take its secret from, if one is set (the
+/// wizard then does not ask for it).
+fn imap_env() -> Option<&'static str> {
+    use mtasts_reports::imap::{PASSWORD_ENV, PASSWORD_FILE_ENV, TOKEN_ENV, TOKEN_FILE_ENV};
+    [TOKEN_ENV, TOKEN_FILE_ENV, PASSWORD_ENV, PASSWORD_FILE_ENV]
+        .into_iter()
+        .find(|v| std::env::var_os(v).is_some_and(|x| !x.is_empty()))
+}
+
 fn terminal_error(e: impl std::fmt::Display) -> TuiError {
     TuiError::Terminal(std::io::Error::other(e.to_string()))
 }
@@ -79,12 +88,15 @@ where
         clock: config.clock,
         publisher: config.publisher,
         last_copy: None,
+        wrangler: config.wrangler,
     };
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
     let mut tasks = Tasks::start(runtime, tx);
     let (mut app, first) = App::new(tasks.runtime_mut().clock.now(), config.color, config.demo);
     let size = terminal.size().map_err(terminal_error)?;
     app.size = (size.width, size.height);
+    app.deploy = tasks.runtime_mut().wrangler.is_some();
+    app.imap_env = imap_env();
     let mut stats = Stats::default();
     let mut queue: Vec<Effect> = first;
     let mut last_reload = Instant::now();

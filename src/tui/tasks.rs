@@ -67,7 +67,23 @@ impl Tasks {
                 self.checks.remove(&d);
             }
             Effect::Import(paths) => self.start_import(paths),
-            Effect::Fetch(url) => self.start_fetch(url),
+            Effect::DnsPreview(domain) => {
+                let (runtime, tx) = (self.runtime.clone(), self.tx.clone());
+                tokio::spawn(async move {
+                    let _ = tx.send(runtime.dns_preview(domain).await);
+                });
+            }
+            Effect::DnsApply { domain, shown } => {
+                let (runtime, tx) = (self.runtime.clone(), self.tx.clone());
+                tokio::spawn(async move {
+                    let notes = tx.clone();
+                    let mut progress = move |line: String| {
+                        let _ = notes.send(Msg::Note(super::model::Status::Info(line)));
+                    };
+                    let _ = tx.send(runtime.dns_apply(domain, shown, &mut progress).await);
+                });
+            }
+            Effect::Fetch { url, secret } => self.start_fetch(url, secret),
             Effect::CancelImport => {
                 if let Some(cancel) = &self.import {
                     cancel.store(true, Ordering::Relaxed);
@@ -78,7 +94,8 @@ impl Tasks {
                 let _ = self.tx.send(Msg::Tick(self.runtime.clock.now()));
             }
             Effect::Quit | Effect::Copy(_) => {}
-            quick @ (Effect::InspectPath { .. } | Effect::Complete { .. }) => {
+            quick
+            @ (Effect::InspectPath { .. } | Effect::Complete { .. } | Effect::WranglerDeploy { .. }) => {
                 let mut runtime = self.runtime.clone();
                 let tx = self.tx.clone();
                 tokio::task::spawn_blocking(move || {
@@ -98,7 +115,7 @@ impl Tasks {
         if domains.len() > 1 {
             return self.check_fleet(domains, generation, purpose);
         }
-        for (domain, job) in self.runtime.check(domains, generation, purpose).per_domain() {
+        for (domain, job) in self.job(domains, generation, purpose).per_domain() {
             let (stop, stopped) = oneshot::channel::<()>();
             // Replacing the sender drops the old one, which ends the check in flight.
             self.checks.insert(domain, stop);
@@ -112,6 +129,14 @@ impl Tasks {
         }
     }
 
+    /// A check whose stages come back as [`Msg::CheckStage`] (the spinner names them).
+    fn job(&self, domains: Vec<DomainName>, generation: u64, purpose: Purpose) -> super::checks::CheckJob {
+        let tx = self.tx.clone();
+        self.runtime.check(domains, generation, purpose).staged(move |domain, stage| {
+            let _ = tx.send(Msg::CheckStage { generation, domain: domain.clone(), stage });
+        })
+    }
+
     /// Several domains (the home screen's re-check of everything tracked) go through the
     /// CLI's fleet path as one run, sharing MX probes, each result sent as it comes. A domain
     /// checked again meanwhile drops its stop, and its result from this run is not sent; the
@@ -123,7 +148,7 @@ impl Tasks {
             self.checks.insert(domain.clone(), stop);
             stops.insert(domain.clone(), stopped);
         }
-        let job = self.runtime.check(domains, generation, purpose);
+        let job = self.job(domains, generation, purpose);
         let tx = self.tx.clone();
         tokio::spawn(async move {
             let stops = Mutex::new(stops);
@@ -198,7 +223,7 @@ impl Tasks {
     /// The fetch writes the report store (blocking file I/O) between its awaits and hands
     /// progress to a callback that need not be `Send`, so it is driven on a blocking thread by
     /// the program's one runtime (its handle; no runtime of its own).
-    fn start_fetch(&mut self, url: String) {
+    fn start_fetch(&mut self, url: String, secret: Option<super::secret::Typed>) {
         let cancel = self.arm_import();
         let runtime = self.runtime.clone();
         let tx = self.tx.clone();
@@ -214,7 +239,7 @@ impl Tasks {
                 }
             };
             handle.block_on(async {
-                let fetch = runtime.fetch_with(&url, &cancel, &mut on_progress);
+                let fetch = runtime.fetch_with(&url, secret, &cancel, &mut on_progress);
                 let cancelled = async {
                     while !cancel.load(Ordering::Relaxed) {
                         tokio::time::sleep(Duration::from_millis(50)).await;
@@ -254,7 +279,14 @@ mod tests {
     fn offline_tasks(dir: &std::path::Path) -> (Tasks, mpsc::UnboundedReceiver<Msg>) {
         let probe = Checker::unreachable(Duration::from_millis(300));
         let store = Store::open(dir).unwrap();
-        let runtime = Runtime { store, probe, clock: Clock::system(), publisher: None, last_copy: None };
+        let runtime = Runtime {
+            store,
+            probe,
+            clock: Clock::system(),
+            publisher: None,
+            last_copy: None,
+            wrangler: None,
+        };
         let (tx, rx) = mpsc::unbounded_channel();
         (Tasks::start(runtime, tx), rx)
     }

@@ -10,7 +10,7 @@ use super::app::{
 };
 use super::fixtures::{app_with, checked, dn, draw, healthy_ev, state, ts};
 use mtasts_core::rollout::{Phase, ReportTally};
-use mtasts_reports::{DaySummary, DomainCounts, DomainSummary};
+use mtasts_reports::{AuthSummary, DaySummary, DomainCounts, DomainSummary, MxFailure};
 
 fn key(app: &mut App, c: char) -> Vec<Effect> {
     app.update(Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)))
@@ -34,6 +34,8 @@ fn tally(failed: u64) -> ReportTally {
         successful_sessions: 900,
         failed_sessions: failed,
         failures_by_type: if failed > 0 { vec![("certificate-expired".into(), failed)] } else { vec![] },
+        authenticated_reports: 2,
+        authenticated_successful_sessions: 600,
     }
 }
 
@@ -53,6 +55,27 @@ fn summary() -> DomainSummary {
             by_mx: BTreeMap::from([("mx2.example.com".into(), 12)]),
             policy_types: BTreeMap::from([("sts".into(), 912)]),
             modes: BTreeMap::from([("testing".into(), 912)]),
+            failures: vec![
+                MxFailure {
+                    mx: "mx2.example.com".into(),
+                    result_type: "certificate-expired".into(),
+                    sessions: 10,
+                    receiving_ips: BTreeMap::from([("192.0.2.2".into(), 10)]),
+                    ..MxFailure::default()
+                },
+                MxFailure {
+                    mx: "mx2.example.com".into(),
+                    result_type: "sts-policy-fetch-error".into(),
+                    sessions: 2,
+                    ..MxFailure::default()
+                },
+            ],
+        },
+        auth: AuthSummary {
+            authenticated_reports: 2,
+            authenticated_successful_sessions: 600,
+            authenticated_by: BTreeMap::from([("DKIM google.com".into(), 1), ("https".into(), 1)]),
+            unauthenticated_by: BTreeMap::from([("imported from a file".into(), 1)]),
         },
         failure_rate: 12.0 / 912.0,
         days: vec![day("2026-11-19", 300, 0), day("2026-11-24", 400, 10), day("2026-11-28", 200, 2)],
@@ -62,12 +85,18 @@ fn summary() -> DomainSummary {
 }
 
 pub(super) fn loaded(failed: u64) -> Msg {
-    Msg::ReportsLoaded(Ok(vec![DomainReports {
+    Msg::ReportsLoaded(Ok(vec![loaded_reports(failed)]))
+}
+
+/// example.com's reports: three reports, 912 sessions, `failed` of them in the tally.
+pub(super) fn loaded_reports(failed: u64) -> DomainReports {
+    DomainReports {
         domain: dn("example.com"),
         since: date("2026-11-18"),
         tally: Some(tally(failed)),
         summary: Some(summary()),
-    }]))
+        ahead: None,
+    }
 }
 
 fn gate_line(screen: &str) -> String {
@@ -210,7 +239,7 @@ fn an_import_runs_in_the_background_shows_progress_and_esc_cancels_it() {
     app.update(Msg::Imported(Ok(done)));
     assert!(app.import.is_none() && !app.busy());
     let Some(Overlay::Note { lines, .. }) = &app.overlay else { panic!("no note") };
-    assert!(lines[0].starts_with("cancelled: 8400 imported"), "{lines:?}");
+    assert!(lines[0].starts_with("cancelled: 8,400 imported"), "{lines:?}");
 }
 
 #[test]
@@ -221,4 +250,32 @@ fn leaving_a_domain_drops_its_check_in_flight() {
     app.session_mut(&d).pending = Some(7);
     let fx = app.update(Msg::Key(KeyEvent::new(KeyCode::Char('q'), KeyModifiers::NONE)));
     assert!(fx.iter().any(|e| matches!(e, Effect::CancelCheck(x) if *x == d)), "{fx:?}");
+}
+
+#[test]
+fn page_down_in_the_reports_view_moves_by_what_is_shown_and_skips_no_line() {
+    let mut app = testing_app();
+    app.update(loaded(12));
+    key(&mut app, 'R');
+    // The pane's rows: below the three header rows, down to its "more" or "end" marker.
+    let pane = |screen: &str| -> Vec<String> {
+        screen
+            .lines()
+            .skip(3)
+            .take_while(|l| !l.contains("more line(s)") && !l.contains("— end —"))
+            .map(str::to_owned)
+            .collect()
+    };
+    let all = pane(&draw(&app, 80, 200));
+    let first = pane(&draw(&app, 80, 24));
+    app.update(Msg::Key(KeyEvent::new(KeyCode::PageDown, KeyModifiers::NONE)));
+    let second = pane(&draw(&app, 80, 24));
+    let last_seen = all.iter().position(|l| l == first.last().unwrap()).unwrap();
+    assert_eq!(
+        second.first(),
+        all.get(last_seen + 1),
+        "page 1:\n{}\npage 2:\n{}",
+        first.join("\n"),
+        second.join("\n")
+    );
 }

@@ -55,12 +55,11 @@ fn preflight_at_every_size() {
 #[test]
 fn records_at_every_size() {
     let mut ev = healthy_ev("testing");
-    ev.dnssec_chain = Some(mtasts_core::evidence::DnssecChain {
-        dnskey: mtasts_core::evidence::Lookup::Found(2),
-        ds: mtasts_core::evidence::Lookup::NoData,
-        validation: mtasts_core::evidence::DnssecProof::Insecure,
-        detail: None,
-    });
+    ev.dnssec_chain = Some(mtasts_core::evidence::DnssecChain::counted(
+        mtasts_core::evidence::Lookup::Found(2),
+        mtasts_core::evidence::Lookup::NoData,
+        mtasts_core::evidence::DnssecProof::Insecure,
+    ));
     at_the_end("records", &domain_app(state(Phase::Records, 0, None), Some(ev)), &["secure"]);
 }
 

@@ -64,6 +64,7 @@ fn app_at(phase: Phase) -> App {
         failed_sessions: 3,
         successful_sessions: 5,
         failures_by_type: vec![(format!("other {EVIL}"), 3)],
+        ..ReportTally::default()
     };
     let since = app.now.to_zoned(jiff::tz::TimeZone::UTC).date();
     let session = app.session_mut(&dn("example.com"));
@@ -73,6 +74,7 @@ fn app_at(phase: Phase) -> App {
         since,
         tally: Some(tally),
         summary: None,
+        ahead: None,
     });
     app
 }

@@ -102,6 +102,7 @@ fn the_lower_crates_never_reach_up() {
         ("mtasts-probe", &["mtasts-reports", "mtasts-lab", "ratatui"][..]),
         ("mtasts-reports", &["mtasts-probe", "mtasts-lab", "ratatui"][..]),
         ("mtasts-lab", &["mtasts-probe", "mtasts-reports", "ratatui"][..]),
+        ("mtasts-dns-publish", &["mtasts-probe", "mtasts-reports", "mtasts-lab", "ratatui"][..]),
     ] {
         let all = closure(krate);
         let bad: Vec<&&str> = forbidden.iter().filter(|f| all.contains(**f)).collect();
@@ -131,4 +132,11 @@ fn only_ops_and_the_cli_name_the_probes_and_only_the_cli_the_lab() {
     let dirs = src_dirs_except(&["cli"]);
     let found = offenders(&dirs.iter().map(String::as_str).collect::<Vec<_>>(), &["mtasts_lab"]);
     assert!(found.is_empty(), "the lab named outside cli:\n{}", found.join("\n"));
+}
+
+#[test]
+fn only_ops_and_the_cli_name_the_dns_providers() {
+    let dirs = src_dirs_except(&["ops", "cli"]);
+    let found = offenders(&dirs.iter().map(String::as_str).collect::<Vec<_>>(), &["mtasts_dns_publish"]);
+    assert!(found.is_empty(), "the DNS providers named outside ops and cli:\n{}", found.join("\n"));
 }

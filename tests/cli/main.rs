@@ -1,8 +1,9 @@
 //! The command-line contract, through the built binary: lint, generate, zone files, provider
 //! presets, completions, exit codes and bounded inputs, terminal safety, `check --notify` and
-//! `--metrics` (secrets kept out of messages), fleet checks handed over as they come and the
-//! live evidence report, write targets that are links or not regular files; plus the layer
-//! rules of DESIGN.md §1 and the fuzz targets' properties over their corpora.
+//! `--metrics` (secrets kept out of messages), fleet checks handed over as they come, the live
+//! evidence report, write targets that are links or not regular files and what each command's
+//! help lists; plus the layer rules of DESIGN.md §1 and the fuzz targets' properties over their
+//! corpora.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 #[path = "../common/mod.rs"]
@@ -14,6 +15,7 @@ mod cli_lint_generate;
 mod completions;
 mod fleet;
 mod fuzz_regressions;
+mod help;
 mod layers;
 mod providers_cli;
 mod report_live;

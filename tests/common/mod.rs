@@ -4,7 +4,10 @@
 //! Each binary uses only part of it.
 #![allow(dead_code)]
 
+pub mod cf_api;
 pub mod cloudflare;
+pub mod dkim;
+pub mod dns_servers;
 pub mod imap_server;
 pub mod lab_client;
 pub mod lab_env;

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use flate2::Compression;
 use flate2::write::GzEncoder;
 use jiff::Timestamp;
-use mtasts_reports::{ImportOutcome, Outcome, Report, ReportStore, gunzip, parse_report};
+use mtasts_reports::{DkimVerdict, ImportOutcome, Outcome, Report, ReportStore, gunzip, parse_report};
 
 pub fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/reports")
@@ -29,7 +29,7 @@ pub fn describe(outcomes: &[ImportOutcome]) -> Vec<Row> {
             let rel = o.source.path.strip_prefix(fixtures()).unwrap_or(&o.source.path);
             let (status, detail) = match &o.outcome {
                 Outcome::Imported { report_id, .. } => ("imported", report_id.clone()),
-                Outcome::Duplicate { report_id } => ("duplicate", report_id.clone()),
+                Outcome::Duplicate { report_id, .. } => ("duplicate", report_id.clone()),
                 Outcome::Rejected { reason } => ("rejected", reason.clone()),
                 Outcome::Failed { reason } => ("failed", reason.clone()),
                 Outcome::Ignored { reason } => ("ignored", reason.clone()),
@@ -110,4 +110,66 @@ pub fn json_shape_bomb(len: usize) -> Vec<u8> {
     out.resize(len - tail.len(), b' ');
     out.extend_from_slice(tail);
     out
+}
+
+/// A DKIM check that asks no DNS: for imports whose e-mails are not signed anyway.
+pub fn unchecked(_raw: &[u8]) -> DkimVerdict {
+    DkimVerdict::failed("DKIM not checked in this test")
+}
+
+/// Imports without DNS ([`unchecked`]).
+pub trait ImportOffline {
+    /// [`ReportStore::import_paths`] with [`unchecked`].
+    fn import_offline(&self, paths: &[PathBuf]) -> Vec<ImportOutcome>;
+}
+
+impl ImportOffline for ReportStore {
+    fn import_offline(&self, paths: &[PathBuf]) -> Vec<ImportOutcome> {
+        self.import_paths(paths, &unchecked)
+    }
+}
+
+/// One `failure-details` entry of a tlsrpt-reporter report.
+pub struct ReporterFailure<'a> {
+    pub result_type: &'a str,
+    pub mx: &'a str,
+    pub receiving_ip: &'a str,
+    pub sending_mta: &'a str,
+    pub reason_code: Option<&'a str>,
+    pub sessions: u64,
+}
+
+/// A daily report exactly as sys4's tlsrpt-reporter 0.6 renders it for `domain` (Python's
+/// `json.dumps`: its key order and separators; report-id `<day>T00:00:00Z_idx<n>_<domain>`,
+/// unique only per reporting daemon), one STS policy with `total` sessions.
+pub fn tlsrpt_reporter_json(
+    (org, contact): (&str, &str),
+    day: &str,
+    idx: u32,
+    domain: &str,
+    total: u64,
+    failures: &[ReporterFailure],
+) -> String {
+    let failed: u64 = failures.iter().map(|f| f.sessions).sum();
+    let details: Vec<String> = failures
+        .iter()
+        .map(|f| {
+            let code = f.reason_code.map(|c| format!("\"failure-reason-code\": \"{c}\", ")).unwrap_or_default();
+            format!(
+                "{{{code}\"receiving-mx-hostname\": \"{}\", \"receiving-ip\": \"{}\", \"sending-mta-ip\": \"{}\", \
+                 \"result-type\": \"{}\", \"failed-session-count\": {}}}",
+                f.mx, f.receiving_ip, f.sending_mta, f.result_type, f.sessions
+            )
+        })
+        .collect();
+    format!(
+        "{{\"organization-name\": \"{org}\", \"date-range\": {{\"start-datetime\": \"{day}T00:00:00Z\", \
+         \"end-datetime\": \"{day}T23:59:59Z\"}}, \"contact-info\": \"{contact}\", \"policies\": [{{\"summary\": \
+         {{\"total-failure-session-count\": {failed}, \"total-successful-session-count\": {}}}, \"policy\": \
+         {{\"policy-type\": \"sts\", \"policy-string\": [\"version: STSv1\", \"mode: testing\", \"mx: *.{domain}\", \
+         \"max_age: 86400\"], \"policy-domain\": \"{domain}\", \"mx-host\": [\"*.{domain}\"]}}, \"failure-details\": \
+         [{}]}}], \"report-id\": \"{day}T00:00:00Z_idx{idx}_{domain}\"}}",
+        total - failed,
+        details.join(", ")
+    )
 }

@@ -112,9 +112,24 @@ where
     F: FnOnce(Session) -> Fut + Send + 'static,
     Fut: std::future::Future<Output = ()> + Send + 'static,
 {
-    let now = jiff::Timestamp::now();
-    let mut probe = ProbeConfig::new(now);
+    let mut probe = ProbeConfig::new(jiff::Timestamp::now());
     probe.resolver = ResolverChoice::At("127.0.0.1:1".parse().unwrap());
+    run_probing(state_dir, probe, None, w, h, script).await
+}
+
+/// [`run`] with the wizard's checks probing with `probe`, and `wrangler` for paths B/C.
+pub async fn run_probing<F, Fut>(
+    state_dir: &Path,
+    probe: ProbeConfig,
+    wrangler: Option<mtasts::tui::Wrangler>,
+    w: u16,
+    h: u16,
+    script: F,
+) -> (Stats, Vec<Frame>)
+where
+    F: FnOnce(Session) -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = ()> + Send + 'static,
+{
     let config = TuiConfig {
         store: Store::open(state_dir).unwrap(),
         probe: probe.into(),
@@ -122,6 +137,7 @@ where
         color: false,
         demo: None,
         publisher: None,
+        wrangler,
         started: Instant::now(),
     };
     let (tx, rx) = unbounded();

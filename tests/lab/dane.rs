@@ -70,16 +70,72 @@ async fn signed_zone_without_ds_and_bogus_signatures() {
     let (ev, j) = probe("dnssec-no-ds", true).await;
     assert_eq!(codes(&j), ["dnssec-ds-missing", "dnssec-unsigned"], "{:#?}", j.findings);
     assert_eq!(ev.dnssec_chain.unwrap().validation, DnssecProof::Insecure);
-    let (ev, j) = probe("dnssec-bogus", true).await;
-    assert_eq!(codes(&j), ["dnssec-bogus", "dnssec-unsigned"], "{:#?}", j.findings);
-    assert_eq!(ev.dnssec_chain.unwrap().validation, DnssecProof::Bogus);
 }
 
+/// The lab resolver validates like Unbound: SERVFAIL for every name of the zone whose DS
+/// names another key. mtasts asks again with CD, validates itself, compares the DS with the
+/// zone's keys, and reports one root with the withheld records as its consequences.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn another_trust_anchor_makes_the_lab_zones_bogus() {
+async fn a_ds_for_another_key_is_dnssec_bogus_alone_with_both_key_tags() {
+    let (ev, j) = probe("dnssec-bogus", true).await;
+    assert_eq!(ev.mx, Lookup::ServFail, "the validating resolver withholds the MX");
+    let chain = ev.dnssec_chain.as_ref().unwrap();
+    assert_eq!(chain.validation, DnssecProof::Bogus, "{chain:?}");
+    assert!(chain.ds_mismatch(), "{chain:?}");
+    let (ds_tag, key_tag) = (chain.ds_records[0].key_tag, chain.keys[0].key_tag);
+    assert_ne!(ds_tag, key_tag);
+    let roots: Vec<&str> = j
+        .findings
+        .iter()
+        .filter(|f| f.severity == mtasts_core::finding::Severity::Error && f.is_root())
+        .map(|f| f.code.as_str())
+        .collect();
+    assert_eq!(roots, ["dnssec-bogus"], "{:#?}", j.findings);
+    let root = j.findings.iter().find(|f| f.code.as_str() == "dnssec-bogus").unwrap();
+    assert!(root.message.contains(&format!("names key tag {ds_tag}")), "{}", root.message);
+    assert!(root.message.contains(&format!("(key tag {key_tag})")), "{}", root.message);
+    assert!(root.fix.contains(&format!("bogus.example. IN DS {key_tag} 15 2 ")), "{}", root.fix);
+    let consequences: Vec<&str> =
+        j.findings.iter().filter(|f| !f.is_root()).map(|f| f.code.as_str()).collect();
+    assert!(
+        consequences.contains(&"sts-record-missing") && consequences.contains(&"mx-missing"),
+        "{consequences:?}"
+    );
+    assert!(
+        j.senders_view.starts_with("A strict sender would defer mail to bogus.example"),
+        "{}",
+        j.senders_view
+    );
+
+    let checked = mtasts::ops::Checked::new(ev, j, now());
+    let text = mtasts::cli::check::render_text(&checked, &mtasts::cli::output::Style::plain());
+    assert!(text.contains("consequence of: dnssec-bogus"), "{text}");
+    let json = mtasts::cli::check::to_json(&checked);
+    let caused: Vec<&serde_json::Value> =
+        json["findings"].as_array().unwrap().iter().filter(|f| f.get("caused_by").is_some()).collect();
+    assert!(caused.iter().all(|f| f["caused_by"] == "dnssec-bogus") && !caused.is_empty(), "{json}");
+    assert_eq!(json["evidence"]["dnssec_chain"]["ds_records"][0]["matches_key"], false);
+}
+
+/// A private root: the lab resolver validates from the lab root (AD set), mtasts from the
+/// public root (no `--trust-anchor`): the two disagree, and the report says so.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_resolver_on_a_private_root_is_named_not_reported_as_plain_bogus() {
     let (ev, j) = probe("dane-valid-ee", false).await;
-    assert_eq!(ev.dnssec_chain.unwrap().validation, DnssecProof::Bogus);
-    assert!(codes(&j).contains(&"dnssec-bogus"), "{:#?}", j.findings);
+    assert_eq!(ev.dnssec_chain.as_ref().unwrap().validation, DnssecProof::Bogus);
+    assert_eq!(ev.sts_dnssec, Lookup::Found(true), "the lab resolver validates from its own root");
+    let root = j.findings.iter().find(|f| f.code.as_str() == "dnssec-bogus" && f.is_root()).unwrap();
+    assert!(root.message.starts_with(mtasts_core::judge::PRIVATE_ROOT), "{}", root.message);
+    let others: Vec<&str> = j
+        .findings
+        .iter()
+        .filter(|f| f.severity == mtasts_core::finding::Severity::Error && f.is_root())
+        .map(|f| f.code.as_str())
+        .collect();
+    assert_eq!(others, ["dnssec-bogus"], "the TLSA failure is the same fault: {:#?}", j.findings);
+    assert!(!j.senders_view.contains("DANE-aware"), "no deferral claimed while unsure: {}", j.senders_view);
+    let (_, with_anchor) = probe("dane-valid-ee", true).await;
+    assert!(with_anchor.findings.iter().all(|f| f.code.as_str() != "dnssec-bogus"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

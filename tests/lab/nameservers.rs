@@ -72,3 +72,25 @@ async fn check_text_and_json_show_nameserver_agreement_and_dane() {
     assert_eq!(json["evidence"]["nameservers"]["servers"].as_array().unwrap().len(), 2);
     assert_eq!(json["dane"][0]["status"], "none");
 }
+
+/// A nameserver where nothing listens is refused at once, a silent one given up: both named
+/// with why, both skipped in what the rollout gate says.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_switched_off_and_a_silent_nameserver_are_named_with_why() {
+    let lab = Lab::start(&scenario("ns-dead").unwrap(), now()).await.unwrap();
+    let mut cfg = mtasts::cli::lab::probe_config(&lab, now());
+    cfg.timeouts = Timeouts::uniform(Duration::from_secs(5));
+    let ev = probe_domain(&DomainName::parse("ns-dead.example").unwrap(), &cfg).await;
+    let j = judge(&ev, &JudgeContext::new(now()));
+    assert_eq!(codes(&j), ["dnssec-unsigned", "ns-unreachable", "ns-unreachable"], "{:#?}", j.findings);
+    let ns = ev.nameservers.as_ref().unwrap();
+    let error = |name: &str| ns.servers.iter().find(|s| s.name == name).unwrap().error.clone().unwrap();
+    assert!(error("ns2.ns-dead.example").starts_with("refused: nothing listens"), "{ns:?}");
+    assert!(
+        error("ns3.ns-dead.example").starts_with("silent: no answer to 3 sends within 2000 ms"),
+        "{ns:?}"
+    );
+    let skipped = mtasts_core::judge::ns::skipped(&ev);
+    assert_eq!(skipped.len(), 2, "{skipped:?}");
+    assert!(skipped[0].starts_with("ns2.ns-dead.example [127."), "{skipped:?}");
+}

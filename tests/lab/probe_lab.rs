@@ -274,3 +274,26 @@ async fn dangling_mx_has_no_address_and_no_probe() {
     assert_eq!(mx[0].addresses, Lookup::NxDomain);
     assert!(mx[0].probes.is_empty());
 }
+
+/// The stage hook hears each domain move on from DNS to its servers once the MX lookup
+/// answered, and never for a domain whose resolver does not answer.
+#[tokio::test]
+async fn the_stage_hook_hears_dns_answered_then_the_servers() {
+    use mtasts_core::evidence::ProbeStage;
+    use std::sync::{Arc, Mutex};
+    let lab = Lab::start_named("all-good-enforce", now()).await.unwrap();
+    let heard: Arc<Mutex<Vec<(String, ProbeStage)>>> = Arc::default();
+    let mut cfg = config(&lab);
+    let sink = heard.clone();
+    cfg.stage = Some(mtasts_probe::StageHook(Arc::new(move |d: &DomainName, s: ProbeStage| {
+        sink.lock().unwrap().push((d.as_str().to_owned(), s));
+    })));
+    let ev = probe_domain(&domain("good.example"), &cfg).await;
+    assert!(ev.mx.found().is_some());
+    assert_eq!(*heard.lock().unwrap(), vec![("good.example".to_owned(), ProbeStage::Servers)]);
+    heard.lock().unwrap().clear();
+    cfg.resolver = mtasts_probe::ResolverChoice::At(std::net::SocketAddr::from(([127, 0, 0, 1], 1)));
+    cfg.timeouts = Timeouts::uniform(Duration::from_millis(300));
+    probe_domain(&domain("good.example"), &cfg).await;
+    assert!(heard.lock().unwrap().is_empty(), "no answer, no move: {:?}", heard.lock().unwrap());
+}

@@ -2,14 +2,14 @@
 
 use std::path::Path;
 
-use crate::common::reports::{describe, fixtures, stored_files};
+use crate::common::reports::{ImportOffline, describe, fixtures, stored_files};
 use mtasts_reports::{ImportOutcome, Outcome, ReportStore, entry_of, parse_report, report_key, summarize};
 
 #[test]
 fn imports_every_kind_once_and_names_each_item() {
     let state = tempfile::tempdir().unwrap();
     let store = ReportStore::open(state.path()).unwrap();
-    let outcomes = store.import_paths(&[fixtures()]);
+    let outcomes = store.import_offline(&[fixtures()]);
     let got = describe(&outcomes);
     let s = |x: &str| Some(x.to_owned());
     let rfc_id = "5065427c-23d3-47ca-b6e0-946ea0e8c4be";
@@ -46,7 +46,7 @@ fn imports_every_kind_once_and_names_each_item() {
     assert_eq!(json["domains"], serde_json::json!(["example.org"]));
     assert_eq!(json["source"]["message"], serde_json::Value::Null);
 
-    let again = store.import_paths(&[fixtures().join("mbox"), fixtures().join("maildir")]);
+    let again = store.import_offline(&[fixtures().join("mbox"), fixtures().join("maildir")]);
     let statuses: Vec<_> = describe(&again).into_iter().map(|d| d.3).collect();
     assert_eq!(statuses, vec!["duplicate", "ignored", "duplicate", "duplicate", "duplicate"]);
     assert_eq!(stored_files(&store).len(), 5);
@@ -66,18 +66,18 @@ fn imports_every_kind_once_and_names_each_item() {
 fn stores_the_original_json_under_hashes_of_its_key_and_content() {
     let state = tempfile::tempdir().unwrap();
     let store = ReportStore::open(state.path()).unwrap();
-    let outcomes = store.import_paths(&[fixtures().join("giant-b.json")]);
+    let outcomes = store.import_offline(&[fixtures().join("giant-b.json")]);
     assert!(matches!(outcomes[0].outcome, Outcome::Imported { .. }), "{outcomes:?}");
     let json = std::fs::read(fixtures().join("giant-b.json")).unwrap();
     let entry = entry_of(&parse_report(&json).unwrap());
-    assert_eq!(entry.key, report_key(Some("Mail Giant B"), "b-7f3c2a"));
+    assert_eq!(entry.key, report_key(Some("Mail Giant B"), None, "b-7f3c2a", &["example.org".to_owned()]));
     let name = format!("{}-{}.json", &entry.key[..32], &entry.content[..32]);
     assert_eq!(stored_files(&store), vec![name.clone()]);
     assert_eq!(std::fs::read(store.dir().join(&name)).unwrap(), json);
     assert_eq!(store.path_for(&entry), store.dir().join(&name));
     // A hostile report-id or organisation never becomes a path.
     let mut evil = entry.clone();
-    evil.key = report_key(Some("../../etc"), "../../etc/passwd");
+    evil.key = report_key(Some("../../etc"), Some("../.."), "../../etc/passwd", &["..".to_owned()]);
     assert_eq!(store.path_for(&evil).parent(), Some(store.dir()));
 }
 
@@ -92,7 +92,7 @@ fn detects_kinds_by_content_not_by_name() {
     std::fs::copy(fixtures().join("mbox/reports.mbox"), &mbox_named_json).unwrap();
     let state = tempfile::tempdir().unwrap();
     let store = ReportStore::open(state.path()).unwrap();
-    let got = describe(&store.import_paths(&[gz_named_txt, eml_no_ext, mbox_named_json]));
+    let got = describe(&store.import_offline(&[gz_named_txt, eml_no_ext, mbox_named_json]));
     let statuses: Vec<_> = got.iter().map(|d| d.3).collect();
     assert_eq!(statuses, vec!["imported", "imported", "imported", "ignored", "imported"], "{got:?}");
 }
@@ -101,7 +101,7 @@ fn detects_kinds_by_content_not_by_name() {
 fn load_all_reports_unreadable_files_and_leaves_them() {
     let state = tempfile::tempdir().unwrap();
     let store = ReportStore::open(state.path()).unwrap();
-    store.import_paths(&[fixtures().join("giant-a.json")]);
+    store.import_offline(&[fixtures().join("giant-a.json")]);
     let junk = store.dir().join("0000.json");
     std::fs::write(&junk, b"garbage").unwrap();
     let (reports, unreadable) = store.load_all();
@@ -124,7 +124,7 @@ fn finds_a_report_inside_a_forwarded_message() {
     let path = dir.path().join("fwd.eml");
     std::fs::write(&path, forward).unwrap();
     let store = ReportStore::open(dir.path()).unwrap();
-    let got = describe(&store.import_paths(&[path]));
+    let got = describe(&store.import_offline(&[path]));
     assert_eq!(got.len(), 1, "{got:?}");
     assert_eq!((got[0].2.as_deref(), got[0].3, got[0].4.as_str()), (Some("2.2"), "imported", "b-7f3c2a"));
 }
@@ -134,7 +134,7 @@ fn a_missing_path_is_reported_and_the_rest_imported() {
     let state = tempfile::tempdir().unwrap();
     let store = ReportStore::open(state.path()).unwrap();
     let missing = state.path().join("nope.json");
-    let got = describe(&store.import_paths(&[missing, fixtures().join("giant-b.json")]));
+    let got = describe(&store.import_offline(&[missing, fixtures().join("giant-b.json")]));
     assert_eq!(got[0].3, "rejected");
     assert!(got[0].4.starts_with("cannot read:"), "{got:?}");
     assert_eq!(got[1].3, "imported");
@@ -153,7 +153,7 @@ fn walks_maildir_plus_plus_folders_but_skips_tmp_and_dot_files() {
     std::fs::write(folder.join("dovecot-uidlist"), b"3 V1 N2\n").unwrap();
     let state = tempfile::tempdir().unwrap();
     let store = ReportStore::open(state.path()).unwrap();
-    let got = describe(&store.import_paths(&[root.path().to_owned()]));
+    let got = describe(&store.import_offline(&[root.path().to_owned()]));
     let rel: Vec<_> = got
         .iter()
         .map(|r| (Path::new(&r.0).strip_prefix(root.path()).unwrap().display().to_string(), r.3))

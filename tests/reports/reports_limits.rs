@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::time::Instant;
 
-use crate::common::reports::{describe, fixtures, gzip};
+use crate::common::reports::{ImportOffline, describe, fixtures, gzip};
 use flate2::Compression;
 use flate2::write::GzEncoder;
 use mtasts_reports::{Outcome, ReportStore};
@@ -13,7 +13,7 @@ fn rejection(name: &str, content: &[u8]) -> String {
     let path = dir.path().join(name);
     std::fs::write(&path, content).unwrap();
     let store = ReportStore::open(&dir.path().join("state")).unwrap();
-    let outcomes = store.import_paths(&[path]);
+    let outcomes = store.import_offline(&[path]);
     assert_eq!(outcomes.len(), 1, "{outcomes:?}");
     match &outcomes[0].outcome {
         Outcome::Rejected { reason } => reason.clone(),
@@ -69,7 +69,7 @@ fn a_broken_report_part_in_an_email_is_rejected_with_its_part() {
     let path = dir.path().join("broken.eml");
     std::fs::write(&path, truncated).unwrap();
     let store = ReportStore::open(dir.path()).unwrap();
-    let outcomes = store.import_paths(std::slice::from_ref(&path));
+    let outcomes = store.import_offline(std::slice::from_ref(&path));
     assert_eq!(outcomes.len(), 1);
     assert_eq!(outcomes[0].source.part.as_deref(), Some("2"));
     assert_eq!(outcomes[0].outcome, Outcome::Rejected { reason: "bad gzip: truncated".into() });
@@ -93,7 +93,7 @@ fn an_oversized_mbox_message_is_rejected_and_the_next_one_imported() {
     file.write_all(report.as_bytes()).unwrap();
     drop(file);
     let store = ReportStore::open(&dir.path().join("state")).unwrap();
-    let got = describe(&store.import_paths(&[path]));
+    let got = describe(&store.import_offline(&[path]));
     assert_eq!(got.len(), 2, "{got:?}");
     assert_eq!(
         (got[0].1, got[0].3, got[0].4.as_str()),

@@ -65,6 +65,15 @@ fn reports_posted_over_tls_are_imported_and_bad_requests_get_precise_4xx() {
         })
         .count();
     assert_eq!(stored, 2, "the two distinct reports are stored, nothing else");
+    // Reports that came over the https rua are marked as such: their successes count.
+    let summary =
+        common::mtasts(&dir.path().join("state")).args(["reports", "summary", "--json"]).output().unwrap();
+    let auth: Vec<serde_json::Value> = String::from_utf8_lossy(&summary.stdout)
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["authentication"].clone())
+        .collect();
+    assert_eq!(auth.len(), 2, "{auth:?}");
+    assert!(auth.iter().all(|a| a["authenticated_by"] == serde_json::json!({"https": 1})), "{auth:?}");
     let log = std::fs::read_to_string(&rx.log).unwrap();
     let requests: Vec<&str> = log.lines().filter(|l| l.contains(" POST /tlsrpt ")).collect();
     assert_eq!(requests.len(), 7, "one line per request:\n{log}");

@@ -148,10 +148,12 @@ fn summary_json_uses_the_documented_field_names() {
     let mut keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
     keys.sort();
     let expected = [
+        "authentication",
         "days",
         "domain",
         "failed_sessions",
         "failure_rate",
+        "failures",
         "failures_by_mx",
         "failures_by_type",
         "modes_seen",

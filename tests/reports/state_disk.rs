@@ -116,7 +116,7 @@ fn a_full_disk_fails_the_save_cleanly_and_keeps_the_old_state() {
     let err = store.create(&base("new.example")).unwrap_err();
     assert_failed_save(&err.to_string(), &store.path_of(&dn("new.example")), "No space left on device");
     assert!(!store.path_of(&dn("new.example")).exists());
-    match reports.import_json(&report_json()) {
+    match reports.import_json(&report_json(), &mtasts_reports::Delivery::File) {
         Outcome::Failed { reason } => assert!(reason.contains("No space left on device"), "{reason}"),
         other => panic!("a report was stored on a full disk: {other:?}"),
     }
@@ -128,7 +128,10 @@ fn a_full_disk_fails_the_save_cleanly_and_keeps_the_old_state() {
     fs::remove_file(root.join("filler")).unwrap();
     store.update(&domain, |_| Ok::<_, StoreError>(bigger.clone())).unwrap();
     assert_eq!(fs::read_to_string(&path).unwrap(), render_state(&bigger).unwrap());
-    assert!(matches!(reports.import_json(&report_json()), Outcome::Imported { .. }));
+    assert!(matches!(
+        reports.import_json(&report_json(), &mtasts_reports::Delivery::File),
+        Outcome::Imported { .. }
+    ));
 }
 
 /// Fallback: the save runs in a child whose file size limit (`prlimit --fsize`) is below the

@@ -44,6 +44,7 @@ fn sigkill_during_saves_leaves_a_whole_version_and_bounded_temp_files() {
     let path = store.path_of(&domain);
     let started = Instant::now();
     let (mut version, mut unreported, mut mid_write, mut max_temps) = (0u64, 0u64, 0u64, 0usize);
+    let mut save_us = 5_000u64;
     for iteration in 0..iterations {
         let mut child = spawn_driver("hammer", dir.path(), &[]);
         let mut out = BufReader::new(child.stdout.take().unwrap());
@@ -53,7 +54,20 @@ fn sigkill_during_saves_leaves_a_whole_version_and_bounded_temp_files() {
             assert_ne!(out.read_line(&mut line).unwrap(), 0, "the driver exited before it was ready");
         }
         assert_eq!(line.trim_end(), format!("ready {version}"), "iteration {iteration}");
-        std::thread::sleep(Duration::from_micros(rng.below(20_000)));
+        // The kill lands after 0–2 completed saves, at a random point of the next one: paced by
+        // how long a save takes here, so a slow or loaded machine still kills mid-save.
+        let ready_at = Instant::now();
+        let mut seen = version;
+        for _ in 0..rng.below(3) {
+            line.clear();
+            assert_ne!(out.read_line(&mut line).unwrap(), 0, "the driver exited while saving");
+            seen = line.trim_end().strip_prefix("done ").and_then(|n| n.parse().ok()).unwrap_or(seen);
+        }
+        if seen > version {
+            let per_save = ready_at.elapsed().as_micros() as u64 / (seen - version);
+            save_us = (save_us * 3 + per_save) / 4;
+        }
+        std::thread::sleep(Duration::from_micros(rng.below(save_us.max(1) * 2)));
         child.kill().unwrap();
         let mut rest = String::new();
         out.read_to_string(&mut rest).unwrap();
@@ -67,7 +81,7 @@ fn sigkill_during_saves_leaves_a_whole_version_and_bounded_temp_files() {
             .lines()
             .filter_map(|l| l.strip_prefix("done ")?.parse::<u64>().ok())
             .next_back()
-            .unwrap_or(version);
+            .unwrap_or(seen);
 
         let loaded = store.load(&domain).unwrap_or_else(|e| panic!("iteration {iteration}: {e}")).unwrap();
         let now = counter(&loaded);

@@ -49,6 +49,20 @@ fn json_report_carries_the_timeline_acks_and_totals() {
     assert_eq!(org["tlsrpt"]["summary"]["total_sessions"], 1855);
     assert_eq!(org["tlsrpt"]["summary"]["failed_sessions"], 125);
     assert_eq!(org["tlsrpt"]["failures"][0]["result_type"], "certificate-expired");
+    assert_eq!(org["tlsrpt"]["failures"][0]["mx"], "mx1.example.org");
+    assert!(
+        org["tlsrpt"]["failures"][0]["fix"]
+            .as_str()
+            .unwrap()
+            .contains("renew the certificate on mx1.example.org"),
+        "{}",
+        org["tlsrpt"]["failures"][0]
+    );
+    assert_eq!(
+        org["tlsrpt"]["authentication"],
+        "none of the 4 reports is authenticated (e-mail without a valid DKIM signature ×2, imported from a \
+         file ×2): their successes do not count toward enforce"
+    );
     assert_eq!(org["acknowledgements"][0]["overridden"][0], "tlsrpt-failures");
     assert_eq!(org["certificates"][1]["days_left"], 10);
     assert_eq!(org["plan"]["sts_record"][1], "v=STSv1; id=20261206T090000");
@@ -74,6 +88,8 @@ fn html_report_is_self_contained_and_escapes_what_it_was_told() {
     use std::os::unix::fs::PermissionsExt;
     assert_eq!(std::fs::metadata(&file).unwrap().permissions().mode() & 0o777, 0o644);
     assert!(page.contains("default-src 'none'"));
+    assert!(page.contains("<b>Authentication:</b> none of the 4 reports is authenticated"), "auth shown");
+    assert!(page.contains("<th>Receiving MX</th>"), "failures per MX and type");
     for external in ["src=", "http-equiv=\"refresh\"", "@import", "url(", "<script", "<link", "<img"] {
         assert!(!page.contains(external), "found {external:?}");
     }

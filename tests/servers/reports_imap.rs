@@ -140,6 +140,14 @@ impl Dovecot {
         chown_all(&path, self.owner);
     }
 
+    /// Delivers a message exactly as given (a signed one must not change by a byte).
+    fn deliver_raw(&mut self, raw: &[u8]) {
+        self.seq += 1;
+        let path = self.inbox().join("new").join(format!("1764480000.M{}P1.mtasts-test", self.seq));
+        std::fs::write(&path, raw).unwrap();
+        chown_all(&path, self.owner);
+    }
+
     /// Forgets the INBOX's UIDs: Dovecot numbers the messages again under a new UIDVALIDITY.
     fn renumber(&self) {
         for e in std::fs::read_dir(self.inbox()).unwrap() {
@@ -348,4 +356,33 @@ fn starttls_works_and_limits_hold() {
     let out = text(&untrusted);
     assert_eq!(untrusted.status.code(), Some(2), "{out}");
     assert!(out.contains("TLS with localhost failed") && out.contains("--ca-file"), "{out}");
+}
+
+#[test]
+fn fetched_reports_are_dkim_checked_through_the_probes_resolver() {
+    let Some(python) = common::dkim::dkimpy() else { return };
+    let Some(mut dovecot) = Dovecot::start() else { return };
+    let env = common::lab_env::LabEnv::start(&common::dkim::with_reporters(
+        "all-good-testing",
+        &["sender.example"],
+    ));
+    let key = common::dkim::DkimKey::new("sender.example", "s1");
+    key.publish(&env.lab);
+    let email = |id: &str| {
+        let json = report("sender.example", id);
+        common::dkim::report_email(&json, "tlsrpt@sender.example", "example.org", id, "tlsrpt@example.org")
+    };
+    dovecot.deliver_raw(&key.sign(&python, &email("signed-1")));
+    dovecot.deliver_raw(&email("forged-2"));
+    let state = tempfile::tempdir().unwrap();
+    let resolver = env.lab.dns_addr.to_string();
+    let out = dovecot.fetch(state.path(), &dovecot.url("INBOX"), PASSWORD, &["--resolver", &resolver]);
+    let t = text(&out);
+    assert!(out.status.success(), "{t}\n{}", dovecot.log());
+    let line = |id: &str| {
+        t.lines().find(|l| l.contains(&format!("report {id} "))).unwrap_or_else(|| panic!("{id}: {t}"))
+    };
+    assert!(line("signed-1").ends_with("; DKIM-verified (sender.example)"), "{t}");
+    assert!(line("forged-2").ends_with("; not authenticated: no DKIM signature"), "{t}");
+    assert!(t.contains("2 message(s): 2 imported"), "{t}");
 }

@@ -100,3 +100,63 @@ fn wrangler_needs_out_and_never_writes_through_a_link() {
     assert_ne!(o.status.code(), Some(0));
     assert!(!tmp.path().join("elsewhere").exists(), "no directory created through a link");
 }
+
+/// Paths B/C in the wizard: on the hosting screen of a Worker path, `U` writes the wrangler
+/// project into the state directory and runs wrangler on it (here `deploy --dry-run`, offline
+/// with a private home), showing wrangler's output.
+#[test]
+fn the_hosting_screen_deploys_the_worker_with_wrangler() {
+    let Some(bin) = common::require_tool("wrangler") else { return };
+    let env = common::lab_env::LabEnv::new("demo-fresh");
+    const D: &str = "fresh.example";
+    let d = D;
+    let run = |args: &[&str]| {
+        let o = env.command(0, args, true).output().unwrap();
+        assert_eq!(o.status.code(), Some(0), "{}{}", text(&o.stdout), text(&o.stderr));
+    };
+    run(&["add", d, "--path", "worker"]);
+    run(&["advance", d]);
+    env.publish_records(d);
+    run(&["advance", d]);
+    let home = env.dir.path().join("home");
+    std::fs::create_dir_all(&home).unwrap();
+    let wrangler = mtasts::tui::Wrangler {
+        bin,
+        args: ["deploy", "--dry-run", "--outdir", "bundle"].map(String::from).to_vec(),
+        env: vec![
+            ("HOME".into(), home.display().to_string()),
+            ("XDG_CONFIG_HOME".into(), home.join(".config").display().to_string()),
+            ("WRANGLER_SEND_METRICS".into(), "false".into()),
+            ("CI".into(), "true".into()),
+        ],
+    };
+    let mut probe = common::lab_config(&env.lab);
+    probe.now = jiff::Timestamp::now();
+    let state_dir = env.state_dir();
+    env.rt.block_on(common::tui_loop::run_probing(
+        &state_dir,
+        probe,
+        Some(wrangler),
+        120,
+        40,
+        |s| async move {
+            let (i, _) = s.wait_for(0, |t| t.contains(D)).await;
+            s.key(crossterm::event::KeyCode::Enter);
+            let (i, _) = s.wait_for(i, |t| t.contains("● B Worker") && t.contains("checked now")).await;
+            s.key(crossterm::event::KeyCode::Char('?'));
+            let (i, help) = s.wait_for(i, |t| t.contains("deploy with wrangler")).await;
+            assert!(help.contains("U "), "{help}");
+            s.key(crossterm::event::KeyCode::Esc);
+            s.key(crossterm::event::KeyCode::Char('U'));
+            let (i, _) = s.wait_for(i, |t| t.contains("Deploy the Worker serving")).await;
+            s.key(crossterm::event::KeyCode::Char('y'));
+            let (_, out) =
+                s.wait_for(i, |t| t.contains("wrangler deploy finished") || t.contains("FAILED")).await;
+            assert!(out.contains("--dry-run: exiting now"), "{out}");
+            s.key(crossterm::event::KeyCode::Esc);
+            s.key(crossterm::event::KeyCode::Esc);
+        },
+    ));
+    let project = state_dir.join("wrangler").join(d);
+    assert!(project.join("wrangler.jsonc").is_file(), "{}", project.display());
+}

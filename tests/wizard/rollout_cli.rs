@@ -10,6 +10,7 @@ use mtasts_lab::MxSpec;
 
 use crate::common;
 
+use common::dkim::{DkimKey, report_email, with_reporters};
 use common::lab_env::LabEnv as Env;
 
 fn text(b: &[u8]) -> String {
@@ -45,9 +46,17 @@ fn write_report(dir: &Path, domain: &str, start: jiff::Timestamp, failed: u64) -
     path
 }
 
+/// The e-mail a reporter at sender.example sends for the report file `path`, signed by
+/// sender.example (`contact-info` is null: the submitter header names the reporting domain).
+fn signed_email(python: &Path, key: &DkimKey, path: &Path, domain: &str) -> Vec<u8> {
+    let json = std::fs::read_to_string(path).unwrap();
+    let id = json.split("\"report-id\":\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
+    key.sign(python, &report_email(&json, "tlsrpt@sender.example", domain, &id, &format!("tlsrpt@{domain}")))
+}
+
 #[test]
 fn a_domain_goes_from_add_to_enforced_with_nothing_but_commands() {
-    let env = Env::new("demo-fresh");
+    let env = Env::start(&with_reporters("demo-fresh", &["sender.example"]));
     let d = "fresh.example";
     assert_ok(&env.run_days(0, &["add", d]));
     assert_eq!(env.state(d).phase, Phase::Preflight);
@@ -73,7 +82,7 @@ fn a_domain_goes_from_add_to_enforced_with_nothing_but_commands() {
     assert_eq!(env.state(d).phase, Phase::Testing);
 
     let status = env.run_days(12, &["status", d]);
-    assert!(text(&status.stdout).contains("testing day 13 of 30, 18 days left"), "{}", text(&status.stdout));
+    assert!(text(&status.stdout).contains("testing day 13 of 30, 17 days left"), "{}", text(&status.stdout));
     assert_blocked(&env.run_days(12, &["advance", d]), "testing day 13 of 30");
 
     let reports = env.dir.path().join("reports-in");
@@ -90,7 +99,35 @@ fn a_domain_goes_from_add_to_enforced_with_nothing_but_commands() {
     let out = env.run_days(31, &["advance", d, "--ran", "hardenize"]);
     assert_blocked(&out, "1 of 2 external testers ticked");
     assert!(text(&out.stdout).contains("--ran"), "{}", text(&out.stdout));
-    assert_ok(&env.run_days(31, &["advance", d, "--ran", "internet.nl"]));
+    // Bare report files prove nothing about who sent them: clean files do not open the gate.
+    assert_blocked(&out, "3 TLS-RPT reports in the window (360 successful sessions), none authenticated");
+    match common::dkim::dkimpy() {
+        Some(python) => {
+            // The same reports as their sender mailed them, DKIM-signed: now they count.
+            let key = DkimKey::new("sender.example", "sel");
+            key.publish(&env.lab);
+            let mails = env.dir.path().join("mails-in");
+            std::fs::create_dir_all(&mails).unwrap();
+            for entry in std::fs::read_dir(&reports).unwrap() {
+                let path = entry.unwrap().path();
+                let name = path.file_name().unwrap().to_str().unwrap().replace(".json", ".eml");
+                std::fs::write(mails.join(name), signed_email(&python, &key, &path, d)).unwrap();
+            }
+            let out =
+                env.command(24 * 31, &["reports", "import", mails.to_str().unwrap()], true).output().unwrap();
+            assert_ok(&out);
+            assert_eq!(
+                text(&out.stdout).matches("now DKIM-verified (sender.example)").count(),
+                3,
+                "{}",
+                text(&out.stdout)
+            );
+            assert_ok(&env.run_days(31, &["advance", d, "--ran", "internet.nl"]));
+        }
+        None => assert_ok(
+            &env.run_days(31, &["advance", d, "--ran", "internet.nl", "--ack", "reports read by hand"]),
+        ),
+    }
     let s = env.state(d);
     assert_eq!(s.phase, Phase::Enforce);
     assert_eq!(s.walkthrough.testers.len(), 2);

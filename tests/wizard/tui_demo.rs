@@ -73,6 +73,7 @@ async fn rolled_back(dir: &std::path::Path) -> (Driver, Store) {
         clock,
         publisher: Some(std::sync::Arc::new(demo::LabPublisher(lab))),
         last_copy: None,
+        wrangler: None,
     };
     let mut d = Driver { app, rt };
     for e in first {

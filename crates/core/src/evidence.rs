@@ -9,7 +9,21 @@ use crate::rfc::DomainName;
 
 mod dns;
 
-pub use dns::{DnssecChain, DnssecProof, NsAnswers, NsEvidence, NsServer, TlsaEvidence, TlsaRecord, hex};
+pub use dns::{
+    DnssecChain, DnssecProof, DsRecord, NsAnswers, NsEvidence, NsServer, TlsaEvidence, TlsaRecord, ZoneKey,
+    hex,
+};
+
+/// What a check of one domain is waiting for, as the probe moves on (a front end's spinner
+/// names it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum ProbeStage {
+    /// DNS: the MX, `_mta-sts` and `_smtp._tls` records and the policy host (where every check
+    /// starts).
+    Dns,
+    /// DNS named the MX hosts: STARTTLS with each of them and the policy fetch over HTTPS.
+    Servers,
+}
 
 /// The outcome of one DNS question.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

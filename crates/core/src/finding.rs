@@ -202,6 +202,11 @@ pub struct Finding {
     /// 1-based line number in a policy file, where one applies.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub line: Option<usize>,
+    /// The finding this one follows from, when it is a consequence rather than a fault of its
+    /// own (a record a broken DNSSEC chain hides from validating resolvers): fixing that one
+    /// fixes this one.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub caused_by: Option<Code>,
 }
 
 impl Finding {
@@ -213,7 +218,20 @@ impl Finding {
         message: impl Into<String>,
         fix: impl Into<String>,
     ) -> Self {
-        Self { code, severity, subject: subject.into(), message: message.into(), fix: fix.into(), line: None }
+        Self {
+            code,
+            severity,
+            subject: subject.into(),
+            message: message.into(),
+            fix: fix.into(),
+            line: None,
+            caused_by: None,
+        }
+    }
+
+    /// Whether it is a fault of its own, not a consequence of another finding.
+    pub fn is_root(&self) -> bool {
+        self.caused_by.is_none()
     }
 
     /// The same finding pointing at a line.

@@ -137,6 +137,16 @@ impl Signing {
         key.map(|k| k.signer(zone)).transpose()
     }
 
+    /// How a resolver validating from the lab root sees `name`: the state of the DS of the
+    /// deepest signed zone holding it (`None` when no signed zone holds it: insecure).
+    pub(super) fn chain_of(&self, name: &Name) -> Option<DsState> {
+        self.zones
+            .iter()
+            .filter(|(z, _)| z.zone_of(name))
+            .max_by_key(|(z, _)| z.num_labels())
+            .map(|(_, (_, ds))| *ds)
+    }
+
     /// The DS record the root publishes for `zone`, if any.
     pub(super) fn ds(&self, zone: &Name) -> Result<Option<RData>, LabError> {
         let key = match self.zones.get(zone) {

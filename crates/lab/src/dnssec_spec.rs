@@ -65,6 +65,11 @@ pub enum NsRole {
     Stale,
     /// Refuses every question (a lame delegation).
     Lame,
+    /// Nothing listens at its address: its host answers ICMP port unreachable (a server
+    /// that was switched off, or a typo in the NS records).
+    Down,
+    /// Takes every question and answers none (a firewall that drops DNS, an overloaded server).
+    Silent,
 }
 
 /// A second (third, …) authoritative nameserver for a lab zone, on its own loopback address

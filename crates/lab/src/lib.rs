@@ -23,6 +23,7 @@ mod publish;
 pub mod registry;
 pub mod scenario;
 mod smtp;
+mod validating;
 mod zones;
 
 use std::collections::BTreeMap;

@@ -1,6 +1,7 @@
 //! Extra authoritative nameservers for lab zones: a stale secondary that serves the zone as
-//! it was until told to catch up, and a lame one that refuses everything. Each listens on its
-//! own loopback address at the lab's DNS port, so probes ask every nameserver on one port.
+//! it was until told to catch up, a lame one that refuses everything, a silent one that
+//! answers nothing, and a switched-off one (nothing listens at its address). Each has its own
+//! loopback address at the lab's DNS port, so probes ask every nameserver on one port.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -41,6 +42,11 @@ pub(super) async fn start(
         let served = match spec.role {
             NsRole::Stale => build(&stale_view(s, spec))?,
             NsRole::Lame => Served::new(Catalog::new(), None),
+            NsRole::Down => continue,
+            NsRole::Silent => {
+                tasks.push(tokio::spawn(swallow(UdpSocket::bind((*ip, port)).await?)));
+                continue;
+            }
         };
         let zones = Arc::new(Zones::new(served, auth.clone(), Vec::new()));
         if spec.role == NsRole::Stale {
@@ -56,6 +62,12 @@ pub(super) async fn start(
         }));
     }
     Ok((stale, tasks))
+}
+
+/// Reads every datagram and answers none.
+async fn swallow(socket: UdpSocket) {
+    let mut buf = [0u8; 512];
+    while socket.recv_from(&mut buf).await.is_ok() {}
 }
 
 impl Lab {

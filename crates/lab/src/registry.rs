@@ -64,6 +64,7 @@ scenarios![
     "dnssec-bogus",
     "ns-stale",
     "ns-lame",
+    "ns-dead",
     "demo-fresh",
     "demo",
 ];

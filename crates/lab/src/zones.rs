@@ -10,12 +10,15 @@ use std::sync::{Arc, PoisonError, RwLock};
 use std::time::Duration;
 
 use hickory_server::net::runtime::Time;
+use hickory_server::proto::op::{Header, HeaderCounts, MessageType, Metadata, ResponseCode};
 use hickory_server::server::{Request, RequestHandler, ResponseHandler, ResponseInfo};
+use hickory_server::zone_handler::MessageResponseBuilder;
 
 use super::LabError;
 use super::authority::Authority;
 use super::catalog::{self, ExtraTxt, Served};
 use super::scenario::Scenario;
+use super::validating::{Authenticated, Verdict, verdict};
 
 /// The catalog being served, replaced whole on every change, the lab's keys and extra
 /// nameservers, and the stale nameservers that follow it only when synced.
@@ -95,7 +98,29 @@ impl RequestHandler for Delayed {
                 tokio::time::sleep(self.delay).await;
             }
             let served = self.zones.current();
-            served.answering(request).handle_request::<R, T>(request, response_handle).await
+            let catalog = served.answering(request);
+            match verdict(&self.zones.auth.signing, request) {
+                Verdict::Plain => catalog.handle_request::<R, T>(request, response_handle).await,
+                Verdict::Secure => {
+                    catalog.handle_request::<_, T>(request, Authenticated(response_handle)).await
+                }
+                Verdict::Bogus => {
+                    let mut handle = response_handle;
+                    let response = MessageResponseBuilder::from_message_request(request)
+                        .error_msg(&request.metadata, ResponseCode::ServFail);
+                    match handle.send_response(response).await {
+                        Ok(info) => info,
+                        Err(_) => servfail_info(request),
+                    }
+                }
+            }
         })
     }
+}
+
+/// What was (or failed to be) sent for a SERVFAIL answer.
+fn servfail_info(request: &Request) -> ResponseInfo {
+    let mut metadata = Metadata::new(request.metadata.id, MessageType::Response, request.metadata.op_code);
+    metadata.response_code = ResponseCode::ServFail;
+    ResponseInfo::from(Header { metadata, counts: HeaderCounts::default() })
 }

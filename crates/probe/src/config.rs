@@ -7,6 +7,9 @@ use std::time::Duration;
 use rustls_pki_types::CertificateDer;
 use rustls_pki_types::pem::PemObject;
 
+use mtasts_core::evidence::ProbeStage;
+use mtasts_core::rfc::DomainName;
+
 /// Which DNS resolver to ask.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ResolverChoice {
@@ -53,6 +56,20 @@ impl Timeouts {
     }
 }
 
+/// Told each domain's [`ProbeStage`] as a check moves on (the wizard's spinner names what it
+/// waits for).
+#[derive(Clone)]
+pub struct StageHook(pub std::sync::Arc<StageFn>);
+
+/// What a [`StageHook`] calls: the domain and the stage its check reached.
+pub type StageFn = dyn Fn(&DomainName, ProbeStage) + Send + Sync;
+
+impl std::fmt::Debug for StageHook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("StageHook")
+    }
+}
+
 /// Everything the probe needs; nothing is read from globals or the environment.
 #[derive(Debug, Clone)]
 pub struct ProbeConfig {
@@ -83,6 +100,8 @@ pub struct ProbeConfig {
     pub dnssec_anchor: Option<String>,
     /// The port authoritative nameservers are asked on directly (53; a lab's port in tests).
     pub ns_port: u16,
+    /// Told when a domain's check moves on from DNS (none by default).
+    pub stage: Option<StageHook>,
 }
 
 impl ProbeConfig {
@@ -104,6 +123,7 @@ impl ProbeConfig {
             now,
             dnssec_anchor: None,
             ns_port: 53,
+            stage: None,
         }
     }
 }

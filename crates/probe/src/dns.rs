@@ -1,6 +1,8 @@
 //! DNS questions through hickory-resolver, each answer classified as a [`Lookup`].
 
+use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use hickory_resolver::config::{
@@ -29,9 +31,12 @@ pub(crate) struct Dns {
     /// Bounds the questions in flight at once, critical ones first.
     gate: Gate,
     /// The run's own sockets, for questions asked without hickory's resolver.
-    wire: Wire,
+    wire: Arc<Wire>,
     /// The resolver, when it is the only one and plain questions may go to it directly.
     direct: Option<Direct>,
+    /// Servers that failed a question this run (refused, unreachable, silent) and why, so that
+    /// later questions to them fail at once instead of waiting again.
+    failed: Mutex<HashMap<SocketAddr, WireError>>,
 }
 
 /// Where plain questions go without hickory's resolver: its only name server, and whether
@@ -64,7 +69,9 @@ impl Dns {
                 .build()
                 .map_err(|e| format!("building the resolver: {e}"))
         });
-        Self { resolver, dnssec_server, step, gate: Gate::new(in_flight), wire: Wire::default(), direct }
+        let wire = Arc::new(Wire::new(dnssec_server));
+        let failed = Mutex::new(HashMap::new());
+        Self { resolver, dnssec_server, step, gate: Gate::new(in_flight), wire, direct, failed }
     }
 
     /// One question off the critical path.
@@ -96,6 +103,7 @@ impl Dns {
             let request = wire::request(Query::query(name.clone(), rtype), DnsRequestOptions::default());
             match self.wire.exchange(direct.server, &request, until).await {
                 Err(WireError::Timeout) => return Lookup::Timeout,
+                Err(e @ (WireError::Refused | WireError::Unreachable(_))) => return Lookup::Error(e.words()),
                 Ok(answer) => {
                     if let Some(plain) = wire::plain_answer(answer, &name, rtype) {
                         return plain;
@@ -123,6 +131,26 @@ impl Dns {
         until: Instant,
     ) -> Result<Message, WireError> {
         self.wire.exchange(server, &wire::request(query, opts), until).await
+    }
+
+    /// Why `server` failed an earlier question of this run, if it did.
+    pub(crate) fn failure(&self, server: SocketAddr) -> Option<WireError> {
+        self.failed.lock().unwrap_or_else(std::sync::PoisonError::into_inner).get(&server).cloned()
+    }
+
+    /// Remembers that `server` failed, for the rest of the run.
+    pub(crate) fn remember_failure(&self, server: SocketAddr, why: WireError) {
+        self.failed.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(server, why);
+    }
+
+    /// The run's sockets, shared with the validator.
+    pub(crate) fn wire(&self) -> Arc<Wire> {
+        self.wire.clone()
+    }
+
+    /// The resolver's address when there is one to ask directly.
+    pub(crate) fn resolver_addr(&self) -> Option<SocketAddr> {
+        self.dnssec_server
     }
 
     /// A permit for one more question in flight; `None` past `deadline`.
@@ -227,7 +255,7 @@ impl Dns {
         let query = Query::query(name, RecordType::TXT);
         match self.exchange(server, query, opts, step_deadline(self.step, deadline)).await {
             Err(WireError::Timeout) => Lookup::Timeout,
-            Err(WireError::Io(e)) => Lookup::Error(e),
+            Err(e) => Lookup::Error(e.words()),
             Ok(resp) => match resp.metadata.response_code {
                 ResponseCode::NoError | ResponseCode::NXDomain => Lookup::Found(resp.metadata.authentic_data),
                 ResponseCode::ServFail => Lookup::ServFail,
@@ -238,8 +266,8 @@ impl Dns {
 }
 
 /// The resolver configuration and options for `choice` (hosts file unused for an explicit
-/// resolver).
-pub(crate) fn resolver_config(choice: &ResolverChoice) -> Result<(ResolverConfig, ResolverOpts), String> {
+/// resolver); also what the DKIM check of e-mailed reports asks.
+pub fn resolver_config(choice: &ResolverChoice) -> Result<(ResolverConfig, ResolverOpts), String> {
     match choice {
         ResolverChoice::System => hickory_resolver::system_conf::read_system_conf()
             .map_err(|e| format!("reading the system resolver configuration: {e}")),

@@ -2,11 +2,13 @@
 //! [`Evidence`]. Async I/O only; it never decides pass or fail (that is `judge`'s job), and a
 //! failed probe is evidence, not an error.
 
+mod cd;
 mod config;
 mod dns;
 #[cfg(test)]
 mod dns_tests;
 mod dnssec;
+mod dnssec_keys;
 mod gate;
 mod https;
 mod limits;
@@ -31,14 +33,17 @@ use futures::stream::{self, StreamExt};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::time::{Instant, timeout_at};
 
-pub use config::{MAX_CA_FILE_BYTES, ProbeConfig, ProbeError, ResolverChoice, Timeouts, load_ca_file};
+pub use config::{
+    MAX_CA_FILE_BYTES, ProbeConfig, ProbeError, ResolverChoice, StageHook, Timeouts, load_ca_file,
+};
+pub use dns::resolver_config;
 pub use dnssec::{MAX_TLSA_RECORDS, parse_trust_anchor};
 pub use limits::{default_limits, fd_limit, split_fds};
-pub use ns::MAX_NAMESERVERS;
+pub use ns::{MAX_NAMESERVERS, NS_GIVE_UP};
 
 use mtasts_core::evidence::{
-    Evidence, FetchOutcome, Lookup, MxEvidence, PolicyFetch, SmtpEvidence, SmtpOutcome, SmtpStage,
-    TlsaEvidence,
+    Evidence, FetchOutcome, Lookup, MxEvidence, PolicyFetch, ProbeStage, SmtpEvidence, SmtpOutcome,
+    SmtpStage, TlsaEvidence,
 };
 use mtasts_core::rfc::DomainName;
 
@@ -132,9 +137,11 @@ struct Run {
 
 impl Run {
     fn new(cfg: &ProbeConfig) -> Arc<Self> {
+        let dns = dns::Dns::new(&cfg.resolver, cfg.timeouts.dns, cfg.dns_in_flight);
+        let validator = dnssec::Validator::new(&dns, cfg.dnssec_anchor.as_deref(), cfg.timeouts.dns);
         Arc::new(Self {
             cfg: cfg.clone(),
-            dns: dns::Dns::new(&cfg.resolver, cfg.timeouts.dns, cfg.dns_in_flight),
+            dns,
             stores: tls::TrustStores::new(&cfg.extra_anchors, cfg.now)
                 .map(Arc::new)
                 .map_err(|e| e.to_string()),
@@ -142,7 +149,7 @@ impl Run {
             per_host: Mutex::new(HashMap::new()),
             smtp_cache: Mutex::new(HashMap::new()),
             mx_addresses: Mutex::new(HashMap::new()),
-            validator: dnssec::Validator::new(&cfg.resolver, cfg.dnssec_anchor.as_deref(), cfg.timeouts.dns),
+            validator,
             mx_tlsa: Mutex::new(HashMap::new()),
             started: std::sync::atomic::AtomicU64::new(0),
         })
@@ -169,7 +176,11 @@ impl Run {
         let name = domain.as_str();
         let policy_host = domain.policy_host();
         let mx = async {
-            match self.dns.mx(name, deadline).await {
+            let answer = self.dns.mx(name, deadline).await;
+            if let (Some(hook), Lookup::Found(_) | Lookup::NoData) = (&self.cfg.stage, &answer) {
+                (hook.0)(domain, ProbeStage::Servers);
+            }
+            match answer {
                 Lookup::NoData => (Lookup::NoData, Some(self.mx_host(0, name.to_owned(), deadline).await)),
                 other => {
                     let hosts = other.map(|list| list.into_iter().map(|(p, h)| self.mx_host(p, h, deadline)));

@@ -1,5 +1,7 @@
 //! Every authoritative nameserver, asked directly: the zone's NS set, each nameserver's
-//! addresses, and what each address serves for the MTA-STS names.
+//! addresses, and what each address serves for the MTA-STS names. A nameserver where nothing
+//! listens is known at once (its host's ICMP error); a silent one is given up after
+//! [`NS_GIVE_UP`]; either is remembered for the rest of the run.
 
 use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
@@ -9,10 +11,16 @@ use hickory_resolver::proto::op::{DnsRequestOptions, Message, Query, ResponseCod
 use hickory_resolver::proto::rr::{RData, RecordType};
 use tokio::time::Instant;
 
-use super::dns::{Dns, fqdn, host_text, step_deadline};
+use super::dns::{Dns, fqdn, host_text};
 use super::gate::Urgency;
-use super::wire::WireError;
+use super::wire::{MAX_SENDS, WireError};
 use mtasts_core::evidence::{Lookup, NsAnswers, NsEvidence, NsServer};
+
+/// How long a nameserver that answers nothing is waited for: the question is sent three
+/// times (at 0, 333 and 666 ms), and an authoritative server that has not answered any of
+/// them within 2 s (a dozen round trips across the world) is reported as silent. A shorter
+/// `--timeout` wins.
+pub const NS_GIVE_UP: Duration = Duration::from_secs(2);
 
 /// Most nameservers asked, and most addresses asked per nameserver.
 pub const MAX_NAMESERVERS: usize = 8;
@@ -71,6 +79,9 @@ async fn server(
     deadline: Instant,
 ) -> NsServer {
     let ask = |qname: String, rtype: RecordType| async move {
+        if let Some(why) = dns.failure(addr) {
+            return Err(failure_words(&why, step));
+        }
         let Some(_permit) = dns.permit(deadline).await else {
             return Err("no answer (timeout)".to_owned());
         };
@@ -125,10 +136,18 @@ async fn ask(
     let mut opts = DnsRequestOptions::default();
     opts.use_edns = true;
     opts.recursion_desired = false;
-    let until = step_deadline(step, deadline);
+    let window = step.min(NS_GIVE_UP);
+    let until = Instant::now() + window;
+    let full_window = until <= deadline;
+    let until = until.min(deadline);
     let resp = match dns.exchange(addr, Query::query(qname, rtype), opts, until).await {
-        Err(WireError::Timeout) => return Err("no answer (timeout)".to_owned()),
         Err(WireError::Io(e)) => return Err(e),
+        // Cut short by the domain's own deadline, the server has not had its chance.
+        Err(WireError::Timeout) if !full_window => return Err(WireError::Timeout.words()),
+        Err(why) => {
+            dns.remember_failure(addr, why.clone());
+            return Err(failure_words(&why, step));
+        }
         Ok(resp) => resp,
     };
     match resp.metadata.response_code {
@@ -141,6 +160,17 @@ async fn ask(
             Ok((values(&resp, rtype), ttl))
         }
         other => Err(format!("response code {other}")),
+    }
+}
+
+/// Why a nameserver gave no answer, in the words evidence keeps (`step`: the DNS timeout).
+fn failure_words(why: &WireError, step: Duration) -> String {
+    match why {
+        WireError::Timeout => format!(
+            "silent: no answer to {MAX_SENDS} sends within {} ms (given up)",
+            step.min(NS_GIVE_UP).as_millis()
+        ),
+        other => other.words(),
     }
 }
 

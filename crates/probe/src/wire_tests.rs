@@ -1,5 +1,6 @@
-//! The shared DNS socket against scripted UDP servers: answers reach their question,
-//! forgeries are screened out, silence ends in a timeout after the resends.
+//! The run's DNS sockets against scripted UDP servers: answers reach their question,
+//! forgeries are screened out, silence ends in a timeout after the resends, a server where
+//! nothing listens is refused at once.
 
 use super::*;
 use hickory_resolver::proto::rr::rdata::{CNAME, TXT};
@@ -73,7 +74,7 @@ fn other_question(q: &Message) -> Message {
 #[tokio::test]
 async fn answers_reach_their_question_and_forgeries_are_ignored() {
     let addr = serve(1, wrong_id).await;
-    let wire = Wire::default();
+    let wire = Wire::new(Some(addr));
     let until = Instant::now() + Duration::from_secs(5);
     let (one, two) = (question("a.test."), question("b.test."));
     let (a, b) = tokio::join!(wire.exchange(addr, &one, until), wire.exchange(addr, &two, until));
@@ -82,7 +83,8 @@ async fn answers_reach_their_question_and_forgeries_are_ignored() {
     assert_eq!((a.metadata.id, b.metadata.id), (one.metadata.id, two.metadata.id));
     assert_eq!(a.queries, one.queries);
     assert_eq!(b.queries, two.queries);
-    assert!(lock(&wire.v4.get().unwrap().waiting).is_empty());
+    let kept = lock(&wire.kept).clone().unwrap();
+    assert!(lock(&kept.waiting).is_empty());
 }
 
 #[tokio::test]
@@ -91,7 +93,7 @@ async fn a_flood_of_forgeries_is_dropped_not_queued_and_the_answer_still_comes()
     let wire = Wire::default();
     let q = question("d.test.");
     let sock = wire.sock(addr).await.unwrap();
-    let (_held, inbox) = sock.wait_for(addr, &q);
+    let (_held, inbox) = sock.wait_for(&q);
     let got = wire.exchange(addr, &q, Instant::now() + Duration::from_secs(5)).await.unwrap();
     assert_eq!(got.queries, q.queries);
     // A second waiter for the same question that reads nothing: the forgeries never reach
@@ -117,4 +119,26 @@ async fn silence_is_a_timeout_after_resends() {
         received += 1;
     }
     assert_eq!(received, MAX_SENDS);
+}
+
+#[tokio::test]
+async fn a_server_where_nothing_listens_is_refused_at_once() {
+    let closed = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    let addr = closed.local_addr().unwrap();
+    drop(closed);
+    let wire = Wire::default();
+    let start = Instant::now();
+    let got = wire.exchange(addr, &question("e.test."), start + Duration::from_secs(5)).await;
+    assert_eq!(got, Err(WireError::Refused));
+    assert!(start.elapsed() < RESEND_AFTER, "known at once, not after a resend: {:?}", start.elapsed());
+    assert!(WireError::Refused.words().starts_with("refused"));
+}
+
+#[tokio::test]
+async fn a_nameservers_socket_closes_when_its_last_question_ends() {
+    let addr = serve(0, wrong_id).await;
+    let wire = Wire::default();
+    wire.exchange(addr, &question("f.test."), Instant::now() + Duration::from_secs(5)).await.unwrap();
+    assert!(lock(&wire.socks).get(&addr).is_some_and(|w| w.upgrade().is_none()));
+    assert!(lock(&wire.kept).is_none());
 }

@@ -21,6 +21,47 @@ pub struct DomainCounts {
     pub policy_types: BTreeMap<String, u64>,
     /// Sessions per policy mode seen (STS only: `testing`, `enforce`, `none`).
     pub modes: BTreeMap<String, u64>,
+    /// Failed sessions per (receiving MX, result type), sorted by the pair.
+    #[serde(default)]
+    pub failures: Vec<MxFailure>,
+}
+
+/// Failed sessions at one receiving MX with one result type, with what the reports said
+/// about them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MxFailure {
+    /// `receiving-mx-hostname` (`unknown` when not said).
+    pub mx: String,
+    /// `result-type` (`other: <value>` outside RFC 8460).
+    pub result_type: String,
+    /// Failed sessions.
+    pub sessions: u64,
+    /// Failed sessions per `receiving-ip`.
+    #[serde(default)]
+    pub receiving_ips: BTreeMap<String, u64>,
+    /// Failed sessions per `failure-reason-code`.
+    #[serde(default)]
+    pub reason_codes: BTreeMap<String, u64>,
+    /// Failed sessions per `sending-mta-ip`.
+    #[serde(default)]
+    pub sending_mtas: BTreeMap<String, u64>,
+}
+
+impl MxFailure {
+    fn add(&mut self, other: &MxFailure) {
+        add(&mut self.sessions, other.sessions);
+        add_all(&mut self.receiving_ips, &other.receiving_ips);
+        add_all(&mut self.reason_codes, &other.reason_codes);
+        add_all(&mut self.sending_mtas, &other.sending_mtas);
+    }
+}
+
+/// Adds `f` to the pair list, merging it into the entry of its (MX, result type).
+pub(super) fn add_failure(list: &mut Vec<MxFailure>, f: &MxFailure) {
+    match list.binary_search_by(|e| (e.mx.as_str(), e.result_type.as_str()).cmp(&(&f.mx, &f.result_type))) {
+        Ok(i) => list[i].add(f),
+        Err(i) => list.insert(i, f.clone()),
+    }
 }
 
 impl DomainCounts {
@@ -42,6 +83,9 @@ impl DomainCounts {
         add_all(&mut self.by_mx, &other.by_mx);
         add_all(&mut self.policy_types, &other.policy_types);
         add_all(&mut self.modes, &other.modes);
+        for f in &other.failures {
+            add_failure(&mut self.failures, f);
+        }
     }
 }
 

@@ -1,8 +1,10 @@
 //! `<state-dir>/reports/.index.json`: one [`ReportEntry`] per stored report file, with the
-//! file's size and modification time. Written atomically at import; before each use it is
-//! compared with the directory listing and only new or changed files are parsed (all of
-//! them when the index is missing or unreadable), so reading the numbers costs a listing and
-//! one small file, whatever the size of the reports.
+//! file's size and modification time (and those of its authentication record,
+//! `.<file>.auth`). Written atomically at import; before each use it is compared with the
+//! directory listing and only new or changed files are parsed (all of them when the index is
+//! missing, unreadable or of an older version: version 1 keyed reports by organisation and
+//! report-id only), so reading the numbers costs a listing and one small file, whatever the
+//! size of the reports.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -12,6 +14,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use super::ReportError;
+use super::auth::Authentication;
 use super::entry::{ReportEntry, entry_of};
 use super::parse::{MAX_REPORT_BYTES, parse_report};
 
@@ -19,7 +22,9 @@ use super::parse::{MAX_REPORT_BYTES, parse_report};
 pub const INDEX_FILE: &str = ".index.json";
 /// Largest index read (about 100,000 reports); a larger one is rebuilt.
 const MAX_INDEX_BYTES: u64 = 256 << 20;
-const VERSION: u32 = 1;
+const VERSION: u32 = 2;
+/// Largest authentication record read.
+const MAX_AUTH_BYTES: u64 = 64 * 1024;
 
 /// What a stored file was when it was indexed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -35,6 +40,9 @@ pub struct Stamp {
 pub struct Indexed {
     /// The file as indexed.
     pub stamp: Stamp,
+    /// Its authentication record as indexed (`None`: there was none).
+    #[serde(default)]
+    pub auth_stamp: Option<Stamp>,
     /// The entry, or the reason the file is not a readable report.
     pub entry: Result<ReportEntry, String>,
 }
@@ -87,10 +95,32 @@ pub fn read(dir: &Path) -> Index {
     parsed.filter(|i| i.version == VERSION).unwrap_or_default()
 }
 
+/// The name of the authentication record of the stored report file `name`.
+pub fn auth_file(name: &str) -> String {
+    format!(".{name}.auth")
+}
+
+/// The authentication recorded for the stored report `path`, with the record's stamp;
+/// [`Authentication::Unrecorded`] without a readable record.
+pub fn read_auth(path: &Path) -> (Option<Stamp>, Authentication) {
+    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+        return (None, Authentication::Unrecorded);
+    };
+    let record = path.with_file_name(auth_file(name));
+    let Some(stamp) = stamp(&record) else { return (None, Authentication::Unrecorded) };
+    let mut bytes = Vec::new();
+    let read = fs::File::open(&record).and_then(|f| f.take(MAX_AUTH_BYTES).read_to_end(&mut bytes));
+    let auth = read.ok().and_then(|_| serde_json::from_slice(&bytes).ok()).unwrap_or_default();
+    (Some(stamp), auth)
+}
+
 /// Indexes one stored file (parses it: the only place that reads whole reports).
 pub fn index_file(path: &Path, stamp: Stamp) -> Indexed {
-    let entry = read_capped(path).and_then(|b| parse_report(&b)).map(|r| entry_of(&r).bounded());
-    Indexed { stamp, entry: entry.map_err(|e| e.to_string()) }
+    let (auth_stamp, auth) = read_auth(path);
+    let entry = read_capped(path)
+        .and_then(|b| parse_report(&b))
+        .map(|r| ReportEntry { auth, ..entry_of(&r).bounded() });
+    Indexed { stamp, auth_stamp, entry: entry.map_err(|e| e.to_string()) }
 }
 
 /// A stored report file's bytes, at most [`MAX_REPORT_BYTES`].
@@ -109,8 +139,15 @@ pub(crate) fn read_capped(path: &Path) -> Result<Vec<u8>, ReportError> {
 pub fn refresh(dir: &Path, index: &mut Index) -> Result<bool, ReportError> {
     let listing = fs::read_dir(dir).map_err(|source| ReportError::Io { path: dir.to_owned(), source })?;
     let mut seen: BTreeMap<String, Stamp> = BTreeMap::new();
+    let mut auths: BTreeMap<String, Stamp> = BTreeMap::new();
     for entry in listing.flatten() {
         let Ok(name) = entry.file_name().into_string() else { continue };
+        if let Some(report) = name.strip_prefix('.').and_then(|n| n.strip_suffix(".auth")) {
+            if let Some(s) = stamp(&entry.path()) {
+                auths.insert(report.to_owned(), s);
+            }
+            continue;
+        }
         if name.starts_with('.') || !name.ends_with(".json") {
             continue;
         }
@@ -119,7 +156,9 @@ pub fn refresh(dir: &Path, index: &mut Index) -> Result<bool, ReportError> {
         }
     }
     let before = index.files.len();
-    index.files.retain(|name, i| seen.get(name) == Some(&i.stamp));
+    index
+        .files
+        .retain(|name, i| seen.get(name) == Some(&i.stamp) && auths.get(name) == i.auth_stamp.as_ref());
     let mut changed = index.files.len() != before || index.version != VERSION;
     index.version = VERSION;
     for (name, s) in seen {

@@ -1,7 +1,8 @@
 //! TLS-RPT (RFC 8460) ingestion: JSON, gzip, single e-mails, mbox files and maildir folders
 //! become [`Report`]s stored under `<state-dir>/reports/`, each reduced at import to a small
 //! [`ReportEntry`] kept in the tally [`index`]; [`summarize_entries`] and [`tally_entries`]
-//! turn those into per-domain numbers.
+//! turn those into per-domain numbers. E-mailed reports are DKIM-checked ([`DkimVerifier`])
+//! and every stored report carries its [`Authentication`].
 
 use std::fmt;
 use std::path::PathBuf;
@@ -10,7 +11,9 @@ use serde::Serialize;
 
 use mtasts_core::sanitize::sanitize;
 
+mod auth;
 mod counts;
+mod dkim;
 mod entry;
 mod fixes;
 mod found;
@@ -24,8 +27,11 @@ pub mod shape;
 mod sources;
 mod store;
 mod summary;
+pub mod words;
 
-pub use counts::DomainCounts;
+pub use auth::{Authentication, Delivery, DkimVerdict, aligns, contact_domain};
+pub use counts::{DomainCounts, MxFailure};
+pub use dkim::{DkimSettings, DkimVerifier, MailCheck};
 pub use entry::{ReportEntry, entry_of, report_key};
 pub use fixes::failure_fix;
 pub use found::{MAX_MESSAGE_REPORT_BYTES, MAX_REPORT_PARTS};
@@ -34,7 +40,8 @@ pub use parse::{MAX_REPORT_BYTES, gunzip, parse_report, report_json};
 pub use sources::{MAX_INPUT_BYTES, count_files};
 pub use store::ReportStore;
 pub use summary::{
-    Conflict, DaySummary, DomainSummary, Tally, summarize, summarize_entries, tally_entries, window_tally,
+    AuthSummary, Conflict, DatedAhead, DaySummary, DomainSummary, Tally, dated_after, summarize,
+    summarize_entries, summarize_window, tally_entries, window_tally,
 };
 
 /// Why a report, file or store operation failed. `Display` is the one-line reason.
@@ -108,16 +115,22 @@ pub enum Outcome {
         report_id: String,
         /// The policy domains it covers.
         domains: Vec<String>,
-        /// Stored files holding other copies of this report (same organisation and report-id)
-        /// with different content: all are kept, and the worst copy is counted.
+        /// Stored files holding other copies of this report (same identity: organisation,
+        /// contact-info, report-id and policy domains) with different content: all are kept,
+        /// and the worst copy is counted.
         #[serde(skip_serializing_if = "Vec::is_empty")]
         conflicts: Vec<String>,
+        /// How it is authenticated.
+        authentication: Authentication,
     },
-    /// This exact report (same organisation, report-id and content) was already stored;
-    /// nothing written.
+    /// This exact report (same identity and content) was already stored; nothing written
+    /// but, when this copy is better authenticated, its authentication.
     Duplicate {
         /// The report's `report-id` (from outside: sanitize before printing).
         report_id: String,
+        /// The stored report's authentication, when this copy improved it.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        authenticated: Option<Authentication>,
     },
     /// The item is a broken or unacceptable report, or an input that could not be read.
     Rejected {
@@ -152,19 +165,20 @@ impl fmt::Display for ImportOutcome {
     /// One terminal-safe line: `<source>: <what happened>`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.outcome {
-            Outcome::Imported { report_id, domains, conflicts } => {
+            Outcome::Imported { report_id, domains, conflicts, authentication } => {
                 write!(
                     f,
-                    "{}: imported report {} ({})",
+                    "{}: imported report {} ({}); {}",
                     self.source,
                     sanitize(report_id),
-                    sanitize(&domains.join(", "))
+                    sanitize(&domains.join(", ")),
+                    sanitize(&authentication.to_string())
                 )?;
                 if !conflicts.is_empty() {
                     write!(
                         f,
-                        "; CONFLICT: {} other cop{} of this report from the same organization \
-                         differ{} ({}); all are kept and the worst is counted",
+                        "; CONFLICT: {} other cop{} of this report (same organization, contact-info, \
+                         report-id and domains) differ{} ({}); all are kept and the worst is counted",
                         conflicts.len(),
                         if conflicts.len() == 1 { "y" } else { "ies" },
                         if conflicts.len() == 1 { "s" } else { "" },
@@ -173,8 +187,12 @@ impl fmt::Display for ImportOutcome {
                 }
                 Ok(())
             }
-            Outcome::Duplicate { report_id } => {
-                write!(f, "{}: skipped, report {} already imported", self.source, sanitize(report_id))
+            Outcome::Duplicate { report_id, authenticated } => {
+                write!(f, "{}: skipped, report {} already imported", self.source, sanitize(report_id))?;
+                match authenticated {
+                    Some(a) => write!(f, "; now {}", sanitize(&a.to_string())),
+                    None => Ok(()),
+                }
             }
             Outcome::Rejected { reason } => write!(f, "{}: rejected: {}", self.source, sanitize(reason)),
             Outcome::Failed { reason } => {

@@ -15,6 +15,14 @@ pub(super) fn looks_like_email(bytes: &[u8]) -> bool {
     name_len > 0 && bytes.get(name_len) == Some(&b':')
 }
 
+/// The `TLS-Report-Submitter` header of the e-mail (RFC 8460 §5.3), lower-case, when present.
+pub(super) fn submitter(raw: &[u8]) -> Option<String> {
+    let message = MessageParser::default().parse_headers(raw)?;
+    let value = message.header("TLS-Report-Submitter")?.as_text()?;
+    let v = value.trim().trim_end_matches('.').to_ascii_lowercase();
+    (!v.is_empty()).then_some(v)
+}
+
 /// Hands every report part of the e-mail to `emit` as `(part label, item)`, decompressing
 /// one part at a time within a [`MessageBudget`] (each item is dropped before the next part is
 /// read); report parts beyond the budget are named in one `Rejected` item. When there is no

@@ -3,7 +3,7 @@
 //! with a cap and imported through the same pipeline as files. No network here; the limits of
 //! the connections themselves are the server's (`mtasts reports serve`).
 
-use super::{Outcome, ReportError, ReportStore, gunzip};
+use super::{Delivery, Outcome, ReportError, ReportStore, gunzip};
 
 /// Largest request body accepted (compressed or not); larger ones get 413 unread.
 pub const MAX_BODY_BYTES: u64 = 4 * 1024 * 1024;
@@ -96,7 +96,7 @@ pub fn answer(store: &ReportStore, method: &str, content_type: Option<&str>, bod
     } else {
         body.to_vec()
     };
-    match store.import_json(&json) {
+    match store.import_json(&json, &Delivery::Https) {
         Outcome::Imported { .. } => Answer::new(201, "report stored"),
         Outcome::Duplicate { .. } => Answer::new(200, "report already stored"),
         Outcome::Failed { reason } => Answer::unavailable(format!("not stored, try again later: {reason}")),

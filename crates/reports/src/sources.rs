@@ -6,8 +6,10 @@ use std::io::{BufRead, BufReader, Cursor, Read};
 use std::path::{Path, PathBuf};
 
 use super::Source;
+use super::auth::Delivery;
+use super::dkim::MailCheck;
 use super::found::{Found, first_non_space};
-use super::mime::{email_items, looks_like_email};
+use super::mime::{email_items, looks_like_email, submitter};
 use super::parse::{MAX_REPORT_BYTES, is_gzip};
 
 /// Largest single input read into memory: a file, or one message of an mbox (mbox files
@@ -16,10 +18,14 @@ pub const MAX_INPUT_BYTES: u64 = 64 * 1024 * 1024;
 const MAX_DEPTH: usize = 32;
 const PEEK: u64 = 1024;
 
-/// Walks the paths (directories recursively, in name order) and hands every candidate to `emit`.
-pub(super) fn walk(paths: &[PathBuf], emit: &mut dyn FnMut(Source, Found)) {
+/// What the walk hands on: where a candidate came from, the candidate, how it arrived.
+type Emit<'a> = dyn FnMut(Source, Found, &Delivery) + 'a;
+
+/// Walks the paths (directories recursively, in name order) and hands every candidate to
+/// `emit`, with how it arrived (e-mails DKIM-checked by `dkim`).
+pub(super) fn walk(paths: &[PathBuf], dkim: &dyn MailCheck, emit: &mut Emit) {
     for path in paths {
-        visit(path, true, 0, emit);
+        visit(path, true, 0, dkim, emit);
     }
 }
 
@@ -75,28 +81,29 @@ fn each(path: &Path, explicit: bool, depth: usize, meet: &mut dyn FnMut(Met) -> 
     true
 }
 
-fn visit(path: &Path, explicit: bool, depth: usize, emit: &mut dyn FnMut(Source, Found)) {
+fn visit(path: &Path, explicit: bool, depth: usize, dkim: &dyn MailCheck, emit: &mut Emit) {
     each(path, explicit, depth, &mut |met| {
         match met {
             Met::File { path, explicit } => {
-                if let Err(e) = read_file(path, explicit, emit) {
-                    emit(source(path), Found::Rejected(format!("cannot read: {e}")));
+                if let Err(e) = read_file(path, explicit, dkim, emit) {
+                    emit(source(path), Found::Rejected(format!("cannot read: {e}")), &Delivery::File);
                 }
             }
-            Met::Skipped { path, found } => emit(source(path), found),
+            Met::Skipped { path, found } => emit(source(path), found, &Delivery::File),
         }
         true
     });
 }
 
-fn read_file(path: &Path, explicit: bool, emit: &mut dyn FnMut(Source, Found)) -> std::io::Result<()> {
+fn read_file(path: &Path, explicit: bool, dkim: &dyn MailCheck, emit: &mut Emit) -> std::io::Result<()> {
     let mut file = File::open(path)?;
     let mut head = Vec::new();
     file.by_ref().take(PEEK).read_to_end(&mut head)?;
     let rest = Cursor::new(head.clone()).chain(file);
     if head.starts_with(b"From ") {
-        return mbox(path, BufReader::new(rest), emit);
+        return mbox(path, BufReader::new(rest), dkim, emit);
     }
+    let file = &Delivery::File;
     let whole = |limit: u64| -> std::io::Result<Option<Vec<u8>>> {
         let mut buf = Vec::new();
         rest.take(limit + 1).read_to_end(&mut buf)?;
@@ -105,33 +112,46 @@ fn read_file(path: &Path, explicit: bool, emit: &mut dyn FnMut(Source, Found)) -
     let too_large = |limit: u64| Found::Rejected(format!("too large: more than {} MiB", limit >> 20));
     if is_gzip(&head) {
         match whole(MAX_INPUT_BYTES)? {
-            Some(bytes) => emit(source(path), Found::json(&bytes)),
-            None => emit(source(path), too_large(MAX_INPUT_BYTES)),
+            Some(bytes) => emit(source(path), Found::json(&bytes), file),
+            None => emit(source(path), too_large(MAX_INPUT_BYTES), file),
         }
     } else if matches!(first_non_space(&head), Some(b'{' | b'[')) {
         match whole(MAX_REPORT_BYTES)? {
-            Some(bytes) => emit(source(path), Found::json(&bytes)),
-            None => emit(source(path), too_large(MAX_REPORT_BYTES)),
+            Some(bytes) => emit(source(path), Found::json(&bytes), file),
+            None => emit(source(path), too_large(MAX_REPORT_BYTES), file),
         }
     } else if looks_like_email(&head) {
         match whole(MAX_INPUT_BYTES)? {
-            Some(bytes) => email(source(path), &bytes, emit),
-            None => emit(source(path), too_large(MAX_INPUT_BYTES)),
+            Some(bytes) => email(source(path), &bytes, dkim, emit),
+            None => emit(source(path), too_large(MAX_INPUT_BYTES), file),
         }
     } else {
         let why = "not a TLS-RPT report: neither JSON, gzip, an e-mail nor an mbox file".to_owned();
-        emit(source(path), if explicit { Found::Rejected(why) } else { Found::Ignored(why) });
+        emit(source(path), if explicit { Found::Rejected(why) } else { Found::Ignored(why) }, file);
     }
     Ok(())
 }
 
-fn email(at: Source, raw: &[u8], emit: &mut dyn FnMut(Source, Found)) {
-    email_items(raw, &mut |part, found| emit(Source { part, ..at.clone() }, found));
+/// The report parts of one e-mail, decompressed one at a time (see
+/// [`email_items`]). Its DKIM signatures are checked once, on this bounded message, when the
+/// first report part parsed, and never for an e-mail without one.
+fn email(at: Source, raw: &[u8], dkim: &dyn MailCheck, emit: &mut Emit) {
+    let file = Delivery::File;
+    let mut delivery: Option<Delivery> = None;
+    email_items(raw, &mut |part, found| {
+        let how = if matches!(found, Found::Json(_)) {
+            &*delivery
+                .get_or_insert_with(|| Delivery::Email { dkim: dkim.check(raw), submitter: submitter(raw) })
+        } else {
+            &file
+        };
+        emit(Source { part, ..at.clone() }, found, how);
+    });
 }
 
 /// Streams an mbox file: each message (at most [`MAX_INPUT_BYTES`]) is handled on its own,
 /// `>From ` quoting (mboxrd) is undone.
-fn mbox(path: &Path, mut reader: impl BufRead, emit: &mut dyn FnMut(Source, Found)) -> std::io::Result<()> {
+fn mbox(path: &Path, mut reader: impl BufRead, dkim: &dyn MailCheck, emit: &mut Emit) -> std::io::Result<()> {
     let mut index = 0;
     let mut message: Vec<u8> = Vec::new();
     let mut oversized = false;
@@ -147,9 +167,9 @@ fn mbox(path: &Path, mut reader: impl BufRead, emit: &mut dyn FnMut(Source, Foun
             let at = Source { path: path.to_owned(), message: Some(index), part: None };
             if oversized {
                 let mib = MAX_INPUT_BYTES >> 20;
-                emit(at, Found::Rejected(format!("message too large: more than {mib} MiB")));
+                emit(at, Found::Rejected(format!("message too large: more than {mib} MiB")), &Delivery::File);
             } else {
-                email(at, &message, emit);
+                email(at, &message, dkim, emit);
             }
         }
         if n == 0 {

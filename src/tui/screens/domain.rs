@@ -70,9 +70,12 @@ fn summary_line(cx: &Ctx, gate: &Gate, width: u16) -> Line<'static> {
     }
     spans.push(Span::styled("  checked ", t.dim()));
     if cx.busy {
-        spans.push(Span::styled(format!("{} checking…", spinner(cx.app.frame)), t.accent()));
+        let what = cx.app.waiting_for(&s.domain);
+        spans.push(Span::styled(format!("{} waiting for {what}…", spinner(cx.app.frame)), t.accent()));
     } else if let Some(o) = cx.obs {
-        spans.push(Span::styled(age(cx.app.now, o.at), t.dim()));
+        let old = mtasts_core::rollout::check_is_old(o.at, cx.app.now);
+        let when = if old { format!("{} (old)", age(cx.app.now, o.at)) } else { age(cx.app.now, o.at) };
+        spans.push(Span::styled(when, if old { t.warn() } else { t.dim() }));
         let (word, style) = gate_word(t, gate, true);
         spans.push(Span::styled("  gate ", t.dim()));
         spans.push(Span::styled(word, style));
@@ -132,7 +135,8 @@ fn gate_box(
             t.warn(),
         )
     } else {
-        Span::styled(format!(" {} gate: {} blocker(s) ", theme::BAD, blockers.len()), t.bad())
+        let n = mtasts_core::words::count(blockers.len() as u64, "blocker");
+        Span::styled(format!(" {} gate: {n} ", theme::BAD), t.bad())
     };
     let mut block = Block::default().borders(Borders::TOP).border_style(t.border()).title(title);
     if cx.view.viewing != cx.state.phase && cx.state.phase != Phase::Rollback {
@@ -150,17 +154,21 @@ fn gate_box(
 /// The gate's blockers and next step, in full (they wrap; Enter opens them in a note).
 fn gate_lines(cx: &Ctx, gate: &Gate, blockers: &[mtasts_core::rollout::Blocker]) -> Vec<Line<'static>> {
     let t = cx.t;
-    let mut lines: Vec<Line> = blockers
-        .iter()
-        .map(|b| {
-            let (sym, st) =
-                if b.overridable || b.is_wait() { (theme::WARN, t.warn()) } else { (theme::BAD, t.bad()) };
-            Line::from(vec![
-                Span::styled(format!(" {sym} "), st),
-                Span::raw(sanitize(&b.message).into_owned()),
-            ])
-        })
-        .collect();
+    let mut lines: Vec<Line> = Vec::new();
+    if let Some(words) = cx.app.freshness_words(&cx.state.domain) {
+        lines.push(Line::from(vec![
+            Span::styled(format!(" {} ", theme::WARN), t.warn()),
+            Span::styled(
+                format!("{}. What follows is from that check.", words.trim_end_matches('…')),
+                t.warn(),
+            ),
+        ]));
+    }
+    lines.extend(blockers.iter().map(|b| {
+        let (sym, st) =
+            if b.overridable || b.is_wait() { (theme::WARN, t.warn()) } else { (theme::BAD, t.bad()) };
+        Line::from(vec![Span::styled(format!(" {sym} "), st), Span::raw(sanitize(&b.message).into_owned())])
+    }));
     lines.push(Line::from(vec![
         Span::styled(" next: ", t.accent()),
         Span::raw(sanitize(&gate.next.render(crate::tui::keymap::verb_keys)).into_owned()),

@@ -47,7 +47,7 @@ pub fn render(cx: &Ctx, _gate: &Gate, f: &mut Frame, area: Rect) {
             for (i, step) in publish_steps(s, cx.obs).into_iter().enumerate() {
                 let sym = if cx.busy {
                     Span::styled(spinner(cx.app.frame), t.accent())
-                } else if step.done || s.phase > Phase::Enforce {
+                } else if step.done || (s.phase > Phase::Enforce && s.change.is_none()) {
                     Span::styled(theme::OK, t.ok())
                 } else {
                     Span::styled(theme::TODO, t.dim())
@@ -58,6 +58,7 @@ pub fn render(cx: &Ctx, _gate: &Gate, f: &mut Frame, area: Rect) {
                     Span::raw(format!(" {}", step.action)),
                 ]));
             }
+            lines.push(crate::tui::widgets::dns::line(t, s));
         }
         lines.push(Line::default());
         lines.extend(policy_file_lines(t, &s.domain, &policy));
@@ -83,10 +84,17 @@ fn checklist(cx: &Ctx, lines: &mut Vec<Line<'static>>) {
         Some(o) => {
             for r in &o.mx_results {
                 let ok = r.starttls_ok && r.cert_trusted && r.name_ok;
-                let days = r
-                    .not_after
-                    .map(|n| n.as_second().saturating_sub(cx.app.now.as_second()).div_euclid(86_400));
-                let how_long = days.map_or("expiry unknown".to_owned(), |d| format!("valid {d} more days"));
+                let now = cx.app.now;
+                let days = r.not_after.map(|n| mtasts_core::words::days_between(now, n));
+                let how_long = match r.not_after {
+                    None => "expiry unknown".to_owned(),
+                    Some(n) if n <= now => format!("expired {}", mtasts_core::words::relative_day(now, n)),
+                    Some(n) => match mtasts_core::words::days_between(now, n) {
+                        0 => "expires today".to_owned(),
+                        1 => "valid 1 more day".to_owned(),
+                        d => format!("valid {d} more days"),
+                    },
+                };
                 lines.push(Line::from(vec![
                     Span::raw("  "),
                     mark(t, ok && days.is_some_and(|d| d >= 14)),
@@ -182,6 +190,7 @@ fn rollback(cx: &Ctx, lines: &mut Vec<Line<'static>>) {
             Span::raw(format!(" {}", step.action)),
         ]));
     }
+    lines.push(crate::tui::widgets::dns::line(t, cx.state));
     match rollback_countdown(cx.state, cx.app.now) {
         Some(c) if c.complete => lines.push(Line::from(Span::styled(
             format!("  {} countdown over: the records and the policy may be removed", theme::OK),

@@ -77,10 +77,14 @@ fn row(app: &App, t: &Theme, e: &Entry, wide: bool, selected: bool, width: u16) 
         spans.push(Span::raw(format!("{:<8}", s.plan.mode.as_str())));
     }
     spans.push(Span::raw(window_cell(s, app.now, wide)));
+    let old = obs.is_some_and(|o| mtasts_core::rollout::check_is_old(o.at, app.now));
     if app.checking(&s.domain) {
-        spans.push(Span::styled(format!("{} checking", spinner(app.frame)), t.accent()));
+        let what = app.waiting_for(&s.domain);
+        spans.push(Span::styled(format!("{} {what}…", spinner(app.frame)), t.accent()));
     } else {
         match obs {
+            // An old result is not a current fact: its age, without its verdict.
+            Some(o) if old => spans.push(Span::styled(format!("? {}", age(app.now, o.at)), t.warn())),
             Some(o) => {
                 let (w, style) = gate_word(t, &gate, true);
                 let sym: String = w.chars().take(1).collect();
@@ -90,7 +94,10 @@ fn row(app: &App, t: &Theme, e: &Entry, wide: bool, selected: bool, width: u16) 
             None => spans.push(Span::styled("never", t.dim())),
         }
     }
-    let words = st.next.render(crate::tui::keymap::verb_keys);
+    let words = match app.freshness_words(&s.domain) {
+        Some(w) => w,
+        None => st.next.render(crate::tui::keymap::verb_keys),
+    };
     let next = Line::from(Span::styled(format!("    {}", fit(&sanitize(&words), next_w)), t.dim()));
     [pick(Line::from(spans)), pick(next)]
 }

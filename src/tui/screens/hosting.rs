@@ -24,6 +24,26 @@ const CHOICES: [(&str, &str); 6] = [
     ("C shared Worker", "one Worker for every tracked domain that picks C"),
 ];
 
+/// Each path's advice in full, in the order of [`CHOICES`]: what it takes and what it gives,
+/// shown while choosing (whatever the screen's height) and above the chosen path's snippet.
+const ADVICE: [&str; 6] = [
+    "you run nginx: a server block for the mta-sts host serves the file from a webroot over \
+     HTTPS; you need a certificate for that host (certbot's paths by default, e edits them) \
+     renewed automatically.",
+    "you run Apache httpd: a VirtualHost for the mta-sts host with SSL on serves the file; the \
+     certificate as for nginx (mod_ssl, mod_headers, mod_alias).",
+    "you run Caddy: a site block for the mta-sts host; Caddy obtains and renews the certificate \
+     itself once DNS points at it and ports 80 and 443 are reachable.",
+    "a static host (Netlify, Cloudflare Pages, GitHub Pages…): publish .well-known/mta-sts.txt \
+     and a _headers file that serves it as text/plain; the host issues the certificate for the \
+     custom domain.",
+    "no web server: one Cloudflare Worker answers for this domain's mta-sts host (its DNS on \
+     Cloudflare); paste it in the dashboard or deploy it with wrangler, Cloudflare renews the \
+     certificate. A policy change means deploying it again.",
+    "many domains: one Worker serves every tracked domain that picks C, each its own policy; \
+     one deploy updates them all (their DNS on Cloudflare).",
+];
+
 /// The zone-file lines of the two TXT records.
 pub fn zone_lines(s: &DomainState) -> Vec<String> {
     match generate(Target::Dns, &[site(s)], &Options::default()) {
@@ -83,7 +103,18 @@ pub fn render(cx: &Ctx, f: &mut Frame, area: Rect) {
     )));
     let list = Paragraph::new(list);
     f.render_widget(if side { list.wrap(ratatui::widgets::Wrap { trim: false }) } else { list }, areas[0]);
-    snippet_pane(cx, t, f, areas[areas.len() - 1]);
+    snippet_pane(cx, t, compact, f, areas[areas.len() - 1]);
+}
+
+/// " 1 nginx — you run nginx: …": one path and its advice.
+fn advice_line(t: &Theme, i: usize) -> Line<'static> {
+    let (name, _) = CHOICES[i];
+    Line::from(vec![
+        Span::styled(format!(" {} ", i + 1), t.accent()),
+        Span::styled(name.to_owned(), t.title()),
+        Span::styled(" — ", t.dim()),
+        Span::raw(ADVICE[i]),
+    ])
 }
 
 /// The policy file as a file: its name and keys, the exact lines, and how it is served.
@@ -102,14 +133,32 @@ pub fn policy_file_lines(t: &Theme, domain: &DomainName, policy: &Policy) -> Vec
     lines
 }
 
-fn snippet_pane(cx: &Ctx, t: &Theme, f: &mut Frame, area: Rect) {
-    let mut lines = policy_file_lines(t, &cx.state.domain, &cx.state.plan.policy());
+/// The policy file and the chosen path's snippet; before a choice, every path's advice (and
+/// the chosen one's when the list above is too short to show it).
+fn snippet_pane(cx: &Ctx, t: &Theme, compact: bool, f: &mut Frame, area: Rect) {
+    let chosen = cx.state.plan.hosting.and_then(|h| HostingPath::ALL.iter().position(|x| *x == h));
+    let mut lines = Vec::new();
+    match chosen {
+        Some(i) if compact => lines.push(advice_line(t, i)),
+        Some(_) => {}
+        None => {
+            lines.push(Line::from(Span::styled(
+                format!(
+                    " Which path? Each serves the same file; {} chooses one and shows its snippet:",
+                    crate::tui::keymap::key_for(crate::tui::keymap::Action::ChooseHosting)
+                ),
+                t.title(),
+            )));
+            lines.extend((0..CHOICES.len()).map(|i| advice_line(t, i)));
+        }
+    }
+    if !lines.is_empty() {
+        lines.push(Line::default());
+    }
+    lines.extend(policy_file_lines(t, &cx.state.domain, &cx.state.plan.policy()));
     lines.push(Line::default());
     let title = match cx.app.snippet(cx.state) {
-        None => {
-            lines.push(Line::from(Span::styled(" Choose a path with 1–6 to see its snippet.", t.dim())));
-            " snippet ".to_owned()
-        }
+        None => " choose how to serve the policy ".to_owned(),
         Some(Err(e)) => {
             lines.push(Line::from(Span::styled(format!(" {} {e}", theme::BAD), t.bad())));
             " snippet ".to_owned()

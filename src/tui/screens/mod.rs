@@ -5,6 +5,7 @@ pub mod enforce;
 pub mod help;
 pub mod home;
 pub mod hosting;
+pub mod modal;
 pub mod pane;
 pub mod preflight;
 pub mod prompt;

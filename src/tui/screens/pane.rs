@@ -43,6 +43,7 @@ pub fn pane(lines: Vec<Line<'static>>, view: &DomainView, t: &Theme, f: &mut Fra
     let body = Rect { height: area.height - 1, ..area };
     let max = total.saturating_sub(body.height);
     view.scroll_max.set(max);
+    view.page.set(body.height);
     let scroll = view.scroll.min(max);
     f.render_widget(para.scroll((scroll, 0)), body);
     let left = max - scroll;

@@ -120,16 +120,21 @@ fn probe_line(cx: &Ctx, t: &Theme, p: &SmtpEvidence) -> Line<'static> {
             spans.push(Span::raw(format!(" {:<16} ", fit(&issuer, 16))));
             match tls.cert.not_after {
                 Some(na) => {
-                    let days = na.as_second().saturating_sub(cx.app.now.as_second()).div_euclid(86_400);
-                    let st = if days < 0 {
+                    let days = mtasts_core::words::days_between(cx.app.now, na);
+                    let expired = na <= cx.app.now;
+                    let st = if expired {
                         t.bad()
                     } else if days < 14 {
                         t.warn()
                     } else {
                         t.ok()
                     };
-                    let text =
-                        if days < 0 { format!("expired {}d ago ", -days) } else { format!("{days}d left ") };
+                    let text = match days {
+                        _ if expired && days == 0 => "expired today ".to_owned(),
+                        _ if expired => format!("expired {}d ago ", -days),
+                        0 => "expires today ".to_owned(),
+                        d => format!("{d}d left "),
+                    };
                     spans.push(Span::styled(text, st));
                 }
                 None => spans.push(Span::styled("no expiry ", t.dim())),
@@ -164,7 +169,11 @@ fn saved_or_waiting(cx: &Ctx, lines: &mut Vec<Line<'static>>) {
         let r = saved.and_then(|rs| rs.iter().find(|r| r.host.as_str() == host));
         let mut spans = vec![Span::styled(format!(" {host:<28}"), t.title())];
         if cx.busy {
-            spans.push(Span::styled(format!("{} probing STARTTLS…", spinner(cx.app.frame)), t.accent()));
+            let what = match cx.app.waiting_for(&cx.state.domain) {
+                "DNS" => "waiting for DNS (MX and addresses)…".to_owned(),
+                other => format!("{other}…"),
+            };
+            spans.push(Span::styled(format!("{} {what}", spinner(cx.app.frame)), t.accent()));
         } else if let Some(r) = r {
             spans.extend([
                 mark(t, r.starttls_ok),
@@ -179,6 +188,8 @@ fn saved_or_waiting(cx: &Ctx, lines: &mut Vec<Line<'static>>) {
             ]);
         } else if cx.obs.is_some() {
             spans.push(Span::styled("not probed: no address was found for it (r re-checks)", t.dim()));
+        } else if cx.app.session(&cx.state.domain).is_some_and(|s| s.unreachable.is_some()) {
+            spans.push(Span::styled(mtasts_core::judge::reach::DNS_UNANSWERED, t.warn()));
         } else {
             spans.push(Span::styled("not checked yet — press r", t.dim()));
         }

@@ -82,6 +82,7 @@ pub fn render(cx: &Ctx, f: &mut Frame, area: Rect) {
         " Publish both records at your DNS provider, then r re-checks and n moves on.",
         t.dim(),
     )));
+    lines.push(crate::tui::widgets::dns::line(t, s));
     lines.push(Line::default());
     lines.push(Line::from(Span::styled(" Records or policy first? You decide:", t.title())));
     for l in mtasts_core::snippet::order_note(d) {

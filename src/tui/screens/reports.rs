@@ -15,7 +15,8 @@ use crate::tui::app::DomainReports;
 use crate::tui::theme::{self, Theme};
 use crate::tui::widgets::rua;
 use mtasts_core::sanitize::sanitize;
-use mtasts_reports::{DomainSummary, failure_fix};
+use mtasts_core::words::{count, thousands};
+use mtasts_reports::{DomainSummary, words};
 
 /// At most this many days are drawn (the most recent ones).
 const MAX_DAYS: usize = 60;
@@ -27,8 +28,12 @@ pub fn render(cx: &Ctx, f: &mut Frame, area: Rect) {
     let t = cx.t;
     let domain = cx.state.domain.as_str();
     let mut lines = match cx.app.session(&cx.state.domain).and_then(|x| x.reports.as_ref()) {
-        Some(r @ DomainReports { summary: Some(s), .. }) => view(r, s, cx.app.now, t),
-        _ => vec![
+        Some(r @ DomainReports { summary: Some(s), .. }) => {
+            let mut v = view(r, s, cx.app.now, t);
+            v.splice(1..1, ahead_line(cx));
+            v
+        }
+        _ => [
             Line::from(Span::styled(" TLS-RPT reports", t.title())),
             Line::from(Span::styled(
                 format!(
@@ -38,7 +43,10 @@ pub fn render(cx: &Ctx, f: &mut Frame, area: Rect) {
                 ),
                 t.dim(),
             )),
-        ],
+        ]
+        .into_iter()
+        .chain(ahead_line(cx))
+        .collect(),
     };
     lines.push(Line::default());
     lines.extend(rua::review(t, cx.state, cx.app.now));
@@ -49,50 +57,85 @@ pub fn render(cx: &Ctx, f: &mut Frame, area: Rect) {
 
 fn view(r: &DomainReports, s: &DomainSummary, now: jiff::Timestamp, t: &Theme) -> Vec<Line<'static>> {
     let orgs: Vec<String> = s.organizations.iter().map(|o| sanitize(o).into_owned()).collect();
+    let everyone_counts = s.auth.authenticated_reports == s.reports;
     let mut lines = vec![
         Line::from(vec![
             Span::styled(format!(" TLS-RPT since {}", r.since), t.title()),
-            Span::styled(format!("  {} report(s) from {}", s.reports, orgs.join(", ")), t.dim()),
+            Span::styled(
+                format!("  {} from {}", count(u64::from(s.reports), "report"), orgs.join(", ")),
+                t.dim(),
+            ),
         ]),
         Line::from(vec![
-            Span::raw(format!(" sessions {}  ", s.counts.total())),
+            Span::raw(format!(" sessions {}  ", thousands(s.counts.total()))),
             Span::styled(
-                format!("failed {}", s.counts.failed),
+                format!("failed {}", thousands(s.counts.failed)),
                 if s.counts.failed > 0 { t.bad() } else { t.ok() },
             ),
             Span::raw(format!("  failure rate {:.2}%", s.failure_rate * 100.0)),
         ]),
+        Line::from(Span::styled(
+            format!(" {}", words::auth_line(&s.auth, s.reports)),
+            if everyone_counts { t.dim() } else { t.warn() },
+        )),
     ];
     lines.extend(sparklines(r, s, now, t));
-    if s.counts.by_type.is_empty() {
+    if s.counts.failed == 0 {
         lines.push(Line::from(Span::styled(format!(" {} no failed sessions", theme::OK), t.ok())));
     } else {
-        lines
-            .push(Line::from(Span::styled(" failures by type                          sessions", t.title())));
-        let mx = (s.counts.by_mx.len() == 1).then(|| s.counts.by_mx.keys().next()).flatten();
-        for (kind, n) in by_count(&s.counts.by_type) {
+        lines.push(Line::from(Span::styled(" failures by MX and type", t.title())));
+        for f in words::worst_first(&s.counts.failures) {
             lines.push(Line::from(vec![
                 Span::styled(format!("  {} ", theme::BAD), t.bad()),
-                Span::raw(format!("{:<36} {n:>8}", sanitize(kind))),
+                Span::raw(format!("{:<44} {:>14}", words::pair_title(f), words::sessions(f.sessions))),
             ]));
-            let fix = failure_fix(kind, Some(&s.domain), mx.map(String::as_str));
-            lines.push(Line::from(Span::styled(format!("    fix: {}", sanitize(&fix)), t.dim())));
+            if let Some(details) = words::pair_details(f) {
+                lines.push(Line::from(format!("    {details}")));
+            }
+            lines.push(Line::from(Span::styled(
+                format!("    fix: {}", words::pair_fix(f, &s.domain)),
+                t.dim(),
+            )));
         }
-        lines.push(Line::from(Span::styled(" failures by MX", t.title())));
-        for (host, n) in by_count(&s.counts.by_mx) {
-            lines.push(Line::from(format!("    {:<36} {n:>8}", sanitize(host))));
+        if let Some(rest) = words::undetailed(s.counts.failed, &s.counts.failures) {
+            lines
+                .push(Line::from(vec![Span::styled(format!("  {} ", theme::BAD), t.bad()), Span::raw(rest)]));
         }
     }
-    lines.push(Line::from(vec![
-        Span::styled(" senders saw  policy ", t.dim()),
-        Span::raw(seen(&s.counts.policy_types)),
-        Span::styled("  mode ", t.dim()),
-        Span::raw(seen(&s.counts.modes)),
-    ]));
+    let mut seen_line =
+        vec![Span::styled(" senders saw  policy ", t.dim()), Span::raw(seen(&s.counts.policy_types))];
+    if !s.counts.modes.is_empty() {
+        seen_line.push(Span::styled("  mode ", t.dim()));
+        seen_line.push(Span::raw(seen(&s.counts.modes)));
+    }
+    lines.push(Line::from(seen_line));
     lines
 }
 
-/// The two sparkline rows and a date axis, for the testing screen's panel too.
+/// "! 3 reports are dated after now (the latest starts 2027-01-05): not counted …", when any.
+pub fn ahead_line(cx: &Ctx) -> Vec<Line<'static>> {
+    let t = cx.t;
+    let ahead =
+        cx.app.session(&cx.state.domain).and_then(|x| x.reports.as_ref()).and_then(|r| r.ahead.as_ref());
+    let Some(a) = ahead else { return Vec::new() };
+    let what = if a.reports == 1 { "report is" } else { "reports are" };
+    vec![Line::from(vec![
+        Span::styled(format!(" {} ", theme::WARN), t.warn()),
+        Span::styled(
+            format!(
+                "{} {what} dated after now (the latest starts {}): not counted anywhere; the \
+                 sender's clock or this machine's is wrong",
+                thousands(u64::from(a.reports)),
+                a.latest.strftime("%Y-%m-%d %H:%M UTC")
+            ),
+            t.warn(),
+        ),
+    ])]
+}
+
+/// The two sparkline rows and a date axis, for the testing screen's panel too. Both rows
+/// share one scale (the busiest day's sessions), so a few failures among many sessions draw
+/// as low bars, never as a wall as high as the successes.
 pub fn sparklines(
     r: &DomainReports,
     s: &DomainSummary,
@@ -103,6 +146,7 @@ pub fn sparklines(
     let ok: Vec<u64> = series.iter().map(|d| d.1).collect();
     let bad: Vec<u64> = series.iter().map(|d| d.2).collect();
     let max = |v: &[u64]| v.iter().copied().max().unwrap_or(0);
+    let scale = max(&ok).max(max(&bad));
     let width = series.len();
     let first = series.first().map_or_else(String::new, |d| d.0.strftime("%m-%d").to_string());
     let last = series.last().map_or_else(String::new, |d| d.0.strftime("%m-%d").to_string());
@@ -114,13 +158,13 @@ pub fn sparklines(
     vec![
         Line::from(vec![
             Span::styled("  ok     ", t.dim()),
-            Span::styled(spark(&ok), t.ok()),
-            Span::styled(format!("  max {}/day", max(&ok)), t.dim()),
+            Span::styled(spark(&ok, scale), t.ok()),
+            Span::styled(format!("  max {}/day", thousands(max(&ok))), t.dim()),
         ]),
         Line::from(vec![
             Span::styled("  failed ", t.dim()),
-            Span::styled(spark(&bad), if max(&bad) > 0 { t.bad() } else { t.dim() }),
-            Span::styled(format!("  max {}/day", max(&bad)), t.dim()),
+            Span::styled(spark(&bad, scale), if max(&bad) > 0 { t.bad() } else { t.dim() }),
+            Span::styled(format!("  max {}/day", thousands(max(&bad))), t.dim()),
         ]),
         Line::from(Span::styled(format!("         {axis}"), t.dim())),
     ]
@@ -145,9 +189,10 @@ pub fn day_series(since: Date, s: &DomainSummary, today: Date) -> Vec<(Date, u64
     out.split_off(skip)
 }
 
-/// One cell per value: `·` for zero, else a bar scaled to the largest value.
-pub fn spark(values: &[u64]) -> String {
-    let max = values.iter().copied().max().unwrap_or(0).max(1);
+/// One cell per value: `·` for zero, else a bar of `scale` (the value drawn full height; at
+/// least one step high, so no failure is ever invisible).
+pub fn spark(values: &[u64], scale: u64) -> String {
+    let max = scale.max(1);
     values
         .iter()
         .map(|&v| match v {

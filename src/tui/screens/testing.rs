@@ -11,8 +11,8 @@ use crate::tui::app::DomainReports;
 use crate::tui::theme;
 use crate::tui::widgets::verdict;
 use mtasts_core::rollout::{BlockerKind, Gate, Phase, testing_progress};
-use mtasts_core::sanitize::sanitize;
-use mtasts_reports::failure_fix;
+use mtasts_core::words::{count, span, thousands};
+use mtasts_reports::words;
 
 /// Draws the testing screen.
 pub fn render(cx: &Ctx, gate: &Gate, f: &mut Frame, area: Rect) {
@@ -23,10 +23,11 @@ pub fn render(cx: &Ctx, gate: &Gate, f: &mut Frame, area: Rect) {
         } else {
             format!(
                 " Testing starts once validation passes: a {}-day window with the policy in \
-                 mode: testing (max_age 86400), senders report failures by TLS-RPT but deliver \
+                 mode: testing (max_age {}), senders report failures by TLS-RPT but deliver \
                  anyway. Enforcing waits for its end, a passing check, MX certificates good for \
                  14 more days and reports without failures.",
-                cx.state.plan.window_days
+                cx.state.plan.window_days,
+                max_age_words(cx.state.plan.max_age)
             )
         };
         f.render_widget(
@@ -35,22 +36,22 @@ pub fn render(cx: &Ctx, gate: &Gate, f: &mut Frame, area: Rect) {
         );
         return;
     };
+    let header = Paragraph::new(Line::from(vec![
+        Span::styled(" started ", t.dim()),
+        Span::raw(p.started.strftime("%Y-%m-%d").to_string()),
+        Span::styled("  ends ", t.dim()),
+        Span::raw(p.window_ends.to_string()),
+        Span::styled(format!("  mode: {}, max_age {}", cx.state.plan.mode, policy_age(cx)), t.dim()),
+    ]))
+    .wrap(ratatui::widgets::Wrap { trim: false });
+    let head_h = u16::try_from(header.line_count(area.width)).unwrap_or(1).clamp(1, 2);
     let [head, gauge, rest] =
-        Layout::vertical([Constraint::Length(1), Constraint::Length(1), Constraint::Min(1)]).areas(area);
-    f.render_widget(
-        Paragraph::new(Line::from(vec![
-            Span::styled(" started ", t.dim()),
-            Span::raw(p.started.strftime("%Y-%m-%d").to_string()),
-            Span::styled("  ends ", t.dim()),
-            Span::raw(p.window_ends.to_string()),
-            Span::styled("  mode: testing, max_age 86400", t.dim()),
-        ])),
-        head,
-    );
+        Layout::vertical([Constraint::Length(head_h), Constraint::Length(1), Constraint::Min(1)]).areas(area);
+    f.render_widget(header, head);
     let label = if p.complete {
         format!("{} ({}-day window complete)", p.words(cx.app.now), p.total)
     } else {
-        format!("day {}/{}, {} left", p.day, p.total, p.days_remaining)
+        format!("day {}/{}, {}", p.day, p.total, p.left_words())
     };
     let ratio = f64::from(p.day.min(p.total)) / f64::from(p.total.max(1));
     let style = if p.complete { t.ok() } else { t.accent() };
@@ -79,10 +80,14 @@ pub fn render(cx: &Ctx, gate: &Gate, f: &mut Frame, area: Rect) {
             "policy and records live as planned",
             !has(BlockerKind::PolicyNotLive) && !has(BlockerKind::StsRecordNotLive),
         ),
-        (
-            "no TLS-RPT failures in the window",
-            !has(BlockerKind::TlsRptFailures) && !has(BlockerKind::NoTlsRptReports),
-        ),
+        if checked && has(BlockerKind::TlsRptUnauthenticated) {
+            ("an authenticated TLS-RPT report (DKIM-signed by its sender, or via https)", false)
+        } else {
+            (
+                "no TLS-RPT failures in the window",
+                !has(BlockerKind::TlsRptFailures) && !has(BlockerKind::NoTlsRptReports),
+            )
+        },
         ("two external testers ticked (← validation, keys 1–5)", !has(BlockerKind::TestersNotRun)),
     ];
     for (what, ok) in items {
@@ -91,23 +96,35 @@ pub fn render(cx: &Ctx, gate: &Gate, f: &mut Frame, area: Rect) {
     }
     lines.push(Line::default());
     match cx.app.tally(&cx.state.domain) {
-        Some(r) if r.reports > 0 => lines.push(Line::from(format!(
-            " TLS-RPT: {} report(s), {} ok / {} failed sessions",
-            r.reports, r.successful_sessions, r.failed_sessions
-        ))),
+        Some(r) if r.reports > 0 => {
+            let not = r.reports.saturating_sub(r.authenticated_reports);
+            let unauthenticated = if not > 0 {
+                format!(", {} not authenticated", thousands(u64::from(not)))
+            } else {
+                String::new()
+            };
+            lines.push(Line::from(format!(
+                " TLS-RPT in the window: {}, {} ok / {} failed sessions{unauthenticated}",
+                count(u64::from(r.reports), "report"),
+                thousands(r.successful_sessions),
+                thousands(r.failed_sessions)
+            )))
+        }
         _ => lines.push(Line::from(Span::styled(" TLS-RPT: no TLS-RPT reports imported yet", t.dim()))),
     }
+    lines.extend(super::reports::ahead_line(cx));
     lines.extend(crate::tui::widgets::rua::review(t, cx.state, cx.app.now));
     if let Some(r @ DomainReports { summary: Some(s), .. }) =
         cx.app.session(&cx.state.domain).and_then(|x| x.reports.as_ref())
     {
         lines.extend(super::reports::sparklines(r, s, cx.app.now, t));
-        let mx = (s.counts.by_mx.len() == 1).then(|| s.counts.by_mx.keys().next()).flatten();
-        for (kind, n) in r.tally.iter().flat_map(|t| t.failures_by_type.iter()).take(3) {
-            let fix = failure_fix(kind, Some(&s.domain), mx.map(String::as_str));
+        for f in words::worst_first(&s.counts.failures).into_iter().take(3) {
             lines.push(Line::from(vec![
-                Span::styled(format!("  {} {} ({n}): ", theme::BAD, sanitize(kind)), t.bad()),
-                Span::styled(sanitize(&fix).into_owned(), t.dim()),
+                Span::styled(
+                    format!("  {} {} ({}): ", theme::BAD, words::pair_title(f), f.sessions),
+                    t.bad(),
+                ),
+                Span::styled(words::pair_fix(f, &s.domain), t.dim()),
             ]));
         }
     }
@@ -125,4 +142,18 @@ pub fn render(cx: &Ctx, gate: &Gate, f: &mut Frame, area: Rect) {
         )));
     }
     pane(lines, cx.view, cx.t, f, rest);
+}
+
+/// "604800 (7 days)": a max_age with its span.
+fn max_age_words(secs: u32) -> String {
+    format!("{secs} ({})", span(u64::from(secs)))
+}
+
+/// The planned max_age, and the live one when a check saw another served.
+fn policy_age(cx: &Ctx) -> String {
+    let planned = cx.state.plan.max_age;
+    match cx.obs.and_then(|o| o.live_policy.as_ref()).map(|p| p.max_age) {
+        Some(live) if live != planned => format!("{} (live: {live})", max_age_words(planned)),
+        _ => max_age_words(planned),
+    }
 }

@@ -31,7 +31,10 @@ pub fn render(cx: &Ctx, f: &mut Frame, area: Rect) {
             let (w, st) = verdict(t, c.judgement.verdict);
             lines.push(Line::from(vec![
                 Span::styled(format!(" {w} "), st),
-                Span::styled(format!("{} finding(s)", c.judgement.findings.len()), t.dim()),
+                Span::styled(
+                    mtasts_core::words::count(c.judgement.findings.len() as u64, "finding"),
+                    t.dim(),
+                ),
                 if cx.busy {
                     Span::styled(format!("  {} re-checking", spinner(cx.app.frame)), t.accent())
                 } else {

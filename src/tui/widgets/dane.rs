@@ -142,12 +142,7 @@ mod tests {
         let t = Theme::new(false);
         let mut ev = healthy("enforce");
         assert!(dns_lines(&t, &ev).is_empty(), "nothing seen, nothing shown");
-        ev.dnssec_chain = Some(DnssecChain {
-            dnskey: Lookup::Found(2),
-            ds: Lookup::NoData,
-            validation: DnssecProof::Insecure,
-            detail: None,
-        });
+        ev.dnssec_chain = Some(DnssecChain::counted(Lookup::Found(2), Lookup::NoData, DnssecProof::Insecure));
         ev.nameservers = Some(NsEvidence {
             ns: Lookup::Found(vec!["ns1.example.net".into(), "ns2.example.net".into()]),
             unresolved: Vec::new(),

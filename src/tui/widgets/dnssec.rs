@@ -65,12 +65,7 @@ mod tests {
     #[test]
     fn a_missing_ds_shows_the_chain_and_the_registrar_step() {
         let mut ev = healthy("testing");
-        ev.dnssec_chain = Some(DnssecChain {
-            dnskey: Lookup::Found(2),
-            ds: Lookup::NoData,
-            validation: DnssecProof::Insecure,
-            detail: None,
-        });
+        ev.dnssec_chain = Some(DnssecChain::counted(Lookup::Found(2), Lookup::NoData, DnssecProof::Insecure));
         let out = text(&section(&Theme::new(false), Some(&ev), false));
         assert!(out.contains("no DS at the parent"), "{out}");
         assert!(out.contains("DNSKEY at example.com"), "{out}");

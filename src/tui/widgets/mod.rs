@@ -1,6 +1,7 @@
 //! Pieces shared by the screens.
 
 pub mod dane;
+pub mod dns;
 pub mod dnssec;
 pub mod evidence;
 pub mod findings;
@@ -46,14 +47,12 @@ pub fn verdict(t: &Theme, v: mtasts_core::finding::Verdict) -> (String, Style) {
     }
 }
 
-/// "3m", "2h", "5d" since `at`.
+/// "now", "3m ago", "2h ago", "5d ago" since `at` ([`mtasts_core::words::age_short`]: days
+/// are calendar days, as everywhere).
 pub fn age(now: jiff::Timestamp, at: jiff::Timestamp) -> String {
-    let s = now.as_second().saturating_sub(at.as_second()).max(0);
-    match s {
-        0..60 => "now".into(),
-        60..3600 => format!("{}m ago", s / 60),
-        3600..86400 => format!("{}h ago", s / 3600),
-        _ => format!("{}d ago", s / 86400),
+    match mtasts_core::words::age_short(now, at) {
+        s if s == "now" => s,
+        s => format!("{s} ago"),
     }
 }
 
@@ -75,9 +74,12 @@ pub fn lookup_words<T>(l: &mtasts_core::evidence::Lookup<T>) -> String {
         Lookup::NoData => "no records of this type".into(),
         Lookup::NxDomain => "the name does not exist (NXDOMAIN)".into(),
         Lookup::ServFail => "the DNS resolver did not answer (SERVFAIL)".into(),
-        Lookup::Timeout => "the DNS resolver did not answer in time".into(),
+        Lookup::Timeout => "the DNS resolver did not answer in time — check the network or --resolver".into(),
         Lookup::Error(e) => {
-            format!("the DNS resolver did not answer ({})", mtasts_core::sanitize::sanitize(e))
+            format!(
+                "the DNS resolver did not answer ({}) — check the network or --resolver",
+                mtasts_core::sanitize::sanitize(e)
+            )
         }
     }
 }

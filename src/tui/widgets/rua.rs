@@ -53,12 +53,11 @@ pub fn review(t: &Theme, s: &DomainState, now: jiff::Timestamp) -> Vec<Line<'sta
     let Some(due) = next_review(s, now) else {
         return Vec::new();
     };
-    let days = due.at.as_second().saturating_sub(now.as_second()).div_euclid(86_400);
     let date = due.at.strftime("%Y-%m-%d");
-    let when = match days {
-        d if d < 0 => format!("was due {date} ({} days ago)", -d),
+    let when = match mtasts_core::words::days_between(now, due.at) {
         0 => format!("is due today ({date})"),
-        d => format!("is due {date} (in {d} days)"),
+        d if d < 0 => format!("was due {date} ({})", mtasts_core::words::relative_day(now, due.at)),
+        _ => format!("is due {date} ({})", mtasts_core::words::relative_day(now, due.at)),
     };
     let every = if due.every_days == 7 { "weekly while testing" } else { "monthly once enforcing" };
     let (sym, st) = if due.overdue { (theme::WARN, t.warn()) } else { (theme::TODO, t.accent()) };

@@ -64,6 +64,8 @@ pub struct TlsaEvidence {
 }
 
 /// The domain's DNSSEC chain: its own keys, the DS at the parent and what validation says.
+/// Every question is asked with the CD bit, so a validating resolver that answers SERVFAIL
+/// still hands over the records, and validated by mtasts itself.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DnssecChain {
     /// Number of DNSKEY records at the domain.
@@ -74,6 +76,84 @@ pub struct DnssecChain {
     pub validation: DnssecProof,
     /// The validator's error text, when it failed.
     pub detail: Option<String>,
+    /// The DS records at the parent, each compared with the zone's current keys.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub ds_records: Vec<DsRecord>,
+    /// The zone's current DNSKEYs.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub keys: Vec<ZoneKey>,
+    /// True when validation started from a trust anchor given with `--trust-anchor`, false
+    /// for the public root's.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub anchor_configured: bool,
+}
+
+impl DnssecChain {
+    /// A chain with these counts and verdict, and no record details.
+    pub fn counted(dnskey: Lookup<usize>, ds: Lookup<usize>, validation: DnssecProof) -> Self {
+        Self {
+            dnskey,
+            ds,
+            validation,
+            detail: None,
+            ds_records: Vec::new(),
+            keys: Vec::new(),
+            anchor_configured: false,
+        }
+    }
+
+    /// Whether the parent publishes DS records and none of them matches a current key of the
+    /// zone (the registrar holds a DS for a key the zone no longer uses).
+    pub fn ds_mismatch(&self) -> bool {
+        !self.ds_records.is_empty() && !self.keys.is_empty() && self.ds_records.iter().all(|d| !d.matches_key)
+    }
+}
+
+/// One DS record at the parent (RFC 4034 §5).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DsRecord {
+    /// The key tag of the key it names.
+    pub key_tag: u16,
+    /// The key's algorithm number (8 RSA/SHA-256, 13 ECDSA P-256, 15 Ed25519, …).
+    pub algorithm: u8,
+    /// The digest type (2: SHA-256).
+    pub digest_type: u8,
+    /// The digest, lower-case hex.
+    pub digest: String,
+    /// Whether one of the zone's current DNSKEYs has this tag, algorithm and digest.
+    pub matches_key: bool,
+}
+
+/// One DNSKEY of the zone (RFC 4034 §2).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ZoneKey {
+    /// Its key tag.
+    pub key_tag: u16,
+    /// Its algorithm number.
+    pub algorithm: u8,
+    /// Its flags (257: key-signing key, 256: zone-signing key).
+    pub flags: u16,
+    /// The SHA-256 digest a DS for this key carries, lower-case hex.
+    pub ds_sha256: String,
+}
+
+impl ZoneKey {
+    /// Whether it is a key-signing key (the SEP flag): the key a DS normally names.
+    pub fn is_ksk(&self) -> bool {
+        self.flags & 1 == 1
+    }
+
+    /// The DS record for this key in presentation form, for `owner`:
+    /// `example.com. IN DS 12345 15 2 ab12…`.
+    pub fn ds_presentation(&self, owner: &str) -> String {
+        format!(
+            "{}. IN DS {} {} 2 {}",
+            owner.trim_end_matches('.'),
+            self.key_tag,
+            self.algorithm,
+            self.ds_sha256
+        )
+    }
 }
 
 /// Lower-case hex of `bytes`.

@@ -42,6 +42,38 @@ pub fn current_3_1_1(tls: &TlsEvidence) -> Option<String> {
     Some(format!("3 1 1 {}", hex(&associate(&selected(leaf, 1)?, 1)?)))
 }
 
+/// What a DANE-aware sender does differently from an MTA-STS-only one, as a sentence: it
+/// uses DANE where the MX host has secure TLSA records (RFC 8461 §2, RFC 7672 §2.2) and
+/// defers mail to a host no record matches (Postfix at security level `dane`: "no matching
+/// DANE TLSA records") or whose TLSA answer fails validation. `None` when no host differs.
+pub fn senders_note(ev: &Evidence) -> Option<String> {
+    let all = hosts(ev);
+    // A resolver that validates the domain while our validation fails: which root is right is
+    // not known (dnssec-bogus says so), so no deferral is claimed for TLSA inside the domain.
+    let inside = format!(".{}", ev.domain);
+    let disputed = |mx: &MxEvidence| {
+        ev.sts_dnssec == Lookup::Found(true) && mx.tlsa.as_ref().is_some_and(|t| t.name.ends_with(&inside))
+    };
+    let deferred: Vec<String> = all
+        .iter()
+        .filter_map(|mx| match status(mx) {
+            DaneStatus::Mismatch => Some(format!("{} (no matching DANE TLSA records)", mx.host)),
+            DaneStatus::Bogus if !disputed(mx) => {
+                Some(format!("{} (its TLSA answer fails DNSSEC validation)", mx.host))
+            }
+            _ => None,
+        })
+        .collect();
+    if deferred.is_empty() {
+        return None;
+    }
+    let whole = if deferred.len() == all.len() { "; no mail would be delivered" } else { "" };
+    Some(format!(
+        "A DANE-aware sender, which uses DANE ahead of MTA-STS (RFC 8461 §2), would defer mail to {}{whole}.",
+        super::view::join(&deferred)
+    ))
+}
+
 /// Whether `mx` has secure DANE-EE records that pin the key its addresses present now: then
 /// a renewal with a new key breaks DANE unless the new TLSA is published first.
 pub fn pins_current_key(mx: &MxEvidence) -> bool {

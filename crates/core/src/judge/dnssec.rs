@@ -29,7 +29,7 @@ pub(crate) fn check(ev: &Evidence) -> Vec<Finding> {
     let Some(chain) = &ev.dnssec_chain else { return Vec::new() };
     let domain = ev.domain.as_str();
     if chain.validation == DnssecProof::Bogus {
-        return vec![bogus(domain, "the MX answer")];
+        return vec![super::bogus::root(ev, chain)];
     }
     if ds_missing(chain) {
         return vec![Finding::new(
@@ -37,9 +37,12 @@ pub(crate) fn check(ev: &Evidence) -> Vec<Finding> {
             Severity::Warning,
             domain,
             format!(
-                "{domain} is signed ({} DNSKEY record(s)) but its parent has no DS for it: nothing is \
-                 validated, so DANE and DNSSEC protect nothing",
-                chain.dnskey.found().copied().unwrap_or(0)
+                "{domain} is signed ({}) but its parent has no DS for it: nothing is validated, so \
+                 DANE and DNSSEC protect nothing",
+                crate::words::count(
+                    u64::try_from(chain.dnskey.found().copied().unwrap_or(0)).unwrap_or(0),
+                    "DNSKEY record"
+                )
             ),
             DS_STEPS,
         )];
@@ -67,14 +70,24 @@ fn count(l: &Lookup<usize>) -> String {
     }
 }
 
-/// `DNSKEY 1, DS at the parent 1, validation secure`.
+/// `DNSKEY 1, DS at the parent 1, validation secure`, and the key tags when the DS names
+/// none of the zone's keys.
 pub fn chain_line(c: &DnssecChain) -> String {
-    format!(
+    let mut line = format!(
         "DNSKEY {}, DS at the parent {}, validation {}",
         count(&c.dnskey),
         count(&c.ds),
         c.validation.as_str()
-    )
+    );
+    if c.ds_mismatch() {
+        let tags = |v: Vec<u16>| v.iter().map(u16::to_string).collect::<Vec<_>>().join(", ");
+        line.push_str(&format!(
+            "; the DS names key tag {}, the zone's keys are {}",
+            tags(c.ds_records.iter().map(|d| d.key_tag).collect()),
+            tags(c.keys.iter().map(|k| k.key_tag).collect())
+        ));
+    }
+    line
 }
 
 /// Whether the domain has DNSKEYs or a DS: a signed zone, or one on its way to being signed.

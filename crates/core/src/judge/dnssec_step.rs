@@ -64,9 +64,30 @@ pub fn rows(domain: &str, chain: &DnssecChain) -> Vec<(String, String)> {
         validation.push_str(": ");
         validation.push_str(d);
     }
+    let mut keys = records(&chain.dnskey);
+    if !chain.keys.is_empty() {
+        let tags: Vec<String> = chain
+            .keys
+            .iter()
+            .map(|k| format!("{}{}", k.key_tag, if k.is_ksk() { " key-signing" } else { "" }))
+            .collect();
+        keys.push_str(&format!(" (key tag {})", tags.join(", ")));
+    }
+    let mut ds = records(&chain.ds);
+    if !chain.ds_records.is_empty() {
+        let tags: Vec<String> = chain
+            .ds_records
+            .iter()
+            .map(|d| {
+                let verdict = if d.matches_key { "matches a current key" } else { "matches no current key" };
+                format!("{}: {verdict}", d.key_tag)
+            })
+            .collect();
+        ds.push_str(&format!(" (key tag {})", tags.join(", ")));
+    }
     vec![
-        (format!("DNSKEY at {domain}"), records(&chain.dnskey)),
-        (format!("DS at the parent ({parent})"), records(&chain.ds)),
+        (format!("DNSKEY at {domain}"), keys),
+        (format!("DS at the parent ({parent})"), ds),
         ("validation".to_owned(), validation),
     ]
 }
@@ -135,7 +156,7 @@ mod tests {
     use crate::judge::fixtures::healthy;
 
     fn chain(dnskey: Lookup<usize>, ds: Lookup<usize>, validation: DnssecProof) -> DnssecChain {
-        DnssecChain { dnskey, ds, validation, detail: Some("RRSIG expired".into()) }
+        DnssecChain { detail: Some("RRSIG expired".into()), ..DnssecChain::counted(dnskey, ds, validation) }
     }
 
     #[test]
@@ -158,6 +179,22 @@ mod tests {
         let secure =
             super::rows("example.com", &chain(Lookup::Found(1), Lookup::Found(1), DnssecProof::Secure));
         assert_eq!(secure[2].1, "secure (the MX answer)");
+    }
+
+    #[test]
+    fn rows_name_the_key_tags_and_whether_the_ds_matches() {
+        use crate::evidence::{DsRecord, ZoneKey};
+        let key = ZoneKey { key_tag: 222, algorithm: 15, flags: 257, ds_sha256: "ab".into() };
+        let ds =
+            DsRecord { key_tag: 111, algorithm: 15, digest_type: 2, digest: "cd".into(), matches_key: false };
+        let c = DnssecChain {
+            keys: vec![key],
+            ds_records: vec![ds],
+            ..chain(Lookup::Found(1), Lookup::Found(1), DnssecProof::Bogus)
+        };
+        let rows = rows("bogus.example", &c);
+        assert_eq!(rows[0].1, "1 record (key tag 222 key-signing)");
+        assert_eq!(rows[1].1, "1 record (key tag 111: matches no current key)");
     }
 
     #[test]

@@ -7,6 +7,7 @@
 //! switch), and so is whatever makes senders ignore MTA-STS; delivery-neutral problems are
 //! warnings; context is information.
 
+mod bogus;
 mod cdn;
 pub mod curl;
 pub mod dane;
@@ -18,6 +19,7 @@ mod mx_probe;
 pub mod ns;
 mod plan;
 mod policy;
+pub mod reach;
 mod records;
 pub mod starttls;
 mod tls;
@@ -27,6 +29,8 @@ mod view;
 #[cfg(any(test, feature = "fixtures"))]
 #[allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
 pub mod fixtures;
+#[cfg(test)]
+mod tests_bogus;
 #[cfg(test)]
 mod tests_dane;
 #[cfg(test)]
@@ -41,6 +45,7 @@ mod tests_records;
 mod tests_view;
 
 pub use crate::finding::{Code, Finding, Severity, Verdict};
+pub use bogus::PRIVATE_ROOT;
 pub use records::rua_several;
 
 use crate::evidence::{CertVerdict, Evidence, Lookup};
@@ -61,6 +66,8 @@ pub struct PlanContext {
     pub published: Vec<(PolicyId, String)>,
     /// The policy versions senders may still hold (from the rollout's sender-cache model).
     pub held: Vec<HeldPolicy>,
+    /// The length of the rollout's testing window, in days.
+    pub window_days: u32,
 }
 
 /// A policy version senders may still hold.
@@ -133,13 +140,17 @@ pub fn judge(ev: &Evidence, ctx: &JudgeContext) -> Judgement {
     }
     findings.extend(dane::check(ev));
     findings.extend(dnssec::check(ev));
+    if findings.iter().any(|f| f.code == Code::DnssecBogus && f.subject == ev.domain.as_str()) {
+        bogus::mark_consequences(ev, &mut findings);
+    }
     findings.extend(ns::check(ev));
     dane::annotate_expiry(ev, &mut findings);
     if dnssec::validated(ev) {
         findings.retain(|f| f.code != Code::DnssecUnsigned);
     }
     let mut findings = crate::finding::cap_findings(findings);
-    findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
+    // Worst first; within a severity, a fault before the findings that follow from it.
+    findings.sort_by_key(|f| (std::cmp::Reverse(f.severity), !f.is_root()));
     let tlsrpt = ev
         .tlsrpt_record
         .records
@@ -156,8 +167,19 @@ pub fn judge(ev: &Evidence, ctx: &JudgeContext) -> Judgement {
         hosts: &mx.hosts,
         null_mx: mx.null_mx,
         tlsrpt,
+        mx_failed: mx_failure(ev),
+        dane: dane::senders_note(ev),
     });
     Judgement { verdict: Verdict::of(&findings), findings, policy_mode, senders_view, notes }
+}
+
+/// Why senders cannot look the MX up, when the resolver answered SERVFAIL.
+fn mx_failure(ev: &Evidence) -> Option<&'static str> {
+    if ev.mx != Lookup::ServFail {
+        return None;
+    }
+    let bogus = ev.dnssec_chain.as_ref().is_some_and(|c| c.validation == crate::evidence::DnssecProof::Bogus);
+    Some(if bogus { "SERVFAIL: DNSSEC validation fails" } else { "SERVFAIL" })
 }
 
 /// Names the mail provider when the MX hosts are a known provider's, with the policy lines it

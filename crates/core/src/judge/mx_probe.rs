@@ -40,8 +40,9 @@ pub(crate) fn judge_probe(p: &SmtpEvidence, ctx: &JudgeContext) -> (Vec<Finding>
         ),
         SmtpOutcome::Trickle { stage, received } => unreachable(
             format!(
-                "the server sent only {received} byte(s) {} and the reply was still incomplete at the \
-                 timeout: a slow drip (slowloris) that senders give up on",
+                "the server sent only {} {} and the reply was still incomplete at the timeout: a slow \
+                 drip (slowloris) that senders give up on",
+                crate::words::count(u64::try_from(*received).unwrap_or(u64::MAX), "byte"),
                 during(*stage)
             ),
             "check the mail server's load and any tarpit or proxy in front of it; replies must arrive \
@@ -142,8 +143,8 @@ fn established(p: &SmtpEvidence, ctx: &JudgeContext, subject: &str) -> (Vec<Find
             Severity::Warning,
             subject,
             format!(
-                "the certificate of {host} expires in {days} day(s){}; then enforcing senders refuse this MX",
-                cert.not_after.map(|t| format!(" ({})", t.strftime("%Y-%m-%d"))).unwrap_or_default()
+                "the certificate of {host} expires {}; then enforcing senders refuse this MX",
+                tls::expiry_words(cert, ctx.now, days)
             ),
             format!("renew the certificate of {host} now and check that renewal is automated"),
         ));

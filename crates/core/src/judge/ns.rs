@@ -78,6 +78,18 @@ pub fn sts_agreement(ev: &Evidence) -> Option<(Option<PolicyId>, Option<u32>)> {
     Some((agreed, answers.iter().filter_map(|a| a.sts_ttl).max()))
 }
 
+/// The nameservers that gave no answer, each as `NAME [ADDRESS]:PORT (why)`, and the names
+/// without an address: what they serve is not known.
+pub fn skipped(ev: &Evidence) -> Vec<String> {
+    let Some(ns) = &ev.nameservers else { return Vec::new() };
+    let dead = ns
+        .servers
+        .iter()
+        .filter(|s| s.answers.is_none())
+        .map(|s| format!("{} ({})", server_label(s), s.error.as_deref().unwrap_or("no answer")));
+    dead.chain(ns.unresolved.iter().map(|n| format!("{n} (no address)"))).collect()
+}
+
 /// Findings: `ns-unreachable` per dead or lame address or unresolvable name,
 /// `ns-inconsistent` per name the nameservers disagree on.
 pub(crate) fn check(ev: &Evidence) -> Vec<Finding> {
@@ -116,7 +128,10 @@ pub(crate) fn check(ev: &Evidence) -> Vec<Finding> {
     for (label, by_answer) in disagreements(ev) {
         let who = by_answer
             .iter()
-            .map(|(answer, servers)| format!("{} serve(s) {answer}", servers.join(", ")))
+            .map(|(answer, servers)| {
+                let verb = if servers.len() == 1 { "serves" } else { "serve" };
+                format!("{} {verb} {answer}", servers.join(", "))
+            })
             .collect::<Vec<_>>()
             .join("; ");
         out.push(Finding::new(

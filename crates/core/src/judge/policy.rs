@@ -66,9 +66,9 @@ pub(crate) fn check(ev: &Evidence, ctx: &JudgeContext, sts: &StsState) -> Policy
                 Severity::Warning,
                 url,
                 format!(
-                    "the certificate of {host} expires in {days} day(s){}; after that senders cannot \
-                     refresh the policy",
-                    cert.not_after.map(|t| format!(" ({})", t.strftime("%Y-%m-%d"))).unwrap_or_default()
+                    "the certificate of {host} expires {}; after that senders cannot refresh the \
+                     policy",
+                    tls::expiry_words(cert, ctx.now, days)
                 ),
                 format!("renew the certificate of {host} now and check that renewal is automated"),
             ));
@@ -113,7 +113,7 @@ pub(crate) fn check(ev: &Evidence, ctx: &JudgeContext, sts: &StsState) -> Policy
             let f = fetch_failed(url, host, &what);
             fail(&mut out, f, "the policy fetch timed out".to_owned());
         }
-        FetchOutcome::Response => response(ev, &mut out),
+        FetchOutcome::Response => response(ev, ctx.plan.as_ref().map(|p| p.window_days), &mut out),
     }
     out
 }
@@ -128,7 +128,7 @@ fn fetch_failed(url: &str, host: &str, what: &str) -> Finding {
     )
 }
 
-fn response(ev: &Evidence, out: &mut PolicyOutcome) {
+fn response(ev: &Evidence, window_days: Option<u32>, out: &mut PolicyOutcome) {
     let fetch = &ev.policy;
     let url = fetch.url.as_str();
     let status = fetch.status.unwrap_or(0);
@@ -200,10 +200,10 @@ fn response(ev: &Evidence, out: &mut PolicyOutcome) {
         out.unusable.get_or_insert("the policy is over 64 KiB".to_owned());
         return;
     }
-    body(fetch, out);
+    body(fetch, window_days, out);
 }
 
-fn body(fetch: &PolicyFetch, out: &mut PolicyOutcome) {
+fn body(fetch: &PolicyFetch, window_days: Option<u32>, out: &mut PolicyOutcome) {
     let url = fetch.url.as_str();
     let lint = lint_policy(fetch.body.as_deref().unwrap_or_default());
     let lint_has_none = lint.findings.iter().any(|f| f.code == Code::PolicyModeNone);
@@ -225,7 +225,15 @@ fn body(fetch: &PolicyFetch, out: &mut PolicyOutcome) {
             url,
             "mode testing: senders deliver even when an MX fails validation and report the failures via \
              TLS-RPT",
-            "once TLS-RPT reports are clean for about two weeks, switch to mode: enforce with a new id",
+            match window_days {
+                Some(days) => format!(
+                    "once the {days}-day testing window ends with clean TLS-RPT reports, switch to mode: \
+                     enforce with a new id"
+                ),
+                None => "once TLS-RPT reports stay clean for a whole testing window (30 days in an mtasts \
+                         rollout), switch to mode: enforce with a new id"
+                    .to_owned(),
+            },
         )),
         Some(Mode::None) if !lint_has_none => out.findings.push(Finding::new(
             Code::PolicyModeNone,

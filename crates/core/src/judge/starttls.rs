@@ -9,6 +9,7 @@ use jiff::Timestamp;
 use crate::evidence::{CertEvidence, CertVerdict, SmtpEvidence, SmtpOutcome};
 use crate::rfc::MxPattern;
 use crate::sanitize::sanitize;
+use crate::words::{count, relative_day};
 
 /// How a line should look.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,9 +37,10 @@ fn fact(tone: Tone, text: impl Into<String>) -> Fact {
     Fact { tone, text: sanitize(&text.into()).into_owned() }
 }
 
-/// Whole days from `now` to `at` (negative once past).
+/// Calendar days (UTC) from `now` to `at`, negative once past ([`crate::words::days_between`]:
+/// the count every screen uses, so it does not change from one redraw to the next).
 pub fn days_left(at: Timestamp, now: Timestamp) -> i64 {
-    at.as_second().saturating_sub(now.as_second()).div_euclid(86_400)
+    crate::words::days_between(now, at)
 }
 
 /// Whether one of `sans` names `host` (a `*.` SAN covers exactly one leftmost label, as in
@@ -71,7 +73,7 @@ pub fn summary(p: &SmtpEvidence, now: Timestamp) -> String {
     let expiry = c.not_after.map_or_else(
         || "expiry unknown".to_owned(),
         |at| match days_left(at, now) {
-            d if d < 0 => format!("expired {} ({} days ago)", at.strftime("%Y-%m-%d"), -d),
+            _ if at <= now => format!("expired {} ({})", at.strftime("%Y-%m-%d"), relative_day(now, at)),
             d => format!("expires {} ({d}d)", at.strftime("%Y-%m-%d")),
         },
     );
@@ -109,12 +111,16 @@ pub fn cert_facts(host: &str, cert: &CertEvidence, now: Timestamp) -> Vec<Fact> 
         Some(at) => {
             let days = days_left(at, now);
             let date = at.strftime("%Y-%m-%d");
+            let left = || match days {
+                0 => "today".to_owned(),
+                d => format!("{} left", count(d.unsigned_abs(), "day")),
+            };
             match days {
-                d if d < 0 => fact(Tone::Bad, format!("expired {date} ({} days ago)", -d)),
+                _ if at <= now => fact(Tone::Bad, format!("expired {date} ({})", relative_day(now, at))),
                 d if d < super::DEFAULT_EXPIRY_WARNING_DAYS => {
-                    fact(Tone::Warn, format!("expires {date} ({d} days left)"))
+                    fact(Tone::Warn, format!("expires {date} ({})", left()))
                 }
-                d => fact(Tone::Ok, format!("expires {date} ({d} days left)")),
+                _ => fact(Tone::Ok, format!("expires {date} ({})", left())),
             }
         }
         None => fact(Tone::Warn, "expiry unknown (the certificate did not parse)"),

@@ -87,6 +87,15 @@ fn tlsa_for_the_previous_key_is_a_mismatch_with_the_current_3_1_1_in_the_fix() {
     let current = dane::current_3_1_1(&TlsEvidence { chain_der: new.der.clone(), ..probe_tls() }).unwrap();
     assert!(f.fix.contains(&current), "{}", f.fix);
     assert!(f.fix.contains("next key"), "{}", f.fix);
+    assert!(
+        j.senders_view.ends_with(
+            "A DANE-aware sender, which uses DANE ahead of MTA-STS (RFC 8461 §2), would defer mail to \
+             mx1.example.com (no matching DANE TLSA records)."
+        ),
+        "{}",
+        j.senders_view
+    );
+    assert!(j.senders_view.starts_with("A strict sender would deliver over TLS to"), "{}", j.senders_view);
 }
 
 fn probe_tls() -> TlsEvidence {
@@ -144,7 +153,7 @@ fn expiry_warning_mentions_dane_when_tlsa_pins_the_current_key() {
 
 fn chain(dnskey: Lookup<usize>, ds: Lookup<usize>, validation: DnssecProof) -> Evidence {
     let mut ev = healthy("enforce");
-    ev.dnssec_chain = Some(DnssecChain { dnskey, ds, validation, detail: None });
+    ev.dnssec_chain = Some(DnssecChain::counted(dnskey, ds, validation));
     ev
 }
 

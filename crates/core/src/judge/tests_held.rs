@@ -24,6 +24,7 @@ fn live_hosts_a_held_enforce_policy_does_not_list_are_errors_until_it_expires() 
             held("gone", "enforce", &["mx9.example.com"], Some(days(-1))),
             held("20261101T000000", "enforce", &["mx1.example.com", "mx2.example.com"], None),
         ],
+        window_days: 30,
     });
     let j = judge(&ev, &c);
     assert_eq!(problems(&j), vec!["mx-not-covered-by-held-policy"]);

@@ -50,7 +50,7 @@ fn connection_failures_are_unreachable() {
         (SmtpOutcome::Timeout { stage: SmtpStage::Connect }, "timed out"),
         (SmtpOutcome::Io { stage: SmtpStage::Connect, error: "no route to host".into() }, "no route"),
         (SmtpOutcome::Timeout { stage: SmtpStage::Banner }, "stalled"),
-        (SmtpOutcome::Trickle { stage: SmtpStage::Banner, received: 5 }, "only 5 byte(s) while waiting"),
+        (SmtpOutcome::Trickle { stage: SmtpStage::Banner, received: 5 }, "only 5 bytes while waiting"),
         (SmtpOutcome::Closed { stage: SmtpStage::Ehlo }, "EHLO"),
         (SmtpOutcome::Garbage { stage: SmtpStage::Banner, detail: "HTTP/1.1 400".into() }, "greeting"),
         (SmtpOutcome::Rejected { stage: SmtpStage::Banner, code: 554 }, "554"),

@@ -198,6 +198,7 @@ fn plan_drift_and_unbumped_id() {
         id: id.clone(),
         published: vec![(id.clone(), planned.sha256_hex())],
         held: Vec::new(),
+        window_days: 30,
     });
     let j = judge(&ev, &c);
     assert_eq!(problems(&j), vec!["sts-id-not-bumped", "policy-differs-from-plan"]);
@@ -213,6 +214,7 @@ fn plan_drift_and_unbumped_id() {
         id: id.clone(),
         published: vec![(id, live.sha256_hex())],
         held: Vec::new(),
+        window_days: 30,
     });
     assert_eq!(codes(&judge(&ev, &c)), Vec::<&str>::new());
 }

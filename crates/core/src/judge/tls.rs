@@ -94,8 +94,18 @@ pub(crate) fn expiring_within(cert: &CertEvidence, now: jiff::Timestamp, days: i
     if problem(cert.verdict).is_some() {
         return None;
     }
-    let left = cert.not_after?.as_second() - now.as_second();
-    (left >= 0 && left < days.saturating_mul(86_400)).then_some(left / 86_400)
+    let at = cert.not_after?;
+    let left = crate::words::days_between(now, at);
+    (at > now && left < days).then_some(left)
+}
+
+/// "in 3 days (2026-12-08)", "today (2026-12-05)": when an expiring certificate expires, in
+/// calendar days; `days` (from [`expiring_within`]) when its end is unknown.
+pub(crate) fn expiry_words(cert: &CertEvidence, now: jiff::Timestamp, days: i64) -> String {
+    match cert.not_after {
+        Some(t) => format!("{} ({})", crate::words::relative_day(now, t), t.strftime("%Y-%m-%d")),
+        None => format!("within {}", crate::words::count(days.unsigned_abs(), "day")),
+    }
 }
 
 fn at(t: Option<jiff::Timestamp>) -> String {

@@ -16,13 +16,33 @@ pub(crate) struct ViewInput<'a> {
     pub hosts: &'a [HostState],
     pub null_mx: bool,
     pub tlsrpt: bool,
+    /// Why the MX lookup failed, when the resolver answered SERVFAIL: senders defer mail.
+    pub mx_failed: Option<&'a str>,
+    /// What a DANE-aware sender does differently, as a sentence.
+    pub dane: Option<String>,
 }
 
-/// The sentence.
+/// The sentence: what a strict MTA-STS sender does, and where a DANE-aware one would act
+/// differently.
 pub(crate) fn senders_view(v: &ViewInput<'_>) -> String {
+    let mut out = mta_sts_view(v);
+    if let Some(dane) = &v.dane {
+        out.push(' ');
+        out.push_str(dane);
+    }
+    out
+}
+
+fn mta_sts_view(v: &ViewInput<'_>) -> String {
     let d = v.domain;
     if v.null_mx {
         return format!("A strict sender would deliver no mail to {d}: it publishes a null MX.");
+    }
+    if let Some(why) = v.mx_failed {
+        return format!(
+            "A strict sender would defer mail to {d}: its MX lookup fails ({why}), so mail waits in the \
+             sender's queue and bounces when it expires, as for an unreachable MX."
+        );
     }
     match v.sts {
         StsState::Valid(_) => {}
@@ -81,7 +101,7 @@ pub(crate) fn senders_view(v: &ViewInput<'_>) -> String {
 }
 
 /// `a`, `a and b`, `a, b and c`.
-fn join<S: AsRef<str>>(items: &[S]) -> String {
+pub(crate) fn join<S: AsRef<str>>(items: &[S]) -> String {
     match items {
         [] => String::new(),
         [one] => one.as_ref().to_owned(),

@@ -4,6 +4,7 @@ use jiff::Timestamp;
 
 use super::blocker::{Blocker, BlockerKind};
 use super::change_view::change_action;
+use super::emergency::emergency;
 use super::maintenance::rollback_countdown;
 use super::model::{DomainState, ENFORCE_MAX_AGE};
 use super::next::{Next, Verb};
@@ -46,6 +47,12 @@ pub(crate) fn next_action(
         return Next::text(format!("{b}. Advancing ("))
             .verb(Verb::Advance)
             .then(") plans the updated policy with a new id and a fresh testing window.");
+    }
+    if let Some(o) = obs
+        && let Some(e) = emergency(state, o, now)
+        && !e.fixed_by_plan(state, o)
+    {
+        return e.next();
     }
     if has(blockers, BlockerKind::IdNotBumped) {
         return Next::text("Advance (").verb(Verb::Advance).then(format!(
@@ -135,8 +142,9 @@ fn testing_action(
     }
     if let Some(p) = testing_progress(state, now).filter(|p| !p.complete) {
         return Next::text(format!(
-            "Keep testing until {} (day {} of {}, {} days remaining); watch TLS-RPT reports (",
-            p.ends_at, p.day, p.total, p.days_remaining
+            "Keep testing until {} ({}); watch TLS-RPT reports (",
+            p.ends_at,
+            p.words(now)
         ))
         .verb(Verb::Reports)
         .then(").");

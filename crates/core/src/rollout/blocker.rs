@@ -50,6 +50,10 @@ pub enum BlockerKind {
     /// TLS-RPT reports show failed sessions during the window.
     #[serde(rename = "tlsrpt-failures")]
     TlsRptFailures,
+    /// TLS-RPT reports arrived, but none authenticated (DKIM of the reporting domain, or the
+    /// https rua): nothing trustworthy confirms a clean window.
+    #[serde(rename = "tlsrpt-unauthenticated")]
+    TlsRptUnauthenticated,
     /// The rollback countdown has not ended.
     RollbackWaiting,
     /// Fewer than two external testers were ticked as run.
@@ -58,11 +62,13 @@ pub enum BlockerKind {
     FinalPhase,
     /// Not every authoritative nameserver serves the newly published records yet.
     NsLagging,
+    /// The live policy is `mode: enforce` and enforcing senders refuse an MX host now.
+    DeliveryRefused,
 }
 
 impl BlockerKind {
     /// Every kind.
-    pub const ALL: [BlockerKind; 24] = [
+    pub const ALL: [BlockerKind; 26] = [
         BlockerKind::NoCheck,
         BlockerKind::CheckStale,
         BlockerKind::MxUnknown,
@@ -83,10 +89,12 @@ impl BlockerKind {
         BlockerKind::WindowIncomplete,
         BlockerKind::NoTlsRptReports,
         BlockerKind::TlsRptFailures,
+        BlockerKind::TlsRptUnauthenticated,
         BlockerKind::RollbackWaiting,
         BlockerKind::FinalPhase,
         BlockerKind::TestersNotRun,
         BlockerKind::NsLagging,
+        BlockerKind::DeliveryRefused,
     ];
 
     /// The stable kebab-case name.
@@ -112,10 +120,12 @@ impl BlockerKind {
             BlockerKind::WindowIncomplete => "window-incomplete",
             BlockerKind::NoTlsRptReports => "no-tlsrpt-reports",
             BlockerKind::TlsRptFailures => "tlsrpt-failures",
+            BlockerKind::TlsRptUnauthenticated => "tlsrpt-unauthenticated",
             BlockerKind::RollbackWaiting => "rollback-waiting",
             BlockerKind::FinalPhase => "final-phase",
             BlockerKind::TestersNotRun => "testers-not-run",
             BlockerKind::NsLagging => "ns-lagging",
+            BlockerKind::DeliveryRefused => "delivery-refused",
         }
     }
 }

@@ -14,6 +14,14 @@ use crate::rfc::{DomainName, Policy, RuaUri, StsRecord, TlsRptRecord};
 const MAX_CHECK_AGE_SECS: i64 = 86_400;
 /// Certificates must stay valid this long before enforcing.
 pub const CERT_MARGIN_DAYS: i64 = 14;
+/// A check older than this is old news: a front end checks again before showing its facts as
+/// current (well within the day after which a gate refuses it).
+pub const RECHECK_AFTER_SECS: i64 = 4 * 3600;
+
+/// Whether a check made at `at` is old at `now` ([`RECHECK_AFTER_SECS`]).
+pub fn check_is_old(at: Timestamp, now: Timestamp) -> bool {
+    add_secs(at, RECHECK_AFTER_SECS) <= now
+}
 
 /// The check must be recent.
 pub(crate) fn stale(obs: &Observation, now: Timestamp) -> Vec<Blocker> {
@@ -58,7 +66,8 @@ pub(crate) fn preflight(state: &DomainState, obs: &Observation, now: Timestamp) 
         None => out.push(Blocker::hard(
             BlockerKind::MxUnknown,
             format!(
-                "the MX records of {} could not be looked up: the DNS resolver did not answer{}",
+                "the MX records of {} could not be looked up: the DNS resolver did not answer — check the \
+                 network or --resolver{}",
                 state.domain,
                 probed_instead(state, obs)
             ),

@@ -4,6 +4,7 @@ use jiff::Timestamp;
 
 use super::action::next_action;
 use super::blocker::{Blocker, BlockerKind};
+use super::emergency::emergency;
 use super::model::DomainState;
 use super::next::Next;
 use super::observe::{Observation, ReportTally};
@@ -61,6 +62,7 @@ fn phase_blockers(
     now: Timestamp,
 ) -> Vec<Blocker> {
     let mut out = checks::stale(obs, now);
+    let refused = emergency(state, obs, now);
     match state.phase {
         Phase::Preflight => out.extend(checks::preflight(state, obs, now)),
         Phase::Records => out.extend(checks::records(state, obs)),
@@ -83,8 +85,23 @@ fn phase_blockers(
     if matches!(state.phase, Phase::Records | Phase::Hosting | Phase::Enforce | Phase::Rollback) {
         out.extend(ns_lagging(state, obs, now));
     }
+    if let Some(e) = refused {
+        // One hard blocker names every refused host and why, in every phase (never a judgement
+        // call to acknowledge): the per-host items it replaces would only repeat it.
+        out.retain(|b| !REFUSALS.contains(&b.kind));
+        out.insert(0, Blocker::hard(BlockerKind::DeliveryRefused, e.message()));
+    }
     out
 }
+
+/// The per-host blockers a [`BlockerKind::DeliveryRefused`] blocker stands for.
+const REFUSALS: [BlockerKind; 5] = [
+    BlockerKind::MxNotCovered,
+    BlockerKind::MxStarttlsMissing,
+    BlockerKind::MxCertUntrusted,
+    BlockerKind::MxCertNameMismatch,
+    BlockerKind::MxCertExpired,
+];
 
 /// The gates that depend on a newly published id wait until every authoritative nameserver
 /// serves the same records (`ns-inconsistent` names which one lags) and then for the previous

@@ -11,6 +11,7 @@ use super::removal::removal_blockers;
 use super::steps::publish_steps;
 use super::testing::testing_progress;
 use crate::finding::Code;
+use crate::words::thousands;
 
 /// MX drift and un-bumped ids.
 fn drift_and_id(state: &DomainState, obs: &Observation) -> Vec<Blocker> {
@@ -55,32 +56,51 @@ pub(crate) fn testing(
     {
         out.push(Blocker::soft(
             BlockerKind::WindowIncomplete,
-            format!(
-                "testing day {} of {}: the window ends at {} ({} days remaining)",
-                p.day, p.total, p.ends_at, p.days_remaining
-            ),
+            format!("testing {}: the window ends at {}", p.words(now), p.ends_at),
         ));
     }
-    match reports {
-        Some(t) if t.reports > 0 && t.failed_sessions > 0 => {
-            let types: Vec<String> = t.failures_by_type.iter().map(|(k, n)| format!("{k} ×{n}")).collect();
+    out.extend(report_blocker(reports));
+    out
+}
+
+/// The TLS-RPT item of the testing gate. Failures count from every report (a forger cannot
+/// hide them); a clean window needs at least one authenticated report (a forger cannot fake
+/// one): DKIM-signed by the reporting domain, or delivered to the https rua.
+fn report_blocker(reports: Option<&ReportTally>) -> Option<Blocker> {
+    let t = reports.filter(|t| t.reports > 0);
+    match t {
+        Some(t) if t.failed_sessions > 0 => {
+            let types: Vec<String> =
+                t.failures_by_type.iter().map(|(k, n)| format!("{k} ×{}", thousands(*n))).collect();
             let detail = if types.is_empty() { String::new() } else { format!(" ({})", types.join(", ")) };
-            out.push(Blocker::soft(
+            Some(Blocker::soft(
                 BlockerKind::TlsRptFailures,
                 format!(
-                    "TLS-RPT reports show {} failed of {} sessions in the window{detail}",
-                    t.failed_sessions,
-                    t.failed_sessions.saturating_add(t.successful_sessions)
+                    "TLS-RPT reports show {} failed of {} sessions in the window{detail}; failures count \
+                     from every report, authenticated or not",
+                    thousands(t.failed_sessions),
+                    thousands(t.failed_sessions.saturating_add(t.successful_sessions))
                 ),
-            ));
+            ))
         }
-        Some(t) if t.reports > 0 => {}
-        _ => out.push(Blocker::soft(
+        Some(t) if t.authenticated_reports == 0 => Some(Blocker::soft(
+            BlockerKind::TlsRptUnauthenticated,
+            format!(
+                "{} TLS-RPT report{} in the window ({} successful sessions), none authenticated: \
+                 successes count only from reports DKIM-signed by the reporting domain or delivered \
+                 to the https rua (anyone can mail a rua address); import the original e-mails, not \
+                 extracted .json files",
+                t.reports,
+                if t.reports == 1 { "" } else { "s" },
+                thousands(t.successful_sessions)
+            ),
+        )),
+        Some(_) => None,
+        None => Some(Blocker::soft(
             BlockerKind::NoTlsRptReports,
             "no TLS-RPT reports seen yet: nothing confirms senders validate your MX hosts",
         )),
     }
-    out
 }
 
 /// Enforce → enforced: every publication step done and the check clean.

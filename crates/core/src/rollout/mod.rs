@@ -30,6 +30,7 @@ mod change;
 mod change_check;
 mod change_view;
 mod checks;
+mod emergency;
 mod gate;
 mod history;
 mod live;
@@ -64,7 +65,8 @@ pub use change_check::{advance_change, longer_held_until, mx_switched, step_comp
 pub use change_view::{
     ChangeView, StepStatus, StepView, change_action, change_view, held_now, maintenance_lines,
 };
-pub use checks::{CERT_MARGIN_DAYS, policy_diff};
+pub use checks::{CERT_MARGIN_DAYS, RECHECK_AFTER_SECS, check_is_old, policy_diff};
+pub use emergency::{Emergency, Refusal, emergency};
 pub use gate::{Gate, evaluate};
 pub use history::{MAX_VERSIONS, current as current_version, note_live, observe as observe_history};
 pub use maintenance::{

@@ -9,6 +9,7 @@ use super::phase::{HostingPath, Phase};
 use super::timeline::{NsSettle, PlannedChange, PolicyVersion, Removal};
 use super::walkthrough::Walkthrough;
 use crate::finding::Verdict;
+use crate::publish::setup::DnsSetup;
 use crate::rfc::{DomainName, Mode, MxPattern, Policy, PolicyId, RuaUri};
 use crate::snippet;
 
@@ -71,6 +72,9 @@ pub struct DomainState {
     /// When every authoritative nameserver was first seen serving the live `_mta-sts` id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ns_settle: Option<NsSettle>,
+    /// The DNS provider mtasts publishes the records through, when one is set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dns: Option<DnsSetup>,
 }
 
 impl DomainState {
@@ -93,6 +97,7 @@ impl DomainState {
             walkthrough: Walkthrough::default(),
             removal: None,
             ns_settle: None,
+            dns: None,
         }
     }
 }

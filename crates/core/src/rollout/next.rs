@@ -21,6 +21,8 @@ pub enum Verb {
     Generate(HostingPath),
     /// Choose a hosting path.
     ChooseHosting,
+    /// Plan the rollback: `mode: none` with a new id (the way out while mail is refused).
+    RollBack,
     /// After a rollback: back to testing with a new id.
     Resume,
     /// After a rollback: remove MTA-STS entirely.
@@ -39,6 +41,7 @@ impl Verb {
             Verb::ConfirmChange => format!("mtasts plan confirm {domain}"),
             Verb::Generate(h) => format!("mtasts generate --target {} {domain}", h.generate_target()),
             Verb::ChooseHosting => format!("mtasts advance {domain} --path nginx"),
+            Verb::RollBack => format!("mtasts rollback {domain}"),
             Verb::Resume => format!("mtasts resume {domain}"),
             Verb::Retire => format!("mtasts retire {domain}"),
             Verb::StopTracking => format!("mtasts remove {domain} --yes"),

@@ -49,6 +49,10 @@ pub struct NsSts {
     /// The highest TTL (seconds) they give the record: how long a resolver may hold it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ttl: Option<u32>,
+    /// The nameservers that gave no answer and were skipped, each as `NAME [ADDRESS]:PORT (why)`:
+    /// what they serve is not known.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub skipped: Vec<String>,
 }
 
 impl Observation {
@@ -90,4 +94,12 @@ pub struct ReportTally {
     pub successful_sessions: u64,
     /// Failed sessions per result type (e.g. `certificate-expired`).
     pub failures_by_type: Vec<(String, u64)>,
+    /// Reports whose successes count: DKIM-verified by the reporting domain, or delivered to
+    /// the https rua (anyone can mail a `rua` address, so an unauthenticated report can add
+    /// failures but never show a clean window).
+    #[serde(default)]
+    pub authenticated_reports: u32,
+    /// Successful sessions in those reports.
+    #[serde(default)]
+    pub authenticated_successful_sessions: u64,
 }

@@ -56,10 +56,11 @@ pub fn ns_settled(
     id: &PolicyId,
     now: Timestamp,
 ) -> Result<Option<Timestamp>, String> {
+    let skipped = skipped(obs);
     if obs.ns_sts.as_ref().is_some_and(|ns| ns.id.as_ref() != Some(id)) {
         return Err(format!(
-            "not every authoritative nameserver serves id {id} yet; wait until each one does, then for the \
-             previous record's TTL"
+            "not every authoritative nameserver serves id {id} yet{skipped}; wait until each one does, then \
+             for the previous record's TTL"
         ));
     }
     // A first publication replaces no record, so no resolver holds one to drop.
@@ -69,16 +70,28 @@ pub fn ns_settled(
     let Some(s) = known(state, Some(obs), id) else { return Ok(None) };
     let until = s.until();
     if until > now {
+        let who = if skipped.is_empty() { "every nameserver" } else { "every nameserver that answered" };
         return Err(format!(
-            "every nameserver serves id {id} since {}; wait until {} (TTL {} s, {} left) for resolvers to \
-             drop the old record",
+            "{who} serves id {id} since {}{skipped}; wait until {} (TTL {} s, {} left) for resolvers to drop \
+             the old record",
             short_time(s.since),
             until.strftime("%Y-%m-%d %H:%M:%S UTC"),
             s.wait_secs,
-            left(until.as_second() - now.as_second())
+            crate::words::left(until.as_second() - now.as_second(), Some(i64::from(s.wait_secs)))
         ));
     }
     Ok(Some(until))
+}
+
+/// The nameservers the check skipped, as a clause (`; ns2… gave no answer (refused: …) and
+/// was skipped`), empty when every one answered: no claim is made over a server not heard.
+fn skipped(obs: &Observation) -> String {
+    let Some(ns) = obs.ns_sts.as_ref().filter(|ns| !ns.skipped.is_empty()) else { return String::new() };
+    let (list, verb) = match ns.skipped.as_slice() {
+        [one] => (one.clone(), "was"),
+        many => (many.join(", "), "were"),
+    };
+    format!("; {list} gave no answer and {verb} skipped, so what it serves is not known")
 }
 
 /// The settle of `id` as known after `obs` (or from the state alone when `obs` did not hear
@@ -95,12 +108,4 @@ fn known(state: &DomainState, obs: Option<&Observation>, id: &PolicyId) -> Optio
 /// seen serving it.
 pub(crate) fn settles_at(state: &DomainState, obs: Option<&Observation>, id: &PolicyId) -> Option<Timestamp> {
     known(state, obs, id).map(|s| s.until())
-}
-
-/// "45 s", "12 min" (rounded up).
-fn left(secs: i64) -> String {
-    match secs.max(1) {
-        s if s < 120 => format!("{s} s"),
-        s => format!("{} min", (s + 59) / 60),
-    }
 }

@@ -4,7 +4,7 @@
 use super::model::DomainState;
 use super::observe::Observation;
 use crate::finding::Code;
-use crate::rfc::{Policy, StsRecord};
+use crate::rfc::{Mode, Policy, StsRecord};
 
 /// One step of a policy change.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -20,14 +20,31 @@ pub fn policy_one_line(policy: &Policy) -> String {
     policy.render().trim_end().replace("\r\n", "; ")
 }
 
+/// The errors of MX hosts refusing (or unable to receive) TLS mail.
+const MX_DELIVERY: [Code; 7] = [
+    Code::MxNotCovered,
+    Code::MxUnreachable,
+    Code::MxStarttlsMissing,
+    Code::MxCertExpired,
+    Code::MxCertUntrusted,
+    Code::MxCertNameMismatch,
+    Code::MxTlsTooOld,
+];
+
 /// The three steps for switching the live policy to the plan: (a) serve the new policy file,
 /// (b) verify it live, (c) publish the new id.
 pub fn publish_steps(state: &DomainState, obs: Option<&Observation>) -> Vec<PublishStep> {
     let plan = state.plan.policy();
     let served = obs.is_some_and(|o| o.live_policy.as_ref() == Some(&plan));
+    // A mode: none policy is what leaves MTA-STS after a delivery problem (the certificate
+    // emergency): the MX problem it answers does not make the step undone.
+    let leaving = plan.mode == Mode::None;
     let verified = served
         && obs.is_some_and(|o| {
-            o.error_codes.iter().all(|c| matches!(c, Code::StsIdNotBumped | Code::PolicyDiffersFromPlan))
+            o.error_codes.iter().all(|c| {
+                matches!(c, Code::StsIdNotBumped | Code::PolicyDiffersFromPlan)
+                    || (leaving && MX_DELIVERY.contains(c))
+            })
         });
     let id_live = obs.is_some_and(|o| o.sts_id.as_ref() == Some(&state.plan.id));
     vec![

@@ -3,9 +3,9 @@
 //! Days are whole 24-hour periods in UTC counted from the moment testing started: day 1 runs
 //! from the start to start + 24 h, day N from start + (N−1)×24 h. The window is complete when
 //! `now ≥ start + window_days × 24 h`; `window_ends` is the UTC date of that instant.
-//! `days_remaining` counts the periods still to run, the current one included
-//! (`⌈(end − now) / 24 h⌉`, 0 once complete), so day 1 of 30 has 30 days remaining and day
-//! 30 has 1.
+//! `days_remaining` counts the whole days still to run after the current one (`total − day`,
+//! 0 once complete), so "day N of W, D days left" always adds up: N + D = W. Day 1 of 30 has
+//! 29 days left, day 30 is the last day.
 
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -14,6 +14,7 @@ use super::model::DomainState;
 use super::phase::Phase;
 use super::state::entered_at;
 use super::time::{add_secs, utc_date};
+use crate::words::count;
 
 const DAY_SECS: i64 = 86_400;
 
@@ -24,7 +25,8 @@ pub struct TestingProgress {
     pub day: u32,
     /// The window length in days.
     pub total: u32,
-    /// Days still to run, including the current one; 0 once complete.
+    /// Whole days still to run after the current one (`total − day`); 0 on the last day and
+    /// once complete.
     pub days_remaining: u32,
     /// When testing started.
     pub started: Timestamp,
@@ -46,8 +48,8 @@ pub fn testing_progress(state: &DomainState, now: Timestamp) -> Option<TestingPr
     let ends_at = add_secs(started, i64::from(total) * DAY_SECS);
     let elapsed = now.as_second().saturating_sub(started.as_second()).max(0);
     let day = u32::try_from(elapsed / DAY_SECS + 1).unwrap_or(u32::MAX).min(total);
-    let left = ends_at.as_second().saturating_sub(now.as_second()).max(0);
-    let days_remaining = u32::try_from((left + DAY_SECS - 1) / DAY_SECS).unwrap_or(u32::MAX);
+    let complete = now >= ends_at;
+    let days_remaining = if complete { 0 } else { total - day };
     Some(TestingProgress {
         day,
         total,
@@ -55,23 +57,30 @@ pub fn testing_progress(state: &DomainState, now: Timestamp) -> Option<TestingPr
         started,
         ends_at,
         window_ends: utc_date(ends_at),
-        complete: now >= ends_at,
+        complete,
     })
 }
 
 impl TestingProgress {
-    /// Whole days since the window ended (0 on the day it ended), once complete.
+    /// Calendar days (UTC) since the window ended (0 on the day it ended), once complete.
     pub fn ended_days_ago(&self, now: Timestamp) -> Option<i64> {
-        self.complete.then(|| now.as_second().saturating_sub(self.ends_at.as_second()).max(0) / DAY_SECS)
+        self.complete.then(|| crate::words::days_between(self.ends_at, now).max(0))
     }
 
-    /// "day 12 of 30, 19 days left", or once complete "ended 3 days ago" / "ended today".
+    /// "day 12 of 30, 18 days left", or once complete "ended 3 days ago" / "ended today".
     pub fn words(&self, now: Timestamp) -> String {
         match self.ended_days_ago(now) {
             Some(0) => "window ended today".to_owned(),
-            Some(1) => "window ended 1 day ago".to_owned(),
-            Some(n) => format!("window ended {n} days ago"),
-            None => format!("day {} of {}, {} days left", self.day, self.total, self.days_remaining),
+            Some(n) => format!("window ended {} ago", count(n.unsigned_abs(), "day")),
+            None => format!("day {} of {}, {}", self.day, self.total, self.left_words()),
+        }
+    }
+
+    /// "18 days left", "1 day left", "the last day": what is left after today.
+    pub fn left_words(&self) -> String {
+        match self.days_remaining {
+            0 => "the last day".to_owned(),
+            n => format!("{} left", count(u64::from(n), "day")),
         }
     }
 }

@@ -49,6 +49,16 @@ impl fmt::Debug for Secret {
     }
 }
 
+impl Drop for Secret {
+    /// The password or token is overwritten in memory once the fetch is done with it.
+    fn drop(&mut self) {
+        use zeroize::Zeroize;
+        match self {
+            Secret::Password(s) | Secret::Token(s) => s.zeroize(),
+        }
+    }
+}
+
 impl Secret {
     /// The secret in a file: its first line (at most 16 KiB read), without the line end.
     pub fn read_file(path: &Path) -> Result<String, ImapError> {
@@ -122,6 +132,8 @@ pub struct FetchRequest {
     pub connect_timeout: Duration,
     /// Every IMAP command, each.
     pub step_timeout: Duration,
+    /// Where the DKIM keys of the fetched messages are looked up.
+    pub dkim: crate::DkimSettings,
 }
 
 /// Why a fetch failed. Text from the server is kept short; sanitize before printing.

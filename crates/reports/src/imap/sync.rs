@@ -11,7 +11,7 @@ use super::conn::{self, COMMAND_BYTES, Session, proto, timed};
 use super::{FetchRequest, ImapError};
 use crate::imap::position::{MailboxSync, SyncPosition};
 use crate::index::Index;
-use crate::{ImportOutcome, Outcome, ReportStore, Source};
+use crate::{DkimVerifier, ImportOutcome, Outcome, ReportStore, Source};
 
 /// What happened so far (for progress lines).
 #[derive(Debug, Clone)]
@@ -93,7 +93,8 @@ pub async fn fetch(
     let position = sync.position().map_err(state)?;
     let mut session = conn::open(req).await?;
     let mut idx = store.index().unwrap_or_default();
-    let result = run(req, (store, &mut idx), &sync, position, &mut session, each).await;
+    let dkim = DkimVerifier::new(req.dkim.clone(), tokio::runtime::Handle::current());
+    let result = run(req, (store, &mut idx, &dkim), &sync, position, &mut session, each).await;
     // A stale index would heal on the next read; saving it now spares that.
     let _ = store.save_index(&idx);
     // A polite goodbye; the result stands whatever the server says to it.
@@ -104,7 +105,7 @@ pub async fn fetch(
 
 async fn run(
     req: &FetchRequest,
-    (store, idx): (&ReportStore, &mut Index),
+    (store, idx, dkim): (&ReportStore, &mut Index, &DkimVerifier),
     sync: &MailboxSync,
     position: Option<SyncPosition>,
     session: &mut Session,
@@ -161,7 +162,10 @@ async fn run(
                 },
             }],
             Some(&size) => match body(req, session, uid, size).await? {
-                Some(raw) => store.import_email_into(idx, &source, &raw),
+                Some(raw) => {
+                    let verdict = dkim.verify(&raw).await;
+                    store.import_email_into(idx, &source, &raw, &verdict)
+                }
                 None => vec![ImportOutcome {
                     source,
                     outcome: Outcome::Rejected { reason: "the server sent no message body".into() },
@@ -283,8 +287,13 @@ mod tests {
             source: Source { path: "x".into(), message: None, part: None },
             outcome,
         };
-        let imported = o(Outcome::Imported { report_id: "r".into(), domains: vec![], conflicts: vec![] });
-        let dup = o(Outcome::Duplicate { report_id: "r".into() });
+        let imported = o(Outcome::Imported {
+            report_id: "r".into(),
+            domains: vec![],
+            conflicts: vec![],
+            authentication: crate::Authentication::File,
+        });
+        let dup = o(Outcome::Duplicate { report_id: "r".into(), authenticated: None });
         let ignored = o(Outcome::Ignored { reason: "no report".into() });
         let rejected = o(Outcome::Rejected { reason: "bad".into() });
         let failed = o(Outcome::Failed { reason: "cannot store: No space left on device".into() });

@@ -165,3 +165,15 @@ fn validation_errors_block_and_passing_starts_testing() {
     assert_eq!(testing_started(&s), Some(start));
     assert!(s.published.iter().any(|p| p.id == s.plan.id && p.mode == Mode::Testing));
 }
+
+#[test]
+fn a_check_is_old_after_four_hours_and_a_gate_refuses_it_after_a_day() {
+    let t = at(T0);
+    assert!(!check_is_old(t, plus_secs(t, RECHECK_AFTER_SECS - 1)));
+    assert!(check_is_old(t, plus_secs(t, RECHECK_AFTER_SECS)));
+    let s = fresh();
+    let g = evaluate(&s, Some(&good_obs(&s, t)), None, plus_secs(t, RECHECK_AFTER_SECS));
+    assert!(!kinds(&g).contains(&BlockerKind::CheckStale), "old news is not yet refused");
+    let g = evaluate(&s, Some(&good_obs(&s, t)), None, plus_secs(t, DAY + 1));
+    assert!(kinds(&g).contains(&BlockerKind::CheckStale));
+}

@@ -28,7 +28,7 @@ fn mx_drift_gives_the_diff_and_returns_to_testing() {
     assert_ne!(t.plan.id, old_id);
     assert!(t.published.iter().all(|p| p.id != t.plan.id));
     let p = testing_progress(&t, now).unwrap();
-    assert_eq!((p.day, p.days_remaining), (1, 30));
+    assert_eq!((p.day, p.days_remaining), (1, 29));
     assert!(detect_drift(&t, &obs).is_none());
 }
 

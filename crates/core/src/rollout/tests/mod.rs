@@ -2,6 +2,7 @@
 
 mod adopt;
 mod change;
+mod emergency;
 mod enforce;
 mod gates;
 mod maintenance;
@@ -71,7 +72,14 @@ pub(super) fn good_obs(state: &DomainState, when: Timestamp) -> Observation {
 }
 
 pub(super) fn reports_ok() -> ReportTally {
-    ReportTally { reports: 4, failed_sessions: 0, successful_sessions: 120, failures_by_type: Vec::new() }
+    ReportTally {
+        reports: 4,
+        failed_sessions: 0,
+        successful_sessions: 120,
+        failures_by_type: Vec::new(),
+        authenticated_reports: 4,
+        authenticated_successful_sessions: 120,
+    }
 }
 
 /// Advances once with a clean check at `when`.

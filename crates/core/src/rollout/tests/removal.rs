@@ -24,7 +24,7 @@ fn resume_gives_a_new_testing_id_and_a_fresh_window() {
     assert_ne!(s.plan.id, none_id);
     assert!(s.published.iter().all(|p| p.id != s.plan.id), "a new id, never used before");
     let p = testing_progress(&s, end).unwrap();
-    assert_eq!((p.day, p.days_remaining, p.complete), (1, 30, false));
+    assert_eq!((p.day, p.days_remaining, p.complete), (1, 29, false));
     let g = evaluate(&s, Some(&good_obs(&r, end)), None, end);
     assert!(kinds(&g).contains(&BlockerKind::PolicyNotLive), "{:?}", kinds(&g));
     assert!(g.next_action.starts_with("Serve the new policy at"), "{}", g.next_action);
@@ -103,7 +103,7 @@ fn a_finished_window_says_when_it_ended_and_no_blocker_outlives_it() {
     let started = entered_at(&s, Phase::Testing).unwrap();
     let mid = plus_secs(started, 15 * DAY + 60);
     let p = testing_progress(&s, mid).unwrap();
-    assert_eq!(p.words(mid), "day 16 of 30, 15 days left");
+    assert_eq!(p.words(mid), "day 16 of 30, 14 days left");
     let g = evaluate(&s, Some(&good_obs(&s, mid)), Some(&reports_ok()), mid);
     assert_eq!(kinds(&g), vec![BlockerKind::WindowIncomplete]);
     let late = plus_secs(started, 47 * DAY + 60);

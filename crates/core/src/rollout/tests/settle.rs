@@ -11,7 +11,7 @@ fn id(s: &str) -> PolicyId {
 
 /// `good_obs` with the nameservers asked: all serve `ns_id` (or disagree, for `None`).
 fn with_ns(mut obs: Observation, ns_id: Option<&PolicyId>, ttl: u32) -> Observation {
-    obs.ns_sts = Some(NsSts { id: ns_id.cloned(), ttl: Some(ttl) });
+    obs.ns_sts = Some(NsSts { id: ns_id.cloned(), ttl: Some(ttl), skipped: Vec::new() });
     obs
 }
 
@@ -125,7 +125,7 @@ fn an_adopted_id_every_nameserver_serves_does_not_wait() {
     let s = fresh();
     let mut obs = with_ns(good_obs(&s, at(T0)), None, 3600);
     obs.sts_id = Some(id("2024live"));
-    obs.ns_sts = Some(NsSts { id: Some(id("2024live")), ttl: Some(3600) });
+    obs.ns_sts = Some(NsSts { id: Some(id("2024live")), ttl: Some(3600), skipped: Vec::new() });
     obs.live_policy =
         Some(crate::rfc::Policy { mode: Mode::Enforce, max_age: 604_800, mx: s.plan.mx.clone() });
     let s = record_check(adopt(dn("example.com"), &obs, at(T0)), &obs);
@@ -176,4 +176,25 @@ fn a_first_publication_replaces_no_record_so_only_a_lagging_nameserver_holds_it(
     let s = record_check(r, &agreed);
     let g = evaluate(&s, Some(&agreed), None, t);
     assert!(!kinds(&g).contains(&BlockerKind::NsLagging), "{:?}", g.blockers);
+}
+
+#[test]
+fn the_wait_names_a_nameserver_that_gave_no_answer_instead_of_claiming_every_one() {
+    let (e, t) = entering();
+    let new = e.plan.id.clone();
+    let mut agreed = with_ns(good_obs(&e, t), Some(&new), 300);
+    let dead =
+        "ns2.example.com [192.0.2.2]:53 (refused: nothing listens on that port (ICMP port unreachable))";
+    if let Some(ns) = agreed.ns_sts.as_mut() {
+        ns.skipped = vec![dead.to_owned()];
+    }
+    let s = record_check(e, &agreed);
+    let g = evaluate(&s, Some(&agreed), None, t);
+    let message = &g.blockers[0].message;
+    assert!(
+        message.starts_with(&format!("every nameserver that answered serves id {new} since")),
+        "{message}"
+    );
+    assert!(message.contains(&format!("; {dead} gave no answer and was skipped")), "{message}");
+    assert!(!message.contains("  "), "{message}");
 }

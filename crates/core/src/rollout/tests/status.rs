@@ -16,10 +16,10 @@ fn status_json_of_a_testing_domain() {
             "mode": "testing",
             "testing_day": 10,
             "testing_days_total": 30,
-            "days_remaining": 21,
+            "days_remaining": 20,
             "window_ends": "2026-12-02",
             "next_action": v.next_action,
-            "blockers": ["testing day 10 of 30: the window ends at 2026-12-02T10:00:00Z (21 days remaining)"],
+            "blockers": ["testing day 10 of 30, 20 days left: the window ends at 2026-12-02T10:00:00Z"],
             "last_check": {"verdict": "pass", "at": "2026-11-11T10:00:00Z"},
             "senders_may_hold": [{
                 "id": "20261101T100000", "mode": "testing", "mx": ["mx1.example.com", "mx2.example.com"],

@@ -1,0 +1,82 @@
+//! The demo publishing what is due next into the lab (`p`): the records, the policy, the MX
+//! records of a planned change, the removal — in RFC 8461 §8.1 order — and what confirming a
+//! step of a planned change did.
+
+use super::app::{App, Effect, Publish};
+use mtasts_core::rfc::{DomainName, StsRecord, TlsRptRecord};
+use mtasts_core::rollout::{DomainState, Phase, Step, current_step, publish_steps};
+
+impl App {
+    /// Demo: publishes what is due next: the records, unless the new policy must go live first.
+    pub(super) fn publish(&mut self, state: DomainState, viewing: Phase) -> Vec<Effect> {
+        let domain = state.domain.clone();
+        if state.removal.is_some() {
+            return vec![Effect::Publish(Publish::RemoveRecords { domain })];
+        }
+        if let Some(hosts) = self.switched_mx(&state) {
+            return vec![Effect::Publish(Publish::Mx { domain, hosts })];
+        }
+        let records_first = matches!(viewing, Phase::Records | Phase::Enforce | Phase::Enforced)
+            && records_next(&state, self);
+        if records_first {
+            vec![Effect::Publish(Publish::Records {
+                sts: StsRecord::new(state.plan.id.clone()).render(),
+                tlsrpt: TlsRptRecord::new(state.plan.rua.clone()).render(),
+                domain,
+            })]
+        } else if viewing != Phase::Records {
+            vec![Effect::Publish(Publish::Policy { body: state.plan.policy().render(), domain })]
+        } else {
+            self.set_status(
+                "the records wait until the new policy is live (publish it on the hosting screen)",
+                true,
+            );
+            Vec::new()
+        }
+    }
+
+    /// While a planned MX change is at its DNS step: the MX hosts it wants (the live ones, less
+    /// those it removes, plus the exact hosts it adds).
+    fn switched_mx(&self, state: &DomainState) -> Option<Vec<DomainName>> {
+        let (_, Step::SwitchMx { add, remove }) = current_step(state)? else { return None };
+        let live = self.observation(&state.domain).and_then(|o| o.live_mx.clone()).unwrap_or_default();
+        let mut hosts: Vec<DomainName> =
+            live.into_iter().filter(|h| !remove.iter().any(|p| p.matches(h.as_str()))).collect();
+        for p in add.iter().filter(|p| !p.is_wildcard()) {
+            if !hosts.contains(p.base()) {
+                hosts.push(p.base().clone());
+            }
+        }
+        Some(hosts)
+    }
+
+    /// Says how a planned change moved once a confirmation is saved: a step done, the change
+    /// complete, or not yet (its next step says when).
+    pub(super) fn change_progress(&mut self, after: &mtasts_core::rollout::DomainState) {
+        let confirming =
+            self.status.as_ref().is_some_and(|s| s.text().ends_with("confirming the planned change's step…"));
+        let Some(before) = self.state(&after.domain).and_then(|s| s.change.as_ref()) else { return };
+        if !confirming {
+            return;
+        }
+        let d = &after.domain;
+        let text = match &after.change {
+            None => format!("{d}: the planned change is complete"),
+            Some(c) if c.done.len() > before.done.len() => {
+                format!("{d}: step {} of the planned change done", before.done.len() + 1)
+            }
+            Some(_) => format!("{d}: this step is not done yet; the next step below says what and when"),
+        };
+        self.set_status(text, false);
+    }
+}
+
+/// In the enforce phase, a rollback or a planned change the id goes out only after the new
+/// policy is live (RFC 8461 §8.1): the first of the rollout's publication steps.
+fn records_next(state: &DomainState, app: &App) -> bool {
+    if !matches!(state.phase, Phase::Enforce | Phase::Rollback) && state.change.is_none() {
+        return true;
+    }
+    let obs = app.checked(&state.domain).map(|c| &c.observation).or(state.last_observation.as_ref());
+    publish_steps(state, obs).first().is_some_and(|step| step.done)
+}

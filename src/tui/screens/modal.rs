@@ -1,0 +1,107 @@
+//! The masked secret prompt and the zone file's list of names that receive mail.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+
+use super::prompt::boxed;
+use crate::tui::keymap_modal::{PICK_KEYS, SECRET_KEYS, hints};
+use crate::tui::overlay::{Pick, PickState};
+use crate::tui::secret::SecretPrompt;
+use crate::tui::theme::{self, Theme};
+use crate::tui::widgets::fit;
+use mtasts_core::sanitize::sanitize;
+
+/// Draws the secret prompt: a dot per character typed, never the characters.
+pub fn render_secret(p: &SecretPrompt, t: &Theme, f: &mut Frame) {
+    let width = usize::from(f.area().width.saturating_sub(4).min(74).saturating_sub(6));
+    let dots = "•".repeat(p.len().min(width));
+    let mut lines = vec![
+        Line::from(format!("Mailbox {}", sanitize(&p.url))),
+        Line::from(Span::styled(
+            "Typed here it is used for this fetch only: never shown, saved or logged, and wiped \
+             from memory afterwards.",
+            t.dim(),
+        )),
+        Line::from(vec![
+            Span::styled(format!("{}: ", p.kind.label()), t.title()),
+            Span::styled("> ", t.accent()),
+            Span::raw(dots),
+            Span::styled(" ", t.selected()),
+        ]),
+    ];
+    match &p.error {
+        Some(e) => lines.push(Line::from(Span::styled(format!("{} {}", theme::BAD, sanitize(e)), t.bad()))),
+        None => lines.push(Line::default()),
+    }
+    lines.push(Line::from(Span::styled(format!("{} · ctrl-u clear", hints(SECRET_KEYS)), t.dim())));
+    boxed(lines, " IMAP login ", t, f);
+}
+
+/// Draws the zone file's names: tracked, refusing mail (null MX), or to tick; the cursor row
+/// stays on screen, the text above and the keys below wrap.
+pub fn render_pick(p: &Pick, t: &Theme, f: &mut Frame) {
+    let w = f.area().width.saturating_sub(4).min(90);
+    let inner_w = w.saturating_sub(2);
+    let ticked = p.ticked().len();
+    let head = Paragraph::new(vec![
+        Line::from(format!("{}: the names with MX records.", sanitize(&p.file))),
+        Line::from(Span::styled(
+            "[x]: receives mail and is not tracked yet; each such name needs its own MTA-STS \
+             (RFC 8461 §3.4: no fallback to a parent domain).",
+            t.dim(),
+        )),
+    ])
+    .wrap(Wrap { trim: false });
+    let foot = Paragraph::new(vec![
+        Line::default(),
+        Line::from(Span::styled(format!("{ticked} ticked · {}", hints(PICK_KEYS)), t.dim())),
+    ])
+    .wrap(Wrap { trim: false });
+    let rows: Vec<Line> = p
+        .items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| {
+            let (mark, style, what) = match item.state {
+                PickState::Tracked => (format!(" {} ", theme::OK), t.ok(), "tracked".to_owned()),
+                PickState::NullMx => ("   ".to_owned(), t.dim(), "null MX: refuses mail".to_owned()),
+                PickState::Untracked(on) => {
+                    let mx: Vec<&str> = item.mx.iter().map(|m| m.as_str()).collect();
+                    let boxed = if on { "[x]" } else { "[ ]" };
+                    (boxed.to_owned(), t.warn(), format!("MX {}", mx.join(", ")))
+                }
+            };
+            let name = format!(" {} ", item.name);
+            let rest = usize::from(inner_w).saturating_sub(3 + name.chars().count());
+            let line = Line::from(vec![
+                Span::styled(mark, style),
+                Span::styled(name, t.title()),
+                Span::styled(fit(&sanitize(&what), rest), t.dim()),
+            ]);
+            if i == p.at { line.style(t.selected()) } else { line }
+        })
+        .collect();
+    let head_h = u16::try_from(head.line_count(inner_w)).unwrap_or(2);
+    let foot_h = u16::try_from(foot.line_count(inner_w)).unwrap_or(2);
+    let room = f.area().height.saturating_sub(2).saturating_sub(2);
+    let list_h =
+        u16::try_from(rows.len()).unwrap_or(u16::MAX).min(room.saturating_sub(head_h + foot_h)).max(1);
+    let first = u16::try_from(p.at + 1).unwrap_or(u16::MAX).saturating_sub(list_h);
+    let area = super::centered(f.area(), w, list_h + head_h + foot_h + 2);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(t.accent())
+        .title(Span::styled(" names that receive mail ", t.title()));
+    let inner = block.inner(area);
+    f.render_widget(Clear, area);
+    f.render_widget(block, area);
+    let top = Rect { height: head_h.min(inner.height), ..inner };
+    let list =
+        Rect { y: top.bottom(), height: list_h.min(inner.bottom().saturating_sub(top.bottom())), ..inner };
+    let bottom = Rect { y: list.bottom(), height: inner.bottom().saturating_sub(list.bottom()), ..inner };
+    f.render_widget(head, top);
+    f.render_widget(Paragraph::new(rows).scroll((first, 0)), list);
+    f.render_widget(foot, bottom);
+}
