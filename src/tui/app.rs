@@ -36,9 +36,13 @@ pub struct DomainView {
     /// The largest useful offset, as last drawn (`u16::MAX` until drawn): the renderer records
     /// it so that keys can clamp (End jumps to it, ↑ after End moves at once).
     pub scroll_max: std::cell::Cell<u16>,
-    /// The lines the pane shows at once, as last drawn (0 until drawn): a page down moves by
-    /// this many, so no line is skipped.
-    pub page: std::cell::Cell<u16>,
+    /// Where the pane's lines were last drawn (without its "more below" row): a page is its
+    /// height, so PgDn shows the next line after the last one seen.
+    pub viewport: std::cell::Cell<ratatui::layout::Rect>,
+    /// Sideways offset of the lines that never wrap (the records, one per line), in cells.
+    pub hscroll: u16,
+    /// The largest useful sideways offset, as last drawn (0: every such line fits).
+    pub hscroll_max: std::cell::Cell<u16>,
     /// What the main pane shows.
     pub pane: Pane,
 }
@@ -60,7 +64,9 @@ impl DomainView {
             viewing,
             scroll: 0,
             scroll_max: std::cell::Cell::new(u16::MAX),
-            page: std::cell::Cell::new(0),
+            viewport: std::cell::Cell::new(ratatui::layout::Rect::default()),
+            hscroll: 0,
+            hscroll_max: std::cell::Cell::new(0),
             pane: Pane::Phase,
         }
     }

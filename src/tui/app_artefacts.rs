@@ -10,7 +10,7 @@ use super::artefact::{Artefact, edits_paths, shown_policy};
 use super::keymap::Action;
 use super::msg::{Effect, Op};
 use super::overlay::{Overlay, Prompt, PromptKind};
-use crate::ops::snippet::{options, snippet_input};
+use crate::ops::snippet::{options, site, snippet_input};
 use mtasts_core::rollout::{DomainState, Phase, monitoring_units};
 use mtasts_core::snippet::{self, File, Options, Target};
 
@@ -25,6 +25,11 @@ impl App {
         match what {
             Artefact::Policy => {
                 Ok(vec![File { name: "mta-sts.txt".into(), text: shown_policy(state, viewing).render() }])
+            }
+            Artefact::Records => {
+                let zone = snippet::generate(Target::Dns, &[site(state)], &Options::default())
+                    .map_err(|e| e.to_string())?;
+                Ok(vec![File { name: zone.file_name, text: zone.text }])
             }
             Artefact::Monitoring => Ok(monitoring_units(&state.domain)
                 .into_iter()
@@ -49,6 +54,8 @@ impl App {
         };
         let (what, write) = match action {
             Action::CopyPolicy => (Artefact::Policy, false),
+            Action::CopyRecords => (Artefact::Records, false),
+            Action::WriteRecords => (Artefact::Records, true),
             Action::WritePolicy => (Artefact::Policy, true),
             Action::CopyMonitoring => (Artefact::Monitoring, false),
             Action::WriteMonitoring => (Artefact::Monitoring, true),
@@ -87,6 +94,10 @@ impl App {
             Artefact::Policy => {
                 ("./mta-sts.txt".to_owned(), "Write the policy file to (a new file):".to_owned())
             }
+            Artefact::Records => (
+                format!("./{}.mta-sts.zone", state.domain),
+                "Write the records as zone-file lines to (a new file):".to_owned(),
+            ),
             Artefact::Monitoring => (
                 format!("./mtasts-monitoring-{}", state.domain),
                 "Write the crontab entry, service and timer into (a new folder):".to_owned(),

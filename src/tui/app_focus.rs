@@ -2,7 +2,6 @@
 //! wizard knows of it, and the way out while its mail is refused (`b`).
 
 use super::app::{App, Confirm, ConfirmKind, Effect, Entry, Overlay, Screen};
-use super::keymap;
 use mtasts_core::rfc::DomainName;
 
 impl App {
@@ -51,7 +50,7 @@ impl App {
                     if i > 0 {
                         lines.push(String::new());
                     }
-                    lines.push(n.render(keymap::verb_keys));
+                    lines.push(n.render(|v| super::hints::later_keys(self, v)));
                 }
                 lines
             }

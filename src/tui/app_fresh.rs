@@ -60,7 +60,7 @@ impl App {
             Freshness::Old(at) => format!(
                 "Last checked {}; {} checks again",
                 age(now, at),
-                crate::tui::keymap::verb_keys(mtasts_core::rollout::Verb::Check)
+                crate::tui::hints::verb_keys(self, mtasts_core::rollout::Verb::Check)
             ),
         })
     }

@@ -4,6 +4,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use jiff::SignedDuration;
 
 use super::app::{App, Confirm, ConfirmKind, Effect, Op, Overlay, Pane, Prompt, PromptKind, Purpose, Screen};
+use super::hints::{hint, verb_keys};
 use super::keymap::{self, Action};
 use mtasts_core::rfc::DomainName;
 use mtasts_core::rollout::{HostingPath, Phase, evaluate};
@@ -95,19 +96,19 @@ impl App {
     }
 
     fn domain_action(&mut self, action: Action, digit: usize) -> Vec<Effect> {
+        let last = match &self.screen {
+            Screen::Domain(v) => keymap::last_screen(self.state(&v.domain)),
+            Screen::Home => Phase::Enforced,
+        };
         let Screen::Domain(view) = &mut self.screen else {
             return Vec::new();
         };
         let domain = view.domain.clone();
-        // What the pane showed when last drawn; before that, an estimate from the terminal.
-        let page = match view.page.get() {
-            0 => self.size.1.saturating_sub(8).max(1),
-            shown => shown,
-        };
+        let page = view.viewport.get().height.max(1);
         match action {
             Action::PhasePrev | Action::PhaseNext => {
                 let by = if action == Action::PhasePrev { -1 } else { 1 };
-                view.viewing = step(view.viewing, by, Phase::Enforced);
+                view.viewing = step(view.viewing, by, last);
                 view.scroll = 0;
                 view.pane = Pane::Phase;
             }
@@ -123,6 +124,16 @@ impl App {
                 };
             }
             Action::Top => view.scroll = 0,
+            Action::ScrollRight | Action::ScrollLeft => {
+                let max = view.hscroll_max.get();
+                let at = view.hscroll.min(max);
+                let by = (view.viewport.get().width / 2).max(1);
+                view.hscroll = if action == Action::ScrollRight {
+                    at.saturating_add(by).min(max)
+                } else {
+                    at.saturating_sub(by)
+                };
+            }
             Action::Recheck => {
                 let mut fx = vec![Effect::Reload, self.load_reports()];
                 fx.extend(self.start_check(vec![domain], Purpose::Refresh));
@@ -170,25 +181,24 @@ impl App {
                     lines.push("no blockers".into());
                 }
                 lines.push(String::new());
-                lines.push(format!("next: {}", gate.next.render(keymap::verb_keys)));
+                lines.push(format!("next: {}", gate.next.render(|v| verb_keys(self, v))));
                 self.overlay = Some(Overlay::note(" gate ", lines));
                 Vec::new()
             }
             Action::Copy => match self.snippet(&state) {
                 Some(Ok(s)) => {
+                    let write =
+                        hint(self, Action::Write).map(|w| format!("; {w} writes a file")).unwrap_or_default();
                     self.set_status(
                         format!(
-                            "sent {} to the terminal's clipboard with OSC 52 — in tmux, `set -g set-clipboard on`; w writes a file",
+                            "sent {} to the terminal's clipboard with OSC 52 — in tmux, `set -g set-clipboard on`{write}",
                             s.file_name
                         ),
                         false,
                     );
                     vec![Effect::Copy(s.text)]
                 }
-                _ => {
-                    self.set_status("choose a hosting path first (1–6)", true);
-                    Vec::new()
-                }
+                _ => Vec::new(),
             },
             Action::Write => match self.snippet(&state) {
                 Some(Ok(s)) => {
@@ -198,10 +208,7 @@ impl App {
                     self.overlay = Some(Overlay::Prompt(p));
                     fx
                 }
-                _ => {
-                    self.set_status("choose a hosting path first (1–6)", true);
-                    Vec::new()
-                }
+                _ => Vec::new(),
             },
             Action::AuditReport => {
                 let context = vec![format!(
@@ -218,6 +225,8 @@ impl App {
             Action::Tick => self.tick_tester(state, digit),
             Action::CopyPolicy
             | Action::WritePolicy
+            | Action::CopyRecords
+            | Action::WriteRecords
             | Action::EditPaths
             | Action::WriteWrangler
             | Action::OpenHosting
@@ -300,7 +309,7 @@ pub(super) fn view_phase(screen: &Screen) -> Phase {
 }
 
 fn step(p: Phase, by: i32, max: Phase) -> Phase {
-    let order = Phase::ORDER;
+    let order: Vec<Phase> = Phase::ORDER.into_iter().chain([Phase::Rollback]).collect();
     let i = order.iter().position(|x| *x == p).unwrap_or(order.len() - 1) as i32;
     let max_i = order.iter().position(|x| *x == max).unwrap_or(order.len() - 1) as i32;
     let j = (i + by).clamp(0, max_i.max(0));

@@ -3,36 +3,42 @@
 //! step of a planned change did.
 
 use super::app::{App, Effect, Publish};
+use super::offers::{self, Due};
 use mtasts_core::rfc::{DomainName, StsRecord, TlsRptRecord};
-use mtasts_core::rollout::{DomainState, Phase, Step, current_step, publish_steps};
+use mtasts_core::rollout::{DomainState, Phase, Step, current_step};
 
 impl App {
-    /// Demo: publishes what is due next: the records, unless the new policy must go live first.
+    /// Demo: publishes what is due next: the MX records of a planned change at its DNS step,
+    /// else what [`offers::publish_due`] names (the records, unless the new policy must go
+    /// live first; nothing that is live already).
     pub(super) fn publish(&mut self, state: DomainState, viewing: Phase) -> Vec<Effect> {
         let domain = state.domain.clone();
-        if state.removal.is_some() {
-            return vec![Effect::Publish(Publish::RemoveRecords { domain })];
-        }
-        if let Some(hosts) = self.switched_mx(&state) {
+        if state.removal.is_none()
+            && let Some(hosts) = self.switched_mx(&state)
+        {
             return vec![Effect::Publish(Publish::Mx { domain, hosts })];
         }
-        let records_first = matches!(viewing, Phase::Records | Phase::Enforce | Phase::Enforced)
-            && records_next(&state, self);
-        if records_first {
-            vec![Effect::Publish(Publish::Records {
+        let publish = match offers::publish_due(self, &state, viewing) {
+            Some(Due::RemoveRecords) => Publish::RemoveRecords { domain },
+            Some(Due::Records) => Publish::Records {
                 sts: StsRecord::new(state.plan.id.clone()).render(),
                 tlsrpt: TlsRptRecord::new(state.plan.rua.clone()).render(),
                 domain,
-            })]
-        } else if viewing != Phase::Records {
-            vec![Effect::Publish(Publish::Policy { body: state.plan.policy().render(), domain })]
-        } else {
-            self.set_status(
-                "the records wait until the new policy is live (publish it on the hosting screen)",
-                true,
-            );
-            Vec::new()
-        }
+            },
+            Some(Due::Policy) => Publish::Policy { body: state.plan.policy().render(), domain },
+            None if viewing == Phase::Records && !offers::records_next(self, &state) => {
+                self.set_status(
+                    "the records wait until the new policy is live (publish it on the hosting screen)",
+                    true,
+                );
+                return Vec::new();
+            }
+            None => {
+                self.set_status("nothing to publish: the latest check shows it live", false);
+                return Vec::new();
+            }
+        };
+        vec![Effect::Publish(publish)]
     }
 
     /// While a planned MX change is at its DNS step: the MX hosts it wants (the live ones, less
@@ -69,14 +75,4 @@ impl App {
         };
         self.set_status(text, false);
     }
-}
-
-/// In the enforce phase, a rollback or a planned change the id goes out only after the new
-/// policy is live (RFC 8461 §8.1): the first of the rollout's publication steps.
-fn records_next(state: &DomainState, app: &App) -> bool {
-    if !matches!(state.phase, Phase::Enforce | Phase::Rollback) && state.change.is_none() {
-        return true;
-    }
-    let obs = app.checked(&state.domain).map(|c| &c.observation).or(state.last_observation.as_ref());
-    publish_steps(state, obs).first().is_some_and(|step| step.done)
 }

@@ -95,10 +95,9 @@ impl App {
             }
             out.push(format!(
                 "{} for domains not tracked here: {}. They are stored: `mtasts reports summary` \
-                 lists them, and tracking a domain ({} on the home screen) shows its reports here.",
+                 lists them, and tracking a domain (on the home screen) shows its reports here.",
                 mtasts_core::words::count(reports as u64, "report"),
                 named.join(", "),
-                super::keymap::key_for(super::keymap::Action::Add)
             ));
         }
         if let Screen::Domain(v) = &self.screen

@@ -9,6 +9,9 @@ use mtasts_core::rollout::{DomainState, ENFORCE_MAX_AGE, HostingPath, Phase};
 pub enum Artefact {
     /// The policy file `mta-sts.txt`.
     Policy,
+    /// The `_mta-sts` and `_smtp._tls` records as zone-file lines, with what the policy host
+    /// needs (one new file).
+    Records,
     /// The daily check: crontab entry, systemd service and timer (a new folder).
     Monitoring,
     /// `wrangler.jsonc` and the Worker module beside it (a new folder).
@@ -18,7 +21,7 @@ pub enum Artefact {
 impl Artefact {
     /// Whether it is written as a new folder of files (else one new file).
     pub fn is_folder(self) -> bool {
-        self != Artefact::Policy
+        !matches!(self, Artefact::Policy | Artefact::Records)
     }
 }
 

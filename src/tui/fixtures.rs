@@ -87,8 +87,8 @@ pub(crate) fn draw(app: &App, w: u16, h: u16) -> String {
     out
 }
 
-/// A wizard on the domain screen of `s` (the enforced screen while rolling back), with `ev`
-/// as this session's latest check.
+/// A wizard on the domain screen of `s` at its phase (as opening it shows), with `ev` as this
+/// session's latest check.
 pub(crate) fn domain_app(s: DomainState, ev: Option<Evidence>) -> App {
     let phase = s.phase;
     let c = ev.map(|e| checked(e, Some(&s)));
@@ -97,7 +97,6 @@ pub(crate) fn domain_app(s: DomainState, ev: Option<Evidence>) -> App {
         let d = c.domain.clone();
         app.session_mut(&d).check = Some(c);
     }
-    let viewing = if phase == Phase::Rollback { Phase::Enforced } else { phase };
-    app.screen = super::app::Screen::Domain(super::app::DomainView::new(dn("example.com"), viewing));
+    app.screen = super::app::Screen::Domain(super::app::DomainView::new(dn("example.com"), phase));
     app
 }

@@ -1,10 +1,12 @@
 //! The one action table: each key, the action it triggers, its label and where it applies.
-//! Dispatch ([`lookup`]), the footer ([`footer`]) and the `?` help ([`keys`]) all read
-//! [`TABLE`], so what is shown and what acts cannot disagree.
+//! Dispatch ([`lookup`]), and through [`super::hints`] the footer, the `?` help and every
+//! "press X" a screen writes all read [`TABLE`], so what is shown and what acts cannot
+//! disagree.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::app::{App, Screen};
+use super::offers;
 use mtasts_core::rollout::Phase;
 
 /// What a key does.
@@ -76,6 +78,14 @@ pub enum Action {
     Copy,
     /// Write the snippet to a file.
     Write,
+    /// Send the records (zone-file lines) to the clipboard.
+    CopyRecords,
+    /// Write the records (zone-file lines) to a file.
+    WriteRecords,
+    /// Show more of the lines that never wrap (the records), to the right.
+    ScrollRight,
+    /// Back towards the start of the lines that never wrap.
+    ScrollLeft,
     /// Plan the rollback.
     RollBack,
     /// Tick an external tester off (1–5).
@@ -203,12 +213,27 @@ fn can_scroll_down(app: &App, _: Place) -> bool {
 fn can_scroll_up(app: &App, _: Place) -> bool {
     view(app).is_some_and(|v| v.scroll.min(v.scroll_max.get()) > 0)
 }
+fn can_scroll_right(app: &App, _: Place) -> bool {
+    view(app).is_some_and(|v| v.hscroll < v.hscroll_max.get())
+}
+fn can_scroll_left(app: &App, _: Place) -> bool {
+    view(app).is_some_and(|v| v.hscroll.min(v.hscroll_max.get()) > 0)
+}
 fn can_go_back(app: &App, _: Place) -> bool {
     view(app).is_some_and(|v| v.viewing != Phase::ORDER[0] || v.pane == super::app::Pane::Reports)
 }
 /// Every phase's screen can be looked at, whatever the gate says (gates block advancing only).
 fn can_go_on(app: &App, _: Place) -> bool {
-    view(app).is_some_and(|v| v.viewing < Phase::Enforced || v.pane == super::app::Pane::Reports)
+    view(app)
+        .is_some_and(|v| v.viewing < last_screen(app.state(&v.domain)) || v.pane == super::app::Pane::Reports)
+}
+
+/// The last screen → reaches: enforced, or the rollback while rolling back.
+pub fn last_screen(state: Option<&mtasts_core::rollout::DomainState>) -> Phase {
+    match state {
+        Some(s) if s.phase == Phase::Rollback => Phase::Rollback,
+        _ => Phase::Enforced,
+    }
 }
 fn domain(_: &App, p: Place) -> bool {
     p != Place::Home
@@ -234,6 +259,13 @@ fn records(_: &App, p: Place) -> bool {
 fn hosting(_: &App, p: Place) -> bool {
     viewing(p, &[Phase::Hosting])
 }
+/// The hosting screen once a path is chosen and its snippet generates.
+fn hosting_snippet(app: &App, p: Place) -> bool {
+    hosting(app, p) && viewed_state(app).is_some_and(|s| offers::has_snippet(app, s))
+}
+fn can_advance(app: &App, p: Place) -> bool {
+    p != Place::Home && viewed_state(app).is_some_and(|s| offers::can_advance(app, s))
+}
 fn live(_: &App, p: Place) -> bool {
     in_phase(p, &[Phase::Testing, Phase::Enforce, Phase::Enforced])
 }
@@ -243,6 +275,9 @@ fn mail_refused(app: &App, _: Place) -> bool {
 }
 fn rolling_back(_: &App, p: Place) -> bool {
     in_phase(p, &[Phase::Rollback])
+}
+fn can_retire(app: &App, p: Place) -> bool {
+    rolling_back(app, p) && viewed_state(app).is_some_and(|s| offers::can_retire(app, s))
 }
 /// The screens that list the external testers.
 fn testers_shown(app: &App, p: Place) -> bool {
@@ -270,16 +305,12 @@ fn enforce_screens(_: &App, p: Place) -> bool {
     viewing(p, &[Phase::Enforce, Phase::Enforced])
 }
 fn publish(app: &App, p: Place) -> bool {
-    let changing = viewed_state(app).is_some_and(|s| s.change.is_some());
-    app.demo.is_some()
-        && match p {
-            Place::Phase { current: Phase::Rollback, .. } => true,
-            Place::Phase { viewing: Phase::Enforced, .. } => changing,
-            Place::Phase { viewing, .. } => {
-                matches!(viewing, Phase::Records | Phase::Hosting | Phase::Enforce)
-            }
-            _ => false,
-        }
+    let Place::Phase { viewing, current } = p else { return false };
+    let Some(s) = viewed_state(app) else { return false };
+    let here = current == Phase::Rollback
+        || matches!(viewing, Phase::Records | Phase::Hosting | Phase::Enforce)
+        || (viewing == Phase::Enforced && s.change.is_some());
+    app.demo.is_some() && here && (s.change.is_some() || offers::publish_due(app, s, viewing).is_some())
 }
 
 /// The current phase's screen of a domain with a DNS provider, past preflight.
@@ -318,8 +349,12 @@ pub static TABLE: &[Binding] = &[
     b(&[C('p')], "p", "publish the DNS records", Action::PublishDns, Some(1), dns_publishable),
     b(&[C('p')], "p", "publish (demo lab)", Action::Publish, Some(1), publish),
     b(&[C('e')], "e", "edit rua", Action::EditRua, Some(1), records),
-    b(&[C('c')], "c", "copy snippet", Action::Copy, Some(1), hosting),
-    b(&[C('w')], "w", "write snippet to a file", Action::Write, Some(1), hosting),
+    b(&[C('c')], "c", "copy the records", Action::CopyRecords, Some(1), records),
+    b(&[C('w')], "w", "write the records to a file", Action::WriteRecords, Some(2), records),
+    b(&[C('>')], ">", "scroll right", Action::ScrollRight, Some(2), can_scroll_right),
+    b(&[C('<')], "<", "scroll left", Action::ScrollLeft, Some(2), can_scroll_left),
+    b(&[C('c')], "c", "copy snippet", Action::Copy, Some(1), hosting_snippet),
+    b(&[C('w')], "w", "write snippet to a file", Action::Write, Some(1), hosting_snippet),
     b(DIGITS_6, "1-6", "choose hosting path", Action::ChooseHosting, Some(1), hosting),
     b(DIGITS_5, "1-5", "tick a tester off", Action::Tick, Some(2), testers_shown),
     b(&[C('f')], "f", "copy the policy file", Action::CopyPolicy, Some(2), policy_file),
@@ -330,11 +365,11 @@ pub static TABLE: &[Binding] = &[
     b(&[C('o')], "o", "open the hosting snippet", Action::OpenHosting, Some(4), enforce_screens),
     b(&[C('c')], "c", "copy the monitoring units", Action::CopyMonitoring, Some(5), enforce_screens),
     b(&[C('w')], "w", "write the monitoring units", Action::WriteMonitoring, Some(5), enforce_screens),
-    b(&[C('n')], "n", "next phase", Action::Next, Some(1), phase_screen),
-    b(&[Enter], "enter", "blockers and next step in full", Action::Details, None, phase_screen),
+    b(&[C('n')], "n", "next phase", Action::Next, Some(1), can_advance),
+    b(&[Enter], "enter", "blockers and next step in full", Action::Details, None, domain),
     b(&[C('b')], "b", "roll back", Action::RollBack, Some(4), live),
     b(&[C('t')], "t", "fixed it: resume testing", Action::Resume, Some(2), rolling_back),
-    b(&[C('x')], "x", "remove MTA-STS entirely", Action::Retire, Some(2), rolling_back),
+    b(&[C('x')], "x", "remove MTA-STS entirely", Action::Retire, Some(2), can_retire),
     b(&[C('m')], "m", "edit MX hosts", Action::EditMx, Some(5), phase_screen),
     b(&[C('R')], "R", "TLS-RPT reports", Action::Reports, Some(4), phase_screen),
     b(&[C('A')], "A", "auditor's report (HTML)", Action::AuditReport, Some(7), domain),
@@ -373,82 +408,4 @@ pub fn active(app: &App) -> impl Iterator<Item = &'static Binding> + '_ {
 /// The action `key` triggers here, if any.
 pub fn lookup(app: &App, key: &KeyEvent) -> Option<Action> {
     active(app).find(|b| b.matches(key)).map(|b| b.action)
-}
-
-/// One key and what it does, as shown.
-pub type Key = (&'static str, &'static str);
-
-/// Every key that applies here, as the help lists them (each key once: the row that wins).
-pub fn keys(app: &App) -> Vec<Key> {
-    let rows: Vec<&Binding> = active(app).collect();
-    rows.iter()
-        .enumerate()
-        .filter(|(i, b)| {
-            b.keys.iter().any(|k| !rows[..*i].iter().any(|e| e.ctrl == b.ctrl && e.keys.contains(k)))
-        })
-        .map(|(_, b)| (b.shown, b.label))
-        .collect()
-}
-
-/// Where ←/→ rank in the footer: first among the phase's own keys.
-const PHASES_RANK: u8 = 1;
-
-/// The footer's keys, most important first: as many as fit in `width` columns after `? more`.
-/// Each key is shown as ` key label `.
-pub fn footer(app: &App, width: usize) -> Vec<Key> {
-    let shown = keys(app);
-    let phases = |b: &&Binding| matches!(b.action, Action::PhasePrev | Action::PhaseNext);
-    let mut ranked: Vec<(u8, Key)> = active(app)
-        .filter(|b| !phases(b))
-        .filter_map(|b| Some((b.footer?, (b.shown, b.label))))
-        .filter(|(_, k)| shown.contains(k))
-        .collect();
-    // ← and → share one entry: moving between the phases' screens is how the rollout is read.
-    let arrows: Vec<Action> = active(app).filter(phases).map(|b| b.action).collect();
-    let both = arrows.contains(&Action::PhasePrev) && arrows.contains(&Action::PhaseNext);
-    match arrows.first() {
-        Some(_) if both => ranked.insert(0, (PHASES_RANK, ("←→", "phases"))),
-        Some(Action::PhasePrev) => ranked.insert(0, (PHASES_RANK, ("←", "phases"))),
-        Some(_) => ranked.insert(0, (PHASES_RANK, ("→", "phases"))),
-        None => {}
-    }
-    ranked.sort_by_key(|(rank, _)| *rank);
-    let cost = |(k, l): &Key| k.chars().count() + l.chars().count() + 3;
-    let more: Key = ("?", "more");
-    let mut left = width.saturating_sub(cost(&more));
-    let mut out = Vec::new();
-    for (_, k) in ranked {
-        if cost(&k) > left {
-            break;
-        }
-        left -= cost(&k);
-        out.push(k);
-    }
-    out.push(more);
-    out
-}
-
-/// The keys of the first row of [`TABLE`] doing `action`, as the help writes them.
-pub fn key_for(action: Action) -> &'static str {
-    TABLE.iter().find(|b| b.action == action).map_or("?", |b| b.shown)
-}
-
-/// The keys that do `verb` in the wizard, as a next step names them (read from [`TABLE`], so
-/// the words and the keys cannot disagree).
-pub fn verb_keys(verb: mtasts_core::rollout::Verb) -> String {
-    use mtasts_core::rollout::Verb;
-    let shown = key_for;
-    match verb {
-        Verb::Check => format!("press {}", shown(Action::Recheck)),
-        Verb::Advance | Verb::ConfirmChange => format!("press {}", shown(Action::Next)),
-        Verb::Reports => format!("press {}", shown(Action::Reports)),
-        Verb::Generate(_) => {
-            format!("{} copies it, {} writes it to a file", shown(Action::Copy), shown(Action::Write))
-        }
-        Verb::ChooseHosting => format!("{} on the hosting screen", shown(Action::ChooseHosting)),
-        Verb::RollBack => format!("press {}", shown(Action::RollBack)),
-        Verb::Resume => format!("press {}", shown(Action::Resume)),
-        Verb::Retire => format!("press {}", shown(Action::Retire)),
-        Verb::StopTracking => format!("{} on the home screen", shown(Action::Remove)),
-    }
 }

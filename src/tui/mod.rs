@@ -25,10 +25,12 @@ mod dns;
 pub mod effects;
 mod fetch;
 mod files;
+mod hints;
 pub mod keymap;
 pub mod keymap_modal;
 mod model;
 pub mod msg;
+mod offers;
 mod overlay;
 mod paths;
 pub mod render;
@@ -54,9 +56,17 @@ mod tests_flow;
 #[cfg(test)]
 mod tests_fresh;
 #[cfg(test)]
+mod tests_hints;
+#[cfg(test)]
 mod tests_keys;
 #[cfg(test)]
 mod tests_lastmile;
+#[cfg(test)]
+mod tests_layout;
+#[cfg(test)]
+mod tests_paging;
+#[cfg(test)]
+mod tests_places;
 #[cfg(test)]
 mod tests_reports;
 #[cfg(test)]

@@ -108,6 +108,6 @@ fn the_enforce_screen_previews_the_enforce_policy_file() {
     let [Effect::Copy(text)] = fx.as_slice() else { panic!("{fx:?}") };
     assert!(text.contains("mode: enforce\r\n") && text.ends_with("max_age: 604800\r\n"), "{text}");
     let screen = draw(&app, 80, 24);
-    assert!(screen.contains("a new one, generated when n advances"), "{screen}");
+    assert!(screen.contains("a new one, generated on advancing to enforce"), "{screen}");
     insta::assert_snapshot!("enforce_preview", screen);
 }

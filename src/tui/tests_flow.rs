@@ -192,14 +192,17 @@ fn m_edits_the_planned_mx_hosts() {
 }
 
 #[test]
-fn rollback_offers_resume_and_remove_with_confirmation() {
+fn rollback_offers_resume_at_once_and_remove_once_the_countdown_is_over() {
     let mut s = state(Phase::Enforced, 30, Some(&healthy_ev("enforce")));
     s = mtasts_core::rollout::plan_rollback(s, mtasts_core::judge::fixtures::now());
     let mut app = domain_app(s, Some(healthy_ev("enforce")));
+    assert!(key(&mut app, 'x').is_empty() && app.overlay.is_none(), "x before the countdown is over");
     key(&mut app, 't');
     assert!(matches!(&app.overlay, Some(Overlay::Confirm(_))));
     let fx = key(&mut app, 'y');
     assert!(matches!(fx.as_slice(), [Effect::Op(Op::Resume(..))]), "{fx:?}");
+    let (over, ev) = super::tests_places::countdown_over();
+    let mut app = domain_app(over, Some(ev));
     key(&mut app, 'x');
     let fx = key(&mut app, 'y');
     assert!(matches!(fx.as_slice(), [Effect::Op(Op::Retire(..))]), "{fx:?}");

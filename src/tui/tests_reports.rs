@@ -262,7 +262,7 @@ fn page_down_in_the_reports_view_moves_by_what_is_shown_and_skips_no_line() {
         screen
             .lines()
             .skip(3)
-            .take_while(|l| !l.contains("more line(s)") && !l.contains("— end —"))
+            .take_while(|l| !l.contains(" more line") && !l.contains("— end —"))
             .map(str::to_owned)
             .collect()
     };

@@ -1,4 +1,4 @@
-//! Every screen at 60×20, 80×24 and 200×50, scrolled to the end (End): the last line of its
+//! Every screen at 60×20, 80×24, 120×40 and 200×50, scrolled to the end (End): the last line of its
 //! content is on screen (the last external tester, the last line of each snippet, the last
 //! route step), and nothing is left below.
 
@@ -8,7 +8,7 @@ use super::app::{App, Msg, Pane, Screen};
 use super::fixtures::{app_with, dn, domain_app, draw, healthy_ev, state};
 use mtasts_core::rollout::{DomainState, HostingPath, Phase};
 
-const SIZES: [(u16, u16); 3] = [(60, 20), (80, 24), (200, 50)];
+const SIZES: [(u16, u16); 4] = [(60, 20), (80, 24), (120, 40), (200, 50)];
 /// The last line of the daily-check snippet the enforce screens end with.
 const LAST_TIMER_LINE: &str = "WantedBy=timers.target";
 
@@ -30,7 +30,7 @@ fn at_the_end(name: &str, app: &App, last: &[&str]) {
         for needle in last {
             assert!(screen.contains(needle), "{name} at {w}×{h}: {needle:?} is not on screen:\n{screen}");
         }
-        assert!(!screen.contains("more line(s)"), "{name} at {w}×{h}: End left lines below:\n{screen}");
+        assert!(!screen.contains(" more line"), "{name} at {w}×{h}: End left lines below:\n{screen}");
         out.push_str(&format!("── {w}×{h} ──\n{screen}"));
     }
     insta::assert_snapshot!(name, out);
@@ -132,7 +132,7 @@ fn the_help_lists_every_key_even_at_60x20() {
     let mut out = String::new();
     for (w, h) in SIZES {
         let screen = draw(&app, w, h);
-        for (k, _) in super::keymap::keys(&app) {
+        for (k, _) in super::hints::keys(&app) {
             assert!(screen.contains(&format!(" {k} ")), "{w}×{h}: key {k} missing from the help:\n{screen}");
         }
         out.push_str(&format!("── {w}×{h} ──\n{screen}"));

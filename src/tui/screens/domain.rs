@@ -3,11 +3,14 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::pane::Ctx;
 use crate::tui::app::{App, DomainView};
+use crate::tui::hints::{hint, keyed, verb_keys};
+use crate::tui::keymap::Action;
 use crate::tui::theme::{self, Theme};
+use crate::tui::widgets::wrap::{width as line_width, wrap_all};
 use crate::tui::widgets::{age, rail::rail, spinner};
 use mtasts_core::rollout::{Gate, Phase, evaluate};
 use mtasts_core::sanitize::sanitize;
@@ -16,9 +19,10 @@ use mtasts_core::sanitize::sanitize;
 pub fn render(app: &App, view: &DomainView, t: &Theme, f: &mut Frame, area: Rect) {
     let Some(state) = app.state(&view.domain) else {
         let msg = if app.loaded {
-            "this domain is not tracked (removed from another window?); q goes back"
+            let back = keyed(app, Action::Home, "goes back").map(|k| format!("; {k}")).unwrap_or_default();
+            format!("this domain is not tracked (removed from another window?){back}")
         } else {
-            "loading…"
+            "loading…".to_owned()
         };
         f.render_widget(Paragraph::new(format!(" {msg}")), area);
         return;
@@ -28,8 +32,8 @@ pub fn render(app: &App, view: &DomainView, t: &Theme, f: &mut Frame, area: Rect
     let cx = Ctx { app, state, view, t, checked, obs, busy: app.checking(&view.domain) };
     let gate = evaluate(state, obs, app.tally(&state.domain), app.now);
     let blockers = gate.blockers.clone();
-    let gate_lines = gate_lines(&cx, &gate, &blockers);
-    let needed = Paragraph::new(gate_lines.clone()).wrap(Wrap { trim: false }).line_count(area.width);
+    let gate_lines = wrap_all(&gate_lines(&cx, &gate, &blockers), area.width);
+    let needed = gate_lines.len();
     let room = (area.height / 3).max(3);
     let gate_h = u16::try_from(needed).unwrap_or(u16::MAX).saturating_add(1).min(room);
     let cut = usize::from(gate_h) < needed + 1;
@@ -59,11 +63,22 @@ pub fn render(app: &App, view: &DomainView, t: &Theme, f: &mut Frame, area: Rect
     gate_box(&cx, &blockers, gate_lines, cut, f, gate_a);
 }
 
-/// Mode, id (when there is room), when last checked and the gate in a word or two.
+/// Mode, id (when there is room), when last checked and the gate in a word or two; the labels
+/// go before anything is cut.
 fn summary_line(cx: &Ctx, gate: &Gate, width: u16) -> Line<'static> {
+    let full = summary_spans(cx, gate, width, true);
+    if line_width(&full) <= usize::from(width) {
+        return full;
+    }
+    summary_spans(cx, gate, width, false)
+}
+
+fn summary_spans(cx: &Ctx, gate: &Gate, width: u16, labels: bool) -> Line<'static> {
     let t = cx.t;
     let s = cx.state;
-    let mut spans = vec![Span::styled(" mode ", t.dim()), Span::raw(s.plan.mode.as_str())];
+    let label =
+        |words: &'static str, short: &'static str| Span::styled(if labels { words } else { short }, t.dim());
+    let mut spans = vec![label(" mode ", " "), Span::raw(s.plan.mode.as_str())];
     if width >= 70 {
         spans.push(Span::styled("  id ", t.dim()));
         spans.push(Span::raw(s.plan.id.as_str().to_owned()));
@@ -77,7 +92,7 @@ fn summary_line(cx: &Ctx, gate: &Gate, width: u16) -> Line<'static> {
         let when = if old { format!("{} (old)", age(cx.app.now, o.at)) } else { age(cx.app.now, o.at) };
         spans.push(Span::styled(when, if old { t.warn() } else { t.dim() }));
         let (word, style) = gate_word(t, gate, true);
-        spans.push(Span::styled("  gate ", t.dim()));
+        spans.push(label("  gate ", "  "));
         spans.push(Span::styled(word, style));
     } else {
         spans.push(Span::styled("never", t.dim()));
@@ -117,38 +132,90 @@ fn gate_box(
     area: Rect,
 ) {
     let t = cx.t;
-    let title = if blockers.is_empty() && cx.obs.is_some() && cx.state.phase == Phase::Enforced {
-        Span::styled(format!(" {} enforced and healthy ", theme::OK), t.ok())
-    } else if blockers.is_empty() && cx.obs.is_some() && cx.state.removal.is_some() {
-        Span::styled(format!(" {} MTA-STS removed: the policy host may go ", theme::OK), t.ok())
-    } else if blockers.is_empty() && cx.obs.is_some() && cx.state.phase == Phase::Rollback {
-        Span::styled(format!(" {} countdown over: t resumes testing, x removes MTA-STS ", theme::OK), t.ok())
-    } else if blockers.is_empty() && cx.obs.is_some() {
-        Span::styled(format!(" {} gate open: n moves on ", theme::OK), t.ok())
-    } else if cx.obs.is_none() {
-        Span::styled(" gate: not checked yet ", t.dim())
-    } else if blockers.iter().all(|b| b.is_wait()) {
-        Span::styled(format!(" {} gate: waiting ", theme::WARN), t.warn())
-    } else if blockers.iter().all(|b| b.overridable || b.is_wait()) {
-        Span::styled(
-            format!(" {} gate: {} to wait for or acknowledge (n) ", theme::WARN, blockers.len()),
-            t.warn(),
-        )
-    } else {
-        let n = mtasts_core::words::count(blockers.len() as u64, "blocker");
-        Span::styled(format!(" {} gate: {n} ", theme::BAD), t.bad())
+    let (long, short, style) = gate_title(cx, blockers);
+    let whose = (cx.view.viewing != cx.state.phase && cx.state.phase != Phase::Rollback)
+        .then(|| format!(" the {} gate (looking at {}) ", cx.state.phase, cx.view.viewing));
+    let more = hint(cx.app, Action::Details).filter(|_| cut).map(|k| format!(" {k}: in full "));
+    // The most telling titles that fit, whole: never a word cut at the edge.
+    let choices = [
+        (long.as_str(), whose.as_deref(), more.as_deref()),
+        (long.as_str(), None, more.as_deref()),
+        (short.as_str(), whose.as_deref(), more.as_deref()),
+        (short.as_str(), None, more.as_deref()),
+        (short.as_str(), None, None),
+    ];
+    let fits = |(main, whose, more): &(&str, Option<&str>, Option<&str>)| {
+        let parts = [Some(*main), *whose, *more];
+        let n = parts.iter().flatten().count();
+        parts.iter().flatten().map(|p| Span::raw(*p).width()).sum::<usize>() + n.saturating_sub(1)
+            <= usize::from(area.width)
     };
-    let mut block = Block::default().borders(Borders::TOP).border_style(t.border()).title(title);
-    if cx.view.viewing != cx.state.phase && cx.state.phase != Phase::Rollback {
-        let whose = format!(" the {} gate (looking at {}) ", cx.state.phase, cx.view.viewing);
-        block = block.title(Span::styled(whose, t.dim()));
+    let (main, whose, more) = choices.iter().find(|c| fits(c)).copied().unwrap_or(choices[4]);
+    let mut block = Block::default()
+        .borders(Borders::TOP)
+        .border_style(t.border())
+        .title(Span::styled(main.to_owned(), style));
+    if let Some(w) = whose {
+        block = block.title(Span::styled(w.to_owned(), t.dim()));
     }
-    if cut {
-        block = block.title(Span::styled(" enter: in full ", t.accent()));
+    if let Some(m) = more {
+        block = block.title(Span::styled(m.to_owned(), t.accent()));
     }
     let inner = block.inner(area);
     f.render_widget(block, area);
-    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+    f.render_widget(Paragraph::new(lines), inner);
+}
+
+/// The gate box's title, long (with the keys that act on it) and short, and its style.
+fn gate_title(
+    cx: &Ctx,
+    blockers: &[mtasts_core::rollout::Blocker],
+) -> (String, String, ratatui::style::Style) {
+    let t = cx.t;
+    let app = cx.app;
+    let n = blockers.len();
+    let same = |words: String, style| (format!(" {words} "), format!(" {words} "), style);
+    let keyed_title = |head: String, keys: Vec<Option<String>>, style| {
+        let keys: Vec<String> = keys.into_iter().flatten().collect();
+        let long = if keys.is_empty() { head.clone() } else { format!("{head}: {}", keys.join(", ")) };
+        (format!(" {long} "), format!(" {head} "), style)
+    };
+    let clear = blockers.is_empty() && cx.obs.is_some();
+    match () {
+        _ if clear && cx.state.phase == Phase::Enforced => {
+            same(format!("{} enforced and healthy", theme::OK), t.ok())
+        }
+        _ if clear && cx.state.removal.is_some() => (
+            format!(" {} MTA-STS removed: the policy host may go ", theme::OK),
+            format!(" {} MTA-STS removed ", theme::OK),
+            t.ok(),
+        ),
+        _ if clear && cx.state.phase == Phase::Rollback => keyed_title(
+            format!("{} countdown over", theme::OK),
+            vec![
+                keyed(app, Action::Resume, "resumes testing"),
+                keyed(app, Action::Retire, "removes MTA-STS"),
+            ],
+            t.ok(),
+        ),
+        _ if clear => keyed_title(
+            format!("{} gate open", theme::OK),
+            vec![keyed(app, Action::Next, "moves on")],
+            t.ok(),
+        ),
+        _ if cx.obs.is_none() => same("gate: not checked yet".to_owned(), t.dim()),
+        _ if blockers.iter().all(|b| b.is_wait()) => same(format!("{} gate: waiting", theme::WARN), t.warn()),
+        _ if blockers.iter().all(|b| b.overridable || b.is_wait()) => {
+            let head = format!("{} gate: {n} to wait for or acknowledge", theme::WARN);
+            let long = match hint(app, Action::Next) {
+                Some(k) => format!(" {head} ({k}) "),
+                None => format!(" {head} "),
+            };
+            (long, format!(" {head} "), t.warn())
+        }
+        _ if n == 1 => same(format!("{} gate: 1 blocker", theme::BAD), t.bad()),
+        _ => same(format!("{} gate: {n} blockers", theme::BAD), t.bad()),
+    }
 }
 
 /// The gate's blockers and next step, in full (they wrap; Enter opens them in a note).
@@ -171,7 +238,7 @@ fn gate_lines(cx: &Ctx, gate: &Gate, blockers: &[mtasts_core::rollout::Blocker])
     }));
     lines.push(Line::from(vec![
         Span::styled(" next: ", t.accent()),
-        Span::raw(sanitize(&gate.next.render(crate::tui::keymap::verb_keys)).into_owned()),
+        Span::raw(sanitize(&gate.next.render(|v| verb_keys(cx.app, v))).into_owned()),
     ]));
     lines
 }

@@ -8,11 +8,13 @@ use ratatui::text::{Line, Span};
 use super::hosting::policy_file_lines;
 use super::pane::{Ctx, pane};
 use crate::tui::artefact::{previewing_enforce, shown_policy};
+use crate::tui::hints::{hint, keyed};
+use crate::tui::keymap::Action;
 use crate::tui::theme;
-use crate::tui::widgets::{mark, spinner};
+use crate::tui::widgets::{duration_words, mark, spinner};
 use mtasts_core::rollout::{
     Gate, Phase, detect_drift, maintenance_lines, monitoring_units, policy_one_line, publish_steps,
-    rollback_countdown, upkeep_lines,
+    removal_view, rollback_countdown, short_time, upkeep_lines,
 };
 use mtasts_core::sanitize::sanitize;
 
@@ -23,7 +25,7 @@ pub fn render(cx: &Ctx, _gate: &Gate, f: &mut Frame, area: Rect) {
     let preview = previewing_enforce(s, cx.view.viewing);
     let policy = shown_policy(s, cx.view.viewing);
     let id = if preview {
-        Span::styled("a new one, generated when n advances to enforce", t.dim())
+        Span::styled("a new one, generated on advancing to enforce", t.dim())
     } else {
         Span::styled(s.plan.id.as_str().to_owned(), t.accent())
     };
@@ -40,8 +42,8 @@ pub fn render(cx: &Ctx, _gate: &Gate, f: &mut Frame, area: Rect) {
         lines.push(Line::from(Span::styled(" RFC 8461 §8.1: the policy first, then the id", t.title())));
         if preview {
             lines.push(Line::from(Span::raw(
-                "  n advances here once the testing window is done: the plan becomes this policy with \
-                 a new id; serve the file below first, then publish the id.",
+                "  once the testing window is done, advancing from testing makes this policy the plan \
+                 with a new id; serve the file below first, then publish the id.",
             )));
         } else {
             for (i, step) in publish_steps(s, cx.obs).into_iter().enumerate() {
@@ -58,22 +60,24 @@ pub fn render(cx: &Ctx, _gate: &Gate, f: &mut Frame, area: Rect) {
                     Span::raw(format!(" {}", step.action)),
                 ]));
             }
-            lines.push(crate::tui::widgets::dns::line(t, s));
+            lines.push(crate::tui::widgets::dns::line(cx.app, t, s));
         }
         lines.push(Line::default());
-        lines.extend(policy_file_lines(t, &s.domain, &policy));
-        lines.push(Line::from(vec![
-            Span::styled(" o ", t.accent()),
-            Span::raw(
-                "opens the hosting snippet, regenerated for mode: enforce (a Worker carries the policy: \
-                 deploy it again; a web server only needs the new mta-sts.txt)",
-            ),
-        ]));
+        lines.extend(policy_file_lines(cx.app, t, &s.domain, &policy));
+        let snippet = "the hosting snippet, regenerated for mode: enforce (a Worker carries the policy: \
+                       deploy it again; a web server only needs the new mta-sts.txt)";
+        lines.push(match hint(cx.app, Action::OpenHosting) {
+            Some(k) => Line::from(vec![
+                Span::styled(format!(" {k} "), t.accent()),
+                Span::raw(format!("opens {snippet}")),
+            ]),
+            None => Line::from(Span::raw(format!(" {snippet}"))),
+        });
     } else {
         checklist(cx, &mut lines);
     }
     maintenance(cx, &mut lines);
-    pane(lines, cx.view, cx.t, f, area);
+    pane(cx, lines, f, area);
 }
 
 fn checklist(cx: &Ctx, lines: &mut Vec<Line<'static>>) {
@@ -123,9 +127,13 @@ fn checklist(cx: &Ctx, lines: &mut Vec<Line<'static>>) {
             };
             lines.push(Line::from(Span::raw(format!("  {sym} {text}"))));
         }
-        None => lines.push(Line::from(Span::styled("  not checked yet — press r", t.dim()))),
+        None => {
+            let press = hint(cx.app, Action::Recheck).map(|k| format!(" — press {k}")).unwrap_or_default();
+            lines.push(Line::from(Span::styled(format!("  not checked yet{press}"), t.dim())));
+        }
     }
-    lines.push(Line::from(Span::styled(" external testers (1–5 ticks one off)", t.title())));
+    let tick = keyed(cx.app, Action::Tick, "ticks one off").map(|k| format!(" ({k})")).unwrap_or_default();
+    lines.push(Line::from(Span::styled(format!(" external testers{tick}"), t.title())));
     for (i, (name, url)) in super::validation::testers(&s.domain).iter().enumerate() {
         let done = super::validation::tester_ticked(s, i);
         let sym = if done { Span::styled(theme::OK, t.ok()) } else { Span::styled(theme::TODO, t.dim()) };
@@ -146,10 +154,12 @@ fn maintenance(cx: &Ctx, lines: &mut Vec<Line<'static>>) {
     match cx.obs.and_then(|o| detect_drift(s, o)) {
         Some(d) => lines.push(Line::from(vec![
             Span::styled(format!("  {} MX drift: ", theme::BAD), t.bad()),
-            Span::raw(format!(
-                "{}; n plans an updated policy and a new 30-day window",
-                sanitize(&d.describe())
-            )),
+            Span::raw(match keyed(cx.app, Action::Next, "plans") {
+                Some(k) => {
+                    format!("{}; {k} an updated policy and a new 30-day window", sanitize(&d.describe()))
+                }
+                None => sanitize(&d.describe()).into_owned(),
+            }),
         ])),
         None => lines.push(Line::from(vec![
             Span::styled(format!("  {} ", theme::OK), t.ok()),
@@ -162,14 +172,23 @@ fn maintenance(cx: &Ctx, lines: &mut Vec<Line<'static>>) {
     for l in upkeep_lines(s) {
         lines.push(Line::from(Span::raw(format!("  {}", sanitize(&l)))));
     }
-    lines.push(Line::from(Span::styled(
-        "  r re-checks · b plans a rollback (mode: none, then a countdown)",
-        t.dim(),
-    )));
+    let keys = [
+        keyed(cx.app, Action::Recheck, "re-checks"),
+        keyed(cx.app, Action::RollBack, "plans a rollback (mode: none, then a countdown)"),
+    ];
+    let keys: Vec<String> = keys.into_iter().flatten().collect();
+    if !keys.is_empty() {
+        lines.push(Line::from(Span::styled(format!("  {}", keys.join(" · ")), t.dim())));
+    }
     lines.push(Line::default());
+    let keys = [
+        keyed(cx.app, Action::CopyMonitoring, "copy"),
+        keyed(cx.app, Action::WriteMonitoring, "write into a folder"),
+    ];
+    let keys: String = keys.into_iter().flatten().map(|k| format!(" · {k}")).collect();
     lines.push(Line::from(vec![
         Span::styled(" monitoring (cron or a systemd timer)", t.title()),
-        Span::styled(" · c copy · w write into a folder", t.dim()),
+        Span::styled(keys, t.dim()),
     ]));
     for (name, text) in monitoring_units(&s.domain) {
         lines.push(Line::from(Span::styled(format!("  ── {name}"), t.accent())));
@@ -183,32 +202,53 @@ fn maintenance(cx: &Ctx, lines: &mut Vec<Line<'static>>) {
 fn rollback(cx: &Ctx, lines: &mut Vec<Line<'static>>) {
     let t = cx.t;
     lines.push(Line::from(Span::styled(" rollback (RFC 8461 §8.3)", t.title())));
+    let countdown = rollback_countdown(cx.state, cx.app.now);
+    // Once the countdown runs, the steps were done when mode: none was first seen live: records
+    // removed later (retiring) do not undo them.
+    let started = countdown.is_some();
     for (i, step) in publish_steps(cx.state, cx.obs).into_iter().enumerate() {
         lines.push(Line::from(vec![
             Span::raw(format!("  {}. ", i + 1)),
-            mark(t, step.done),
+            if started || step.done { mark(t, true) } else { Span::styled(theme::TODO, t.dim()) },
             Span::raw(format!(" {}", step.action)),
         ]));
     }
-    lines.push(crate::tui::widgets::dns::line(t, cx.state));
-    match rollback_countdown(cx.state, cx.app.now) {
+    lines.push(crate::tui::widgets::dns::line(cx.app, t, cx.state));
+    match countdown {
         Some(c) if c.complete => lines.push(Line::from(Span::styled(
-            format!("  {} countdown over: the records and the policy may be removed", theme::OK),
+            format!("  {} countdown over: the records and the policy host may be removed", theme::OK),
             t.ok(),
         ))),
-        Some(c) => {
-            let h = c.remaining.as_secs().max(0) / 3600;
-            lines.push(Line::from(Span::styled(
-                format!(
-                    "  ⏳ {}d {}h left before the records may go (at {})",
-                    h / 24,
-                    h % 24,
-                    c.removable_at.strftime("%Y-%m-%d %H:%M UTC")
-                ),
-                t.warn(),
-            )));
-        }
+        Some(c) => lines.push(Line::from(Span::styled(
+            format!(
+                "  {} {} left before the records may go (from {})",
+                theme::WARN,
+                duration_words(c.remaining.as_secs()),
+                short_time(c.removable_at)
+            ),
+            t.warn(),
+        ))),
         None => lines
             .push(Line::from(Span::styled("  the countdown starts once mode: none is seen live", t.dim()))),
+    }
+    if let Some(v) = removal_view(cx.state, cx.app.now) {
+        let sts = cx.state.domain.child("_mta-sts");
+        let (text, style) = match (v.records_gone_at, v.host_removable_at) {
+            (Some(_), Some(_)) if v.complete => {
+                (format!("  {} removing: TXT {sts} is gone and the policy host may go", theme::OK), t.ok())
+            }
+            (Some(gone), Some(at)) => (
+                format!(
+                    "  {} removing: TXT {sts} gone since {}; keep the policy host until {} ({} left)",
+                    theme::WARN,
+                    short_time(gone),
+                    short_time(at),
+                    duration_words(at.as_second().saturating_sub(cx.app.now.as_second()))
+                ),
+                t.warn(),
+            ),
+            _ => (format!("  {} removing: delete TXT {sts} first", theme::TODO), t.accent()),
+        };
+        lines.push(Line::from(Span::styled(text, style)));
     }
 }

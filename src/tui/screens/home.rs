@@ -3,12 +3,12 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::domain::gate_word;
 use crate::tui::app::{App, Entry};
 use crate::tui::theme::{self, Theme};
-use crate::tui::widgets::{age, bar, fit, spinner};
+use crate::tui::widgets::{age, bar, fit, fit_words, spinner};
 use mtasts_core::rollout::{DomainState, evaluate, status_line, testing_progress};
 use mtasts_core::sanitize::sanitize;
 
@@ -30,7 +30,7 @@ pub fn render(app: &App, t: &Theme, f: &mut Frame, area: Rect) {
     let head = if wide {
         format!("  {:<19}{:<11}{:<8}{:<25}{}", "domain", "phase", "mode", "testing window", "last check")
     } else {
-        format!("  {:<18}{:<11}{:<13}{}", "domain", "phase", "window", "check")
+        format!("  {:<18}{:<11}{:<16}{}", "domain", "phase", "window", "check")
     };
     let mut lines = vec![Line::from(Span::styled(head, t.dim()))];
     for (i, e) in app.entries.iter().enumerate() {
@@ -53,7 +53,10 @@ fn row(app: &App, t: &Theme, e: &Entry, wide: bool, selected: bool, width: u16) 
                     Span::raw(sel),
                     Span::styled(format!("{} {} (unreadable)", theme::BAD, sanitize(&name)), t.bad()),
                 ])),
-                pick(Line::from(Span::styled(format!("    {}", fit(&sanitize(problem), next_w)), t.dim()))),
+                pick(Line::from(Span::styled(
+                    format!("    {}", fit_words(&sanitize(problem), next_w)),
+                    t.dim(),
+                ))),
             ];
         }
         Entry::Ok(s) => s.as_ref(),
@@ -96,9 +99,9 @@ fn row(app: &App, t: &Theme, e: &Entry, wide: bool, selected: bool, width: u16) 
     }
     let words = match app.freshness_words(&s.domain) {
         Some(w) => w,
-        None => st.next.render(crate::tui::keymap::verb_keys),
+        None => st.next.render(|v| crate::tui::hints::verb_keys(app, v)),
     };
-    let next = Line::from(Span::styled(format!("    {}", fit(&sanitize(&words), next_w)), t.dim()));
+    let next = Line::from(Span::styled(format!("    {}", fit_words(&sanitize(&words), next_w)), t.dim()));
     [pick(Line::from(spans)), pick(next)]
 }
 
@@ -122,12 +125,12 @@ fn window_cell(s: &DomainState, now: jiff::Timestamp, wide: bool) -> String {
             None if wide => {
                 format!("{} day {}/{}, {} left", bar(p.day, p.total, 5), p.day, p.total, p.days_remaining)
             }
-            None => format!("{}/{} {}left", p.day, p.total, p.days_remaining),
+            None => format!("{}/{}, {} left", p.day, p.total, p.days_remaining),
         },
         None => "—".to_owned(),
     };
     // The cell always ends in a space, so the check column never runs into it.
-    if wide { format!("{text:<25}") } else { format!("{:<12} ", fit(&text, 12)) }
+    if wide { format!("{text:<25}") } else { format!("{:<15} ", fit_words(&text, 15)) }
 }
 
 fn empty(app: &App, t: &Theme, f: &mut Frame, area: Rect) {
@@ -140,7 +143,10 @@ fn empty(app: &App, t: &Theme, f: &mut Frame, area: Rect) {
         ),
         Line::default(),
         Line::from(Span::styled(
-            " Press a, then type the mail domain (e.g. example.com) and Enter.",
+            match crate::tui::hints::hint(app, crate::tui::keymap::Action::Add) {
+                Some(k) => format!(" Press {k}, then type the mail domain (e.g. example.com) and Enter."),
+                None => " Add a domain: type the mail domain (e.g. example.com) and Enter.".to_owned(),
+            },
             t.title(),
         )),
         Line::from(
@@ -152,5 +158,6 @@ fn empty(app: &App, t: &Theme, f: &mut Frame, area: Rect) {
         lines.push(Line::default());
         lines.push(Line::from(Span::styled(format!(" Demo domains: {}", d.domains.join(", ")), t.dim())));
     }
-    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+    let width = area.width;
+    f.render_widget(Paragraph::new(crate::tui::widgets::wrap::wrap_all(&lines, width)), area);
 }

@@ -6,8 +6,10 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
 use super::pane::{Ctx, pane};
+use crate::tui::hints::{hint, keyed};
+use crate::tui::keymap::Action;
 use crate::tui::theme::{self, Theme};
-use crate::tui::widgets::{dane, fit, mark, s_client, spinner};
+use crate::tui::widgets::{dane, fit_words, mark, s_client, spinner};
 use mtasts_core::evidence::{CertVerdict, MxEvidence, SmtpEvidence, SmtpOutcome};
 use mtasts_core::finding::Severity;
 use mtasts_core::sanitize::sanitize;
@@ -73,7 +75,7 @@ pub fn render(cx: &Ctx, f: &mut Frame, area: Rect) {
         " Every domain and subdomain with MX records needs its own rollout.",
         t.dim(),
     )));
-    pane(lines, cx.view, cx.t, f, area);
+    pane(cx, lines, f, area);
 }
 
 /// One MX host and its probes; `planned` hosts come from the plan, not DNS, so have no preference.
@@ -117,7 +119,7 @@ fn probe_line(cx: &Ctx, t: &Theme, p: &SmtpEvidence) -> Line<'static> {
                 matches!(tls.cert.verdict, CertVerdict::Trusted | CertVerdict::TrustedViaExtraAnchor);
             spans.push(mark(t, trusted));
             let issuer = tls.cert.issuer.as_deref().map(short_dn).unwrap_or_else(|| "?".into());
-            spans.push(Span::raw(format!(" {:<16} ", fit(&issuer, 16))));
+            spans.push(Span::raw(format!(" {:<16} ", fit_words(&issuer, 16))));
             match tls.cert.not_after {
                 Some(na) => {
                     let days = mtasts_core::words::days_between(cx.app.now, na);
@@ -184,15 +186,24 @@ fn saved_or_waiting(cx: &Ctx, lines: &mut Vec<Line<'static>>) {
             spans.extend([
                 mark(t, r.name_ok),
                 Span::raw(" name  "),
-                Span::styled("(saved; r re-checks)", t.dim()),
+                Span::styled(format!("(saved{})", recheck(cx, "; ")), t.dim()),
             ]);
         } else if cx.obs.is_some() {
-            spans.push(Span::styled("not probed: no address was found for it (r re-checks)", t.dim()));
+            spans.push(Span::styled(
+                format!("not probed: no address was found for it{}", recheck(cx, "; ")),
+                t.dim(),
+            ));
         } else if cx.app.session(&cx.state.domain).is_some_and(|s| s.unreachable.is_some()) {
             spans.push(Span::styled(mtasts_core::judge::reach::DNS_UNANSWERED, t.warn()));
         } else {
-            spans.push(Span::styled("not checked yet — press r", t.dim()));
+            let press = hint(cx.app, Action::Recheck).map(|k| format!(" — press {k}")).unwrap_or_default();
+            spans.push(Span::styled(format!("not checked yet{press}"), t.dim()));
         }
         lines.push(Line::from(spans));
     }
+}
+
+/// `sep` and the re-check key with its words where it acts, else nothing.
+fn recheck(cx: &Ctx, sep: &str) -> String {
+    keyed(cx.app, Action::Recheck, "re-checks").map(|k| format!("{sep}{k}")).unwrap_or_default()
 }

@@ -21,6 +21,7 @@ fn title(kind: PromptKind) -> &'static str {
         PromptKind::FetchUrl => " fetch TLS-RPT reports (IMAP) ",
         PromptKind::Ack => " override the gate? ",
         PromptKind::WriteArtefact(a) if a.is_folder() => " write into a new folder ",
+        PromptKind::WriteArtefact(crate::tui::artefact::Artefact::Records) => " write the records ",
         PromptKind::WriteArtefact(_) => " write the policy file ",
         PromptKind::ServerPaths => " certificate, key and webroot ",
         PromptKind::AddMx => " MX hosts of the new domain ",
@@ -174,8 +175,9 @@ pub fn boxed(lines: Vec<Line<'static>>, title: &'static str, t: &Theme, f: &mut 
     let w = f.area().width.saturating_sub(4).min(74);
     let block =
         Block::default().borders(Borders::ALL).border_style(t.accent()).title(Span::styled(title, t.title()));
-    let para = Paragraph::new(lines).block(block).wrap(Wrap { trim: false });
-    let h = u16::try_from(para.line_count(w.saturating_sub(2))).unwrap_or(u16::MAX).min(f.area().height);
+    let rows = crate::tui::widgets::wrap::wrap_all(&lines, w.saturating_sub(2));
+    let h = u16::try_from(rows.len() + 2).unwrap_or(u16::MAX).min(f.area().height);
+    let para = Paragraph::new(rows).block(block);
     let area = super::centered(f.area(), w, h);
     f.render_widget(Clear, area);
     f.render_widget(para, area);

@@ -12,6 +12,8 @@ use ratatui::text::{Line, Span};
 
 use super::pane::{Ctx, pane};
 use crate::tui::app::DomainReports;
+use crate::tui::hints::hint;
+use crate::tui::keymap::Action;
 use crate::tui::theme::{self, Theme};
 use crate::tui::widgets::rua;
 use mtasts_core::sanitize::sanitize;
@@ -37,9 +39,11 @@ pub fn render(cx: &Ctx, f: &mut Frame, area: Rect) {
             Line::from(Span::styled(" TLS-RPT reports", t.title())),
             Line::from(Span::styled(
                 format!(
-                    " no TLS-RPT reports imported for {} yet — press i to import (.json, .json.gz, \
-                     .eml, mbox, maildir)",
-                    sanitize(domain)
+                    " no TLS-RPT reports imported for {} yet{} (.json, .json.gz, .eml, mbox, maildir)",
+                    sanitize(domain),
+                    hint(cx.app, Action::Import)
+                        .map(|k| format!(" — press {k} to import"))
+                        .unwrap_or_default()
                 ),
                 t.dim(),
             )),
@@ -49,10 +53,10 @@ pub fn render(cx: &Ctx, f: &mut Frame, area: Rect) {
         .collect(),
     };
     lines.push(Line::default());
-    lines.extend(rua::review(t, cx.state, cx.app.now));
+    lines.extend(rua::review(cx.app, t, cx.state));
     let live = cx.checked.map(|c| c.judgement.findings.as_slice()).unwrap_or_default();
-    lines.extend(rua::advice(t, cx.state, live));
-    pane(lines, cx.view, cx.t, f, area);
+    lines.extend(rua::advice(cx.app, t, cx.state, live));
+    pane(cx, lines, f, area);
 }
 
 fn view(r: &DomainReports, s: &DomainSummary, now: jiff::Timestamp, t: &Theme) -> Vec<Line<'static>> {

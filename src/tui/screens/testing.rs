@@ -10,6 +10,7 @@ use super::pane::{Ctx, pane};
 use crate::tui::app::DomainReports;
 use crate::tui::theme;
 use crate::tui::widgets::verdict;
+use crate::tui::widgets::wrap::wrap_all;
 use mtasts_core::rollout::{BlockerKind, Gate, Phase, testing_progress};
 use mtasts_core::words::{count, span, thousands};
 use mtasts_reports::words;
@@ -30,24 +31,23 @@ pub fn render(cx: &Ctx, gate: &Gate, f: &mut Frame, area: Rect) {
                 max_age_words(cx.state.plan.max_age)
             )
         };
-        f.render_widget(
-            Paragraph::new(Span::styled(msg, t.dim())).wrap(ratatui::widgets::Wrap { trim: false }),
-            area,
-        );
+        pane(cx, vec![Line::from(Span::styled(msg, t.dim()))], f, area);
         return;
     };
-    let header = Paragraph::new(Line::from(vec![
-        Span::styled(" started ", t.dim()),
-        Span::raw(p.started.strftime("%Y-%m-%d").to_string()),
-        Span::styled("  ends ", t.dim()),
-        Span::raw(p.window_ends.to_string()),
-        Span::styled(format!("  mode: {}, max_age {}", cx.state.plan.mode, policy_age(cx)), t.dim()),
-    ]))
-    .wrap(ratatui::widgets::Wrap { trim: false });
-    let head_h = u16::try_from(header.line_count(area.width)).unwrap_or(1).clamp(1, 2);
-    let [head, gauge, rest] =
+    let head = wrap_all(
+        &[Line::from(vec![
+            Span::styled(" started ", t.dim()),
+            Span::raw(p.started.strftime("%Y-%m-%d").to_string()),
+            Span::styled("  ends ", t.dim()),
+            Span::raw(p.window_ends.to_string()),
+            Span::styled(format!("  mode: {}, max_age {}", cx.state.plan.mode, policy_age(cx)), t.dim()),
+        ])],
+        area.width,
+    );
+    let head_h = u16::try_from(head.len()).unwrap_or(1);
+    let [head_a, gauge, rest] =
         Layout::vertical([Constraint::Length(head_h), Constraint::Length(1), Constraint::Min(1)]).areas(area);
-    f.render_widget(header, head);
+    f.render_widget(Paragraph::new(head), head_a);
     let label = if p.complete {
         format!("{} ({}-day window complete)", p.words(cx.app.now), p.total)
     } else {
@@ -88,7 +88,7 @@ pub fn render(cx: &Ctx, gate: &Gate, f: &mut Frame, area: Rect) {
                 !has(BlockerKind::TlsRptFailures) && !has(BlockerKind::NoTlsRptReports),
             )
         },
-        ("two external testers ticked (← validation, keys 1–5)", !has(BlockerKind::TestersNotRun)),
+        ("two external testers ticked (on the validation screen)", !has(BlockerKind::TestersNotRun)),
     ];
     for (what, ok) in items {
         let (sym, st) = if ok { (theme::OK, t.ok()) } else { (theme::TODO, t.warn()) };
@@ -113,7 +113,7 @@ pub fn render(cx: &Ctx, gate: &Gate, f: &mut Frame, area: Rect) {
         _ => lines.push(Line::from(Span::styled(" TLS-RPT: no TLS-RPT reports imported yet", t.dim()))),
     }
     lines.extend(super::reports::ahead_line(cx));
-    lines.extend(crate::tui::widgets::rua::review(t, cx.state, cx.app.now));
+    lines.extend(crate::tui::widgets::rua::review(cx.app, t, cx.state));
     if let Some(r @ DomainReports { summary: Some(s), .. }) =
         cx.app.session(&cx.state.domain).and_then(|x| x.reports.as_ref())
     {
@@ -141,7 +141,7 @@ pub fn render(cx: &Ctx, gate: &Gate, f: &mut Frame, area: Rect) {
             t.dim(),
         )));
     }
-    pane(lines, cx.view, cx.t, f, rest);
+    pane(cx, lines, f, rest);
 }
 
 /// "604800 (7 days)": a max_age with its span.

@@ -6,6 +6,8 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
 use super::pane::{Ctx, pane};
+use crate::tui::hints::hint;
+use crate::tui::keymap::Action;
 use crate::tui::widgets::evidence::fact_lines;
 use crate::tui::widgets::{findings, spinner, verdict};
 use mtasts_core::rfc::DomainName;
@@ -60,13 +62,16 @@ pub fn render(cx: &Ctx, f: &mut Frame, area: Rect) {
             format!(" {} running the full check…", spinner(cx.app.frame)),
             t.accent(),
         ))),
-        None => lines.push(Line::from(Span::styled(" No full check this session yet — press r.", t.dim()))),
+        None => lines.push(Line::from(Span::styled(
+            format!(" No full check this session yet{}.", press_recheck(cx)),
+            t.dim(),
+        ))),
     }
     lines.push(Line::default());
     curl_lines(cx, &mut lines);
     lines.push(Line::default());
-    lines.extend(crate::tui::widgets::testers::lines(t, cx.state));
-    pane(lines, cx.view, cx.t, f, area);
+    lines.extend(crate::tui::widgets::testers::lines(cx.app, t, cx.state));
+    pane(cx, lines, f, area);
 }
 
 /// What `curl -I` and `curl` show for the policy URL, from this session's check.
@@ -78,7 +83,10 @@ fn curl_lines(cx: &Ctx, lines: &mut Vec<Line<'static>>) {
         Span::styled(sanitize(&url).into_owned(), t.accent()),
     ]));
     let Some(c) = cx.checked else {
-        lines.push(Line::from(Span::styled("    not fetched this session — press r", t.dim())));
+        lines.push(Line::from(Span::styled(
+            format!("    not fetched this session{}", press_recheck(cx)),
+            t.dim(),
+        )));
         return;
     };
     let fetch = &c.evidence.policy;
@@ -86,4 +94,9 @@ fn curl_lines(cx: &Ctx, lines: &mut Vec<Line<'static>>) {
     lines.push(Line::from(Span::styled(" curl (the body)", t.title())));
     let planned = cx.state.plan.policy().render();
     lines.extend(fact_lines(t, vec![mtasts_core::judge::curl::body_fact(fetch, &planned)], 4));
+}
+
+/// " — press" and the re-check key where it acts, else nothing.
+fn press_recheck(cx: &Ctx) -> String {
+    hint(cx.app, Action::Recheck).map(|k| format!(" — press {k}")).unwrap_or_default()
 }

@@ -3,19 +3,26 @@
 
 use ratatui::text::{Line, Span};
 
+use crate::tui::app::App;
+use crate::tui::hints::keyed;
+use crate::tui::keymap::Action;
 use crate::tui::theme::{self, Theme};
 use mtasts_core::evidence::Evidence;
 use mtasts_core::judge::dnssec_step::{self, Stage};
 use mtasts_core::sanitize::sanitize;
 
 /// The step's lines: `None` evidence means no check ran this session.
-pub fn section(t: &Theme, ev: Option<&Evidence>, busy: bool) -> Vec<Line<'static>> {
+pub fn section(app: &App, t: &Theme, ev: Option<&Evidence>, busy: bool) -> Vec<Line<'static>> {
     let heading = |mark: &str, words: &str, style| {
         Line::from(vec![Span::styled(" DNSSEC: ", t.title()), Span::styled(format!("{mark} {words}"), style)])
     };
     let Some(ev) = ev else {
-        let words = if busy { "checking…" } else { "not known until a check this session (r checks)" };
-        return vec![heading(theme::TODO, words, t.dim())];
+        let words = match keyed(app, Action::Recheck, "checks") {
+            _ if busy => "checking…".to_owned(),
+            Some(k) => format!("not known until a check this session ({k})"),
+            None => "not known until a check this session".to_owned(),
+        };
+        return vec![heading(theme::TODO, &words, t.dim())];
     };
     let Some(chain) = ev.dnssec_chain.as_ref() else {
         return vec![heading(theme::TODO, "the last check did not ask", t.dim())];
@@ -58,6 +65,14 @@ mod tests {
     use mtasts_core::evidence::{DnssecChain, DnssecProof, Lookup};
     use mtasts_core::judge::fixtures::healthy;
 
+    /// A wizard on example.com's records screen (where r checks).
+    fn app() -> App {
+        crate::tui::fixtures::domain_app(
+            crate::tui::fixtures::state(mtasts_core::rollout::Phase::Records, 0, None),
+            None,
+        )
+    }
+
     fn text(lines: &[Line<'static>]) -> String {
         lines.iter().map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect::<String>() + "\n").collect()
     }
@@ -66,7 +81,7 @@ mod tests {
     fn a_missing_ds_shows_the_chain_and_the_registrar_step() {
         let mut ev = healthy("testing");
         ev.dnssec_chain = Some(DnssecChain::counted(Lookup::Found(2), Lookup::NoData, DnssecProof::Insecure));
-        let out = text(&section(&Theme::new(false), Some(&ev), false));
+        let out = text(&section(&app(), &Theme::new(false), Some(&ev), false));
         assert!(out.contains("no DS at the parent"), "{out}");
         assert!(out.contains("DNSKEY at example.com"), "{out}");
         assert!(out.contains("2 records"), "{out}");
@@ -76,9 +91,9 @@ mod tests {
 
     #[test]
     fn without_a_check_it_says_how_to_get_one() {
-        let out = text(&section(&Theme::new(false), None, false));
+        let out = text(&section(&app(), &Theme::new(false), None, false));
         assert!(out.contains("r checks"), "{out}");
-        let busy = text(&section(&Theme::new(false), None, true));
+        let busy = text(&section(&app(), &Theme::new(false), None, true));
         assert!(busy.contains("checking"), "{busy}");
     }
 }

@@ -3,7 +3,8 @@
 use ratatui::text::{Line, Span};
 
 use crate::tui::app::{App, Status};
-use crate::tui::keymap;
+use crate::tui::hints;
+use crate::tui::keymap::Action;
 use crate::tui::theme::Theme;
 
 /// The footer: the DEMO badge in the demo, then the most important keys that fit, then
@@ -15,7 +16,7 @@ pub fn footer(app: &App, t: &Theme, width: u16) -> Line<'static> {
         spans.push(Span::styled(" DEMO ", t.demo()));
         left = left.saturating_sub(6);
     }
-    for (k, what) in keymap::footer(app, left) {
+    for (k, what) in hints::footer(app, left) {
         spans.push(Span::styled(format!(" {k}"), t.accent()));
         spans.push(Span::raw(format!(" {what} ")));
     }
@@ -26,10 +27,11 @@ pub fn footer(app: &App, t: &Theme, width: u16) -> Line<'static> {
 pub fn status(app: &App, t: &Theme) -> Line<'static> {
     if let Some(c) = &app.import {
         let spin = super::spinner(app.frame);
-        return Line::from(vec![
-            Span::styled(format!(" {spin} {}: {}", c.label(), c.progress()), t.accent()),
-            Span::styled("  Esc cancels", t.dim()),
-        ]);
+        let mut spans = vec![Span::styled(format!(" {spin} {}: {}", c.label(), c.progress()), t.accent())];
+        if let Some(k) = hints::keyed(app, Action::CancelImport, "cancels") {
+            spans.push(Span::styled(format!("  {k}"), t.dim()));
+        }
+        return Line::from(spans);
     }
     match &app.status {
         Some(Status::Error(text)) => {

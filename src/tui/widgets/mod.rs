@@ -10,6 +10,7 @@ pub mod rail;
 pub mod rua;
 pub mod s_client;
 pub mod testers;
+pub mod wrap;
 
 use ratatui::style::Style;
 use ratatui::text::Span;
@@ -56,6 +57,22 @@ pub fn age(now: jiff::Timestamp, at: jiff::Timestamp) -> String {
     }
 }
 
+/// A span of time in words a reader weighs at a glance: "3 days 4 hours", "5 hours 10 minutes",
+/// "12 minutes", "less than a minute".
+pub fn duration_words(secs: i64) -> String {
+    let unit = |n: i64, one: &str| format!("{n} {one}{}", if n == 1 { "" } else { "s" });
+    let (d, h, m) = (secs / 86_400, secs % 86_400 / 3600, secs % 3600 / 60);
+    match () {
+        _ if d >= 7 => unit(d, "day"),
+        _ if d >= 1 && h > 0 => format!("{} {}", unit(d, "day"), unit(h, "hour")),
+        _ if d >= 1 => unit(d, "day"),
+        _ if h >= 1 && m > 0 => format!("{} {}", unit(h, "hour"), unit(m, "minute")),
+        _ if h >= 1 => unit(h, "hour"),
+        _ if m >= 1 => unit(m, "minute"),
+        _ => "less than a minute".to_owned(),
+    }
+}
+
 /// Truncates to `w` display cells with an ellipsis.
 pub fn fit(s: &str, w: usize) -> String {
     if s.chars().count() <= w {
@@ -64,6 +81,20 @@ pub fn fit(s: &str, w: usize) -> String {
     let mut out: String = s.chars().take(w.saturating_sub(1)).collect();
     out.push('…');
     out
+}
+
+/// Shortens prose to `w` display cells at a word boundary, with an ellipsis: a word is cut
+/// only when it is longer than a third of the room.
+pub fn fit_words(s: &str, w: usize) -> String {
+    if s.chars().count() <= w {
+        return s.to_owned();
+    }
+    let room: String = s.chars().take(w.saturating_sub(1)).collect();
+    let whole = match room.rfind(' ') {
+        Some(i) if room[..i].chars().count() >= w * 2 / 3 => room[..i].trim_end().to_owned(),
+        _ => room,
+    };
+    format!("{whole}…")
 }
 
 /// A DNS lookup that found nothing, in words (never the enum's name).

@@ -4,6 +4,9 @@
 
 use ratatui::text::{Line, Span};
 
+use crate::tui::app::App;
+use crate::tui::hints::hint;
+use crate::tui::keymap::Action;
 use crate::tui::theme::{self, Theme};
 use mtasts_core::finding::{Code, Finding};
 use mtasts_core::judge::rua_several;
@@ -12,7 +15,7 @@ use mtasts_core::rollout::{DomainState, next_review};
 use mtasts_core::sanitize::sanitize;
 
 /// Where reports go, the warning when several `rua` are listed, and where `rua` can point.
-pub fn advice(t: &Theme, s: &DomainState, live: &[Finding]) -> Vec<Line<'static>> {
+pub fn advice(app: &App, t: &Theme, s: &DomainState, live: &[Finding]) -> Vec<Line<'static>> {
     let rua: Vec<&str> = s.plan.rua.iter().map(|r| r.as_str()).collect();
     let mut out = vec![Line::from(vec![
         Span::styled(" reports go to ", t.title()),
@@ -33,11 +36,15 @@ pub fn advice(t: &Theme, s: &DomainState, live: &[Finding]) -> Vec<Line<'static>
             t.ok(),
         ))),
     }
-    out.push(Line::from(Span::styled(" where rua can point (e on the records screen edits it):", t.dim())));
+    out.push(Line::from(Span::styled(" where rua can point (edit it on the records screen):", t.dim())));
     let dedicated = format!("a dedicated address such as tlsrpt@{}", s.domain);
+    let import = match hint(app, Action::Import) {
+        Some(k) => format!("import its mail here with {k}"),
+        None => "import its mail here".to_owned(),
+    };
     for (what, why) in [
         ("a mailbox someone reads regularly", "reports arrive daily from each large sender"),
-        (dedicated.as_str(), "import its mail here with i"),
+        (dedicated.as_str(), import.as_str()),
         ("a reporting service's mailto: or https: address", "it charts the reports for you"),
     ] {
         out.push(Line::from(vec![
@@ -49,7 +56,8 @@ pub fn advice(t: &Theme, s: &DomainState, live: &[Finding]) -> Vec<Line<'static>
 }
 
 /// "next review due …" for the domain's phase, or nothing before reports are expected.
-pub fn review(t: &Theme, s: &DomainState, now: jiff::Timestamp) -> Vec<Line<'static>> {
+pub fn review(app: &App, t: &Theme, s: &DomainState) -> Vec<Line<'static>> {
+    let now = app.now;
     let Some(due) = next_review(s, now) else {
         return Vec::new();
     };
@@ -59,10 +67,11 @@ pub fn review(t: &Theme, s: &DomainState, now: jiff::Timestamp) -> Vec<Line<'sta
         d if d < 0 => format!("was due {date} ({})", mtasts_core::words::relative_day(now, due.at)),
         _ => format!("is due {date} ({})", mtasts_core::words::relative_day(now, due.at)),
     };
+    let opens = hint(app, Action::Reports).map(|k| format!(" ({k})")).unwrap_or_default();
     let every = if due.every_days == 7 { "weekly while testing" } else { "monthly once enforcing" };
     let (sym, st) = if due.overdue { (theme::WARN, t.warn()) } else { (theme::TODO, t.accent()) };
     vec![Line::from(vec![
         Span::styled(format!(" {sym} next review of the reports {when}"), st),
-        Span::styled(format!(" — {every}; opening the reports (R) counts as one"), t.dim()),
+        Span::styled(format!(" — {every}; opening the reports{opens} counts as one"), t.dim()),
     ])]
 }

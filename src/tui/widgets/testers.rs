@@ -3,15 +3,20 @@
 
 use ratatui::text::{Line, Span};
 
+use crate::tui::app::App;
+use crate::tui::hints::hint;
+use crate::tui::keymap::Action;
 use crate::tui::theme::{self, Theme};
 use mtasts_core::rollout::{DomainState, TESTERS_NEEDED, Tester};
 
 /// The heading, one numbered row per tester, and the gate's count.
-pub fn lines(t: &Theme, s: &DomainState) -> Vec<Line<'static>> {
-    let mut out = vec![Line::from(Span::styled(
-        " Second opinions — open in a browser, then press 1–5 to tick the ones you ran:",
-        t.title(),
-    ))];
+pub fn lines(app: &App, t: &Theme, s: &DomainState) -> Vec<Line<'static>> {
+    let tick = match hint(app, Action::Tick) {
+        Some(k) => format!(", then press {k} to tick the ones you ran:"),
+        None => ":".to_owned(),
+    };
+    let mut out =
+        vec![Line::from(Span::styled(format!(" Second opinions — open in a browser{tick}"), t.title()))];
     for (i, tester) in Tester::ALL.into_iter().enumerate() {
         let ran = s.walkthrough.ran(tester);
         let sym = if ran { Span::styled(theme::OK, t.ok()) } else { Span::styled(theme::TODO, t.dim()) };

@@ -13,6 +13,7 @@ use super::phase::Phase;
 use super::removal::removal_action;
 use super::steps::{policy_one_line, publish_steps};
 use super::testing::testing_progress;
+use super::time::short_time;
 use crate::rfc::{StsRecord, TlsRptRecord};
 
 fn has(blockers: &[Blocker], kind: BlockerKind) -> bool {
@@ -143,7 +144,7 @@ fn testing_action(
     if let Some(p) = testing_progress(state, now).filter(|p| !p.complete) {
         return Next::text(format!(
             "Keep testing until {} ({}); watch TLS-RPT reports (",
-            p.ends_at,
+            short_time(p.ends_at),
             p.words(now)
         ))
         .verb(Verb::Reports)
@@ -181,7 +182,7 @@ fn rollback_action(
         Some(c) => Next::text(format!(
             "Keep the records and the mode: none policy until {}. Fixed the problem meanwhile? \
              Resume testing (",
-            c.removable_at
+            short_time(c.removable_at)
         ))
         .verb(Verb::Resume)
         .then(")."),

@@ -6,7 +6,7 @@ use super::blocker::{Blocker, BlockerKind};
 use super::model::DomainState;
 use super::observe::Observation;
 use super::steps::policy_one_line;
-use super::time::add_secs;
+use super::time::{add_secs, short_time};
 use crate::finding::Code;
 use crate::rfc::{DomainName, Policy, RuaUri, StsRecord, TlsRptRecord};
 
@@ -28,7 +28,7 @@ pub(crate) fn stale(obs: &Observation, now: Timestamp) -> Vec<Blocker> {
     if add_secs(obs.at, MAX_CHECK_AGE_SECS) < now {
         vec![Blocker::hard(
             BlockerKind::CheckStale,
-            format!("the last check ran at {}, more than a day ago; run a new check", obs.at),
+            format!("the last check ran at {}, more than a day ago; run a new check", short_time(obs.at)),
         )]
     } else {
         Vec::new()
@@ -137,11 +137,16 @@ pub(crate) fn mx_tls(state: &DomainState, obs: &Observation, now: Timestamp, str
         match r.not_after {
             None => out
                 .push(make(BlockerKind::MxNotChecked, format!("no certificate expiry was seen for {host}"))),
-            Some(t) if t <= now => out
-                .push(make(BlockerKind::MxCertExpired, format!("the certificate of {host} expired at {t}"))),
+            Some(t) if t <= now => out.push(make(
+                BlockerKind::MxCertExpired,
+                format!("the certificate of {host} expired at {}", short_time(t)),
+            )),
             Some(t) if strict && t < margin => out.push(Blocker::soft(
                 BlockerKind::MxCertExpiring,
-                format!("the certificate of {host} expires at {t}, within {CERT_MARGIN_DAYS} days"),
+                format!(
+                    "the certificate of {host} expires at {}, within {CERT_MARGIN_DAYS} days",
+                    short_time(t)
+                ),
             )),
             Some(_) => {}
         }

@@ -10,6 +10,7 @@ use super::observe::{Observation, ReportTally};
 use super::removal::removal_blockers;
 use super::steps::publish_steps;
 use super::testing::testing_progress;
+use super::time::short_time;
 use crate::finding::Code;
 use crate::words::thousands;
 
@@ -56,7 +57,7 @@ pub(crate) fn testing(
     {
         out.push(Blocker::soft(
             BlockerKind::WindowIncomplete,
-            format!("testing {}: the window ends at {}", p.words(now), p.ends_at),
+            format!("testing {}: the window ends at {}", p.words(now), short_time(p.ends_at)),
         ));
     }
     out.extend(report_blocker(reports));
@@ -146,7 +147,10 @@ pub(crate) fn rollback(state: &DomainState, obs: &Observation, now: Timestamp) -
             Some(c) if c.complete => {}
             Some(c) => out.push(Blocker::hard(
                 BlockerKind::RollbackWaiting,
-                format!("senders may still cache an older policy: keep the records until {}", c.removable_at),
+                format!(
+                    "senders may still cache an older policy: keep the records until {}",
+                    short_time(c.removable_at)
+                ),
             )),
             None => out.push(Blocker::hard(
                 BlockerKind::RollbackWaiting,

@@ -6,13 +6,14 @@
 use jiff::Timestamp;
 
 use super::blocker::{Blocker, BlockerKind};
+use super::cache::max_age_words;
 use super::maintenance::rollback_countdown;
 use super::model::{DomainState, ROLLBACK_MAX_AGE, TESTING_MAX_AGE, Transition};
 use super::next::{Next, Verb};
 use super::observe::Observation;
 use super::phase::Phase;
 use super::state::{enter, replan};
-use super::time::add_secs;
+use super::time::{add_secs, short_time};
 use super::timeline::{PolicyVersion, Removal};
 use crate::rfc::Mode;
 
@@ -23,7 +24,7 @@ pub enum WayOutError {
     #[error("{0} is not rolling back (phase {1}); resume and remove follow a rollback")]
     NotRollingBack(crate::rfc::DomainName, Phase),
     /// The countdown has not ended: senders may still hold an older policy.
-    #[error("senders may still hold an older policy of {0}: keep the records until {1}")]
+    #[error("senders may still hold an older policy of {}: keep the records until {}", .0, short_time(*.1))]
     CountdownRunning(crate::rfc::DomainName, Timestamp),
     /// The `mode: none` policy has not been seen live, so the countdown has not started.
     #[error("the countdown of {0} has not started: publish the mode: none policy and its id, then check")]
@@ -126,8 +127,9 @@ pub(crate) fn removal_blockers(
             Some(t) if !v.complete => vec![Blocker::hard(
                 BlockerKind::RollbackWaiting,
                 format!(
-                    "senders that cached a policy may still refresh it from {}: keep serving it until {t}",
-                    d.policy_host()
+                    "senders that cached a policy may still refresh it from {}: keep serving it until {}",
+                    d.policy_host(),
+                    short_time(t)
                 ),
             )],
             Some(_) => Vec::new(),
@@ -158,10 +160,11 @@ pub(crate) fn removal_action(state: &DomainState, obs: Option<&Observation>, now
     } else {
         match v.host_removable_at {
             Some(t) if !v.complete => Next::text(format!(
-                "The record is gone. Keep serving {} until {t} (the largest max_age ever published, {} s), \
+                "The record is gone. Keep serving {} until {} (the largest max_age ever published, {}), \
                  then shut the policy host down.",
                 d.policy_url(),
-                v.wait_secs
+                short_time(t),
+                max_age_words(v.wait_secs)
             )),
             Some(_) => Next::text(format!(
                 "MTA-STS is removed: shut down {} and delete its DNS name, then stop tracking {d} (",

@@ -98,7 +98,7 @@ pub fn order_note(d: &crate::rfc::DomainName) -> [String; 3] {
             d.policy_host()
         ),
         "The wizard asks for the records first; to serve the policy first instead, open the \
-         hosting screen (→) now."
+         hosting screen now."
             .to_owned(),
     ]
 }

@@ -140,6 +140,35 @@ fn nginx_defaults_to_certbot_and_explains_the_short_cache() {
 }
 
 #[test]
+fn the_certificate_step_names_the_certbot_command_of_the_snippets_comment() {
+    let one = [site("example.com")];
+    let certbot = |text: &str| -> Vec<String> {
+        text.split("certbot certonly")
+            .skip(1)
+            .map(|rest| {
+                let cmd: String = rest.split([')', '(']).next().unwrap_or_default().trim().to_owned();
+                format!("certbot certonly {cmd}")
+            })
+            .collect()
+    };
+    for (target, flag) in [(Target::Nginx, "--nginx"), (Target::Apache, "--apache")] {
+        let s = generate(target, &one, &Options::default()).unwrap();
+        let said = certbot(&s.text);
+        let told: Vec<String> = s.notes.iter().flat_map(|n| certbot(n)).collect();
+        let want = format!("certbot certonly {flag} -d mta-sts.example.com");
+        assert_eq!((said, told), (vec![want.clone()], vec![want]), "{target}");
+    }
+    let paths =
+        Options { cert: Some("/srv/c.pem".into()), key: Some("/srv/k.pem".into()), ..Options::default() };
+    let caddy = generate(Target::Caddy, &one, &paths).unwrap();
+    assert!(
+        caddy.notes.iter().all(|n| !n.contains("certbot")),
+        "Caddy has no certbot plugin: {:?}",
+        caddy.notes
+    );
+}
+
+#[test]
 fn server_paths_parse_from_one_line_and_keep_defaults_implicit() {
     let d = DomainName::parse("example.com").unwrap();
     let defaults = Options::default().resolved(&d).unwrap().join(" ");

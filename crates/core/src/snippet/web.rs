@@ -47,7 +47,10 @@ impl Vars {
         format!("{}/.well-known/mta-sts.txt", self.webroot)
     }
 
-    fn common_notes(&self, cert_hint: bool) -> Vec<String> {
+    /// The steps every server snippet shares. `cert`: how the certificate is obtained — the
+    /// certbot plugin the template's comment names (`--nginx`), or `""` for a certificate
+    /// from elsewhere; `None` when the server obtains it itself.
+    fn common_notes(&self, cert: Option<&str>) -> Vec<String> {
         let mut notes = vec![
             format!("Write the policy file (mta-sts.txt, the policy target) to {}.", self.policy_file()),
             format!(
@@ -55,14 +58,20 @@ impl Vars {
                 self.host
             ),
         ];
-        if cert_hint {
-            notes.push(format!(
-                "Install a certificate valid for {} at {} (key {}), e.g. with certbot certonly -d {} \
-                 (the default paths are certbot's), and renew it automatically: senders refuse an \
-                 expired one. certbot renew --dry-run tests the renewal; a --deploy-hook reloads the \
-                 server after each one.",
+        match cert {
+            Some("") => notes.push(format!(
+                "Install a certificate valid for {} at {} (key {}) and renew it automatically: \
+                 senders refuse an expired one; reload the server after each renewal.",
+                self.host, self.cert, self.key
+            )),
+            Some(plugin) => notes.push(format!(
+                "Install a certificate valid for {} at {} (key {}), e.g. with certbot certonly {plugin} \
+                 -d {} (the default paths are certbot's), and renew it automatically: senders refuse \
+                 an expired one. certbot renew --dry-run tests the renewal; a --deploy-hook reloads \
+                 the server after each one.",
                 self.host, self.cert, self.key, self.host
-            ));
+            )),
+            None => {}
         }
         notes
     }
@@ -70,7 +79,7 @@ impl Vars {
 
 pub(super) fn nginx(site: &Site, opts: &Checked<'_>) -> Snippet {
     let v = Vars::new(site, opts);
-    let mut notes = v.common_notes(true);
+    let mut notes = v.common_notes(Some("--nginx"));
     notes.push(format!(
         "Save this as /etc/nginx/sites-available/{}.conf, link it into sites-enabled, then run \
          nginx -t && systemctl reload nginx.",
@@ -81,7 +90,7 @@ pub(super) fn nginx(site: &Site, opts: &Checked<'_>) -> Snippet {
 
 pub(super) fn apache(site: &Site, opts: &Checked<'_>) -> Snippet {
     let v = Vars::new(site, opts);
-    let mut notes = v.common_notes(true);
+    let mut notes = v.common_notes(Some("--apache"));
     notes.push(format!(
         "Save this as /etc/apache2/sites-available/{}.conf, run a2enmod ssl headers alias and \
          a2ensite {}, then apache2ctl configtest && systemctl reload apache2.",
@@ -93,9 +102,9 @@ pub(super) fn apache(site: &Site, opts: &Checked<'_>) -> Snippet {
 pub(super) fn caddy(site: &Site, opts: &Checked<'_>) -> Result<Snippet, SnippetError> {
     let v = Vars::new(site, opts);
     let (tls, mut notes) = match (opts.cert, opts.key) {
-        (Some(cert), Some(key)) => (format!("\ttls {cert} {key}\n"), v.common_notes(true)),
+        (Some(cert), Some(key)) => (format!("\ttls {cert} {key}\n"), v.common_notes(Some(""))),
         (None, None) => {
-            let mut notes = v.common_notes(false);
+            let mut notes = v.common_notes(None);
             notes.push(format!(
                 "Caddy obtains and renews the certificate for {} itself once DNS points here and \
                  ports 80 and 443 are reachable.",

@@ -19,7 +19,7 @@ fn status_json_of_a_testing_domain() {
             "days_remaining": 20,
             "window_ends": "2026-12-02",
             "next_action": v.next_action,
-            "blockers": ["testing day 10 of 30, 20 days left: the window ends at 2026-12-02T10:00:00Z"],
+            "blockers": ["testing day 10 of 30, 20 days left: the window ends at 2026-12-02 10:00 UTC"],
             "last_check": {"verdict": "pass", "at": "2026-11-11T10:00:00Z"},
             "senders_may_hold": [{
                 "id": "20261101T100000", "mode": "testing", "mx": ["mx1.example.com", "mx2.example.com"],

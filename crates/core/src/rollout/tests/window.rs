@@ -54,9 +54,9 @@ fn enforce_gate_waits_for_the_window() {
     assert_eq!(kinds(&g), vec![BlockerKind::WindowIncomplete]);
     assert_eq!(
         g.blockers[0].message,
-        "testing day 30 of 30, the last day: the window ends at 2026-12-02T10:00:00Z"
+        "testing day 30 of 30, the last day: the window ends at 2026-12-02 10:00 UTC"
     );
-    assert!(g.next_action.starts_with("Keep testing until 2026-12-02T10:00:00Z (day 30 of 30"));
+    assert!(g.next_action.starts_with("Keep testing until 2026-12-02 10:00 UTC (day 30 of 30"));
     let done = plus_secs(start(), 30 * DAY);
     let g = evaluate(&s, Some(&good_obs(&s, done)), Some(&reports_ok()), done);
     assert!(g.passed, "{:?}", g.blockers);
