@@ -4,8 +4,8 @@
 
 use super::app::{App, Effect, Publish};
 use super::offers::{self, Due};
-use mtasts_core::rfc::{DomainName, StsRecord, TlsRptRecord};
-use mtasts_core::rollout::{DomainState, Phase, Step, current_step};
+use mtasts_core::rfc::{StsRecord, TlsRptRecord};
+use mtasts_core::rollout::{DomainState, Phase};
 
 impl App {
     /// Demo: publishes what is due next: the MX records of a planned change at its DNS step,
@@ -14,7 +14,7 @@ impl App {
     pub(super) fn publish(&mut self, state: DomainState, viewing: Phase) -> Vec<Effect> {
         let domain = state.domain.clone();
         if state.removal.is_none()
-            && let Some(hosts) = self.switched_mx(&state)
+            && let Some(hosts) = offers::switched_mx(self, &state)
         {
             return vec![Effect::Publish(Publish::Mx { domain, hosts })];
         }
@@ -39,21 +39,6 @@ impl App {
             }
         };
         vec![Effect::Publish(publish)]
-    }
-
-    /// While a planned MX change is at its DNS step: the MX hosts it wants (the live ones, less
-    /// those it removes, plus the exact hosts it adds).
-    fn switched_mx(&self, state: &DomainState) -> Option<Vec<DomainName>> {
-        let (_, Step::SwitchMx { add, remove }) = current_step(state)? else { return None };
-        let live = self.observation(&state.domain).and_then(|o| o.live_mx.clone()).unwrap_or_default();
-        let mut hosts: Vec<DomainName> =
-            live.into_iter().filter(|h| !remove.iter().any(|p| p.matches(h.as_str()))).collect();
-        for p in add.iter().filter(|p| !p.is_wildcard()) {
-            if !hosts.contains(p.base()) {
-                hosts.push(p.base().clone());
-            }
-        }
-        Some(hosts)
     }
 
     /// Says how a planned change moved once a confirmation is saved: a step done, the change

@@ -304,13 +304,21 @@ fn policy_file(_: &App, p: Place) -> bool {
 fn enforce_screens(_: &App, p: Place) -> bool {
     viewing(p, &[Phase::Enforce, Phase::Enforced])
 }
+/// A domain's screen while a planned change runs.
+fn changing(app: &App, p: Place) -> bool {
+    p != Place::Home && viewed_state(app).is_some_and(|s| s.change.is_some())
+}
+/// The enforce screens of a domain that is not being removed: its monitoring units are shown.
+fn monitored(app: &App, p: Place) -> bool {
+    enforce_screens(app, p) && viewed_state(app).is_some_and(|s| s.removal.is_none())
+}
 fn publish(app: &App, p: Place) -> bool {
     let Place::Phase { viewing, current } = p else { return false };
     let Some(s) = viewed_state(app) else { return false };
     let here = current == Phase::Rollback
         || matches!(viewing, Phase::Records | Phase::Hosting | Phase::Enforce)
         || (viewing == Phase::Enforced && s.change.is_some());
-    app.demo.is_some() && here && (s.change.is_some() || offers::publish_due(app, s, viewing).is_some())
+    app.demo.is_some() && here && (offers::mx_due(app, s) || offers::publish_due(app, s, viewing).is_some())
 }
 
 /// The current phase's screen of a domain with a DNS provider, past preflight.
@@ -363,8 +371,10 @@ pub static TABLE: &[Binding] = &[
     b(&[C('D')], "D", "write the wrangler project", Action::WriteWrangler, Some(2), hosting_worker),
     b(&[C('U')], "U", "deploy with wrangler", Action::DeployWorker, Some(2), hosting_deploy),
     b(&[C('o')], "o", "open the hosting snippet", Action::OpenHosting, Some(4), enforce_screens),
-    b(&[C('c')], "c", "copy the monitoring units", Action::CopyMonitoring, Some(5), enforce_screens),
-    b(&[C('w')], "w", "write the monitoring units", Action::WriteMonitoring, Some(5), enforce_screens),
+    b(&[C('c')], "c", "copy the monitoring units", Action::CopyMonitoring, Some(5), monitored),
+    b(&[C('w')], "w", "write the monitoring units", Action::WriteMonitoring, Some(5), monitored),
+    // A planned change: n confirms its current step (the row below is then shadowed).
+    b(&[C('n')], "n", "confirm the change's step", Action::Next, Some(1), changing),
     b(&[C('n')], "n", "next phase", Action::Next, Some(1), can_advance),
     b(&[Enter], "enter", "blockers and next step in full", Action::Details, None, domain),
     b(&[C('b')], "b", "roll back", Action::RollBack, Some(4), live),

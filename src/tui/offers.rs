@@ -3,8 +3,10 @@
 //! is over, the demo's `p` while something is due). Pure rules on the [`App`].
 
 use super::app::App;
+use mtasts_core::rfc::DomainName;
 use mtasts_core::rollout::{
-    DomainState, Observation, Phase, detect_drift, id_not_bumped, publish_steps, rollback_countdown,
+    DomainState, Observation, Phase, Step, current_step, detect_drift, id_not_bumped, publish_steps,
+    rollback_countdown,
 };
 
 /// The latest observation of `s`: this session's check, else the saved one.
@@ -75,4 +77,29 @@ pub fn publish_due(app: &App, s: &DomainState, viewing: Phase) -> Option<Due> {
     } else {
         None
     }
+}
+
+/// While a planned MX change is at its DNS step: the MX hosts it wants (the live ones, less
+/// those it removes, plus the exact hosts it adds).
+pub fn switched_mx(app: &App, s: &DomainState) -> Option<Vec<DomainName>> {
+    let (_, Step::SwitchMx { add, remove }) = current_step(s)? else { return None };
+    let live = observed(app, s).and_then(|o| o.live_mx.clone()).unwrap_or_default();
+    let mut hosts: Vec<DomainName> =
+        live.into_iter().filter(|h| !remove.iter().any(|p| p.matches(h.as_str()))).collect();
+    for p in add.iter().filter(|p| !p.is_wildcard()) {
+        if !hosts.contains(p.base()) {
+            hosts.push(p.base().clone());
+        }
+    }
+    Some(hosts)
+}
+
+/// Whether the demo's `p` has MX records to publish: a planned change at its DNS step whose
+/// hosts the latest check does not show live yet.
+pub fn mx_due(app: &App, s: &DomainState) -> bool {
+    let Some(mut want) = switched_mx(app, s) else { return false };
+    let mut live = observed(app, s).and_then(|o| o.live_mx.clone()).unwrap_or_default();
+    want.sort();
+    live.sort();
+    want != live
 }

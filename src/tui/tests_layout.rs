@@ -6,6 +6,8 @@ use crossterm::event::KeyCode;
 
 use super::app::{App, Effect, Msg};
 use super::fixtures::draw;
+use super::hints::hint;
+use super::keymap::Action;
 use super::tests_places::{SIZES, places, press};
 
 fn place(name: &str) -> App {
@@ -74,6 +76,12 @@ fn after_retiring_the_rollback_steps_stay_done() {
             assert!(screen.contains(step), "{w}×{h}: {step} missing:\n{screen}");
         }
         assert!(!screen.contains(". ✗"), "{w}×{h}: a done step is red:\n{screen}");
+        // Nothing left to watch: no monitoring units to install, the way to stop them instead.
+        assert!(!screen.contains("mtasts-check-example.com.cron"), "{w}×{h}:\n{screen}");
+        assert!(screen.contains("systemctl disable --now mtasts-check-example.com.timer"), "{w}×{h}");
+    }
+    for action in [Action::CopyMonitoring, Action::WriteMonitoring] {
+        assert!(hint(&app, action).is_none(), "{action:?} is offered while MTA-STS is removed");
     }
     insta::assert_snapshot!("retired", at_every_size(&app, &[]));
 }

@@ -169,7 +169,7 @@ fn maintenance(cx: &Ctx, lines: &mut Vec<Line<'static>>) {
     for l in maintenance_lines(s, cx.app.now) {
         lines.push(Line::from(Span::raw(format!("  {}", sanitize(&l)))));
     }
-    for l in upkeep_lines(s) {
+    for l in upkeep_lines(s).into_iter().filter(|_| s.removal.is_none()) {
         lines.push(Line::from(Span::raw(format!("  {}", sanitize(&l)))));
     }
     let keys = [
@@ -181,6 +181,18 @@ fn maintenance(cx: &Ctx, lines: &mut Vec<Line<'static>>) {
         lines.push(Line::from(Span::styled(format!("  {}", keys.join(" · ")), t.dim())));
     }
     lines.push(Line::default());
+    if s.removal.is_some() {
+        // Removing MTA-STS: the daily check has nothing left to watch once the host is gone.
+        let d = sanitize(s.domain.as_str()).into_owned();
+        lines.push(Line::from(Span::styled(" monitoring", t.title())));
+        for l in [
+            format!("once the policy host is shut down, stop the daily check of {d}:"),
+            format!("systemctl disable --now mtasts-check-{d}.timer, or delete its crontab line"),
+        ] {
+            lines.push(Line::from(Span::raw(format!("  {l}"))));
+        }
+        return;
+    }
     let keys = [
         keyed(cx.app, Action::CopyMonitoring, "copy"),
         keyed(cx.app, Action::WriteMonitoring, "write into a folder"),
