@@ -10,6 +10,7 @@ pub mod dns;
 pub mod generate;
 pub mod headings;
 pub mod help;
+pub mod intake;
 pub mod lab;
 pub mod lint;
 pub mod output;

@@ -123,6 +123,14 @@ pub fn print_json_line(value: &serde_json::Value) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The end of an import summary line for reports that could not be stored: empty when none.
+pub fn not_stored(failed: usize) -> String {
+    if failed == 0 {
+        return String::new();
+    }
+    format!(", {failed} not stored (the state directory refused the write; import again once fixed)")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

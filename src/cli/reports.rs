@@ -92,6 +92,7 @@ fn import(
 ) -> Result<ExitCode> {
     let outcomes = store.import_paths(paths, dkim);
     let (mut imported, mut duplicate, mut rejected, mut ignored, mut conflicting) = (0, 0, 0, 0, 0);
+    let mut failed = 0;
     for o in &outcomes {
         match &o.outcome {
             Outcome::Imported { conflicts, .. } => {
@@ -100,6 +101,7 @@ fn import(
             }
             Outcome::Duplicate { .. } => duplicate += 1,
             Outcome::Rejected { .. } => rejected += 1,
+            Outcome::Failed { .. } => failed += 1,
             Outcome::Ignored { .. } => ignored += 1,
         }
         if json {
@@ -117,11 +119,12 @@ fn import(
             String::new()
         };
         crate::outln!(
-            "{} imported{conflicts}, {duplicate} duplicate, {rejected} rejected, {ignored} ignored",
-            style.bold(&imported.to_string())
+            "{} imported{conflicts}, {duplicate} duplicate, {rejected} rejected, {ignored} ignored{}",
+            style.bold(&imported.to_string()),
+            super::output::not_stored(failed)
         );
     }
-    Ok(super::exit_for(rejected > 0))
+    Ok(super::exit_for(rejected + failed > 0))
 }
 
 fn summary(

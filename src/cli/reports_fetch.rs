@@ -113,7 +113,7 @@ pub fn run(
 ) -> Result<ExitCode> {
     let req = request(args, probe)?;
     let shown = sanitize(&req.url.to_string()).into_owned();
-    let mut counts = [0usize; 4];
+    let mut counts = [0usize; 5];
     let mut failed_json: Option<anyhow::Error> = None;
     let mut each = |event: FetchEvent| {
         match event {
@@ -139,6 +139,7 @@ pub fn run(
                         Outcome::Duplicate { .. } => 1,
                         Outcome::Rejected { .. } => 2,
                         Outcome::Ignored { .. } => 3,
+                        Outcome::Failed { .. } => 4,
                     };
                     counts[i] += 1;
                     if args.json {
@@ -161,17 +162,24 @@ pub fn run(
     if let Some(e) = failed_json {
         return Err(e);
     }
-    let [imported, duplicate, rejected, ignored] = counts;
+    let [imported, duplicate, rejected, ignored, failed] = counts;
     if !args.json {
         let moved = match &req.move_to {
             Some(folder) => format!("; {} moved to {}", summary.moved, sanitize(folder)),
             None => String::new(),
         };
         crate::outln!(
-            "{} message(s): {} imported, {duplicate} duplicate, {rejected} rejected, {ignored} ignored{moved}",
+            "{} message(s): {} imported, {duplicate} duplicate, {rejected} rejected, {ignored} ignored{}{moved}",
             summary.messages,
-            style.bold(&imported.to_string())
+            style.bold(&imported.to_string()),
+            super::output::not_stored(failed)
         );
     }
-    Ok(super::exit_for(rejected > 0))
+    if let Some(uid) = summary.unstored {
+        eprintln!(
+            "mtasts: {shown}: stopped at message {uid}: a report in it could not be stored; the next fetch \
+             starts with it"
+        );
+    }
+    Ok(super::exit_for(rejected + failed > 0))
 }

@@ -66,7 +66,8 @@ pub fn after_check(
         checked.iter().map(|c| Domain { checked: c, state: store.load(&c.domain).ok().flatten() }).collect();
     let mut ok = true;
     if let Err(e) = alerts(args, state_dir, &domains, ctx) {
-        eprintln!("mtasts: --notify: {}", sanitize(&format!("{e:#}")));
+        let text = format!("{e:#}");
+        eprintln!("mtasts: --notify: {}", sanitize(&mtasts_core::redact::redact_urls(&text)));
         ok = false;
     }
     if let Some(path) = &args.metrics {
@@ -187,10 +188,13 @@ fn metrics_of(d: &Domain, state_dir: &Path, now: jiff::Timestamp) -> DomainMetri
     }
 }
 
+/// POSTs the changes to the hook; every error shows the URL without its secrets (userinfo,
+/// query values).
 async fn post(url: &str, body: &serde_json::Value) -> Result<()> {
-    let parsed = reqwest::Url::parse(url).map_err(|e| anyhow!("{url:?} is not a URL: {e}"))?;
+    let shown = mtasts_core::redact::redact_url(url);
+    let parsed = reqwest::Url::parse(url).map_err(|e| anyhow!("{shown:?} is not a URL: {e}"))?;
     if !matches!(parsed.scheme(), "http" | "https") {
-        bail!("{url:?} is not an http or https URL");
+        bail!("{shown:?} is not an http or https URL");
     }
     let bytes = serde_json::to_vec(body)?;
     let client = reqwest::Client::builder()
@@ -203,10 +207,10 @@ async fn post(url: &str, body: &serde_json::Value) -> Result<()> {
         .body(bytes)
         .send()
         .await
-        .map_err(|e| anyhow!("cannot deliver to {url}: {e}"))?;
+        .map_err(|e| anyhow!("cannot deliver to {shown}: {}", e.without_url()))?;
     let status = response.status();
     if !status.is_success() {
-        bail!("{url} answered {status}; the changes will be sent again by the next check");
+        bail!("{shown} answered {status}; the changes will be sent again by the next check");
     }
     Ok(())
 }

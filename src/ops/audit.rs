@@ -2,7 +2,6 @@
 //! TLS-RPT reports, build the [`AuditReport`], add what a live check sees, and write it as HTML
 //! atomically. The CLI's `report` and the wizard call these.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::checker::Checker;
@@ -82,26 +81,10 @@ pub fn write_domain_report(
     Ok(report)
 }
 
-/// Writes `report` as HTML to `path`: a temp file in the same directory, fsync, rename (which
-/// replaces a symlink at `path` rather than writing through it).
+/// Writes `report` as HTML to `path` with [`mtasts_fs::write_atomic`]: a temp file in the same
+/// directory, fsync, rename; a symbolic link, FIFO or directory at `path` is refused, naming it.
+/// A report is meant to be handed over: mode 0644, not 0600.
 pub fn write_html(report: &AuditReport, path: &Path) -> Result<(), AuditError> {
-    let err = |source| AuditError::Write { path: path.to_owned(), source };
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let mut temp = tempfile::Builder::new().prefix(".mtasts-report-").tempfile_in(dir).map_err(err)?;
-    temp.write_all(render_html(report).as_bytes()).map_err(err)?;
-    // A report is meant to be handed over: readable like any other file, not 0600.
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        temp.as_file().set_permissions(std::fs::Permissions::from_mode(0o644)).map_err(err)?;
-    }
-    temp.as_file().sync_all().map_err(err)?;
-    temp.persist(path).map_err(|e| err(e.error))?;
-    if let Ok(d) = std::fs::File::open(dir) {
-        let _ = d.sync_all();
-    }
-    Ok(())
+    mtasts_fs::write_atomic_mode(path, render_html(report).as_bytes(), 0o644)
+        .map_err(|source| AuditError::Write { path: path.to_owned(), source })
 }

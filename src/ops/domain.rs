@@ -22,6 +22,13 @@ pub enum OpsError {
          needs no MTA-STS"
     )]
     NoMx(DomainName, String),
+    /// The policy would list more MX hosts than mtasts plans for.
+    #[error(
+        "{0}: {1} MX hosts, more than the {max} a tracked domain may list; give the ones that \
+         receive mail with --mx HOST",
+        max = mtasts_core::rfc::MAX_POLICY_MX
+    )]
+    TooManyMx(DomainName, usize),
     /// A planned change could not be made.
     #[error(transparent)]
     Plan(#[from] rollout::PlanError),
@@ -102,6 +109,9 @@ pub fn add(store: &Store, checked: &Checked, opts: AddOptions) -> Result<Added, 
     }
     if adopted && let Some(days) = opts.window_days {
         state = set_window_days(state, days);
+    }
+    if state.plan.mx.len() > mtasts_core::rfc::MAX_POLICY_MX {
+        return Err(OpsError::TooManyMx(checked.domain.clone(), state.plan.mx.len()));
     }
     store.create(&state)?;
     Ok(Added { state, adopted })

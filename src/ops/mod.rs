@@ -13,6 +13,7 @@ pub mod publish;
 pub mod reports;
 pub mod snippet;
 pub mod zone;
+pub mod zone_sets;
 
 pub use check::{Checked, plan_context};
 pub use checker::Checker;

@@ -1,6 +1,8 @@
 //! `add --zone-file`: every name of a BIND zone file that receives mail (has MX records), read
 //! with hickory's zone parser. The file is read whole but bounded; `$INCLUDE` is refused (it
-//! would read other files); a parse error names its line.
+//! would read other files); a name with more than 64 MX records (or a set of more than 1024
+//! records) is refused before the parser, whose cost grows with the square of a set's size;
+//! a parse error names its line.
 
 use std::collections::BTreeMap;
 use std::io::Read;
@@ -9,6 +11,7 @@ use std::path::Path;
 use hickory_proto::rr::{Name, RData, RecordType};
 use hickory_proto::serialize::txt::Parser;
 
+use super::zone_sets::{MAX_MX_HOSTS, oversized_set, paren_balance};
 use mtasts_core::rfc::DomainName;
 
 /// Largest zone file read (4 MiB: far beyond any hand-kept zone).
@@ -43,6 +46,29 @@ pub enum ZoneError {
     Include {
         /// 1-based line number.
         line: usize,
+    },
+    /// A name has more MX records than a tracked domain may have MX hosts.
+    #[error(
+        "line {line}: {name} has more than {MAX_MX_HOSTS} MX records; mtasts tracks at most \
+         {MAX_MX_HOSTS} MX hosts per domain"
+    )]
+    TooManyMx {
+        /// 1-based line of the first MX record past the limit.
+        line: usize,
+        /// The name.
+        name: String,
+    },
+    /// A name has more records of one type than a zone file may give it.
+    #[error("line {line}: {name} has more than {limit} {rtype} records; is it a zone file?")]
+    TooManyRecords {
+        /// 1-based line of the first record past the limit.
+        line: usize,
+        /// The name.
+        name: String,
+        /// The record type.
+        rtype: String,
+        /// The limit.
+        limit: usize,
     },
     /// The parser rejected the text.
     #[error("line {line}: {message}")]
@@ -87,6 +113,13 @@ pub fn mail_names(text: &str, origin: &DomainName) -> Result<Vec<MailName>, Zone
     }
     let origin_name = Name::from_ascii(origin.as_str())
         .map_err(|e| ZoneError::Parse { line: 1, message: format!("origin {origin}: {e}") })?;
+    if let Some(o) = oversized_set(text, &origin_name) {
+        return Err(if o.rtype == "MX" {
+            ZoneError::TooManyMx { line: o.line, name: o.name }
+        } else {
+            ZoneError::TooManyRecords { line: o.line, name: o.name, rtype: o.rtype, limit: o.limit }
+        });
+    }
     let records = match Parser::new(text, None, Some(origin_name.clone())).parse() {
         Ok((_, records)) => records,
         Err(e) => {
@@ -156,23 +189,6 @@ fn failing_line(text: &str, origin: &Name) -> usize {
         .position(|l| !l.trim().is_empty() && !l.trim_start().starts_with(';'))
         .unwrap_or(0);
     text[..start].matches('\n').count() + first + 1
-}
-
-/// Opening minus closing parentheses of one line, outside quotes and comments.
-fn paren_balance(line: &str) -> i32 {
-    let (mut n, mut quoted, mut escaped) = (0, false, false);
-    for c in line.chars() {
-        match c {
-            _ if escaped => escaped = false,
-            '\\' => escaped = true,
-            '"' => quoted = !quoted,
-            ';' if !quoted => break,
-            '(' if !quoted => n += 1,
-            ')' if !quoted => n -= 1,
-            _ => {}
-        }
-    }
-    n
 }
 
 #[cfg(test)]

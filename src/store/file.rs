@@ -111,8 +111,12 @@ pub(super) fn remove_stale_temps(dir: &Path, domain: &DomainName) {
 }
 
 /// Writes `text` to `path` atomically (see [`mtasts_fs::write_atomic`]: never through a
-/// symbolic link). The temp file is removed if anything fails.
+/// symbolic link). The temp file is removed if anything fails. A text larger than
+/// [`MAX_STATE_BYTES`] is never written: mtasts would refuse to read it back.
 pub(super) fn write_atomic(path: &Path, text: &str) -> Result<(), StoreError> {
+    if text.len() as u64 > MAX_STATE_BYTES {
+        return Err(StoreError::TooLarge { path: path.to_owned(), size: text.len() });
+    }
     mtasts_fs::write_atomic(path, text.as_bytes())
         .map_err(|source| StoreError::Save { path: path.to_owned(), source })
 }

@@ -47,6 +47,20 @@ pub enum StoreError {
         #[source]
         source: io::Error,
     },
+    /// The new version would be larger than mtasts reads back ([`MAX_STATE_BYTES`]); nothing was
+    /// written, the file keeps its previous content.
+    #[error(
+        "cannot save {}: the state would be {size} bytes, more than the {} mtasts reads back; its \
+         previous content is unchanged",
+        path.display(),
+        MAX_STATE_BYTES
+    )]
+    TooLarge {
+        /// The state file.
+        path: PathBuf,
+        /// The size of the rendered state.
+        size: usize,
+    },
     /// The file exists but is not a valid state file; it is left untouched.
     #[error("{} is not a valid state file ({reason}); it was left untouched", path.display())]
     Unreadable {

@@ -202,6 +202,24 @@ fn update_errors_and_mismatches_write_nothing() {
 }
 
 #[test]
+fn a_state_larger_than_what_is_read_back_is_never_written() {
+    let (_dir, store) = store();
+    let s = sample();
+    let mut big = s.clone();
+    big.acks[0].text = "x".repeat(MAX_STATE_BYTES as usize);
+    let err = store.create(&big).unwrap_err();
+    assert!(matches!(err, StoreError::TooLarge { .. }), "{err:?}");
+    assert!(err.to_string().contains("more than the 1048576 mtasts reads back"), "{err}");
+    assert!(!store.path_of(&s.domain).exists());
+    store.create(&s).unwrap();
+    let before = fs::read(store.path_of(&s.domain)).unwrap();
+    let r: Result<DomainState, StoreError> = store.update(&s.domain, |_| Ok(big.clone()));
+    assert!(matches!(r, Err(StoreError::TooLarge { .. })));
+    assert_eq!(fs::read(store.path_of(&s.domain)).unwrap(), before);
+    assert_eq!(store.load(&s.domain).unwrap().unwrap(), s, "the domain still loads");
+}
+
+#[test]
 fn concurrent_updates_lose_nothing() {
     let (dir, store) = store();
     let s = sample();

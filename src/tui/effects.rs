@@ -176,7 +176,7 @@ impl Runtime {
                         c.count_domains(domains);
                     }
                     Outcome::Duplicate { .. } => c.duplicate += 1,
-                    Outcome::Rejected { .. } => c.rejected += 1,
+                    Outcome::Rejected { .. } | Outcome::Failed { .. } => c.rejected += 1,
                     Outcome::Ignored { .. } => c.ignored += 1,
                 }
                 if last_file.as_ref() != Some(&o.source.path) {

@@ -51,7 +51,7 @@ pub async fn run_async(config: TuiConfig) -> Result<(), TuiError> {
     if let Some(path) = std::env::var_os("MTASTS_TUI_STATS") {
         let first = stats.first_frame.map_or(0, |d| d.as_micros());
         let text = format!("first_frame_us={first}\ndraws={}\nwakeups={}\n", stats.draws, stats.wakeups);
-        std::fs::write(path, text)?;
+        mtasts_fs::write_atomic(std::path::Path::new(&path), text.as_bytes())?;
     }
     Ok(())
 }

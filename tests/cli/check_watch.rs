@@ -110,6 +110,24 @@ fn a_failed_delivery_is_retried_by_the_next_check() {
 }
 
 #[test]
+fn the_hook_url_s_credentials_and_query_values_never_reach_stderr() {
+    let env = Env::new("demo-fresh");
+    let broken = Hook::start(500);
+    let secret_url = broken.url.replace("http://", "http://user:TOKEN@") + "?token=abc&x=1";
+    let out = env.run_days(0, &["check", D, "--notify", &secret_url]);
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(err.contains("answered 500"), "{err}");
+    assert!(err.contains("user:***@") && err.contains("?token=***&x=***"), "{err}");
+    assert!(!err.contains("TOKEN") && !err.contains("abc"), "{err}");
+    assert_eq!(broken.take().len(), 1);
+    let closed = format!("http://user:TOKEN@127.0.0.1:{}/hook?token=abc", common::free_port());
+    let out = env.run_days(0, &["check", D, "--notify", &closed]);
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(err.contains("cannot deliver to http://user:***@127.0.0.1:"), "{err}");
+    assert!(!err.contains("TOKEN") && !err.contains("abc"), "{err}");
+}
+
+#[test]
 fn the_metrics_file_passes_promtool() {
     let env = Env::new("demo-fresh");
     assert!(env.run_days(0, &["add", D]).status.success());

@@ -96,3 +96,49 @@ fn an_oversized_file_and_include_are_refused() {
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out).1.contains("line 3: $INCLUDE is not followed"), "{}", text(&out).1);
 }
+
+/// A zone with `n` MX records for its origin (and one ordinary name), as text.
+fn many_mx(n: usize) -> String {
+    let mut text = String::from("$TTL 300\n@ IN SOA ns.example.com. h.example.com. 1 2 3 4 5\n");
+    for i in 0..n {
+        text.push_str(&format!("@ IN MX 10 mx{i}.example.net.\n"));
+    }
+    text + "legacy IN MX 10 old-mx.example.net.\n"
+}
+
+#[test]
+fn a_name_with_more_mx_hosts_than_a_plan_may_list_is_refused_and_nothing_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("state");
+    let file = dir.path().join("huge.zone");
+    std::fs::write(&file, many_mx(60_000)).unwrap();
+    let out = run(&state, &["add", "example.com", "--zone-file", file.to_str().unwrap(), "--all"]);
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(2), "{stdout}{stderr}");
+    assert!(stderr.contains("line 67: example.com has more than 64 MX records"), "{stderr}");
+    assert!(Store::open(&state).unwrap().list().unwrap().is_empty(), "no state file was written");
+
+    std::fs::write(&file, many_mx(64)).unwrap();
+    let out = run(&state, &["add", "example.com", "--zone-file", file.to_str().unwrap(), "--all"]);
+    assert!(out.status.success(), "{:?}", text(&out));
+    let store = Store::open(&state).unwrap();
+    let tracked = store.load(&DomainName::parse("example.com").unwrap()).unwrap().unwrap();
+    assert_eq!(tracked.plan.mx.len(), 64);
+    for domain in ["example.com", "legacy.example.com"] {
+        let status = run(&state, &["status", domain]);
+        assert!(status.status.success(), "{domain} reads back: {:?}", text(&status));
+    }
+
+    let mut args = vec!["add".to_owned(), "many.example".to_owned()];
+    for i in 0..65 {
+        args.extend(["--mx".to_owned(), format!("mx{i}.example.net")]);
+    }
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = run(&state, &args);
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(2), "{stdout}{stderr}");
+    assert!(
+        stderr.contains("many.example: 65 MX hosts, more than the 64 a tracked domain may list"),
+        "{stderr}"
+    );
+}

@@ -8,10 +8,14 @@ pub mod cf_api;
 pub mod cloudflare;
 pub mod dkim;
 pub mod dns_servers;
+pub mod imap_server;
 pub mod lab_client;
 pub mod lab_env;
 pub mod reports;
+pub mod rss;
+pub mod rua;
 pub mod server;
+pub mod soak;
 pub mod state;
 pub mod tui_loop;
 
@@ -137,6 +141,21 @@ pub fn test_certificate(host: &str) -> (String, String, String) {
     params.distinguished_name.push(DnType::CommonName, host);
     let cert = params.signed_by(&key, &ca).expect("server cert");
     (ca.pem(), format!("{}{}", cert.pem(), ca.pem()), key.serialize_pem())
+}
+
+/// A TLS client configuration (aws-lc-rs, safe defaults) trusting only `anchor`.
+pub fn tls_client_config(
+    anchor: rustls_pki_types::CertificateDer<'static>,
+) -> std::sync::Arc<rustls::ClientConfig> {
+    let mut roots = rustls::RootCertStore::empty();
+    roots.add(anchor).expect("a usable trust anchor");
+    let provider = std::sync::Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .expect("safe default protocol versions")
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    std::sync::Arc::new(config)
 }
 
 /// A probe configuration aimed at `lab`: its resolver, ports and CA; 2 s per step, 10 s per

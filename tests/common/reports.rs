@@ -31,6 +31,7 @@ pub fn describe(outcomes: &[ImportOutcome]) -> Vec<Row> {
                 Outcome::Imported { report_id, .. } => ("imported", report_id.clone()),
                 Outcome::Duplicate { report_id, .. } => ("duplicate", report_id.clone()),
                 Outcome::Rejected { reason } => ("rejected", reason.clone()),
+                Outcome::Failed { reason } => ("failed", reason.clone()),
                 Outcome::Ignored { reason } => ("ignored", reason.clone()),
             };
             (rel.display().to_string(), o.source.message, o.source.part.clone(), status, detail)
@@ -63,6 +64,52 @@ pub fn ts(s: &str) -> Timestamp {
 
 pub fn map(pairs: &[(&str, u64)]) -> BTreeMap<String, u64> {
     pairs.iter().map(|(k, v)| ((*k).to_owned(), *v)).collect()
+}
+
+/// 10 MiB of spaces, gzipped (about 10 KiB): a part that inflates a thousandfold.
+pub fn gzip_bomb() -> Vec<u8> {
+    let mut enc = GzEncoder::new(Vec::new(), Compression::best());
+    let chunk = vec![b' '; 1024 * 1024];
+    for _ in 0..10 {
+        enc.write_all(&chunk).unwrap();
+    }
+    enc.finish().unwrap()
+}
+
+/// An e-mail (CRLF line ends) with `parts` attachments of type `application/tlsrpt+gzip`,
+/// each holding `gz`, base64-encoded.
+pub fn email_with_parts(gz: &[u8], parts: usize) -> Vec<u8> {
+    use base64::Engine as _;
+    let b64 = base64::engine::general_purpose::STANDARD.encode(gz);
+    let lines: Vec<&str> = b64.as_bytes().chunks(76).map(|c| std::str::from_utf8(c).unwrap()).collect();
+    let body = lines.join("\r\n");
+    let mut mail = String::from(
+        "From: reporter@example.net\r\nTo: tlsrpt@example.org\r\nSubject: Report Domain: example.org\r\n\
+         MIME-Version: 1.0\r\nContent-Type: multipart/report; report-type=tlsrpt; boundary=\"B\"\r\n\r\n\
+         --B\r\nContent-Type: text/plain\r\n\r\nThe reports.\r\n",
+    );
+    for i in 0..parts {
+        mail.push_str(&format!(
+            "--B\r\nContent-Type: application/tlsrpt+gzip\r\nContent-Transfer-Encoding: base64\r\n\
+             Content-Disposition: attachment; filename=\"r{i}.json.gz\"\r\n\r\n{body}\r\n"
+        ));
+    }
+    mail.push_str("--B--\r\n");
+    mail.into_bytes()
+}
+
+/// A report JSON of exactly `len` bytes whose `failure-details` are `{}` objects (what costs
+/// most memory per byte once parsed).
+pub fn json_shape_bomb(len: usize) -> Vec<u8> {
+    let head = br#"{"report-id":"bomb","date-range":{"start-datetime":"2026-01-01T00:00:00Z","end-datetime":"2026-01-02T00:00:00Z"},"policies":[{"policy":{"policy-type":"sts","policy-domain":"example.org"},"summary":{"total-successful-session-count":1,"total-failure-session-count":1},"failure-details":[{}"#;
+    let tail = b"]}]}";
+    let mut out = head.to_vec();
+    while out.len() + 3 + tail.len() <= len {
+        out.extend_from_slice(b",{}");
+    }
+    out.resize(len - tail.len(), b' ');
+    out.extend_from_slice(tail);
+    out
 }
 
 /// A DKIM check that asks no DNS: for imports whose e-mails are not signed anyway.

@@ -19,6 +19,7 @@ const MAX_RSS_KIB: u64 = 200 * 1024;
 use crate::common;
 
 use common::lab_env::LabEnv as Env;
+use common::rss::vm_hwm_kib;
 
 /// One finished `check` run.
 struct Run {
@@ -47,12 +48,6 @@ impl Run {
         let all = self.json["findings"].as_array().unwrap().iter();
         all.map(|f| f["message"].as_str().unwrap_or_default()).collect::<Vec<_>>().join("\n")
     }
-}
-
-fn vm_hwm_kib(pid: u32) -> Option<u64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    line.split_whitespace().nth(1)?.parse().ok()
 }
 
 /// Runs `mtasts check --json` on `domain` against the lab, sampling the child's peak RSS

@@ -90,15 +90,7 @@ async fn send<S: AsyncWrite + Unpin>(s: &mut S, line: &str) {
 }
 
 fn client_config(lab: &Lab) -> Arc<rustls::ClientConfig> {
-    let mut roots = rustls::RootCertStore::empty();
-    roots.add(lab.ca_der.clone()).unwrap();
-    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
-    let config = rustls::ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .unwrap()
-        .with_root_certificates(roots)
-        .with_no_client_auth();
-    Arc::new(config)
+    crate::common::tls_client_config(lab.ca_der.clone())
 }
 
 /// Connects, reads the banner, EHLOs and sends STARTTLS; returns the plain stream ready for TLS.

@@ -1,11 +1,16 @@
 //! What is kept on disk: TLS-RPT reports (parsing, import, identity, DKIM, limits, the tally,
-//! integrity, the HTTPS receiver) and the rollout state under crashes, concurrent writers and a full or
-//! read-only disk.
+//! integrity, the HTTPS receiver), report intake under attack (bounded memory per e-mail, per
+//! report and per process; hostile IMAP servers; a soak of the receiver) and the rollout state
+//! under crashes, concurrent writers and a full or read-only disk.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 #[path = "../common/mod.rs"]
 mod common;
 
+mod intake_imap;
+mod intake_mail;
+mod intake_serve;
+mod intake_soak;
 mod reports_dkim;
 mod reports_identity;
 mod reports_import;

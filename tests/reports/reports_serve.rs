@@ -4,49 +4,16 @@
 
 use crate::common;
 
-use std::io::Write;
-use std::process::{Child, Command, Stdio};
-use std::time::Duration;
+use common::reports::gzip;
 
 const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/reports/");
 
-struct Receiver {
-    child: Child,
-    port: u16,
-    log: std::path::PathBuf,
-}
-
-impl Drop for Receiver {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
+use common::rua::{Receiver, start as start_receiver};
 
 fn start(dir: &std::path::Path) -> (Receiver, String) {
-    let (ca, chain, key) = common::test_certificate("localhost");
-    std::fs::write(dir.join("cert.pem"), chain).unwrap();
-    std::fs::write(dir.join("key.pem"), key).unwrap();
-    let port = common::free_port();
-    let log = dir.join("serve.log");
-    let child = Command::new(env!("CARGO_BIN_EXE_mtasts"))
-        .args(["reports", "serve", "--listen", &format!("127.0.0.1:{port}")])
-        .arg("--cert")
-        .arg(dir.join("cert.pem"))
-        .arg("--key")
-        .arg(dir.join("key.pem"))
-        .env("MTASTS_STATE_DIR", dir.join("state"))
-        .stdout(Stdio::null())
-        .stderr(std::fs::File::create(&log).unwrap())
-        .spawn()
-        .unwrap();
-    for _ in 0..100 {
-        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    (Receiver { child, port, log }, ca)
+    let rx = start_receiver(dir, &[]);
+    let ca = rx.ca.clone();
+    (rx, ca)
 }
 
 /// A client that trusts only the test CA and finds `localhost` at the receiver's port.
@@ -56,12 +23,6 @@ fn client(rx: &Receiver, ca: &str) -> reqwest::Client {
         .resolve("localhost", ([127, 0, 0, 1], rx.port).into())
         .build()
         .unwrap()
-}
-
-fn gzip(bytes: &[u8]) -> Vec<u8> {
-    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-    enc.write_all(bytes).unwrap();
-    enc.finish().unwrap()
 }
 
 #[test]

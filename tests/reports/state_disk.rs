@@ -117,7 +117,7 @@ fn a_full_disk_fails_the_save_cleanly_and_keeps_the_old_state() {
     assert_failed_save(&err.to_string(), &store.path_of(&dn("new.example")), "No space left on device");
     assert!(!store.path_of(&dn("new.example")).exists());
     match reports.import_json(&report_json(), &mtasts_reports::Delivery::File) {
-        Outcome::Rejected { reason } => assert!(reason.contains("No space left on device"), "{reason}"),
+        Outcome::Failed { reason } => assert!(reason.contains("No space left on device"), "{reason}"),
         other => panic!("a report was stored on a full disk: {other:?}"),
     }
     let names: Vec<_> = fs::read_dir(reports.dir()).unwrap().map(|e| e.unwrap().file_name()).collect();

@@ -10,6 +10,7 @@ pub mod finding;
 pub mod judge;
 pub mod providers;
 pub mod publish;
+pub mod redact;
 pub mod rfc;
 pub mod rollout;
 pub mod sanitize;

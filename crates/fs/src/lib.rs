@@ -6,7 +6,8 @@
 //! (`O_CREAT|O_EXCL`, which never follows a link), fsyncing it, renaming it over the target
 //! (a rename replaces a link instead of following it) and fsyncing the directory. A target
 //! that is a symbolic link is refused with an error naming it, so a link planted in an output
-//! directory can neither redirect the write nor be silently replaced.
+//! directory can neither redirect the write nor be silently replaced; so is a target that is
+//! not a regular file (a FIFO, a directory, a device), which a rename would replace.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
@@ -33,6 +34,54 @@ pub fn refuse_symlink(path: &Path) -> io::Result<()> {
     }
 }
 
+/// The error for a path that exists but is not a regular file (a FIFO, a directory, a device
+/// or a socket): replacing it would silently turn it into a file.
+pub fn special_refused(path: &Path, kind: &str) -> io::Error {
+    io::Error::new(
+        io::ErrorKind::InvalidInput,
+        format!("{} is {kind}, not a regular file; mtasts only replaces regular files", path.display()),
+    )
+}
+
+/// Fails when `path` exists and is not a regular file: a symbolic link (dangling or not) with
+/// [`symlink_refused`], a FIFO, directory, device or socket with [`special_refused`].
+pub fn refuse_special(path: &Path) -> io::Result<()> {
+    let meta = match fs::symlink_metadata(path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(e),
+    };
+    let kind = meta.file_type();
+    if kind.is_symlink() {
+        return Err(symlink_refused(path));
+    }
+    if kind.is_file() {
+        return Ok(());
+    }
+    Err(special_refused(path, kind_words(&kind)))
+}
+
+#[cfg(unix)]
+fn kind_words(kind: &fs::FileType) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    if kind.is_dir() {
+        "a directory"
+    } else if kind.is_fifo() {
+        "a FIFO (named pipe)"
+    } else if kind.is_socket() {
+        "a socket"
+    } else if kind.is_block_device() || kind.is_char_device() {
+        "a device"
+    } else {
+        "a special file"
+    }
+}
+
+#[cfg(not(unix))]
+fn kind_words(kind: &fs::FileType) -> &'static str {
+    if kind.is_dir() { "a directory" } else { "a special file" }
+}
+
 /// A temp file name next to `target`: `.<name>.<pid>.<n>.tmp`.
 pub fn temp_path(target: &Path) -> PathBuf {
     let name = target.file_name().and_then(|n| n.to_str()).unwrap_or("file");
@@ -41,18 +90,36 @@ pub fn temp_path(target: &Path) -> PathBuf {
 }
 
 /// Replaces `target` with `bytes` atomically (temp file, fsync, rename, directory fsync).
-/// Refuses a target that is a symbolic link. On any failure the previous content is intact and
-/// the temp file is removed.
+/// Refuses a target that is a symbolic link or anything but a regular file (see
+/// [`refuse_special`]). On any failure the previous content is intact and the temp file is
+/// removed. The file gets the default mode (0666 less the umask).
 pub fn write_atomic(target: &Path, bytes: &[u8]) -> io::Result<()> {
-    refuse_symlink(target)?;
+    write_atomic_inner(target, bytes, None)
+}
+
+/// [`write_atomic`] with the file's permission bits set to `mode` (Unix; ignored elsewhere),
+/// whatever the umask: for a file meant to be handed over (`0o644`).
+pub fn write_atomic_mode(target: &Path, bytes: &[u8], mode: u32) -> io::Result<()> {
+    write_atomic_inner(target, bytes, Some(mode))
+}
+
+fn write_atomic_inner(target: &Path, bytes: &[u8], mode: Option<u32>) -> io::Result<()> {
+    refuse_special(target)?;
     let temp = temp_path(target);
     let written = (|| {
         let mut f = OpenOptions::new().write(true).create_new(true).open(&temp)?;
         f.write_all(bytes)?;
+        #[cfg(unix)]
+        if let Some(mode) = mode {
+            use std::os::unix::fs::PermissionsExt;
+            f.set_permissions(fs::Permissions::from_mode(mode))?;
+        }
+        #[cfg(not(unix))]
+        let _ = mode;
         f.sync_all()?;
         drop(f);
         // Checked again just before the rename, which replaces (never follows) a link anyway.
-        refuse_symlink(target)?;
+        refuse_special(target)?;
         fs::rename(&temp, target)
     })();
     if let Err(e) = written {
@@ -106,7 +173,7 @@ fn same_file(_: &fs::Metadata, _: &fs::Metadata) -> bool {
 #[cfg(all(test, unix))]
 mod tests {
     use super::*;
-    use std::os::unix::fs::symlink;
+    use std::os::unix::fs::{FileTypeExt, symlink};
 
     #[test]
     fn a_link_in_the_target_place_is_refused_and_its_target_untouched() {
@@ -125,6 +192,22 @@ mod tests {
         assert!(open_lock(&link).is_err());
         assert!(open_lock(&dangling).is_err());
         assert!(!dir.path().join("created-through-link").exists());
+    }
+
+    #[test]
+    fn a_fifo_or_directory_in_the_target_place_is_refused_and_stays() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("metrics.prom");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status().unwrap();
+        assert!(made.success());
+        let err = write_atomic(&fifo, b"x").unwrap_err().to_string();
+        assert!(err.contains("metrics.prom is a FIFO (named pipe), not a regular file"), "{err}");
+        assert!(fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo());
+        let sub = dir.path().join("report.html");
+        fs::create_dir(&sub).unwrap();
+        let err = write_atomic(&sub, b"x").unwrap_err().to_string();
+        assert!(err.contains("report.html is a directory"), "{err}");
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 2, "no temp file left");
     }
 
     #[test]

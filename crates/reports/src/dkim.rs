@@ -19,6 +19,14 @@ use super::auth::DkimVerdict;
 /// After this many DNS failures in a row the verifier stops asking: a resolver that does not
 /// answer must not cost a timeout per message.
 const MAX_DNS_FAILURES: u32 = 3;
+/// Most fields in the head of a message whose signatures are checked: `mail-auth` keeps a
+/// record of every one, and a real report's head has a few dozen.
+const MAX_HEADER_FIELDS: usize = 1000;
+/// Most `DKIM-Signature` fields checked on one message (each may cost a DNS lookup).
+const MAX_SIGNATURES: usize = 8;
+/// Longest `DKIM-Signature` field checked (folded lines included): its `h=` list is kept name
+/// by name, and a real one is a few hundred bytes.
+const MAX_SIGNATURE_BYTES: usize = 8 * 1024;
 
 /// Where DKIM keys are looked up, and how long one message may wait for them.
 #[derive(Debug, Clone)]
@@ -71,7 +79,7 @@ impl DkimVerifier {
     /// Verifies one message, blocking the calling thread until the keys are in. For blocking
     /// code only (a plain thread, or one of the runtime's blocking threads), never from async code.
     pub fn verify_blocking(&self, raw: &[u8]) -> DkimVerdict {
-        match unsigned(raw) {
+        match precheck(raw) {
             Some(v) => v,
             None => self.handle.block_on(self.verify(raw)),
         }
@@ -79,7 +87,7 @@ impl DkimVerifier {
 
     /// Verifies one message without blocking the runtime.
     pub async fn verify(&self, raw: &[u8]) -> DkimVerdict {
-        if let Some(v) = unsigned(raw) {
+        if let Some(v) = precheck(raw) {
             return v;
         }
         let auth = match &self.auth {
@@ -108,14 +116,44 @@ impl MailCheck for DkimVerifier {
     }
 }
 
-/// The verdict for a message without any `DKIM-Signature` header (no copy, no DNS).
-fn unsigned(raw: &[u8]) -> Option<DkimVerdict> {
+/// The verdict for a message that is not checked at all (no copy, no DNS): one without a
+/// `DKIM-Signature` field, or one whose head passes [`MAX_HEADER_FIELDS`], [`MAX_SIGNATURES`]
+/// or [`MAX_SIGNATURE_BYTES`], which keep what `mail-auth` builds from a head small whatever
+/// the message holds.
+fn precheck(raw: &[u8]) -> Option<DkimVerdict> {
     let end =
         raw.windows(4).position(|w| w == b"\r\n\r\n").or_else(|| raw.windows(2).position(|w| w == b"\n\n"));
     let head = &raw[..end.unwrap_or(raw.len())];
-    let needle = b"dkim-signature:";
-    let signed = head.windows(needle.len()).any(|w| w.eq_ignore_ascii_case(needle));
-    (!signed).then(|| DkimVerdict::failed("no DKIM signature"))
+    let (mut fields, mut signatures, mut longest) = (0usize, 0usize, 0usize);
+    let mut signature_len: Option<usize> = None;
+    for line in head.split(|&b| b == b'\n') {
+        if matches!(line.first(), Some(b' ' | b'\t')) {
+            if let Some(len) = signature_len.as_mut() {
+                *len += line.len() + 1;
+                longest = longest.max(*len);
+            }
+            continue;
+        }
+        fields += 1;
+        let name = line.iter().position(|&b| b == b':').map(|colon| line[..colon].trim_ascii_end());
+        signature_len = name.filter(|n| n.eq_ignore_ascii_case(b"dkim-signature")).map(|_| line.len() + 1);
+        if let Some(len) = signature_len {
+            signatures += 1;
+            longest = longest.max(len);
+        }
+    }
+    let why = if signatures == 0 {
+        return Some(DkimVerdict::failed("no DKIM signature"));
+    } else if fields > MAX_HEADER_FIELDS {
+        format!("the message header has more than {MAX_HEADER_FIELDS} fields")
+    } else if signatures > MAX_SIGNATURES {
+        format!("more than {MAX_SIGNATURES} DKIM signatures")
+    } else if longest > MAX_SIGNATURE_BYTES {
+        format!("a DKIM signature longer than {MAX_SIGNATURE_BYTES} bytes")
+    } else {
+        return None;
+    };
+    Some(DkimVerdict::failed(format!("DKIM not checked: {why}")))
 }
 
 fn resolver(settings: &DkimSettings) -> Result<MessageAuthenticator, String> {
@@ -185,10 +223,44 @@ fn describe(o: &DkimOutput<'_>) -> String {
 mod tests {
     use super::*;
 
+    fn problem(raw: &[u8]) -> Option<String> {
+        precheck(raw).map(|v| v.problem.unwrap_or_default())
+    }
+
     #[test]
     fn a_message_without_a_signature_needs_no_lookup() {
-        let v = unsigned(b"From: a@b.example\r\nSubject: x\r\n\r\nDKIM-Signature: in the body\r\n").unwrap();
-        assert_eq!(v.problem.as_deref(), Some("no DKIM signature"));
-        assert!(unsigned(b"Dkim-Signature: v=1; d=b.example\nFrom: a@b.example\n\nbody").is_none());
+        let p = problem(b"From: a@b.example\r\nSubject: x\r\n\r\nDKIM-Signature: in the body\r\n");
+        assert_eq!(p.as_deref(), Some("no DKIM signature"));
+        assert_eq!(
+            problem(b"X-Note: DKIM-Signature: quoted\nFrom: a@b.example\n\nbody").as_deref(),
+            Some("no DKIM signature")
+        );
+        assert_eq!(problem(b"Dkim-Signature: v=1; d=b.example\nFrom: a@b.example\n\nbody"), None);
+        assert_eq!(problem(b"DKIM-Signature : v=1; d=b.example\r\nFrom: a@b.example\r\n\r\nbody"), None);
+    }
+
+    #[test]
+    fn a_head_larger_than_any_signer_writes_is_not_checked() {
+        let sig = "DKIM-Signature: v=1; a=rsa-sha256; d=b.example; s=s1; h=from:to;\r\n\tbh=x; b=y\r\n";
+        let at_bounds = format!(
+            "{}{}\r\nbody",
+            sig.repeat(MAX_SIGNATURES),
+            "X: y\r\n".repeat(MAX_HEADER_FIELDS - MAX_SIGNATURES)
+        );
+        assert_eq!(problem(at_bounds.as_bytes()), None);
+        let fields = format!("{sig}{}\r\nbody", "X: y\r\n".repeat(MAX_HEADER_FIELDS));
+        assert_eq!(
+            problem(fields.as_bytes()).unwrap(),
+            "DKIM not checked: the message header has more than 1000 fields"
+        );
+        let signatures = format!("{}\r\nbody", sig.repeat(MAX_SIGNATURES + 1));
+        assert_eq!(problem(signatures.as_bytes()).unwrap(), "DKIM not checked: more than 8 DKIM signatures");
+        // Folded: the continuation lines count toward the signature's length.
+        let names = vec!["from"; MAX_SIGNATURE_BYTES / 8 + 1].join(":\r\n ");
+        let long = format!("DKIM-Signature: v=1; d=b.example; s=s1;\r\n h={names}; bh=x; b=y\r\n\r\nbody");
+        assert_eq!(
+            problem(long.as_bytes()).unwrap(),
+            "DKIM not checked: a DKIM signature longer than 8192 bytes"
+        );
     }
 }

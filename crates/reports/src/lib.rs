@@ -23,6 +23,7 @@ mod mime;
 mod model;
 mod parse;
 pub mod receiver;
+pub mod shape;
 mod sources;
 mod store;
 mod summary;
@@ -33,6 +34,7 @@ pub use counts::{DomainCounts, MxFailure};
 pub use dkim::{DkimSettings, DkimVerifier, MailCheck};
 pub use entry::{ReportEntry, entry_of, report_key};
 pub use fixes::failure_fix;
+pub use found::{MAX_MESSAGE_REPORT_BYTES, MAX_REPORT_PARTS};
 pub use model::{FailureDetail, PolicyResult, PolicyType, Report, ResultType};
 pub use parse::{MAX_REPORT_BYTES, gunzip, parse_report, report_json};
 pub use sources::{MAX_INPUT_BYTES, count_files};
@@ -71,6 +73,9 @@ pub enum ReportError {
     /// The (decompressed) content is larger than the limit in bytes.
     #[error("too large: more than {} MiB", .0 / (1024 * 1024))]
     TooLarge(u64),
+    /// The JSON holds more values or objects than a report may (see [`shape`]).
+    #[error("too complex: {0}")]
+    TooComplex(String),
     /// The gzip stream is corrupt or truncated.
     #[error("bad gzip: {0}")]
     Gzip(String),
@@ -132,6 +137,13 @@ pub enum Outcome {
         /// One-line reason.
         reason: String,
     },
+    /// A readable item that could not be stored (a full disk, a read-only state directory):
+    /// nothing is lost by importing it again once the cause is fixed (an https sender is told
+    /// 503, an IMAP fetch stops before the message).
+    Failed {
+        /// One-line reason.
+        reason: String,
+    },
     /// The item is not a report (a file found in a directory walk, an e-mail without a report).
     Ignored {
         /// One-line reason.
@@ -183,6 +195,9 @@ impl fmt::Display for ImportOutcome {
                 }
             }
             Outcome::Rejected { reason } => write!(f, "{}: rejected: {}", self.source, sanitize(reason)),
+            Outcome::Failed { reason } => {
+                write!(f, "{}: not stored, import it again: {}", self.source, sanitize(reason))
+            }
             Outcome::Ignored { reason } => write!(f, "{}: ignored: {}", self.source, sanitize(reason)),
         }
     }

@@ -3,7 +3,7 @@
 
 use mail_parser::{Message, MessageParser, MimeHeaders, PartType};
 
-use super::found::{Found, first_non_space};
+use super::found::{Found, MessageBudget, first_non_space};
 use super::parse::is_gzip;
 
 /// How deep forwarded messages (`message/rfc822`) are followed.
@@ -23,29 +23,45 @@ pub(super) fn submitter(raw: &[u8]) -> Option<String> {
     (!v.is_empty()).then_some(v)
 }
 
-/// Every report part of the e-mail as `(part label, item)`; when there is none, one `Ignored`
-/// item (part `None`) naming the parts that were found instead.
-pub(super) fn email_items(raw: &[u8]) -> Vec<(Option<String>, Found)> {
+/// Hands every report part of the e-mail to `emit` as `(part label, item)`, decompressing
+/// one part at a time within a [`MessageBudget`] (each item is dropped before the next part is
+/// read); report parts beyond the budget are named in one `Rejected` item. When there is no
+/// report part, one `Ignored` item (part `None`) names the parts that were found instead.
+pub(super) fn email_items(raw: &[u8], emit: &mut dyn FnMut(Option<String>, Found)) {
     let Some(message) = MessageParser::default().parse(raw) else {
-        return vec![(None, Found::Rejected("not a parseable e-mail".to_owned()))];
+        return emit(None, Found::Rejected("not a parseable e-mail".to_owned()));
     };
-    let mut items = Vec::new();
+    let mut reports = Vec::new();
     let mut others = Vec::new();
-    scan(&message, "", 0, &mut items, &mut others);
-    if items.is_empty() {
+    scan(&message, "", 0, &mut reports, &mut others);
+    if reports.is_empty() {
         others.sort();
         others.dedup();
         let found = if others.is_empty() { "no parts".to_owned() } else { others.join(", ") };
-        items.push((None, Found::Ignored(format!("no TLS-RPT report in this e-mail (found {found})"))));
+        return emit(None, Found::Ignored(format!("no TLS-RPT report in this e-mail (found {found})")));
     }
-    items
+    let mut budget = MessageBudget::default();
+    let total = reports.len();
+    for (i, (label, contents)) in reports.into_iter().enumerate() {
+        match budget.take(contents) {
+            Ok(found) => emit(Some(label), found),
+            Err(why) => {
+                let later = match total - i - 1 {
+                    0 => String::new(),
+                    n => format!(", nor the {n} report part(s) after it"),
+                };
+                return emit(Some(label), Found::Rejected(format!("not read{later}: {why}")));
+            }
+        }
+    }
 }
 
-fn scan(
-    message: &Message<'_>,
+/// Collects the report parts (label and content) and the types of the other parts.
+fn scan<'m>(
+    message: &'m Message<'m>,
     prefix: &str,
     depth: usize,
-    items: &mut Vec<(Option<String>, Found)>,
+    reports: &mut Vec<(String, &'m [u8])>,
     others: &mut Vec<String>,
 ) {
     for (i, part) in message.parts.iter().enumerate() {
@@ -54,13 +70,11 @@ fn scan(
         match &part.body {
             PartType::Multipart(_) => {}
             PartType::Message(inner) if depth < MAX_NESTING => {
-                scan(inner, &format!("{label}."), depth + 1, items, others)
+                scan(inner, &format!("{label}."), depth + 1, reports, others)
             }
             PartType::Message(_) => others.push(format!("{ctype} (nested too deep)")),
-            _ => match classify(&ctype, &name, part.contents()) {
-                Some(found) => items.push((Some(label), found)),
-                None => others.push(ctype),
-            },
+            _ if is_report(&ctype, &name, part.contents()) => reports.push((label, part.contents())),
+            _ => others.push(ctype),
         }
     }
 }
@@ -78,20 +92,14 @@ fn describe(part: &mail_parser::MessagePart<'_>) -> (String, String) {
     (ctype.to_ascii_lowercase(), name.to_ascii_lowercase())
 }
 
-/// A report part becomes an item; anything else is `None`.
-fn classify(ctype: &str, name: &str, contents: &[u8]) -> Option<Found> {
+/// Whether a part is a report: a TLS-RPT media type, or a generic type or report-like file
+/// name whose content fits the claim (gzip, or JSON text).
+fn is_report(ctype: &str, name: &str, contents: &[u8]) -> bool {
     let declared = matches!(ctype, "application/tlsrpt+gzip" | "application/tlsrpt+json");
     let generic = matches!(
         ctype,
         "application/gzip" | "application/x-gzip" | "application/octet-stream" | "application/json"
     );
     let named = name.ends_with(".json") || name.ends_with(".json.gz") || name.ends_with(".gz");
-    if !declared && !generic && !named {
-        return None;
-    }
-    // A generic type or a report-like name only counts when the content fits the claim.
-    if !declared && !is_gzip(contents) && first_non_space(contents) != Some(b'{') {
-        return None;
-    }
-    Some(Found::json(contents))
+    declared || ((generic || named) && (is_gzip(contents) || first_non_space(contents) == Some(b'{')))
 }

@@ -6,6 +6,7 @@ use serde_json::{Map, Value};
 
 use super::ReportError;
 use super::model::{FailureDetail, PolicyResult, PolicyType, Report, ResultType};
+use super::shape::check_shape;
 
 /// Largest accepted report JSON, after decompression.
 pub const MAX_REPORT_BYTES: u64 = 10 * 1024 * 1024;
@@ -18,8 +19,16 @@ pub fn is_gzip(bytes: &[u8]) -> bool {
 /// Decompresses gzip, refusing output larger than [`MAX_REPORT_BYTES`] without producing it.
 pub fn gunzip(bytes: &[u8]) -> Result<Vec<u8>, ReportError> {
     let mut out = Vec::new();
+    gunzip_into(bytes, MAX_REPORT_BYTES, &mut out)?;
+    Ok(out)
+}
+
+/// Decompresses gzip into `out`, stopping (with [`ReportError::TooLarge`] of `limit`) once the
+/// output would exceed `limit` bytes. `out` holds what was decompressed even when this fails,
+/// so a caller can count the work done.
+pub(crate) fn gunzip_into(bytes: &[u8], limit: u64, out: &mut Vec<u8>) -> Result<(), ReportError> {
     let decoder = flate2::read::MultiGzDecoder::new(bytes);
-    decoder.take(MAX_REPORT_BYTES + 1).read_to_end(&mut out).map_err(|e| {
+    decoder.take(limit + 1).read_to_end(out).map_err(|e| {
         let why = if e.kind() == std::io::ErrorKind::UnexpectedEof {
             "truncated".to_owned()
         } else {
@@ -27,10 +36,10 @@ pub fn gunzip(bytes: &[u8]) -> Result<Vec<u8>, ReportError> {
         };
         ReportError::Gzip(why)
     })?;
-    if out.len() as u64 > MAX_REPORT_BYTES {
-        return Err(ReportError::TooLarge(MAX_REPORT_BYTES));
+    if out.len() as u64 > limit {
+        return Err(ReportError::TooLarge(limit));
     }
-    Ok(out)
+    Ok(())
 }
 
 /// The report JSON inside `bytes`: gunzipped when gzip, as is otherwise (with the size bound).
@@ -50,6 +59,7 @@ pub fn parse_report(json: &[u8]) -> Result<Report, ReportError> {
         return Err(ReportError::TooLarge(MAX_REPORT_BYTES));
     }
     let json = json.strip_prefix(b"\xef\xbb\xbf").unwrap_or(json);
+    check_shape(json)?;
     let value: Value = serde_json::from_slice(json).map_err(|e| ReportError::NotJson(e.to_string()))?;
     let top = value.as_object().ok_or(ReportError::NotObject)?;
     let report_id = match top.get("report-id") {

@@ -132,17 +132,21 @@ fn read_file(path: &Path, explicit: bool, dkim: &dyn MailCheck, emit: &mut Emit)
     Ok(())
 }
 
-/// The report parts of one e-mail; its DKIM signatures are checked only when it holds one.
+/// The report parts of one e-mail, decompressed one at a time (see
+/// [`email_items`]). Its DKIM signatures are checked once, on this bounded message, when the
+/// first report part parsed, and never for an e-mail without one.
 fn email(at: Source, raw: &[u8], dkim: &dyn MailCheck, emit: &mut Emit) {
-    let items = email_items(raw);
-    let delivery = if items.iter().any(|(_, f)| matches!(f, Found::Json(_))) {
-        Delivery::Email { dkim: dkim.check(raw), submitter: submitter(raw) }
-    } else {
-        Delivery::File
-    };
-    for (part, found) in items {
-        emit(Source { part, ..at.clone() }, found, &delivery);
-    }
+    let file = Delivery::File;
+    let mut delivery: Option<Delivery> = None;
+    email_items(raw, &mut |part, found| {
+        let how = if matches!(found, Found::Json(_)) {
+            &*delivery
+                .get_or_insert_with(|| Delivery::Email { dkim: dkim.check(raw), submitter: submitter(raw) })
+        } else {
+            &file
+        };
+        emit(Source { part, ..at.clone() }, found, how);
+    });
 }
 
 /// Streams an mbox file: each message (at most [`MAX_INPUT_BYTES`]) is handled on its own,

@@ -97,17 +97,13 @@ impl ReportStore {
             if stopped {
                 return;
             }
-            let outcome = match found {
-                Found::Json(json) => self.import_into(&mut idx, &json, delivery),
-                Found::Rejected(reason) => Outcome::Rejected { reason },
-                Found::Ignored(reason) => Outcome::Ignored { reason },
-            };
+            let outcome = self.outcome_of(&mut idx, found, delivery);
             stopped = each(ImportOutcome { source, outcome }).is_break();
         });
         if let Err(e) = self.save_index(&idx) {
             let _ = each(ImportOutcome {
                 source: Source { path: self.dir.join(index::INDEX_FILE), message: None, part: None },
-                outcome: Outcome::Rejected { reason: format!("cannot save the report index: {e}") },
+                outcome: Outcome::Failed { reason: format!("cannot save the report index: {e}") },
             });
         }
     }
@@ -121,7 +117,7 @@ impl ReportStore {
         if let Err(e) = self.save_index(&idx) {
             outcomes.push(ImportOutcome {
                 source: Source { path: self.dir.join(index::INDEX_FILE), message: None, part: None },
-                outcome: Outcome::Rejected { reason: format!("cannot save the report index: {e}") },
+                outcome: Outcome::Failed { reason: format!("cannot save the report index: {e}") },
             });
         }
         outcomes
@@ -129,6 +125,8 @@ impl ReportStore {
 
     /// [`import_email`](Self::import_email) into an index held by the caller (from
     /// [`index`](Self::index)), saved with [`save_index`](Self::save_index) after the batch.
+    /// Report parts are decompressed and stored one at a time, within the bounds of one e-mail
+    /// (see [`MAX_REPORT_PARTS`](crate::MAX_REPORT_PARTS)).
     pub fn import_email_into(
         &self,
         idx: &mut Index,
@@ -137,17 +135,20 @@ impl ReportStore {
         dkim: &DkimVerdict,
     ) -> Vec<ImportOutcome> {
         let delivery = Delivery::Email { dkim: dkim.clone(), submitter: submitter(raw) };
-        email_items(raw)
-            .into_iter()
-            .map(|(part, found)| {
-                let outcome = match found {
-                    Found::Json(json) => self.import_into(idx, &json, &delivery),
-                    Found::Rejected(reason) => Outcome::Rejected { reason },
-                    Found::Ignored(reason) => Outcome::Ignored { reason },
-                };
-                ImportOutcome { source: Source { part, ..source.clone() }, outcome }
-            })
-            .collect()
+        let mut outcomes = Vec::new();
+        email_items(raw, &mut |part, found| {
+            let outcome = self.outcome_of(idx, found, &delivery);
+            outcomes.push(ImportOutcome { source: Source { part, ..source.clone() }, outcome });
+        });
+        outcomes
+    }
+
+    fn outcome_of(&self, idx: &mut Index, found: Found, delivery: &Delivery) -> Outcome {
+        match found {
+            Found::Json(json) => self.import_into(idx, &json, delivery),
+            Found::Rejected(reason) => Outcome::Rejected { reason },
+            Found::Ignored(reason) => Outcome::Ignored { reason },
+        }
     }
 
     /// Parses and stores one report JSON document (already decompressed) that came by
@@ -192,7 +193,7 @@ impl ReportStore {
                 let authenticated = self.improve_auth(idx, &target, &auth);
                 Outcome::Duplicate { report_id, authenticated }
             }
-            Err(e) => Outcome::Rejected { reason: format!("cannot store: {e}") },
+            Err(e) => Outcome::Failed { reason: format!("cannot store: {e}") },
         }
     }
 

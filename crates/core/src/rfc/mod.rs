@@ -24,7 +24,7 @@ pub use domain::{DomainError, DomainName};
 pub use id::{PolicyId, PolicyIdError};
 pub use lint::{MAX_AGE_SHORT, PolicyLint, TESTING_MAX_AGE_LONG, lint_policy};
 pub use mx::MxPattern;
-pub use policy::{MAX_MAX_AGE, MAX_POLICY_BYTES, Mode, Policy};
+pub use policy::{MAX_MAX_AGE, MAX_POLICY_BYTES, MAX_POLICY_MX, Mode, Policy};
 pub use policy_parse::{LENIENT_MAX_POLICY_BYTES, PolicyParse, parse_lenient, parse_strict};
 pub use record::{Extension, RuaError, RuaUri, StsRecord, TlsRptRecord};
 pub use record_lint::{ParsedRecord, RecordLint, lint_record};

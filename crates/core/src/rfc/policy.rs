@@ -6,6 +6,9 @@ use super::mx::MxPattern;
 
 /// Largest `max_age` the RFC allows (about one year).
 pub const MAX_MAX_AGE: u32 = 31_557_600;
+/// Most `mx` patterns (and MX hosts) mtasts plans for one domain: real policies list a handful,
+/// and every one is probed and kept in the state file.
+pub const MAX_POLICY_MX: usize = 64;
 /// Largest policy body strict senders download.
 pub const MAX_POLICY_BYTES: usize = 64 * 1024;
 /// Largest body the lenient parser accepts (Stalwart's limit).

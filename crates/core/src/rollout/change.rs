@@ -12,7 +12,7 @@ use jiff::Timestamp;
 use super::model::DomainState;
 use super::state::replan;
 use super::timeline::{ChangeKind, PlannedChange};
-use crate::rfc::{DomainName, MxPattern};
+use crate::rfc::{DomainName, MAX_POLICY_MX, MxPattern};
 
 /// How long after the MX records changed a sender's DNS cache may still hold the old ones.
 /// mtasts does not see TTLs; one day covers the TTLs DNS providers allow for MX records.
@@ -113,6 +113,12 @@ pub enum PlanError {
     /// The change would leave no MX pattern.
     #[error("the policy would list no MX host")]
     NoMx,
+    /// The policy would list more patterns than [`MAX_POLICY_MX`] while the change runs.
+    #[error(
+        "the policy would list {0} mx patterns during the change, more than the {MAX_POLICY_MX} mtasts \
+         plans for"
+    )]
+    TooManyMx(usize),
     /// `max_age` out of range.
     #[error("max_age {0} is out of range (1 to 31557600 seconds, RFC 8461 §3.2)")]
     MaxAge(u32),
@@ -137,6 +143,9 @@ pub fn plan_mx(
     }
     if final_mx(&from, &add, &remove).is_empty() {
         return Err(PlanError::NoMx);
+    }
+    if from.len() + add.len() > MAX_POLICY_MX {
+        return Err(PlanError::TooManyMx(from.len() + add.len()));
     }
     start(state, ChangeKind::Mx { from, add, remove }, now)
 }

@@ -1,69 +1,20 @@
 //! Reaching the server: TCP, TLS (implicit or after STARTTLS) through rustls with the public
 //! roots plus `--ca-file` anchors, the greeting and the login. Every step has a timeout, and
-//! every byte read counts against a budget the caller sets per command.
+//! every byte read, from the first one of the greeting on, goes through [`Capped`]: whole
+//! responses only, within a budget the caller sets per command.
 
 use std::future::Future;
 use std::io;
-use std::pin::Pin;
 use std::sync::Arc;
-use std::task::{Context, Poll, ready};
 use std::time::Duration;
 
 use async_imap::{Authenticator, Client};
 use rustls_pki_types::ServerName;
-use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpStream;
 use tokio_rustls::TlsConnector;
 
+use super::gate::{Capped, Io};
 use super::{FetchRequest, ImapError, Secret, short};
-
-/// What the session runs over.
-pub(super) trait Io: AsyncRead + AsyncWrite + Unpin + Send + std::fmt::Debug {}
-impl<T: AsyncRead + AsyncWrite + Unpin + Send + std::fmt::Debug> Io for T {}
-
-/// A stream that fails once more than the allowed bytes were read (a hostile server cannot
-/// make the client buffer without end: async-imap itself allows up to 512 MiB).
-#[derive(Debug)]
-pub(super) struct Capped {
-    inner: Box<dyn Io>,
-    left: u64,
-}
-
-impl Capped {
-    /// Allows `bytes` more to be read (replacing what was left).
-    pub(super) fn allow(&mut self, bytes: u64) {
-        self.left = bytes;
-    }
-}
-
-impl AsyncRead for Capped {
-    fn poll_read(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &mut ReadBuf<'_>,
-    ) -> Poll<io::Result<()>> {
-        if self.left == 0 {
-            return Poll::Ready(Err(io::Error::other("the server sent more than expected")));
-        }
-        let before = buf.filled().len();
-        ready!(Pin::new(&mut self.inner).poll_read(cx, buf))?;
-        let n = (buf.filled().len() - before) as u64;
-        self.left = self.left.saturating_sub(n);
-        Poll::Ready(Ok(()))
-    }
-}
-
-impl AsyncWrite for Capped {
-    fn poll_write(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
-        Pin::new(&mut self.inner).poll_write(cx, buf)
-    }
-    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.inner).poll_flush(cx)
-    }
-    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.inner).poll_shutdown(cx)
-    }
-}
 
 /// A logged-in session.
 pub(super) type Session = async_imap::Session<Capped>;
@@ -123,7 +74,7 @@ fn tls_connector(req: &FetchRequest) -> Result<TlsConnector, ImapError> {
     Ok(TlsConnector::from(Arc::new(config)))
 }
 
-async fn handshake(req: &FetchRequest, tcp: TcpStream) -> Result<Capped, ImapError> {
+async fn handshake(req: &FetchRequest, tcp: Box<dyn Io>) -> Result<Capped, ImapError> {
     let host = &req.url.host;
     let name = ServerName::try_from(host.clone())
         .map_err(|e| ImapError::Tls { host: host.clone(), reason: e.to_string() })?;
@@ -132,7 +83,7 @@ async fn handshake(req: &FetchRequest, tcp: TcpStream) -> Result<Capped, ImapErr
         ImapError::Tls { host: host.clone(), reason: short(&e.to_string()) }
     })
     .await?;
-    Ok(Capped { inner: Box::new(tls), left: COMMAND_BYTES })
+    Ok(Capped::new(Box::new(tls), COMMAND_BYTES))
 }
 
 /// Connects, secures the connection as the URL says and logs in.
@@ -146,20 +97,24 @@ pub(super) async fn open(req: &FetchRequest) -> Result<Session, ImapError> {
     let no_greeting =
         || ImapError::Protocol { step: "the greeting", reason: "the server closed the connection".into() };
     let stream = if req.url.implicit_tls {
-        handshake(req, tcp).await?
+        handshake(req, Box::new(tcp)).await?
     } else {
-        let mut client = Client::new(tcp);
+        // The greeting in the clear is capped like everything else: an on-path attacker could
+        // otherwise send an endless line or announce a huge literal before STARTTLS.
+        let mut client = Client::new(Capped::new(Box::new(tcp), COMMAND_BYTES));
         timed(req.step_timeout, "the greeting", client.read_response(), greeting)
             .await?
             .ok_or_else(no_greeting)?;
         if req.insecure_plain {
-            Capped { inner: Box::new(client.into_inner()), left: COMMAND_BYTES }
+            let mut plain = client.into_inner();
+            plain.allow(COMMAND_BYTES);
+            plain
         } else {
             let starttls = client.run_command_and_check_ok("STARTTLS", None);
             timed(req.step_timeout, "STARTTLS", starttls, |e| ImapError::NoStartTls(short(&e.to_string())))
                 .await?;
             // Whatever the server sent after its answer is dropped with the plain stream.
-            handshake(req, client.into_inner()).await?
+            handshake(req, client.into_inner().into_inner()).await?
         }
     };
     let mut client = Client::new(stream);

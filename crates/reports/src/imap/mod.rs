@@ -11,6 +11,7 @@ use std::time::Duration;
 use rustls_pki_types::CertificateDer;
 
 mod conn;
+mod gate;
 pub mod position;
 mod sync;
 mod url;

@@ -48,6 +48,9 @@ pub struct FetchSummary {
     pub renumbered: bool,
     /// Stopped early because the progress callback asked.
     pub cancelled: bool,
+    /// The UID of a message whose reports could not be stored (a full disk): the fetch stopped
+    /// there without moving its position past it, so the next fetch starts with it.
+    pub unstored: Option<u32>,
 }
 
 /// `1,2,3,7` → `1:3,7`.
@@ -68,7 +71,12 @@ fn uid_set(uids: &[u32]) -> String {
 /// A message is moved when every report in it was stored or already was.
 fn movable(outcomes: &[ImportOutcome]) -> bool {
     outcomes.iter().any(|o| matches!(o.outcome, Outcome::Imported { .. } | Outcome::Duplicate { .. }))
-        && outcomes.iter().all(|o| !matches!(o.outcome, Outcome::Rejected { .. }))
+        && outcomes.iter().all(|o| !matches!(o.outcome, Outcome::Rejected { .. } | Outcome::Failed { .. }))
+}
+
+/// A message the fetch must see again: a report in it could not be stored.
+fn unstored(outcomes: &[ImportOutcome]) -> bool {
+    outcomes.iter().any(|o| matches!(o.outcome, Outcome::Failed { .. }))
 }
 
 /// Fetches the messages not seen before from the mailbox and imports them into `store`;
@@ -164,9 +172,15 @@ async fn run(
                 }],
             },
         };
+        summary.messages += 1;
+        if unstored(&outcomes) {
+            // The position stays before this message: the next fetch starts with it.
+            summary.unstored = Some(uid);
+            summary.cancelled = each(FetchEvent::Message { uid, outcomes }).is_break();
+            break;
+        }
         sync.save(SyncPosition { uid_validity, last_uid: uid })
             .map_err(|e| ImapError::State(e.to_string()))?;
-        summary.messages += 1;
         if movable(&outcomes) {
             to_move.push(uid);
         }
@@ -282,6 +296,9 @@ mod tests {
         let dup = o(Outcome::Duplicate { report_id: "r".into(), authenticated: None });
         let ignored = o(Outcome::Ignored { reason: "no report".into() });
         let rejected = o(Outcome::Rejected { reason: "bad".into() });
+        let failed = o(Outcome::Failed { reason: "cannot store: No space left on device".into() });
+        assert!(!movable(&[imported.clone(), failed.clone()]));
+        assert!(unstored(&[imported.clone(), failed]) && !unstored(&[rejected.clone(), ignored.clone()]));
         assert!(movable(std::slice::from_ref(&imported)));
         assert!(movable(&[dup.clone(), ignored.clone()]));
         assert!(!movable(&[ignored]));

@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use mtasts_core::redact::redact_url;
+
 use super::ImapError;
 
 /// An account and mailbox to fetch from.
@@ -19,8 +21,10 @@ pub struct ImapUrl {
     pub mailbox: String,
 }
 
+/// The refusal of `s`, which is shown with any password in it hidden.
 fn bad(s: &str, why: &str) -> ImapError {
-    ImapError::Url(format!("{s:?}: {why}; expected imaps://USER@HOST[:PORT]/MAILBOX"))
+    let shown = redact_url(s);
+    ImapError::Url(format!("{shown:?}: {why}; expected imaps://USER@HOST[:PORT]/MAILBOX"))
 }
 
 fn decode(s: &str, text: &str) -> Result<String, ImapError> {
@@ -140,7 +144,8 @@ mod tests {
         ] {
             assert!(ImapUrl::parse(bad).is_err(), "{bad}");
         }
-        let err = ImapUrl::parse("imaps://rep:pw@host/").unwrap_err().to_string();
+        let err = ImapUrl::parse("imaps://rep:Hunter2Secret@host/").unwrap_err().to_string();
         assert!(err.contains("password in the URL is refused"), "{err}");
+        assert!(err.contains("imaps://rep:***@host/") && !err.contains("Hunter2"), "{err}");
     }
 }

@@ -129,6 +129,13 @@ fn lowering_max_age_waits_for_the_old_one_and_raising_does_not() {
         Err(PlanError::NotPlanned(..))
     ));
     assert!(matches!(plan_mx(s.clone(), vec![p("mx1.example.com")], vec![], t), Err(PlanError::Nothing(_))));
+    let many: Vec<MxPattern> = (0..crate::rfc::MAX_POLICY_MX).map(|i| p(&format!("mx{i}.new.net"))).collect();
+    let from = s.plan.mx.len();
+    assert_eq!(
+        plan_mx(s.clone(), many, vec![], t),
+        Err(PlanError::TooManyMx(from + crate::rfc::MAX_POLICY_MX)),
+        "old and new are listed together while the change runs"
+    );
     let busy = plan_max_age(s, 86_400, t).unwrap();
     assert!(matches!(plan_max_age(busy.clone(), 3600, t), Err(PlanError::InProgress(_))));
     assert_eq!(cancel(busy).change, None);
