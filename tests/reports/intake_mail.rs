@@ -92,3 +92,22 @@ fn a_dkim_signature_larger_than_any_signer_writes_is_not_checked() {
         "{line}"
     );
 }
+
+#[test]
+fn an_email_of_millions_of_header_lines_is_refused_before_it_is_parsed() {
+    let _processes = crate::starting_processes();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("heads.eml");
+    // 60 MB of `a:b` fields (15 million): the parser alone took 3.8 GB of them.
+    let mut mail = b"From: a@b.example\r\n".to_vec();
+    mail.extend_from_slice(&b"a:b\n".repeat(15_000_000));
+    mail.extend_from_slice(b"\r\n{}\r\n");
+    std::fs::write(&path, &mail).unwrap();
+    let run = import(&dir.path().join("state"), &path);
+    run.assert_within("reports import, 15 million header lines (60 MB)", LIMIT_KIB);
+    assert!(
+        run.stdout.contains("rejected: too complex: more than 20000 header lines in the heads of the e-mail"),
+        "{}",
+        run.stdout
+    );
+}

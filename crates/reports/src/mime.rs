@@ -9,6 +9,36 @@ use super::parse::is_gzip;
 /// How deep forwarded messages (`message/rfc822`) are followed.
 const MAX_NESTING: usize = 3;
 
+/// Header lines (fields and their folded continuations) the head of an e-mail and the heads
+/// of its parts may have together. A real report has a few dozen; the parser keeps a record of
+/// every one (about 240 bytes each), so 60 MB of `a:b` lines took 3.8 GB.
+pub(crate) const MAX_HEADER_LINES: usize = 20_000;
+
+/// Whether `raw` has more than `max` header lines: the head, and after every line starting
+/// with `--` (a part's boundary, or text that only looks like one) the lines up to the next
+/// empty line. One pass over the bytes, before anything is parsed; text that only looks like
+/// a boundary makes the count larger, never smaller.
+pub(super) fn too_many_header_lines(raw: &[u8], max: usize) -> bool {
+    let mut in_head = true;
+    let mut n = 0usize;
+    for line in raw.split(|&b| b == b'\n') {
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        if in_head {
+            if line.is_empty() {
+                in_head = false;
+                continue;
+            }
+            n += 1;
+            if n > max {
+                return true;
+            }
+        } else if line.starts_with(b"--") {
+            in_head = true;
+        }
+    }
+    false
+}
+
 /// Whether the bytes start like an RFC 5322 message: a header field name followed by a colon.
 pub(super) fn looks_like_email(bytes: &[u8]) -> bool {
     let name_len = bytes.iter().take_while(|&&b| (33..=126).contains(&b) && b != b':').count();
@@ -17,6 +47,9 @@ pub(super) fn looks_like_email(bytes: &[u8]) -> bool {
 
 /// The `TLS-Report-Submitter` header of the e-mail (RFC 8460 §5.3), lower-case, when present.
 pub(super) fn submitter(raw: &[u8]) -> Option<String> {
+    if too_many_header_lines(raw, MAX_HEADER_LINES) {
+        return None;
+    }
     let message = MessageParser::default().parse_headers(raw)?;
     let value = message.header("TLS-Report-Submitter")?.as_text()?;
     let v = value.trim().trim_end_matches('.').to_ascii_lowercase();
@@ -28,6 +61,12 @@ pub(super) fn submitter(raw: &[u8]) -> Option<String> {
 /// read); report parts beyond the budget are named in one `Rejected` item. When there is no
 /// report part, one `Ignored` item (part `None`) names the parts that were found instead.
 pub(super) fn email_items(raw: &[u8], emit: &mut dyn FnMut(Option<String>, Found)) {
+    if too_many_header_lines(raw, MAX_HEADER_LINES) {
+        let why = format!(
+            "too complex: more than {MAX_HEADER_LINES} header lines in the heads of the e-mail and its parts"
+        );
+        return emit(None, Found::Rejected(why));
+    }
     let Some(message) = MessageParser::default().parse(raw) else {
         return emit(None, Found::Rejected("not a parseable e-mail".to_owned()));
     };
@@ -102,4 +141,28 @@ fn is_report(ctype: &str, name: &str, contents: &[u8]) -> bool {
     );
     let named = name.ends_with(".json") || name.ends_with(".json.gz") || name.ends_with(".gz");
     declared || ((generic || named) && (is_gzip(contents) || first_non_space(contents) == Some(b'{')))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_lines_are_counted_in_every_head_and_nowhere_else() {
+        let mail = b"From: a@b\r\nSubject: x\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nbody\r\nbody\r\n--b--\r\n";
+        // Heads: From and Subject; Content-Type after --b; nothing after --b--.
+        assert!(!too_many_header_lines(mail, 3));
+        assert!(too_many_header_lines(mail, 2));
+        let body_lines = [b"From: a@b\n\n".as_slice(), &b"a:b\n".repeat(1000)].concat();
+        assert!(!too_many_header_lines(&body_lines, 1), "lines of the body are not header lines");
+        let head_lines = b"a:b\n".repeat(MAX_HEADER_LINES + 1);
+        assert!(too_many_header_lines(&head_lines, MAX_HEADER_LINES));
+        let mut found = Vec::new();
+        email_items(&head_lines, &mut |part, f| found.push((part, f)));
+        assert!(
+            matches!(found.as_slice(), [(None, Found::Rejected(why))] if why.contains("header lines")),
+            "{found:?}"
+        );
+        assert_eq!(submitter(&head_lines), None);
+    }
 }
