@@ -18,7 +18,7 @@ pub const MAX_CONNECTIONS: usize = 256;
 /// Most connections at once that only get a 503 because all others are taken.
 pub const MAX_BUSY: usize = 64;
 /// Request bodies held in memory at once, together.
-pub const BODY_BUDGET: u64 = 32 * 1024 * 1024;
+pub const BODY_BUDGET: u64 = 16 * 1024 * 1024;
 /// Descriptors kept for everything but connections (stdio, the report store, the runtime).
 const RESERVED_FDS: u64 = 64;
 

@@ -13,6 +13,7 @@ pub mod help;
 pub mod intake;
 pub mod lab;
 pub mod lint;
+pub mod malloc;
 pub mod output;
 pub mod plan;
 pub mod probe_args;

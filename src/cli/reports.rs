@@ -67,6 +67,9 @@ pub fn run(
     probe: &super::probe_args::ProbeArgs,
     rt: &tokio::runtime::Runtime,
 ) -> Result<ExitCode> {
+    if matches!(args.what, ReportsWhat::Serve { .. }) {
+        super::malloc::restart_tuned();
+    }
     let store = ReportStore::open(dir)?;
     match &args.what {
         ReportsWhat::Fetch(f) => super::reports_fetch::run(f, &store, dir, probe, style, rt),

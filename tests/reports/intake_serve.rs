@@ -118,7 +118,7 @@ fn stalled_near_limit_bodies_get_503_and_the_receiver_stays_small() {
     });
     assert_eq!(reply.unwrap().status, 201, "{}", rx.log_text());
     let log = rx.log_text();
-    assert!(log.contains("503 the receiver holds 32 MiB of request bodies, its limit"), "{log}");
+    assert!(log.contains("503 the receiver holds 16 MiB of request bodies, its limit"), "{log}");
 }
 
 /// The soft and hard `RLIMIT_NOFILE` of this process.
