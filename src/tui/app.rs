@@ -306,7 +306,7 @@ impl App {
         }
         let key = |e: &Entry| match e {
             Entry::Ok(s) => super::fleet::natural_cmp(s.domain.as_str(), domain.as_str()),
-            Entry::Bad { .. } => super::fleet::natural_cmp(&super::app_fleet::entry_name(e), domain.as_str()),
+            Entry::Bad { .. } => super::fleet::natural_cmp(&e.name(), domain.as_str()),
         };
         match self.entries.binary_search_by(key) {
             Ok(i) => self.entries.get(i).and_then(|e| ok(e, domain)),

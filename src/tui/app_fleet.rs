@@ -19,17 +19,6 @@ pub const DEFER_LIMIT: u32 = 32;
 /// Longest filter text.
 const MAX_FILTER: usize = 200;
 
-/// The name an entry sorts and is found by: the domain, or the file name of a state file
-/// that could not be read.
-pub fn entry_name(e: &Entry) -> String {
-    match e {
-        Entry::Ok(s) => s.domain.as_str().to_owned(),
-        Entry::Bad { path, .. } => {
-            path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
-        }
-    }
-}
-
 /// Whether `msg` may change what the table counts or how it sorts.
 fn changes_facts(msg: &Msg) -> bool {
     !matches!(
@@ -99,7 +88,7 @@ impl App {
             Entry::Ok(s) => s,
             Entry::Bad { .. } => {
                 return Facts {
-                    name: entry_name(e),
+                    name: e.name(),
                     phase: None,
                     seen: Seen::Unreadable,
                     urgency: Urgency::Failing,

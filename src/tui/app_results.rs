@@ -5,7 +5,6 @@ use std::path::PathBuf;
 use super::app::{
     App, Confirm, ConfirmKind, Effect, Entry, Op, OpOutcome, Overlay, Prompt, PromptKind, Purpose, Screen,
 };
-use super::app_fleet::entry_name;
 use super::fleet::NaturalKey;
 use crate::ops::Checked;
 use mtasts_core::rfc::{DomainName, MxPattern, RuaUri};
@@ -149,7 +148,7 @@ impl App {
     }
 
     pub(super) fn on_loaded(&mut self, mut entries: Vec<Entry>) -> Vec<Effect> {
-        entries.sort_by_cached_key(|e| NaturalKey(entry_name(e)));
+        entries.sort_by_cached_key(|e| NaturalKey(e.name()));
         if !self.loaded || entries != self.entries {
             self.dirty = true;
         }
@@ -332,7 +331,7 @@ impl App {
             Some(i) => self.entries[i] = Entry::Ok(Box::new(state)),
             None => {
                 self.entries.push(Entry::Ok(Box::new(state)));
-                self.entries.sort_by_cached_key(|e| NaturalKey(entry_name(e)));
+                self.entries.sort_by_cached_key(|e| NaturalKey(e.name()));
             }
         }
     }

@@ -393,7 +393,7 @@ pub static TABLE: &[Binding] = &[
     b(&[C('r')], "r", "re-check shown", Action::CheckAll, Some(3), home_shown),
     b(&[C('r')], "r", "re-check all", Action::CheckAll, Some(3), home_all),
     b(&[C('/')], "/", "filter", Action::Filter, Some(4), home_with_domains),
-    b(&[Esc], "esc", "show all (clear the filter)", Action::ClearFilter, Some(3), home_filtered),
+    b(&[Esc], "esc", "show all", Action::ClearFilter, Some(4), home_filtered),
     b(&[C(' ')], "space", "mark", Action::Mark, Some(4), home_rows),
     b(&[C('*')], "*", "mark/unmark all shown", Action::MarkAll, None, home_rows),
     b(&[C('w')], "w", "write for marked", Action::WriteFleet, Some(3), home_marked),

@@ -95,7 +95,7 @@ fn row(app: &App, t: &Theme, e: &Entry, wide: bool, name_w: usize, selected: boo
     let pick = |l: Line<'static>| if selected { l.style(t.selected()) } else { l };
     let s = match e {
         Entry::Bad { .. } => {
-            let name = crate::tui::app_fleet::entry_name(e);
+            let name = e.name();
             return pick(Line::from(vec![
                 Span::raw(format!("{sel}  ")),
                 Span::styled(format!("{} {} (unreadable)", theme::BAD, sanitize(&name)), t.bad()),

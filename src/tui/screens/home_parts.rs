@@ -7,7 +7,6 @@ use ratatui::text::{Line, Span};
 
 use super::domain::gate_word;
 use crate::tui::app::{App, Entry};
-use crate::tui::app_fleet::entry_name;
 use crate::tui::fleet::{SortBy, Summary};
 use crate::tui::hints::keyed;
 use crate::tui::keymap::Action;
@@ -139,7 +138,7 @@ pub fn view_line(app: &App, t: &Theme, width: u16) -> Line<'static> {
 pub fn detail(app: &App, t: &Theme, width: u16, rows: usize) -> Vec<Line<'static>> {
     let Some(e) = app.selected_entry() else { return Vec::new() };
     let (title, words, style) = match e {
-        Entry::Bad { problem, .. } => (format!("{} (unreadable)", entry_name(e)), problem.clone(), t.bad()),
+        Entry::Bad { problem, .. } => (format!("{} (unreadable)", e.name()), problem.clone(), t.bad()),
         Entry::Ok(s) => {
             let obs = app.checked(&s.domain).map(|c| &c.observation).or(s.last_observation.as_ref());
             let tally = app.tally(&s.domain);
