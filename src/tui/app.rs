@@ -100,12 +100,15 @@ pub struct App {
     pub demo: Option<DemoInfo>,
     /// `wrangler deploy` may be run (installed, token set).
     pub deploy: bool,
-    /// Tracked domains, sorted by name.
+    /// Tracked domains, sorted by name naturally ([`super::fleet::natural_cmp`]: `client2`
+    /// before `client10`).
     pub entries: Vec<Entry>,
     /// Whether the store has been read at least once.
     pub loaded: bool,
-    /// Selected row on the home screen.
+    /// Selected row on the home screen (an index into [`super::fleet::FleetView::rows`]).
     pub selected: usize,
+    /// The home screen's table: sort, filter, marks, and its rows and summary.
+    pub fleet: super::fleet::FleetView,
     /// The screen.
     pub screen: Screen,
     /// A modal, if one is open.
@@ -146,6 +149,7 @@ impl App {
             entries: Vec::new(),
             loaded: false,
             selected: 0,
+            fleet: super::fleet::FleetView::default(),
             screen: Screen::Home,
             overlay: None,
             sessions: BTreeMap::new(),
@@ -165,6 +169,13 @@ impl App {
 
     /// Handles one message; returns the work to do. Never blocks.
     pub fn update(&mut self, msg: Msg) -> Vec<Effect> {
+        let (changed, streaming) = App::classify(&msg);
+        let fx = self.handle(msg);
+        self.after_update(changed, streaming);
+        fx
+    }
+
+    fn handle(&mut self, msg: Msg) -> Vec<Effect> {
         match msg {
             Msg::Key(key) => {
                 self.dirty = true;
@@ -284,17 +295,28 @@ impl App {
         crate::ops::snippet::snippet_for(state, self.tracked_states())
     }
 
-    /// The loaded state of a domain.
+    /// The loaded state of a domain (found by name in the sorted entries; thousands of them
+    /// are searched in a few steps).
     pub fn state(&self, domain: &DomainName) -> Option<&DomainState> {
-        self.entries.iter().find_map(|e| match e {
-            Entry::Ok(s) if &s.domain == domain => Some(s.as_ref()),
-            _ => None,
-        })
+        fn ok<'a>(e: &'a Entry, domain: &DomainName) -> Option<&'a DomainState> {
+            match e {
+                Entry::Ok(s) if &s.domain == domain => Some(s.as_ref()),
+                _ => None,
+            }
+        }
+        let key = |e: &Entry| match e {
+            Entry::Ok(s) => super::fleet::natural_cmp(s.domain.as_str(), domain.as_str()),
+            Entry::Bad { .. } => super::fleet::natural_cmp(&e.name(), domain.as_str()),
+        };
+        match self.entries.binary_search_by(key) {
+            Ok(i) => self.entries.get(i).and_then(|e| ok(e, domain)),
+            Err(_) => self.entries.iter().find_map(|e| ok(e, domain)),
+        }
     }
 
     /// The domain selected on the home screen.
     pub fn selected_entry(&self) -> Option<&Entry> {
-        self.entries.get(self.selected)
+        self.row_entry(self.selected)
     }
 
     /// Starts a check of `domains`; results of earlier generations for them are dropped.

@@ -22,6 +22,9 @@ impl App {
         if let Some(overlay) = self.overlay.take() {
             return self.on_overlay_key(overlay, key);
         }
+        if keymap::place(self) == keymap::Place::Filter {
+            return self.filter_key(key);
+        }
         match keymap::lookup(self, &key) {
             Some(action) => {
                 self.status = None;
@@ -60,12 +63,20 @@ impl App {
                 Vec::new()
             }
             Action::Open => self.selected_domain().map(|d| self.open(d)).unwrap_or_default(),
-            Action::CheckAll => {
-                let all: Vec<DomainName> = self.tracked().collect();
-                let mut fx = vec![Effect::Reload, self.load_reports()];
-                fx.extend(self.start_check(all, Purpose::Refresh));
-                fx
+            Action::SelectDown
+            | Action::SelectUp
+            | Action::CheckAll
+            | Action::Filter
+            | Action::ClearFilter
+            | Action::Sort
+            | Action::Mark
+            | Action::MarkAll => self.fleet_action(action),
+            Action::PageDown | Action::PageUp | Action::Top | Action::Bottom
+                if self.screen == Screen::Home =>
+            {
+                self.fleet_action(action)
             }
+            Action::WriteFleet => self.fleet_write_menu(),
             Action::Remove => {
                 if let Some(d) = self.selected_domain() {
                     self.overlay = Some(Overlay::Confirm(Confirm::new(
@@ -76,14 +87,6 @@ impl App {
                         ConfirmKind::Remove(d),
                     )));
                 }
-                Vec::new()
-            }
-            Action::SelectDown => {
-                self.selected = (self.selected + 1).min(self.entries.len().saturating_sub(1));
-                Vec::new()
-            }
-            Action::SelectUp => {
-                self.selected = self.selected.saturating_sub(1);
                 Vec::new()
             }
             Action::Import => self.import_prompt(),

@@ -23,6 +23,7 @@ impl App {
             }
             Overlay::Secret(p) => self.secret_key(p, key),
             Overlay::Pick(p) => self.pick_key(p, key),
+            Overlay::FleetWrite(m) => self.fleet_write_key(m, key),
             Overlay::Confirm(mut c) => match key.code {
                 KeyCode::Char('y') | KeyCode::Enter => self.confirmed(c.kind),
                 KeyCode::Char('n') | KeyCode::Esc | KeyCode::Char('q') => Vec::new(),

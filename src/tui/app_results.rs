@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use super::app::{
     App, Confirm, ConfirmKind, Effect, Entry, Op, OpOutcome, Overlay, Prompt, PromptKind, Purpose, Screen,
 };
+use super::fleet::NaturalKey;
 use crate::ops::Checked;
 use mtasts_core::rfc::{DomainName, MxPattern, RuaUri};
 use mtasts_core::rollout::Phase;
@@ -33,7 +34,7 @@ pub(super) fn validate(app: &App, kind: PromptKind, input: &str) -> Result<(), S
             }
         }
         PromptKind::ServerPaths => super::app_artefacts::validate_paths(app, input),
-        PromptKind::WriteArtefact(_) => {
+        PromptKind::WriteArtefact(_) | PromptKind::WriteFleet(_) => {
             if input.is_empty() {
                 Err("type a path".into())
             } else {
@@ -134,6 +135,7 @@ impl App {
                 Vec::new()
             }
             (PromptKind::ZoneFile, _) => self.read_zone(&input),
+            (PromptKind::WriteFleet(what), None) => self.write_fleet(what, &input),
             (PromptKind::Ack, Some(d)) => vec![Effect::Op(Op::Advance {
                 reports: self.tally(&d).cloned(),
                 domain: d,
@@ -145,7 +147,8 @@ impl App {
         }
     }
 
-    pub(super) fn on_loaded(&mut self, entries: Vec<Entry>) -> Vec<Effect> {
+    pub(super) fn on_loaded(&mut self, mut entries: Vec<Entry>) -> Vec<Effect> {
+        entries.sort_by_cached_key(|e| NaturalKey(e.name()));
         if !self.loaded || entries != self.entries {
             self.dirty = true;
         }
@@ -328,15 +331,8 @@ impl App {
             Some(i) => self.entries[i] = Entry::Ok(Box::new(state)),
             None => {
                 self.entries.push(Entry::Ok(Box::new(state)));
-                self.entries.sort_by_key(key);
+                self.entries.sort_by_cached_key(|e| NaturalKey(e.name()));
             }
         }
-    }
-}
-
-fn key(e: &Entry) -> String {
-    match e {
-        Entry::Ok(s) => s.domain.as_str().to_owned(),
-        Entry::Bad { path, .. } => path.display().to_string(),
     }
 }

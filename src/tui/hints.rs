@@ -72,6 +72,10 @@ const REPORTS_PHASES_RANK: u8 = 6;
 /// The footer's keys, most important first: as many as fit in `width` columns after `? more`.
 /// Each key is shown as ` key label `.
 pub fn footer(app: &App, width: usize) -> Vec<Key> {
+    if place(app) == Place::Filter {
+        // Typed keys go into the filter: only its own keys act.
+        return super::keymap_modal::FILTER_KEYS.iter().map(|(_, s, l, _)| ((*s).to_owned(), *l)).collect();
+    }
     let phases = |b: &Binding| matches!(b.action, Action::PhasePrev | Action::PhaseNext);
     let rows = visible(app);
     let mut ranked: Vec<(u8, Key)> = rows
@@ -121,7 +125,9 @@ pub fn keyed(app: &App, action: Action, words: &str) -> Option<String> {
 pub fn verb_keys(app: &App, verb: Verb) -> String {
     let press = |a: Action| hint(app, a).map(|k| format!("press {k}"));
     let here = match verb {
-        Verb::Check => press(Action::Recheck).or_else(|| press(Action::CheckAll)),
+        Verb::Check => {
+            press(Action::Recheck).or_else(|| checks_focused(app).then(|| press(Action::CheckAll)).flatten())
+        }
         Verb::Advance | Verb::ConfirmChange => press(Action::Next),
         Verb::Reports => press(Action::Reports),
         Verb::Generate(_) => hint(app, Action::Copy)
@@ -134,6 +140,12 @@ pub fn verb_keys(app: &App, verb: Verb) -> String {
         Verb::StopTracking => press(Action::Remove),
     };
     here.unwrap_or_else(|| elsewhere(app, verb))
+}
+
+/// Whether the home screen's `r` checks the selected domain (it checks the marked ones when
+/// any are, else every shown one).
+fn checks_focused(app: &App) -> bool {
+    app.fleet.marks.is_empty() || app.focused().is_some_and(|d| app.fleet.marks.contains(&d))
 }
 
 /// The key that will do `verb` once the rollout gets where it acts, for a plan of later
@@ -155,7 +167,7 @@ pub fn later_keys(app: &App, verb: Verb) -> String {
 /// Where `verb` is done, from a place where no key does it.
 fn elsewhere(app: &App, verb: Verb) -> String {
     match place(app) {
-        Place::Home => {
+        Place::Home | Place::Filter => {
             hint(app, Action::Open).map_or_else(|| "open it".to_owned(), |k| format!("{k} opens it"))
         }
         // One key reads better in a sentence than the row's three: esc, the last.

@@ -112,6 +112,18 @@ pub enum Action {
     Resume,
     /// After a rollback's countdown: remove MTA-STS entirely.
     Retire,
+    /// Home: type a filter (name, phase or fact).
+    Filter,
+    /// Home: show every domain again.
+    ClearFilter,
+    /// Home: switch between the order by name and by urgency.
+    Sort,
+    /// Home: mark or unmark the selected domain.
+    Mark,
+    /// Home: mark every shown domain (or unmark them when all are marked).
+    MarkAll,
+    /// Home: write one artefact for the marked (or shown) domains.
+    WriteFleet,
 }
 
 /// Where the user is, as the table's conditions see it.
@@ -128,11 +140,14 @@ pub enum Place {
     },
     /// A domain's reports pane.
     Reports,
+    /// The home screen while its filter is typed (keys go to the filter).
+    Filter,
 }
 
 /// Where the user is.
 pub fn place(app: &App) -> Place {
     match &app.screen {
+        Screen::Home if app.fleet.typing => Place::Filter,
         Screen::Home => Place::Home,
         Screen::Domain(v) if v.pane == super::app::Pane::Reports => Place::Reports,
         Screen::Domain(v) => Place::Phase {
@@ -177,26 +192,60 @@ use KeyCode::{
     Right, Tab, Up,
 };
 
-fn always(_: &App, _: Place) -> bool {
+fn anywhere(_: &App, _: Place) -> bool {
     true
 }
-fn importing(app: &App, _: Place) -> bool {
-    app.import.is_some()
+/// Everywhere but while a filter is typed (its keys are typed into it).
+fn always(_: &App, p: Place) -> bool {
+    p != Place::Filter
 }
-fn not_importing(app: &App, _: Place) -> bool {
-    app.import.is_none()
+fn importing(app: &App, p: Place) -> bool {
+    app.import.is_some() && p != Place::Filter
 }
-fn demo(app: &App, _: Place) -> bool {
-    app.demo.is_some()
+fn not_importing(app: &App, p: Place) -> bool {
+    app.import.is_none() && p != Place::Filter
+}
+fn demo(app: &App, p: Place) -> bool {
+    app.demo.is_some() && p != Place::Filter
 }
 fn home(_: &App, p: Place) -> bool {
     p == Place::Home
+}
+/// How many tracked domains make a fleet: from there on the fleet's keys come first.
+const FLEET: usize = 10;
+fn home_few(app: &App, p: Place) -> bool {
+    p == Place::Home && app.entries.len() < FLEET
+}
+fn home_many(app: &App, p: Place) -> bool {
+    p == Place::Home && app.entries.len() >= FLEET
 }
 fn home_with_domains(app: &App, p: Place) -> bool {
     p == Place::Home && !app.entries.is_empty()
 }
 fn can_select_down(app: &App, p: Place) -> bool {
-    p == Place::Home && app.selected + 1 < app.entries.len()
+    p == Place::Home && app.selected + 1 < app.fleet.rows.len()
+}
+/// Home with a domain in a row (the filter may show none).
+fn home_rows(app: &App, p: Place) -> bool {
+    p == Place::Home && !app.fleet.rows.is_empty()
+}
+fn home_filtered(app: &App, p: Place) -> bool {
+    p == Place::Home && app.filtered()
+}
+fn by_name(app: &App, p: Place) -> bool {
+    home_with_domains(app, p) && app.fleet.sort == super::fleet::SortBy::Name
+}
+fn by_urgency(app: &App, p: Place) -> bool {
+    home_with_domains(app, p) && app.fleet.sort == super::fleet::SortBy::Urgency
+}
+fn home_marked(app: &App, p: Place) -> bool {
+    p == Place::Home && !app.fleet.marks.is_empty()
+}
+fn home_shown(app: &App, p: Place) -> bool {
+    home_rows(app, p) && app.fleet.marks.is_empty() && app.filtered()
+}
+fn home_all(app: &App, p: Place) -> bool {
+    home_rows(app, p) && app.fleet.marks.is_empty() && !app.filtered()
 }
 fn can_select_up(app: &App, p: Place) -> bool {
     p == Place::Home && app.selected > 0
@@ -338,20 +387,36 @@ pub static TABLE: &[Binding] = &[
         label: "quit",
         action: Action::Quit,
         footer: None,
-        when: always,
+        when: anywhere,
         ctrl: true,
     },
     b(&[Esc], "esc", "cancel the import", Action::CancelImport, Some(0), importing),
     // Wherever a domain whose mail is refused is open or selected: the way out.
     b(&[C('b')], "b", "stop enforcing (mail is refused)", Action::RollBack, Some(0), mail_refused),
     // Home.
-    b(&[C('a')], "a", "add a domain", Action::Add, Some(1), home),
-    b(&[Enter], "enter", "open", Action::Open, Some(2), home_with_domains),
-    b(&[C('r')], "r", "re-check all", Action::CheckAll, Some(3), home_with_domains),
+    b(&[C('a')], "a", "add a domain", Action::Add, Some(1), home_few),
+    b(&[C('a')], "a", "add a domain", Action::Add, Some(5), home_many),
+    b(&[Enter], "enter", "open", Action::Open, Some(2), home_rows),
+    b(&[C('r')], "r", "re-check marked", Action::CheckAll, Some(3), home_marked),
+    b(&[C('r')], "r", "re-check shown", Action::CheckAll, Some(3), home_shown),
+    b(&[C('r')], "r", "re-check all", Action::CheckAll, Some(3), home_all),
+    b(&[C('/')], "/", "filter", Action::Filter, Some(4), home_with_domains),
+    b(&[Esc], "esc", "show all", Action::ClearFilter, Some(4), home_filtered),
+    b(&[C(' ')], "space", "mark", Action::Mark, Some(4), home_rows),
+    b(&[C('*')], "*", "mark/unmark all shown", Action::MarkAll, None, home_rows),
+    b(&[C('w')], "w", "write for marked", Action::WriteFleet, Some(3), home_marked),
+    b(&[C('w')], "w", "write for shown", Action::WriteFleet, Some(3), home_shown),
+    b(&[C('w')], "w", "write for all", Action::WriteFleet, Some(3), home_all),
+    b(&[C('s')], "s", "sort by urgency", Action::Sort, Some(5), by_name),
+    b(&[C('s')], "s", "sort by name", Action::Sort, Some(5), by_urgency),
     b(&[C('i')], "i", "import TLS-RPT reports", Action::Import, Some(5), not_importing),
-    b(&[C('d')], "d", "remove", Action::Remove, Some(6), home_with_domains),
+    b(&[C('d')], "d", "remove", Action::Remove, Some(7), home_rows),
     b(&[Down, C('j')], "↓ j", "select next", Action::SelectDown, None, can_select_down),
     b(&[Up, C('k')], "↑ k", "select previous", Action::SelectUp, None, can_select_up),
+    b(&[PgDn], "pgdn", "page down", Action::PageDown, None, can_select_down),
+    b(&[PgUp], "pgup", "page up", Action::PageUp, None, can_select_up),
+    b(&[HomeKey, C('g')], "home g", "first", Action::Top, None, can_select_up),
+    b(&[End, C('G')], "end G", "last", Action::Bottom, Some(8), can_select_down),
     b(&[C('q'), Esc], "q esc", "quit", Action::Quit, Some(9), home),
     // Phase screens.
     b(&[C('p')], "p", "publish the DNS records", Action::PublishDns, Some(1), dns_publishable),

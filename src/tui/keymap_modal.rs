@@ -128,3 +128,60 @@ pub fn secret_key(key: &KeyEvent) -> Option<SecretKey> {
 
 /// The add prompt's extra key: read a zone file of the domain typed.
 pub const ZONE_KEY: (KeyCode, &str, &str) = (Tab, "tab", "names from a zone file");
+
+/// What a key does while the home screen's filter is typed (other keys edit it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FilterKey {
+    /// Keep the filter and stop typing.
+    Keep,
+    /// Put the filter back as it was and stop typing.
+    Cancel,
+    /// Select the next row.
+    Down,
+    /// Select the previous row.
+    Up,
+}
+
+/// The filter's keys.
+pub static FILTER_KEYS: &[ModalKey<FilterKey>] = &[
+    (&[Enter], "enter", "keep", FilterKey::Keep),
+    (&[Esc], "esc", "cancel", FilterKey::Cancel),
+    (&[Down, Up], "↓↑", "select", FilterKey::Down),
+];
+
+/// What `key` does while the filter is typed (`None`: it edits the filter).
+pub fn filter_key(key: &KeyEvent) -> Option<FilterKey> {
+    match find(FILTER_KEYS, key) {
+        Some(FilterKey::Down) if key.code == Up => Some(FilterKey::Up),
+        other => other,
+    }
+}
+
+/// What a key does in the home screen's write menu.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChoiceKey {
+    /// Choose the option of this number (0-based).
+    Choose(usize),
+    /// Close the menu.
+    Cancel,
+}
+
+/// The write menu's keys.
+pub static CHOICE_KEYS: &[ModalKey<ChoiceKey>] = &[
+    (&[C('1')], "1-3", "choose", ChoiceKey::Choose(0)),
+    (&[C('2')], "", "", ChoiceKey::Choose(1)),
+    (&[C('3')], "", "", ChoiceKey::Choose(2)),
+    (&[Esc, C('q')], "esc", "cancel", ChoiceKey::Cancel),
+];
+
+/// What `key` does in the write menu.
+pub fn choice_key(key: &KeyEvent) -> Option<ChoiceKey> {
+    find(CHOICE_KEYS, key)
+}
+
+/// The hint line of a table, leaving out the keys it does not spell out.
+pub fn shown_hints<A>(table: &[ModalKey<A>]) -> String {
+    let keys: Vec<String> =
+        table.iter().filter(|(_, s, ..)| !s.is_empty()).map(|(_, s, l, _)| format!("{s} {l}")).collect();
+    keys.join(" · ")
+}

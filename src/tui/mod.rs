@@ -10,6 +10,8 @@ pub mod app;
 mod app_artefacts;
 mod app_checklist;
 mod app_dns;
+mod app_fleet;
+mod app_fleet_write;
 mod app_focus;
 mod app_fresh;
 mod app_keys;
@@ -25,6 +27,7 @@ mod dns;
 pub mod effects;
 mod fetch;
 mod files;
+pub mod fleet;
 mod hints;
 pub mod keymap;
 pub mod keymap_modal;
@@ -51,6 +54,10 @@ mod tests_artefacts;
 mod tests_emergency;
 #[cfg(test)]
 mod tests_fetch;
+#[cfg(test)]
+mod tests_fleet;
+#[cfg(test)]
+mod tests_fleet_screen;
 #[cfg(test)]
 mod tests_flow;
 #[cfg(test)]

@@ -19,6 +19,19 @@ pub enum Entry {
     },
 }
 
+impl Entry {
+    /// The name it sorts and is found by: the domain, or the file name of a state file that
+    /// could not be read.
+    pub fn name(&self) -> String {
+        match self {
+            Entry::Ok(s) => s.domain.as_str().to_owned(),
+            Entry::Bad { path, .. } => {
+                path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+            }
+        }
+    }
+}
+
 /// A message on the status line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Status {

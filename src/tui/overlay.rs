@@ -1,6 +1,6 @@
 //! Modals on top of a screen: the help, text prompts (tui-input), confirmations and notes.
 
-use super::artefact::Artefact;
+use super::artefact::{Artefact, FleetArtefact};
 use super::msg::Effect;
 use super::paths::PathUse;
 use crate::ops::Checked;
@@ -28,6 +28,20 @@ pub enum Overlay {
     Secret(super::secret::SecretPrompt),
     /// The names of a zone file that receive mail, to tick and track.
     Pick(Pick),
+    /// The home screen's `w`: what to write for the domains in
+    /// [`FleetView::writing`](super::fleet::FleetView::writing).
+    FleetWrite(FleetWrite),
+}
+
+/// The home screen's write menu.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FleetWrite {
+    /// Which domains, in words ("12 marked domains").
+    pub which: String,
+    /// How many of them are on path C (one Worker for all).
+    pub workers: usize,
+    /// Why the last choice could not be made, if it could not.
+    pub error: Option<String>,
 }
 
 impl Overlay {
@@ -126,6 +140,8 @@ pub enum PromptKind {
     Ack,
     /// Where to write the policy file, the monitoring units or the wrangler project.
     WriteArtefact(Artefact),
+    /// Where to write what the home screen's `w` writes for several domains.
+    WriteFleet(FleetArtefact),
     /// The certificate, key and webroot paths of the web server snippets.
     ServerPaths,
     /// The MX hosts of the domain being added (prefilled from DNS when it answered).
@@ -140,9 +156,10 @@ impl PromptKind {
     /// What a path typed here is for, when it is a path.
     pub fn path_use(self) -> Option<PathUse> {
         match self {
-            PromptKind::WritePath | PromptKind::AuditPath | PromptKind::WriteArtefact(_) => {
-                Some(PathUse::Write)
-            }
+            PromptKind::WritePath
+            | PromptKind::AuditPath
+            | PromptKind::WriteArtefact(_)
+            | PromptKind::WriteFleet(_) => Some(PathUse::Write),
             PromptKind::ImportPath => Some(PathUse::Import),
             PromptKind::ZoneFile => Some(PathUse::ReadFile),
             _ => None,

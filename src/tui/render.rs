@@ -41,6 +41,7 @@ pub fn render(app: &App, f: &mut Frame) {
         }
         Some(Overlay::Secret(p)) => screens::modal::render_secret(p, &t, f),
         Some(Overlay::Pick(p)) => screens::modal::render_pick(p, &t, f),
+        Some(Overlay::FleetWrite(m)) => screens::modal::render_fleet_write(m, &t, f),
         None => {}
     }
 }

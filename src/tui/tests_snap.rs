@@ -33,10 +33,12 @@ fn fleet() -> App {
     let mut c = state(Phase::Enforced, 40, Some(&healthy_ev("enforce")));
     c.domain = dn("mail.example.org");
     let mut app = app_with(vec![a, b, c]);
-    app.entries.push(Entry::Bad {
+    let mut entries = app.entries.clone();
+    entries.push(Entry::Bad {
         path: "/state/domains/broken.example.toml".into(),
         problem: "expected `=` at line 3".into(),
     });
+    app.update(Msg::Loaded(entries));
     app
 }
 

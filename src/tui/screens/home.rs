@@ -1,16 +1,23 @@
-//! Home: every tracked domain with its phase, testing progress, last check and next action.
+//! Home: the fleet at a glance — a summary, then one row per tracked domain (phase, mode,
+//! testing window, last check), then the selected domain's next step in full. Only the rows on
+//! screen are drawn, so thousands of domains draw as fast as a handful.
 
 use ratatui::Frame;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph};
+use ratatui::widgets::Paragraph;
 
-use super::domain::gate_word;
+use super::home_parts::{detail, summary_lines, view_line};
 use crate::tui::app::{App, Entry};
 use crate::tui::theme::{self, Theme};
 use crate::tui::widgets::{age, bar, fit, fit_words, spinner};
-use mtasts_core::rollout::{DomainState, evaluate, status_line, testing_progress};
+use mtasts_core::rollout::{DomainState, testing_progress};
 use mtasts_core::sanitize::sanitize;
+
+/// Columns besides the domain's: wide (phase, mode, window, check) and narrow (phase,
+/// window, check), with the marker columns in front.
+const WIDE_REST: usize = 3 + 11 + 8 + 25 + 11;
+const NARROW_REST: usize = 3 + 11 + 16 + 10;
 
 /// Draws the home screen.
 pub fn render(app: &App, t: &Theme, f: &mut Frame, area: Rect) {
@@ -22,87 +29,120 @@ pub fn render(app: &App, t: &Theme, f: &mut Frame, area: Rect) {
         empty(app, t, f, area);
         return;
     }
-    let block = Block::default()
-        .borders(Borders::TOP)
-        .border_style(t.border())
-        .title(Span::styled(format!(" {} tracked ", app.entries.len()), t.dim()));
+    let summary = summary_lines(app, t, area.width, area.height);
+    let detail_rows = if area.height >= 30 { 4 } else { 3 };
+    let detail = detail(app, t, area.width, detail_rows);
+    let [top, view, head, table, bottom] = Layout::vertical([
+        Constraint::Length(summary.len() as u16),
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Min(1),
+        Constraint::Length(detail.len() as u16),
+    ])
+    .areas(area);
+    f.render_widget(Paragraph::new(summary), top);
+    f.render_widget(Paragraph::new(view_line(app, t, area.width)), view);
     let wide = area.width >= 76;
-    let head = if wide {
-        format!("  {:<19}{:<11}{:<8}{:<25}{}", "domain", "phase", "mode", "testing window", "last check")
+    let name_w = name_width(app, area.width, wide);
+    let header = if wide {
+        format!(
+            "   {:<name_w$}{:<11}{:<8}{:<25}{}",
+            "domain", "phase", "mode", "testing window", "last check"
+        )
     } else {
-        format!("  {:<18}{:<11}{:<16}{}", "domain", "phase", "window", "check")
+        format!("   {:<name_w$}{:<11}{:<16}{}", "domain", "phase", "window", "check")
     };
-    let mut lines = vec![Line::from(Span::styled(head, t.dim()))];
-    for (i, e) in app.entries.iter().enumerate() {
-        lines.extend(row(app, t, e, wide, i == app.selected, area.width));
-    }
-    let inner_h = usize::from(area.height.saturating_sub(2));
-    let first = (app.selected * 2 + 3).saturating_sub(inner_h) as u16;
-    f.render_widget(Paragraph::new(lines).block(block).scroll((first, 0)), area);
+    f.render_widget(Paragraph::new(Span::styled(fit(&header, usize::from(area.width)), t.dim())), head);
+    rows(app, t, f, table, wide, name_w);
+    f.render_widget(Paragraph::new(detail), bottom);
 }
 
-fn row(app: &App, t: &Theme, e: &Entry, wide: bool, selected: bool, width: u16) -> [Line<'static>; 2] {
-    let sel = if selected { "▶ " } else { "  " };
-    let next_w = usize::from(width).saturating_sub(5);
+/// The domain column: as wide as the longest name needs, within what the other columns leave.
+fn name_width(app: &App, width: u16, wide: bool) -> usize {
+    let room = usize::from(width).saturating_sub(if wide { WIDE_REST } else { NARROW_REST });
+    let longest = app.fleet.facts.iter().map(|f| f.name.chars().count()).max().unwrap_or(0) + 1;
+    longest.clamp(12, room.max(12))
+}
+
+/// The rows on screen; records the page height and the first row shown for the keys.
+fn rows(app: &App, t: &Theme, f: &mut Frame, area: Rect, wide: bool, name_w: usize) {
+    let n = app.fleet.rows.len();
+    let page = usize::from(area.height.max(1));
+    app.fleet.page.set(area.height.max(1));
+    let mut top = app.fleet.top.get().min(n.saturating_sub(page));
+    if app.selected < top {
+        top = app.selected;
+    } else if app.selected >= top + page {
+        top = app.selected + 1 - page;
+    }
+    app.fleet.top.set(top);
+    if n == 0 {
+        let why = match &app.fleet.error {
+            Some(e) => format!(" {} {}", theme::BAD, sanitize(e)),
+            None => format!(" No tracked domain matches /{}.", sanitize(app.fleet.filter.value())),
+        };
+        f.render_widget(Paragraph::new(Span::styled(why, t.warn())), area);
+        return;
+    }
+    let lines: Vec<Line> = (top..(top + page).min(n))
+        .filter_map(|r| Some(row(app, t, app.row_entry(r)?, wide, name_w, r == app.selected)))
+        .collect();
+    f.render_widget(Paragraph::new(lines), area);
+}
+
+fn row(app: &App, t: &Theme, e: &Entry, wide: bool, name_w: usize, selected: bool) -> Line<'static> {
+    let sel = if selected { "▶" } else { " " };
     let pick = |l: Line<'static>| if selected { l.style(t.selected()) } else { l };
     let s = match e {
-        Entry::Bad { path, problem } => {
-            let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-            return [
-                pick(Line::from(vec![
-                    Span::raw(sel),
-                    Span::styled(format!("{} {} (unreadable)", theme::BAD, sanitize(&name)), t.bad()),
-                ])),
-                pick(Line::from(Span::styled(
-                    format!("    {}", fit_words(&sanitize(problem), next_w)),
-                    t.dim(),
-                ))),
-            ];
+        Entry::Bad { .. } => {
+            let name = e.name();
+            return pick(Line::from(vec![
+                Span::raw(format!("{sel}  ")),
+                Span::styled(format!("{} {} (unreadable)", theme::BAD, sanitize(&name)), t.bad()),
+            ]));
         }
         Entry::Ok(s) => s.as_ref(),
     };
-    let obs = app.checked(&s.domain).map(|c| &c.observation).or(s.last_observation.as_ref());
-    let st = status_line(s, obs, app.tally(&s.domain), app.now);
-    let gate = evaluate(s, obs, app.tally(&s.domain), app.now);
+    let marked = app.fleet.marks.contains(&s.domain);
     let mut spans = vec![
         Span::raw(sel),
-        Span::styled(
-            format!(
-                "{:<w$}",
-                fit(s.domain.as_str(), if wide { 18 } else { 17 }),
-                w = if wide { 19 } else { 18 }
-            ),
-            t.title(),
-        ),
+        Span::styled(if marked { "● " } else { "  " }, t.accent()),
+        Span::styled(format!("{:<name_w$}", fit(s.domain.as_str(), name_w - 1)), t.title()),
         Span::styled(format!("{:<11}", s.phase.as_str()), phase_style(t, s)),
     ];
     if wide {
         spans.push(Span::raw(format!("{:<8}", s.plan.mode.as_str())));
     }
     spans.push(Span::raw(window_cell(s, app.now, wide)));
-    let old = obs.is_some_and(|o| mtasts_core::rollout::check_is_old(o.at, app.now));
+    spans.extend(check_cell(app, t, s, wide));
+    pick(Line::from(spans))
+}
+
+/// The last check in a cell: a spinner while one runs, `✗ refused` while mail is refused, the
+/// verdict and its age, `? age` once it is old (not a current fact), or `never`.
+fn check_cell(app: &App, t: &Theme, s: &DomainState, wide: bool) -> Vec<Span<'static>> {
     if app.checking(&s.domain) {
-        let what = app.waiting_for(&s.domain);
-        spans.push(Span::styled(format!("{} {what}…", spinner(app.frame)), t.accent()));
-    } else {
-        match obs {
-            // An old result is not a current fact: its age, without its verdict.
-            Some(o) if old => spans.push(Span::styled(format!("? {}", age(app.now, o.at)), t.warn())),
-            Some(o) => {
-                let (w, style) = gate_word(t, &gate, true);
-                let sym: String = w.chars().take(1).collect();
-                spans.push(Span::styled(sym, style));
-                spans.push(Span::styled(format!(" {}", age(app.now, o.at)), t.dim()));
-            }
-            None => spans.push(Span::styled("never", t.dim())),
+        return vec![Span::styled(
+            format!("{} {}…", spinner(app.frame), app.waiting_for(&s.domain)),
+            t.accent(),
+        )];
+    }
+    let obs = app.checked(&s.domain).map(|c| &c.observation).or(s.last_observation.as_ref());
+    let Some(o) = obs else { return vec![Span::styled("never", t.dim())] };
+    if mtasts_core::rollout::check_is_old(o.at, app.now) {
+        return vec![Span::styled(format!("? {}", age(app.now, o.at)), t.warn())];
+    }
+    let (w, style) = crate::tui::widgets::verdict(t, o.verdict);
+    let sym: String = w.chars().take(1).collect();
+    let mut cell = vec![Span::styled(sym, style), Span::styled(format!(" {}", age(app.now, o.at)), t.dim())];
+    if mtasts_core::rollout::emergency(s, o, app.now).is_some() {
+        if wide {
+            cell.push(Span::styled(" refused", t.bad()));
+        } else {
+            cell = vec![Span::styled(format!("{} refused", theme::BAD), t.bad())];
         }
     }
-    let words = match app.freshness_words(&s.domain) {
-        Some(w) => w,
-        None => st.next.render(|v| crate::tui::hints::verb_keys(app, v)),
-    };
-    let next = Line::from(Span::styled(format!("    {}", fit_words(&sanitize(&words), next_w)), t.dim()));
-    [pick(Line::from(spans)), pick(next)]
+    cell
 }
 
 fn phase_style(t: &Theme, s: &DomainState) -> ratatui::style::Style {

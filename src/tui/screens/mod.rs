@@ -4,6 +4,7 @@ pub mod domain;
 pub mod enforce;
 pub mod help;
 pub mod home;
+mod home_parts;
 pub mod hosting;
 pub mod modal;
 pub mod pane;

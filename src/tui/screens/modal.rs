@@ -1,4 +1,5 @@
-//! The masked secret prompt and the zone file's list of names that receive mail.
+//! The masked secret prompt, the zone file's list of names that receive mail, and the home
+//! screen's write menu.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -6,8 +7,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 use super::prompt::boxed;
-use crate::tui::keymap_modal::{PICK_KEYS, SECRET_KEYS, hints};
-use crate::tui::overlay::{Pick, PickState};
+use crate::tui::keymap_modal::{CHOICE_KEYS, PICK_KEYS, SECRET_KEYS, hints, shown_hints};
+use crate::tui::overlay::{FleetWrite, Pick, PickState};
 use crate::tui::secret::SecretPrompt;
 use crate::tui::theme::{self, Theme};
 use crate::tui::widgets::fit;
@@ -104,4 +105,33 @@ pub fn render_pick(p: &Pick, t: &Theme, f: &mut Frame) {
     f.render_widget(head, top);
     f.render_widget(Paragraph::new(rows).scroll((first, 0)), list);
     f.render_widget(foot, bottom);
+}
+
+/// Draws the home screen's write menu: what each number writes for the domains, an option
+/// that has nothing to write for them said so in its line.
+pub fn render_fleet_write(m: &FleetWrite, t: &Theme, f: &mut Frame) {
+    let worker = match m.workers {
+        0 => Line::from(Span::styled(
+            "1  the shared Worker: none of them is on path C (one Worker for all)",
+            t.dim(),
+        )),
+        n => Line::from(format!(
+            "1  the shared Worker for the {n} of them on path C: wrangler.jsonc and worker.js"
+        )),
+    };
+    let mut lines = vec![
+        Line::from(Span::styled(format!("Write for the {}:", m.which), t.title())),
+        Line::default(),
+        worker,
+        Line::from("2  one DNS zone fragment with the _mta-sts and _smtp._tls records of each"),
+        Line::from(
+            "3  one daily check of them all: the list of domains, a crontab entry, a service and a timer",
+        ),
+        Line::default(),
+    ];
+    if let Some(e) = &m.error {
+        lines.push(Line::from(Span::styled(format!("{} {}", theme::BAD, sanitize(e)), t.bad())));
+    }
+    lines.push(Line::from(Span::styled(shown_hints(CHOICE_KEYS), t.dim())));
+    boxed(lines, " write for several domains ", t, f);
 }

@@ -23,6 +23,8 @@ fn title(kind: PromptKind) -> &'static str {
         PromptKind::WriteArtefact(a) if a.is_folder() => " write into a new folder ",
         PromptKind::WriteArtefact(crate::tui::artefact::Artefact::Records) => " write the records ",
         PromptKind::WriteArtefact(_) => " write the policy file ",
+        PromptKind::WriteFleet(a) if a.is_folder() => " write into a new folder ",
+        PromptKind::WriteFleet(_) => " write the records ",
         PromptKind::ServerPaths => " certificate, key and webroot ",
         PromptKind::AddMx => " MX hosts of the new domain ",
         PromptKind::Mx => " edit MX hosts ",

@@ -31,6 +31,7 @@ mod change_check;
 mod change_view;
 mod checks;
 mod emergency;
+mod fleet;
 mod gate;
 mod history;
 mod live;
@@ -67,6 +68,9 @@ pub use change_view::{
 };
 pub use checks::{CERT_MARGIN_DAYS, RECHECK_AFTER_SECS, check_is_old, policy_diff};
 pub use emergency::{Emergency, Refusal, emergency};
+pub use fleet::{
+    FLEET_DOMAIN_FILE, Urgency, cert_expiring, fleet_monitoring_units, urgency, window_ends_within,
+};
 pub use gate::{Gate, evaluate};
 pub use history::{MAX_VERSIONS, current as current_version, note_live, observe as observe_history};
 pub use maintenance::{

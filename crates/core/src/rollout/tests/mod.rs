@@ -4,6 +4,7 @@ mod adopt;
 mod change;
 mod emergency;
 mod enforce;
+mod fleet;
 mod gates;
 mod maintenance;
 mod props;
