@@ -1,6 +1,7 @@
 //! Command-line definitions (clap) and dispatch. One file per subcommand; no logic beyond
 //! turning arguments into calls and results into text or JSON.
 
+pub mod add_many;
 pub mod check;
 pub mod check_dns;
 pub mod clock;

@@ -8,6 +8,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod add_many;
 mod check_watch;
 mod cli_contract;
 mod cli_lint_generate;
