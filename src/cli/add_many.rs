@@ -17,10 +17,10 @@ use super::track::AddArgs;
 use crate::ops::domain_list::{Listed, read_domain_list};
 use crate::ops::{self, AddOptions, Added, Checked, FleetEvent, Order};
 use crate::store::Store;
+use mtasts_core::publish::DnsSetup;
 use mtasts_core::rfc::{DomainName, MxPattern};
 use mtasts_core::rollout::{DomainState, evaluate, policy_one_line};
 use mtasts_core::sanitize::sanitize;
-use mtasts_core::publish::DnsSetup;
 
 /// What happened to one line's domain.
 enum Outcome {
@@ -59,7 +59,7 @@ pub fn run(file: &Path, base: &AddArgs, json: bool, store: &Store, ctx: &Ctx) ->
             Ok(Some(_)) => {
                 tally.count(&Outcome::Tracked);
                 report(item, &Outcome::Tracked, json, ctx)?;
-            },
+            }
             Ok(None) => fresh.push(item),
             Err(e) => {
                 let failed = Outcome::Failed(format!("cannot read its state: {e}"));
@@ -78,8 +78,11 @@ pub fn run(file: &Path, base: &AddArgs, json: bool, store: &Store, ctx: &Ctx) ->
     let checker = ctx.checker()?;
     let mut line = ProgressLine::detect();
     let mut error = None;
-    ctx.rt.block_on(checker.check_each(&domains, &Default::default(), Order::Completion, |event| {
-        match event {
+    ctx.rt.block_on(checker.check_each(
+        &domains,
+        &Default::default(),
+        Order::Completion,
+        |event| match event {
             FleetEvent::Checked(c, progress) => {
                 let Some(item) = fresh.iter().find(|i| i.domain == c.domain) else { return };
                 let outcome = add_one(store, *c, item, &shared, dns.as_ref());
@@ -91,8 +94,8 @@ pub fn run(file: &Path, base: &AddArgs, json: bool, store: &Store, ctx: &Ctx) ->
                 line.show(progress);
             }
             FleetEvent::Tick(progress) => line.show(progress),
-        }
-    }));
+        },
+    ));
     line.clear();
     if let Some(e) = error {
         return Err(e);

@@ -115,7 +115,8 @@ fn parse_line(line: usize, words: &[&str]) -> Result<Listed, BadLine> {
     let bad = |message: String| BadLine { line, message };
     let shown = |w: &str| sanitize(w).into_owned();
     let (name, hosts) = words.split_first().ok_or_else(|| bad("no domain".to_owned()))?;
-    let domain = DomainName::parse(name).map_err(|e| bad(format!("{:?} is not a domain: {e}", shown(name))))?;
+    let domain =
+        DomainName::parse(name).map_err(|e| bad(format!("{:?} is not a domain: {e}", shown(name))))?;
     if !dotted(name) {
         return Err(bad(format!("{:?} is not a mail domain (it has a single label)", shown(name))));
     }

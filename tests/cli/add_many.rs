@@ -74,16 +74,21 @@ fn a_hundred_domains_from_a_file_in_one_step_and_an_unreachable_one_fails_the_ru
 fn json_lines_one_object_per_domain_with_a_repeat_and_the_line_s_own_mx() {
     let env = LabEnv::start(&scenario(3));
     let file = env.dir.path().join("three.txt");
-    std::fs::write(&file, "d0.fleet.example mx1.fleet.example\nd1.fleet.example\nd0.fleet.example. MX1.fleet.example\n")
-        .unwrap();
+    std::fs::write(
+        &file,
+        "d0.fleet.example mx1.fleet.example\nd1.fleet.example\nd0.fleet.example. MX1.fleet.example\n",
+    )
+    .unwrap();
     let out = add(&env, &file, &["--json", "--path", "worker-multi"]);
     let (stdout, stderr) = text(&out);
     assert_eq!(out.status.code(), Some(0), "{stdout}{stderr}");
-    let objects: Vec<serde_json::Value> =
-        stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let objects: Vec<serde_json::Value> = stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     assert_eq!(objects.len(), 3, "{stdout}");
     let find = |d: &str, r: &str| {
-        objects.iter().find(|o| o["domain"] == d && o["result"] == r).unwrap_or_else(|| panic!("{d} {r}: {stdout}"))
+        objects
+            .iter()
+            .find(|o| o["domain"] == d && o["result"] == r)
+            .unwrap_or_else(|| panic!("{d} {r}: {stdout}"))
     };
     let d0 = find("d0.fleet.example", "added");
     assert_eq!(d0["line"], 1);

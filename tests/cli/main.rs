@@ -19,5 +19,6 @@ mod help;
 mod layers;
 mod providers_cli;
 mod report_live;
+mod shared_worker;
 mod terminal_safety;
 mod zone_cli;
