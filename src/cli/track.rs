@@ -89,9 +89,6 @@ fn parse_domain(raw: &str) -> Result<DomainName> {
 /// Runs `add` (of every name of a zone that receives mail, with `--zone-file`).
 pub fn add(args: &AddArgs, store: &Store, ctx: &Ctx) -> Result<ExitCode> {
     let (style, now) = (ctx.style, ctx.now);
-    if let Some(file) = &args.domain_file {
-        return super::add_many::run(file, args, args.json, store, ctx);
-    }
     let raw = args.domain.as_deref().unwrap_or_default();
     if let Some(file) = &args.zone.zone_file {
         return add_from_zone(raw, file, args.zone.all, store, style, |name, zone_mx| {

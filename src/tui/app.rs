@@ -54,6 +54,8 @@ pub enum Pane {
     Phase,
     /// The TLS-RPT reports.
     Reports,
+    /// Path C as a fleet: every domain on the shared Worker.
+    Worker,
 }
 
 impl DomainView {

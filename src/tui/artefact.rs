@@ -51,3 +51,8 @@ pub fn edits_paths(state: &DomainState) -> bool {
 pub fn is_worker(state: &DomainState) -> bool {
     matches!(state.plan.hosting, Some(HostingPath::Worker | HostingPath::WorkerMulti))
 }
+
+/// Whether `state` is on the shared Worker (path C: one Worker for every such domain).
+pub fn is_shared_worker(state: &DomainState) -> bool {
+    state.plan.hosting == Some(HostingPath::WorkerMulti)
+}

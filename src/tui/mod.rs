@@ -17,6 +17,7 @@ mod app_overlay;
 mod app_publish;
 mod app_reports;
 mod app_results;
+mod app_worker;
 mod app_zone;
 mod artefact;
 pub mod checks;
