@@ -195,6 +195,47 @@ pub fn list_from(path: &Path, text: &str) -> Result<DomainList, ListError> {
     }
 }
 
+/// The names a file given to the wizard's add prompt holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FileNames {
+    /// A zone file's names that receive mail.
+    Zone(Vec<super::zone::MailName>),
+    /// A list of domains.
+    List(DomainList),
+}
+
+/// Reads a file of names: a list of domains when every line is `DOMAIN [MX...]`, else (with
+/// the zone's `origin`) a BIND zone file. `Err` says why in words, naming the line.
+pub fn read_names(path: &Path, origin: Option<&DomainName>) -> Result<FileNames, String> {
+    let text = read_text(path, super::zone::MAX_ZONE_BYTES).map_err(|e| e.to_string())?;
+    let list = match parse_domain_list(&text) {
+        Ok(list) if !list.domains.is_empty() => return Ok(FileNames::List(list)),
+        other => other,
+    };
+    let origin = match origin {
+        Some(o) => o,
+        None if text.len() as u64 > MAX_LIST_BYTES => {
+            return Err(
+                ListError::TooLarge { path: sanitize(&path.display().to_string()).into_owned() }.to_string()
+            );
+        }
+        None => return list_from(path, &text).map(FileNames::List).map_err(|e| e.to_string()),
+    };
+    super::zone::mail_names(&text, origin).map(FileNames::Zone).map_err(|zone| match list {
+        // Its first line reads as a domain list: the list's problem is the one meant.
+        Err(bad) if bad.first().is_some_and(|b| b.line > first_line(&text)) => {
+            ListError::Lines { path: sanitize(&path.display().to_string()).into_owned(), lines: bad }
+                .to_string()
+        }
+        _ => zone.to_string(),
+    })
+}
+
+/// The number of the first line that is not blank or a comment.
+fn first_line(text: &str) -> usize {
+    text.lines().position(|l| !l.split('#').next().unwrap_or("").trim().is_empty()).map_or(0, |i| i + 1)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -237,6 +278,27 @@ mod tests {
         assert!(parse_domain_list(zone).is_err());
         let records = "example.com. 3600 IN MX 10 mx1.example.com.\n";
         assert!(parse_domain_list(records).is_err());
+    }
+
+    #[test]
+    fn a_file_is_read_as_a_list_of_domains_or_as_the_zone_of_the_origin() {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |name: &str, text: &str| {
+            let p = dir.path().join(name);
+            std::fs::write(&p, text).unwrap();
+            p
+        };
+        let origin = DomainName::parse("example.com").unwrap();
+        let list = write("list", "a.example mx.a.example\nb.example\n");
+        let Ok(FileNames::List(l)) = read_names(&list, Some(&origin)) else { panic!("not a list") };
+        assert_eq!(l.domains.len(), 2);
+        let zone = write("zone", "$ORIGIN example.com.\n@ 3600 IN MX 10 mx1.example.com.\n");
+        let Ok(FileNames::Zone(z)) = read_names(&zone, Some(&origin)) else { panic!("not a zone") };
+        assert_eq!(z[0].name, origin);
+        let typo = write("typo", "a.example\nb..example\n");
+        let err = read_names(&typo, Some(&origin)).unwrap_err();
+        assert!(err.contains("line 2: \"b..example\""), "{err}");
+        assert!(read_names(&zone, None).unwrap_err().contains("line 1: "), "no origin: a list only");
     }
 
     #[test]

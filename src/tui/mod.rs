@@ -53,6 +53,8 @@ mod tests_emergency;
 #[cfg(test)]
 mod tests_fetch;
 #[cfg(test)]
+mod tests_fleet;
+#[cfg(test)]
 mod tests_flow;
 #[cfg(test)]
 mod tests_fresh;
