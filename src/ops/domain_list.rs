@@ -105,8 +105,8 @@ fn describe(lines: &[BadLine]) -> String {
     named.join("; ")
 }
 
-/// A name with at least one dot: a mail domain or MX host has two labels or more (this also
-/// tells a domain list from a zone file's `IN`, `MX` and TTL words).
+/// A host name with at least one dot (this also tells a domain list from a zone file's `IN`,
+/// `MX` and TTL words).
 fn dotted(word: &str) -> bool {
     word.trim_end_matches('.').contains('.')
 }
@@ -115,11 +115,7 @@ fn parse_line(line: usize, words: &[&str]) -> Result<Listed, BadLine> {
     let bad = |message: String| BadLine { line, message };
     let shown = |w: &str| sanitize(w).into_owned();
     let (name, hosts) = words.split_first().ok_or_else(|| bad("no domain".to_owned()))?;
-    let domain =
-        DomainName::parse(name).map_err(|e| bad(format!("{:?} is not a domain: {e}", shown(name))))?;
-    if !dotted(name) {
-        return Err(bad(format!("{:?} is not a mail domain (it has a single label)", shown(name))));
-    }
+    let domain = DomainName::parse(name).map_err(|e| bad(sanitize(&e.to_string()).into_owned()))?;
     let mut mx: Vec<MxPattern> = Vec::new();
     for h in hosts {
         let p = MxPattern::parse(h).map_err(|e| bad(format!("MX {:?}: {e}", shown(h))))?;
@@ -267,7 +263,7 @@ mod tests {
         let bad = parse_domain_list(text).unwrap_err();
         let lines: Vec<usize> = bad.iter().map(|b| b.line).collect();
         assert_eq!(lines, [2, 3, 4, 5]);
-        assert!(bad[1].message.contains("single label"), "{:?}", bad[1]);
+        assert!(bad[1].message.contains("\"single\" has a single label"), "{:?}", bad[1]);
         assert!(bad[2].message.starts_with("MX \"mx\""), "{:?}", bad[2]);
         assert!(bad[3].message.contains("on line 1 already"), "{:?}", bad[3]);
     }
@@ -305,7 +301,7 @@ mod tests {
     fn errors_name_five_lines_then_count_the_rest() {
         let text = "x\n".repeat(8);
         let err = list_from(Path::new("f.txt"), &text).unwrap_err().to_string();
-        assert!(err.starts_with("f.txt: line 1: \"x\" is not a mail domain"), "{err}");
+        assert!(err.starts_with("f.txt: line 1: \"x\" has a single label"), "{err}");
         assert!(err.ends_with("and 3 more line(s)"), "{err}");
         let empty = list_from(Path::new("f.txt"), "# nothing\n").unwrap_err().to_string();
         assert!(empty.contains("names no domain"), "{empty}");
