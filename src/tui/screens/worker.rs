@@ -21,7 +21,10 @@ use mtasts_core::sanitize::sanitize;
 pub fn render(cx: &Ctx, f: &mut Frame, area: Rect) {
     let t = cx.t;
     let fleet = cx.app.shared_worker();
-    let n = fleet.sites.len();
+    let all = match fleet.sites.len() {
+        1 => "it".to_owned(),
+        n => format!("all {n}"),
+    };
     let mut lines = vec![Line::from(Span::styled(
         " One Worker serves the policy of every domain on path C: whenever a plan changes (mode, \
          MX hosts, max_age), redeploy it.",
@@ -30,9 +33,9 @@ pub fn render(cx: &Ctx, f: &mut Frame, area: Rect) {
     let (mark, style) = if fleet.behind() > 0 { (theme::BAD, t.bad()) } else { (theme::OK, t.ok()) };
     lines.push(Line::from(Span::styled(format!(" {mark} {}", fleet.headline()), style)));
     let keys: Vec<String> = [
-        keyed(cx.app, Action::WriteWrangler, &format!("writes wrangler.jsonc + worker.js for all {n}")),
+        keyed(cx.app, Action::WriteWrangler, &format!("writes wrangler.jsonc + worker.js for {all}")),
         keyed(cx.app, Action::DeployWorker, "deploys it"),
-        keyed(cx.app, Action::CheckShared, "re-checks every one"),
+        keyed(cx.app, Action::CheckShared, "re-checks them"),
     ]
     .into_iter()
     .flatten()
@@ -53,6 +56,7 @@ fn site_lines(cx: &Ctx, site: &WorkerSite, t: &Theme) -> Vec<Line<'static>> {
     let (mark, style) = match site.served {
         Served::Current => (theme::OK, t.ok()),
         Served::Missing | Served::Behind(_) => (theme::BAD, t.bad()),
+        Served::Unanswered => (theme::WARN, t.warn()),
         Served::NotYet | Served::Unchecked => ("·", t.dim()),
     };
     let when = if cx.app.checking(&site.domain) {

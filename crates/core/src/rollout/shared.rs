@@ -18,6 +18,8 @@ pub enum Served {
     Current,
     /// Nothing yet, before the hosting step: expected.
     NotYet,
+    /// The check got no DNS answer (neither MX hosts nor a policy): nothing is known.
+    Unanswered,
     /// No policy could be fetched: the Worker does not serve this domain (not deployed with
     /// it, or `mta-sts.DOMAIN` not routed to it).
     Missing,
@@ -38,6 +40,7 @@ impl Served {
             Served::Unchecked => "not checked",
             Served::Current => "current",
             Served::NotYet => "not yet served",
+            Served::Unanswered => "unknown (no DNS answer)",
             Served::Missing => "not served",
             Served::Behind(_) => "behind",
         }
@@ -97,6 +100,7 @@ pub fn served(state: &DomainState, obs: Option<&Observation>) -> Served {
     let Some(obs) = obs else { return Served::Unchecked };
     let plan = state.plan.policy();
     match &obs.live_policy {
+        None if obs.live_mx.is_none() => Served::Unanswered,
         None if state.phase < Phase::Hosting => Served::NotYet,
         None => Served::Missing,
         Some(live) if live == &plan && live.render() == plan.render() => Served::Current,
@@ -147,12 +151,13 @@ mod tests {
     }
 
     fn obs(live: Option<Policy>) -> Observation {
+        let mx = DomainName::parse("mx1.example.net").unwrap();
         Observation {
             at: now(),
             verdict: Verdict::Pass,
             error_codes: vec![],
             warning_codes: vec![],
-            live_mx: None,
+            live_mx: Some(vec![mx]),
             mx_results: vec![],
             sts_id: None,
             tlsrpt_rua: None,
@@ -180,6 +185,9 @@ mod tests {
         assert_eq!(served(&hosted, Some(&obs(None))), Served::Missing);
         assert_eq!(served(&hosted, None), Served::Unchecked);
         assert!(!Served::NotYet.needs_redeploy() && !Served::Unchecked.needs_redeploy());
+        let offline = Observation { live_mx: None, ..obs(None) };
+        assert_eq!(served(&hosted, Some(&offline)), Served::Unanswered, "no DNS answer: nothing known");
+        assert!(!Served::Unanswered.needs_redeploy());
     }
 
     #[test]
