@@ -30,7 +30,12 @@ pub fn render(cx: &Ctx, f: &mut Frame, area: Rect) {
          MX hosts, max_age), redeploy it.",
         t.dim(),
     ))];
-    let (mark, style) = if fleet.behind() > 0 { (theme::BAD, t.bad()) } else { (theme::OK, t.ok()) };
+    let all_current = fleet.sites.iter().all(|s| s.served == Served::Current);
+    let (mark, style) = match () {
+        _ if fleet.behind() > 0 => (theme::BAD, t.bad()),
+        _ if all_current => (theme::OK, t.ok()),
+        _ => (theme::WARN, t.warn()),
+    };
     lines.push(Line::from(Span::styled(format!(" {mark} {}", fleet.headline()), style)));
     let keys: Vec<String> = [
         keyed(cx.app, Action::WriteWrangler, &format!("writes wrangler.jsonc + worker.js for {all}")),
