@@ -97,7 +97,8 @@ pub fn describe(setup: &DnsSetup) -> String {
     line
 }
 
-fn note_unset_env(setup: &DnsSetup) {
+/// Says when the environment variable a provider's secret is read from is not set here.
+pub fn note_unset_env(setup: &DnsSetup) {
     if let SecretSource::Env(var) = &setup.secret
         && std::env::var_os(var).is_none()
     {

@@ -21,7 +21,8 @@ pub struct GenerateArgs {
     /// policy, dns, nginx, apache, caddy, headers, worker, worker-multi or wrangler (needs --out).
     #[arg(long, value_name = "T")]
     pub target: Target,
-    /// The domain(s); worker-multi and wrangler take several.
+    /// The domain(s); worker-multi and wrangler take several (none: every tracked domain on
+    /// the shared Worker, path C).
     #[arg(value_name = "DOMAIN")]
     pub domains: Vec<String>,
     /// An MX host or `*.` pattern for the policy (repeat for several).
@@ -129,6 +130,15 @@ fn sites(args: &GenerateArgs, plans: &[DomainState], now: &jiff::Timestamp) -> R
         let text = String::from_utf8(bytes).map_err(|_| anyhow!("{} is not UTF-8 text", path.display()))?;
         entries.extend(parse_domain_file(&text));
     }
+    if entries.is_empty() && matches!(args.target, Target::WorkerMulti | Target::Wrangler) {
+        entries = shared_worker_domains(plans);
+        if entries.is_empty() {
+            bail!(
+                "no tracked domain is on the shared Worker (path C: `mtasts advance DOMAIN --path \
+                 worker-multi`); give DOMAIN... or --domain-file FILE"
+            );
+        }
+    }
     if entries.is_empty() {
         bail!("give a DOMAIN (or --domain-file FILE)");
     }
@@ -178,6 +188,16 @@ fn sites(args: &GenerateArgs, plans: &[DomainState], now: &jiff::Timestamp) -> R
                 id.clone().or(plan.map(|p| p.id.clone())).unwrap_or_else(|| PolicyId::generate(*now, None));
             Ok(Site { domain, policy: Policy { mode, max_age, mx }, id, rua })
         })
+        .collect()
+}
+
+/// Every tracked domain on the shared Worker (path C), by name: what `worker-multi` and
+/// `wrangler` generate when no domain is named.
+fn shared_worker_domains(plans: &[DomainState]) -> Vec<(String, Vec<String>)> {
+    plans
+        .iter()
+        .filter(|s| s.plan.hosting == Some(mtasts_core::rollout::HostingPath::WorkerMulti))
+        .map(|s| (s.domain.as_str().to_owned(), Vec::new()))
         .collect()
 }
 

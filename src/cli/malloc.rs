@@ -49,10 +49,7 @@ mod tests {
     fn tunables_are_added_once_and_an_administrators_arenas_are_kept() {
         assert_eq!(tunables(None).as_deref(), Some(TUNABLES));
         assert_eq!(tunables(Some(" ")).as_deref(), Some(TUNABLES));
-        assert_eq!(
-            tunables(Some("glibc.pthread.rseq=0")),
-            Some(format!("glibc.pthread.rseq=0:{TUNABLES}"))
-        );
+        assert_eq!(tunables(Some("glibc.pthread.rseq=0")), Some(format!("glibc.pthread.rseq=0:{TUNABLES}")));
         assert_eq!(tunables(Some(TUNABLES)), None);
         assert_eq!(tunables(Some("glibc.malloc.arena_max=8")), None);
     }

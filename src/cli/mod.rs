@@ -1,6 +1,7 @@
 //! Command-line definitions (clap) and dispatch. One file per subcommand; no logic beyond
 //! turning arguments into calls and results into text or JSON.
 
+pub mod add_many;
 pub mod check;
 pub mod check_dns;
 pub mod clock;
@@ -112,7 +113,10 @@ pub fn run(cli: Cli, rt: &tokio::runtime::Runtime) -> Result<ExitCode> {
         Some(Command::Check(args)) => check::run(&args, dir, &ctx(clock::now()?)),
         Some(Command::Lint(args)) => lint::run(&args, &style),
         Some(Command::Generate(args)) => generate::run(&args, dir, &clock::now()?),
-        Some(Command::Add(args)) => track::add(&args, &open_store(dir)?, &ctx(clock::now()?)),
+        Some(Command::Add(args)) => match &args.domain_file {
+            Some(file) => add_many::run(file, &args, args.json, &open_store(dir)?, &ctx(clock::now()?)),
+            None => track::add(&args, &open_store(dir)?, &ctx(clock::now()?)),
+        },
         Some(Command::Advance(args)) => track::advance(&args, &state_dir(dir)?, &ctx(clock::now()?)),
         Some(Command::Rollback(args)) => track::rollback(&args, &open_store(dir)?, &style, clock::now()?),
         Some(Command::Dns(args)) => dns::run(&args, &open_store(dir)?, &ctx(clock::now()?)),

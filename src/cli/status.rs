@@ -9,7 +9,7 @@ use serde_json::json;
 use super::output::{Style, print_json_line};
 use crate::store::Store;
 use mtasts_core::rfc::DomainName;
-use mtasts_core::rollout::{DomainState, StatusView, status_line};
+use mtasts_core::rollout::{DomainState, HostingPath, StatusView, shared_worker, status_line, worker_served};
 use mtasts_core::sanitize::sanitize;
 
 /// Arguments of `mtasts status`.
@@ -50,9 +50,12 @@ pub fn run(
         crate::outln!("no domains are tracked yet; start with `mtasts add DOMAIN` (or try `mtasts demo`)");
     }
     let mut unreadable = false;
+    let mut shared = Vec::new();
     for (path, entry) in listing {
         match entry {
             Ok(state) => {
+                let worker = (state.plan.hosting == Some(HostingPath::WorkerMulti))
+                    .then(|| worker_served(&state, state.last_observation.as_ref()));
                 let numbers = super::reports::tally_for(dir, &state, now);
                 let tally = numbers.as_ref().and_then(|n| n.tally.as_ref());
                 let conflicts = numbers.as_ref().map(|n| n.conflicts.as_slice()).unwrap_or_default();
@@ -62,10 +65,16 @@ pub fn run(
                     if let (Some(obj), false) = (value.as_object_mut(), conflicts.is_empty()) {
                         obj.insert("report_conflicts".into(), serde_json::to_value(conflicts)?);
                     }
+                    if let (Some(obj), Some(w)) = (value.as_object_mut(), &worker) {
+                        obj.insert("shared_worker".into(), json!(w.word()));
+                    }
                     print_json_line(&value)?;
                 } else {
                     crate::outln!("{}", render(&view, style, now));
                     crate::out!("{}", super::reports::render_conflicts(conflicts, style));
+                }
+                if worker.is_some() {
+                    shared.push(state);
                 }
             }
             Err(problem) => {
@@ -81,6 +90,16 @@ pub fn run(
                 }
             }
         }
+    }
+    let fleet = shared_worker(&shared, |_| None);
+    if !args.json && fleet.behind() > 0 {
+        let names: Vec<&str> =
+            fleet.sites.iter().filter(|s| s.served.needs_redeploy()).map(|s| s.domain.as_str()).collect();
+        crate::outln!("{} ({})", style.bold(&fleet.headline()), names.join(", "));
+        crate::outln!(
+            "  {} mtasts generate --target wrangler --out DIR (every path-C domain), then wrangler deploy",
+            style.dim("next:")
+        );
     }
     Ok(super::exit_for(unreadable))
 }

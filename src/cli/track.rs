@@ -21,7 +21,15 @@ use mtasts_core::sanitize::sanitize;
 #[derive(Debug, Clone, Args)]
 pub struct AddArgs {
     /// The domain to start tracking.
-    pub domain: String,
+    #[arg(required_unless_present = "domain_file")]
+    pub domain: Option<String>,
+    /// File with one `DOMAIN [MX...]` per line (`#` starts a comment): check them
+    /// concurrently and track each as its check finishes; domains already tracked are skipped.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["domain", "zone_file"])]
+    pub domain_file: Option<std::path::PathBuf>,
+    /// With --domain-file: one JSON object per domain (JSON Lines) instead of text.
+    #[arg(long, requires = "domain_file")]
+    pub json: bool,
     /// MX hosts or `*.` patterns for the policy (default: the MX records in DNS).
     #[arg(long, value_name = "HOST")]
     pub mx: Vec<String>,
@@ -81,10 +89,11 @@ fn parse_domain(raw: &str) -> Result<DomainName> {
 /// Runs `add` (of every name of a zone that receives mail, with `--zone-file`).
 pub fn add(args: &AddArgs, store: &Store, ctx: &Ctx) -> Result<ExitCode> {
     let (style, now) = (ctx.style, ctx.now);
+    let raw = args.domain.as_deref().unwrap_or_default();
     if let Some(file) = &args.zone.zone_file {
-        return add_from_zone(&args.domain, file, args.zone.all, store, style, |name, zone_mx| {
+        return add_from_zone(raw, file, args.zone.all, store, style, |name, zone_mx| {
             let one = AddArgs {
-                domain: name.as_str().to_owned(),
+                domain: Some(name.as_str().to_owned()),
                 mx: if args.mx.is_empty() { zone_mx } else { args.mx.clone() },
                 zone: ZoneArgs::default(),
                 ..args.clone()
@@ -92,27 +101,12 @@ pub fn add(args: &AddArgs, store: &Store, ctx: &Ctx) -> Result<ExitCode> {
             add(&one, store, ctx)
         });
     }
-    let domain = parse_domain(&args.domain)?;
+    let domain = parse_domain(raw)?;
     let dns = args.dns.as_deref().map(|url| super::dns::setup_from(url, &args.provider)).transpose()?;
     if store.load(&domain)?.is_some() {
         bail!("{domain} is already tracked; see `mtasts status {domain}` or `mtasts advance {domain}`");
     }
-    let mut opts = AddOptions {
-        mx: args
-            .mx
-            .iter()
-            .map(|m| MxPattern::parse(m).map_err(|e| anyhow!("--mx {:?}: {e}", sanitize(m))))
-            .collect::<Result<Vec<_>>>()
-            .map(super::dedup)?,
-        rua: args
-            .rua
-            .iter()
-            .map(|r| RuaUri::parse(r).map_err(|e| anyhow!("--rua: {e}")))
-            .collect::<Result<Vec<_>>>()
-            .map(super::dedup)?,
-        hosting: args.path.as_deref().map(parse_path).transpose()?,
-        window_days: args.window_days,
-    };
+    let mut opts = add_options(args)?;
     eprintln!("checking {domain} …");
     let checked = ctx.check_one(&domain, None)?;
     let proposal = checked.observation.live_mx.as_deref().and_then(mtasts_core::providers::propose);
@@ -131,6 +125,26 @@ pub fn add(args: &AddArgs, store: &Store, ctx: &Ctx) -> Result<ExitCode> {
     }
     print_gate(style, &added.state, &evaluate(&added.state, Some(&checked.observation), None, now));
     Ok(ExitCode::SUCCESS)
+}
+
+/// The options of `add` every domain shares: `--mx`, `--rua`, `--path`, `--window-days`.
+pub fn add_options(args: &AddArgs) -> Result<AddOptions> {
+    Ok(AddOptions {
+        mx: args
+            .mx
+            .iter()
+            .map(|m| MxPattern::parse(m).map_err(|e| anyhow!("--mx {:?}: {e}", sanitize(m))))
+            .collect::<Result<Vec<_>>>()
+            .map(super::dedup)?,
+        rua: args
+            .rua
+            .iter()
+            .map(|r| RuaUri::parse(r).map_err(|e| anyhow!("--rua: {e}")))
+            .collect::<Result<Vec<_>>>()
+            .map(super::dedup)?,
+        hosting: args.path.as_deref().map(parse_path).transpose()?,
+        window_days: args.window_days,
+    })
 }
 
 /// Parses a hosting path name.

@@ -7,6 +7,7 @@ pub mod change;
 pub mod check;
 pub mod checker;
 pub mod domain;
+pub mod domain_list;
 pub mod fleet;
 pub mod observe;
 pub mod publish;

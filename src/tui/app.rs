@@ -54,6 +54,8 @@ pub enum Pane {
     Phase,
     /// The TLS-RPT reports.
     Reports,
+    /// Path C as a fleet: every domain on the shared Worker.
+    Worker,
 }
 
 impl DomainView {
@@ -123,8 +125,12 @@ pub struct App {
     pub pending_add: Option<Box<Checked>>,
     /// Names picked from a zone file, checked and then tracked with the zone's MX hosts.
     pub zone_adds: BTreeMap<DomainName, Vec<mtasts_core::rfc::MxPattern>>,
-    /// The origin of the zone file being asked for (the domain typed in the add prompt).
+    /// The origin of the zone file being asked for (the domain typed in the add prompt;
+    /// `None`: a list of domains).
     pub zone_origin: Option<DomainName>,
+    /// How many names the running add from a file started with, and the ones that could not be
+    /// added, with why (for its progress line).
+    pub zone_batch: (usize, Vec<String>),
     /// The environment variable an IMAP fetch takes its secret from, when one is set (else
     /// the wizard asks for it, masked).
     pub imap_env: Option<&'static str>,
@@ -158,6 +164,7 @@ impl App {
             pending_add: None,
             zone_adds: BTreeMap::new(),
             zone_origin: None,
+            zone_batch: (0, Vec::new()),
             imap_env: None,
             import: None,
             frame: 0,

@@ -94,6 +94,14 @@ impl App {
             Action::Reports => self.show_pane(Pane::Reports),
             Action::RollBack => self.roll_back(),
             Action::CloseReports => self.show_pane(Pane::Phase),
+            Action::SharedWorker => self.show_pane(Pane::Worker),
+            Action::CloseWorker => {
+                if let Screen::Domain(v) = &mut self.screen {
+                    v.viewing = Phase::Hosting;
+                }
+                self.show_pane(Pane::Phase)
+            }
+            Action::CheckShared => self.check_shared(),
             _ => self.domain_action(action, digit),
         }
     }

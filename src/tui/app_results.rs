@@ -19,6 +19,9 @@ pub(super) fn validate(app: &App, kind: PromptKind, input: &str) -> Result<(), S
             if input.is_empty() {
                 return Err("type a mail domain, e.g. example.com".into());
             }
+            if input.contains('/') {
+                return Err("a file? clear the line and press tab to read a list of domains".into());
+            }
             let d = DomainName::parse(input).map_err(|e| e.to_string())?;
             if app.state(&d).is_some() {
                 return Err(format!("{d} is already tracked"));

@@ -253,7 +253,7 @@ impl Runtime {
             Effect::WranglerDeploy { domain, files } => self.wrangler_deploy(domain, &files),
             Effect::ReadZone { path, origin } => Msg::ZoneRead {
                 file: sanitize(&path.display().to_string()).into_owned(),
-                names: crate::ops::zone::read_zone(&path, &origin).map_err(|e| e.to_string()),
+                names: crate::ops::domain_list::read_names(&path, origin.as_ref()),
             },
             Effect::ShiftClock(by) => {
                 self.clock.shift(by);

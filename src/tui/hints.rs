@@ -87,7 +87,8 @@ pub fn footer(app: &App, width: usize) -> Vec<Key> {
     let arrows: Vec<Action> = rows.iter().filter(|(b, _)| phases(b)).map(|(b, _)| b.action).collect();
     let both = arrows.contains(&Action::PhasePrev) && arrows.contains(&Action::PhaseNext);
     // Under the reports pane its own keys come first.
-    let rank = if place(app) == Place::Reports { REPORTS_PHASES_RANK } else { PHASES_RANK };
+    let rank =
+        if matches!(place(app), Place::Reports | Place::Worker) { REPORTS_PHASES_RANK } else { PHASES_RANK };
     match arrows.first() {
         Some(_) if both => ranked.insert(0, (rank, ("←→".to_owned(), "phases"))),
         Some(Action::PhasePrev) => ranked.insert(0, (rank, ("←".to_owned(), "phases"))),
@@ -173,6 +174,10 @@ fn elsewhere(app: &App, verb: Verb) -> String {
         // One key reads better in a sentence than the row's three: esc, the last.
         Place::Reports => hint(app, Action::CloseReports).map_or_else(
             || "from the phase's screen".to_owned(),
+            |k| format!("back with {} first", k.rsplit(' ').next().unwrap_or(&k)),
+        ),
+        Place::Worker => hint(app, Action::CloseWorker).map_or_else(
+            || "from the hosting screen".to_owned(),
             |k| format!("back with {} first", k.rsplit(' ').next().unwrap_or(&k)),
         ),
         Place::Phase { .. } => match verb {

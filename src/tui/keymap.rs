@@ -124,6 +124,12 @@ pub enum Action {
     MarkAll,
     /// Home: write one artefact for the marked (or shown) domains.
     WriteFleet,
+    /// Path C: show every domain on the shared Worker, and whether it is behind.
+    SharedWorker,
+    /// Back from the shared Worker's pane to the hosting screen.
+    CloseWorker,
+    /// Re-check every domain on the shared Worker.
+    CheckShared,
 }
 
 /// Where the user is, as the table's conditions see it.
@@ -142,6 +148,8 @@ pub enum Place {
     Reports,
     /// The home screen while its filter is typed (keys go to the filter).
     Filter,
+    /// The shared Worker's pane (path C as a fleet).
+    Worker,
 }
 
 /// Where the user is.
@@ -150,6 +158,7 @@ pub fn place(app: &App) -> Place {
         Screen::Home if app.fleet.typing => Place::Filter,
         Screen::Home => Place::Home,
         Screen::Domain(v) if v.pane == super::app::Pane::Reports => Place::Reports,
+        Screen::Domain(v) if v.pane == super::app::Pane::Worker => Place::Worker,
         Screen::Domain(v) => Place::Phase {
             viewing: v.viewing,
             current: app.state(&v.domain).map_or(Phase::Preflight, |s| s.phase),
@@ -313,7 +322,8 @@ fn hosting_snippet(app: &App, p: Place) -> bool {
     hosting(app, p) && viewed_state(app).is_some_and(|s| offers::has_snippet(app, s))
 }
 fn can_advance(app: &App, p: Place) -> bool {
-    p != Place::Home && viewed_state(app).is_some_and(|s| offers::can_advance(app, s))
+    !matches!(p, Place::Home | Place::Worker)
+        && viewed_state(app).is_some_and(|s| offers::can_advance(app, s))
 }
 fn live(_: &App, p: Place) -> bool {
     in_phase(p, &[Phase::Testing, Phase::Enforce, Phase::Enforced])
@@ -346,6 +356,16 @@ fn hosting_worker(app: &App, p: Place) -> bool {
 }
 fn hosting_deploy(app: &App, p: Place) -> bool {
     app.deploy && hosting_worker(app, p)
+}
+/// The hosting screen of a domain on the shared Worker (path C).
+fn hosting_shared(app: &App, p: Place) -> bool {
+    hosting(app, p) && viewed_state(app).is_some_and(super::artefact::on_shared_worker)
+}
+fn worker_pane(_: &App, p: Place) -> bool {
+    p == Place::Worker
+}
+fn worker_deploy(app: &App, p: Place) -> bool {
+    app.deploy && p == Place::Worker
 }
 fn policy_file(_: &App, p: Place) -> bool {
     viewing(p, &[Phase::Hosting, Phase::Enforce])
@@ -435,6 +455,14 @@ pub static TABLE: &[Binding] = &[
     b(&[C('e')], "e", "edit cert/key/webroot paths", Action::EditPaths, Some(2), hosting_paths),
     b(&[C('D')], "D", "write the wrangler project", Action::WriteWrangler, Some(2), hosting_worker),
     b(&[C('U')], "U", "deploy with wrangler", Action::DeployWorker, Some(2), hosting_deploy),
+    b(&[C('s')], "s", "the shared Worker's domains", Action::SharedWorker, Some(2), hosting_shared),
+    // The shared Worker's pane: one Worker for every path-C domain.
+    b(&[C('D')], "D", "write the wrangler project", Action::WriteWrangler, Some(1), worker_pane),
+    b(&[C('U')], "U", "deploy with wrangler", Action::DeployWorker, Some(1), worker_deploy),
+    b(&[C('s'), C('q'), Esc], "s q esc", "back to hosting", Action::CloseWorker, Some(2), worker_pane),
+    b(&[C('r')], "r", "re-check them all", Action::CheckShared, Some(3), worker_pane),
+    b(&[C('c')], "c", "copy the Worker", Action::Copy, Some(4), worker_pane),
+    b(&[C('w')], "w", "write the Worker to a file", Action::Write, Some(5), worker_pane),
     b(&[C('o')], "o", "open the hosting snippet", Action::OpenHosting, Some(4), enforce_screens),
     b(&[C('c')], "c", "copy the monitoring units", Action::CopyMonitoring, Some(5), monitored),
     b(&[C('w')], "w", "write the monitoring units", Action::WriteMonitoring, Some(5), monitored),

@@ -17,9 +17,14 @@ fn find<A: Copy>(table: &[ModalKey<A>], key: &KeyEvent) -> Option<A> {
     table.iter().find(|(keys, ..)| keys.contains(&key.code)).map(|(.., a)| *a)
 }
 
-/// The hint line of a table: "↑↓ move · space tick · …".
+/// The hint line of a table: "↑↓ move · space tick · …" (rows shown as "" are left out).
 pub fn hints<A>(table: &[ModalKey<A>]) -> String {
-    table.iter().map(|(_, shown, label, _)| format!("{shown} {label}")).collect::<Vec<_>>().join(" · ")
+    table
+        .iter()
+        .filter(|(_, shown, ..)| !shown.is_empty())
+        .map(|(_, shown, label, _)| format!("{shown} {label}"))
+        .collect::<Vec<_>>()
+        .join(" · ")
 }
 
 /// What a key does in a note.
@@ -83,6 +88,14 @@ pub enum PickKey {
     Track,
     /// Close the list, tracking nothing.
     Cancel,
+    /// A page of names down.
+    PageDown,
+    /// A page of names up.
+    PageUp,
+    /// The first name.
+    Top,
+    /// The last name.
+    Bottom,
 }
 
 /// The zone list's keys.
@@ -95,9 +108,17 @@ pub static PICK_KEYS: &[ModalKey<PickKey>] = &[
     (&[Esc, C('q')], "esc", "cancel", PickKey::Cancel),
 ];
 
+/// The zone list's paging keys, named only when the list does not fit.
+pub static PICK_PAGE_KEYS: &[ModalKey<PickKey>] = &[
+    (&[PageDown], "pgdn pgup", "page", PickKey::PageDown),
+    (&[PageUp], "", "", PickKey::PageUp),
+    (&[Home, C('g')], "home end", "first/last", PickKey::Top),
+    (&[End, C('G')], "", "", PickKey::Bottom),
+];
+
 /// What `key` does in the zone list.
 pub fn pick_key(key: &KeyEvent) -> Option<PickKey> {
-    find(PICK_KEYS, key)
+    find(PICK_KEYS, key).or_else(|| find(PICK_PAGE_KEYS, key))
 }
 
 /// What a key does in the masked secret prompt (other characters are typed, hidden).
@@ -126,8 +147,8 @@ pub fn secret_key(key: &KeyEvent) -> Option<SecretKey> {
     find(SECRET_KEYS, key)
 }
 
-/// The add prompt's extra key: read a zone file of the domain typed.
-pub const ZONE_KEY: (KeyCode, &str, &str) = (Tab, "tab", "names from a zone file");
+/// The add prompt's extra key: read a list of domains, or the zone file of the domain typed.
+pub const ZONE_KEY: (KeyCode, &str, &str) = (Tab, "tab", "names from a file");
 
 /// What a key does while the home screen's filter is typed (other keys edit it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

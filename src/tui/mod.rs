@@ -19,6 +19,7 @@ mod app_overlay;
 mod app_publish;
 mod app_reports;
 mod app_results;
+mod app_worker;
 mod app_zone;
 mod artefact;
 pub mod checks;
@@ -70,6 +71,8 @@ mod tests_keys;
 mod tests_lastmile;
 #[cfg(test)]
 mod tests_layout;
+#[cfg(test)]
+mod tests_onboard;
 #[cfg(test)]
 mod tests_paging;
 #[cfg(test)]

@@ -171,12 +171,13 @@ pub enum Effect {
         /// `reports fetch` reads it.
         secret: Option<super::secret::Typed>,
     },
-    /// Read a zone file and list its names that receive mail (`add --zone-file`).
+    /// Read a file of names: a list of domains (`add --domain-file`), or a zone file whose
+    /// names that receive mail are listed (`add --zone-file`).
     ReadZone {
         /// The file.
         path: PathBuf,
-        /// The zone's origin (`@`).
-        origin: DomainName,
+        /// The zone's origin (`@`), when a domain was typed; `None`: a list of domains only.
+        origin: Option<DomainName>,
     },
     /// Ask the file system what a typed path is (a path prompt's validation).
     InspectPath {
@@ -291,12 +292,13 @@ pub enum Msg {
         /// What it waits for now.
         stage: mtasts_core::evidence::ProbeStage,
     },
-    /// A zone file was read: its names that receive mail, or why it could not be used.
+    /// A file of names was read: a list of domains or a zone's names that receive mail, or
+    /// why it could not be used.
     ZoneRead {
         /// The file as typed.
         file: String,
-        /// The names (`ops::zone::read_zone`).
-        names: Result<Vec<crate::ops::zone::MailName>, String>,
+        /// The names (`ops::domain_list::read_names`).
+        names: Result<crate::ops::domain_list::FileNames, String>,
     },
 }
 

@@ -81,13 +81,14 @@ impl Scroll {
     }
 }
 
-/// One name of a zone file that receives mail.
+/// One name of a zone file that receives mail, or of a list of domains.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PickItem {
     /// The name.
     pub name: DomainName,
-    /// Its MX hosts, as the zone lists them (lowest preference first).
-    pub mx: Vec<DomainName>,
+    /// Its MX hosts, as the zone lists them (lowest preference first) or as the list's line
+    /// gives them (empty: from DNS).
+    pub mx: Vec<mtasts_core::rfc::MxPattern>,
     /// Where it stands.
     pub state: PickState,
 }
@@ -103,11 +104,15 @@ pub enum PickState {
     Untracked(bool),
 }
 
-/// The zone file's names that receive mail, one of them under the cursor.
+/// The zone file's names that receive mail (or a list's domains), one under the cursor.
 #[derive(Debug, Clone)]
 pub struct Pick {
     /// The file, as typed.
     pub file: String,
+    /// A list of domains (else a zone file).
+    pub list: bool,
+    /// How many rows the list showed when last drawn (a page for PgDn and PgUp).
+    pub page: std::cell::Cell<usize>,
     /// The names, the origin first.
     pub items: Vec<PickItem>,
     /// The row under the cursor.

@@ -173,10 +173,12 @@ fn an_import_note_scrolls_and_says_whose_reports_came_in() {
 fn the_add_prompt_reads_a_zone_file_and_tracks_the_names_picked() {
     let mut app = app_with(vec![state(Phase::Testing, 11, Some(&healthy_ev("testing")))]);
     key(&mut app, KeyCode::Char('a'));
-    assert!(draw(&app, 80, 24).contains("tab names from a zone file"), "{}", draw(&app, 80, 24));
+    assert!(draw(&app, 80, 24).contains("tab names from a file"), "{}", draw(&app, 80, 24));
+    key(&mut app, KeyCode::Char('-'));
     key(&mut app, KeyCode::Tab);
     let Some(Overlay::Prompt(p)) = &app.overlay else { panic!("no prompt") };
     assert!(p.error.as_deref().is_some_and(|e| e.contains("type the zone's domain first")), "{:?}", p.error);
+    key(&mut app, KeyCode::Backspace);
     for c in "example.com".chars() {
         key(&mut app, KeyCode::Char(c));
     }
@@ -185,7 +187,10 @@ fn the_add_prompt_reads_a_zone_file_and_tracks_the_names_picked() {
     assert_eq!(p.kind, super::app::PromptKind::ZoneFile);
     app.overlay = None;
     let names = crate::ops::zone::mail_names(ZONE, &dn("example.com")).unwrap();
-    app.update(Msg::ZoneRead { file: "db.example.com".into(), names: Ok(names) });
+    app.update(Msg::ZoneRead {
+        file: "db.example.com".into(),
+        names: Ok(crate::ops::domain_list::FileNames::Zone(names)),
+    });
     let screen = at_three(&app);
     assert!(draw(&app, 80, 24).contains("[x] legacy.example.com"), "{screen}");
     assert!(draw(&app, 80, 24).contains("null MX: refuses mail"), "{screen}");

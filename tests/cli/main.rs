@@ -9,6 +9,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod add_many;
 mod check_watch;
 mod cli_contract;
 mod cli_lint_generate;
@@ -19,6 +20,7 @@ mod help;
 mod layers;
 mod providers_cli;
 mod report_live;
+mod shared_worker;
 mod terminal_safety;
 mod write_targets;
 mod zone_cli;

@@ -53,6 +53,7 @@ pub fn render(app: &App, view: &DomainView, t: &Theme, f: &mut Frame, area: Rect
     f.render_widget(summary_line(&cx, &gate, area.width), summary);
     match view.viewing {
         _ if view.pane == crate::tui::app::Pane::Reports => super::reports::render(&cx, f, body),
+        _ if view.pane == crate::tui::app::Pane::Worker => super::worker::render(&cx, f, body),
         Phase::Preflight => super::preflight::render(&cx, f, body),
         Phase::Records => super::records::render(&cx, f, body),
         Phase::Hosting => super::hosting::render(&cx, f, body),

@@ -181,6 +181,18 @@ fn snippet_pane(cx: &Ctx, t: &Theme, f: &mut Frame, area: Rect) {
             lines.extend((0..CHOICES.len()).map(|i| advice_line(t, i)));
         }
     }
+    if let Some(k) = keyed(cx.app, Action::SharedWorker, "shows them") {
+        let fleet = cx.app.shared_worker();
+        let (head, style) = if fleet.behind() > 0 {
+            (format!(" {} ", theme::BAD), t.bad())
+        } else {
+            (" ".to_owned(), t.dim())
+        };
+        lines.push(Line::from(vec![
+            Span::styled(format!("{head}{}", fleet.headline()), style),
+            Span::styled(format!(" · {k}"), t.accent()),
+        ]));
+    }
     if !lines.is_empty() {
         lines.push(Line::default());
     }

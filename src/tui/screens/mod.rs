@@ -14,6 +14,7 @@ pub mod records;
 pub mod reports;
 pub mod testing;
 pub mod validation;
+pub mod worker;
 
 use ratatui::layout::Rect;
 

@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 use super::prompt::boxed;
-use crate::tui::keymap_modal::{CHOICE_KEYS, PICK_KEYS, SECRET_KEYS, hints, shown_hints};
+use crate::tui::keymap_modal::{CHOICE_KEYS, PICK_KEYS, PICK_PAGE_KEYS, SECRET_KEYS, hints, shown_hints};
 use crate::tui::overlay::{FleetWrite, Pick, PickState};
 use crate::tui::secret::SecretPrompt;
 use crate::tui::theme::{self, Theme};
@@ -46,20 +46,41 @@ pub fn render_pick(p: &Pick, t: &Theme, f: &mut Frame) {
     let w = f.area().width.saturating_sub(4).min(90);
     let inner_w = w.saturating_sub(2);
     let ticked = p.ticked().len();
-    let head = Paragraph::new(vec![
-        Line::from(format!("{}: the names with MX records.", sanitize(&p.file))),
-        Line::from(Span::styled(
-            "[x]: receives mail and is not tracked yet; each such name needs its own MTA-STS \
-             (RFC 8461 §3.4: no fallback to a parent domain).",
-            t.dim(),
-        )),
-    ])
+    let head = Paragraph::new(if p.list {
+        vec![
+            Line::from(format!("{}: {} domains, one per line.", sanitize(&p.file), p.items.len())),
+            Line::from(Span::styled(
+                "[x]: not tracked yet; each ticked one is checked, then tracked (MX hosts from its line, \
+                 else from DNS), rows appearing as they finish.",
+                t.dim(),
+            )),
+        ]
+    } else {
+        vec![
+            Line::from(format!("{}: the names with MX records.", sanitize(&p.file))),
+            Line::from(Span::styled(
+                "[x]: receives mail and is not tracked yet; each such name needs its own MTA-STS \
+                 (RFC 8461 §3.4: no fallback to a parent domain).",
+                t.dim(),
+            )),
+        ]
+    })
     .wrap(Wrap { trim: false });
-    let foot = Paragraph::new(vec![
-        Line::default(),
-        Line::from(Span::styled(format!("{ticked} ticked · {}", hints(PICK_KEYS)), t.dim())),
-    ])
-    .wrap(Wrap { trim: false });
+    let head_h = u16::try_from(head.line_count(inner_w)).unwrap_or(2);
+    let room = f.area().height.saturating_sub(2).saturating_sub(2);
+    let foot = |paging: bool| {
+        let mut keys = format!("{ticked} ticked · {}", hints(PICK_KEYS));
+        if paging {
+            keys = format!("row {} of {} · {keys} · {}", p.at + 1, p.items.len(), hints(PICK_PAGE_KEYS));
+        }
+        Paragraph::new(vec![Line::default(), Line::from(Span::styled(keys, t.dim()))])
+            .wrap(Wrap { trim: false })
+    };
+    let fits = |foot: &Paragraph| {
+        let h = u16::try_from(foot.line_count(inner_w)).unwrap_or(2);
+        p.items.len() <= usize::from(room.saturating_sub(head_h + h))
+    };
+    let foot = if fits(&foot(false)) { foot(false) } else { foot(true) };
     let rows: Vec<Line> = p
         .items
         .iter()
@@ -69,9 +90,14 @@ pub fn render_pick(p: &Pick, t: &Theme, f: &mut Frame) {
                 PickState::Tracked => (format!(" {} ", theme::OK), t.ok(), "tracked".to_owned()),
                 PickState::NullMx => ("   ".to_owned(), t.dim(), "null MX: refuses mail".to_owned()),
                 PickState::Untracked(on) => {
-                    let mx: Vec<&str> = item.mx.iter().map(|m| m.as_str()).collect();
+                    let mx: Vec<String> = item.mx.iter().map(ToString::to_string).collect();
                     let boxed = if on { "[x]" } else { "[ ]" };
-                    (boxed.to_owned(), t.warn(), format!("MX {}", mx.join(", ")))
+                    let what = if mx.is_empty() {
+                        "MX from DNS".to_owned()
+                    } else {
+                        format!("MX {}", mx.join(", "))
+                    };
+                    (boxed.to_owned(), t.warn(), what)
                 }
             };
             let name = format!(" {} ", item.name);
@@ -84,17 +110,16 @@ pub fn render_pick(p: &Pick, t: &Theme, f: &mut Frame) {
             if i == p.at { line.style(t.selected()) } else { line }
         })
         .collect();
-    let head_h = u16::try_from(head.line_count(inner_w)).unwrap_or(2);
     let foot_h = u16::try_from(foot.line_count(inner_w)).unwrap_or(2);
-    let room = f.area().height.saturating_sub(2).saturating_sub(2);
     let list_h =
         u16::try_from(rows.len()).unwrap_or(u16::MAX).min(room.saturating_sub(head_h + foot_h)).max(1);
+    p.page.set(usize::from(list_h));
     let first = u16::try_from(p.at + 1).unwrap_or(u16::MAX).saturating_sub(list_h);
     let area = super::centered(f.area(), w, list_h + head_h + foot_h + 2);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(t.accent())
-        .title(Span::styled(" names that receive mail ", t.title()));
+    let block = Block::default().borders(Borders::ALL).border_style(t.accent()).title(Span::styled(
+        if p.list { " domains to track " } else { " names that receive mail " },
+        t.title(),
+    ));
     let inner = block.inner(area);
     f.render_widget(Clear, area);
     f.render_widget(block, area);

@@ -28,7 +28,7 @@ fn title(kind: PromptKind) -> &'static str {
         PromptKind::ServerPaths => " certificate, key and webroot ",
         PromptKind::AddMx => " MX hosts of the new domain ",
         PromptKind::Mx => " edit MX hosts ",
-        PromptKind::ZoneFile => " read a zone file ",
+        PromptKind::ZoneFile => " read names from a file ",
     }
 }
 
@@ -83,7 +83,7 @@ pub fn render_prompt(p: &Prompt, demo: Option<&[String]>, t: &Theme, f: &mut Fra
         let (_, key, what) = crate::tui::keymap_modal::ZONE_KEY;
         lines.push(Line::from(vec![
             Span::styled(format!("{key} "), t.accent()),
-            Span::raw(format!("{what}: every name in it that receives mail, to track")),
+            Span::raw(format!("{what}: a list of domains, or the zone file of the domain typed")),
         ]));
     }
     lines.push(Line::from(Span::styled(keys, t.dim())));

@@ -222,10 +222,20 @@ pub(crate) fn policy_live(state: &DomainState, obs: &Observation) -> Vec<Blocker
             BlockerKind::PolicyNotLive,
             format!("no policy could be fetched from {url}; serve: {}", policy_one_line(&plan)),
         )],
-        Some(live) if live != &plan || live.render() != plan.render() => vec![Blocker::hard(
-            BlockerKind::PolicyNotLive,
-            format!("the policy at {url} differs from the plan: {}", policy_diff(live, &plan).join("; ")),
-        )],
+        Some(live) if live != &plan || live.render() != plan.render() => {
+            let worker = if state.plan.hosting == Some(super::phase::HostingPath::WorkerMulti) {
+                " — the shared Worker is behind: redeploy it (it serves every path-C domain's plan)"
+            } else {
+                ""
+            };
+            vec![Blocker::hard(
+                BlockerKind::PolicyNotLive,
+                format!(
+                    "the policy at {url} differs from the plan: {}{worker}",
+                    policy_diff(live, &plan).join("; ")
+                ),
+            )]
+        }
         Some(_) => Vec::new(),
     }
 }

@@ -18,7 +18,8 @@
 //! data: `phase`, `observe`, `time`, `blocker`, `walkthrough`, `next`, `timeline` and `model`
 //! ([`DomainState`] and the records it is made of). Above it one file per concern working on
 //! that data: `state`, `history`, `cache`, `settle`, `steps`, then `testing`, `testers`,
-//! `change`, `maintenance`, `checks`, then `change_check` and `removal`. Then what combines
+//! `change`, `maintenance`, `checks`, then `change_check`, `removal` and `shared` (path C as a
+//! fleet: which domains the shared Worker is behind for). Then what combines
 //! them: `change_view`, `live`, `action` and `gate`. At the top the entry points that read the
 //! state and call into several of them: `record`, `advance` and `status`.
 
@@ -43,6 +44,7 @@ mod phase;
 mod record;
 mod removal;
 mod settle;
+mod shared;
 mod state;
 mod status;
 mod steps;
@@ -88,6 +90,7 @@ pub use phase::{HostingPath, Phase};
 pub use record::record_check;
 pub use removal::{RemovalView, WayOutError, plan_removal, removal_view, resume_testing};
 pub use settle::{ns_settled, settle as settle_ns};
+pub use shared::{Served, SharedWorker, WorkerSite, served as worker_served, shared_worker};
 pub use state::{
     bump_id, entered_at, new_domain, planned_policy, set_hosting, set_mx, set_rua, set_window_days,
 };
