@@ -167,13 +167,7 @@ impl Store {
             }
         }
         paths.sort();
-        Ok(paths
-            .into_iter()
-            .map(|path| {
-                let result = file::load_path(&path);
-                (path, result)
-            })
-            .collect())
+        Ok(load_all(paths))
     }
 
     /// Starts tracking a domain; fails with [`StoreError::AlreadyTracked`] if it is.
@@ -217,4 +211,20 @@ impl Store {
             Err(e) => Err(io_err("remove", &path)(e)),
         }
     }
+}
+
+/// Every file of `paths` read and parsed, in their order: a fleet's thousands of files are
+/// shared among the cores (each file is independent; a worker that fails leaves its share to
+/// be read here).
+fn load_all(paths: Vec<PathBuf>) -> Listing {
+    let load = |ps: &[PathBuf]| -> Listing { ps.iter().map(|p| (p.clone(), file::load_path(p))).collect() };
+    let workers = std::thread::available_parallelism().map_or(1, std::num::NonZero::get).min(8);
+    if workers < 2 || paths.len() < 256 {
+        return load(&paths);
+    }
+    let share = paths.len().div_ceil(workers);
+    std::thread::scope(|scope| {
+        let parts: Vec<_> = paths.chunks(share).map(|ps| (ps, scope.spawn(move || load(ps)))).collect();
+        parts.into_iter().flat_map(|(ps, worker)| worker.join().unwrap_or_else(|_| load(ps))).collect()
+    })
 }

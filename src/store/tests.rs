@@ -90,6 +90,31 @@ fn create_load_list_remove() {
 }
 
 #[test]
+fn a_fleet_lists_in_name_order_with_a_bad_file_in_its_place() {
+    let (_dir, store) = store();
+    let mut names: Vec<String> = (0..300).map(|i| format!("d{i:03}.example")).collect();
+    for name in &names {
+        let mut s = sample();
+        s.domain = dn(name);
+        store.create(&s).unwrap();
+    }
+    fs::write(store.domains_dir().join("d150x.example.toml"), "not toml").unwrap();
+    names.push("d150x.example".into());
+    names.sort();
+    let listed = store.list().unwrap();
+    let got: Vec<String> =
+        listed.iter().map(|(p, _)| p.file_stem().unwrap().to_string_lossy().into_owned()).collect();
+    assert_eq!(got, names);
+    for (path, result) in &listed {
+        let bad = path.ends_with("d150x.example.toml");
+        assert_eq!(result.is_err(), bad, "{}", path.display());
+        if let Ok(s) = result {
+            assert_eq!(path.file_stem().unwrap().to_str(), Some(s.domain.as_str()));
+        }
+    }
+}
+
+#[test]
 fn hand_written_file_round_trips() {
     let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/state-example.org.toml");
     let text = fs::read_to_string(&fixture).unwrap();
