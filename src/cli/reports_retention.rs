@@ -49,7 +49,13 @@ pub enum ExportFormat {
 }
 
 /// Deletes the reports that ended more than `age` before `now`.
-pub fn prune(store: &ReportStore, age: Age, dry_run: bool, now: Timestamp, style: &Style) -> Result<ExitCode> {
+pub fn prune(
+    store: &ReportStore,
+    age: Age,
+    dry_run: bool,
+    now: Timestamp,
+    style: &Style,
+) -> Result<ExitCode> {
     let before = now
         .checked_sub(SignedDuration::from_hours(24 * i64::from(age.days)))
         .map_err(|e| anyhow!("--older-than {}d: {e}", age.days))?;
@@ -132,8 +138,7 @@ fn csv_rows(r: &ExportedReport) -> Vec<[String; 11]> {
     r.domains
         .iter()
         .map(|d| {
-            let failures: Vec<String> =
-                d.failures.iter().map(|(mx, t, n)| format!("{mx} {t} {n}")).collect();
+            let failures: Vec<String> = d.failures.iter().map(|(mx, t, n)| format!("{mx} {t} {n}")).collect();
             [
                 r.start.to_string(),
                 r.end.to_string(),
@@ -174,7 +179,10 @@ mod tests {
             assert!(bad.parse::<Age>().is_err(), "{bad}");
         }
         let row = ["a,b", "say \"hi\"", "line\nbreak", "plain", " pad", "\u{1b}[2J"].map(str::to_owned);
-        assert_eq!(csv_row(&row, false), "\"a,b\",\"say \"\"hi\"\"\",\"line\nbreak\",plain,\" pad\",\u{1b}[2J");
+        assert_eq!(
+            csv_row(&row, false),
+            "\"a,b\",\"say \"\"hi\"\"\",\"line\nbreak\",plain,\" pad\",\u{1b}[2J"
+        );
         assert!(!csv_row(&row, true).contains('\u{1b}'));
     }
 }

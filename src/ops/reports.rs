@@ -12,8 +12,8 @@ use mtasts_core::rfc::DomainName;
 use mtasts_core::rollout::{DomainState, ReportTally, testing_started};
 use mtasts_probe::{ProbeConfig, resolver_config};
 use mtasts_reports::{
-    Conflict, DatedAhead, DkimSettings, DomainSummary, Range, ReportEntry, ReportError, ReportStore, dated_after,
-    summarize_window,
+    Conflict, DatedAhead, DkimSettings, DomainSummary, Range, ReportEntry, ReportError, ReportStore,
+    dated_after, summarize_window,
 };
 
 /// Days summarised when the domain is not (yet) in its testing window.

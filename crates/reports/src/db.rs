@@ -127,7 +127,10 @@ fn migrate(conn: &Connection, _seen: i64) -> rusqlite::Result<()> {
     let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
     if !mode.eq_ignore_ascii_case("wal") {
         let code = rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CANTOPEN);
-        return Err(rusqlite::Error::SqliteFailure(code, Some(format!("cannot use WAL mode (it stays {mode})"))));
+        return Err(rusqlite::Error::SqliteFailure(
+            code,
+            Some(format!("cannot use WAL mode (it stays {mode})")),
+        ));
     }
     loop {
         conn.execute_batch("BEGIN IMMEDIATE")?;

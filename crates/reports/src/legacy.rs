@@ -1,9 +1,10 @@
 //! Moves the file store of earlier versions (`<state-dir>/reports/`: one JSON file per report,
 //! `.<file>.auth` beside it, a `.index.json`) into the database. Resumable: files are moved in
 //! batches, one transaction each, and every file moved is recorded (`legacy_files`), so a run
-//! that is killed goes on where it stopped. The old directory is removed only after every file
+//! that is killed goes on where it stopped. The old files are removed only after every file
 //! in it is recorded and every recorded report is found in the database; a file that cannot
-//! be read as a report is kept, bytes and reason, in `unreadable`.
+//! be read as a report is kept, bytes and reason, in `unreadable`. Files the old store did not
+//! write are left where they are (and so is the directory, then).
 
 use std::collections::HashSet;
 use std::fs;
@@ -21,8 +22,6 @@ use super::{Migrating, ReportError};
 
 /// The old store's directory inside the state directory.
 pub const LEGACY_DIR: &str = "reports";
-/// Where the old directory goes once moved, until it is deleted.
-const MOVED_DIR: &str = ".reports.migrated";
 /// Files moved per transaction.
 const BATCH: usize = 256;
 /// Largest authentication record read.
@@ -37,10 +36,6 @@ pub fn migrate(
     db: &Path,
     progress: &mut dyn FnMut(Migrating),
 ) -> Result<(), ReportError> {
-    let moved = state_dir.join(MOVED_DIR);
-    if fs::symlink_metadata(&moved).is_ok_and(|m| m.is_dir()) {
-        let _ = fs::remove_dir_all(&moved);
-    }
     let dir = state_dir.join(LEGACY_DIR);
     let io = |path: &Path| {
         let path = path.to_owned();
@@ -63,7 +58,9 @@ pub fn migrate(
     let todo: Vec<&String> = names.iter().filter(|n| !done.contains(*n)).collect();
     let total = names.len();
     let mut moved_so_far = total - todo.len();
-    progress(Migrating { done: moved_so_far, total });
+    if total > 0 {
+        progress(Migrating { done: moved_so_far, total });
+    }
     for batch in todo.chunks(BATCH) {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(&err)?;
         for name in batch {
@@ -79,10 +76,39 @@ pub fn migrate(
         path: db.to_owned(),
         reason: format!("moving the old report store did not verify ({reason}); {} is kept", dir.display()),
     })?;
-    fs::rename(&dir, &moved).map_err(io(&dir))?;
-    let _ = mtasts_fs::sync_parent(&dir);
-    let _ = fs::remove_dir_all(&moved);
+    remove_old(&dir, &names).map_err(io(&dir))?;
     conn.execute("DELETE FROM legacy_files", []).map_err(&err)?;
+    Ok(())
+}
+
+/// Removes what the old store wrote: the moved reports and their authentication records, its
+/// index and temp files (a killed old import's: the lock is held); then the directory, when
+/// nothing else is in it.
+fn remove_old(dir: &Path, moved: &[String]) -> std::io::Result<()> {
+    let gone = |r: std::io::Result<()>| match r {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+        _ => Ok(()),
+    };
+    for name in moved {
+        gone(fs::remove_file(dir.join(format!(".{name}.auth"))))?;
+        gone(fs::remove_file(dir.join(name)))?;
+    }
+    for entry in fs::read_dir(dir)? {
+        let name = entry?.file_name();
+        let Some(name) = name.to_str() else { continue };
+        let temp = name.strip_prefix(".tmp-").is_some_and(|rest| {
+            rest.split_once('-').is_some_and(|(pid, n)| {
+                [pid, n].iter().all(|s| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()))
+            })
+        });
+        let old_file = name == ".index.json" || (name.starts_with('.') && name.ends_with(".tmp"));
+        if temp || old_file || (name.starts_with('.') && name.ends_with(".json.auth")) {
+            gone(fs::remove_file(dir.join(name)))?;
+        }
+    }
+    if fs::remove_dir(dir).is_ok() {
+        let _ = mtasts_fs::sync_parent(dir);
+    }
     Ok(())
 }
 
@@ -121,7 +147,9 @@ fn move_file(
         Ok(report) => {
             let entry = ReportEntry { auth: read_auth(path), ..entry_of(&report).bounded() };
             match find_copy(conn, &entry.key, &entry.content)? {
-                Some((id, recorded)) if recorded.rank() < entry.auth.rank() => set_auth(conn, id, &entry.auth)?,
+                Some((id, recorded)) if recorded.rank() < entry.auth.rank() => {
+                    set_auth(conn, id, &entry.auth)?
+                }
                 Some(_) => {}
                 None => {
                     insert(conn, &entry, bytes, modified(path))?;

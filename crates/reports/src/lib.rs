@@ -34,17 +34,17 @@ pub mod words;
 
 pub use auth::{Authentication, Delivery, DkimVerdict, aligns, contact_domain};
 pub use counts::{DomainCounts, MxFailure};
+pub use db::{DB_FILE, SCHEMA_VERSION};
 pub use dkim::{DkimSettings, DkimVerifier, MailCheck};
 pub use entry::{ReportEntry, entry_of, report_key};
 pub use fixes::failure_fix;
 pub use found::{MAX_MESSAGE_REPORT_BYTES, MAX_REPORT_PARTS};
+pub use legacy::LEGACY_DIR;
 pub use model::{FailureDetail, PolicyResult, PolicyType, Report, ResultType};
 pub use parse::{MAX_REPORT_BYTES, gunzip, parse_report, report_json};
-pub use sources::{MAX_INPUT_BYTES, count_files};
-pub use db::{DB_FILE, SCHEMA_VERSION};
-pub use legacy::LEGACY_DIR;
 pub use retention::{ExportedDomain, ExportedReport};
 pub use rows::Range;
+pub use sources::{MAX_INPUT_BYTES, count_files};
 pub use store::ReportStore;
 pub use summary::{
     AuthSummary, Conflict, DatedAhead, DaySummary, DomainSummary, Tally, dated_after, summarize,

@@ -101,7 +101,8 @@ impl ReportStore {
                 received: jiff::Timestamp::from_second(received).unwrap_or(jiff::Timestamp::UNIX_EPOCH),
                 authentication: auth_of(&r.get::<_, String>(7).map_err(&err)?),
                 domains: domains_of(&conn, id, domain).map_err(&err)?,
-                json: unpack(&packed).map_err(|source| ReportError::Io { path: self.path().to_owned(), source })?,
+                json: unpack(&packed)
+                    .map_err(|source| ReportError::Io { path: self.path().to_owned(), source })?,
             };
             each(report).map_err(|source| ReportError::Io { path: "the output".into(), source })?;
         }

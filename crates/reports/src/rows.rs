@@ -32,9 +32,11 @@ pub fn find_copy(
     key: &str,
     content: &str,
 ) -> rusqlite::Result<Option<(i64, Authentication)>> {
-    conn.query_row("SELECT id, auth FROM reports WHERE key = ?1 AND content = ?2", params![key, content], |r| {
-        Ok((r.get::<_, i64>(0)?, auth_of(&r.get::<_, String>(1)?)))
-    })
+    conn.query_row(
+        "SELECT id, auth FROM reports WHERE key = ?1 AND content = ?2",
+        params![key, content],
+        |r| Ok((r.get::<_, i64>(0)?, auth_of(&r.get::<_, String>(1)?))),
+    )
     .optional()
 }
 
@@ -48,7 +50,10 @@ pub fn copies_of(conn: &Connection, key: &str) -> rusqlite::Result<Vec<String>> 
 /// Records a better authentication for a stored report.
 pub fn set_auth(conn: &Connection, id: i64, auth: &Authentication) -> rusqlite::Result<()> {
     let text = serde_json::to_string(auth).unwrap_or_default();
-    conn.execute("UPDATE reports SET auth = ?1, auth_rank = ?2 WHERE id = ?3", params![text, auth.rank(), id])?;
+    conn.execute(
+        "UPDATE reports SET auth = ?1, auth_rank = ?2 WHERE id = ?3",
+        params![text, auth.rank(), id],
+    )?;
     Ok(())
 }
 

@@ -130,7 +130,7 @@ impl ReportStore {
                 Outcome::Imported { report_id, domains: report.domains(), conflicts, authentication: auth }
             }
             Ok(Stored::Existing { authenticated }) => Outcome::Duplicate { report_id, authenticated },
-            Err(e) => Outcome::Failed { reason: format!("cannot store: {e}") },
+            Err(e) => Outcome::Failed { reason: format!("cannot store: {}", why(&e)) },
         }
     }
 
@@ -184,6 +184,15 @@ impl ReportStore {
             conn.prepare("SELECT name, reason FROM unreadable ORDER BY name").map_err(self.err())?;
         let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).map_err(self.err())?;
         rows.collect::<Result<Vec<_>, _>>().map_err(self.err())
+    }
+}
+
+/// A database error in words: a full disk says so as the file system would.
+fn why(e: &rusqlite::Error) -> String {
+    match e.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::DiskFull) => format!("No space left on device ({e})"),
+        Some(rusqlite::ErrorCode::ReadOnly) => format!("Read-only file system or database ({e})"),
+        _ => e.to_string(),
     }
 }
 
