@@ -106,7 +106,7 @@ pub fn run(
             summary(&store, domain.as_deref(), *since, *json, style)
         }
         ReportsWhat::Prune { older_than, dry_run } => {
-            super::reports_retention::prune(&store, *older_than, *dry_run, jiff::Timestamp::now(), style)
+            super::reports_retention::prune(&store, *older_than, *dry_run, super::clock::now()?, style)
         }
         ReportsWhat::Export { since, domain, format } => {
             super::reports_retention::export(&store, *since, domain.as_deref(), *format)
