@@ -15,7 +15,7 @@ const DAYS: usize = 30;
 /// One small report of `client{d}.example` from organisation `o` on day `day` (1-based),
 /// one in seven with a failure.
 fn small_report(d: usize, day: usize, o: usize) -> String {
-    let failed = usize::from((d + day + o) % 7 == 0) * 3;
+    let failed = usize::from((d + day + o).is_multiple_of(7)) * 3;
     let failures = if failed > 0 {
         format!(
             r#"{{"result-type":"certificate-expired","sending-mta-ip":"192.0.2.{o}","receiving-mx-hostname":"mx1.client{d}.example","receiving-ip":"198.51.100.{}","failed-session-count":{failed}}}"#,
