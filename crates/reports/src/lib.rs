@@ -12,6 +12,7 @@ use serde::Serialize;
 use mtasts_core::sanitize::sanitize;
 
 mod auth;
+mod batch;
 mod counts;
 mod db;
 mod dkim;

@@ -11,6 +11,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use rusqlite::{Connection, TransactionBehavior};
 
 use super::auth::{Authentication, Delivery, DkimVerdict};
+use super::batch::{Batch, Stored, store_in, why};
 use super::db::{self, db_err};
 use super::dkim::MailCheck;
 use super::entry::{ReportEntry, entry_of};
@@ -75,86 +76,76 @@ impl ReportStore {
         outcomes
     }
 
-    /// [`import_paths`](Self::import_paths), handing each outcome to `each` as it happens (for
-    /// progress). Once `each` breaks, nothing more is stored: what was stored stays whole.
+    /// [`import_paths`](Self::import_paths), handing each outcome to `each` once it is stored
+    /// (reports are committed in batches of at most 200 ms). Once `each` breaks, nothing more
+    /// is stored: what was stored stays whole.
     pub fn import_paths_with(
         &self,
         paths: &[PathBuf],
         dkim: &dyn MailCheck,
         each: &mut dyn FnMut(ImportOutcome) -> ControlFlow<()>,
     ) {
+        let conn = self.conn();
+        // The files stay where they are: a power cut may lose the last batch, imported again.
+        let _ = conn.pragma_update(None, "synchronous", "NORMAL");
+        let mut batch = Batch::new(&conn);
         let mut stopped = false;
         walk(paths, dkim, &mut |source, found, delivery| {
             if stopped {
                 return;
             }
-            let outcome = self.outcome_of(found, delivery);
-            stopped = each(ImportOutcome { source, outcome }).is_break();
+            let outcome = match found {
+                Found::Json(json) => match prepare(&json, delivery) {
+                    Ok(p) => {
+                        let stored = batch.store(&p.entry, &json);
+                        p.outcome(stored)
+                    }
+                    Err(rejected) => rejected,
+                },
+                Found::Rejected(reason) => Outcome::Rejected { reason },
+                Found::Ignored(reason) => Outcome::Ignored { reason },
+            };
+            stopped = batch.push(ImportOutcome { source, outcome }, each).is_break();
         });
+        let _ = batch.flush(each);
     }
 
     /// Imports the reports found in one e-mail (e.g. fetched over IMAP) whose DKIM signatures
-    /// gave `dkim`: one outcome per report part, or one `Ignored` when it holds none. Report
-    /// parts are decompressed and stored one at a time, within the bounds of one e-mail (see
+    /// gave `dkim`: one outcome per report part, or one `Ignored` when it holds none; each on
+    /// disk before this returns (the IMAP position moves past it next). Report parts are
+    /// decompressed and stored one at a time, within the bounds of one e-mail (see
     /// [`MAX_REPORT_PARTS`](crate::MAX_REPORT_PARTS)).
     pub fn import_email(&self, source: &super::Source, raw: &[u8], dkim: &DkimVerdict) -> Vec<ImportOutcome> {
         let delivery = Delivery::Email { dkim: dkim.clone(), submitter: submitter(raw) };
         let mut outcomes = Vec::new();
         email_items(raw, &mut |part, found| {
-            let outcome = self.outcome_of(found, &delivery);
+            let outcome = match found {
+                Found::Json(json) => self.import_json(&json, &delivery),
+                Found::Rejected(reason) => Outcome::Rejected { reason },
+                Found::Ignored(reason) => Outcome::Ignored { reason },
+            };
             outcomes.push(ImportOutcome { source: super::Source { part, ..source.clone() }, outcome });
         });
         outcomes
     }
 
-    fn outcome_of(&self, found: Found, delivery: &Delivery) -> Outcome {
-        match found {
-            Found::Json(json) => self.import_json(&json, delivery),
-            Found::Rejected(reason) => Outcome::Rejected { reason },
-            Found::Ignored(reason) => Outcome::Ignored { reason },
-        }
-    }
-
     /// Parses and stores one report JSON document (already decompressed) that came by
-    /// `delivery`, in one transaction.
+    /// `delivery`, in one transaction, on disk before this returns (the https receiver
+    /// acknowledges it next).
     pub fn import_json(&self, json: &[u8], delivery: &Delivery) -> Outcome {
-        let report = match parse_report(json) {
-            Ok(r) => r,
-            Err(e) => return Outcome::Rejected { reason: e.to_string() },
+        let p = match prepare(json, delivery) {
+            Ok(p) => p,
+            Err(rejected) => return rejected,
         };
-        let auth = Authentication::of(delivery, &report);
-        let entry = ReportEntry { auth: auth.clone(), ..entry_of(&report).bounded() };
-        let report_id = report.report_id.clone();
-        match self.store(&entry, json) {
-            Ok(Stored::New { conflicts }) => {
-                Outcome::Imported { report_id, domains: report.domains(), conflicts, authentication: auth }
-            }
-            Ok(Stored::Existing { authenticated }) => Outcome::Duplicate { report_id, authenticated },
-            Err(e) => Outcome::Failed { reason: format!("cannot store: {}", why(&e)) },
-        }
-    }
-
-    /// Stores the report unless this exact copy is stored; an existing copy takes `entry`'s
-    /// authentication when that vouches for the report and what is recorded does not.
-    fn store(&self, entry: &ReportEntry, json: &[u8]) -> rusqlite::Result<Stored> {
         let mut conn = self.conn();
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let stored = match rows::find_copy(&tx, &entry.key, &entry.content)? {
-            Some((id, recorded)) => {
-                let better = entry.auth.counts_successes() && !recorded.counts_successes();
-                if better {
-                    rows::set_auth(&tx, id, &entry.auth)?;
-                }
-                Stored::Existing { authenticated: better.then(|| entry.auth.clone()) }
-            }
-            None => {
-                let conflicts = rows::copies_of(&tx, &entry.key)?;
-                rows::insert(&tx, entry, json, jiff::Timestamp::now().as_second())?;
-                Stored::New { conflicts }
-            }
-        };
-        tx.commit()?;
-        Ok(stored)
+        let stored = (|| {
+            conn.pragma_update(None, "synchronous", "FULL")?;
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let stored = store_in(&tx, &p.entry, json)?;
+            tx.commit()?;
+            Ok(stored)
+        })();
+        p.outcome(stored)
     }
 
     /// The reports of `domain` in `range`, each entry holding only that domain's counts:
@@ -187,17 +178,35 @@ impl ReportStore {
     }
 }
 
-/// A database error in words: a full disk says so as the file system would.
-fn why(e: &rusqlite::Error) -> String {
-    match e.sqlite_error_code() {
-        Some(rusqlite::ErrorCode::DiskFull) => format!("No space left on device ({e})"),
-        Some(rusqlite::ErrorCode::ReadOnly) => format!("Read-only file system or database ({e})"),
-        _ => e.to_string(),
-    }
+/// A parsed report ready to store.
+struct Prepared {
+    entry: ReportEntry,
+    report_id: String,
+    domains: Vec<String>,
 }
 
-/// What storing one report did.
-enum Stored {
-    New { conflicts: Vec<String> },
-    Existing { authenticated: Option<Authentication> },
+/// Parses a report and reduces it to its (bounded) entry; the `Rejected` outcome when it is not
+/// a report.
+fn prepare(json: &[u8], delivery: &Delivery) -> Result<Prepared, Outcome> {
+    let report = parse_report(json).map_err(|e| Outcome::Rejected { reason: e.to_string() })?;
+    let auth = Authentication::of(delivery, &report);
+    let entry = ReportEntry { auth, ..entry_of(&report).bounded() };
+    Ok(Prepared { entry, report_id: report.report_id.clone(), domains: report.domains() })
+}
+
+impl Prepared {
+    fn outcome(self, stored: rusqlite::Result<Stored>) -> Outcome {
+        match stored {
+            Ok(Stored::New { conflicts }) => Outcome::Imported {
+                report_id: self.report_id,
+                domains: self.domains,
+                conflicts,
+                authentication: self.entry.auth,
+            },
+            Ok(Stored::Existing { authenticated }) => {
+                Outcome::Duplicate { report_id: self.report_id, authenticated }
+            }
+            Err(e) => Outcome::Failed { reason: format!("cannot store: {}", why(&e)) },
+        }
+    }
 }
