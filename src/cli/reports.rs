@@ -138,10 +138,11 @@ fn import(
     json: bool,
     style: &Style,
 ) -> Result<ExitCode> {
-    let outcomes = store.import_paths(paths, dkim);
     let (mut imported, mut duplicate, mut rejected, mut ignored, mut conflicting) = (0, 0, 0, 0, 0);
     let mut failed = 0;
-    for o in &outcomes {
+    let mut unprinted = None;
+    // Each line as its report is stored: memory does not grow with the number of reports.
+    store.import_paths_with(paths, dkim, &mut |o| {
         match &o.outcome {
             Outcome::Imported { conflicts, .. } => {
                 imported += 1;
@@ -153,10 +154,18 @@ fn import(
             Outcome::Ignored { .. } => ignored += 1,
         }
         if json {
-            print_json_line(&serde_json::to_value(o)?)?;
+            let line =
+                serde_json::to_value(&o).map_err(anyhow::Error::from).and_then(|v| print_json_line(&v));
+            if let Err(e) = line {
+                unprinted.get_or_insert(e);
+            }
         } else {
             crate::outln!("{o}");
         }
+        std::ops::ControlFlow::Continue(())
+    });
+    if let Some(e) = unprinted {
+        return Err(e);
     }
     if !json {
         let conflicts = if conflicting > 0 {
