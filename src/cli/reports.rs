@@ -142,7 +142,7 @@ fn import(
     let mut failed = 0;
     let mut unprinted = None;
     // Each line as its report is stored: memory does not grow with the number of reports.
-    store.import_paths_with(paths, dkim, &mut |o| {
+    store.import_paths_batched(paths, dkim, &mut |o| {
         match &o.outcome {
             Outcome::Imported { conflicts, .. } => {
                 imported += 1;

@@ -1,7 +1,7 @@
-//! Storing reports: one report in its own transaction, or many in batches (an import of files
-//! or a folder). A batch is committed every [`BATCH_TIME`] or [`BATCH_REPORTS`], and only then
-//! are its outcomes handed on, so no report is said to be stored before it is; when a commit
-//! fails, every report of the batch is said not to be stored.
+//! Storing reports: one report in its own transaction, or many in batches (`reports import`).
+//! A batch is committed every [`BATCH_TIME`] or its size in reports, and only then are its
+//! outcomes handed on, so no report is said to be stored before it is; when a commit fails,
+//! every report of the batch is said not to be stored.
 
 use std::ops::ControlFlow;
 use std::time::{Duration, Instant};
@@ -15,8 +15,8 @@ use super::{ImportOutcome, Outcome};
 
 /// Longest a batch holds the write lock (other writers wait that long at most).
 const BATCH_TIME: Duration = Duration::from_millis(200);
-/// Most reports in one batch.
-const BATCH_REPORTS: usize = 500;
+/// Most reports in one batch of a bulk import.
+pub const BATCH_REPORTS: usize = 500;
 
 /// What storing one report did.
 pub enum Stored {
@@ -57,12 +57,14 @@ pub struct Batch<'c> {
     conn: &'c Connection,
     open: Option<Instant>,
     pending: Vec<ImportOutcome>,
+    size: usize,
 }
 
 impl<'c> Batch<'c> {
-    /// A batch on `conn` (no transaction yet).
-    pub fn new(conn: &'c Connection) -> Batch<'c> {
-        Batch { conn, open: None, pending: Vec::new() }
+    /// Batches of at most `size` reports on `conn` (1: each report committed before the next
+    /// is read, and `Break` stops right after it).
+    pub fn new(conn: &'c Connection, size: usize) -> Batch<'c> {
+        Batch { conn, open: None, pending: Vec::new(), size: size.max(1) }
     }
 
     /// Stores one report in the batch, opening its transaction when needed. An error rolls
@@ -88,7 +90,7 @@ impl<'c> Batch<'c> {
         each: &mut dyn FnMut(ImportOutcome) -> ControlFlow<()>,
     ) -> ControlFlow<()> {
         self.pending.push(outcome);
-        let due = self.open.is_none_or(|t| t.elapsed() >= BATCH_TIME) || self.pending.len() >= BATCH_REPORTS;
+        let due = self.open.is_none_or(|t| t.elapsed() >= BATCH_TIME) || self.pending.len() >= self.size;
         if due { self.flush(each) } else { ControlFlow::Continue(()) }
     }
 

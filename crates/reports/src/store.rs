@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use rusqlite::{Connection, TransactionBehavior};
 
 use super::auth::{Authentication, Delivery, DkimVerdict};
-use super::batch::{Batch, Stored, store_in, why};
+use super::batch::{BATCH_REPORTS, Batch, Stored, store_in, why};
 use super::db::{self, db_err};
 use super::dkim::MailCheck;
 use super::entry::{ReportEntry, entry_of};
@@ -76,19 +76,41 @@ impl ReportStore {
         outcomes
     }
 
-    /// [`import_paths`](Self::import_paths), handing each outcome to `each` once it is stored
-    /// (reports are committed in batches of at most 200 ms). Once `each` breaks, nothing more
-    /// is stored: what was stored stays whole.
+    /// [`import_paths`](Self::import_paths), each report in its own transaction, its outcome
+    /// handed to `each` once it is stored (for progress). Once `each` breaks, nothing more is
+    /// stored: what was stored stays whole.
     pub fn import_paths_with(
         &self,
         paths: &[PathBuf],
         dkim: &dyn MailCheck,
         each: &mut dyn FnMut(ImportOutcome) -> ControlFlow<()>,
     ) {
+        self.import_in_batches(paths, dkim, 1, each);
+    }
+
+    /// [`import_paths_with`](Self::import_paths_with) for large imports: reports committed in
+    /// batches (at most 200 ms or 500 reports), their outcomes handed on once committed, so a
+    /// `Break` takes effect after the batch.
+    pub fn import_paths_batched(
+        &self,
+        paths: &[PathBuf],
+        dkim: &dyn MailCheck,
+        each: &mut dyn FnMut(ImportOutcome) -> ControlFlow<()>,
+    ) {
+        self.import_in_batches(paths, dkim, BATCH_REPORTS, each);
+    }
+
+    fn import_in_batches(
+        &self,
+        paths: &[PathBuf],
+        dkim: &dyn MailCheck,
+        size: usize,
+        each: &mut dyn FnMut(ImportOutcome) -> ControlFlow<()>,
+    ) {
         let conn = self.conn();
-        // The files stay where they are: a power cut may lose the last batch, imported again.
+        // The files stay where they are: a power cut may lose the last reports, imported again.
         let _ = conn.pragma_update(None, "synchronous", "NORMAL");
-        let mut batch = Batch::new(&conn);
+        let mut batch = Batch::new(&conn, size);
         let mut stopped = false;
         walk(paths, dkim, &mut |source, found, delivery| {
             if stopped {
