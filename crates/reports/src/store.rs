@@ -122,7 +122,7 @@ impl ReportStore {
                         let stored = batch.store(&p.entry, &json);
                         p.outcome(stored)
                     }
-                    Err(rejected) => rejected,
+                    Err(reason) => Outcome::Rejected { reason },
                 },
                 Found::Rejected(reason) => Outcome::Rejected { reason },
                 Found::Ignored(reason) => Outcome::Ignored { reason },
@@ -157,7 +157,7 @@ impl ReportStore {
     pub fn import_json(&self, json: &[u8], delivery: &Delivery) -> Outcome {
         let p = match prepare(json, delivery) {
             Ok(p) => p,
-            Err(rejected) => return rejected,
+            Err(reason) => return Outcome::Rejected { reason },
         };
         let mut conn = self.conn();
         let stored = (|| {
@@ -207,10 +207,9 @@ struct Prepared {
     domains: Vec<String>,
 }
 
-/// Parses a report and reduces it to its (bounded) entry; the `Rejected` outcome when it is not
-/// a report.
-fn prepare(json: &[u8], delivery: &Delivery) -> Result<Prepared, Outcome> {
-    let report = parse_report(json).map_err(|e| Outcome::Rejected { reason: e.to_string() })?;
+/// Parses a report and reduces it to its (bounded) entry; why not, when it is not a report.
+fn prepare(json: &[u8], delivery: &Delivery) -> Result<Prepared, String> {
+    let report = parse_report(json).map_err(|e| e.to_string())?;
     let auth = Authentication::of(delivery, &report);
     let entry = ReportEntry { auth, ..entry_of(&report).bounded() };
     Ok(Prepared { entry, report_id: report.report_id.clone(), domains: report.domains() })
