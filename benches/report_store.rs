@@ -1,9 +1,13 @@
-//! The report store case of issue 11: 24 distinct TLS-RPT reports of 10 MiB each are imported,
-//! then `status`, `advance` and `reports summary` run against that store. Each command runs
-//! in a fresh child process (this bench binary re-executed), which reports its own wall time
-//! and peak RSS (`VmHWM` of /proc/self/status) — the numbers a user sees.
+//! The report store, two cases. Large reports: 24 distinct TLS-RPT reports of 10 MiB each are
+//! imported, then `status`, `advance` and `reports summary` run against that store. MSP scale:
+//! small reports of 100 domains × 30 days × 10 organisations (30,000; `--reports N` for other
+//! sizes, in steps of 100 domains) are imported from one folder, then one domain's `reports
+//! summary` and `status` run, and the database's size is read. Each command runs in a fresh
+//! child process (this bench binary re-executed), which reports its own wall time and peak RSS
+//! (`VmHWM` of /proc/self/status) — the numbers a user sees.
 //!
-//! `cargo bench --bench report_store` (add `--profile dev` for the debug build).
+//! `cargo bench --bench report_store [-- --reports 300000] [-- --msp-only]` (add `--profile dev`
+//! for the debug build).
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 use std::io::Write;
@@ -16,6 +20,9 @@ use mtasts::store::Store;
 use mtasts_core::rfc::{DomainName, MxPattern};
 use mtasts_core::rollout::{Phase, Transition, new_domain};
 use mtasts_lab::Lab;
+
+#[path = "report_store/msp.rs"]
+mod msp;
 
 const CHILD_ENV: &str = "MTASTS_BENCH_CHILD";
 const REPORTS: usize = 24;
@@ -94,6 +101,16 @@ fn main() {
     if std::env::var_os(CHILD_ENV).is_some() {
         return child();
     }
+    let args: Vec<String> = std::env::args().collect();
+    let sizes: Vec<usize> =
+        args.windows(2).filter(|w| w[0] == "--reports").map(|w| w[1].parse().expect("--reports N")).collect();
+    msp::msp_scale(if sizes.is_empty() { &[30_000] } else { &sizes });
+    if !args.iter().any(|a| a == "--msp-only") {
+        large_reports();
+    }
+}
+
+fn large_reports() {
     let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
     let now: jiff::Timestamp = "2026-11-25T12:00:00Z".parse().unwrap();
     let lab = rt.block_on(Lab::start_named("demo", now)).unwrap();
@@ -144,9 +161,4 @@ fn main() {
             println!("{name:<28} {ms:>6} ms  peak RSS {mb:>7.1} MB  (run {})", run + 1);
         }
     }
-    std::fs::remove_file(state.join("reports").join(mtasts_reports::index::INDEX_FILE)).unwrap();
-    let (ms, mb) = measure(&state, &now_s, &["status"]);
-    println!("{:<28} {ms:>6} ms  peak RSS {mb:>7.1} MB", "status, index deleted");
-    let (ms, mb) = measure(&state, &now_s, &["status"]);
-    println!("{:<28} {ms:>6} ms  peak RSS {mb:>7.1} MB", "status, index rebuilt");
 }

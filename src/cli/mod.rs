@@ -23,6 +23,7 @@ pub mod publish;
 pub mod report;
 pub mod reports;
 pub mod reports_fetch;
+pub mod reports_retention;
 pub mod serve;
 pub mod shell;
 pub mod status;

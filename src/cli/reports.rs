@@ -1,4 +1,5 @@
-//! `mtasts reports import PATH...` and `mtasts reports summary [DOMAIN] [--since DATE] [--json]`.
+//! `mtasts reports import PATH...` and `mtasts reports summary [DOMAIN] [--since DATE] [--json]`;
+//! `prune` and `export` are in `reports_retention.rs`.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -10,7 +11,9 @@ use super::output::{Style, print_json_line};
 use crate::ops::reports::{ReportNumbers, for_state};
 use mtasts_core::rollout::DomainState;
 use mtasts_core::sanitize::sanitize;
-use mtasts_reports::{Conflict, DkimVerifier, DomainSummary, Outcome, ReportStore, summarize_entries, words};
+use mtasts_reports::{
+    Conflict, DkimVerifier, DomainSummary, Migrating, Outcome, Range, ReportStore, summarize_entries, words,
+};
 
 /// Arguments of `mtasts reports`.
 #[derive(Debug, Args)]
@@ -57,6 +60,28 @@ pub enum ReportsWhat {
         #[arg(long)]
         json: bool,
     },
+    /// Delete the reports whose date range ended more than AGE ago (README: 400d recommended).
+    Prune {
+        /// Days (400d) or weeks (57w).
+        #[arg(long, value_name = "AGE")]
+        older_than: super::reports_retention::Age,
+        /// Only say how many would be deleted.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Write the stored reports (for auditors and spreadsheets) to standard output.
+    Export {
+        /// Reports starting on or after this UTC day (YYYY-MM-DD).
+        #[arg(long, value_name = "DATE")]
+        since: jiff::civil::Date,
+        /// Only reports covering this domain.
+        #[arg(long, value_name = "DOMAIN")]
+        domain: Option<String>,
+        /// `json`: one object per report per line, the report as received; `csv`: one row per
+        /// report and policy domain.
+        #[arg(long, value_enum, default_value = "json")]
+        format: super::reports_retention::ExportFormat,
+    },
 }
 
 /// Runs `reports` (`fetch` reads the probes' `--ca-file` and `--timeout`).
@@ -70,7 +95,7 @@ pub fn run(
     if matches!(args.what, ReportsWhat::Serve { .. }) {
         super::malloc::restart_tuned();
     }
-    let store = ReportStore::open(dir)?;
+    let store = open_store(dir)?;
     match &args.what {
         ReportsWhat::Fetch(f) => super::reports_fetch::run(f, &store, dir, probe, style, rt),
         ReportsWhat::Import { paths, json } => {
@@ -83,7 +108,30 @@ pub fn run(
         ReportsWhat::Summary { domain, since, json } => {
             summary(&store, domain.as_deref(), *since, *json, style)
         }
+        ReportsWhat::Prune { older_than, dry_run } => {
+            super::reports_retention::prune(&store, *older_than, *dry_run, super::clock::now()?, style)
+        }
+        ReportsWhat::Export { since, domain, format } => {
+            super::reports_retention::export(&store, *since, domain.as_deref(), *format)
+        }
     }
+}
+
+/// Opens the report store of `dir`, saying on stderr how far the move of an old file store
+/// into it is (a line at the start, at every tenth and at the end).
+pub fn open_store(dir: &Path) -> Result<ReportStore> {
+    let mut shown = None;
+    let store = ReportStore::open_with_progress(dir, &mut |Migrating { done, total }| {
+        let tenth = (done * 10).checked_div(total).unwrap_or(10);
+        if shown != Some(tenth) {
+            shown = Some(tenth);
+            eprintln!(
+                "mtasts: moving the report store into {}: {done} of {total} files",
+                mtasts_reports::DB_FILE
+            );
+        }
+    })?;
+    Ok(store)
 }
 
 fn import(
@@ -93,10 +141,11 @@ fn import(
     json: bool,
     style: &Style,
 ) -> Result<ExitCode> {
-    let outcomes = store.import_paths(paths, dkim);
     let (mut imported, mut duplicate, mut rejected, mut ignored, mut conflicting) = (0, 0, 0, 0, 0);
     let mut failed = 0;
-    for o in &outcomes {
+    let mut unprinted = None;
+    // Each line as its report is stored: memory does not grow with the number of reports.
+    store.import_paths_batched(paths, dkim, &mut |o| {
         match &o.outcome {
             Outcome::Imported { conflicts, .. } => {
                 imported += 1;
@@ -108,10 +157,18 @@ fn import(
             Outcome::Ignored { .. } => ignored += 1,
         }
         if json {
-            print_json_line(&serde_json::to_value(o)?)?;
+            let line =
+                serde_json::to_value(&o).map_err(anyhow::Error::from).and_then(|v| print_json_line(&v));
+            if let Err(e) = line {
+                unprinted.get_or_insert(e);
+            }
         } else {
             crate::outln!("{o}");
         }
+        std::ops::ControlFlow::Continue(())
+    });
+    if let Some(e) = unprinted {
+        return Err(e);
     }
     if !json {
         let conflicts = if conflicting > 0 {
@@ -140,18 +197,32 @@ fn summary(
     let domain = domain
         .map(|d| mtasts_core::rfc::DomainName::parse(d).map_err(|e| anyhow!("domain {:?}: {e}", sanitize(d))))
         .transpose()?;
-    let index = store.index()?;
-    for (name, why) in index.broken() {
-        let path = store.dir().join(name);
-        eprintln!("mtasts: skipped {}: {}", sanitize(&path.display().to_string()), sanitize(&why));
+    for (name, why) in store.unreadable()? {
+        eprintln!("mtasts: skipped {}: {}", sanitize(&name), sanitize(&why));
     }
-    let summaries = summarize_entries(&index.entries(), domain.as_ref().map(|d| d.as_str()), since);
-    if summaries.is_empty() && !json {
+    let domains = match &domain {
+        Some(d) => vec![d.as_str().to_owned()],
+        None => store.domains()?,
+    };
+    let starting_from = since.and_then(|d| d.to_zoned(jiff::tz::TimeZone::UTC).ok()).map(|z| z.timestamp());
+    let mut shown = 0usize;
+    for name in &domains {
+        let entries = store.entries_for(name, Range { ending_after: None, starting_from })?;
+        let wanted = domain.as_ref().map(|d| d.as_str());
+        let summaries = summarize_entries(&entries, wanted, since);
+        shown += summaries.len();
+        print_summaries(&summaries, json, style)?;
+    }
+    if shown == 0 && !json {
         crate::outln!(
             "no reports imported for this selection; import them with `mtasts reports import PATH...`"
         );
     }
-    for (s, conflicts) in &summaries {
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_summaries(summaries: &[(DomainSummary, Vec<Conflict>)], json: bool, style: &Style) -> Result<()> {
+    for (s, conflicts) in summaries {
         if json {
             let mut value = serde_json::to_value(s)?;
             if let Some(obj) = value.as_object_mut() {
@@ -165,7 +236,7 @@ fn summary(
             }
         }
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }
 
 /// The text summary of one domain: totals, how the reports are authenticated, the failures
@@ -226,6 +297,6 @@ pub fn render_conflicts(conflicts: &[Conflict], style: &Style) -> String {
 /// The TLS-RPT numbers of a tracked domain (see [`crate::ops::reports::domain_reports`]);
 /// `None` when the report store cannot be read.
 pub fn tally_for(dir: &Path, state: &DomainState, now: jiff::Timestamp) -> Option<ReportNumbers> {
-    let store = ReportStore::open(dir).ok()?;
+    let store = open_store(dir).ok()?;
     for_state(&store, state, now).ok()
 }

@@ -51,7 +51,11 @@ pub fn load_report(
         }
         out
     };
-    let entries = ReportStore::open(state_dir)?.index()?.entries();
+    let reports = ReportStore::open(state_dir)?;
+    let mut entries = Vec::new();
+    for s in &states {
+        entries.extend(reports.entries_for(s.domain.as_str(), mtasts_reports::Range::default())?);
+    }
     Ok(build(&states, &entries, now))
 }
 

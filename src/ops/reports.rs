@@ -1,8 +1,8 @@
-//! TLS-RPT numbers for one tracked domain, read from the report store's tally index: the
+//! TLS-RPT numbers for one tracked domain, read from the report store (the domain's rows): the
 //! testing window's tally (the enforce gate's input), a summary for display, and any
 //! conflicting copies of a report. `status`, `advance`, `reports summary` and the wizard all
-//! call this; none of them parses whole reports, so time and memory do not grow with the size
-//! of the stored reports.
+//! call this; none of them parses whole reports or reads other domains' rows, so time and
+//! memory do not grow with the size of the store.
 
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
@@ -12,8 +12,8 @@ use mtasts_core::rfc::DomainName;
 use mtasts_core::rollout::{DomainState, ReportTally, testing_started};
 use mtasts_probe::{ProbeConfig, resolver_config};
 use mtasts_reports::{
-    Conflict, DatedAhead, DkimSettings, DomainSummary, ReportEntry, ReportError, ReportStore, dated_after,
-    summarize_window,
+    Conflict, DatedAhead, DkimSettings, DomainSummary, Range, ReportEntry, ReportError, ReportStore,
+    dated_after, summarize_window,
 };
 
 /// Days summarised when the domain is not (yet) in its testing window.
@@ -57,8 +57,7 @@ pub fn numbers(
     window_start: Option<Timestamp>,
     now: Timestamp,
 ) -> ReportNumbers {
-    let from = window_start
-        .unwrap_or_else(|| now.checked_sub(SignedDuration::from_hours(24 * LOOKBACK_DAYS)).unwrap_or(now));
+    let from = window_from(window_start, now);
     let (summary, conflicts) = summarize_window(entries, domain.as_str(), from, now).unzip();
     let tally = window_start.and(summary.as_ref()).map(DomainSummary::tally);
     let first = summary.as_ref().and_then(|s| s.days.first()).map(|d| d.date);
@@ -74,9 +73,16 @@ pub fn numbers(
     }
 }
 
-/// The numbers for one domain from the store's tally index (brought up to date first: only
-/// report files imported or changed since the last index write are parsed). `window_start` is
-/// when the testing window started ([`testing_started`]); `now` the caller's clock.
+/// Where the window of [`numbers`] starts: the testing window's start, else [`LOOKBACK_DAYS`]
+/// before `now`.
+fn window_from(window_start: Option<Timestamp>, now: Timestamp) -> Timestamp {
+    window_start
+        .unwrap_or_else(|| now.checked_sub(SignedDuration::from_hours(24 * LOOKBACK_DAYS)).unwrap_or(now))
+}
+
+/// The numbers for one domain from the report store: only the domain's reports that end after
+/// the window's start (an indexed query). `window_start` is when the testing window started
+/// ([`testing_started`]); `now` the caller's clock.
 ///
 /// This is the one function the CLI (`status`, `advance`) and the wizard use for a domain's
 /// reports.
@@ -86,7 +92,8 @@ pub fn domain_reports(
     window_start: Option<Timestamp>,
     now: Timestamp,
 ) -> Result<ReportNumbers, ReportError> {
-    Ok(numbers(&store.index()?.entries(), domain, window_start, now))
+    let range = Range { ending_after: Some(window_from(window_start, now).min(now)), starting_from: None };
+    Ok(numbers(&store.entries_for(domain.as_str(), range)?, domain, window_start, now))
 }
 
 /// [`domain_reports`] for a tracked domain, its window taken from its state.

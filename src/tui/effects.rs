@@ -20,9 +20,9 @@ use super::msg::{DomainReports, Effect, Msg, Op, OpOutcome, Publish, Purpose};
 use crate::ops::{self, Checker};
 use crate::store::Store;
 use mtasts_core::rfc::DomainName;
-use mtasts_core::rollout::{DomainState, testing_started};
+
 use mtasts_core::sanitize::sanitize;
-use mtasts_reports::{DkimVerifier, Outcome, ReportEntry, ReportStore};
+use mtasts_reports::{DkimVerifier, Outcome, ReportStore};
 
 /// What effects are performed against.
 #[derive(Clone)]
@@ -142,9 +142,11 @@ impl Runtime {
     /// and a summary since the window's start (30 days back outside testing) for the view.
     pub fn load_reports(&self, now: Timestamp) -> Msg {
         let r = self.report_store().and_then(|rs| {
-            let entries = rs.index().map_err(|e| e.to_string())?.entries();
             let states = self.store.list().unwrap_or_default().into_iter().filter_map(|(_, s)| s.ok());
-            Ok(states.map(|s| domain_reports(&entries, &s, now)).collect())
+            states
+                .map(|s| ops::reports::for_state(&rs, &s, now).map(domain_reports))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|e| e.to_string())
         });
         Msg::ReportsLoaded(r)
     }
@@ -273,9 +275,8 @@ impl Runtime {
 /// How many outcome lines an import note shows.
 const IMPORT_LINES: usize = 5;
 
-/// The reports of one tracked domain as of `now`, from the report index
-/// ([`ops::reports::numbers`], the function the CLI uses too).
-pub fn domain_reports(entries: &[ReportEntry], state: &DomainState, now: Timestamp) -> DomainReports {
-    let n = ops::reports::numbers(entries, &state.domain, testing_started(state), now);
+/// The wizard's view of one tracked domain's report numbers ([`ops::reports::numbers`], the
+/// function the CLI uses too).
+pub fn domain_reports(n: ops::reports::ReportNumbers) -> DomainReports {
     DomainReports { domain: n.domain, since: n.since, tally: n.tally, summary: n.summary, ahead: n.ahead }
 }

@@ -39,15 +39,36 @@ pub fn describe(outcomes: &[ImportOutcome]) -> Vec<Row> {
         .collect()
 }
 
-/// The stored report files (not the dot files: the tally index, temp files).
+/// Every stored report as received (its JSON), oldest first.
+pub fn stored_json(store: &ReportStore) -> Vec<Vec<u8>> {
+    let mut out = Vec::new();
+    store
+        .export(Timestamp::MIN, None, &mut |r| {
+            out.push(r.json);
+            Ok(())
+        })
+        .unwrap();
+    out
+}
+
+/// The stored copies, by name (`<identity hash>-<content hash>`, 32 hex digits each), sorted.
 pub fn stored_files(store: &ReportStore) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(store.dir())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| !n.starts_with('.'))
+    let mut names: Vec<String> = stored_json(store)
+        .iter()
+        .map(|json| {
+            let e = mtasts_reports::entry_of(&parse_report(json).unwrap());
+            format!("{}-{}", &e.key[..32], &e.content[..32])
+        })
         .collect();
     names.sort();
     names
+}
+
+/// Every stored report, parsed, sorted by start time then id.
+pub fn load_all(store: &ReportStore) -> Vec<Report> {
+    let mut reports: Vec<Report> = stored_json(store).iter().map(|j| parse_report(j).unwrap()).collect();
+    reports.sort_by(|a, b| (a.start, &a.report_id).cmp(&(b.start, &b.report_id)));
+    reports
 }
 
 pub fn load(name: &str) -> Report {
@@ -172,4 +193,52 @@ pub fn tlsrpt_reporter_json(
         total - failed,
         details.join(", ")
     )
+}
+
+/// Writes reports as the file store of earlier versions kept them (`<state>/reports/`, one
+/// `<identity hash>-<content hash>.json` per report, `.<file>.auth` beside it when an
+/// authentication is given); the file paths.
+pub fn write_legacy_store(state: &Path, reports: &[(&[u8], Option<&str>)]) -> Vec<PathBuf> {
+    let dir = state.join(mtasts_reports::LEGACY_DIR);
+    std::fs::create_dir_all(&dir).unwrap();
+    reports
+        .iter()
+        .map(|(json, auth)| {
+            let e = mtasts_reports::entry_of(&parse_report(json).unwrap());
+            let name = format!("{}-{}.json", &e.key[..32], &e.content[..32]);
+            std::fs::write(dir.join(&name), json).unwrap();
+            if let Some(auth) = auth {
+                std::fs::write(dir.join(format!(".{name}.auth")), auth).unwrap();
+            }
+            dir.join(name)
+        })
+        .collect()
+}
+
+/// A report of about `bytes` bytes that gzip cannot shrink much (pseudo-random hex in its
+/// `additional-information`), for "disk full" cases that must not fit.
+pub fn incompressible_report(id: &str, bytes: usize) -> Vec<u8> {
+    let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+    let noise: String = (0..bytes)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            char::from_digit((x % 16) as u32, 16).unwrap()
+        })
+        .collect();
+    format!(
+        r#"{{"organization-name":"Big Sender","date-range":{{"start-datetime":"2026-11-20T00:00:00Z","end-datetime":"2026-11-20T23:59:59Z"}},"contact-info":"tlsrpt@big.example","report-id":"{id}","policies":[{{"policy":{{"policy-type":"sts","policy-string":["version: STSv1","mode: testing","mx: mx1.example.org","max_age: 86400"],"policy-domain":"example.org","mx-host":["mx1.example.org"]}},"summary":{{"total-successful-session-count":5,"total-failure-session-count":1}},"failure-details":[{{"result-type":"certificate-expired","receiving-mx-hostname":"mx1.example.org","failed-session-count":1,"additional-information":"{noise}"}}]}}]}}"#
+    )
+    .into_bytes()
+}
+
+/// A file size limit (`prlimit --fsize`) for a "disk with room for small writes only": the
+/// report database of `state` is created first, and the limit leaves room for a few small
+/// reports, never for an [`incompressible_report`] of 512 KiB.
+pub fn small_writes_only(state: &Path) -> u64 {
+    let store = ReportStore::open(state).unwrap();
+    drop(store);
+    let size = std::fs::metadata(state.join(mtasts_reports::DB_FILE)).unwrap().len();
+    size + 160 * 1024
 }

@@ -98,13 +98,13 @@ impl Receiver {
         std::fs::read_to_string(&self.log).unwrap_or_default()
     }
 
-    /// The stored report files (not the dot files: index, temp files), parsed as JSON.
+    /// The stored reports (as received), parsed as JSON.
     pub fn stored(&self) -> Vec<serde_json::Value> {
-        let Ok(dir) = std::fs::read_dir(self.state.join("reports")) else { return Vec::new() };
-        dir.filter_map(|e| e.ok())
-            .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
-            .map(|e| serde_json::from_slice(&std::fs::read(e.path()).unwrap()).unwrap())
-            .collect()
+        if !self.state.join(mtasts_reports::DB_FILE).exists() {
+            return Vec::new();
+        }
+        let store = mtasts_reports::ReportStore::open(&self.state).unwrap();
+        super::reports::stored_json(&store).iter().map(|j| serde_json::from_slice(j).unwrap()).collect()
     }
 
     /// The address it listens on.

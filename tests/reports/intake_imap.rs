@@ -80,18 +80,15 @@ fn an_email_of_gzip_bombs_over_imap_stays_within_the_bound() {
 fn a_report_that_could_not_be_stored_is_fetched_again_once_there_is_space() {
     let _processes = crate::starting_processes();
     let dir = tempfile::tempdir().unwrap();
-    let report = std::fs::read(common::reports::fixtures().join("rfc8460-example.json")).unwrap();
-    assert!(report.len() > 1024);
+    let report = common::reports::incompressible_report("big-1", 512 * 1024);
     let other = b"From: a@example.net\r\nSubject: hello\r\n\r\nnot a report\r\n".to_vec();
     let server = ImapServer::start(Script::Mailbox(vec![email_with_parts(&gzip(&report), 1), other]));
-    // A disk with room for small files only: the position file fits, the report does not.
+    // A disk with room for small writes only: the position file fits, the report does not.
+    let limit = common::reports::small_writes_only(dir.path());
     let mut full = Command::new("sh");
-    full.args([
-        "-c",
-        "trap '' XFSZ; exec prlimit --fsize=1024 -- \"$@\"",
-        "sh",
-        env!("CARGO_BIN_EXE_mtasts"),
-    ]);
+    full.args(["-c", "trap '' XFSZ; exec prlimit --fsize=\"$0\" -- \"$@\""])
+        .arg(limit.to_string())
+        .arg(env!("CARGO_BIN_EXE_mtasts"));
     let run = fetch(&mut full, dir.path(), &server.url(), &["--insecure-plain"]);
     assert_eq!(run.status.and_then(|s| s.code()), Some(1), "{}{}", run.stdout, run.stderr);
     assert!(

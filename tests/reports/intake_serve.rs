@@ -186,14 +186,15 @@ fn a_thousand_idle_connections_under_ulimit_1024_neither_block_a_sender_nor_burn
 fn a_full_disk_is_answered_503_with_retry_after_and_keeps_what_was_stored() {
     let _processes = crate::starting_processes();
     let dir = tempfile::tempdir().unwrap();
-    // Report files over 1 KiB cannot be written: a disk with room for small files only.
-    let limited = ["sh", "-c", "trap '' XFSZ; exec prlimit --fsize=1024 -- \"$@\"", "sh"];
+    // A disk with room for small writes only: a small report fits, a large one does not.
+    let limit = common::reports::small_writes_only(&dir.path().join("state")).to_string();
+    let limited = ["sh", "-c", "trap '' XFSZ; exec prlimit --fsize=\"$0\" -- \"$@\"", &limit];
     let rx = rua::start(dir.path(), &limited);
     let rt = runtime();
     let tls = rx.connector();
     let small = std::fs::read(common::reports::fixtures().join("giant-b.json")).unwrap();
-    let large = report_with_id("large");
-    assert!(small.len() < 1024 && large.len() > 1024);
+    let large = common::reports::incompressible_report("large", 512 * 1024);
+    assert!(small.len() < 1024);
     let send = |path: &str, body: &[u8]| {
         rt.block_on(post(sender(2), rx.addr(), &tls, path, "application/tlsrpt+json", body)).unwrap()
     };

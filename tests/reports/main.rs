@@ -11,6 +11,7 @@ mod intake_imap;
 mod intake_mail;
 mod intake_serve;
 mod intake_soak;
+mod report_db;
 mod reports_dkim;
 mod reports_identity;
 mod reports_import;

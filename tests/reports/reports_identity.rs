@@ -7,7 +7,7 @@ use std::path::Path;
 use std::process::Output;
 
 use crate::common;
-use crate::common::reports::{ReporterFailure, tlsrpt_reporter_json};
+use crate::common::reports::{ReporterFailure, tlsrpt_reporter_json, write_legacy_store};
 
 const ORG: &str = "Sender Org";
 const DAY: &str = "2026-11-20";
@@ -119,11 +119,10 @@ fn a_store_written_before_the_identity_changed_still_loads_and_counts_both_mtas(
     let dir = tempfile::tempdir().unwrap();
     let state = dir.path().join("state");
     let (a, b) = two_mtas();
-    assert!(run(&state, &["reports", "import", &write(dir.path(), "a.json", &a)]).status.success());
-    assert!(run(&state, &["reports", "import", &write(dir.path(), "b.json", &b)]).status.success());
-    // Rewrite the store as version 1 left it: files named by the old key (organisation and
+    // The file store as version 1 left it: files named by the old key (organisation and
     // report-id only, so both MTAs' reports share it), no authentication records, and an
     // index of version 1 that calls them two copies of one report.
+    let written = write_legacy_store(&state, &[(a.as_bytes(), None), (b.as_bytes(), None)]);
     let reports = state.join("reports");
     let old_key = {
         use sha2::{Digest, Sha256};
@@ -134,40 +133,20 @@ fn a_store_written_before_the_identity_changed_still_loads_and_counts_both_mtas(
         }
         h.finalize().iter().map(|b| format!("{b:02x}")).collect::<String>()
     };
-    let mut index: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(reports.join(".index.json")).unwrap()).unwrap();
-    let mut files = serde_json::Map::new();
-    for entry in std::fs::read_dir(&reports).unwrap() {
-        let path = entry.unwrap().path();
+    for path in written {
         let name = path.file_name().unwrap().to_str().unwrap().to_owned();
-        if name.ends_with(".auth") {
-            std::fs::remove_file(&path).unwrap();
-        } else if !name.starts_with('.') {
-            let content = name.trim_end_matches(".json").split('-').nth(1).unwrap().to_owned();
-            let old_name = format!("{}-{content}.json", &old_key[..32]);
-            std::fs::rename(&path, reports.join(&old_name)).unwrap();
-            let mut indexed = index["files"][&name].clone();
-            let e = indexed["entry"]["Ok"].as_object_mut().unwrap();
-            e.insert("key".into(), old_key.clone().into());
-            e.remove("contact");
-            e.remove("auth");
-            indexed.as_object_mut().unwrap().remove("auth_stamp");
-            let stamp = std::fs::metadata(reports.join(&old_name)).unwrap();
-            indexed["stamp"]["len"] = stamp.len().into();
-            files.insert(old_name, indexed);
-        }
+        let content = name.trim_end_matches(".json").split('-').nth(1).unwrap().to_owned();
+        std::fs::rename(&path, reports.join(format!("{}-{content}.json", &old_key[..32]))).unwrap();
     }
-    assert_eq!(files.len(), 2);
-    index["version"] = 1.into();
-    index["files"] = files.into();
-    std::fs::write(reports.join(".index.json"), serde_json::to_vec(&index).unwrap()).unwrap();
+    std::fs::write(reports.join(".index.json"), br#"{"version":1,"files":{}}"#).unwrap();
 
     let v = summary_json(&state);
     assert_eq!((v["reports"].as_u64(), v["total_sessions"].as_u64()), (Some(2), Some(17)), "{v}");
     assert_eq!(v["failed_sessions"], 6);
     assert_eq!(v["conflicts"], serde_json::json!([]));
     assert_eq!(v["authentication"]["unauthenticated_by"]["stored before authentication was recorded"], 2);
-    // The old files keep their names, and importing them again finds them.
+    // Moved into the database (the old directory is gone), and importing them again finds them.
+    assert!(!reports.exists());
     let again = run(&state, &["reports", "import", &write(dir.path(), "a.json", &a)]);
     assert!(text(&again).contains("0 imported, 1 duplicate"), "{}", text(&again));
 }

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use crate::common::reports::{ImportOffline, describe, fixtures, stored_files};
+use crate::common::reports::{ImportOffline, describe, fixtures, load_all, stored_files, stored_json};
 use mtasts_reports::{ImportOutcome, Outcome, ReportStore, entry_of, parse_report, report_key, summarize};
 
 #[test]
@@ -51,8 +51,8 @@ fn imports_every_kind_once_and_names_each_item() {
     assert_eq!(statuses, vec!["duplicate", "ignored", "duplicate", "duplicate", "duplicate"]);
     assert_eq!(stored_files(&store).len(), 5);
 
-    let (reports, unreadable) = store.load_all();
-    assert!(unreadable.is_empty(), "{unreadable:?}");
+    let reports = load_all(&store);
+    assert!(store.unreadable().unwrap().is_empty());
     let ids: Vec<&str> = reports.iter().map(|r| r.report_id.as_str()).collect();
     assert_eq!(ids, vec![rfc_id, a_id, "b-7f3c2a", "c-2026-11-22", "d-2026-11-22"]);
     let summary = summarize(&reports, Some("example.org"), None);
@@ -63,7 +63,7 @@ fn imports_every_kind_once_and_names_each_item() {
 }
 
 #[test]
-fn stores_the_original_json_under_hashes_of_its_key_and_content() {
+fn stores_the_original_json_under_its_key_and_content() {
     let state = tempfile::tempdir().unwrap();
     let store = ReportStore::open(state.path()).unwrap();
     let outcomes = store.import_offline(&[fixtures().join("giant-b.json")]);
@@ -71,14 +71,12 @@ fn stores_the_original_json_under_hashes_of_its_key_and_content() {
     let json = std::fs::read(fixtures().join("giant-b.json")).unwrap();
     let entry = entry_of(&parse_report(&json).unwrap());
     assert_eq!(entry.key, report_key(Some("Mail Giant B"), None, "b-7f3c2a", &["example.org".to_owned()]));
-    let name = format!("{}-{}.json", &entry.key[..32], &entry.content[..32]);
-    assert_eq!(stored_files(&store), vec![name.clone()]);
-    assert_eq!(std::fs::read(store.dir().join(&name)).unwrap(), json);
-    assert_eq!(store.path_for(&entry), store.dir().join(&name));
-    // A hostile report-id or organisation never becomes a path.
-    let mut evil = entry.clone();
-    evil.key = report_key(Some("../../etc"), Some("../.."), "../../etc/passwd", &["..".to_owned()]);
-    assert_eq!(store.path_for(&evil).parent(), Some(store.dir()));
+    let name = format!("{}-{}", &entry.key[..32], &entry.content[..32]);
+    assert_eq!(stored_files(&store), vec![name]);
+    // Byte for byte as received, in one database file of the state directory.
+    assert_eq!(stored_json(&store), vec![json]);
+    assert_eq!(store.path(), state.path().join("reports.sqlite3"));
+    assert!(!state.path().join("reports").exists());
 }
 
 #[test]
@@ -98,18 +96,22 @@ fn detects_kinds_by_content_not_by_name() {
 }
 
 #[test]
-fn load_all_reports_unreadable_files_and_leaves_them() {
+fn an_unreadable_file_of_the_old_store_is_kept_and_reported() {
     let state = tempfile::tempdir().unwrap();
+    let old = state.path().join("reports");
+    std::fs::create_dir(&old).unwrap();
+    std::fs::copy(fixtures().join("giant-a.json"), old.join("a.json")).unwrap();
+    std::fs::write(old.join("0000.json"), b"garbage").unwrap();
     let store = ReportStore::open(state.path()).unwrap();
-    store.import_offline(&[fixtures().join("giant-a.json")]);
-    let junk = store.dir().join("0000.json");
-    std::fs::write(&junk, b"garbage").unwrap();
-    let (reports, unreadable) = store.load_all();
-    assert_eq!(reports.len(), 1);
+    assert_eq!(load_all(&store).len(), 1);
+    let unreadable = store.unreadable().unwrap();
     assert_eq!(unreadable.len(), 1);
-    assert_eq!(unreadable[0].0, junk);
-    assert!(unreadable[0].1.starts_with("not JSON"));
-    assert_eq!(std::fs::read(&junk).unwrap(), b"garbage");
+    assert_eq!(unreadable[0].0, "0000.json");
+    assert!(unreadable[0].1.starts_with("not JSON"), "{unreadable:?}");
+    assert!(!old.exists());
+    let conn = rusqlite::Connection::open(store.path()).unwrap();
+    let raw: Vec<u8> = conn.query_row("SELECT raw FROM unreadable", [], |r| r.get(0)).unwrap();
+    assert_eq!(raw, b"garbage");
 }
 
 #[test]

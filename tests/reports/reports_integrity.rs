@@ -113,37 +113,50 @@ fn a_forged_report_under_the_same_id_hides_nothing() {
 }
 
 #[test]
-fn the_tally_index_is_written_at_import_and_rebuilt_when_missing_or_stale() {
+fn the_store_is_one_database_and_a_damaged_or_linked_one_is_refused_and_left_alone() {
     let _processes = crate::starting_processes();
     let dir = tempfile::tempdir().unwrap();
     let state = dir.path().join("state");
     track_testing(&state);
     let a = write(dir.path(), "a.json", &report("A", "a-1", 7));
     assert!(run(&state, &["reports", "import", a.to_str().unwrap()]).status.success());
-    let reports = state.join("reports");
-    let index = reports.join(".index.json");
-    assert!(index.is_file(), "import writes the index");
-    // Commands read the index, not the reports: a report file replaced by garbage of the same
-    // size and time would still count; a *changed* file (new stamp) is re-read.
-    let stored: Vec<PathBuf> = std::fs::read_dir(&reports)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| !p.file_name().unwrap().to_str().unwrap().starts_with('.'))
-        .collect();
-    assert_eq!(stored.len(), 1);
-    std::fs::remove_file(&index).unwrap();
+    let db = state.join("reports.sqlite3");
+    assert!(db.is_file(), "import writes the database");
+    assert!(!state.join("reports").exists(), "and no report files");
     let summary = stdout(&run(&state, &["reports", "summary", DOMAIN]));
-    assert!(summary.contains("failed 7"), "rebuilt when missing:\n{summary}");
-    assert!(index.is_file(), "the rebuilt index is saved");
-    std::fs::write(&index, b"{not json").unwrap();
-    let status = stdout(&run(&state, &["status", DOMAIN]));
-    assert!(status.contains("7 failed of 887 sessions"), "rebuilt when unreadable:\n{status}");
-    // A report copied in by hand (stale index) is picked up.
-    let b = report("B", "b-1", 5);
-    std::fs::write(reports.join("by-hand.json"), serde_json::to_vec(&b).unwrap()).unwrap();
+    assert!(summary.contains("failed 7"), "{summary}");
+    let good = std::fs::read(&db).unwrap();
+    for companion in ["reports.sqlite3-wal", "reports.sqlite3-shm"] {
+        let _ = std::fs::remove_file(state.join(companion));
+    }
+
+    // A file that is not a database: every report command fails naming it, nothing rewrites it,
+    // and `status` still answers (without report numbers).
+    let garbage = vec![0x5a_u8; 8192];
+    std::fs::write(&db, &garbage).unwrap();
+    for args in [vec!["reports", "summary"], vec!["reports", "import", a.to_str().unwrap()]] {
+        let out = run(&state, &args);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{args:?}");
+        assert!(err.contains("reports.sqlite3") && err.contains("not a database"), "{args:?}: {err}");
+        assert_eq!(std::fs::read(&db).unwrap(), garbage, "{args:?} left the file as it was");
+    }
+    let status = run(&state, &["status", DOMAIN]);
+    assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
+
+    // A symbolic link in its place is refused, not followed.
+    let elsewhere = dir.path().join("elsewhere.sqlite3");
+    std::fs::write(&elsewhere, &good).unwrap();
+    std::fs::remove_file(&db).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, &db).unwrap();
+    let out = run(&state, &["reports", "import", a.to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success() && err.contains("symbolic link"), "{err}");
+    assert_eq!(std::fs::read(&elsewhere).unwrap(), good);
+
+    // Put back, it reads as before.
+    std::fs::remove_file(&db).unwrap();
+    std::fs::write(&db, &good).unwrap();
     let summary = stdout(&run(&state, &["reports", "summary", DOMAIN]));
-    assert!(summary.contains("failed 12"), "stale index refreshed:\n{summary}");
-    std::fs::remove_file(&stored[0]).unwrap();
-    let summary = stdout(&run(&state, &["reports", "summary", DOMAIN]));
-    assert!(summary.contains("failed 5"), "a removed report no longer counts:\n{summary}");
+    assert!(summary.contains("failed 7"), "{summary}");
 }

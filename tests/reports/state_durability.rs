@@ -191,13 +191,14 @@ fn many_processes_saving_at_once_lose_no_update() {
 }
 
 #[test]
-fn report_temp_files_left_by_a_killed_import_are_removed_unless_an_import_runs() {
+fn the_old_stores_temp_files_go_with_it_and_files_it_did_not_write_stay() {
     let _processes = crate::starting_processes();
     let dir = tempfile::tempdir().unwrap();
+    let json = std::fs::read(crate::common::reports::fixtures().join("giant-a.json")).unwrap();
+    crate::common::reports::write_legacy_store(dir.path(), &[(&json, Some(r#"{"status":"https"}"#))]);
     let reports = dir.path().join("reports");
-    std::fs::create_dir_all(&reports).unwrap();
-    let names = [".tmp-4242-0", ".tmp-1-17", ".tmp-x-1", "notes.txt"];
-    let create = || names.iter().for_each(|n| std::fs::write(reports.join(n), "partial").unwrap());
+    let names = [".tmp-4242-0", ".tmp-1-17", ".tmp-x-1", "notes.txt", ".index.json"];
+    names.iter().for_each(|n| std::fs::write(reports.join(n), "partial").unwrap());
     let left = || {
         let mut v: Vec<_> = std::fs::read_dir(&reports)
             .unwrap()
@@ -206,12 +207,12 @@ fn report_temp_files_left_by_a_killed_import_are_removed_unless_an_import_runs()
         v.sort();
         v
     };
-    create();
-    let running = std::fs::File::create(dir.path().join(".reports.lock")).unwrap();
-    running.lock_shared().unwrap();
-    mtasts_reports::ReportStore::open(dir.path()).unwrap();
-    assert_eq!(left().len(), 4, "an import in progress keeps its temp file");
-    running.unlock().unwrap();
-    mtasts_reports::ReportStore::open(dir.path()).unwrap();
+    let store = mtasts_reports::ReportStore::open(dir.path()).unwrap();
+    assert_eq!(store.count().unwrap(), 1);
+    let e = &store.entries_for("example.org", mtasts_reports::Range::default()).unwrap()[0];
+    assert_eq!(e.auth, mtasts_reports::Authentication::Https, "its authentication came along");
+    assert_eq!(left(), [".tmp-x-1", "notes.txt"]);
+    // Opening again finds nothing more to move.
+    assert_eq!(mtasts_reports::ReportStore::open(dir.path()).unwrap().count().unwrap(), 1);
     assert_eq!(left(), [".tmp-x-1", "notes.txt"]);
 }

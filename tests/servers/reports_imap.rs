@@ -244,10 +244,8 @@ fn snapshot(state: &Path) -> Vec<(String, Vec<u8>)> {
 }
 
 fn stored(state: &Path) -> usize {
-    std::fs::read_dir(state.join("reports"))
-        .unwrap()
-        .filter(|e| !e.as_ref().unwrap().file_name().to_string_lossy().starts_with('.'))
-        .count()
+    let n = mtasts_reports::ReportStore::open(state).unwrap().count().unwrap();
+    usize::try_from(n).unwrap()
 }
 
 #[test]

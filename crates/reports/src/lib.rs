@@ -1,7 +1,7 @@
 //! TLS-RPT (RFC 8460) ingestion: JSON, gzip, single e-mails, mbox files and maildir folders
-//! become [`Report`]s stored under `<state-dir>/reports/`, each reduced at import to a small
-//! [`ReportEntry`] kept in the tally [`index`]; [`summarize_entries`] and [`tally_entries`]
-//! turn those into per-domain numbers. E-mailed reports are DKIM-checked ([`DkimVerifier`])
+//! become [`Report`]s stored in `<state-dir>/reports.sqlite3` ([`ReportStore`]), each with
+//! per-domain tallies so one domain's [`ReportEntry`]s are an indexed query;
+//! [`summarize_entries`] and [`tally_entries`] turn those into per-domain numbers. E-mailed reports are DKIM-checked ([`DkimVerifier`])
 //! and every stored report carries its [`Authentication`].
 
 use std::fmt;
@@ -12,17 +12,21 @@ use serde::Serialize;
 use mtasts_core::sanitize::sanitize;
 
 mod auth;
+mod batch;
 mod counts;
+mod db;
 mod dkim;
 mod entry;
 mod fixes;
 mod found;
 pub mod imap;
-pub mod index;
+mod legacy;
 mod mime;
 mod model;
 mod parse;
 pub mod receiver;
+mod retention;
+mod rows;
 pub mod shape;
 mod sources;
 mod store;
@@ -31,12 +35,16 @@ pub mod words;
 
 pub use auth::{Authentication, Delivery, DkimVerdict, aligns, contact_domain};
 pub use counts::{DomainCounts, MxFailure};
+pub use db::{DB_FILE, SCHEMA_VERSION};
 pub use dkim::{DkimSettings, DkimVerifier, MailCheck};
 pub use entry::{ReportEntry, entry_of, report_key};
 pub use fixes::failure_fix;
 pub use found::{MAX_MESSAGE_REPORT_BYTES, MAX_REPORT_PARTS};
+pub use legacy::LEGACY_DIR;
 pub use model::{FailureDetail, PolicyResult, PolicyType, Report, ResultType};
 pub use parse::{MAX_REPORT_BYTES, gunzip, parse_report, report_json};
+pub use retention::{ExportedDomain, ExportedReport};
+pub use rows::Range;
 pub use sources::{MAX_INPUT_BYTES, count_files};
 pub use store::ReportStore;
 pub use summary::{
@@ -79,6 +87,23 @@ pub enum ReportError {
     /// The gzip stream is corrupt or truncated.
     #[error("bad gzip: {0}")]
     Gzip(String),
+    /// The report database cannot be opened, read or written (it is left as it is).
+    #[error("report store {}: {reason}", path.display())]
+    Database {
+        /// The database file.
+        path: PathBuf,
+        /// Why, in one line.
+        reason: String,
+    },
+}
+
+/// How far the move of an old file store into the database is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Migrating {
+    /// Files moved so far.
+    pub done: usize,
+    /// Files to move in all.
+    pub total: usize,
 }
 
 /// Where an import item came from: a file, and for mailboxes and e-mails the message and part.

@@ -10,7 +10,6 @@ use futures::TryStreamExt;
 use super::conn::{self, COMMAND_BYTES, Session, proto, timed};
 use super::{FetchRequest, ImapError};
 use crate::imap::position::{MailboxSync, SyncPosition};
-use crate::index::Index;
 use crate::{DkimVerifier, ImportOutcome, Outcome, ReportStore, Source};
 
 /// What happened so far (for progress lines).
@@ -92,11 +91,8 @@ pub async fn fetch(
     let sync = MailboxSync::open(state_dir, &req.url.account(), &req.url.mailbox).map_err(state)?;
     let position = sync.position().map_err(state)?;
     let mut session = conn::open(req).await?;
-    let mut idx = store.index().unwrap_or_default();
     let dkim = DkimVerifier::new(req.dkim.clone(), tokio::runtime::Handle::current());
-    let result = run(req, (store, &mut idx, &dkim), &sync, position, &mut session, each).await;
-    // A stale index would heal on the next read; saving it now spares that.
-    let _ = store.save_index(&idx);
+    let result = run(req, (store, &dkim), &sync, position, &mut session, each).await;
     // A polite goodbye; the result stands whatever the server says to it.
     session.get_mut().allow(COMMAND_BYTES);
     let _ = tokio::time::timeout(req.step_timeout, session.logout()).await;
@@ -105,7 +101,7 @@ pub async fn fetch(
 
 async fn run(
     req: &FetchRequest,
-    (store, idx, dkim): (&ReportStore, &mut Index, &DkimVerifier),
+    (store, dkim): (&ReportStore, &DkimVerifier),
     sync: &MailboxSync,
     position: Option<SyncPosition>,
     session: &mut Session,
@@ -164,7 +160,7 @@ async fn run(
             Some(&size) => match body(req, session, uid, size).await? {
                 Some(raw) => {
                     let verdict = dkim.verify(&raw).await;
-                    store.import_email_into(idx, &source, &raw, &verdict)
+                    store.import_email(&source, &raw, &verdict)
                 }
                 None => vec![ImportOutcome {
                     source,
