@@ -6,6 +6,7 @@ use jiff::Timestamp;
 
 use super::checks::{CERT_MARGIN_DAYS, check_is_old};
 use super::emergency::emergency;
+use super::maintenance::{CheckUnits, check_units};
 use super::model::DomainState;
 use super::observe::Observation;
 use super::testing::testing_progress;
@@ -85,48 +86,14 @@ pub fn fleet_monitoring_units(domains: &[DomainName]) -> Vec<(String, String)> {
         list.push_str(d.as_str());
         list.push('\n');
     }
-    let check = format!("mtasts check --domain-file {FLEET_DOMAIN_FILE}");
-    vec![
-        ("fleet.domains".to_owned(), list),
-        (
-            "mtasts-check-fleet.cron".to_owned(),
-            format!(
-                "# crontab -e: check the fleet daily at 06:17; a failing check prints, so cron mails it.\n\
-                 # Install fleet.domains as {FLEET_DOMAIN_FILE} first.\n\
-                 MAILTO=root\n\
-                 17 6 * * * out=$({check} 2>&1) || echo \"$out\"\n"
-            ),
-        ),
-        (
-            "mtasts-check-fleet.service".to_owned(),
-            format!(
-                "# /etc/systemd/system/mtasts-check-fleet.service\n\
-                 # Install fleet.domains as {FLEET_DOMAIN_FILE} first.\n\
-                 [Unit]\n\
-                 Description=MTA-STS check of {n} domain(s)\n\
-                 Wants=network-online.target\n\
-                 After=network-online.target\n\
-                 \n\
-                 [Service]\n\
-                 Type=oneshot\n\
-                 ExecStart=/usr/local/bin/{check}\n"
-            ),
-        ),
-        (
-            "mtasts-check-fleet.timer".to_owned(),
-            "# /etc/systemd/system/mtasts-check-fleet.timer\n\
-             # systemctl daemon-reload && systemctl enable --now mtasts-check-fleet.timer\n\
-             [Unit]\n\
-             Description=Daily MTA-STS check of the fleet\n\
-             \n\
-             [Timer]\n\
-             OnCalendar=daily\n\
-             RandomizedDelaySec=1h\n\
-             Persistent=true\n\
-             \n\
-             [Install]\n\
-             WantedBy=timers.target\n"
-                .to_owned(),
-        ),
-    ]
+    let mut units = vec![("fleet.domains".to_owned(), list)];
+    units.extend(check_units(&CheckUnits {
+        name: "fleet",
+        what: "the fleet",
+        service: format!("MTA-STS check of {n} domain(s)"),
+        timer: "Daily MTA-STS check of the fleet".to_owned(),
+        check: format!("mtasts check --domain-file {FLEET_DOMAIN_FILE}"),
+        note: format!("# Install fleet.domains as {FLEET_DOMAIN_FILE} first."),
+    }));
+    units
 }

@@ -190,36 +190,68 @@ pub fn senders_meanwhile(state: &DomainState, obs: &Observation) -> Vec<String> 
 /// timer (the same check). `mtasts check` exits non-zero when the check fails, so cron mails
 /// the output and systemd marks the service failed (`systemctl --failed`).
 pub fn monitoring_units(domain: &DomainName) -> Vec<(String, String)> {
+    check_units(&CheckUnits {
+        name: domain.as_str(),
+        what: domain.as_str(),
+        service: format!("MTA-STS check of {domain}"),
+        timer: format!("Daily MTA-STS check of {domain}"),
+        check: format!("mtasts check {domain}"),
+        note: String::new(),
+    })
+}
+
+/// What a daily check's crontab entry, systemd service and timer are made of.
+pub(crate) struct CheckUnits<'a> {
+    /// The units' names: `mtasts-check-{name}.cron`, `.service`, `.timer`.
+    pub name: &'a str,
+    /// What the crontab comment says is checked: a domain, or "the fleet".
+    pub what: &'a str,
+    /// The service's description.
+    pub service: String,
+    /// The timer's description.
+    pub timer: String,
+    /// The command run, from `mtasts` on.
+    pub check: String,
+    /// A comment line under the first line of the crontab entry and of the service (empty:
+    /// none).
+    pub note: String,
+}
+
+/// The crontab entry, systemd service and timer of `u`: file names and contents.
+pub(crate) fn check_units(u: &CheckUnits) -> Vec<(String, String)> {
+    let (name, what, check) = (u.name, u.what, &u.check);
+    let note = if u.note.is_empty() { String::new() } else { format!("{}\n", u.note) };
     vec![
         (
-            format!("mtasts-check-{domain}.cron"),
+            format!("mtasts-check-{name}.cron"),
             format!(
-                "# crontab -e: check {domain} daily at 06:17; a failing check prints, so cron mails it.\n\
-                 MAILTO=root\n\
-                 17 6 * * * out=$(mtasts check {domain} 2>&1) || echo \"$out\"\n"
+                "# crontab -e: check {what} daily at 06:17; a failing check prints, so cron mails it.\n\
+                 {note}MAILTO=root\n\
+                 17 6 * * * out=$({check} 2>&1) || echo \"$out\"\n"
             ),
         ),
         (
-            format!("mtasts-check-{domain}.service"),
+            format!("mtasts-check-{name}.service"),
             format!(
-                "# /etc/systemd/system/mtasts-check-{domain}.service\n\
-                 [Unit]\n\
-                 Description=MTA-STS check of {domain}\n\
+                "# /etc/systemd/system/mtasts-check-{name}.service\n\
+                 {note}[Unit]\n\
+                 Description={}\n\
                  Wants=network-online.target\n\
                  After=network-online.target\n\
                  \n\
                  [Service]\n\
                  Type=oneshot\n\
-                 ExecStart=/usr/local/bin/mtasts check {domain}\n"
+                 ExecStart=/usr/local/bin/{check}\n",
+                u.service
             ),
         ),
         (
-            format!("mtasts-check-{domain}.timer"),
+            format!("mtasts-check-{name}.timer"),
             format!(
-                "# /etc/systemd/system/mtasts-check-{domain}.timer\n\
-                 # systemctl daemon-reload && systemctl enable --now mtasts-check-{domain}.timer\n\
+                "# /etc/systemd/system/mtasts-check-{name}.timer\n\
+                 # systemctl daemon-reload && systemctl enable --now mtasts-check-{name}.timer\n\
                  [Unit]\n\
-                 Description=Daily MTA-STS check of {domain}\n\
+                 Description={}\n\
                  \n\
                  [Timer]\n\
                  OnCalendar=daily\n\
@@ -227,7 +259,8 @@ pub fn monitoring_units(domain: &DomainName) -> Vec<(String, String)> {
                  Persistent=true\n\
                  \n\
                  [Install]\n\
-                 WantedBy=timers.target\n"
+                 WantedBy=timers.target\n",
+                u.timer
             ),
         ),
     ]
