@@ -145,20 +145,10 @@ impl App {
                 }
                 Err(_) => Vec::new(),
             },
-            PromptKind::WriteArtefact(what) => match self.artefact(&state, what, viewing) {
-                Ok(files) if what.is_folder() => vec![Effect::WriteFiles {
-                    dir: PathBuf::from(input),
-                    files: files.into_iter().map(|f| (f.name, f.text)).collect(),
-                }],
-                Ok(files) => files
-                    .into_iter()
-                    .map(|f| Effect::WriteFile { path: PathBuf::from(input), text: f.text })
-                    .collect(),
-                Err(e) => {
-                    self.set_status(e, true);
-                    Vec::new()
-                }
-            },
+            PromptKind::WriteArtefact(what) => {
+                let files = self.artefact(&state, what, viewing);
+                self.write_effects(files, what.is_folder(), input)
+            }
             _ => Vec::new(),
         }
     }
@@ -170,4 +160,30 @@ pub(super) fn validate_paths(app: &App, input: &str) -> Result<(), String> {
         return Ok(());
     };
     Options::parse_triple(input, &v.domain).map(|_| ()).map_err(|e| e.to_string())
+}
+
+impl App {
+    /// Writing `files` at the path typed: into a new folder, or as one new file; an error
+    /// goes to the status line.
+    pub(super) fn write_effects(
+        &mut self,
+        files: Result<Vec<File>, String>,
+        folder: bool,
+        input: &str,
+    ) -> Vec<Effect> {
+        match files {
+            Ok(files) if folder => vec![Effect::WriteFiles {
+                dir: PathBuf::from(input),
+                files: files.into_iter().map(|f| (f.name, f.text)).collect(),
+            }],
+            Ok(files) => files
+                .into_iter()
+                .map(|f| Effect::WriteFile { path: PathBuf::from(input), text: f.text })
+                .collect(),
+            Err(e) => {
+                self.set_status(e, true);
+                Vec::new()
+            }
+        }
+    }
 }

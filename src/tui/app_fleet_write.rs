@@ -3,8 +3,6 @@
 //! — chosen in a small menu, then written through the write prompt (Tab completes, nothing is
 //! overwritten).
 
-use std::path::PathBuf;
-
 use super::app::{App, Effect, Overlay, Prompt, PromptKind};
 use super::artefact::{FleetArtefact, fleet_files, on_shared_worker};
 use super::keymap_modal::{ChoiceKey, choice_key};
@@ -85,19 +83,7 @@ impl App {
 
     /// The write prompt was submitted (its path checked already).
     pub(super) fn write_fleet(&mut self, what: FleetArtefact, input: &str) -> Vec<Effect> {
-        match fleet_files(what, &self.writing_states()) {
-            Ok(files) if what.is_folder() => vec![Effect::WriteFiles {
-                dir: PathBuf::from(input),
-                files: files.into_iter().map(|f| (f.name, f.text)).collect(),
-            }],
-            Ok(files) => files
-                .into_iter()
-                .map(|f| Effect::WriteFile { path: PathBuf::from(input), text: f.text })
-                .collect(),
-            Err(e) => {
-                self.set_status(e, true);
-                Vec::new()
-            }
-        }
+        let files = fleet_files(what, &self.writing_states());
+        self.write_effects(files, what.is_folder(), input)
     }
 }
