@@ -219,16 +219,22 @@ impl App {
         Vec::new()
     }
 
-    /// `r`: re-checks the marked domains, else every shown one, as one fleet run.
-    fn check_targets(&mut self) -> Vec<Effect> {
-        let targets = self.fleet_targets();
-        let what = if !self.fleet.marks.is_empty() {
+    /// Which domains `r` and `w` act on, in a word: the marked, else the shown (filtered), else
+    /// every tracked one.
+    pub(super) fn targets_word(&self) -> &'static str {
+        if !self.fleet.marks.is_empty() {
             "marked"
         } else if self.filtered() {
             "shown"
         } else {
             "tracked"
-        };
+        }
+    }
+
+    /// `r`: re-checks the marked domains, else every shown one, as one fleet run.
+    fn check_targets(&mut self) -> Vec<Effect> {
+        let targets = self.fleet_targets();
+        let what = self.targets_word();
         let n = mtasts_core::words::count(targets.len() as u64, &format!("{what} domain"));
         self.set_status(format!("re-checking {n}…"), false);
         self.fleet.run = targets.clone();

@@ -17,13 +17,7 @@ impl App {
         if domains.is_empty() {
             return Vec::new();
         }
-        let what = if !self.fleet.marks.is_empty() {
-            "marked"
-        } else if self.filtered() {
-            "shown"
-        } else {
-            "tracked"
-        };
+        let what = self.targets_word();
         let which = count(domains.len() as u64, &format!("{what} domain"));
         let workers = domains.iter().filter(|d| self.state(d).is_some_and(on_shared_worker)).count();
         self.fleet.writing = domains;

@@ -1,6 +1,7 @@
 //! The cap on findings per code and per domain: "… and N more like this".
 
 use super::{Code, Finding, Severity};
+use crate::words::thousands;
 
 /// At most this many findings of one code are kept for one domain (or one linted input).
 pub const MAX_PER_CODE: usize = 20;
@@ -65,19 +66,6 @@ pub fn cap_findings(findings: Vec<Finding>) -> Vec<Finding> {
         cap.push(&mut out, f);
     }
     cap.finish(&mut out);
-    out
-}
-
-/// `130811` → `130,811`.
-fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
     out
 }
 
