@@ -11,7 +11,7 @@ use super::fleet::{Facts, Seen, SortBy, natural_cmp, parse_filter, rows, summary
 use super::keymap::Action;
 use super::keymap_modal::{FilterKey, filter_key};
 use mtasts_core::rfc::DomainName;
-use mtasts_core::rollout::{Urgency, cert_expiring, check_is_old, urgency, window_ends_within};
+use mtasts_core::rollout::{Urgency, cert_end, check_is_old, urgency, window_ends_within};
 
 /// During a re-check of many domains, the table is re-sorted and the summary recounted after at
 /// most this many results (and at once when the run ends or a key is pressed).
@@ -93,7 +93,7 @@ impl App {
                     seen: Seen::Unreadable,
                     urgency: Urgency::Failing,
                     ending: false,
-                    expiring: false,
+                    cert: None,
                     marked: false,
                 };
             }
@@ -115,7 +115,7 @@ impl App {
             seen,
             urgency: urgency(s, obs, now),
             ending: window_ends_within(s, now, 7),
-            expiring: obs.is_some_and(|o| cert_expiring(o, now)),
+            cert: obs.and_then(|o| cert_end(o, now)),
             marked: self.fleet.marks.contains(&s.domain),
         }
     }

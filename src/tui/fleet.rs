@@ -6,12 +6,13 @@
 //! that phase; `is:W` (or a bare `W`) keeps those with fact `W`: `pass`, `warn`, `fail` (the
 //! latest check's verdict), `old` (the last check is old), `never` (never checked), `refused`
 //! (mail refused now), `due` (something is due), `ending` (testing window ends this week),
-//! `expiring` (an MX certificate expires within 14 days), `marked`, `unreadable`; `name:T`
+//! `expiring` (an MX certificate expires within 14 days), `expired` (one has expired),
+//! `marked`, `unreadable`; `name:T`
 //! (or any other word) keeps the names containing `T`. Case does not matter.
 
 use std::cmp::Ordering;
 
-use mtasts_core::rollout::{Phase, Urgency};
+use mtasts_core::rollout::{CertEnd, Phase, Urgency};
 
 /// How the home screen orders the domains.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -103,8 +104,8 @@ pub struct Facts {
     pub urgency: Urgency,
     /// Its testing window ends within 7 days.
     pub ending: bool,
-    /// An MX certificate has expired or expires within 14 days.
-    pub expiring: bool,
+    /// An MX certificate has expired, or expires within 14 days.
+    pub cert: Option<CertEnd>,
     /// Marked (space).
     pub marked: bool,
 }
@@ -120,13 +121,15 @@ pub enum Flag {
     Due,
     /// The testing window ends this week.
     Ending,
-    /// A certificate expiring.
+    /// A certificate expiring within 14 days.
     Expiring,
+    /// A certificate expired.
+    Expired,
     /// Marked.
     Marked,
 }
 
-const FLAGS: [(&str, Flag); 11] = [
+const FLAGS: [(&str, Flag); 12] = [
     ("pass", Flag::Seen(Seen::Pass)),
     ("warn", Flag::Seen(Seen::Warn)),
     ("fail", Flag::Seen(Seen::Fail)),
@@ -137,6 +140,7 @@ const FLAGS: [(&str, Flag); 11] = [
     ("due", Flag::Due),
     ("ending", Flag::Ending),
     ("expiring", Flag::Expiring),
+    ("expired", Flag::Expired),
     ("marked", Flag::Marked),
 ];
 
@@ -199,7 +203,8 @@ pub fn matches(terms: &[Term], f: &Facts) -> bool {
         Term::Is(Flag::Refused) => f.urgency == Urgency::MailRefused,
         Term::Is(Flag::Due) => f.urgency == Urgency::Due,
         Term::Is(Flag::Ending) => f.ending,
-        Term::Is(Flag::Expiring) => f.expiring,
+        Term::Is(Flag::Expiring) => f.cert == Some(CertEnd::Expiring),
+        Term::Is(Flag::Expired) => f.cert == Some(CertEnd::Expired),
         Term::Is(Flag::Marked) => f.marked,
     })
 }
@@ -229,8 +234,10 @@ pub struct Summary {
     pub due: usize,
     /// Testing windows ending this week.
     pub ending: usize,
-    /// Domains with an MX certificate expiring within 14 days (or expired).
+    /// Domains with an MX certificate expiring within 14 days (none expired).
     pub expiring: usize,
+    /// Domains with an expired MX certificate.
+    pub expired: usize,
     /// Marked.
     pub marked: usize,
 }
@@ -254,7 +261,8 @@ pub fn summary(facts: &[Facts]) -> Summary {
         s.refused += usize::from(f.urgency == Urgency::MailRefused);
         s.due += usize::from(f.urgency == Urgency::Due);
         s.ending += usize::from(f.ending);
-        s.expiring += usize::from(f.expiring);
+        s.expiring += usize::from(f.cert == Some(CertEnd::Expiring));
+        s.expired += usize::from(f.cert == Some(CertEnd::Expired));
         s.marked += usize::from(f.marked);
     }
     s.phases = phases.into_iter().zip(per_phase).filter(|(_, n)| *n > 0).collect();

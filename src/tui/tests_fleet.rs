@@ -3,7 +3,7 @@
 use std::cmp::Ordering;
 
 use super::fleet::*;
-use mtasts_core::rollout::{Phase, Urgency};
+use mtasts_core::rollout::{CertEnd, Phase, Urgency};
 
 #[test]
 fn names_sort_as_people_sort_them() {
@@ -28,15 +28,7 @@ fn names_sort_as_people_sort_them() {
 }
 
 fn fact(name: &str, phase: Phase, seen: Seen, urgency: Urgency) -> Facts {
-    Facts {
-        name: name.into(),
-        phase: Some(phase),
-        seen,
-        urgency,
-        ending: false,
-        expiring: false,
-        marked: false,
-    }
+    Facts { name: name.into(), phase: Some(phase), seen, urgency, ending: false, cert: None, marked: false }
 }
 
 fn fleet() -> Vec<Facts> {
@@ -44,8 +36,14 @@ fn fleet() -> Vec<Facts> {
         fact("client1.example", Phase::Testing, Seen::Pass, Urgency::Calm),
         Facts { ending: true, ..fact("client2.example", Phase::Testing, Seen::Warn, Urgency::Warning) },
         Facts { marked: true, ..fact("client10.example", Phase::Records, Seen::Never, Urgency::Due) },
-        Facts { expiring: true, ..fact("shop.example", Phase::Enforced, Seen::Fail, Urgency::MailRefused) },
-        fact("zed.example", Phase::Enforced, Seen::Fail, Urgency::Failing),
+        Facts {
+            cert: Some(CertEnd::Expired),
+            ..fact("shop.example", Phase::Enforced, Seen::Fail, Urgency::MailRefused)
+        },
+        Facts {
+            cert: Some(CertEnd::Expiring),
+            ..fact("zed.example", Phase::Enforced, Seen::Fail, Urgency::Failing)
+        },
         Facts { phase: None, ..fact("broken.toml", Phase::Preflight, Seen::Unreadable, Urgency::Failing) },
     ]
 }
@@ -70,7 +68,8 @@ fn the_filter_keeps_names_phases_and_facts() {
     assert_eq!(keep("never"), ["client10.example"]);
     assert_eq!(keep("marked"), ["client10.example"]);
     assert_eq!(keep("ending"), ["client2.example"]);
-    assert_eq!(keep("expiring"), ["shop.example"]);
+    assert_eq!(keep("expiring"), ["zed.example"]);
+    assert_eq!(keep("expired"), ["shop.example"]);
     assert_eq!(keep("unreadable"), ["broken.toml"]);
     assert_eq!(keep("name:fail"), Vec::<String>::new(), "name: searches names only");
     assert_eq!(keep(""), names(&f, &[0, 1, 2, 3, 4, 5]));
@@ -105,6 +104,6 @@ fn the_summary_counts_every_domain_once_per_question() {
     assert_eq!(s.total, 6);
     assert_eq!(s.phases, [(Phase::Records, 1), (Phase::Testing, 2), (Phase::Enforced, 2)]);
     assert_eq!(s.seen, [1, 1, 2, 0, 1, 1]);
-    assert_eq!((s.refused, s.due, s.ending, s.expiring, s.marked), (1, 1, 1, 1, 1));
+    assert_eq!((s.refused, s.due, s.ending, s.expiring, s.expired, s.marked), (1, 1, 1, 1, 1, 1));
     assert_eq!(summary(&[]), Summary::default());
 }

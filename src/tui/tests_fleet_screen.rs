@@ -86,7 +86,7 @@ fn five_hundred_domains_one_row_each_in_natural_order_with_a_summary() {
     let s = &app.fleet.summary;
     assert_eq!(s.total, 500);
     assert_eq!(s.phases.iter().map(|(_, n)| n).sum::<usize>(), 500);
-    assert_eq!((s.refused, s.ending, s.expiring), (50, 50, 50));
+    assert_eq!((s.refused, s.ending, s.expiring, s.expired), (50, 50, 50, 0));
     insta::assert_snapshot!("fleet_500", at_sizes(&app));
 }
 

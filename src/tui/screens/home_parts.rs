@@ -32,6 +32,7 @@ fn items(app: &App, s: &Summary, t: &Theme) -> Vec<(String, Style)> {
     push(s.refused, format!("{} {} mail refused", theme::BAD, n(s.refused)), t.bad());
     push(fail, format!("{} {} fail", theme::BAD, n(fail)), t.bad());
     push(unreadable, format!("{} {} unreadable", theme::BAD, n(unreadable)), t.bad());
+    push(s.expired, format!("{} {} expired", theme::BAD, count(s.expired as u64, "MX cert")), t.bad());
     push(s.due, format!("{} due", n(s.due)), t.warn());
     let ends = if s.ending == 1 { "window ends" } else { "windows end" };
     push(s.ending, format!("{} {ends} this week", n(s.ending)), t.warn());

@@ -64,11 +64,26 @@ pub fn window_ends_within(state: &DomainState, now: Timestamp, days: i64) -> boo
     testing_progress(state, now).is_some_and(|p| !p.complete && p.ends_at <= add_secs(now, days * 86_400))
 }
 
-/// Whether an MX certificate `obs` saw has expired or expires within [`CERT_MARGIN_DAYS`] of
-/// `now` (the margin the enforce gate asks for).
-pub fn cert_expiring(obs: &Observation, now: Timestamp) -> bool {
-    let margin = add_secs(now, CERT_MARGIN_DAYS * 86_400);
-    obs.mx_results.iter().any(|r| r.not_after.is_some_and(|t| t <= margin))
+/// How near its end the first MX certificate to end that a check saw is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CertEnd {
+    /// It ends within [`CERT_MARGIN_DAYS`] (the margin the enforce gate asks for).
+    Expiring,
+    /// It has ended.
+    Expired,
+}
+
+/// Whether an MX certificate `obs` saw has expired by `now`, or expires within
+/// [`CERT_MARGIN_DAYS`] of it; `None` when none does (or none was seen).
+pub fn cert_end(obs: &Observation, now: Timestamp) -> Option<CertEnd> {
+    let first = obs.mx_results.iter().filter_map(|r| r.not_after).min()?;
+    if first <= now {
+        Some(CertEnd::Expired)
+    } else if first <= add_secs(now, CERT_MARGIN_DAYS * 86_400) {
+        Some(CertEnd::Expiring)
+    } else {
+        None
+    }
 }
 
 /// Where [`fleet_monitoring_units`] expects its list of domains to be installed.

@@ -71,7 +71,7 @@ pub use change_view::{
 pub use checks::{CERT_MARGIN_DAYS, RECHECK_AFTER_SECS, check_is_old, policy_diff};
 pub use emergency::{Emergency, Refusal, emergency};
 pub use fleet::{
-    FLEET_DOMAIN_FILE, Urgency, cert_expiring, fleet_monitoring_units, urgency, window_ends_within,
+    CertEnd, FLEET_DOMAIN_FILE, Urgency, cert_end, fleet_monitoring_units, urgency, window_ends_within,
 };
 pub use gate::{Gate, evaluate};
 pub use history::{MAX_VERSIONS, current as current_version, note_live, observe as observe_history};

@@ -38,13 +38,19 @@ fn a_window_ending_this_week_and_an_expiring_certificate_are_counted_from_saved_
     assert!(!window_ends_within(&fresh(), at(T0), 7), "not in testing");
     let now = at(T0);
     let mut obs = good_obs(&s, now);
-    assert!(!cert_expiring(&obs, now));
+    assert_eq!(cert_end(&obs, now), None);
+    obs.mx_results[1].not_after = Some(plus_secs(now, 14 * DAY + 1));
+    assert_eq!(cert_end(&obs, now), None);
     obs.mx_results[1].not_after = Some(plus_secs(now, 14 * DAY));
-    assert!(cert_expiring(&obs, now));
+    assert_eq!(cert_end(&obs, now), Some(CertEnd::Expiring));
+    obs.mx_results[1].not_after = Some(now);
+    assert_eq!(cert_end(&obs, now), Some(CertEnd::Expired), "ended at this second");
     obs.mx_results[1].not_after = Some(plus_secs(now, -DAY));
-    assert!(cert_expiring(&obs, now), "expired counts too");
-    obs.mx_results[1].not_after = None;
-    assert!(!cert_expiring(&obs, now), "no certificate seen");
+    assert_eq!(cert_end(&obs, now), Some(CertEnd::Expired), "expired is not expiring");
+    for r in &mut obs.mx_results {
+        r.not_after = None;
+    }
+    assert_eq!(cert_end(&obs, now), None, "no certificate seen");
 }
 
 #[test]
