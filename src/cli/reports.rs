@@ -96,6 +96,14 @@ pub fn run(
         super::malloc::restart_tuned();
     }
     let store = open_store(dir)?;
+    let writes = !matches!(args.what, ReportsWhat::Summary { .. } | ReportsWhat::Export { .. })
+        && !matches!(args.what, ReportsWhat::Prune { dry_run: true, .. });
+    if writes && store.read_only() {
+        anyhow::bail!(
+            "report store {}: this user may read it but not write it; nothing was done (run as its owner, e.g. `sudo -u mtasts`)",
+            store.path().display()
+        );
+    }
     match &args.what {
         ReportsWhat::Fetch(f) => super::reports_fetch::run(f, &store, dir, probe, style, rt),
         ReportsWhat::Import { paths, json } => {

@@ -262,3 +262,50 @@ fn the_database_refuses_a_schema_from_a_newer_version_and_leaves_it() {
     let v: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
     assert_eq!(v, mtasts_reports::SCHEMA_VERSION + 1);
 }
+
+#[test]
+fn a_user_who_may_only_read_the_state_directory_reads_its_reports_and_writes_nothing() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    use std::os::unix::process::CommandExt;
+    let _processes = crate::starting_processes();
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("state");
+    let folder = write_folder(dir.path(), "in", &reports(0, 40));
+    let import = run(&state, &["reports", "import", folder.to_str().unwrap()]);
+    assert!(import.status.success(), "{}", text(&import));
+    let before = summary(&state, "client1.example");
+    assert!(before.is_object(), "{before}");
+    let db = state.join(mtasts_reports::DB_FILE);
+    assert!(!Path::new(&format!("{}-shm", db.display())).exists(), "closed cleanly: no WAL index left");
+
+    // Root reads through permissions, so as root the reader is `nobody`.
+    let root = std::fs::metadata("/proc/self").is_ok_and(|m| m.uid() == 0);
+    let mode = |p: &Path, m: u32| std::fs::set_permissions(p, std::fs::Permissions::from_mode(m)).unwrap();
+    mode(dir.path(), 0o755);
+    mode(&state, 0o555);
+    mode(&db, 0o444);
+    let reader = |args: &[&str]| {
+        let mut cmd = common::mtasts_at(&state, "2026-12-01T00:00:00Z");
+        if root {
+            cmd.uid(65534).gid(65534);
+        }
+        cmd.env("HOME", dir.path()).args(args).output().unwrap()
+    };
+    let read = reader(&["reports", "summary", "client1.example", "--json"]);
+    assert!(read.status.success(), "{}", text(&read));
+    let line = String::from_utf8_lossy(&read.stdout).lines().next().map(str::to_owned).unwrap_or_default();
+    assert_eq!(serde_json::from_str::<serde_json::Value>(&line).unwrap(), before);
+
+    let more = write_folder(dir.path(), "more", &reports(40, 5));
+    mode(dir.path(), 0o755);
+    let refused = reader(&["reports", "import", more.to_str().unwrap()]);
+    assert_eq!(refused.status.code(), Some(2), "{}", text(&refused));
+    let said = text(&refused);
+    assert!(said.contains("may read it but not write it") && said.contains("reports.sqlite3"), "{said}");
+    assert!(!said.contains("0.json"), "refused before any report is read: {said}");
+    let pruned = reader(&["reports", "prune", "--older-than", "1d"]);
+    assert!(text(&pruned).contains("may read it but not write it"), "{}", text(&pruned));
+    mode(&state, 0o755);
+    mode(&db, 0o644);
+    assert_eq!(stored_count(&state), 40);
+}

@@ -90,33 +90,107 @@ pub fn db_err(path: &Path) -> impl Fn(rusqlite::Error) -> ReportError + '_ {
 /// Opens (creating if needed) the database at `path` and brings its schema up to date.
 /// Refuses a symbolic link or a non-regular file at the path or its `-wal`/`-shm` companions,
 /// a file that is not a database, and a schema newer than this build's; never rewrites any
-/// of them.
+/// of them. A database this user may read but not write (a member of the `mtasts` group
+/// reading `/var/lib/mtasts`) is opened read-only: readers work, writers get SQLite's
+/// "attempt to write a readonly database".
 pub fn open(path: &Path) -> Result<Connection, ReportError> {
     for companion in ["", "-wal", "-shm"] {
         let p = PathBuf::from(format!("{}{companion}", path.display()));
         mtasts_fs::refuse_special(&p).map_err(|source| ReportError::Io { path: p.clone(), source })?;
     }
+    let err = db_err(path);
+    match open_writable(path) {
+        Ok(conn) => Ok(conn),
+        Err(e) if not_writable(&e) && path.is_file() => match open_read_only(path) {
+            Ok(Some(conn)) => Ok(conn),
+            Ok(None) => Err(ReportError::Database {
+                path: path.to_owned(),
+                reason: format!(
+                    "it needs an upgrade to this mtasts's schema ({SCHEMA_VERSION}), and this user may not write it"
+                ),
+            }),
+            Err(_) => Err(err(e)),
+        },
+        Err(e) => Err(err(e)),
+    }
+    .and_then(|conn| {
+        let version = user_version(&conn).map_err(&err)?;
+        if version > SCHEMA_VERSION {
+            return Err(ReportError::Database {
+                path: path.to_owned(),
+                reason: format!(
+                    "written by a newer mtasts (schema {version}, this one knows {SCHEMA_VERSION}); left as it is"
+                ),
+            });
+        }
+        Ok(conn)
+    })
+}
+
+/// The read-write connection, its schema brought up to date (a newer one is left alone).
+fn open_writable(path: &Path) -> rusqlite::Result<Connection> {
     let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
         | OpenFlags::SQLITE_OPEN_CREATE
         | OpenFlags::SQLITE_OPEN_NOFOLLOW
         | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-    let err = db_err(path);
-    let conn = Connection::open_with_flags(path, flags).map_err(&err)?;
-    conn.busy_timeout(BUSY_TIMEOUT).map_err(&err)?;
-    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(&err)?;
+    let conn = Connection::open_with_flags(path, flags)?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    let version = user_version(&conn)?;
     if version > SCHEMA_VERSION {
-        return Err(ReportError::Database {
-            path: path.to_owned(),
-            reason: format!(
-                "written by a newer mtasts (schema {version}, this one knows {SCHEMA_VERSION}); left as it is"
-            ),
-        });
+        return Ok(conn);
     }
-    conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;").map_err(&err)?;
+    conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")?;
     if version < SCHEMA_VERSION {
-        migrate(&conn, version).map_err(&err)?;
+        migrate(&conn, version)?;
     }
     Ok(conn)
+}
+
+/// Whether opening failed only because this user may not write the file or its directory.
+fn not_writable(e: &rusqlite::Error) -> bool {
+    use rusqlite::ffi::ErrorCode::{CannotOpen, PermissionDenied, ReadOnly};
+    matches!(e.sqlite_error_code(), Some(CannotOpen | PermissionDenied | ReadOnly))
+}
+
+/// The database read-only, at this build's schema (`None` when older). When the WAL index
+/// cannot be created (a directory this user may not write, the database closed cleanly), it
+/// is read as an immutable file: nobody can be writing it then, since a writer would have
+/// created the index.
+fn open_read_only(path: &Path) -> rusqlite::Result<Option<Connection>> {
+    let flags =
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NOFOLLOW | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let plain = Connection::open_with_flags(path, flags).and_then(|c| user_version(&c).map(|v| (c, v)));
+    let (conn, version) = match plain {
+        Ok(found) => found,
+        Err(e) if not_writable(&e) => {
+            let conn = Connection::open_with_flags(immutable_uri(path), flags | OpenFlags::SQLITE_OPEN_URI)?;
+            let version = user_version(&conn)?;
+            (conn, version)
+        }
+        Err(e) => return Err(e),
+    };
+    if version < SCHEMA_VERSION {
+        return Ok(None);
+    }
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    Ok(Some(conn))
+}
+
+/// `file:PATH?immutable=1`, the path escaped for an SQLite URI.
+fn immutable_uri(path: &Path) -> String {
+    let mut uri = String::from("file:");
+    for c in path.to_string_lossy().chars() {
+        match c {
+            '%' | '?' | '#' => uri.push_str(&format!("%{:02X}", c as u32)),
+            c => uri.push(c),
+        }
+    }
+    uri.push_str("?immutable=1");
+    uri
+}
+
+fn user_version(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.query_row("PRAGMA user_version", [], |r| r.get(0))
 }
 
 /// Applies the missing schema steps, each in its own transaction (another process may be

@@ -56,6 +56,12 @@ impl ReportStore {
         &self.path
     }
 
+    /// Whether this user may only read the database (it was opened read-only: see
+    /// [`db::open`]); every import then fails.
+    pub fn read_only(&self) -> bool {
+        self.conn().is_readonly(rusqlite::MAIN_DB).unwrap_or(false)
+    }
+
     pub(crate) fn conn(&self) -> MutexGuard<'_, Connection> {
         self.conn.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
