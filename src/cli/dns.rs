@@ -43,8 +43,9 @@ pub struct ProviderArgs {
 pub struct DnsArgs {
     /// The tracked domain.
     pub domain: String,
-    /// rfc2136://KEYNAME@SERVER[:PORT], pdns+https://HOST[:PORT]/SERVER_ID, cloudflare://, or
-    /// `none` to stop publishing (without: show the current provider).
+    /// The provider: rfc2136://KEYNAME@SERVER[:PORT] (RFC 2136 with TSIG),
+    /// pdns+https://HOST[:PORT]/SERVER_ID (the PowerDNS API), cloudflare:// (the Cloudflare
+    /// API), or `none` to stop publishing; without it, the current provider is shown.
     pub url: Option<String>,
     /// Where the secret is, and what else to publish.
     #[command(flatten)]

@@ -100,8 +100,8 @@ pub enum Command {
     Demo,
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions(shell::CompletionsArgs),
-    /// Print the man page (roff): `mtasts man > mtasts.1`.
-    Man,
+    /// Print the man page (roff): `mtasts man > mtasts.1`; `--dir DIR` writes one per command.
+    Man(shell::ManArgs),
 }
 
 /// Runs a parsed command line on the program's one tokio runtime (built by `main.rs`); `Err`
@@ -131,7 +131,7 @@ pub fn run(cli: Cli, rt: &tokio::runtime::Runtime) -> Result<ExitCode> {
         Some(Command::Report(args)) => report::run(&args, &state_dir(dir)?, &ctx(clock::now()?)),
         Some(Command::Lab(args)) => lab::run(&args, clock::now()?, rt),
         Some(Command::Completions(args)) => shell::completions(&args),
-        Some(Command::Man) => shell::man(),
+        Some(Command::Man(args)) => shell::man(&args),
         Some(Command::Demo) => tui::demo(tui::color(cli.no_color), rt),
         None => tui::run(dir, &cli.probe, tui::color(cli.no_color), rt),
     }

@@ -54,3 +54,53 @@ fn man_page_is_roff_with_the_subcommands() {
     }
     assert!(page.contains("mtasts\\-report") || page.contains("mtasts-report"), "report subcommand listed");
 }
+
+#[test]
+fn man_dir_writes_every_page_the_main_page_refers_to() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("man");
+    let listing = mtasts(&["man", "--dir", out.to_str().unwrap()]);
+    let mut files: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    assert_eq!(listing.lines().count(), files.len(), "{listing}");
+    for name in ["mtasts.1", "mtasts-check.1", "mtasts-reports.1", "mtasts-reports-serve.1", "mtasts-man.1"] {
+        assert!(files.iter().any(|f| f == name), "no {name} in {files:?}");
+    }
+    assert!(!files.iter().any(|f| f.contains("help")), "help has no page: {files:?}");
+    assert_eq!(std::fs::read_to_string(out.join("mtasts.1")).unwrap(), mtasts(&["man"]));
+    for file in &files {
+        let page = std::fs::read_to_string(out.join(file)).unwrap();
+        let stem = file.trim_end_matches(".1");
+        assert!(page.contains(&format!(".TH {stem} 1")), "{file}: {}", &page[..page.len().min(200)]);
+        for word in page.split(|c: char| c.is_whitespace() || c == '\\') {
+            if let Some(name) = word.strip_prefix("mtasts-").and_then(|w| w.strip_suffix("(1)")) {
+                let target = format!("mtasts-{}.1", name.replace("\\-", "-").trim_start_matches('-'));
+                assert!(files.contains(&target), "{file} refers to {word}, which is not written");
+            }
+        }
+    }
+    let serve = std::fs::read_to_string(out.join("mtasts-reports-serve.1")).unwrap();
+    assert!(serve.contains("listen"), "the page lists the command's own options");
+    let check = std::fs::read_to_string(out.join("mtasts-check.1")).unwrap();
+    assert!(
+        check.contains(".SH \"PROBE OPTIONS\"") || check.contains(".SH PROBE"),
+        "probe options under their heading"
+    );
+}
+
+#[test]
+fn man_dir_refuses_a_symbolic_link_where_a_page_goes() {
+    let dir = tempfile::tempdir().unwrap();
+    let outside = dir.path().join("precious");
+    std::fs::write(&outside, "keep").unwrap();
+    std::os::unix::fs::symlink(&outside, dir.path().join("mtasts-check.1")).unwrap();
+    let out =
+        Command::new(env!("CARGO_BIN_EXE_mtasts")).args(["man", "--dir"]).arg(dir.path()).output().unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("mtasts-check.1") && err.contains("symbolic link"), "{err}");
+    assert_eq!(std::fs::read_to_string(&outside).unwrap(), "keep");
+}
