@@ -2,6 +2,7 @@
 //! domain's state at once, shown at once) and noting a review of the TLS-RPT reports.
 
 use super::app::{App, Effect, Op, Screen};
+use mtasts_core::rfc::DomainName;
 use mtasts_core::rollout::{ChecklistEdit, DomainState, Tester, apply_checklist};
 
 impl App {
@@ -16,13 +17,17 @@ impl App {
         self.checklist(state, edit)
     }
 
+    /// Whether `domain` has reports to review (its reports pane shows a summary).
+    pub fn has_reports(&self, domain: &DomainName) -> bool {
+        self.session(domain).and_then(|s| s.reports.as_ref()).is_some_and(|r| r.summary.is_some())
+    }
+
     /// Notes that the open domain's reports were looked at, when there are any to look at.
     pub(super) fn reviewed(&mut self) -> Vec<Effect> {
         let Screen::Domain(v) = &self.screen else {
             return Vec::new();
         };
-        let has_reports =
-            self.session(&v.domain).and_then(|s| s.reports.as_ref()).is_some_and(|r| r.summary.is_some());
+        let has_reports = self.has_reports(&v.domain);
         match self.state(&v.domain).cloned() {
             Some(state) if has_reports => self.checklist(state, ChecklistEdit::Reviewed),
             _ => Vec::new(),

@@ -55,10 +55,11 @@ pub fn advice(app: &App, t: &Theme, s: &DomainState, live: &[Finding]) -> Vec<Li
     out
 }
 
-/// "next review due …" for the domain's phase, or nothing before reports are expected.
+/// "next review due …" for the domain's phase, or nothing before reports are expected or
+/// while none are imported (opening the pane notes a review only when it has reports to show).
 pub fn review(app: &App, t: &Theme, s: &DomainState) -> Vec<Line<'static>> {
     let now = app.now;
-    let Some(due) = next_review(s, now) else {
+    let Some(due) = next_review(s, now).filter(|_| app.has_reports(&s.domain)) else {
         return Vec::new();
     };
     let date = due.at.strftime("%Y-%m-%d");
