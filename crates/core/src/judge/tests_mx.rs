@@ -29,6 +29,13 @@ fn cert_verdicts_map_to_codes() {
         assert_eq!(f.subject, "mx2.example.com [127.0.0.3]:25");
         assert_eq!(f.severity, Severity::Error);
         assert!(!f.fix.is_empty());
+        let echoed = f.message.contains("(verifier: ");
+        assert_eq!(
+            echoed,
+            verdict == CertVerdict::Other,
+            "the verifier's words only where ours name no reason: {}",
+            f.message
+        );
     }
     let j = with_cert(CertVerdict::NameMismatch);
     assert!(find(&j, "mx-cert-name-mismatch").message.contains("mail.other.net"));

@@ -38,9 +38,13 @@ pub(crate) fn short_reason(verdict: CertVerdict) -> &'static str {
     }
 }
 
-/// A full sentence on why the certificate is rejected for `host`.
+/// A full sentence on why the certificate is rejected for `host`. The verifier's own words
+/// are added only where ours name no reason: for the rest they repeat it, in UNIX seconds.
 pub(crate) fn explain(cert: &CertEvidence, host: &str) -> String {
-    let detail = cert.detail.as_deref().map(|d| format!(" (verifier: {d})")).unwrap_or_default();
+    let detail = match (cert.verdict, cert.detail.as_deref()) {
+        (CertVerdict::Other, Some(d)) => format!(" (verifier: {d})"),
+        _ => String::new(),
+    };
     let why = match cert.verdict {
         CertVerdict::Trusted | CertVerdict::TrustedViaExtraAnchor => {
             return format!("the certificate is valid for {host}");
