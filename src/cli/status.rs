@@ -107,9 +107,8 @@ pub fn run(
 /// One domain as text: phase and mode, the testing window, the last check, the next action.
 pub fn render(v: &StatusView, style: &Style, now: jiff::Timestamp) -> String {
     let mut out = format!("{}  {}  mode {}", style.bold(v.domain.as_str()), v.phase, v.mode);
-    if let (Some(day), Some(total), Some(left)) = (v.testing_day, v.testing_days_total, v.days_remaining) {
-        let ends = v.window_ends.map(|d| format!(" (ends {d})")).unwrap_or_default();
-        out.push_str(&format!("  testing day {day} of {total}, {left} days left{ends}"));
+    if let Some(words) = &v.testing_words {
+        out.push_str(&format!("  {words}"));
     }
     match &v.last_check {
         Some(c) => out.push_str(&format!("  last check {} {}", style.verdict(c.verdict), age(now, c.at))),

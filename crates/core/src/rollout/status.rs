@@ -42,6 +42,10 @@ pub struct StatusView {
     pub days_remaining: Option<u32>,
     /// UTC date the testing window ends.
     pub window_ends: Option<Date>,
+    /// The testing window in words: "testing day 12 of 30, 18 days left (ends 2026-12-15)",
+    /// or once over "testing window ended 3 days ago (2026-11-23)".
+    #[serde(skip)]
+    pub testing_words: Option<String>,
     /// What to do next, as the CLI says it.
     pub next_action: String,
     /// The same with its verbs typed (the wizard names keys instead of commands).
@@ -77,6 +81,10 @@ pub fn status_line(
         testing_days_total: progress.map(|p| p.total),
         days_remaining: progress.map(|p| p.days_remaining),
         window_ends: progress.map(|p| p.window_ends),
+        testing_words: progress.map(|p| match p.ended_days_ago(now) {
+            Some(_) => format!("testing {} ({})", p.words(now), p.window_ends),
+            None => format!("testing {} (ends {})", p.words(now), p.window_ends),
+        }),
         next_action: gate.next_action,
         next: gate.next,
         blockers: gate.blockers.into_iter().map(|b| b.message).collect(),

@@ -32,6 +32,18 @@ fn status_json_of_a_testing_domain() {
 }
 
 #[test]
+fn the_testing_window_in_words_says_when_it_is_over() {
+    let s = testing();
+    let words = |days: i64| status_line(&s, None, None, plus_secs(at(T0), days * DAY)).testing_words.unwrap();
+    assert_eq!(words(10), "testing day 10 of 30, 20 days left (ends 2026-12-02)");
+    let ends = plus_secs(at(T0), 31 * DAY);
+    let last = status_line(&s, None, None, plus_secs(ends, -1)).testing_words.unwrap();
+    assert_eq!(last, "testing day 30 of 30, the last day (ends 2026-12-02)");
+    assert_eq!(words(39), "testing window ended 8 days ago (2026-12-02)", "not day 30 of 30, 0 days left");
+    assert_eq!(status_line(&fresh(), None, None, at(T0)).testing_words, None);
+}
+
+#[test]
 fn fields_that_do_not_apply_are_null() {
     let v = status_line(&fresh(), None, None, at(T0));
     let json = serde_json::to_value(&v).unwrap();
