@@ -104,6 +104,11 @@ pub enum StoreError {
     },
 }
 
+/// Whether creating a directory failed because this user may not write where it goes.
+fn may_not_create(e: &io::Error) -> bool {
+    matches!(e.kind(), io::ErrorKind::PermissionDenied | io::ErrorKind::ReadOnlyFilesystem)
+}
+
 fn io_err<'a>(action: &'static str, path: &'a Path) -> impl FnOnce(io::Error) -> StoreError + 'a {
     move |source| StoreError::Io { action, path: path.to_owned(), source }
 }
@@ -118,10 +123,15 @@ pub struct Store {
 }
 
 impl Store {
-    /// Opens (creating if needed) `<state_dir>/domains/`.
+    /// Opens (creating if needed) `<state_dir>/domains/`. A user who may not create it (one
+    /// who may only read the state directory) gets a store that tracks nothing; what would
+    /// write there fails then, naming the path.
     pub fn open(state_dir: &Path) -> Result<Store, StoreError> {
         let domains = state_dir.join("domains");
-        fs::create_dir_all(&domains).map_err(io_err("create", &domains))?;
+        match fs::create_dir_all(&domains) {
+            Err(e) if may_not_create(&e) && fs::symlink_metadata(&domains).is_err() => {}
+            other => other.map_err(io_err("create", &domains))?,
+        }
         Ok(Store { domains })
     }
 
@@ -158,7 +168,11 @@ impl Store {
     /// the others still load.
     pub fn list(&self) -> Result<Listing, StoreError> {
         let mut paths = Vec::new();
-        for entry in fs::read_dir(&self.domains).map_err(io_err("list", &self.domains))? {
+        let entries = match fs::read_dir(&self.domains) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+            other => other.map_err(io_err("list", &self.domains))?,
+        };
+        for entry in entries {
             let path = entry.map_err(io_err("list", &self.domains))?.path();
             let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
             // Not only regular files: a directory named `x.toml` is listed and reported.

@@ -264,7 +264,7 @@ fn the_database_refuses_a_schema_from_a_newer_version_and_leaves_it() {
 }
 
 #[test]
-fn a_user_who_may_only_read_the_state_directory_reads_its_reports_and_writes_nothing() {
+fn a_user_who_may_only_read_the_state_directory_reads_its_reports_and_status_and_writes_nothing() {
     use std::os::unix::fs::{MetadataExt, PermissionsExt};
     use std::os::unix::process::CommandExt;
     let _processes = crate::starting_processes();
@@ -295,6 +295,13 @@ fn a_user_who_may_only_read_the_state_directory_reads_its_reports_and_writes_not
     assert!(read.status.success(), "{}", text(&read));
     let line = String::from_utf8_lossy(&read.stdout).lines().next().map(str::to_owned).unwrap_or_default();
     assert_eq!(serde_json::from_str::<serde_json::Value>(&line).unwrap(), before);
+    assert!(!state.join("domains").exists());
+    let status = reader(&["status"]);
+    assert!(
+        status.status.success() && text(&status).contains("no domains are tracked yet"),
+        "{}",
+        text(&status)
+    );
 
     let more = write_folder(dir.path(), "more", &reports(40, 5));
     mode(dir.path(), 0o755);
