@@ -17,6 +17,19 @@ pub fn now() -> Result<jiff::Timestamp> {
     Ok(jiff::Timestamp::from_second(t.as_second())?)
 }
 
+/// The clock reports are stamped with as they arrive: [`now`]'s `MTASTS_NOW` when set (every
+/// arrival at that instant), else the system clock, read at each arrival.
+pub fn arrivals() -> Result<mtasts_reports::ArrivalClock> {
+    let clock: mtasts_reports::ArrivalClock = match std::env::var_os(NOW_VAR) {
+        Some(_) => {
+            let at = now()?;
+            std::sync::Arc::new(move || at)
+        }
+        None => std::sync::Arc::new(jiff::Timestamp::now),
+    };
+    Ok(clock)
+}
+
 fn parse_now(v: &str) -> Result<jiff::Timestamp> {
     v.trim()
         .parse::<jiff::Timestamp>()

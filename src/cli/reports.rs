@@ -139,7 +139,7 @@ pub fn open_store(dir: &Path) -> Result<ReportStore> {
             );
         }
     })?;
-    Ok(store)
+    Ok(store.with_clock(super::clock::arrivals()?))
 }
 
 fn import(

@@ -135,7 +135,8 @@ impl Runtime {
 
     fn report_store(&self) -> Result<ReportStore, String> {
         let dir = self.store.domains_dir().parent().unwrap_or(self.store.domains_dir());
-        ReportStore::open(dir).map_err(|e| e.to_string())
+        let clock = self.clock;
+        ReportStore::open(dir).map(|s| s.with_clock(Arc::new(move || clock.now()))).map_err(|e| e.to_string())
     }
 
     /// Sums the imported reports per tracked domain: the testing window's tally for the gate,

@@ -52,8 +52,9 @@ impl Runtime {
             Err(e) => return err(e),
         };
         let dir = self.store.domains_dir().parent().unwrap_or(self.store.domains_dir()).to_owned();
+        let clock = self.clock;
         let store = match ReportStore::open(&dir) {
-            Ok(s) => s,
+            Ok(s) => s.with_clock(std::sync::Arc::new(move || clock.now())),
             Err(e) => return err(e.to_string()),
         };
         let mut c = ImportCounts { fetch: true, ..ImportCounts::default() };

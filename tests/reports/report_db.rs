@@ -316,3 +316,21 @@ fn a_user_who_may_only_read_the_state_directory_reads_its_reports_and_status_and
     mode(&db, 0o644);
     assert_eq!(stored_count(&state), 40);
 }
+
+#[test]
+fn each_report_is_stamped_with_the_program_s_clock_as_it_arrives() {
+    let _processes = crate::starting_processes();
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("state");
+    let folder = write_folder(dir.path(), "in", &reports(0, 2));
+    let import = run(&state, &["reports", "import", folder.to_str().unwrap()]);
+    assert!(import.status.success(), "{}", text(&import));
+    let csv = run(&state, &["reports", "export", "--since", "2026-11-01", "--format", "csv"]);
+    let csv = String::from_utf8(csv.stdout).unwrap();
+    let rows: Vec<&str> = csv.lines().skip(1).collect();
+    assert_eq!(rows.len(), 2, "{csv}");
+    assert!(
+        rows.iter().all(|r| r.ends_with(",2026-12-01T00:00:00Z")),
+        "MTASTS_NOW, not the system clock:\n{csv}"
+    );
+}

@@ -32,10 +32,15 @@ pub enum Stored {
     },
 }
 
-/// Stores the report unless this exact copy is stored; an existing copy takes `entry`'s
-/// authentication when that vouches for the report and what is recorded does not. The caller
-/// holds the transaction.
-pub fn store_in(conn: &Connection, entry: &ReportEntry, json: &[u8]) -> rusqlite::Result<Stored> {
+/// Stores the report unless this exact copy is stored, as received at `received`; an existing
+/// copy takes `entry`'s authentication when that vouches for the report and what is recorded
+/// does not. The caller holds the transaction.
+pub fn store_in(
+    conn: &Connection,
+    entry: &ReportEntry,
+    json: &[u8],
+    received: jiff::Timestamp,
+) -> rusqlite::Result<Stored> {
     Ok(match rows::find_copy(conn, &entry.key, &entry.content)? {
         Some((id, recorded)) => {
             let better = entry.auth.counts_successes() && !recorded.counts_successes();
@@ -46,7 +51,7 @@ pub fn store_in(conn: &Connection, entry: &ReportEntry, json: &[u8]) -> rusqlite
         }
         None => {
             let conflicts = rows::copies_of(conn, &entry.key)?;
-            rows::insert(conn, entry, json, jiff::Timestamp::now().as_second())?;
+            rows::insert(conn, entry, json, received.as_second())?;
             Stored::New { conflicts }
         }
     })
@@ -67,14 +72,19 @@ impl<'c> Batch<'c> {
         Batch { conn, open: None, pending: Vec::new(), size: size.max(1) }
     }
 
-    /// Stores one report in the batch, opening its transaction when needed. An error rolls
-    /// the batch back: its reports are then said not to be stored.
-    pub fn store(&mut self, entry: &ReportEntry, json: &[u8]) -> rusqlite::Result<Stored> {
+    /// Stores one report received at `received` in the batch, opening its transaction when
+    /// needed. An error rolls the batch back: its reports are then said not to be stored.
+    pub fn store(
+        &mut self,
+        entry: &ReportEntry,
+        json: &[u8],
+        received: jiff::Timestamp,
+    ) -> rusqlite::Result<Stored> {
         if self.open.is_none() {
             self.conn.execute_batch("BEGIN IMMEDIATE")?;
             self.open = Some(Instant::now());
         }
-        let stored = store_in(self.conn, entry, json);
+        let stored = store_in(self.conn, entry, json, received);
         if let Err(e) = &stored {
             let _ = self.conn.execute_batch("ROLLBACK");
             self.open = None;

@@ -46,7 +46,7 @@ pub use parse::{MAX_REPORT_BYTES, gunzip, parse_report, report_json};
 pub use retention::{ExportedDomain, ExportedReport};
 pub use rows::Range;
 pub use sources::{MAX_INPUT_BYTES, count_files};
-pub use store::ReportStore;
+pub use store::{ArrivalClock, ReportStore};
 pub use summary::{
     AuthSummary, Conflict, DatedAhead, DaySummary, DomainSummary, Tally, dated_after, summarize,
     summarize_entries, summarize_window, tally_entries, window_tally,

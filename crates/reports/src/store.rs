@@ -23,11 +23,22 @@ use super::rows::{self, Range};
 use super::sources::walk;
 use super::{ImportOutcome, Migrating, Outcome, ReportError};
 
+/// Where the store reads the time a report arrives (a running receiver needs a clock, not
+/// one instant).
+pub type ArrivalClock = Arc<dyn Fn() -> jiff::Timestamp + Send + Sync>;
+
 /// The report database of a state directory (one connection, shared by clones).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct ReportStore {
     path: PathBuf,
     conn: Arc<Mutex<Connection>>,
+    clock: ArrivalClock,
+}
+
+impl std::fmt::Debug for ReportStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ReportStore").field("path", &self.path).finish_non_exhaustive()
+    }
 }
 
 impl ReportStore {
@@ -48,7 +59,14 @@ impl ReportStore {
         let path = db::db_path(state_dir);
         let mut conn = db::open(&path)?;
         legacy::migrate(state_dir, &mut conn, &path, progress)?;
-        Ok(ReportStore { path, conn: Arc::new(Mutex::new(conn)) })
+        Ok(ReportStore { path, conn: Arc::new(Mutex::new(conn)), clock: Arc::new(jiff::Timestamp::now) })
+    }
+
+    /// The store recording each report's arrival by `clock` (by default the system clock;
+    /// the program passes its own, which `MTASTS_NOW` sets).
+    pub fn with_clock(mut self, clock: ArrivalClock) -> ReportStore {
+        self.clock = clock;
+        self
     }
 
     /// The database file.
@@ -125,7 +143,7 @@ impl ReportStore {
             let outcome = match found {
                 Found::Json(json) => match prepare(&json, delivery) {
                     Ok(p) => {
-                        let stored = batch.store(&p.entry, &json);
+                        let stored = batch.store(&p.entry, &json, (self.clock)());
                         p.outcome(stored)
                     }
                     Err(reason) => Outcome::Rejected { reason },
@@ -169,7 +187,7 @@ impl ReportStore {
         let stored = (|| {
             conn.pragma_update(None, "synchronous", "FULL")?;
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let stored = store_in(&tx, &p.entry, json)?;
+            let stored = store_in(&tx, &p.entry, json, (self.clock)())?;
             tx.commit()?;
             Ok(stored)
         })();
