@@ -115,9 +115,15 @@ fn probe_line(cx: &Ctx, t: &Theme, p: &SmtpEvidence) -> Line<'static> {
                 format!("{:<8}", sanitize(&tls.version).replace("TLSv", "TLS ").replace('_', ".")),
                 t.dim(),
             ));
-            let trusted =
-                matches!(tls.cert.verdict, CertVerdict::Trusted | CertVerdict::TrustedViaExtraAnchor);
-            spans.push(mark(t, trusted));
+            // The issuer's mark answers "is it trusted"; an expired or misnamed certificate is
+            // marked in its own column, and the verifier then says nothing of the issuer.
+            spans.push(match tls.cert.verdict {
+                CertVerdict::Trusted | CertVerdict::TrustedViaExtraAnchor => mark(t, true),
+                CertVerdict::Expired | CertVerdict::NotYetValid | CertVerdict::NameMismatch => {
+                    Span::styled("·", t.dim())
+                }
+                CertVerdict::UnknownIssuer | CertVerdict::SelfSigned | CertVerdict::Other => mark(t, false),
+            });
             let issuer = tls.cert.issuer.as_deref().map(short_dn).unwrap_or_else(|| "?".into());
             spans.push(Span::raw(format!(" {:<16} ", fit_words(&issuer, 16))));
             match tls.cert.not_after {
