@@ -35,12 +35,8 @@ fn setup() -> (App, tempfile::TempDir, tokio::runtime::Runtime) {
         demo::seed(&store, &probe, start).await.unwrap();
         let clock = Clock::starting_at(start);
         let runtime = Runtime {
-            store,
-            probe,
-            clock,
             publisher: Some(std::sync::Arc::new(demo::LabPublisher(lab))),
-            last_copy: None,
-            wrangler: None,
+            ..Runtime::new(store, probe, clock)
         };
         let (mut app, _) = App::new(clock.now(), true, None);
         let loaded = runtime.reload();

@@ -13,7 +13,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
-use mtasts::store::render_state;
+use mtasts::store::{ListCache, Store, render_state};
 use mtasts::tui::app::{App, Entry, Msg};
 use mtasts::tui::render::render;
 use mtasts_core::finding::Verdict;
@@ -92,6 +92,16 @@ pub fn in_process(c: &mut Criterion) {
             })
         });
     }
+    let dir = tempfile::tempdir().unwrap();
+    write_fleet(dir.path(), FLEET, now);
+    let store = Store::open(dir.path()).unwrap();
+    c.bench_function("home 5,000 domains: reload, every state file read", |b| {
+        b.iter(|| store.list().unwrap())
+    });
+    let mut cache = ListCache::default();
+    c.bench_function("home 5,000 domains: reload, none changed (the wizard's every 15 s)", |b| {
+        b.iter(|| store.list_cached(&mut cache).unwrap())
+    });
     let mut term = Terminal::new(TestBackend::new(80, 24)).unwrap();
     let mut down = true;
     c.bench_function("home 5,000 domains: key (j/k) + render 80x24", |b| {

@@ -9,10 +9,13 @@
 //! A file that does not parse, or comes from a newer mtasts, is reported with its path and
 //! never overwritten. No write and no lock follows a symbolic link ([`mtasts_fs`]).
 
+mod cache;
 mod file;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_cache;
 
 use std::fs::{self, File};
 use std::io;
@@ -21,6 +24,7 @@ use std::path::{Path, PathBuf};
 use mtasts_core::rfc::DomainName;
 use mtasts_core::rollout::{DomainState, SCHEMA};
 
+pub use cache::ListCache;
 pub use file::{MAX_STATE_BYTES, parse_state, render_state};
 
 /// What can go wrong reading or writing state.
@@ -167,6 +171,11 @@ impl Store {
     /// Every state file, sorted by name. A bad file is reported with its path and problem;
     /// the others still load.
     pub fn list(&self) -> Result<Listing, StoreError> {
+        Ok(load_all(self.paths()?))
+    }
+
+    /// The state files' paths (and anything else named `*.toml`, to be reported), sorted.
+    fn paths(&self) -> Result<Vec<PathBuf>, StoreError> {
         let mut paths = Vec::new();
         let entries = match fs::read_dir(&self.domains) {
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
@@ -181,7 +190,7 @@ impl Store {
             }
         }
         paths.sort();
-        Ok(load_all(paths))
+        Ok(paths)
     }
 
     /// Starts tracking a domain; fails with [`StoreError::AlreadyTracked`] if it is.

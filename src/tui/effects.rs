@@ -18,7 +18,7 @@ use super::files::{write_file, write_files};
 use super::model::{Entry, ImportCounts, Status};
 use super::msg::{DomainReports, Effect, Msg, Op, OpOutcome, Publish, Purpose};
 use crate::ops::{self, Checker};
-use crate::store::Store;
+use crate::store::{ListCache, Store};
 use mtasts_core::rfc::DomainName;
 
 use mtasts_core::sanitize::sanitize;
@@ -39,6 +39,8 @@ pub struct Runtime {
     pub last_copy: Option<String>,
     /// How to run `wrangler deploy`, if it may be run.
     pub wrangler: Option<super::Wrangler>,
+    /// What the last reload read (a reload reads only the state files changed since).
+    pub listed: Arc<std::sync::Mutex<ListCache>>,
 }
 
 impl std::fmt::Debug for Runtime {
@@ -63,9 +65,24 @@ pub fn osc52(text: &str) -> String {
 }
 
 impl Runtime {
-    /// Reads every state file.
+    /// Effects against `store`, checking with `probe` at `clock`'s time; nothing to publish
+    /// into and no wrangler.
+    pub fn new(store: Store, probe: Checker, clock: Clock) -> Runtime {
+        Runtime {
+            store,
+            probe,
+            clock,
+            publisher: None,
+            last_copy: None,
+            wrangler: None,
+            listed: Arc::default(),
+        }
+    }
+
+    /// Reads every state file changed since the last reload.
     pub fn reload(&self) -> Msg {
-        let entries = match self.store.list() {
+        let mut listed = self.listed.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let entries = match self.store.list_cached(&mut listed) {
             Ok(list) => list
                 .into_iter()
                 .map(|(path, r)| match r {

@@ -83,12 +83,9 @@ where
 {
     let started = config.started;
     let runtime = Runtime {
-        store: config.store,
-        probe: config.probe,
-        clock: config.clock,
         publisher: config.publisher,
-        last_copy: None,
         wrangler: config.wrangler,
+        ..Runtime::new(config.store, config.probe, config.clock)
     };
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
     let mut tasks = Tasks::start(runtime, tx);

@@ -279,14 +279,7 @@ mod tests {
     fn offline_tasks(dir: &std::path::Path) -> (Tasks, mpsc::UnboundedReceiver<Msg>) {
         let probe = Checker::unreachable(Duration::from_millis(300));
         let store = Store::open(dir).unwrap();
-        let runtime = Runtime {
-            store,
-            probe,
-            clock: Clock::system(),
-            publisher: None,
-            last_copy: None,
-            wrangler: None,
-        };
+        let runtime = Runtime::new(store, probe, Clock::system());
         let (tx, rx) = mpsc::unbounded_channel();
         (Tasks::start(runtime, tx), rx)
     }

@@ -68,12 +68,8 @@ async fn rolled_back(dir: &std::path::Path) -> (Driver, Store) {
     let info = DemoInfo { state_dir: dir.to_owned(), domains: vec![demo::FRESH.into()] };
     let (app, first) = App::new(clock.now(), false, Some(info));
     let rt = Runtime {
-        store: store.clone(),
-        probe,
-        clock,
         publisher: Some(std::sync::Arc::new(demo::LabPublisher(lab))),
-        last_copy: None,
-        wrangler: None,
+        ..Runtime::new(store.clone(), probe, clock)
     };
     let mut d = Driver { app, rt };
     for e in first {
