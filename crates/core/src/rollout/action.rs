@@ -16,6 +16,19 @@ use super::testing::testing_progress;
 use super::time::short_time;
 use crate::rfc::{StsRecord, TlsRptRecord};
 
+/// What to do about blocker `b`: for failing checks, where their fixes are and how to check
+/// again, rather than the blocker's words once more.
+fn fix(b: &Blocker) -> Next {
+    match b.kind {
+        BlockerKind::CheckFailing => {
+            Next::text("Fix the errors the last check found (each finding gives its fix), then check again (")
+                .verb(Verb::Check)
+                .then(").")
+        }
+        _ => Next::text(format!("Fix: {b}.")),
+    }
+}
+
 fn has(blockers: &[Blocker], kind: BlockerKind) -> bool {
     blockers.iter().any(|b| b.kind == kind)
 }
@@ -69,7 +82,7 @@ pub(crate) fn next_action(
         return Next::text(format!("Wait: {b}. Then advance (")).verb(Verb::Advance).then(").");
     }
     let blocked = |default: Next| match blockers.first() {
-        Some(b) => Next::text(format!("Fix: {b}.")),
+        Some(b) => fix(b),
         None => default,
     };
     let advance = |before: &str, after: String| Next::text(before).verb(Verb::Advance).then(after);
@@ -139,7 +152,7 @@ fn testing_action(
     let hard: Vec<&Blocker> =
         blockers.iter().filter(|b| !b.overridable || b.kind == BlockerKind::MxCertExpiring).collect();
     if let Some(b) = hard.first() {
-        return Next::text(format!("Fix: {b}."));
+        return fix(b);
     }
     if let Some(p) = testing_progress(state, now).filter(|p| !p.complete) {
         return Next::text(format!(

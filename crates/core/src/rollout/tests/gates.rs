@@ -159,6 +159,12 @@ fn validation_errors_block_and_passing_starts_testing() {
     let err = advance(s.clone(), Some(&obs), None, Some("please".into()), at(T0)).unwrap_err();
     assert_eq!(err.blockers[0].kind, BlockerKind::CheckFailing);
     assert!(err.blockers[0].message.contains("policy-content-type"));
+    let g = evaluate(&s, Some(&obs), None, at(T0));
+    assert_eq!(
+        g.next_action,
+        "Fix the errors the last check found (each finding gives its fix), then check again (mtasts check example.com).",
+        "where the fixes are, not the blocker's words again"
+    );
     let start = at("2026-11-02T08:30:00Z");
     let (s, t) = advance(s.clone(), Some(&good_obs(&s, start)), None, None, start).unwrap();
     assert_eq!(t, Transition { phase: Phase::Testing, at: start });
