@@ -3,6 +3,8 @@
 //! again when its inode, size or modification time differ from the last listing (every save
 //! is a rename of a new file, so a new inode); a file that did not parse is always read again.
 //! The stamp is taken before the file is read, so a change while it is read is seen next time.
+//! The first listing remembers nothing: the wizard's first frame waits for it, and remembering
+//! costs a copy of every state; the second remembers, the ones after read only what changed.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -16,6 +18,7 @@ use super::{Listing, Store, StoreError, load_all};
 #[derive(Debug, Default)]
 pub struct ListCache {
     seen: HashMap<PathBuf, (Stamp, DomainState)>,
+    listed_once: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,6 +39,10 @@ impl Store {
     /// [`list`](Store::list), reading only the files that changed since the listing `cache`
     /// remembers, and remembering this one.
     pub fn list_cached(&self, cache: &mut ListCache) -> Result<Listing, StoreError> {
+        if !cache.listed_once {
+            cache.listed_once = true;
+            return self.list();
+        }
         let paths = self.paths()?;
         let stamps: Vec<Option<Stamp>> = paths.iter().map(|p| stamp(p)).collect();
         let kept = |i: usize| -> Option<&DomainState> {
