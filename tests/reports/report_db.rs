@@ -263,10 +263,43 @@ fn the_database_refuses_a_schema_from_a_newer_version_and_leaves_it() {
     assert_eq!(v, mtasts_reports::SCHEMA_VERSION + 1);
 }
 
+/// Sets `path`'s permission bits.
+fn mode(path: &Path, bits: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(bits)).unwrap();
+}
+
+/// Runs mtasts on `state` as a user who may read but not write it: `nobody` when the tests
+/// run as root (root reads and writes through permissions), else this user.
+fn as_reader(state: &Path, home: &Path, args: &[&str]) -> Output {
+    use std::os::unix::fs::MetadataExt;
+    use std::os::unix::process::CommandExt;
+    let mut cmd = common::mtasts_at(state, "2026-12-01T00:00:00Z");
+    if std::fs::metadata("/proc/self").is_ok_and(|m| m.uid() == 0) {
+        cmd.uid(65534).gid(65534);
+    }
+    cmd.env("HOME", home).args(args).output().unwrap()
+}
+
+#[test]
+fn a_reader_of_a_state_directory_without_a_report_store_sees_no_reports_and_may_not_import() {
+    let _processes = crate::starting_processes();
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("state");
+    std::fs::create_dir_all(&state).unwrap();
+    let folder = write_folder(dir.path(), "in", &reports(0, 2));
+    mode(dir.path(), 0o755);
+    mode(&state, 0o555);
+    let read = as_reader(&state, dir.path(), &["reports", "summary"]);
+    assert!(read.status.success() && text(&read).contains("no reports imported"), "{}", text(&read));
+    let refused = as_reader(&state, dir.path(), &["reports", "import", folder.to_str().unwrap()]);
+    assert!(text(&refused).contains("may read it but not write it"), "{}", text(&refused));
+    mode(&state, 0o755);
+    assert!(!state.join(mtasts_reports::DB_FILE).exists(), "nothing was made");
+}
+
 #[test]
 fn a_user_who_may_only_read_the_state_directory_reads_its_reports_and_status_and_writes_nothing() {
-    use std::os::unix::fs::{MetadataExt, PermissionsExt};
-    use std::os::unix::process::CommandExt;
     let _processes = crate::starting_processes();
     let dir = tempfile::tempdir().unwrap();
     let state = dir.path().join("state");
@@ -278,19 +311,10 @@ fn a_user_who_may_only_read_the_state_directory_reads_its_reports_and_status_and
     let db = state.join(mtasts_reports::DB_FILE);
     assert!(!Path::new(&format!("{}-shm", db.display())).exists(), "closed cleanly: no WAL index left");
 
-    // Root reads through permissions, so as root the reader is `nobody`.
-    let root = std::fs::metadata("/proc/self").is_ok_and(|m| m.uid() == 0);
-    let mode = |p: &Path, m: u32| std::fs::set_permissions(p, std::fs::Permissions::from_mode(m)).unwrap();
     mode(dir.path(), 0o755);
     mode(&state, 0o555);
     mode(&db, 0o444);
-    let reader = |args: &[&str]| {
-        let mut cmd = common::mtasts_at(&state, "2026-12-01T00:00:00Z");
-        if root {
-            cmd.uid(65534).gid(65534);
-        }
-        cmd.env("HOME", dir.path()).args(args).output().unwrap()
-    };
+    let reader = |args: &[&str]| as_reader(&state, dir.path(), args);
     let read = reader(&["reports", "summary", "client1.example", "--json"]);
     assert!(read.status.success(), "{}", text(&read));
     let line = String::from_utf8_lossy(&read.stdout).lines().next().map(str::to_owned).unwrap_or_default();

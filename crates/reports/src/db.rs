@@ -91,8 +91,9 @@ pub fn db_err(path: &Path) -> impl Fn(rusqlite::Error) -> ReportError + '_ {
 /// Refuses a symbolic link or a non-regular file at the path or its `-wal`/`-shm` companions,
 /// a file that is not a database, and a schema newer than this build's; never rewrites any
 /// of them. A database this user may read but not write (a member of the `mtasts` group
-/// reading `/var/lib/mtasts`) is opened read-only: readers work, writers get SQLite's
-/// "attempt to write a readonly database".
+/// reading `/var/lib/mtasts`) is opened read-only, and one that does not exist and may not be
+/// made is an empty one: readers work, writers get SQLite's "attempt to write a readonly
+/// database".
 pub fn open(path: &Path) -> Result<Connection, ReportError> {
     for companion in ["", "-wal", "-shm"] {
         let p = PathBuf::from(format!("{}{companion}", path.display()));
@@ -111,6 +112,9 @@ pub fn open(path: &Path) -> Result<Connection, ReportError> {
             }),
             Err(_) => Err(err(e)),
         },
+        Err(e) if not_writable(&e) && !path.exists() && path.parent().is_some_and(|d| d.read_dir().is_ok()) => {
+            empty_read_only().map_err(|_| err(e))
+        }
         Err(e) => Err(err(e)),
     }
     .and_then(|conn| {
@@ -174,6 +178,23 @@ fn open_read_only(path: &Path) -> rusqlite::Result<Option<Connection>> {
     }
     conn.busy_timeout(BUSY_TIMEOUT)?;
     Ok(Some(conn))
+}
+
+/// No database yet, and this user may not make one: an empty one in memory that refuses
+/// writes (`query_only`), so readers see no reports and writers are told they may not.
+fn empty_read_only() -> rusqlite::Result<Connection> {
+    let conn = Connection::open_in_memory()?;
+    for step in MIGRATIONS {
+        conn.execute_batch(step)?;
+    }
+    conn.execute_batch(&format!("PRAGMA user_version = {SCHEMA_VERSION}; PRAGMA query_only = 1;"))?;
+    Ok(conn)
+}
+
+/// Whether `conn` refuses writes: opened read-only, or [`empty_read_only`].
+pub fn refuses_writes(conn: &Connection) -> bool {
+    let query_only = conn.query_row("PRAGMA query_only", [], |r| r.get::<_, i64>(0)).unwrap_or(0) != 0;
+    query_only || conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(false)
 }
 
 /// `file:PATH?immutable=1`, the path escaped for an SQLite URI.

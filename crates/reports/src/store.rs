@@ -74,10 +74,10 @@ impl ReportStore {
         &self.path
     }
 
-    /// Whether this user may only read the database (it was opened read-only: see
-    /// [`db::open`]); every import then fails.
+    /// Whether this user may only read the database (see [`db::open`]); every import then
+    /// fails.
     pub fn read_only(&self) -> bool {
-        self.conn().is_readonly(rusqlite::MAIN_DB).unwrap_or(false)
+        db::refuses_writes(&self.conn())
     }
 
     pub(crate) fn conn(&self) -> MutexGuard<'_, Connection> {
