@@ -89,3 +89,13 @@ fn a_healthy_enforced_domain_offers_no_emergency_and_b_keeps_its_meaning() {
     let Some(Overlay::Confirm(c)) = &app.overlay else { panic!("no confirmation") };
     assert!(c.lines[0].starts_with("Roll back MTA-STS for example.com?"), "{:?}", c.lines);
 }
+
+#[test]
+fn the_saved_results_of_an_expired_certificate_say_it_expired() {
+    let (s, _) = bouncing();
+    let app = domain_app(s, None);
+    let screen = draw(&app, 80, 24);
+    let row = screen.lines().find(|l| l.contains("mx1.example.com") && l.contains("STARTTLS"));
+    let row = row.unwrap_or_else(|| panic!("no saved row:\n{screen}"));
+    assert!(row.contains("✓ trusted  expired 3d ago"), "trust and expiry are separate facts: {row}");
+}

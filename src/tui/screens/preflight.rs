@@ -126,27 +126,7 @@ fn probe_line(cx: &Ctx, t: &Theme, p: &SmtpEvidence) -> Line<'static> {
             });
             let issuer = tls.cert.issuer.as_deref().map(short_dn).unwrap_or_else(|| "?".into());
             spans.push(Span::raw(format!(" {:<16} ", fit_words(&issuer, 16))));
-            match tls.cert.not_after {
-                Some(na) => {
-                    let days = mtasts_core::words::days_between(cx.app.now, na);
-                    let expired = na <= cx.app.now;
-                    let st = if expired {
-                        t.bad()
-                    } else if days < 14 {
-                        t.warn()
-                    } else {
-                        t.ok()
-                    };
-                    let text = match days {
-                        _ if expired && days == 0 => "expired today ".to_owned(),
-                        _ if expired => format!("expired {}d ago ", -days),
-                        0 => "expires today ".to_owned(),
-                        d => format!("{d}d left "),
-                    };
-                    spans.push(Span::styled(text, st));
-                }
-                None => spans.push(Span::styled("no expiry ", t.dim())),
-            }
+            spans.push(expiry(cx, t, tls.cert.not_after));
             let name_ok = tls.cert.verdict != CertVerdict::NameMismatch;
             spans.push(mark(t, name_ok));
             spans.push(Span::raw(" name"));
@@ -154,6 +134,29 @@ fn probe_line(cx: &Ctx, t: &Theme, p: &SmtpEvidence) -> Line<'static> {
         None => spans.push(Span::styled(outcome_text(&p.outcome), t.bad())),
     }
     Line::from(spans)
+}
+
+/// "365d left", "expires today", "expired 10d ago" (red), or "no expiry" (dim).
+fn expiry(cx: &Ctx, t: &Theme, not_after: Option<jiff::Timestamp>) -> Span<'static> {
+    let Some(na) = not_after else {
+        return Span::styled("no expiry ", t.dim());
+    };
+    let days = mtasts_core::words::days_between(cx.app.now, na);
+    let expired = na <= cx.app.now;
+    let st = if expired {
+        t.bad()
+    } else if days < 14 {
+        t.warn()
+    } else {
+        t.ok()
+    };
+    let text = match days {
+        _ if expired && days == 0 => "expired today ".to_owned(),
+        _ if expired => format!("expired {}d ago ", -days),
+        0 => "expires today ".to_owned(),
+        d => format!("{d}d left "),
+    };
+    Span::styled(text, st)
 }
 
 fn outcome_text(o: &SmtpOutcome) -> String {
@@ -189,6 +192,11 @@ fn saved_or_waiting(cx: &Ctx, lines: &mut Vec<Line<'static>>) {
                 mark(t, r.cert_trusted),
                 Span::raw(" trusted  "),
             ]);
+            // Saved results keep expiry apart from trust: an expired certificate is "trusted".
+            if r.starttls_ok && r.not_after.is_some() {
+                spans.push(expiry(cx, t, r.not_after));
+                spans.push(Span::raw(" "));
+            }
             spans.extend([
                 mark(t, r.name_ok),
                 Span::raw(" name  "),
