@@ -20,11 +20,11 @@ use crate::rfc::{StsRecord, TlsRptRecord};
 /// again, rather than the blocker's words once more.
 fn fix(b: &Blocker) -> Next {
     match b.kind {
-        BlockerKind::CheckFailing => {
-            Next::text("Fix the errors the last check found (each finding gives its fix), then check again (")
-                .verb(Verb::Check)
-                .then(").")
-        }
+        BlockerKind::CheckFailing => Next::text(
+            "Fix the errors the last check found (a check lists each with its fix), then check again (",
+        )
+        .verb(Verb::Check)
+        .then(")."),
         _ => Next::text(format!("Fix: {b}.")),
     }
 }

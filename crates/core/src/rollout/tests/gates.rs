@@ -162,7 +162,7 @@ fn validation_errors_block_and_passing_starts_testing() {
     let g = evaluate(&s, Some(&obs), None, at(T0));
     assert_eq!(
         g.next_action,
-        "Fix the errors the last check found (each finding gives its fix), then check again (mtasts check example.com).",
+        "Fix the errors the last check found (a check lists each with its fix), then check again (mtasts check example.com).",
         "where the fixes are, not the blocker's words again"
     );
     let start = at("2026-11-02T08:30:00Z");
